@@ -1,0 +1,61 @@
+package dev.rafiki.platform.db;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceUnit;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.hibernate.SessionFactory;
+
+/**
+ * Brings the schema to the current version at start (Flyway, versioned SQL in the persistence
+ * module), then has Hibernate validate the mapping against it. Hibernate never generates schema.
+ * Everything that touches the database at start depends on this bean.
+ */
+@DataSourceDefinition(
+        name = SchemaMigrator.DATA_SOURCE,
+        // Payara resolves ${MPCONFIG=...} from MicroProfile Config, so RAFIKI_DB_URL and friends
+        // switch the database without a rebuild; defaults are in this module's config file.
+        className = "org.postgresql.ds.PGSimpleDataSource",
+        url = "${MPCONFIG=rafiki.db.url}",
+        user = "${MPCONFIG=rafiki.db.user}",
+        password = "${MPCONFIG=rafiki.db.password}",
+        minPoolSize = 2,
+        maxPoolSize = 48,
+        properties = {"fish.payara.is-connection-validation-required=true",
+                      "fish.payara.connection-validation-method=auto-commit",
+                      "fish.payara.fail-all-connections=true"})
+@Singleton
+@Startup
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class SchemaMigrator {
+
+    private static final Logger LOG = Logger.getLogger(SchemaMigrator.class.getName());
+
+    public static final String DATA_SOURCE = "java:app/jdbc/rafiki";
+
+    @Resource(lookup = DATA_SOURCE)
+    DataSource dataSource;
+
+    @PersistenceUnit(unitName = "rafiki")
+    EntityManagerFactory emf;
+
+    @PostConstruct
+    void migrate() {
+        var result = Flyway.configure(SchemaMigrator.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        LOG.info(() -> "database schema at version " + result.targetSchemaVersion
+                + " (" + result.migrationsExecuted + " migration(s) applied now)");
+        emf.unwrap(SessionFactory.class).getSchemaManager().validateMappedObjects();
+    }
+}

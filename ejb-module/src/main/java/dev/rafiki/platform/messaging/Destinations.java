@@ -1,0 +1,19 @@
+package dev.rafiki.platform.messaging;
+
+/**
+ * Names of the application's JMS resources. They are defined once, by annotations on
+ * {@link dev.rafiki.prompt.control.PromptDispatcher} (definitions must sit on a component class);
+ * the resource adapter is the ActiveMQ Classic RAR deployed beside the application as
+ * {@code activemq-rar}, and its broker (embedded or external) is container configuration.
+ */
+public final class Destinations {
+
+    public static final String RESOURCE_ADAPTER = "activemq-rar";
+    public static final String CONNECTION_FACTORY = "java:app/jms/rafiki";
+    public static final String PROMPT_QUEUE = "java:app/jms/prompts";
+    /** Wakes the worker of one session; the body is the session id. */
+    public static final String PROMPT_QUEUE_PHYSICAL = "RAFIKI.PROMPTS";
+
+    private Destinations() {
+    }
+}

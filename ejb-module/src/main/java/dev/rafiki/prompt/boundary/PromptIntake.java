@@ -1,0 +1,107 @@
+package dev.rafiki.prompt.boundary;
+
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
+import dev.rafiki.prompt.control.PromptDispatcher;
+import dev.rafiki.prompt.control.PromptFinished;
+import dev.rafiki.prompt.entity.Prompt;
+import dev.rafiki.prompt.entity.PromptStatus;
+import dev.rafiki.session.boundary.Sessions;
+import dev.rafiki.session.entity.AgentSession;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Accepts a prompt in one transaction: the session row is locked, so the prompt's sequence
+ * number is the session's commit order; the worker's wake-up is sent in the same transaction.
+ */
+@Stateless
+public class PromptIntake {
+
+    @PersistenceContext(unitName = "rafiki")
+    EntityManager em;
+
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    PromptDispatcher dispatcher;
+
+    @Inject
+    Event<PromptFinished> finished;
+
+    public Prompt accept(NewPrompt request) {
+        AgentSession session;
+        if (request.sessionId() == null) {
+            session = AgentSession.create(request.owner(), null, Sessions.DEFAULT_MODEL, null);
+            em.persist(session);
+        } else {
+            session = sessions.owned(request.owner(), request.sessionId());
+            em.refresh(session, LockModeType.PESSIMISTIC_WRITE);
+            applyBusyPolicy(request.busy(), session.id);
+        }
+        session.nextSeq++;
+        session.promptCount++;
+        session.updatedAt = Instant.now();
+
+        var prompt = new Prompt();
+        prompt.id = UUID.randomUUID();
+        prompt.sessionId = session.id;
+        prompt.seq = session.nextSeq;
+        prompt.owner = request.owner();
+        prompt.content = request.prompt();
+        prompt.status = PromptStatus.QUEUED;
+        prompt.idempotencyKey = request.idempotencyKey();
+        prompt.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
+        prompt.createdAt = Instant.now();
+        em.persist(prompt);
+        em.flush();
+        dispatcher.wake(session.id);
+        return prompt;
+    }
+
+    public Optional<Prompt> byIdempotencyKey(String owner, String key) {
+        return em.createQuery("SELECT p FROM Prompt p WHERE p.owner = :owner AND p.idempotencyKey = :key", Prompt.class)
+                .setParameter("owner", owner)
+                .setParameter("key", key)
+                .getResultStream().findFirst();
+    }
+
+    private void applyBusyPolicy(BusyPolicy policy, UUID sessionId) {
+        if (policy == BusyPolicy.ENQUEUE) {
+            return;
+        }
+        List<Prompt> pending = em.createQuery("""
+                        SELECT p FROM Prompt p WHERE p.sessionId = :session
+                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)
+                        ORDER BY p.seq""", Prompt.class)
+                .setParameter("session", sessionId)
+                .getResultList();
+        if (pending.isEmpty()) {
+            return;
+        }
+        var running = pending.stream().filter(p -> p.status == PromptStatus.RUNNING).findFirst();
+        if (policy == BusyPolicy.REJECT) {
+            var blocking = running.orElse(pending.get(0));
+            throw new ApiException(409, ErrorCode.SESSION_BUSY,
+                    "session " + sessionId + " is busy with prompt " + blocking.id,
+                    Map.of("running_prompt_id", blocking.id.toString(), "queue_length", pending.size()));
+        }
+        running.ifPresent(p -> {
+            p.status = PromptStatus.CANCELLED;
+            p.errorCode = "interrupted";
+            p.errorMessage = "interrupted by a newer prompt";
+            p.finishedAt = Instant.now();
+            finished.fire(new PromptFinished(p.id, p.sessionId));
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package dev.rafiki.prompt.boundary;
+
+import dev.rafiki.prompt.control.SessionWorker;
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.TextMessage;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * Consumes session wake-ups. Not transactional: the message is acknowledged only after the
+ * worker returned, so a crash mid-prompt redelivers it, and the worker's own durable claim makes
+ * the redelivery harmless.
+ */
+@MessageDriven(activationConfig = {
+    @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
+    @ActivationConfigProperty(propertyName = "destination", propertyValue = "RAFIKI.PROMPTS"),
+    @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "activemq-rar"),
+    @ActivationConfigProperty(propertyName = "maxSessions", propertyValue = "16")
+})
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class PromptQueueListener implements MessageListener {
+
+    private static final Logger LOG = Logger.getLogger(PromptQueueListener.class.getName());
+
+    @Inject
+    SessionWorker worker;
+
+    @Override
+    public void onMessage(Message message) {
+        UUID sessionId;
+        try {
+            sessionId = UUID.fromString(((TextMessage) message).getText());
+        } catch (JMSException | IllegalArgumentException | ClassCastException e) {
+            LOG.warning(() -> "dropping a malformed wake-up message: " + e);
+            return;
+        }
+        worker.drain(sessionId);
+    }
+}

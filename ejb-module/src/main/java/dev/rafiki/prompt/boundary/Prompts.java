@@ -1,0 +1,143 @@
+package dev.rafiki.prompt.boundary;
+
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
+import dev.rafiki.prompt.control.PromptFinished;
+import dev.rafiki.prompt.entity.Prompt;
+import dev.rafiki.prompt.entity.PromptStatus;
+import dev.rafiki.session.boundary.Sessions;
+import dev.rafiki.session.boundary.Views.ErrorView;
+import dev.rafiki.session.boundary.Views.PromptView;
+import dev.rafiki.session.boundary.Views.StopResult;
+import dev.rafiki.session.boundary.Views.Usage;
+import jakarta.ejb.EJBException;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Submitting, reading and cancelling prompts. */
+@Stateless
+public class Prompts {
+
+    @PersistenceContext(unitName = "rafiki")
+    EntityManager em;
+
+    @Inject
+    PromptIntake intake;
+
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    Event<PromptFinished> finished;
+
+    /** The outcome of a submission; {@code replayed} when an idempotent retry found its first prompt. */
+    public record Submitted(PromptView prompt, boolean replayed) {
+    }
+
+    /**
+     * Accepts a prompt; once this returns, the prompt is committed and will run. With an
+     * idempotency key, a retry of the same request returns the first prompt instead of a new one,
+     * even when both arrive at the same moment (the database's unique key decides).
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Submitted submit(NewPrompt request) {
+        if (request.idempotencyKey() != null) {
+            var existing = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
+            if (existing.isPresent()) {
+                return replay(existing.get(), request);
+            }
+        }
+        try {
+            return new Submitted(view(intake.accept(request)), false);
+        } catch (EJBException e) {
+            if (request.idempotencyKey() != null && isUniqueViolation(e)) {
+                var winner = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
+                if (winner.isPresent()) {
+                    return replay(winner.get(), request);
+                }
+            }
+            throw e;
+        }
+    }
+
+    public PromptView get(String owner, UUID sessionId, UUID promptId) {
+        var prompt = em.find(Prompt.class, promptId);
+        if (prompt == null || !prompt.owner.equals(owner) || !prompt.sessionId.equals(sessionId)) {
+            throw ApiException.notFound("prompt " + promptId);
+        }
+        return view(prompt);
+    }
+
+    /** Cancels the running prompt (and, if asked, every queued one). Repeating it is harmless. */
+    public StopResult stop(String owner, UUID sessionId, boolean clearQueue) {
+        sessions.owned(owner, sessionId);
+        var statuses = clearQueue ? List.of(PromptStatus.RUNNING, PromptStatus.QUEUED) : List.of(PromptStatus.RUNNING);
+        var targets = em.createQuery("SELECT p FROM Prompt p WHERE p.sessionId = :session AND p.status IN :statuses",
+                        Prompt.class)
+                .setParameter("session", sessionId)
+                .setParameter("statuses", statuses)
+                .getResultList();
+        var cancelled = new ArrayList<UUID>();
+        for (var prompt : targets) {
+            cancel(prompt, "cancelled", "stopped by the client");
+            cancelled.add(prompt.id);
+        }
+        return new StopResult(sessionId, cancelled);
+    }
+
+    /** Removes a prompt that has not started from the queue; it ends as {@code cancelled}. */
+    public PromptView dequeue(String owner, UUID sessionId, UUID promptId) {
+        sessions.owned(owner, sessionId);
+        var prompt = em.find(Prompt.class, promptId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (prompt == null || !prompt.sessionId.equals(sessionId)) {
+            throw ApiException.notFound("prompt " + promptId);
+        }
+        if (prompt.status != PromptStatus.QUEUED) {
+            throw new ApiException(409, ErrorCode.SESSION_BUSY, "prompt " + promptId + " is " + prompt.status.wire()
+                    + " and can no longer be removed from the queue; use POST /session/" + sessionId + "/stop");
+        }
+        cancel(prompt, "removed", "removed from the queue by the client");
+        return view(prompt);
+    }
+
+    private void cancel(Prompt prompt, String code, String message) {
+        prompt.status = PromptStatus.CANCELLED;
+        prompt.errorCode = code;
+        prompt.errorMessage = message;
+        prompt.finishedAt = Instant.now();
+        finished.fire(new PromptFinished(prompt.id, prompt.sessionId));
+    }
+
+    private Submitted replay(Prompt existing, NewPrompt request) {
+        if (!request.requestHash().equals(existing.requestHash)) {
+            throw new ApiException(409, ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "Idempotency-Key '" + request.idempotencyKey() + "' was already used for a different request");
+        }
+        return new Submitted(view(existing), true);
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static PromptView view(Prompt p) {
+        return new PromptView(p.id, p.sessionId, p.seq, p.status.wire(), p.content, p.answer,
+                p.errorCode == null ? null : new ErrorView(p.errorCode, p.errorMessage), p.attempts,
+                new Usage(p.inputTokens, p.outputTokens), p.createdAt, p.startedAt, p.finishedAt);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.rafiki.session.boundary;
+
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.prompt.entity.Message;
+import dev.rafiki.prompt.entity.Prompt;
+import dev.rafiki.prompt.entity.PromptStatus;
+import dev.rafiki.session.boundary.Views.MessageView;
+import dev.rafiki.session.boundary.Views.Page;
+import dev.rafiki.session.boundary.Views.QueueEntry;
+import dev.rafiki.session.boundary.Views.QueueView;
+import dev.rafiki.session.boundary.Views.SessionView;
+import dev.rafiki.session.boundary.Views.Usage;
+import dev.rafiki.session.entity.AgentSession;
+import jakarta.ejb.Stateless;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sessions as their owner sees them. A session of another user is reported exactly like a
+ * missing one, so ids cannot be probed.
+ */
+@Stateless
+public class Sessions {
+
+    public static final String DEFAULT_MODEL = "echo";
+
+    @PersistenceContext(unitName = "rafiki")
+    EntityManager em;
+
+    public SessionView create(String owner, String title, String model, JsonObject metadata) {
+        var session = AgentSession.create(owner, title, model == null ? DEFAULT_MODEL : model,
+                metadata == null ? null : metadata.toString());
+        em.persist(session);
+        return view(session);
+    }
+
+    /** The caller's session, or 404. */
+    public AgentSession owned(String owner, UUID id) {
+        var session = em.find(AgentSession.class, id);
+        if (session == null || !session.owner.equals(owner)) {
+            throw ApiException.notFound("session " + id);
+        }
+        return session;
+    }
+
+    public SessionView get(String owner, UUID id) {
+        return view(owned(owner, id));
+    }
+
+    public void delete(String owner, UUID id) {
+        em.remove(owned(owner, id));
+    }
+
+    public Page<SessionView> list(String owner, UUID after, int limit) {
+        var query = new StringBuilder("SELECT s FROM AgentSession s WHERE s.owner = :owner");
+        AgentSession cursor = null;
+        if (after != null) {
+            cursor = owned(owner, after);
+            query.append(" AND (s.createdAt > :at OR (s.createdAt = :at AND s.id > :id))");
+        }
+        query.append(" ORDER BY s.createdAt, s.id");
+        var q = em.createQuery(query.toString(), AgentSession.class).setParameter("owner", owner);
+        if (cursor != null) {
+            q.setParameter("at", cursor.createdAt).setParameter("id", cursor.id);
+        }
+        var rows = q.setMaxResults(limit + 1).getResultList();
+        var items = rows.stream().limit(limit).map(this::view).toList();
+        return new Page<>(items, rows.size() > limit ? items.get(items.size() - 1).id().toString() : null);
+    }
+
+    public Page<MessageView> messages(String owner, UUID sessionId, long after, int limit) {
+        owned(owner, sessionId);
+        var rows = em.createQuery("SELECT m FROM Message m WHERE m.sessionId = :session AND m.id > :after ORDER BY m.id",
+                        Message.class)
+                .setParameter("session", sessionId)
+                .setParameter("after", after)
+                .setMaxResults(limit + 1)
+                .getResultList();
+        var items = rows.stream().limit(limit)
+                .map(m -> new MessageView(m.id, m.promptId, m.role, m.content, m.partial, m.createdAt))
+                .toList();
+        return new Page<>(items, rows.size() > limit ? Long.toString(items.get(items.size() - 1).id()) : null);
+    }
+
+    public QueueView queue(String owner, UUID sessionId) {
+        owned(owner, sessionId);
+        var pending = pending(sessionId);
+        UUID running = null;
+        var queued = new ArrayList<QueueEntry>();
+        for (var prompt : pending) {
+            if (prompt.status == PromptStatus.RUNNING) {
+                running = prompt.id;
+            } else {
+                queued.add(new QueueEntry(queued.size() + 1, prompt.id, prompt.content, prompt.createdAt));
+            }
+        }
+        return new QueueView(sessionId, running, queued);
+    }
+
+    SessionView view(AgentSession session) {
+        var pending = pending(session.id);
+        var running = pending.stream().filter(p -> p.status == PromptStatus.RUNNING).findFirst();
+        String status;
+        if (!pending.isEmpty()) {
+            status = "running";
+        } else {
+            var last = em.createQuery("SELECT p.status FROM Prompt p WHERE p.sessionId = :session ORDER BY p.seq DESC",
+                            PromptStatus.class)
+                    .setParameter("session", session.id)
+                    .setMaxResults(1)
+                    .getResultList();
+            status = !last.isEmpty() && last.get(0) == PromptStatus.CANCELLED ? "stopped" : "idle";
+        }
+        return new SessionView(session.id, session.title, session.model, metadata(session.metadata), status,
+                running.map(p -> p.id).orElse(null),
+                pending.stream().filter(p -> p.status == PromptStatus.QUEUED).count(),
+                session.promptCount, session.messageCount,
+                new Usage(session.inputTokens, session.outputTokens), session.createdAt, session.updatedAt);
+    }
+
+    private List<Prompt> pending(UUID sessionId) {
+        return em.createQuery("""
+                        SELECT p FROM Prompt p WHERE p.sessionId = :session
+                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)
+                        ORDER BY p.seq""", Prompt.class)
+                .setParameter("session", sessionId)
+                .getResultList();
+    }
+
+    private static JsonObject metadata(String json) {
+        if (json == null) {
+            return null;
+        }
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+}

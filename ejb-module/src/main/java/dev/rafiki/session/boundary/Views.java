@@ -1,0 +1,49 @@
+package dev.rafiki.session.boundary;
+
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The read models of sessions, prompts and messages, as the public API shows them. */
+public final class Views {
+
+    private Views() {
+    }
+
+    public record Usage(long inputTokens, long outputTokens) {
+    }
+
+    public record SessionView(UUID id, String title, String model, JsonObject metadata, String status,
+                              UUID runningPromptId, long queueLength, long promptCount, long messageCount,
+                              Usage usage, Instant createdAt, Instant updatedAt) {
+    }
+
+    public record ErrorView(String code, String message) {
+    }
+
+    public record PromptView(UUID id, UUID sessionId, long seq, String status, String prompt, String answer,
+                             ErrorView error, int attempts, Usage usage, Instant createdAt, Instant startedAt,
+                             Instant finishedAt) {
+        public boolean terminal() {
+            return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
+        }
+    }
+
+    public record MessageView(long id, UUID promptId, String role, String content, boolean partial,
+                              Instant createdAt) {
+    }
+
+    public record QueueEntry(int position, UUID promptId, String prompt, Instant createdAt) {
+    }
+
+    public record QueueView(UUID sessionId, UUID runningPromptId, List<QueueEntry> queued) {
+    }
+
+    public record StopResult(UUID sessionId, List<UUID> cancelled) {
+    }
+
+    /** One page of a listing; {@code nextCursor} is null on the last page. */
+    public record Page<T>(List<T> items, String nextCursor) {
+    }
+}

@@ -1,0 +1,70 @@
+package dev.rafiki.prompt.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One prompt of a session, and at the same time its place in the session's queue: prompts run in
+ * {@code seq} order, and a prompt is accepted once this row is committed.
+ */
+@Entity
+@Table(name = "prompt")
+public class Prompt {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "session_id", nullable = false)
+    public UUID sessionId;
+
+    @Column(nullable = false)
+    public long seq;
+
+    @Column(nullable = false)
+    public String owner;
+
+    @Column(nullable = false, columnDefinition = "text")
+    public String content;
+
+    @Column(nullable = false, length = 16)
+    @Convert(converter = PromptStatusConverter.class)
+    public PromptStatus status;
+
+    @Column(columnDefinition = "text")
+    public String answer;
+
+    @Column(name = "error_code", length = 64)
+    public String errorCode;
+
+    @Column(name = "error_message", columnDefinition = "text")
+    public String errorMessage;
+
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    @Column(name = "request_hash", length = 64)
+    public String requestHash;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "input_tokens", nullable = false)
+    public long inputTokens;
+
+    @Column(name = "output_tokens", nullable = false)
+    public long outputTokens;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+}

@@ -1,0 +1,16 @@
+package dev.rafiki.prompt.entity;
+
+import java.util.Locale;
+
+public enum PromptStatus {
+    QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
+
+    public boolean terminal() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+
+    /** The spelling stored in the database and shown in the API. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.rafiki.session.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A conversation owned by one user. Besides its descriptive fields it carries the per-session
+ * prompt counter ({@code nextSeq}) and the worker claim that makes prompts of one session run one
+ * at a time; both are only changed through the bulk updates in {@code dev.rafiki.prompt.control}.
+ */
+@Entity
+@Table(name = "agent_session")
+public class AgentSession {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String owner;
+
+    @Column(length = 500)
+    public String title;
+
+    @Column(nullable = false, length = 200)
+    public String model;
+
+    @Column(columnDefinition = "text")
+    public String metadata;
+
+    @Column(name = "next_seq", nullable = false)
+    public long nextSeq;
+
+    @Column(name = "prompt_count", nullable = false)
+    public long promptCount;
+
+    @Column(name = "message_count", nullable = false)
+    public long messageCount;
+
+    @Column(name = "input_tokens", nullable = false)
+    public long inputTokens;
+
+    @Column(name = "output_tokens", nullable = false)
+    public long outputTokens;
+
+    @Column(length = 200)
+    public String worker;
+
+    @Column(name = "claim_expires_at")
+    public Instant claimExpiresAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public static AgentSession create(String owner, String title, String model, String metadata) {
+        var session = new AgentSession();
+        session.id = UUID.randomUUID();
+        session.owner = owner;
+        session.title = title;
+        session.model = model;
+        session.metadata = metadata;
+        session.createdAt = Instant.now();
+        session.updatedAt = session.createdAt;
+        return session;
+    }
+}

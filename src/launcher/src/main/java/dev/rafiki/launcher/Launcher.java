@@ -1,0 +1,252 @@
+package dev.rafiki.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs Rafiki on one machine with embedded defaults: nothing to install but Java.
+ * <p>
+ * Payara Micro runs as a child process so the database outlives an application-server crash
+ * exactly as an external one would, and so Ctrl-C can stop the pieces in order: the server
+ * (which stops the embedded broker cleanly) first, then PostgreSQL.
+ */
+public final class Launcher {
+
+    private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
+    private static final long DEV_TOKEN_SECONDS = 30L * 24 * 3600;
+
+    private final Settings settings;
+    private final Path home;
+    private final Path data;
+
+    Launcher(Settings settings, Path home) {
+        this.settings = settings;
+        this.home = home;
+        this.data = settings.dataDir();
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s [launcher] %5$s%6$s%n");
+        var home = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        System.exit(new Launcher(Settings.fromProcess(), home).run());
+    }
+
+    int run() throws Exception {
+        Files.createDirectories(data);
+        try (var lockChannel = FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             var lock = lockChannel.tryLock()) {
+            if (lock == null) {
+                LOG.severe("another Rafiki already runs on " + data + "; stop it or set RAFIKI_DATA_DIR");
+                return 2;
+            }
+            return runLocked();
+        }
+    }
+
+    private int runLocked() throws Exception {
+        LOG.info("data directory: " + data);
+        var env = new HashMap<String, String>();
+        EmbeddedDatabase database = null;
+        if (settings.get("rafiki.db.url").isEmpty()) {
+            database = EmbeddedDatabase.start(data.resolve("postgres"), settings.getInt("rafiki.db.port", 0));
+            env.put("RAFIKI_DB_URL", database.jdbcUrl());
+            env.put("RAFIKI_DB_USER", "postgres");
+            env.put("RAFIKI_DB_PASSWORD", "postgres");
+            LOG.info("embedded PostgreSQL on 127.0.0.1:" + database.port() + ", data in " + data.resolve("postgres"));
+        } else {
+            LOG.info("using the database at " + settings.get("rafiki.db.url").get());
+        }
+        configureJwt(env);
+
+        var payara = startPayara(env);
+        var stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        var db = database;
+        var shutdown = new Thread(() -> {
+            stopping.set(true);
+            stopPayara(payara);
+            closeQuietly(db);
+        }, "rafiki-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+
+        Files.writeString(data.resolve("server.pid"), Long.toString(payara.pid()));
+        awaitReady(payara);
+        int exit = payara.waitFor();
+        if (!stopping.get()) {
+            LOG.warning("Payara Micro exited with status " + exit + "; stopping");
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+            } catch (IllegalStateException alreadyStopping) {
+                return exit;
+            }
+            closeQuietly(database);
+        }
+        return exit;
+    }
+
+    private void configureJwt(Map<String, String> env) throws IOException {
+        if (settings.productionJwt()) {
+            settings.get("rafiki.jwt.public-key-location")
+                    .ifPresent(location -> env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", location));
+            settings.get("rafiki.jwt.issuer").ifPresent(issuer -> env.put("MP_JWT_VERIFY_ISSUER", issuer));
+            settings.get("rafiki.jwt.audiences").ifPresent(aud -> env.put("MP_JWT_VERIFY_AUDIENCES", aud));
+            LOG.info("tokens are verified with the configured public key; no development token is issued");
+            return;
+        }
+        var jwt = DevJwt.loadOrCreate(data.resolve("dev-jwt"));
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", jwt.publicKeyFile().toUri().toString());
+        env.put("MP_JWT_VERIFY_ISSUER", DevJwt.ISSUER);
+        var tokenFile = data.resolve("dev-token");
+        Files.writeString(tokenFile, jwt.token(DevJwt.DEFAULT_USER, List.of("user"), DEV_TOKEN_SECONDS) + "\n");
+        Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        LOG.info("development mode: bearer token for user '" + DevJwt.DEFAULT_USER + "' (valid 30 days) written to "
+                + tokenFile + " (signing key in " + jwt.publicKeyFile().getParent() + ")");
+    }
+
+    private Process startPayara(Map<String, String> env) throws IOException {
+        var root = data.resolve("payara");
+        deleteTree(root); // Payara Micro replays a reused root's deployments; start from a fresh one
+        Files.createDirectories(root);
+        var postBoot = root.resolve("post-boot.asadmin");
+        Files.writeString(postBoot, String.join("\n", postBootCommands(root)) + "\n");
+
+        int port = settings.getInt("rafiki.http.port", 8080);
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(settings.get("rafiki.java.opts", "-Xms256m -Xmx1g -XX:+UseG1GC").split("\\s+")));
+        command.add("-Drafiki.node.id=" + settings.get("rafiki.node.id", hostName() + "-" + port));
+        // Before the application is deployed there is no readiness check at all: that is not ready.
+        command.add("-Dmp.health.default.readiness.empty.response=DOWN");
+        command.add("-Djava.io.tmpdir=" + Files.createDirectories(root.resolve("tmp")));
+        command.addAll(List.of("-jar", home.resolve("payara-micro.jar").toString(),
+                "--port", Integer.toString(port),
+                "--rootdir", root.resolve("root").toString(),
+                "--postbootcommandfile", postBoot.toString(),
+                "--deploy", home.resolve("rafiki.war").toString(),
+                "--contextroot", "/",
+                "--disablephonehome"));
+        if (!Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
+            command.add("--nocluster");
+        }
+        var builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putAll(env);
+        builder.environment().put("RAFIKI_DATA_DIR", data.toString());
+        LOG.info("starting Payara Micro on http://" + settings.get("rafiki.http.host", "127.0.0.1") + ":" + port);
+        return builder.start();
+    }
+
+    /** The adapter must be configured and deployed before the application that uses it. */
+    List<String> postBootCommands(Path root) throws IOException {
+        var commands = new ArrayList<String>();
+        var host = settings.get("rafiki.http.host", "127.0.0.1");
+        commands.add("set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
+                + host);
+        var brokerUrl = settings.get("rafiki.broker.url");
+        if (brokerUrl.isPresent()) {
+            LOG.info("using the JMS broker at " + brokerUrl.get());
+            commands.add("create-resource-adapter-config --property ServerUrl=" + escape(brokerUrl.get()) + " activemq-rar");
+        } else {
+            var brokerXml = BrokerConfig.write(data.resolve("broker"), settings.getInt("rafiki.broker.port", 0));
+            LOG.info("embedded JMS broker, data in " + data.resolve("broker"));
+            commands.add("create-resource-adapter-config --property ServerUrl=vm\\://embedded?create\\=false"
+                    + ":BrokerXmlConfig=xbean\\:file\\:" + escape(brokerXml.toString()) + " activemq-rar");
+        }
+        commands.add("deploy --name activemq-rar " + home.resolve("activemq-rar.rar"));
+        return commands;
+    }
+
+    /** asadmin property syntax: ':' separates properties and '=' separates name from value. */
+    static String escape(String value) {
+        return value.replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\=");
+    }
+
+    private void awaitReady(Process payara) {
+        var url = URI.create("http://127.0.0.1:" + settings.getInt("rafiki.http.port", 8080) + "/health/ready");
+        long started = System.nanoTime();
+        while (payara.isAlive()) {
+            try {
+                var connection = (HttpURLConnection) url.toURL().openConnection();
+                connection.setConnectTimeout(1000);
+                connection.setReadTimeout(5000);
+                if (connection.getResponseCode() == 200) {
+                    var seconds = (System.nanoTime() - started) / 1e9;
+                    LOG.info(String.format("Rafiki is ready at http://127.0.0.1:%d (%.1f s). Try: curl -H \"Authorization: Bearer $(cat %s)\" ...",
+                            settings.getInt("rafiki.http.port", 8080), seconds, data.resolve("dev-token")));
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void stopPayara(Process payara) {
+        if (!payara.isAlive()) {
+            return;
+        }
+        LOG.info("stopping Payara Micro");
+        payara.destroy();
+        try {
+            if (!payara.waitFor(90, TimeUnit.SECONDS)) {
+                LOG.warning("Payara Micro did not stop in 90 s; killing it");
+                payara.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(EmbeddedDatabase database) {
+        if (database == null) {
+            return;
+        }
+        try {
+            LOG.info("stopping PostgreSQL");
+            database.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "PostgreSQL did not stop cleanly", e);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.rafiki.platform.http;
+
+import dev.rafiki.platform.problem.ApiException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.UUID;
+
+/** Reads typed, validated fields out of a JSON request body, with messages a client can act on. */
+public final class Bodies {
+
+    private Bodies() {
+    }
+
+    public static JsonObject required(JsonObject body) {
+        if (body == null) {
+            throw ApiException.invalid("a JSON object body is required");
+        }
+        return body;
+    }
+
+    public static String string(JsonObject body, String field, boolean required, int maxLength) {
+        var value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            if (required) {
+                throw ApiException.invalid("'" + field + "' is required");
+            }
+            return null;
+        }
+        if (!(value instanceof JsonString s)) {
+            throw ApiException.invalid("'" + field + "' must be a string");
+        }
+        var text = s.getString();
+        if (required && text.isBlank()) {
+            throw ApiException.invalid("'" + field + "' must not be blank");
+        }
+        if (text.length() > maxLength) {
+            throw new ApiException(413, dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
+                    "'" + field + "' is longer than " + maxLength + " characters");
+        }
+        return text;
+    }
+
+    public static UUID uuid(JsonObject body, String field) {
+        var text = string(body, field, false, 100);
+        return text == null ? null : uuid(text, field);
+    }
+
+    public static UUID uuid(String text, String what) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("'" + what + "' is not a valid id");
+        }
+    }
+
+    public static JsonObject object(JsonObject body, String field) {
+        var value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw ApiException.invalid("'" + field + "' must be a JSON object");
+        }
+        return value.asJsonObject();
+    }
+
+    /** A path id; a malformed one cannot name anything, so it is reported as not found. */
+    public static UUID pathId(String text, String what) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound(what + " " + text);
+        }
+    }
+
+    public static int limit(String text, int fallback, int max) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value < 1 || value > max) {
+                throw ApiException.invalid("'limit' must be between 1 and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("'limit' must be a number");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.rafiki.platform.problem;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The error page for failures that happen before JAX-RS sees the request (authentication by the
+ * container, for one), so they too answer {@code application/problem+json}.
+ */
+@WebServlet("/_problem")
+public class ProblemServlet extends HttpServlet {
+
+    private static final Logger LOG = Logger.getLogger(ProblemServlet.class.getName());
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        var statusAttr = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = statusAttr instanceof Integer s ? s : 404;
+        var requestId = UUID.randomUUID().toString();
+        var error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        if (error != null) {
+            LOG.log(Level.SEVERE, "request " + requestId + " failed", error);
+        }
+        var uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        ErrorCode code;
+        String detail;
+        switch (status) {
+            case 401 -> {
+                code = ErrorCode.UNAUTHORIZED;
+                detail = "a valid bearer token is required";
+                response.setHeader("WWW-Authenticate", "Bearer");
+            }
+            case 403 -> {
+                code = ErrorCode.FORBIDDEN;
+                detail = "the token does not grant this";
+            }
+            case 404 -> {
+                code = ErrorCode.NOT_FOUND;
+                detail = "no resource at " + (uri == null ? "this address" : uri);
+            }
+            case 405 -> {
+                code = ErrorCode.METHOD_NOT_ALLOWED;
+                detail = "method not supported here";
+            }
+            default -> {
+                status = 500;
+                code = ErrorCode.INTERNAL_ERROR;
+                detail = "an unexpected error occurred; quote request id " + requestId;
+            }
+        }
+        response.setStatus(status);
+        response.setContentType(Problems.MEDIA_TYPE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("X-Request-Id", requestId);
+        response.getWriter().write(Problems.body(status, code, detail, requestId, Map.of()).toString());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.rafiki.prompt.boundary;
+
+import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.Roles;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.prompt.control.PromptWaiters;
+import dev.rafiki.session.boundary.Views.PromptView;
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * {@code POST /query}: run a prompt and answer with its result. The request holds no thread
+ * while the prompt waits and runs; a caller that stops waiting does not cancel the prompt, and
+ * after the wait limit the answer is {@code 202} with where to find the result.
+ */
+@Path("query")
+@RequestScoped
+@RolesAllowed(Roles.USER)
+public class QueryResource {
+
+    @Inject
+    Prompts prompts;
+
+    @Inject
+    PromptWaiters waiters;
+
+    @Inject
+    JsonWebToken caller;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.query.wait-timeout-seconds", defaultValue = "60")
+    long waitSeconds;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
+    int maxPromptLength;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public void query(JsonObject body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                      @Suspended AsyncResponse response) {
+        var request = parse(caller.getSubject(), Bodies.required(body), idempotencyKey, maxPromptLength);
+        var submitted = prompts.submit(request);
+        var prompt = submitted.prompt();
+        var owner = request.owner();
+        if (prompt.terminal()) {
+            response.resume(result(prompt, submitted.replayed()));
+            return;
+        }
+        var done = waiters.await(prompt.id());
+        var now = prompts.get(owner, prompt.sessionId(), prompt.id());
+        if (now.terminal()) {
+            waiters.forget(prompt.id(), done);
+            response.resume(result(now, submitted.replayed()));
+            return;
+        }
+        response.setTimeout(waitSeconds, TimeUnit.SECONDS);
+        response.setTimeoutHandler(r -> {
+            waiters.forget(prompt.id(), done);
+            r.resume(stillRunning(now, submitted.replayed()));
+        });
+        done.thenRunAsync(() -> {
+            try {
+                response.resume(result(prompts.get(owner, prompt.sessionId(), prompt.id()), submitted.replayed()));
+            } catch (RuntimeException e) {
+                response.resume(e);
+            }
+        }, executor);
+    }
+
+    static NewPrompt parse(String owner, JsonObject body, String idempotencyKey, int maxPromptLength) {
+        var text = Bodies.string(body, "prompt", true, maxPromptLength);
+        var sessionId = Bodies.uuid(body, "session_id");
+        var busyText = Bodies.string(body, "busy", false, 20);
+        var busy = BusyPolicy.parse(busyText);
+        if (busy == null) {
+            throw ApiException.invalid("'busy' must be one of enqueue, reject, interrupt");
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
+        }
+        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey);
+    }
+
+    static Response result(PromptView prompt, boolean replayed) {
+        var builder = Response.ok(QueryResult.of(prompt, null));
+        if (replayed) {
+            builder.header("Idempotent-Replayed", "true");
+        }
+        return builder.build();
+    }
+
+    static Response stillRunning(PromptView prompt, boolean replayed) {
+        var location = URI.create("/session/" + prompt.sessionId() + "/prompts/" + prompt.id());
+        var builder = Response.accepted(QueryResult.of(prompt, location.toString())).location(location);
+        if (replayed) {
+            builder.header("Idempotent-Replayed", "true");
+        }
+        return builder.build();
+    }
+}

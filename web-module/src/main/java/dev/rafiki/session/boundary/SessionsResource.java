@@ -1,0 +1,141 @@
+package dev.rafiki.session.boundary;
+
+import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.Roles;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.prompt.boundary.Prompts;
+import dev.rafiki.session.boundary.Views.MessageView;
+import dev.rafiki.session.boundary.Views.Page;
+import dev.rafiki.session.boundary.Views.PromptView;
+import dev.rafiki.session.boundary.Views.QueueView;
+import dev.rafiki.session.boundary.Views.SessionView;
+import dev.rafiki.session.boundary.Views.StopResult;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Sessions of the caller: create, inspect, list, delete, read history, manage the queue, stop. */
+@Path("")
+@RequestScoped
+@RolesAllowed(Roles.USER)
+@Produces(MediaType.APPLICATION_JSON)
+public class SessionsResource {
+
+    static final Set<String> MODELS = Set.of(Sessions.DEFAULT_MODEL);
+
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    Prompts prompts;
+
+    @Inject
+    JsonWebToken caller;
+
+    @POST
+    @Path("session")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(JsonObject body) {
+        var json = body == null ? JsonObject.EMPTY_JSON_OBJECT : body;
+        var title = Bodies.string(json, "title", false, 500);
+        var model = Bodies.string(json, "model", false, 200);
+        if (model != null && !MODELS.contains(model)) {
+            throw ApiException.invalid("unknown model '" + model + "'; available: " + String.join(", ", MODELS));
+        }
+        var metadata = Bodies.object(json, "metadata");
+        if (metadata != null && metadata.toString().length() > 16_384) {
+            throw new ApiException(413, dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
+                    "'metadata' is larger than 16 KiB");
+        }
+        var created = sessions.create(owner(), title, model, metadata);
+        return Response.created(URI.create("/session/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    @Path("sessions")
+    public Page<SessionView> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+        var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
+        return sessions.list(owner(), cursor, Bodies.limit(limit, 50, 200));
+    }
+
+    @GET
+    @Path("session/{id}")
+    public SessionView get(@PathParam("id") String id) {
+        return sessions.get(owner(), sessionId(id));
+    }
+
+    @GET
+    @Path("session/{id}/state")
+    public SessionView state(@PathParam("id") String id) {
+        return get(id);
+    }
+
+    @DELETE
+    @Path("session/{id}")
+    public Response delete(@PathParam("id") String id) {
+        sessions.delete(owner(), sessionId(id));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("session/{id}/messages")
+    public Page<MessageView> messages(@PathParam("id") String id, @QueryParam("after") String after,
+                                      @QueryParam("limit") String limit) {
+        long cursor = 0;
+        if (after != null && !after.isBlank()) {
+            try {
+                cursor = Long.parseLong(after.strip());
+            } catch (NumberFormatException e) {
+                throw ApiException.invalid("'after' must be a message id from a previous page");
+            }
+        }
+        return sessions.messages(owner(), sessionId(id), cursor, Bodies.limit(limit, 100, 500));
+    }
+
+    @GET
+    @Path("session/{id}/queue")
+    public QueueView queue(@PathParam("id") String id) {
+        return sessions.queue(owner(), sessionId(id));
+    }
+
+    @DELETE
+    @Path("session/{id}/queue/{promptId}")
+    public PromptView dequeue(@PathParam("id") String id, @PathParam("promptId") String promptId) {
+        return prompts.dequeue(owner(), sessionId(id), Bodies.pathId(promptId, "prompt"));
+    }
+
+    @GET
+    @Path("session/{id}/prompts/{promptId}")
+    public PromptView prompt(@PathParam("id") String id, @PathParam("promptId") String promptId) {
+        return prompts.get(owner(), sessionId(id), Bodies.pathId(promptId, "prompt"));
+    }
+
+    @POST
+    @Path("session/{id}/stop")
+    public StopResult stop(@PathParam("id") String id, @QueryParam("clear_queue") String clearQueue) {
+        boolean clear = clearQueue != null && (clearQueue.isEmpty() || Boolean.parseBoolean(clearQueue));
+        return prompts.stop(owner(), sessionId(id), clear);
+    }
+
+    private String owner() {
+        return caller.getSubject();
+    }
+
+    private static java.util.UUID sessionId(String id) {
+        return Bodies.pathId(id, "session");
+    }
+}
