@@ -27,6 +27,8 @@ import java.util.logging.Logger;
 public final class Launcher {
 
     private static final Logger LOG = Logger.getLogger(Launcher.class.getName());
+    private static final String LISTENER =
+            "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener";
     private static final long DEV_TOKEN_SECONDS = 30L * 24 * 3600;
 
     private final Settings settings;
@@ -122,19 +124,20 @@ public final class Launcher {
         Files.createDirectories(root);
         var postBoot = root.resolve("post-boot.asadmin");
         Files.writeString(postBoot, String.join("\n", postBootCommands(root)) + "\n");
+        var postDeploy = root.resolve("post-deploy.asadmin");
+        Files.writeString(postDeploy, String.join("\n", postDeployCommands()) + "\n");
 
         int port = settings.getInt("rafiki.http.port", 8080);
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(settings.get("rafiki.java.opts", "-Xms256m -Xmx1g -XX:+UseG1GC").split("\\s+")));
         command.add("-Drafiki.node.id=" + settings.get("rafiki.node.id", hostName() + "-" + port));
-        // Before the application is deployed there is no readiness check at all: that is not ready.
-        command.add("-Dmp.health.default.readiness.empty.response=DOWN");
         command.add("-Djava.io.tmpdir=" + Files.createDirectories(root.resolve("tmp")));
         command.addAll(List.of("-jar", home.resolve("payara-micro.jar").toString(),
                 "--port", Integer.toString(port),
                 "--rootdir", root.resolve("root").toString(),
                 "--postbootcommandfile", postBoot.toString(),
+                "--postdeploycommandfile", postDeploy.toString(),
                 "--deploy", home.resolve("rafiki.war").toString(),
                 "--contextroot", "/",
                 "--disablephonehome"));
@@ -152,8 +155,10 @@ public final class Launcher {
     List<String> postBootCommands(Path root) throws IOException {
         var commands = new ArrayList<String>();
         var host = settings.get("rafiki.http.host", "127.0.0.1");
-        commands.add("set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address="
-                + host);
+        commands.add(LISTENER + ".address=" + host);
+        // Closed until the application is deployed (see postDeployCommands): a client never meets
+        // a half-started server's HTML error pages or an empty, "UP" readiness.
+        commands.add(LISTENER + ".enabled=false");
         var brokerUrl = settings.get("rafiki.broker.url");
         if (brokerUrl.isPresent()) {
             LOG.info("using the JMS broker at " + brokerUrl.get());
@@ -166,6 +171,10 @@ public final class Launcher {
         }
         commands.add("deploy --name activemq-rar " + home.resolve("activemq-rar.rar"));
         return commands;
+    }
+
+    static List<String> postDeployCommands() {
+        return List.of(LISTENER + ".enabled=true");
     }
 
     /** asadmin property syntax: ':' separates properties and '=' separates name from value. */
@@ -181,7 +190,9 @@ public final class Launcher {
                 var connection = (HttpURLConnection) url.toURL().openConnection();
                 connection.setConnectTimeout(1000);
                 connection.setReadTimeout(5000);
-                if (connection.getResponseCode() == 200) {
+                // Until the application is deployed, the server's readiness has no checks of ours.
+                if (connection.getResponseCode() == 200
+                        && new String(connection.getInputStream().readAllBytes()).contains("\"rafiki\"")) {
                     var seconds = (System.nanoTime() - started) / 1e9;
                     LOG.info(String.format("Rafiki is ready at http://127.0.0.1:%d (%.1f s). Try: curl -H \"Authorization: Bearer $(cat %s)\" ...",
                             settings.getInt("rafiki.http.port", 8080), seconds, data.resolve("dev-token")));

@@ -12,11 +12,16 @@ public final class Bodies {
     private Bodies() {
     }
 
-    public static JsonObject required(JsonObject body) {
-        if (body == null) {
-            throw ApiException.invalid("a JSON object body is required");
+    /** Bodies are taken as any JSON value, so an array or a string gets a 400 rather than a failed dispatch. */
+    public static JsonObject required(JsonValue body) {
+        if (body == null || body.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw ApiException.invalid("the request body must be a JSON object");
         }
-        return body;
+        return body.asJsonObject();
+    }
+
+    public static JsonObject optional(JsonValue body) {
+        return body == null || body.getValueType() == JsonValue.ValueType.NULL ? JsonValue.EMPTY_JSON_OBJECT : required(body);
     }
 
     public static String string(JsonObject body, String field, boolean required, int maxLength) {

@@ -1,6 +1,7 @@
 package dev.rafiki.platform.http;
 
 import jakarta.annotation.Priority;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -37,6 +38,12 @@ public class RequestIds implements ContainerRequestFilter, ContainerResponseFilt
 
     public static String of(ContainerRequestContext request) {
         var id = request.getProperty(PROPERTY);
+        return id == null ? UUID.randomUUID().toString() : id.toString();
+    }
+
+    /** For providers: Jersey injects a thread-safe proxy of the servlet request, not of the JAX-RS context. */
+    public static String of(HttpServletRequest request) {
+        var id = request.getAttribute(PROPERTY);
         return id == null ? UUID.randomUUID().toString() : id.toString();
     }
 }

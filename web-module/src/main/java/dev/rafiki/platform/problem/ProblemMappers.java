@@ -11,7 +11,7 @@ import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -33,7 +33,7 @@ public final class ProblemMappers {
     @Provider
     public static class Api implements ExceptionMapper<ApiException> {
         @Context
-        ContainerRequestContext request;
+        HttpServletRequest request;
 
         @Override
         public Response toResponse(ApiException e) {
@@ -44,7 +44,7 @@ public final class ProblemMappers {
     @Provider
     public static class MalformedJson implements ExceptionMapper<JsonException> {
         @Context
-        ContainerRequestContext request;
+        HttpServletRequest request;
 
         @Override
         public Response toResponse(JsonException e) {
@@ -56,7 +56,7 @@ public final class ProblemMappers {
     @Provider
     public static class MalformedJsonb implements ExceptionMapper<JsonbException> {
         @Context
-        ContainerRequestContext request;
+        HttpServletRequest request;
 
         @Override
         public Response toResponse(JsonbException e) {
@@ -69,7 +69,7 @@ public final class ProblemMappers {
     @Provider
     public static class Web implements ExceptionMapper<WebApplicationException> {
         @Context
-        ContainerRequestContext request;
+        HttpServletRequest request;
 
         @Override
         public Response toResponse(WebApplicationException e) {
@@ -78,7 +78,7 @@ public final class ProblemMappers {
             if (status >= 500) {
                 return Unexpected.fault(e, requestId);
             }
-            var route = request.getMethod() + " /" + request.getUriInfo().getPath();
+            var route = request.getMethod() + " " + request.getRequestURI();
             Response problem;
             if (e instanceof NotFoundException) {
                 problem = Problems.response(404, ErrorCode.NOT_FOUND, "no resource at " + route, requestId, Map.of());
@@ -123,7 +123,7 @@ public final class ProblemMappers {
     @Provider
     public static class Unexpected implements ExceptionMapper<Throwable> {
         @Context
-        ContainerRequestContext request;
+        HttpServletRequest request;
 
         @Override
         public Response toResponse(Throwable e) {

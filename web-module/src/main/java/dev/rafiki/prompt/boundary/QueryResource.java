@@ -11,6 +11,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -58,7 +59,7 @@ public class QueryResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public void query(JsonObject body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+    public void query(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                       @Suspended AsyncResponse response) {
         var request = parse(caller.getSubject(), Bodies.required(body), idempotencyKey, maxPromptLength);
         var submitted = prompts.submit(request);

@@ -13,7 +13,7 @@ import dev.rafiki.session.boundary.Views.StopResult;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -49,8 +49,8 @@ public class SessionsResource {
     @POST
     @Path("session")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(JsonObject body) {
-        var json = body == null ? JsonObject.EMPTY_JSON_OBJECT : body;
+    public Response create(JsonValue body) {
+        var json = Bodies.optional(body);
         var title = Bodies.string(json, "title", false, 500);
         var model = Bodies.string(json, "model", false, 200);
         if (model != null && !MODELS.contains(model)) {
