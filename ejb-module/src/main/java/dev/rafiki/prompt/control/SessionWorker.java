@@ -33,6 +33,9 @@ public class SessionWorker {
     NodeIdentity node;
 
     @Inject
+    CancellationSignals signals;
+
+    @Inject
     @ConfigProperty(name = "rafiki.prompt.claim-lease-seconds", defaultValue = "30")
     long leaseSeconds;
 
@@ -81,14 +84,17 @@ public class SessionWorker {
 
     private void run(PromptLedger.RunningPrompt prompt, String worker) {
         EchoModel.Completion completion;
+        var cancelled = signals.register(prompt.id());
         try {
-            completion = model.complete(prompt.content());
+            completion = model.complete(prompt.content(), cancelled::get);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the model", e);
             ledger.fail(prompt.id(), worker, "model-error", "the model failed: " + e.getMessage());
             return;
+        } finally {
+            signals.unregister(prompt.id());
         }
-        if (!ledger.complete(prompt.id(), worker, completion)) {
+        if (completion.cancelled() || !ledger.complete(prompt.id(), worker, completion)) {
             ledger.keepPartial(prompt.id(), completion.text());
         }
     }

@@ -50,7 +50,7 @@ public class QueryResource {
 
     @Inject
     @ConfigProperty(name = "rafiki.query.wait-timeout-seconds", defaultValue = "60")
-    long waitSeconds;
+    long maxWaitSeconds;
 
     @Inject
     @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
@@ -60,13 +60,18 @@ public class QueryResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public void query(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                      @Suspended AsyncResponse response) {
+                      @HeaderParam("Prefer") String prefer, @Suspended AsyncResponse response) {
         var request = parse(caller.getSubject(), Bodies.required(body), idempotencyKey, maxPromptLength);
+        long wait = waitSeconds(prefer, maxWaitSeconds);
         var submitted = prompts.submit(request);
         var prompt = submitted.prompt();
         var owner = request.owner();
         if (prompt.terminal()) {
             response.resume(result(prompt, submitted.replayed()));
+            return;
+        }
+        if (wait == 0) {
+            response.resume(stillRunning(prompt, submitted.replayed()));
             return;
         }
         var done = waiters.await(prompt.id());
@@ -76,7 +81,7 @@ public class QueryResource {
             response.resume(result(now, submitted.replayed()));
             return;
         }
-        response.setTimeout(waitSeconds, TimeUnit.SECONDS);
+        response.setTimeout(wait, TimeUnit.SECONDS);
         response.setTimeoutHandler(r -> {
             waiters.forget(prompt.id(), done);
             r.resume(stillRunning(now, submitted.replayed()));
@@ -88,6 +93,31 @@ public class QueryResource {
                 response.resume(e);
             }
         }, executor);
+    }
+
+    /**
+     * RFC 7240 preferences: {@code respond-async} answers 202 as soon as the prompt is accepted,
+     * {@code wait=N} waits at most N seconds (never longer than the configured limit).
+     */
+    static long waitSeconds(String prefer, long limit) {
+        if (prefer == null) {
+            return limit;
+        }
+        long wait = limit;
+        for (var preference : prefer.split(",")) {
+            var token = preference.strip().toLowerCase(java.util.Locale.ROOT);
+            if (token.equals("respond-async")) {
+                return 0;
+            }
+            if (token.startsWith("wait=")) {
+                try {
+                    wait = Math.max(0, Math.min(limit, Long.parseLong(token.substring(5).strip())));
+                } catch (NumberFormatException ignored) {
+                    // an unusable preference is ignored, as RFC 7240 asks
+                }
+            }
+        }
+        return wait;
     }
 
     static NewPrompt parse(String owner, JsonObject body, String idempotencyKey, int maxPromptLength) {

@@ -1,0 +1,166 @@
+package dev.rafiki.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rafiki.it.support.Api;
+import dev.rafiki.it.support.Await;
+import dev.rafiki.it.support.Checks;
+import dev.rafiki.it.support.RafikiServer;
+import jakarta.json.Json;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** What was accepted survives a clean restart and a {@code kill -9} of the server. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DurabilityIT {
+
+    static RafikiServer server;
+
+    @BeforeAll
+    static void start() {
+        server = RafikiServer.start("durability");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void messagesAreInTheDatabaseAfterARestart() throws Exception {
+        var api = server.api("restart-user");
+        var first = api.query(null, "remember me");
+        var sessionId = first.getString("session_id");
+        api.query(sessionId, "and me");
+
+        server.stop();
+        server.launch();
+
+        var messages = server.api("restart-user").messages(sessionId);
+        assertEquals(List.of("remember me", "echo: remember me", "and me", "echo: and me"),
+                messages.stream().map(m -> m.getString("content")).toList());
+        try (var db = server.database();
+             var statement = db.prepareStatement("SELECT role, content FROM message WHERE session_id = ? ORDER BY id")) {
+            statement.setObject(1, UUID.fromString(sessionId));
+            var rows = new ArrayList<String>();
+            try (var result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(result.getString(1) + ":" + result.getString(2));
+                }
+            }
+            assertEquals(List.of("user:remember me", "assistant:echo: remember me", "user:and me", "assistant:echo: and me"), rows);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void afterAKillDashNineEveryAcceptedPromptCompletesExactlyOnceInOrder() throws Exception {
+        int sessions = 10;
+        int perSession = 30;
+        var api = server.api("crash-user");
+        var sessionIds = new ArrayList<String>();
+        for (int s = 0; s < sessions; s++) {
+            sessionIds.add(api.createSession());
+        }
+        var accepted = new AtomicInteger();
+        var retried = new AtomicInteger();
+        var pool = Executors.newFixedThreadPool(sessions);
+        try {
+            var submitters = new ArrayList<Callable<List<String>>>();
+            for (int s = 0; s < sessions; s++) {
+                var sessionId = sessionIds.get(s);
+                submitters.add(() -> submitThroughCrash(api, sessionId, prompts(sessionId, perSession), accepted, retried));
+            }
+            var futures = submitters.stream().map(pool::submit).toList();
+
+            // Crash while prompts are being accepted, queued and running.
+            Await.until("a third of the prompts accepted", Duration.ofSeconds(60), accepted::get,
+                    n -> n >= sessions * perSession / 3);
+            server.crash();
+            server.launch();
+
+            var promptIds = new ArrayList<List<String>>();
+            for (var future : futures) {
+                promptIds.add(future.get());
+            }
+            for (int s = 0; s < sessions; s++) {
+                var sessionId = sessionIds.get(s);
+                Await.until("session " + sessionId + " to drain", Duration.ofSeconds(120),
+                        () -> api.get("/session/" + sessionId).json(), st -> "idle".equals(st.getString("status")));
+                Checks.ranInOrderOnce(api, sessionId, promptIds.get(s), prompts(sessionId, perSession));
+            }
+            assertTrue(retried.get() > 0 || accepted.get() == sessions * perSession,
+                    "the crash happened while submissions were still being made");
+            try (var db = server.database(); var statement = db.prepareStatement("""
+                    SELECT count(*) FILTER (WHERE m.role = 'assistant'), count(DISTINCT p.id)
+                    FROM prompt p LEFT JOIN message m ON m.prompt_id = p.id WHERE p.owner = 'crash-user'""")) {
+                try (var result = statement.executeQuery()) {
+                    result.next();
+                    assertEquals(sessions * perSession, result.getInt(1), "one answer per prompt");
+                    assertEquals(sessions * perSession, result.getInt(2), "one prompt per submission");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A careful client: each prompt goes with an Idempotency-Key, and a submission that failed
+     * because the server went away is repeated with the same key until it is answered.
+     */
+    static List<String> submitThroughCrash(Api api, String sessionId, List<String> prompts, AtomicInteger accepted,
+                                           AtomicInteger retried) {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < prompts.size(); i++) {
+            var body = Json.createObjectBuilder().add("prompt", prompts.get(i)).add("session_id", sessionId).build().toString();
+            var key = sessionId + "-" + i;
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (true) {
+                try {
+                    var response = api.post("/query", body, "Prefer", "respond-async", "Idempotency-Key", key);
+                    if (response.status() == 200 || response.status() == 202) {
+                        ids.add(response.json().getString("prompt_id"));
+                        accepted.incrementAndGet();
+                        break;
+                    }
+                    if (response.status() < 500) {
+                        throw new AssertionError("submission answered " + response.status() + ": " + response.body());
+                    }
+                } catch (UncheckedIOException serverGone) {
+                    // the server is down: try again with the same key
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not submit prompt " + i + " of " + sessionId);
+                }
+                retried.incrementAndGet();
+                RafikiServer.sleep(200);
+            }
+        }
+        return ids;
+    }
+
+    static List<String> prompts(String sessionId, int count) {
+        var prompts = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            prompts.add("/slow 10 " + sessionId.substring(0, 8) + " n" + i);
+        }
+        return prompts;
+    }
+}

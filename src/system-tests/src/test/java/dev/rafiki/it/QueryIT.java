@@ -1,0 +1,159 @@
+package dev.rafiki.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rafiki.it.support.Api;
+import dev.rafiki.it.support.RafikiServer;
+import dev.rafiki.it.support.SharedServer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /query} through the real server: JAX-RS, EJB, JMS, MDB, echo model, JPA. */
+class QueryIT {
+
+    static RafikiServer server;
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        server = SharedServer.get();
+        api = server.api("query-user");
+    }
+
+    @Test
+    void aQueryWithoutSessionCreatesOneAndAnswersWithTheEchoModel() {
+        var answer = api.query(null, "hello, Rafiki");
+
+        assertEquals("echo: hello, Rafiki", answer.getString("answer"));
+        assertEquals("completed", answer.getString("status"));
+        assertNotNull(answer.getString("prompt_id"));
+        var session = api.get("/session/" + answer.getString("session_id"));
+        assertEquals(200, session.status());
+        assertEquals(1, session.json().getInt("prompt_count"));
+        assertEquals(2, session.json().getInt("message_count"));
+    }
+
+    @Test
+    void bothMessagesAreStoredInOrderInTheSession() {
+        var first = api.query(null, "one");
+        var sessionId = first.getString("session_id");
+        var second = api.query(sessionId, "two");
+
+        assertEquals(sessionId, second.getString("session_id"));
+        assertEquals(2, second.getInt("seq"));
+        var messages = api.messages(sessionId);
+        assertEquals(4, messages.size());
+        assertEquals("user:one", messages.get(0).getString("role") + ":" + messages.get(0).getString("content"));
+        assertEquals("assistant:echo: one", messages.get(1).getString("role") + ":" + messages.get(1).getString("content"));
+        assertEquals("user:two", messages.get(2).getString("role") + ":" + messages.get(2).getString("content"));
+        assertEquals("assistant:echo: two", messages.get(3).getString("role") + ":" + messages.get(3).getString("content"));
+        assertEquals(second.getString("prompt_id"), messages.get(3).getString("prompt_id"));
+    }
+
+    @Test
+    void usageIsCountedPerPromptAndPerSession() {
+        var answer = api.query(null, "three little words");
+        var usage = answer.getJsonObject("usage");
+        assertEquals(3, usage.getInt("input_tokens"));
+        assertEquals(4, usage.getInt("output_tokens"));
+        var session = api.get("/session/" + answer.getString("session_id")).json();
+        assertEquals(4, session.getJsonObject("usage").getInt("output_tokens"));
+    }
+
+    @Test
+    void aMissingPromptIsAClearProblem() {
+        var response = api.post("/query", "{\"session_id\": null}");
+
+        assertEquals(400, response.status());
+        assertEquals("application/problem+json", response.contentType());
+        var problem = response.json();
+        assertEquals("validation-failed", problem.getString("code"));
+        assertEquals(400, problem.getInt("status"));
+        assertTrue(problem.getString("detail").contains("'prompt' is required"), problem.toString());
+        assertEquals(response.header("X-Request-Id"), problem.getString("request_id"));
+        assertFalse(response.body().contains("Exception"), response.body());
+    }
+
+    @Test
+    void malformedAndMistypedBodiesAreProblemsNotServerErrors() {
+        for (var body : new String[] {"{oops", "[1,2]", "\"text\"", "{\"prompt\": 42}", "{\"prompt\": \"x\", \"busy\": \"sometimes\"}",
+                "{\"prompt\": \"x\", \"session_id\": \"not-a-uuid\"}"}) {
+            var response = api.post("/query", body);
+            assertEquals(400, response.status(), body + " -> " + response.body());
+            assertEquals("application/problem+json", response.contentType(), body);
+        }
+        var wrongType = api.send("POST", "/query", "text/plain", "hello");
+        assertEquals(415, wrongType.status());
+        assertEquals("unsupported-media-type", wrongType.json().getString("code"));
+    }
+
+    @Test
+    void withoutAValidTokenTheAnswerIs401() {
+        var anonymous = api.as(null).post("/query", "{\"prompt\":\"hi\"}");
+        assertEquals(401, anonymous.status());
+        assertEquals("application/problem+json", anonymous.contentType());
+        assertEquals("unauthorized", anonymous.json().getString("code"));
+        assertNotNull(anonymous.header("WWW-Authenticate"));
+
+        var forged = api.as(server.devToken() + "x").post("/query", "{\"prompt\":\"hi\"}");
+        assertEquals(401, forged.status());
+    }
+
+    @Test
+    void theDevelopmentTokenWorksOutOfTheBox() {
+        var answer = server.api().query(null, "from the dev token");
+        assertEquals("echo: from the dev token", answer.getString("answer"));
+    }
+
+    @Test
+    void anotherUsersSessionLooksExactlyLikeAMissingOne() {
+        var mine = api.query(null, "private").getString("session_id");
+        var intruder = server.api("intruder");
+
+        var asIntruder = intruder.post("/query", "{\"prompt\":\"peek\",\"session_id\":\"" + mine + "\"}");
+        var missing = intruder.post("/query", "{\"prompt\":\"peek\",\"session_id\":\"" + java.util.UUID.randomUUID() + "\"}");
+        assertEquals(404, asIntruder.status());
+        assertEquals(404, missing.status());
+        assertEquals("not-found", asIntruder.json().getString("code"));
+        assertEquals(404, intruder.get("/session/" + mine).status());
+        assertEquals(404, intruder.get("/session/" + mine + "/messages").status());
+        assertEquals(2, api.messages(mine).size(), "the intruder's attempts left no trace");
+    }
+
+    @Test
+    void respondAsyncAcceptsAtOnceAndPointsToTheResult() {
+        var response = api.post("/query", "{\"prompt\":\"/slow 300 later please\"}", "Prefer", "respond-async");
+
+        assertEquals(202, response.status());
+        var accepted = response.json();
+        assertNotNull(response.header("Location"));
+        var location = java.net.URI.create(response.header("Location")).getPath();
+        assertEquals(location, accepted.getString("result_url"));
+        assertNotEquals("completed", accepted.getString("status"));
+        String status;
+        long deadline = System.currentTimeMillis() + 30_000;
+        do {
+            status = api.get(location).json().getString("status");
+            RafikiServer.sleep(50);
+        } while (!"completed".equals(status) && System.currentTimeMillis() < deadline);
+        var done = api.get(location).json();
+        assertEquals("completed", done.getString("status"));
+        assertEquals("echo: later please", done.getString("answer"));
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAreProblems() {
+        var unknown = api.get("/no/such/route");
+        assertEquals(404, unknown.status());
+        assertEquals("application/problem+json", unknown.contentType());
+        var wrongMethod = api.send("PUT", "/query", "application/json", "{}");
+        assertEquals(405, wrongMethod.status());
+        assertEquals("method-not-allowed", wrongMethod.json().getString("code"));
+        assertNull(wrongMethod.json().get("stack"));
+    }
+}
