@@ -30,9 +30,13 @@ final class BrokerConfig {
                     </persistenceAdapter>
                 %2$s  </broker>
                 </beans>
-                """.formatted(directory, connectors);
+                """.formatted(xmlAttribute(directory.toString()), connectors);
         var file = directory.resolve("broker.xml");
         Files.writeString(file, xml);
         return file;
+    }
+
+    static String xmlAttribute(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -101,9 +101,17 @@ final class DevJwt {
         var text = "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
-        Files.writeString(file, text);
         if (secret) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            writeSecret(file, text);
+        } else {
+            Files.writeString(file, text);
         }
+    }
+
+    /** Creates the file readable by its owner only from the first byte, never briefly world-readable. */
+    static void writeSecret(Path file, String text) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text);
     }
 }

@@ -112,8 +112,7 @@ public final class Launcher {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", jwt.publicKeyFile().toUri().toString());
         env.put("MP_JWT_VERIFY_ISSUER", DevJwt.ISSUER);
         var tokenFile = data.resolve("dev-token");
-        Files.writeString(tokenFile, jwt.token(DevJwt.DEFAULT_USER, List.of("user"), DEV_TOKEN_SECONDS) + "\n");
-        Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        DevJwt.writeSecret(tokenFile, jwt.token(DevJwt.DEFAULT_USER, List.of("user"), DEV_TOKEN_SECONDS) + "\n");
         LOG.info("development mode: bearer token for user '" + DevJwt.DEFAULT_USER + "' (valid 30 days) written to "
                 + tokenFile + " (signing key in " + jwt.publicKeyFile().getParent() + ")");
     }
@@ -122,8 +121,10 @@ public final class Launcher {
         var root = data.resolve("payara");
         deleteTree(root); // Payara Micro replays a reused root's deployments; start from a fresh one
         Files.createDirectories(root);
+        var preBoot = root.resolve("pre-boot.asadmin");
+        Files.writeString(preBoot, String.join("\n", preBootCommands()) + "\n");
         var postBoot = root.resolve("post-boot.asadmin");
-        Files.writeString(postBoot, String.join("\n", postBootCommands(root)) + "\n");
+        Files.writeString(postBoot, String.join("\n", postBootCommands()) + "\n");
         var postDeploy = root.resolve("post-deploy.asadmin");
         Files.writeString(postDeploy, String.join("\n", postDeployCommands()) + "\n");
 
@@ -136,6 +137,7 @@ public final class Launcher {
         command.addAll(List.of("-jar", home.resolve("payara-micro.jar").toString(),
                 "--port", Integer.toString(port),
                 "--rootdir", root.resolve("root").toString(),
+                "--prebootcommandfile", preBoot.toString(),
                 "--postbootcommandfile", postBoot.toString(),
                 "--postdeploycommandfile", postDeploy.toString(),
                 "--deploy", home.resolve("rafiki.war").toString(),
@@ -152,13 +154,8 @@ public final class Launcher {
     }
 
     /** The adapter must be configured and deployed before the application that uses it. */
-    List<String> postBootCommands(Path root) throws IOException {
+    List<String> postBootCommands() throws IOException {
         var commands = new ArrayList<String>();
-        var host = settings.get("rafiki.http.host", "127.0.0.1");
-        commands.add(LISTENER + ".address=" + host);
-        // Closed until the application is deployed (see postDeployCommands): a client never meets
-        // a half-started server's HTML error pages or an empty, "UP" readiness.
-        commands.add(LISTENER + ".enabled=false");
         var brokerUrl = settings.get("rafiki.broker.url");
         if (brokerUrl.isPresent()) {
             LOG.info("using the JMS broker at " + brokerUrl.get());
@@ -171,6 +168,16 @@ public final class Launcher {
         }
         commands.add("deploy --name activemq-rar " + home.resolve("activemq-rar.rar"));
         return commands;
+    }
+
+    /**
+     * Before the server boots, so the listener never opens early: it stays closed until the
+     * application is deployed (see postDeployCommands), and a client never meets a half-started
+     * server's HTML error pages or an empty, "UP" readiness.
+     */
+    List<String> preBootCommands() {
+        return List.of(LISTENER + ".address=" + settings.get("rafiki.http.host", "127.0.0.1"),
+                LISTENER + ".enabled=false");
     }
 
     static List<String> postDeployCommands() {

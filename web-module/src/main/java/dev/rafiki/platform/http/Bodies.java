@@ -9,6 +9,10 @@ import java.util.UUID;
 /** Reads typed, validated fields out of a JSON request body, with messages a client can act on. */
 public final class Bodies {
 
+    /** Only the canonical form: {@link UUID#fromString} also reads shorthand such as "1-2-3-4-5". */
+    private static final java.util.regex.Pattern CANONICAL_UUID =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     private Bodies() {
     }
 
@@ -47,16 +51,15 @@ public final class Bodies {
     }
 
     public static UUID uuid(JsonObject body, String field) {
-        var text = string(body, field, false, 100);
+        var text = string(body, field, false, Integer.MAX_VALUE);
         return text == null ? null : uuid(text, field);
     }
 
     public static UUID uuid(String text, String what) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
+        if (!CANONICAL_UUID.matcher(text).matches()) {
             throw ApiException.invalid("'" + what + "' is not a valid id");
         }
+        return UUID.fromString(text);
     }
 
     public static JsonObject object(JsonObject body, String field) {
@@ -72,25 +75,20 @@ public final class Bodies {
 
     /** A path id; a malformed one cannot name anything, so it is reported as not found. */
     public static UUID pathId(String text, String what) {
-        try {
-            return UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
+        if (!CANONICAL_UUID.matcher(text).matches()) {
             throw ApiException.notFound(what + " " + text);
         }
+        return UUID.fromString(text);
     }
 
     public static int limit(String text, int fallback, int max) {
         if (text == null || text.isBlank()) {
             return fallback;
         }
-        try {
-            int value = Integer.parseInt(text.strip());
-            if (value < 1 || value > max) {
-                throw ApiException.invalid("'limit' must be between 1 and " + max);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid("'limit' must be a number");
+        var digits = text.strip();
+        if (!digits.matches("\\d{1,9}") || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > max) {
+            throw ApiException.invalid("'limit' must be a number between 1 and " + max);
         }
+        return Integer.parseInt(digits);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class Problems {
 
     public static final String MEDIA_TYPE = "application/problem+json";
-    public static final MediaType PROBLEM_JSON = MediaType.valueOf(MEDIA_TYPE);
+    public static final MediaType PROBLEM_JSON = new MediaType("application", "problem+json");
     public static final String TYPE_BASE = "https://rafiki.dev/problems/";
 
     private Problems() {
@@ -19,23 +19,26 @@ public final class Problems {
 
     public static JsonObject body(int status, ErrorCode code, String detail, String requestId,
                                   Map<String, Object> extensions) {
-        JsonObjectBuilder json = Json.createObjectBuilder()
-                .add("type", TYPE_BASE + code.wire())
-                .add("title", code.title())
-                .add("status", status)
-                .add("code", code.wire())
-                .add("detail", detail == null ? code.title() : detail)
-                .add("request_id", requestId);
+        JsonObjectBuilder json = Json.createObjectBuilder();
+        // extensions first, so that none can replace a standard member
         extensions.forEach((key, value) -> {
-            if (value instanceof Number n) {
-                json.add(key, n.longValue());
+            if (value instanceof Integer || value instanceof Long) {
+                json.add(key, ((Number) value).longValue());
+            } else if (value instanceof Number n) {
+                json.add(key, new java.math.BigDecimal(n.toString()));
             } else if (value instanceof Boolean b) {
                 json.add(key, b);
             } else if (value != null) {
                 json.add(key, value.toString());
             }
         });
-        return json.build();
+        return json.add("type", TYPE_BASE + code.wire())
+                .add("title", code.title())
+                .add("status", status)
+                .add("code", code.wire())
+                .add("detail", detail == null ? code.title() : detail)
+                .add("request_id", requestId == null ? "unknown" : requestId)
+                .build();
     }
 
     public static Response response(int status, ErrorCode code, String detail, String requestId,

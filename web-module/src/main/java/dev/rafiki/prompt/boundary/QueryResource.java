@@ -123,7 +123,7 @@ public class QueryResource {
     static NewPrompt parse(String owner, JsonObject body, String idempotencyKey, int maxPromptLength) {
         var text = Bodies.string(body, "prompt", true, maxPromptLength);
         var sessionId = Bodies.uuid(body, "session_id");
-        var busyText = Bodies.string(body, "busy", false, 20);
+        var busyText = Bodies.string(body, "busy", false, Integer.MAX_VALUE);
         var busy = BusyPolicy.parse(busyText);
         if (busy == null) {
             throw ApiException.invalid("'busy' must be one of enqueue, reject, interrupt");

@@ -1,0 +1,120 @@
+package dev.rafiki.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherTest {
+
+    static final String LISTENER = "network-config.network-listeners.network-listener.http-listener";
+
+    @TempDir
+    Path temp;
+
+    Path data() {
+        return temp.resolve("data");
+    }
+
+    Path home() {
+        return temp.resolve("home");
+    }
+
+    Launcher launcher(Map<String, String> env) {
+        var all = new HashMap<>(env);
+        all.put("RAFIKI_DATA_DIR", data().toString());
+        return new Launcher(new Settings(all, new Properties()), home());
+    }
+
+    List<String> postBoot(Map<String, String> env) throws IOException {
+        return launcher(env).postBootCommands();
+    }
+
+    static int indexOf(List<String> commands, String prefix) {
+        for (int i = 0; i < commands.size(); i++) {
+            if (commands.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void escapeProtectsAsadminPropertySeparators() {
+        assertEquals("tcp\\://mq\\:61616", Launcher.escape("tcp://mq:61616"));
+        assertEquals("a\\=b", Launcher.escape("a=b"));
+        assertEquals("C\\:\\\\data\\\\broker.xml", Launcher.escape("C:\\data\\broker.xml"));
+        assertEquals("/plain/path", Launcher.escape("/plain/path"));
+    }
+
+    @Test
+    void embeddedBrokerIsConfiguredFromItsXmlInTheDataDirectory() throws IOException {
+        var commands = postBoot(Map.of());
+
+        var brokerXml = data().resolve("broker").resolve("broker.xml");
+        assertTrue(Files.isRegularFile(brokerXml), "broker.xml written");
+        assertTrue(commands.contains("create-resource-adapter-config --property "
+                + "ServerUrl=vm\\://embedded?create\\=false:BrokerXmlConfig=xbean\\:file\\:" + Launcher.escape(brokerXml.toString())
+                + " activemq-rar"), String.join("\n", commands));
+    }
+
+    @Test
+    void externalBrokerIsUsedAsGivenAndNoneIsWritten() throws IOException {
+        var commands = postBoot(Map.of("RAFIKI_BROKER_URL", "tcp://mq.internal:61616"));
+
+        assertTrue(commands.contains("create-resource-adapter-config --property ServerUrl=tcp\\://mq.internal\\:61616 activemq-rar"),
+                String.join("\n", commands));
+        assertTrue(commands.stream().noneMatch(c -> c.contains("vm\\://embedded")));
+        assertFalse(Files.exists(data().resolve("broker")), "no embedded broker configuration");
+    }
+
+    @Test
+    void adapterIsDeployedAfterItsConfigurationAndLast() throws IOException {
+        for (var env : List.of(Map.<String, String>of(), Map.of("RAFIKI_BROKER_URL", "tcp://mq:61616"))) {
+            var commands = postBoot(env);
+
+            int config = indexOf(commands, "create-resource-adapter-config ");
+            int deploy = indexOf(commands, "deploy ");
+            assertTrue(config >= 0, "adapter configured");
+            assertEquals("deploy --name activemq-rar " + home().resolve("activemq-rar.rar"), commands.get(deploy));
+            assertTrue(deploy > config, "deployed after it is configured");
+            assertEquals(commands.size() - 1, deploy);
+        }
+    }
+
+    @Test
+    void listenerIsBoundAndClosedBeforeBootAndOpenedOnlyAfterDeployment() throws IOException {
+        var preBoot = launcher(Map.of("RAFIKI_HTTP_HOST", "0.0.0.0")).preBootCommands();
+
+        assertTrue(preBoot.stream().anyMatch(c -> c.startsWith("set ") && c.endsWith(LISTENER + ".address=0.0.0.0")),
+                String.join("\n", preBoot));
+        assertTrue(preBoot.stream().anyMatch(c -> c.startsWith("set ") && c.endsWith(LISTENER + ".enabled=false")),
+                String.join("\n", preBoot));
+        assertTrue(postBoot(Map.of()).stream().noneMatch(c -> c.contains(LISTENER)), "not reopened before deployment");
+
+        assertEquals(1, Launcher.postDeployCommands().size());
+        assertTrue(Launcher.postDeployCommands().get(0).startsWith("set "));
+        assertTrue(Launcher.postDeployCommands().get(0).endsWith(LISTENER + ".enabled=true"));
+    }
+
+    @Test
+    void listenerAddressDefaultsToLoopback() {
+        assertTrue(launcher(Map.of()).preBootCommands().stream().anyMatch(c -> c.endsWith(LISTENER + ".address=127.0.0.1")));
+    }
+
+    @Test
+    void brokerPortOpensATcpConnector() throws IOException {
+        postBoot(Map.of("RAFIKI_BROKER_PORT", "61617"));
+
+        assertTrue(Files.readString(data().resolve("broker").resolve("broker.xml")).contains("tcp://0.0.0.0:61617"));
+    }
+}

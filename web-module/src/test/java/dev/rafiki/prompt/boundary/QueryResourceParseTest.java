@@ -1,0 +1,96 @@
+package dev.rafiki.prompt.boundary;
+
+import static dev.rafiki.platform.http.TestJson.object;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
+import jakarta.json.JsonObject;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class QueryResourceParseTest {
+
+    static final UUID SESSION = UUID.fromString("6f1c2b9e-0a4d-4c3e-9b7a-2d5e8f10a3c4");
+    static final int MAX = 20;
+
+    static NewPrompt parse(JsonObject body, String idempotencyKey) {
+        return QueryResource.parse("alice", body, idempotencyKey, MAX);
+    }
+
+    static ApiException refused(JsonObject body, String idempotencyKey) {
+        return assertThrows(ApiException.class, () -> parse(body, idempotencyKey));
+    }
+
+    static void assertInvalid(String detail, JsonObject body, String idempotencyKey) {
+        var e = refused(body, idempotencyKey);
+        assertEquals(400, e.status(), e.getMessage());
+        assertEquals(ErrorCode.VALIDATION_FAILED, e.code());
+        assertEquals(detail, e.getMessage());
+    }
+
+    @Test
+    void promptAloneRunsInANewSessionAndWaitsItsTurn() {
+        var request = parse(object("prompt", "hello"), null);
+
+        assertEquals(new NewPrompt("alice", null, "hello", BusyPolicy.ENQUEUE, null), request);
+    }
+
+    @Test
+    void allFieldsAreRead() {
+        var request = parse(object("prompt", "hello", "session_id", SESSION.toString(), "busy", "Interrupt"), "retry-1");
+
+        assertEquals(new NewPrompt("alice", SESSION, "hello", BusyPolicy.INTERRUPT, "retry-1"), request);
+    }
+
+    @Test
+    void nullOrBlankOptionalFieldsTakeTheirDefaults() {
+        var request = parse(object("prompt", "hello", "session_id", null, "busy", ""), null);
+
+        assertNull(request.sessionId());
+        assertEquals(BusyPolicy.ENQUEUE, request.busy());
+    }
+
+    @Test
+    void promptIsRequiredNotBlankAndAString() {
+        assertInvalid("'prompt' is required", object(), null);
+        assertInvalid("'prompt' is required", object("prompt", null), null);
+        assertInvalid("'prompt' must not be blank", object("prompt", "   "), null);
+        assertInvalid("'prompt' must be a string", object("prompt", 42), null);
+    }
+
+    @Test
+    void promptLongerThanTheLimitIsTooLarge() {
+        assertEquals("x".repeat(MAX), parse(object("prompt", "x".repeat(MAX)), null).prompt());
+
+        var e = refused(object("prompt", "x".repeat(MAX + 1)), null);
+        assertEquals(413, e.status());
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
+        assertEquals("'prompt' is longer than " + MAX + " characters", e.getMessage());
+    }
+
+    @Test
+    void sessionIdMustBeAnId() {
+        assertInvalid("'session_id' is not a valid id", object("prompt", "hi", "session_id", "my-session"), null);
+        assertInvalid("'session_id' must be a string", object("prompt", "hi", "session_id", 12), null);
+    }
+
+    @Test
+    void unknownBusyPolicyIsInvalid() {
+        assertInvalid("'busy' must be one of enqueue, reject, interrupt", object("prompt", "hi", "busy", "later"), null);
+        assertInvalid("'busy' must be a string", object("prompt", "hi", "busy", true), null);
+    }
+
+    @Test
+    void idempotencyKeyIsOneTo255Characters() {
+        assertEquals("k", parse(object("prompt", "hi"), "k").idempotencyKey());
+        assertEquals("k".repeat(255), parse(object("prompt", "hi"), "k".repeat(255)).idempotencyKey());
+
+        var detail = "Idempotency-Key must be 1 to 255 characters";
+        assertInvalid(detail, object("prompt", "hi"), "");
+        assertInvalid(detail, object("prompt", "hi"), "   ");
+        assertInvalid(detail, object("prompt", "hi"), "k".repeat(256));
+    }
+}
