@@ -1,0 +1,17 @@
+package dev.rafiki.agent.model;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * @param model        the provider's model name
+ * @param system       system prompt, may be null
+ * @param messages     the conversation so far, oldest first
+ * @param tools        tools the model may call, may be empty
+ * @param maxTokens    upper bound of output tokens for this turn
+ * @param connectTimeout bound on establishing the connection
+ * @param idleTimeout  bound on the silence between two chunks of the stream (and on the first one)
+ */
+public record ModelRequest(String model, String system, List<ChatMessage> messages, List<ToolSpec> tools,
+                           int maxTokens, Duration connectTimeout, Duration idleTimeout) {
+}
