@@ -9,7 +9,7 @@ import java.util.List;
  * @param messages     the conversation so far, oldest first
  * @param tools        tools the model may call, may be empty
  * @param maxTokens    upper bound of output tokens for this turn
- * @param connectTimeout bound on establishing the connection
+ * @param connectTimeout bound on connecting and receiving the response headers
  * @param idleTimeout  bound on the silence between two chunks of the stream (and on the first one)
  */
 public record ModelRequest(String model, String system, List<ChatMessage> messages, List<ToolSpec> tools,

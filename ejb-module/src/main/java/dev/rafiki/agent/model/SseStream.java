@@ -29,6 +29,8 @@ public final class SseStream implements AutoCloseable {
     private final ScheduledFuture<?> watchdog;
     private volatile long lastActivity = System.nanoTime();
     private volatile String abortReason;
+    /** Only time spent waiting for the server counts as its silence, not the caller's work between events. */
+    private volatile boolean reading;
 
     public SseStream(InputStream body, Duration idleTimeout, BooleanSupplier cancelled, ScheduledExecutorService timer) {
         this.body = body;
@@ -44,7 +46,7 @@ public final class SseStream implements AutoCloseable {
         }
         if (cancelled.getAsBoolean()) {
             abort("cancelled");
-        } else if (System.nanoTime() - lastActivity > idleNanos) {
+        } else if (reading && System.nanoTime() - lastActivity > idleNanos) {
             abort("idle");
         }
     }
@@ -60,6 +62,16 @@ public final class SseStream implements AutoCloseable {
 
     /** @return the next event, or null when the stream ended cleanly (between events) */
     public Event next() throws ModelException {
+        lastActivity = System.nanoTime();
+        reading = true;
+        try {
+            return read();
+        } finally {
+            reading = false;
+        }
+    }
+
+    private Event read() throws ModelException {
         String event = null;
         var data = new StringBuilder();
         boolean any = false;

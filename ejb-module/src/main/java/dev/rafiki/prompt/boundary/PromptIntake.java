@@ -39,7 +39,13 @@ public class PromptIntake {
     @Inject
     Event<PromptFinished> finished;
 
+    @Inject
+    dev.rafiki.agent.control.ModelCatalog models;
+
     public Prompt accept(NewPrompt request) {
+        if (request.model() != null && models.resolve(request.model()) == null) {
+            throw ApiException.invalid("unknown model '" + request.model() + "'; use " + models.describe());
+        }
         AgentSession session;
         if (request.sessionId() == null) {
             session = AgentSession.create(request.owner(), null, Sessions.DEFAULT_MODEL, null);
@@ -59,6 +65,7 @@ public class PromptIntake {
         prompt.seq = session.nextSeq;
         prompt.owner = request.owner();
         prompt.content = request.prompt();
+        prompt.model = request.model();
         prompt.status = PromptStatus.QUEUED;
         prompt.idempotencyKey = request.idempotencyKey();
         prompt.requestHash = request.idempotencyKey() == null ? null : request.requestHash();

@@ -136,8 +136,9 @@ public class Prompts {
     }
 
     public static PromptView view(Prompt p) {
-        return new PromptView(p.id, p.sessionId, p.seq, p.status.wire(), p.content, p.answer,
-                p.errorCode == null ? null : new ErrorView(p.errorCode, p.errorMessage), p.attempts,
-                new Usage(p.inputTokens, p.outputTokens), p.createdAt, p.startedAt, p.finishedAt);
+        return new PromptView(p.id, p.sessionId, p.seq, p.status.wire(), p.content, p.model, p.answer,
+                p.errorCode == null ? null : new ErrorView(p.errorCode, p.errorMessage), p.attempts, p.steps,
+                Usage.of(p.inputTokens, p.outputTokens, p.toolCalls, p.toolMillis), p.createdAt, p.startedAt,
+                p.finishedAt);
     }
 }

@@ -1,6 +1,11 @@
 package dev.rafiki.prompt.control;
 
-import dev.rafiki.agent.control.EchoModel.Completion;
+import dev.rafiki.agent.control.AgentLoop.Outcome;
+import dev.rafiki.agent.model.ChatMessage;
+import dev.rafiki.agent.model.ToolCall;
+import jakarta.json.Json;
+import java.io.StringReader;
+import java.util.ArrayList;
 import dev.rafiki.prompt.entity.Message;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
@@ -84,39 +89,65 @@ public class PromptLedger {
         }
         int inserted = em.createNativeQuery("""
                         INSERT INTO message (session_id, prompt_id, role, content, partial, created_at)
-                        VALUES (?1, ?2, 'user', ?3, false, now()) ON CONFLICT (prompt_id, role) DO NOTHING""")
+                        VALUES (?1, ?2, 'user', ?3, false, now()) ON CONFLICT (prompt_id) WHERE role = 'user' DO NOTHING""")
                 .setParameter(1, sessionId)
                 .setParameter(2, prompt.id)
                 .setParameter(3, prompt.content)
                 .executeUpdate();
         if (inserted == 1) {
-            countMessage(sessionId, 0, 0);
+            count(sessionId, 1, null);
         }
-        return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.seq, prompt.content, prompt.attempts));
+        var model = prompt.model != null ? prompt.model
+                : (String) em.createNativeQuery("SELECT model FROM agent_session WHERE id = ?1").setParameter(1, sessionId)
+                .getSingleResult();
+        return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.seq, prompt.content, prompt.attempts, model,
+                history(sessionId, prompt)));
     }
 
     /** @return false when the prompt is no longer this worker's to finish (cancelled, deleted, claim lost) */
-    public boolean complete(UUID promptId, String worker, Completion completion) {
+    public boolean complete(UUID promptId, String worker, Outcome outcome) {
         var prompt = lockedRunningPrompt(promptId, worker);
         if (prompt == null) {
             return false;
         }
-        prompt.answer = completion.text();
-        prompt.inputTokens = completion.inputTokens();
-        prompt.outputTokens = completion.outputTokens();
+        prompt.answer = outcome.answer();
+        recordRun(prompt, outcome);
+        for (var message : outcome.messages()) {
+            em.persist(toEntity(prompt, message, false));
+        }
         finish(prompt, PromptStatus.COMPLETED, null, null);
-        em.persist(Message.of(prompt.sessionId, prompt.id, "assistant", completion.text(), false));
-        countMessage(prompt.sessionId, completion.inputTokens(), completion.outputTokens());
+        count(prompt.sessionId, outcome.messages().size(), outcome);
         return true;
     }
 
-    public boolean fail(UUID promptId, String worker, String code, String message) {
+    /** Ends the prompt as failed; what the model had said is kept, marked partial. */
+    public boolean fail(UUID promptId, String worker, String code, String message, Outcome outcome) {
         var prompt = lockedRunningPrompt(promptId, worker);
         if (prompt == null) {
             return false;
         }
+        int stored = 0;
+        if (outcome != null) {
+            recordRun(prompt, outcome);
+            for (var produced : outcome.messages()) {
+                em.persist(toEntity(prompt, produced, produced.role() == ChatMessage.Role.ASSISTANT));
+                stored++;
+            }
+        }
         finish(prompt, PromptStatus.FAILED, code, message);
+        count(prompt.sessionId, stored, outcome);
         return true;
+    }
+
+    /** Renews the worker's lease while a long run goes on. */
+    public boolean extend(UUID sessionId, String worker, Duration lease) {
+        return em.createNativeQuery("""
+                        UPDATE agent_session SET claim_expires_at = now() + make_interval(secs => ?1)
+                        WHERE id = ?2 AND worker = ?3""")
+                .setParameter(1, (double) lease.toSeconds())
+                .setParameter(2, sessionId)
+                .setParameter(3, worker)
+                .executeUpdate() == 1;
     }
 
     /** Keeps what a cancelled prompt had produced, marked as partial. */
@@ -127,13 +158,14 @@ public class PromptLedger {
         }
         int inserted = em.createNativeQuery("""
                         INSERT INTO message (session_id, prompt_id, role, content, partial, created_at)
-                        VALUES (?1, ?2, 'assistant', ?3, true, now()) ON CONFLICT (prompt_id, role) DO NOTHING""")
+                        SELECT ?1, ?2, 'assistant', ?3, true, now()
+                        WHERE NOT EXISTS (SELECT 1 FROM message WHERE prompt_id = ?2 AND role = 'assistant')""")
                 .setParameter(1, prompt.sessionId)
                 .setParameter(2, prompt.id)
                 .setParameter(3, text)
                 .executeUpdate();
         if (inserted == 1) {
-            countMessage(prompt.sessionId, 0, 0);
+            count(prompt.sessionId, 1, null);
         }
     }
 
@@ -186,18 +218,87 @@ public class PromptLedger {
         finished.fire(new PromptFinished(prompt.id, prompt.sessionId));
     }
 
-    private void countMessage(UUID sessionId, long inputTokens, long outputTokens) {
+    private void recordRun(Prompt prompt, Outcome outcome) {
+        prompt.inputTokens = outcome.inputTokens();
+        prompt.outputTokens = outcome.outputTokens();
+        prompt.toolCalls = outcome.toolCalls();
+        prompt.toolMillis = outcome.toolMillis();
+        prompt.steps = outcome.steps();
+    }
+
+    private void count(UUID sessionId, int messages, Outcome outcome) {
         em.createNativeQuery("""
-                        UPDATE agent_session SET message_count = message_count + 1,
-                        input_tokens = input_tokens + ?1, output_tokens = output_tokens + ?2, updated_at = now()
-                        WHERE id = ?3""")
-                .setParameter(1, inputTokens)
-                .setParameter(2, outputTokens)
-                .setParameter(3, sessionId)
+                        UPDATE agent_session SET message_count = message_count + ?1,
+                        input_tokens = input_tokens + ?2, output_tokens = output_tokens + ?3,
+                        tool_calls = tool_calls + ?4, tool_millis = tool_millis + ?5, updated_at = now()
+                        WHERE id = ?6""")
+                .setParameter(1, messages)
+                .setParameter(2, outcome == null ? 0L : outcome.inputTokens())
+                .setParameter(3, outcome == null ? 0L : outcome.outputTokens())
+                .setParameter(4, outcome == null ? 0 : outcome.toolCalls())
+                .setParameter(5, outcome == null ? 0L : outcome.toolMillis())
+                .setParameter(6, sessionId)
                 .executeUpdate();
     }
 
-    public record RunningPrompt(UUID id, UUID sessionId, long seq, String content, int attempt) {
+    /**
+     * The conversation the model sees: the session's earlier prompts that produced an answer
+     * (completed ones, and cancelled ones with their partial answer), then this prompt.
+     */
+    private List<ChatMessage> history(UUID sessionId, Prompt current) {
+        List<Message> rows = em.createQuery("""
+                        SELECT m FROM Message m, Prompt p WHERE m.sessionId = :session AND p.id = m.promptId
+                        AND p.seq < :seq AND (p.status = dev.rafiki.prompt.entity.PromptStatus.COMPLETED
+                          OR (p.status = dev.rafiki.prompt.entity.PromptStatus.CANCELLED
+                              AND EXISTS (SELECT 1 FROM Message a WHERE a.promptId = p.id AND a.role = 'assistant')))
+                        ORDER BY m.id""", Message.class)
+                .setParameter("session", sessionId)
+                .setParameter("seq", current.seq)
+                .getResultList();
+        var history = new ArrayList<ChatMessage>();
+        for (var row : rows) {
+            history.add(switch (row.role) {
+                case "user" -> ChatMessage.user(row.content);
+                case "tool" -> ChatMessage.toolResult(row.toolCallId, row.content, row.error);
+                default -> ChatMessage.assistant(row.content, toolCalls(row.toolCalls));
+            });
+        }
+        history.add(ChatMessage.user(current.content));
+        return history;
+    }
+
+    static List<ToolCall> toolCalls(String json) {
+        if (json == null || json.isBlank()) {
+            return List.of();
+        }
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readArray().stream().map(v -> v.asJsonObject())
+                    .map(o -> new ToolCall(o.getString("id"), o.getString("name"), o.getString("arguments")))
+                    .toList();
+        }
+    }
+
+    static String toolCallsJson(List<ToolCall> calls) {
+        if (calls.isEmpty()) {
+            return null;
+        }
+        var array = Json.createArrayBuilder();
+        calls.forEach(c -> array.add(Json.createObjectBuilder().add("id", c.id()).add("name", c.name())
+                .add("arguments", c.arguments() == null ? "{}" : c.arguments())));
+        return array.build().toString();
+    }
+
+    private static Message toEntity(Prompt prompt, ChatMessage message, boolean partial) {
+        var role = message.role() == ChatMessage.Role.TOOL ? "tool" : "assistant";
+        var entity = Message.of(prompt.sessionId, prompt.id, role, message.content() == null ? "" : message.content(), partial);
+        entity.toolCalls = toolCallsJson(message.toolCalls());
+        entity.toolCallId = message.toolCallId();
+        entity.error = message.isError();
+        return entity;
+    }
+
+    public record RunningPrompt(UUID id, UUID sessionId, long seq, String content, int attempt, String model,
+                                List<ChatMessage> history) {
     }
 
     /** What the worker should do next. */

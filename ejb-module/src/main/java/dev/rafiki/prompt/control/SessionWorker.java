@@ -1,6 +1,13 @@
 package dev.rafiki.prompt.control;
 
-import dev.rafiki.agent.control.EchoModel;
+import dev.rafiki.agent.control.AgentLoop;
+import dev.rafiki.agent.control.ModelCatalog;
+import dev.rafiki.agent.model.ModelStreamListener;
+import dev.rafiki.tool.control.ToolRuntime;
+import dev.rafiki.tool.control.WorkspaceTools;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import dev.rafiki.platform.config.NodeIdentity;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -27,7 +34,33 @@ public class SessionWorker {
     PromptLedger ledger;
 
     @Inject
-    EchoModel model;
+    ModelCatalog models;
+
+    @Inject
+    ToolRuntime tools;
+
+    @Resource
+    ManagedScheduledExecutorService timer;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.agent.max-steps", defaultValue = "16")
+    int maxSteps;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.agent.max-seconds", defaultValue = "600")
+    long maxSeconds;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.model.max-tokens", defaultValue = "4096")
+    int maxTokens;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.model.connect-timeout-seconds", defaultValue = "10")
+    long connectTimeout;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.model.idle-timeout-seconds", defaultValue = "120")
+    long idleTimeout;
 
     @Inject
     NodeIdentity node;
@@ -66,7 +99,7 @@ public class SessionWorker {
                 case SKIPPED:
                     continue;
                 case RUN:
-                    run(next.prompt(), worker);
+                    run(next.prompt(), worker, lease);
                     ran++;
                     continue;
                 case EMPTY:
@@ -82,20 +115,42 @@ public class SessionWorker {
         }
     }
 
-    private void run(PromptLedger.RunningPrompt prompt, String worker) {
-        EchoModel.Completion completion;
+    private void run(PromptLedger.RunningPrompt prompt, String worker, Duration lease) {
+        var model = models.resolve(prompt.model());
+        if (model == null) {
+            ledger.fail(prompt.id(), worker, "unknown-model", "no model '" + prompt.model() + "' is configured; use "
+                    + models.describe(), null);
+            return;
+        }
+        WorkspaceTools workspace = tools.forSession(prompt.sessionId());
+        var loop = new AgentLoop(model.provider(), model.providerModel(), WorkspaceTools.SPECS, workspace::call,
+                new AgentLoop.Limits(maxSteps, Duration.ofSeconds(maxSeconds), maxTokens,
+                        // a local server may hold its headers back while it reads a long prompt
+                        Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout)));
         var cancelled = signals.register(prompt.id());
+        long beat = Math.max(1, lease.toSeconds() / 3);
+        // a long run keeps its claim alive; a dead worker's lease simply runs out
+        var heartbeat = timer.scheduleAtFixedRate(() -> ledger.extend(prompt.sessionId(), worker, lease),
+                beat, beat, TimeUnit.SECONDS);
+        AgentLoop.Outcome outcome;
         try {
-            completion = model.complete(prompt.content(), cancelled::get);
+            outcome = loop.run(prompt.history(), ModelStreamListener.NONE, cancelled::get);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the model", e);
-            ledger.fail(prompt.id(), worker, "model-error", "the model failed: " + e.getMessage());
+            LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the agent runtime", e);
+            ledger.fail(prompt.id(), worker, "agent-error", "the agent runtime failed: " + e.getMessage(), null);
             return;
         } finally {
+            heartbeat.cancel(false);
             signals.unregister(prompt.id());
         }
-        if (completion.cancelled() || !ledger.complete(prompt.id(), worker, completion)) {
-            ledger.keepPartial(prompt.id(), completion.text());
+        if (outcome.errorCode() == null) {
+            if (!ledger.complete(prompt.id(), worker, outcome)) {
+                ledger.keepPartial(prompt.id(), outcome.answer());
+            }
+        } else if (outcome.cancelled()) {
+            ledger.keepPartial(prompt.id(), outcome.answer());
+        } else if (!ledger.fail(prompt.id(), worker, outcome.errorCode(), outcome.errorMessage(), outcome)) {
+            ledger.keepPartial(prompt.id(), outcome.answer());
         }
     }
 }

@@ -33,7 +33,16 @@ public class Sessions {
     @PersistenceContext(unitName = "rafiki")
     EntityManager em;
 
+    @jakarta.inject.Inject
+    dev.rafiki.agent.control.ModelCatalog models;
+
+    @jakarta.inject.Inject
+    dev.rafiki.workspace.control.Workspaces workspaces;
+
     public SessionView create(String owner, String title, String model, JsonObject metadata) {
+        if (model != null && models.resolve(model) == null) {
+            throw ApiException.invalid("unknown model '" + model + "'; use " + models.describe());
+        }
         var session = AgentSession.create(owner, title, model == null ? DEFAULT_MODEL : model,
                 metadata == null ? null : metadata.toString());
         em.persist(session);
@@ -55,6 +64,23 @@ public class Sessions {
 
     public void delete(String owner, UUID id) {
         em.remove(owned(owner, id));
+        em.flush();
+        workspaces.delete(id);
+    }
+
+    public Views.UserUsage usage(String owner) {
+        var row = (Object[]) em.createNativeQuery("""
+                        SELECT count(*), coalesce(sum(prompt_count), 0), coalesce(sum(input_tokens), 0),
+                        coalesce(sum(output_tokens), 0), coalesce(sum(tool_calls), 0), coalesce(sum(tool_millis), 0)
+                        FROM agent_session WHERE owner = ?1""")
+                .setParameter(1, owner)
+                .getSingleResult();
+        return new Views.UserUsage(number(row[0]), number(row[1]),
+                Usage.of(number(row[2]), number(row[3]), number(row[4]), number(row[5])));
+    }
+
+    private static long number(Object value) {
+        return ((Number) value).longValue();
     }
 
     public Page<SessionView> list(String owner, UUID after, int limit) {
@@ -83,7 +109,9 @@ public class Sessions {
                 .setMaxResults(limit + 1)
                 .getResultList();
         var items = rows.stream().limit(limit)
-                .map(m -> new MessageView(m.id, m.promptId, m.role, m.content, m.partial, m.createdAt))
+                .map(m -> new MessageView(m.id, m.promptId, m.role, m.content, m.partial,
+                        m.toolCalls == null ? null : Json.createReader(new StringReader(m.toolCalls)).readArray(),
+                        m.toolCallId, "tool".equals(m.role) ? m.error : null, m.createdAt))
                 .toList();
         return new Page<>(items, rows.size() > limit ? Long.toString(items.get(items.size() - 1).id()) : null);
     }
@@ -121,7 +149,8 @@ public class Sessions {
                 running.map(p -> p.id).orElse(null),
                 pending.stream().filter(p -> p.status == PromptStatus.QUEUED).count(),
                 session.promptCount, session.messageCount,
-                new Usage(session.inputTokens, session.outputTokens), session.createdAt, session.updatedAt);
+                Usage.of(session.inputTokens, session.outputTokens, session.toolCalls, session.toolMillis),
+                session.createdAt, session.updatedAt);
     }
 
     private List<Prompt> pending(UUID sessionId) {

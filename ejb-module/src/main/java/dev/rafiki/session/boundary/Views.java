@@ -11,7 +11,15 @@ public final class Views {
     private Views() {
     }
 
-    public record Usage(long inputTokens, long outputTokens) {
+    /** Token and tool use; {@code toolSeconds} is the wall time spent in tools. */
+    public record Usage(long inputTokens, long outputTokens, long toolCalls, double toolSeconds) {
+        public static Usage of(long inputTokens, long outputTokens, long toolCalls, long toolMillis) {
+            return new Usage(inputTokens, outputTokens, toolCalls, toolMillis / 1000.0);
+        }
+    }
+
+    /** The caller's totals over all their sessions. */
+    public record UserUsage(long sessions, long prompts, Usage usage) {
     }
 
     public record SessionView(UUID id, String title, String model, JsonObject metadata, String status,
@@ -22,16 +30,17 @@ public final class Views {
     public record ErrorView(String code, String message) {
     }
 
-    public record PromptView(UUID id, UUID sessionId, long seq, String status, String prompt, String answer,
-                             ErrorView error, int attempts, Usage usage, Instant createdAt, Instant startedAt,
-                             Instant finishedAt) {
+    public record PromptView(UUID id, UUID sessionId, long seq, String status, String prompt, String model,
+                             String answer, ErrorView error, int attempts, int steps, Usage usage, Instant createdAt,
+                             Instant startedAt, Instant finishedAt) {
         public boolean terminal() {
             return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
         }
     }
 
+    /** {@code toolCalls} on assistant turns that called tools; {@code toolCallId} and {@code error} on tool results. */
     public record MessageView(long id, UUID promptId, String role, String content, boolean partial,
-                              Instant createdAt) {
+                              jakarta.json.JsonArray toolCalls, String toolCallId, Boolean error, Instant createdAt) {
     }
 
     public record QueueEntry(int position, UUID promptId, String prompt, Instant createdAt) {

@@ -14,13 +14,13 @@ class NewPromptTest {
     static final UUID OTHER_SESSION = UUID.fromString("0b7e3c1a-5f2d-4e8b-a1c9-7d3f6e2b4a10");
 
     static String hash(UUID session, BusyPolicy busy, String prompt) {
-        return new NewPrompt("alice", session, prompt, busy, "key-1").requestHash();
+        return new NewPrompt("alice", session, prompt, busy, "key-1", null).requestHash();
     }
 
     @Test
     void sameRequestSameHash() {
-        var first = new NewPrompt("alice", SESSION, "hello", BusyPolicy.ENQUEUE, "key-1");
-        var retry = new NewPrompt("alice", UUID.fromString(SESSION.toString()), new String("hello"), BusyPolicy.ENQUEUE, "key-1");
+        var first = new NewPrompt("alice", SESSION, "hello", BusyPolicy.ENQUEUE, "key-1", null);
+        var retry = new NewPrompt("alice", UUID.fromString(SESSION.toString()), new String("hello"), BusyPolicy.ENQUEUE, "key-1", null);
 
         assertEquals(first.requestHash(), retry.requestHash());
         assertTrue(first.requestHash().matches("[0-9a-f]{64}"), first.requestHash());
@@ -28,8 +28,8 @@ class NewPromptTest {
 
     @Test
     void idempotencyKeyAndOwnerAreNotPartOfWhatWasAsked() {
-        assertEquals(new NewPrompt("alice", SESSION, "hello", BusyPolicy.ENQUEUE, "key-1").requestHash(),
-                new NewPrompt("bob", SESSION, "hello", BusyPolicy.ENQUEUE, "key-2").requestHash());
+        assertEquals(new NewPrompt("alice", SESSION, "hello", BusyPolicy.ENQUEUE, "key-1", null).requestHash(),
+                new NewPrompt("bob", SESSION, "hello", BusyPolicy.ENQUEUE, "key-2", null).requestHash());
     }
 
     @Test

@@ -33,6 +33,18 @@ public class Message {
     @Column(nullable = false, columnDefinition = "text")
     public String content;
 
+    /** On assistant messages: the tool calls of that turn, a JSON array of {id, name, arguments}. */
+    @Column(name = "tool_calls", columnDefinition = "text")
+    public String toolCalls;
+
+    /** On tool messages: the call this is the result of. */
+    @Column(name = "tool_call_id", length = 200)
+    public String toolCallId;
+
+    /** On tool messages: the tool failed. */
+    @Column(name = "is_error", nullable = false)
+    public boolean error;
+
     /** True when the prompt was cancelled or failed before the model finished this message. */
     @Column(nullable = false)
     public boolean partial;

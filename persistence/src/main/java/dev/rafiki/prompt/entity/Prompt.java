@@ -53,6 +53,19 @@ public class Prompt {
     @Column(nullable = false)
     public int attempts;
 
+    /** The model this prompt runs with, when the request chose one; else the session's. */
+    @Column(length = 200)
+    public String model;
+
+    @Column(name = "tool_calls", nullable = false)
+    public int toolCalls;
+
+    @Column(name = "tool_millis", nullable = false)
+    public long toolMillis;
+
+    @Column(nullable = false)
+    public int steps;
+
     @Column(name = "input_tokens", nullable = false)
     public long inputTokens;
 

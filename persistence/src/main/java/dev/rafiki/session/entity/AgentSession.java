@@ -46,6 +46,12 @@ public class AgentSession {
     @Column(name = "output_tokens", nullable = false)
     public long outputTokens;
 
+    @Column(name = "tool_calls", nullable = false)
+    public long toolCalls;
+
+    @Column(name = "tool_millis", nullable = false)
+    public long toolMillis;
+
     @Column(length = 200)
     public String worker;
 

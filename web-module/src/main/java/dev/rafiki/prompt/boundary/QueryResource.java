@@ -131,7 +131,8 @@ public class QueryResource {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
         }
-        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey);
+        var model = Bodies.string(body, "model", false, 200);
+        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model);
     }
 
     static Response result(PromptView prompt, boolean replayed) {

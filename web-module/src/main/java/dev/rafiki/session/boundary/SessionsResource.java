@@ -25,7 +25,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Sessions of the caller: create, inspect, list, delete, read history, manage the queue, stop. */
@@ -34,8 +33,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionsResource {
-
-    static final Set<String> MODELS = Set.of(Sessions.DEFAULT_MODEL);
 
     @Inject
     Sessions sessions;
@@ -53,9 +50,6 @@ public class SessionsResource {
         var json = Bodies.optional(body);
         var title = Bodies.string(json, "title", false, 500);
         var model = Bodies.string(json, "model", false, 200);
-        if (model != null && !MODELS.contains(model)) {
-            throw ApiException.invalid("unknown model '" + model + "'; available: " + String.join(", ", MODELS));
-        }
         var metadata = Bodies.object(json, "metadata");
         if (metadata != null && metadata.toString().length() > 16_384) {
             throw new ApiException(413, dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
@@ -63,6 +57,12 @@ public class SessionsResource {
         }
         var created = sessions.create(owner(), title, model, metadata);
         return Response.created(URI.create("/session/" + created.id())).entity(created).build();
+    }
+
+    @GET
+    @Path("usage")
+    public Views.UserUsage usage() {
+        return sessions.usage(owner());
     }
 
     @GET

@@ -35,14 +35,14 @@ class QueryResourceParseTest {
     void promptAloneRunsInANewSessionAndWaitsItsTurn() {
         var request = parse(object("prompt", "hello"), null);
 
-        assertEquals(new NewPrompt("alice", null, "hello", BusyPolicy.ENQUEUE, null), request);
+        assertEquals(new NewPrompt("alice", null, "hello", BusyPolicy.ENQUEUE, null, null), request);
     }
 
     @Test
     void allFieldsAreRead() {
         var request = parse(object("prompt", "hello", "session_id", SESSION.toString(), "busy", "Interrupt"), "retry-1");
 
-        assertEquals(new NewPrompt("alice", SESSION, "hello", BusyPolicy.INTERRUPT, "retry-1"), request);
+        assertEquals(new NewPrompt("alice", SESSION, "hello", BusyPolicy.INTERRUPT, "retry-1", null), request);
     }
 
     @Test

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rafiki.agent.control.EchoModel.Completion;
+import dev.rafiki.agent.control.AgentLoop.Outcome;
+import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.prompt.boundary.BusyPolicy;
 import dev.rafiki.prompt.boundary.NewPrompt;
 import dev.rafiki.prompt.boundary.PromptIntake;
@@ -130,10 +131,10 @@ class PromptLedgerIT {
     }
 
     private UUID accept(UUID session, String text) {
-        return intake.accept(new NewPrompt("ledger-user", session, text, BusyPolicy.ENQUEUE, null)).id;
+        return intake.accept(new NewPrompt("ledger-user", session, text, BusyPolicy.ENQUEUE, null, null)).id;
     }
 
-    private static Completion answer(String text) {
-        return new Completion(text, 1, 1, false);
+    private static Outcome answer(String text) {
+        return new Outcome(text, java.util.List.of(ChatMessage.assistant(text, java.util.List.of())), null, null, 1, 1, 0, 0, 1);
     }
 }

@@ -7,15 +7,33 @@ package dev.rafiki.it.support;
 public final class SharedServer {
 
     private static RafikiServer server;
+    private static FakeModelProviders models;
 
     private SharedServer() {
     }
 
     public static synchronized RafikiServer get() {
         if (server == null) {
-            server = RafikiServer.start("shared");
+            try {
+                models = new FakeModelProviders();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            // the real provider names, pointed at wire-accurate fakes
+            server = RafikiServer.start("shared", RafikiServer.env(
+                    "RAFIKI_PROVIDER_OPENAI_BASE_URL", models.openAiBaseUrl(),
+                    "RAFIKI_PROVIDER_OPENAI_API_KEY", FakeModelProviders.OPENAI_KEY,
+                    "RAFIKI_PROVIDER_ANTHROPIC_BASE_URL", models.anthropicBaseUrl(),
+                    "RAFIKI_PROVIDER_ANTHROPIC_API_KEY", FakeModelProviders.ANTHROPIC_KEY,
+                    "RAFIKI_MODEL_MAX_RETRY_PAUSE_SECONDS", "2"));
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-shared-rafiki"));
         }
         return server;
+    }
+
+    /** The fake model services the shared server talks to. */
+    public static synchronized FakeModelProviders models() {
+        get();
+        return models;
     }
 }

@@ -1,0 +1,139 @@
+package dev.rafiki.agent.control;
+
+import dev.rafiki.agent.model.ChatMessage;
+import dev.rafiki.agent.model.ModelException;
+import dev.rafiki.agent.model.ModelProvider;
+import dev.rafiki.agent.model.ModelRequest;
+import dev.rafiki.agent.model.ModelStreamListener;
+import dev.rafiki.agent.model.ToolSpec;
+import dev.rafiki.tool.control.ToolResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The agent loop: send the conversation and the tools to the model, run the tool calls it asks
+ * for, feed the results back, until the model answers without calling a tool or a limit is hit.
+ * Returns everything the run produced, so the caller can store it in one transaction.
+ */
+public final class AgentLoop {
+
+    /** Runs a tool call; must honour {@code cancelled}. */
+    public interface Tools {
+        ToolResult call(String name, String arguments, BooleanSupplier cancelled);
+    }
+
+    public record Limits(int maxSteps, Duration maxWallTime, int maxTokens, Duration connectTimeout, Duration idleTimeout) {
+    }
+
+    /**
+     * @param messages  what the run added to the conversation, in order: assistant turns (with
+     *                  their tool calls), tool results, and the final answer
+     * @param errorCode null when the model gave a final answer; {@code cancelled} when stopped
+     */
+    public record Outcome(String answer, List<ChatMessage> messages, String errorCode, String errorMessage,
+                          long inputTokens, long outputTokens, int toolCalls, long toolMillis, int steps) {
+        public boolean cancelled() {
+            return "cancelled".equals(errorCode);
+        }
+    }
+
+    private final ModelProvider provider;
+    private final String model;
+    private final List<ToolSpec> toolSpecs;
+    private final Tools tools;
+    private final Limits limits;
+
+    public AgentLoop(ModelProvider provider, String model, List<ToolSpec> toolSpecs, Tools tools, Limits limits) {
+        this.provider = provider;
+        this.model = model;
+        this.toolSpecs = toolSpecs;
+        this.tools = tools;
+        this.limits = limits;
+    }
+
+    /**
+     * @param history the conversation, ending with the new user message
+     */
+    public Outcome run(List<ChatMessage> history, ModelStreamListener listener, BooleanSupplier cancelled) {
+        long deadline = System.nanoTime() + limits.maxWallTime().toNanos();
+        BooleanSupplier stop = () -> cancelled.getAsBoolean() || System.nanoTime() > deadline;
+        var conversation = new ArrayList<>(history);
+        var produced = new ArrayList<ChatMessage>();
+        long input = 0;
+        long output = 0;
+        int toolCalls = 0;
+        long toolMillis = 0;
+        for (int step = 1; step <= limits.maxSteps(); step++) {
+            var streamed = new StringBuilder();
+            var tee = new ModelStreamListener() {
+                @Override
+                public void textDelta(String text) {
+                    streamed.append(text);
+                    listener.textDelta(text);
+                }
+
+                @Override
+                public void toolCallStarted(String id, String name) {
+                    listener.toolCallStarted(id, name);
+                }
+
+                @Override
+                public void toolCallArgumentsDelta(String id, String fragment) {
+                    listener.toolCallArgumentsDelta(id, fragment);
+                }
+            };
+            var request = new ModelRequest(model, null, List.copyOf(conversation), toolSpecs, limits.maxTokens(),
+                    limits.connectTimeout(), limits.idleTimeout());
+            dev.rafiki.agent.model.ModelTurn turn;
+            try {
+                turn = provider.complete(request, tee, stop);
+            } catch (ModelException e) {
+                if (streamed.length() > 0) {
+                    produced.add(ChatMessage.assistant(streamed.toString(), List.of()));
+                }
+                String code;
+                String message;
+                if (cancelled.getAsBoolean()) {
+                    code = "cancelled";
+                    message = "the prompt was cancelled";
+                } else if (System.nanoTime() > deadline) {
+                    code = "time-limit";
+                    message = "the run took longer than " + limits.maxWallTime().toSeconds() + " s";
+                } else {
+                    code = e.code();
+                    message = e.getMessage();
+                }
+                return new Outcome(streamed.toString(), produced, code, message, input, output, toolCalls, toolMillis, step);
+            }
+            input += turn.inputTokens();
+            output += turn.outputTokens();
+            var assistant = ChatMessage.assistant(turn.text() == null ? "" : turn.text(), turn.toolCalls());
+            conversation.add(assistant);
+            produced.add(assistant);
+            if (turn.toolCalls().isEmpty()) {
+                return new Outcome(assistant.content(), produced, null, null, input, output, toolCalls, toolMillis, step);
+            }
+            for (var call : turn.toolCalls()) {
+                long started = System.nanoTime();
+                ToolResult result = stop.getAsBoolean()
+                        ? ToolResult.failed("not run: the prompt was stopped")
+                        : tools.call(call.name(), call.arguments(), stop);
+                toolMillis += (System.nanoTime() - started) / 1_000_000;
+                toolCalls++;
+                var message = ChatMessage.toolResult(call.id(), result.content(), result.error());
+                conversation.add(message);
+                produced.add(message);
+            }
+            if (stop.getAsBoolean()) {
+                var code = cancelled.getAsBoolean() ? "cancelled" : "time-limit";
+                return new Outcome("", produced, code, cancelled.getAsBoolean() ? "the prompt was cancelled"
+                        : "the run took longer than " + limits.maxWallTime().toSeconds() + " s",
+                        input, output, toolCalls, toolMillis, step);
+            }
+        }
+        return new Outcome("", produced, "step-limit", "the model did not finish within " + limits.maxSteps() + " steps",
+                input, output, toolCalls, toolMillis, limits.maxSteps());
+    }
+}

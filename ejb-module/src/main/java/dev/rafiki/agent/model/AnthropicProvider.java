@@ -1,0 +1,601 @@
+package dev.rafiki.agent.model;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Anthropic Messages API ({@code POST /v1/messages}) with streaming and tool use. One call is one
+ * HTTP request: no retries here, the caller decides about those from {@link ModelException#retryable()}.
+ * Waiting for the response headers is bounded by the connect timeout, the stream by the idle timeout,
+ * and cancellation is polled every 50 ms in both phases.
+ */
+public final class AnthropicProvider implements ModelProvider {
+
+    private static final Logger LOG = Logger.getLogger(AnthropicProvider.class.getName());
+
+    static final String API_VERSION = "2023-06-01";
+    private static final int MAX_MESSAGE_CHARS = 500;
+    /** Error bodies are small; more than this is not an error body worth reading. */
+    private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+    private static final long POLL_MILLIS = 50;
+
+    private final URI endpoint;
+    private final String apiKey;
+    private final HttpClient http;
+    private final ScheduledExecutorService timer;
+    private final JsonProvider json = JsonProvider.provider();
+
+    public AnthropicProvider(URI baseUrl, String apiKey, HttpClient http, ScheduledExecutorService timer) {
+        var base = baseUrl.toString();
+        while (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        this.endpoint = URI.create(base + "/v1/messages");
+        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+        this.http = Objects.requireNonNull(http, "http");
+        this.timer = Objects.requireNonNull(timer, "timer");
+    }
+
+    @Override
+    public ModelTurn complete(ModelRequest request, ModelStreamListener listener, BooleanSupplier cancelled)
+            throws ModelException {
+        if (cancelled.getAsBoolean()) {
+            throw cancelledException();
+        }
+        var httpRequest = HttpRequest.newBuilder(endpoint)
+                .timeout(request.connectTimeout())
+                .header("x-api-key", apiKey)
+                .header("anthropic-version", API_VERSION)
+                .header("content-type", "application/json")
+                .header("accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(requestBody(request).toString(), StandardCharsets.UTF_8))
+                .build();
+        var response = send(httpRequest, request.connectTimeout(), cancelled);
+        if (response.statusCode() / 100 != 2) {
+            throw httpError(response, request.idleTimeout(), cancelled);
+        }
+        SseStream stream;
+        try {
+            stream = new SseStream(response.body(), request.idleTimeout(), cancelled, timer);
+        } catch (RuntimeException e) {
+            // e.g. a timer already shut down: still give the connection back
+            closeQuietly(response.body());
+            throw e;
+        }
+        try (stream) {
+            return new TurnReader(listener).read(stream, cancelled);
+        }
+    }
+
+    // --- request -------------------------------------------------------------------------------
+
+    JsonObject requestBody(ModelRequest request) throws ModelException {
+        var body = json.createObjectBuilder()
+                .add("model", request.model())
+                .add("max_tokens", request.maxTokens());
+        if (request.system() != null) {
+            body.add("system", request.system());
+        }
+        body.add("messages", messages(request.messages()));
+        if (request.tools() != null && !request.tools().isEmpty()) {
+            var tools = json.createArrayBuilder();
+            for (var tool : request.tools()) {
+                var spec = json.createObjectBuilder().add("name", tool.name());
+                if (tool.description() != null) {
+                    spec.add("description", tool.description());
+                }
+                tools.add(spec.add("input_schema", schema(tool)));
+            }
+            body.add("tools", tools);
+        }
+        return body.add("stream", true).build();
+    }
+
+    /**
+     * The API wants user and assistant messages to alternate, and tool results travel inside a user
+     * message; so every run of USER and TOOL messages between two assistant messages becomes one user
+     * message. A lone user prompt keeps the plain string form.
+     */
+    private JsonArrayBuilder messages(List<ChatMessage> conversation) {
+        var out = json.createArrayBuilder();
+        var userRun = new ArrayList<ChatMessage>();
+        for (var message : conversation) {
+            if (message.role() == ChatMessage.Role.ASSISTANT) {
+                var content = assistantContent(message);
+                if (content.isEmpty()) {
+                    // an assistant message without content is rejected by the API and says nothing
+                    LOG.fine("leaving out an empty assistant message");
+                    continue;
+                }
+                flushUserRun(userRun, out);
+                out.add(json.createObjectBuilder().add("role", "assistant").add("content", content));
+            } else {
+                userRun.add(message);
+            }
+        }
+        flushUserRun(userRun, out);
+        return out;
+    }
+
+    private void flushUserRun(List<ChatMessage> run, JsonArrayBuilder out) {
+        if (run.isEmpty()) {
+            return;
+        }
+        var message = json.createObjectBuilder().add("role", "user");
+        if (run.size() == 1 && run.get(0).role() == ChatMessage.Role.USER) {
+            message.add("content", nullToEmpty(run.get(0).content()));
+        } else {
+            var blocks = json.createArrayBuilder();
+            for (var part : run) {
+                if (part.role() == ChatMessage.Role.TOOL) {
+                    blocks.add(json.createObjectBuilder()
+                            .add("type", "tool_result")
+                            .add("tool_use_id", part.toolCallId())
+                            .add("content", nullToEmpty(part.content()))
+                            .add("is_error", part.isError()));
+                } else if (part.content() != null && !part.content().isBlank()) {
+                    // blank text blocks are rejected by the API
+                    blocks.add(textBlock(part.content()));
+                }
+            }
+            message.add("content", blocks);
+        }
+        out.add(message);
+        run.clear();
+    }
+
+    private JsonArray assistantContent(ChatMessage message) {
+        var blocks = json.createArrayBuilder();
+        if (message.content() != null && !message.content().isBlank()) {
+            blocks.add(textBlock(message.content()));
+        }
+        if (message.toolCalls() != null) {
+            for (var call : message.toolCalls()) {
+                blocks.add(json.createObjectBuilder()
+                        .add("type", "tool_use")
+                        .add("id", call.id())
+                        .add("name", call.name())
+                        .add("input", toolInput(call)));
+            }
+        }
+        return blocks.build();
+    }
+
+    private JsonObject textBlock(String text) {
+        return json.createObjectBuilder().add("type", "text").add("text", text).build();
+    }
+
+    /**
+     * The API insists on an object. Arguments the model itself broke (e.g. cut off at max_tokens) are
+     * sent as an empty object rather than failing the request: otherwise that one bad turn would make
+     * every later call of the conversation fail.
+     */
+    private JsonObject toolInput(ToolCall call) {
+        var arguments = call.arguments();
+        if (arguments == null || arguments.isBlank()) {
+            return JsonValue.EMPTY_JSON_OBJECT;
+        }
+        try {
+            return parseObject(arguments);
+        } catch (JsonException e) {
+            LOG.log(Level.WARNING, "arguments of tool call {0} are not a JSON object; sending an empty object",
+                    call.id());
+            return JsonValue.EMPTY_JSON_OBJECT;
+        }
+    }
+
+    private JsonObject schema(ToolSpec tool) throws ModelException {
+        if (tool.parametersSchema() == null || tool.parametersSchema().isBlank()) {
+            return json.createObjectBuilder().add("type", "object").build();
+        }
+        try {
+            return parseObject(tool.parametersSchema());
+        } catch (JsonException e) {
+            throw new ModelException("model-bad-request", "the schema of tool " + tool.name() + " is not a JSON object",
+                    false, null);
+        }
+    }
+
+    // --- sending -------------------------------------------------------------------------------
+
+    /**
+     * Sends asynchronously so that a cancellation is seen within {@link #POLL_MILLIS} even while the
+     * server keeps us waiting for the headers. The client's request timeout bounds that wait; the extra
+     * deadline only guards against a client that does not honour it.
+     */
+    private HttpResponse<InputStream> send(HttpRequest request, Duration connectTimeout, BooleanSupplier cancelled)
+            throws ModelException {
+        var future = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        long deadline = System.nanoTime() + connectTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+        try {
+            while (true) {
+                if (cancelled.getAsBoolean()) {
+                    abandon(future);
+                    throw cancelledException();
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    abandon(future);
+                    throw timeoutException(connectTimeout);
+                }
+                try {
+                    return future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException stillWaiting) {
+                    // poll cancellation and the deadline again
+                }
+            }
+        } catch (InterruptedException e) {
+            abandon(future);
+            Thread.currentThread().interrupt();
+            throw cancelledException();
+        } catch (CancellationException e) {
+            throw cancelledException();
+        } catch (ExecutionException e) {
+            throw sendFailure(e.getCause(), connectTimeout);
+        }
+    }
+
+    /** Cancels the exchange; a response that won the race still has its body closed, releasing the connection. */
+    private static void abandon(CompletableFuture<HttpResponse<InputStream>> future) {
+        future.cancel(true);
+        future.thenAccept(response -> closeQuietly(response.body()));
+    }
+
+    private ModelException sendFailure(Throwable cause, Duration connectTimeout) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        LOG.log(Level.FINE, "the Anthropic request failed", cause);
+        if (cause instanceof HttpTimeoutException) {
+            return timeoutException(connectTimeout);
+        }
+        return new ModelException("model-unavailable", "cannot reach the Anthropic API at " + endpoint + ": " + cause,
+                true, null);
+    }
+
+    private ModelException httpError(HttpResponse<InputStream> response, Duration idleTimeout, BooleanSupplier cancelled) {
+        int status = response.statusCode();
+        var detail = errorMessage(readErrorBody(response.body(), idleTimeout, cancelled));
+        var message = "the Anthropic API answered " + status + (detail.isEmpty() ? "" : ": " + detail);
+        LOG.fine(message);
+        if (status == 401 || status == 403) {
+            return new ModelException("model-unauthorized", message, false, null);
+        }
+        if (status == 429) {
+            return new ModelException("model-rate-limited", message, true,
+                    retryAfter(response.headers().firstValue("retry-after").orElse(null)));
+        }
+        if (status >= 500) {
+            // 529 is Anthropic's "overloaded"
+            return new ModelException("model-unavailable", message, true, null);
+        }
+        return new ModelException("model-bad-request", message, false, null);
+    }
+
+    /**
+     * Reads at most {@link #MAX_ERROR_BODY_BYTES}, giving up when the server is silent for the idle timeout
+     * or the call is cancelled; closing the body is what unblocks the read. A body we could not read
+     * costs only the detail of the message, never the status-based error.
+     */
+    private String readErrorBody(InputStream body, Duration idleTimeout, BooleanSupplier cancelled) {
+        long idleNanos = idleTimeout.toNanos();
+        var lastProgress = new AtomicLong(System.nanoTime());
+        ScheduledFuture<?> watchdog;
+        try {
+            watchdog = timer.scheduleWithFixedDelay(() -> {
+                if (cancelled.getAsBoolean() || System.nanoTime() - lastProgress.get() > idleNanos) {
+                    closeQuietly(body);
+                }
+            }, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            closeQuietly(body);
+            throw e;
+        }
+        var bytes = new ByteArrayOutputStream();
+        var buffer = new byte[8192];
+        try {
+            int n;
+            while (bytes.size() < MAX_ERROR_BODY_BYTES && (n = body.read(buffer)) >= 0) {
+                bytes.write(buffer, 0, n);
+                lastProgress.set(System.nanoTime());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "could not read the error body", e);
+        } finally {
+            watchdog.cancel(false);
+            closeQuietly(body);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** @return Anthropic's {@code error.message}, else the raw body; at most 500 characters */
+    private String errorMessage(String body) {
+        String message = body.strip();
+        try {
+            var error = parseObject(body).get("error");
+            if (error instanceof JsonObject object && object.get("message") instanceof JsonString text) {
+                message = text.getString();
+            }
+        } catch (JsonException notJson) {
+            // a proxy's HTML page or plain text: the raw body is the best detail there is
+        }
+        return truncate(message);
+    }
+
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            double seconds = Double.parseDouble(header.strip());
+            return seconds < 0 ? null : Duration.ofMillis((long) Math.ceil(seconds * 1000));
+        } catch (NumberFormatException e) {
+            // the HTTP-date form: Anthropic does not send it, and a guess would be worse than none
+            return null;
+        }
+    }
+
+    // --- stream --------------------------------------------------------------------------------
+
+    /** The state of one streamed turn: content blocks by their index, in the order they started. */
+    private final class TurnReader {
+
+        private final ModelStreamListener listener;
+        private final StringBuilder text = new StringBuilder();
+        private final Map<Integer, ToolBlock> toolBlocks = new LinkedHashMap<>();
+        private final Map<Integer, String> blockTypes = new HashMap<>();
+        private String stopReason;
+        private long inputTokens;
+        private long outputTokens;
+
+        TurnReader(ModelStreamListener listener) {
+            this.listener = listener;
+        }
+
+        ModelTurn read(SseStream stream, BooleanSupplier cancelled) throws ModelException {
+            while (true) {
+                var event = stream.next();
+                if (cancelled.getAsBoolean()) {
+                    throw cancelledException();
+                }
+                if (event == null) {
+                    throw malformed("the event stream ended before message_stop");
+                }
+                var data = parseData(event);
+                var type = "message".equals(event.event()) ? string(data, "type") : event.event();
+                if (type == null) {
+                    continue;
+                }
+                switch (type) {
+                    case "message_start" -> usage(object(object(data, "message"), "usage"));
+                    case "content_block_start" -> blockStart(data);
+                    case "content_block_delta" -> blockDelta(data);
+                    case "message_delta" -> messageDelta(data);
+                    case "message_stop" -> {
+                        return turn();
+                    }
+                    case "error" -> throw streamError(object(data, "error"));
+                    default -> {
+                        // ping, content_block_stop and event types added later carry nothing we need
+                    }
+                }
+            }
+        }
+
+        private void usage(JsonObject usage) {
+            if (usage == null) {
+                return;
+            }
+            // Anthropic reports cumulative counts, so the latest value replaces the earlier one
+            if (usage.get("input_tokens") instanceof JsonNumber input) {
+                inputTokens = input.longValue();
+            }
+            if (usage.get("output_tokens") instanceof JsonNumber output) {
+                outputTokens = output.longValue();
+            }
+        }
+
+        private void blockStart(JsonObject data) throws ModelException {
+            int index = index(data);
+            var block = object(data, "content_block");
+            var type = block == null ? null : string(block, "type");
+            if (type == null) {
+                throw malformed("content_block_start without a content block type");
+            }
+            blockTypes.put(index, type);
+            if ("tool_use".equals(type)) {
+                var id = string(block, "id");
+                var name = string(block, "name");
+                if (id == null || name == null) {
+                    throw malformed("a tool_use block without id or name");
+                }
+                var input = object(block, "input");
+                toolBlocks.put(index, new ToolBlock(id, name, input == null || input.isEmpty() ? null : input.toString()));
+                listener.toolCallStarted(id, name);
+            }
+        }
+
+        private void blockDelta(JsonObject data) throws ModelException {
+            int index = index(data);
+            var delta = object(data, "delta");
+            var type = delta == null ? null : string(delta, "type");
+            if ("text_delta".equals(type)) {
+                var fragment = string(delta, "text");
+                if (fragment != null && !fragment.isEmpty()) {
+                    text.append(fragment);
+                    listener.textDelta(fragment);
+                }
+            } else if ("input_json_delta".equals(type)) {
+                var block = toolBlocks.get(index);
+                if (block == null) {
+                    throw malformed("input_json_delta for block " + index + ", which is not a tool_use block");
+                }
+                var fragment = string(delta, "partial_json");
+                if (fragment != null && !fragment.isEmpty()) {
+                    block.arguments.append(fragment);
+                    listener.toolCallArgumentsDelta(block.id, fragment);
+                }
+            }
+            // thinking, signature and citation deltas are not part of the neutral turn
+        }
+
+        private void messageDelta(JsonObject data) {
+            var delta = object(data, "delta");
+            var reason = delta == null ? null : string(delta, "stop_reason");
+            if (reason != null) {
+                stopReason = normalise(reason);
+            }
+            usage(object(data, "usage"));
+        }
+
+        private ModelTurn turn() {
+            var calls = new ArrayList<ToolCall>(toolBlocks.size());
+            toolBlocks.values().forEach(block -> calls.add(block.toToolCall()));
+            // message_stop without a stop reason still is a complete turn; say how it ended as best we can
+            var reason = stopReason != null ? stopReason : calls.isEmpty() ? "end" : "tool_calls";
+            return new ModelTurn(text.toString(), List.copyOf(calls), reason, inputTokens, outputTokens);
+        }
+
+        private int index(JsonObject data) throws ModelException {
+            if (data.get("index") instanceof JsonNumber number) {
+                return number.intValue();
+            }
+            throw malformed("a content block event without an index");
+        }
+    }
+
+    private static final class ToolBlock {
+        final String id;
+        final String name;
+        final String startInput;
+        final StringBuilder arguments = new StringBuilder();
+
+        ToolBlock(String id, String name, String startInput) {
+            this.id = id;
+            this.name = name;
+            this.startInput = startInput;
+        }
+
+        ToolCall toToolCall() {
+            if (arguments.length() > 0) {
+                return new ToolCall(id, name, arguments.toString());
+            }
+            return new ToolCall(id, name, startInput != null ? startInput : "{}");
+        }
+    }
+
+    static String normalise(String stopReason) {
+        return switch (stopReason) {
+            case "end_turn", "stop_sequence" -> "end";
+            case "tool_use" -> "tool_calls";
+            case "max_tokens" -> "max_tokens";
+            default -> stopReason;
+        };
+    }
+
+    private static ModelException streamError(JsonObject error) {
+        var type = error == null ? null : string(error, "type");
+        var detail = error == null ? null : string(error, "message");
+        var message = "the Anthropic stream reported " + (type == null ? "an error" : type)
+                + (detail == null ? "" : ": " + truncate(detail));
+        if (type == null) {
+            return new ModelException("model-unavailable", message, true, null);
+        }
+        return switch (type) {
+            case "rate_limit_error" -> new ModelException("model-rate-limited", message, true, null);
+            case "authentication_error", "permission_error" -> new ModelException("model-unauthorized", message, false, null);
+            case "invalid_request_error", "not_found_error", "request_too_large" ->
+                    new ModelException("model-bad-request", message, false, null);
+            // overloaded_error, api_error and whatever else the server may report are its trouble
+            default -> new ModelException("model-unavailable", message, true, null);
+        };
+    }
+
+    // --- JSON helpers ----------------------------------------------------------------------------
+
+    private JsonObject parseObject(String text) {
+        try (var reader = json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    private JsonObject parseData(SseStream.Event event) throws ModelException {
+        try {
+            return parseObject(event.data());
+        } catch (JsonException e) {
+            throw malformed("the data of a " + event.event() + " event is not a JSON object: "
+                    + truncate(event.data()));
+        }
+    }
+
+    private static JsonObject object(JsonObject parent, String name) {
+        return parent != null && parent.get(name) instanceof JsonObject child ? child : null;
+    }
+
+    private static String string(JsonObject parent, String name) {
+        return parent != null && parent.get(name) instanceof JsonString value ? value.getString() : null;
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "…";
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // closing only releases the connection
+        }
+    }
+
+    private static ModelException malformed(String message) {
+        return new ModelException("model-malformed-response", message, true, null);
+    }
+
+    private static ModelException cancelledException() {
+        return new ModelException("model-cancelled", "the model call was cancelled", false, null);
+    }
+
+    private static ModelException timeoutException(Duration connectTimeout) {
+        return new ModelException("model-timeout", "no response from the Anthropic API within "
+                + connectTimeout.toMillis() + " ms", true, null);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.rafiki.agent.model;
+
+import dev.rafiki.agent.model.ChatMessage.Role;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The built-in offline model: answers {@code "echo: " + prompt}, streamed word by word. It needs
+ * no network, so every feature can be tried and tested without a model service. Directives at the
+ * start of a prompt make it behave like a real model, deterministically:
+ * <ul>
+ * <li>{@code /slow <ms> words...}: streams the words {@code ms} milliseconds apart;</li>
+ * <li>{@code /tool <name> <json-arguments>}: calls that tool, then answers with its result.</li>
+ * </ul>
+ */
+public final class EchoProvider implements ModelProvider {
+
+    public static final String NAME = "echo";
+    static final long MAX_WORD_DELAY_MS = 10_000;
+    private static final Pattern SLOW = Pattern.compile("^/slow\\s+(\\d{1,6})\\s+(.*)$", Pattern.DOTALL);
+    private static final Pattern TOOL = Pattern.compile("^/tool\\s+([A-Za-z0-9_-]+)\\s*(.*)$", Pattern.DOTALL);
+
+    @Override
+    public ModelTurn complete(ModelRequest request, ModelStreamListener listener, BooleanSupplier cancelled)
+            throws ModelException {
+        var messages = request.messages();
+        var last = messages.get(messages.size() - 1);
+        long input = messages.stream().mapToLong(m -> tokens(m.content())).sum();
+        if (last.role() == Role.TOOL) {
+            return answerToolResults(messages, listener, cancelled, input);
+        }
+        var prompt = last.content();
+        var tool = TOOL.matcher(prompt);
+        if (tool.matches()) {
+            var arguments = tool.group(2).isBlank() ? "{}" : tool.group(2).strip();
+            var call = new ToolCall("echo-call-" + messages.size(), tool.group(1), arguments);
+            listener.toolCallStarted(call.id(), call.name());
+            listener.toolCallArgumentsDelta(call.id(), arguments);
+            return new ModelTurn("", List.of(call), "tool_calls", input, tokens(arguments));
+        }
+        var slow = SLOW.matcher(prompt);
+        if (slow.matches()) {
+            long delay = Math.min(Long.parseLong(slow.group(1)), MAX_WORD_DELAY_MS);
+            return stream("echo: " + slow.group(2).strip(), delay, listener, cancelled, input);
+        }
+        return stream("echo: " + prompt, 0, listener, cancelled, input);
+    }
+
+    private ModelTurn answerToolResults(List<ChatMessage> messages, ModelStreamListener listener,
+                                        BooleanSupplier cancelled, long input) throws ModelException {
+        var answer = new StringBuilder("echo:");
+        for (int i = messages.size() - 1; i >= 0 && messages.get(i).role() == Role.TOOL; i--) {
+            var result = messages.get(i);
+            var name = toolName(messages, result.toolCallId());
+            var content = result.content().length() > 2000 ? result.content().substring(0, 2000) + "…" : result.content();
+            answer.insert(5, " " + name + (result.isError() ? " failed: " : " returned: ") + content);
+        }
+        return stream(answer.toString(), 0, listener, cancelled, input);
+    }
+
+    private static String toolName(List<ChatMessage> messages, String callId) {
+        return messages.stream().flatMap(m -> m.toolCalls().stream())
+                .filter(c -> c.id().equals(callId)).map(ToolCall::name).findFirst().orElse("tool");
+    }
+
+    /** Streams the answer word by word; a cancellation keeps the words so far (in the listener). */
+    private static ModelTurn stream(String answer, long delayMs, ModelStreamListener listener,
+                                    BooleanSupplier cancelled, long input) throws ModelException {
+        var words = answer.split("(?<=\\s)");
+        for (int i = 0; i < words.length; i++) {
+            if (delayMs > 0 && i > 0) {
+                pause(delayMs, cancelled);
+            } else if (cancelled.getAsBoolean()) {
+                throw new ModelException("model-cancelled", "the model call was cancelled", false, null);
+            }
+            listener.textDelta(words[i]);
+        }
+        return new ModelTurn(answer, List.of(), "end", input, tokens(answer));
+    }
+
+    private static void pause(long millis, BooleanSupplier cancelled) throws ModelException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < end) {
+            if (cancelled.getAsBoolean()) {
+                throw new ModelException("model-cancelled", "the model call was cancelled", false, null);
+            }
+            try {
+                Thread.sleep(Math.min(10, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelException("model-cancelled", "interrupted", false, null);
+            }
+        }
+        if (cancelled.getAsBoolean()) {
+            throw new ModelException("model-cancelled", "the model call was cancelled", false, null);
+        }
+    }
+
+    /** A crude but deterministic token count: whitespace-separated words. */
+    static long tokens(String text) {
+        if (text == null) {
+            return 0;
+        }
+        var trimmed = text.strip();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.rafiki.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.rafiki.it.support.Api;
+import dev.rafiki.it.support.Await;
+import dev.rafiki.it.support.Checks;
+import dev.rafiki.it.support.FakeModelProviders;
+import dev.rafiki.it.support.RafikiServer;
+import dev.rafiki.it.support.SharedServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent runtime through {@code POST /query}: tools in the session's workspace with the echo
+ * model, and the OpenAI-compatible and Anthropic providers against wire-accurate fake services.
+ */
+class AgentIT {
+
+    static RafikiServer server;
+    static FakeModelProviders models;
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        server = SharedServer.get();
+        models = SharedServer.models();
+        api = server.api("agent-user");
+    }
+
+    static JsonObject query(String sessionId, String prompt) {
+        return api.query(sessionId, prompt);
+    }
+
+    static JsonObject queryWithModel(String sessionId, String model, String prompt) {
+        var body = Json.createObjectBuilder().add("prompt", prompt).add("model", model);
+        if (sessionId != null) {
+            body.add("session_id", sessionId);
+        }
+        var response = api.post("/query", body.build().toString());
+        assertEquals(200, response.status(), response.body());
+        return response.json();
+    }
+
+    @Test
+    void theEchoModelUsesFileAndShellToolsInTheSessionsWorkspace() throws Exception {
+        var write = query(null, "/tool write_file {\"path\":\"notes/todo.txt\",\"content\":\"buy milk\"}");
+        var sessionId = write.getString("session_id");
+        assertEquals("echo: write_file returned: wrote 8 bytes to notes/todo.txt", write.getString("answer"));
+        var workspaceFile = server.dataDir().resolve("workspaces").resolve(sessionId).resolve("notes/todo.txt");
+        assertEquals("buy milk", Files.readString(workspaceFile));
+
+        assertEquals("echo: read_file returned: buy milk",
+                query(sessionId, "/tool read_file {\"path\":\"notes/todo.txt\"}").getString("answer"));
+        var shell = query(sessionId, "/tool run_shell {\"command\":\"cat notes/todo.txt | tr a-z A-Z\"}");
+        assertEquals("echo: run_shell returned: BUY MILK", shell.getString("answer"));
+        assertEquals(1, shell.getJsonObject("usage").getInt("tool_calls"));
+
+        var messages = api.messages(sessionId);
+        assertEquals(12, messages.size(), "per prompt: user, assistant with the call, tool result, answer");
+        var call = messages.get(1);
+        assertEquals("assistant", call.getString("role"));
+        assertEquals("write_file", call.getJsonArray("tool_calls").getJsonObject(0).getString("name"));
+        var result = messages.get(2);
+        assertEquals("tool", result.getString("role"));
+        assertEquals(call.getJsonArray("tool_calls").getJsonObject(0).getString("id"), result.getString("tool_call_id"));
+        assertFalse(result.getBoolean("error"));
+
+        var state = api.get("/session/" + sessionId).json();
+        assertEquals(3, state.getJsonObject("usage").getInt("tool_calls"));
+        var usage = api.get("/usage").json();
+        assertTrue(usage.getInt("prompts") >= 3);
+        assertTrue(usage.getJsonObject("usage").getInt("tool_calls") >= 3);
+    }
+
+    @Test
+    void fileToolsCannotReachOutsideTheWorkspace() {
+        var sessionId = api.createSession();
+        var escapes = List.of(
+                "/tool read_file {\"path\":\"../../dev-token\"}",
+                "/tool read_file {\"path\":\"" + server.dataDir().resolve("dev-token") + "\"}",
+                "/tool write_file {\"path\":\"../../escaped.txt\",\"content\":\"x\"}",
+                "/tool list_files {\"path\":\"../..\"}");
+        for (var attempt : escapes) {
+            var answer = query(sessionId, attempt).getString("answer");
+            assertFalse(answer.contains(server.devToken().substring(0, 40)), attempt + " leaked the token: " + answer);
+            assertTrue(answer.contains("failed"), attempt + " was not refused: " + answer);
+        }
+        assertFalse(Files.exists(server.dataDir().resolve("escaped.txt")));
+    }
+
+    @Test
+    void theShellSandboxKeepsCommandsInsideTheWorkspace() {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")),
+                "bubblewrap is not installed: the server runs shell commands unconfined (.ci/run installs it)");
+        var sessionId = api.createSession();
+        var token = server.devToken();
+        var escapes = List.of(
+                "/tool run_shell {\"command\":\"cat ../../dev-token; cat " + server.dataDir().resolve("dev-token") + "\"}",
+                "/tool run_shell {\"command\":\"ln -s " + server.dataDir().resolve("dev-token") + " link; cat link\"}",
+                "/tool read_file {\"path\":\"link\"}",
+                "/tool run_shell {\"command\":\"cat /etc/passwd; ls /work /root\"}");
+        for (var attempt : escapes) {
+            var answer = query(sessionId, attempt).getString("answer");
+            assertFalse(answer.contains(token.substring(0, 40)), attempt + " leaked the token: " + answer);
+            assertFalse(answer.contains("root:x:0:0"), attempt + " read the host's /etc/passwd: " + answer);
+        }
+        var network = query(sessionId, "/tool run_shell {\"command\":\"cat /proc/net/dev\"}").getString("answer");
+        assertFalse(network.contains("eth0"), "no network interfaces but loopback: " + network);
+    }
+
+    @Test
+    void stopKillsARunningShellCommandQuickly() {
+        var sessionId = api.createSession();
+        var accepted = api.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
+                .add("prompt", "/tool run_shell {\"command\":\"sleep 60\",\"timeout_seconds\":120}").build().toString(),
+                "Prefer", "respond-async").json();
+        var promptId = accepted.getString("prompt_id");
+        Await.until("the shell command to run", Duration.ofSeconds(20), () -> Checks.prompt(api, sessionId, promptId),
+                p -> "running".equals(p.getString("status")));
+        RafikiServer.sleep(500);
+        long stopAt = System.nanoTime();
+        api.post("/session/" + sessionId + "/stop", "");
+        Await.until("the session to be free", Duration.ofSeconds(5), () -> api.get("/session/" + sessionId).json(),
+                s -> !"running".equals(s.getString("status")));
+        var next = query(sessionId, "after the stop");
+        long millis = (System.nanoTime() - stopAt) / 1_000_000;
+        assertEquals("echo: after the stop", next.getString("answer"));
+        assertTrue(millis < 5_000, "the next prompt ran " + millis + " ms after the stop");
+        assertEquals("cancelled", Checks.prompt(api, sessionId, promptId).getString("status"));
+    }
+
+    @Test
+    void anOpenAiCompatibleModelCallsAToolAndAnswers() throws Exception {
+        int before = models.openAiRequests.size();
+        var answer = queryWithModel(null, "openai/gpt-4o-mini", "please write a file");
+        var sessionId = answer.getString("session_id");
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals("done: wrote 17 bytes to from-openai.txt", answer.getString("answer"));
+        assertEquals("written by openai",
+                Files.readString(server.dataDir().resolve("workspaces").resolve(sessionId).resolve("from-openai.txt")));
+        assertEquals(22, answer.getJsonObject("usage").getInt("input_tokens"), "two model calls of 11 tokens");
+        assertEquals(1, answer.getJsonObject("usage").getInt("tool_calls"));
+
+        var requests = models.openAiRequests.subList(before, models.openAiRequests.size());
+        assertEquals(2, requests.size());
+        assertEquals("gpt-4o-mini", requests.get(0).getString("model"));
+        assertTrue(requests.get(0).getBoolean("stream"));
+        var tools = requests.get(0).getJsonArray("tools");
+        assertTrue(tools.stream().anyMatch(t -> "run_shell".equals(t.asJsonObject().getJsonObject("function").getString("name"))));
+        var fedBack = requests.get(1).getJsonArray("messages");
+        var toolMessage = fedBack.getJsonObject(fedBack.size() - 1);
+        assertEquals("tool", toolMessage.getString("role"));
+        assertEquals("call_abc", toolMessage.getString("tool_call_id"));
+
+        var followUp = queryWithModel(sessionId, "openai/gpt-4o-mini", "and now?");
+        assertEquals("openai says: and now?", followUp.getString("answer"));
+        var history = models.openAiRequests.get(models.openAiRequests.size() - 1).getJsonArray("messages");
+        assertEquals(5, history.size(), "user, assistant+call, tool, assistant, user: " + history);
+    }
+
+    @Test
+    void anAnthropicModelCallsAToolAndAnswers() throws Exception {
+        var session = api.post("/session", "{\"model\":\"anthropic/claude-sonnet-4-5\"}").json();
+        var sessionId = session.getString("id");
+        int before = models.anthropicRequests.size();
+        var answer = query(sessionId, "please write a file");
+
+        assertEquals("done: wrote 17 bytes to from-anthropic.txt", answer.getString("answer"));
+        assertEquals("written by claude",
+                Files.readString(server.dataDir().resolve("workspaces").resolve(sessionId).resolve("from-anthropic.txt")));
+        assertEquals(18, answer.getJsonObject("usage").getInt("output_tokens"), "two turns of 9 output tokens");
+        var requests = models.anthropicRequests.subList(before, models.anthropicRequests.size());
+        assertEquals(2, requests.size());
+        assertEquals("claude-sonnet-4-5", requests.get(0).getString("model"));
+        var last = requests.get(1).getJsonArray("messages");
+        var results = last.getJsonObject(last.size() - 1);
+        assertEquals("user", results.getString("role"));
+        assertEquals("tool_result", results.getJsonArray("content").getJsonObject(0).getString("type"));
+        assertEquals("toolu_01", results.getJsonArray("content").getJsonObject(0).getString("tool_use_id"));
+    }
+
+    @Test
+    void providerErrorsEndThePromptWithAClearCode() {
+        var unauthorized = queryWithModel(null, "openai/gpt-4o-mini", "fail 401");
+        assertEquals("failed", unauthorized.getString("status"));
+        assertEquals("model-unauthorized", unauthorized.getJsonObject("error").getString("code"));
+
+        var limited = queryWithModel(null, "openai/gpt-4o-mini", "fail 429");
+        assertEquals("failed", limited.getString("status"));
+        assertEquals("model-rate-limited", limited.getJsonObject("error").getString("code"),
+                "a Retry-After longer than the configured pause is not waited for");
+
+        var claude = queryWithModel(null, "anthropic/claude-sonnet-4-5", "fail 401");
+        assertEquals("model-unauthorized", claude.getJsonObject("error").getString("code"));
+    }
+
+    @Test
+    void unknownModelsAreRefusedUpFront() {
+        var session = api.post("/session", "{\"model\":\"nosuch/model\"}");
+        assertEquals(400, session.status());
+        assertTrue(session.json().getString("detail").contains("unknown model"));
+        var query = api.post("/query", "{\"prompt\":\"hi\",\"model\":\"gpt-without-provider\"}");
+        assertEquals(400, query.status());
+    }
+}

@@ -1,0 +1,198 @@
+package dev.rafiki.it.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * Stand-ins for the OpenAI Chat Completions and Anthropic Messages APIs that speak their real
+ * wire protocol (HTTP, JSON, server-sent events with the providers' chunk and event formats).
+ * Behaviour is scripted by the last message:
+ * <ul>
+ * <li>a tool result → "done: " + the result;</li>
+ * <li>a user message containing "please write" → a {@code write_file} tool call, streamed in fragments;</li>
+ * <li>"fail 401" / "fail 429" → that HTTP error;</li>
+ * <li>anything else → "{provider} says: " + the message, streamed in pieces.</li>
+ * </ul>
+ */
+public final class FakeModelProviders implements AutoCloseable {
+
+    public static final String OPENAI_KEY = "test-openai-key";
+    public static final String ANTHROPIC_KEY = "test-anthropic-key";
+
+    /** Every request body received, in order, for assertions. */
+    public final List<JsonObject> openAiRequests = new CopyOnWriteArrayList<>();
+    public final List<JsonObject> anthropicRequests = new CopyOnWriteArrayList<>();
+
+    private final HttpServer server;
+
+    public FakeModelProviders() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/openai/v1/chat/completions", this::openAi);
+        server.createContext("/anthropic/v1/messages", this::anthropic);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+    }
+
+    public String openAiBaseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/openai/v1";
+    }
+
+    public String anthropicBaseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/anthropic";
+    }
+
+    private void openAi(HttpExchange exchange) throws IOException {
+        var request = read(exchange);
+        openAiRequests.add(request);
+        if (!("Bearer " + OPENAI_KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            error(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\"}}");
+            return;
+        }
+        var messages = request.getJsonArray("messages");
+        var last = messages.getJsonObject(messages.size() - 1);
+        var content = last.isNull("content") ? "" : last.getString("content", "");
+        if (content.contains("fail 429")) {
+            exchange.getResponseHeaders().add("Retry-After", "120");
+            error(exchange, 429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}");
+            return;
+        }
+        if (content.contains("fail 401")) {
+            error(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\"}}");
+            return;
+        }
+        try (var out = startStream(exchange)) {
+            var id = "\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + request.getString("model") + "\"";
+            send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+            String finish;
+            if ("tool".equals(last.getString("role"))) {
+                for (var piece : pieces("done: " + content)) {
+                    send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":" + quote(piece) + "},\"finish_reason\":null}]}\n\n");
+                }
+                finish = "stop";
+            } else if (content.contains("please write")) {
+                send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_abc\",\"type\":\"function\",\"function\":{\"name\":\"write_file\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}\n\n");
+                for (var piece : List.of("{\\\"path\\\": \\\"from-openai.txt\\\", ", "\\\"content\\\": \\\"written by openai\\\"}")) {
+                    send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"" + piece + "\"}}]},\"finish_reason\":null}]}\n\n");
+                }
+                finish = "tool_calls";
+            } else {
+                for (var piece : pieces("openai says: " + content)) {
+                    send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":" + quote(piece) + "},\"finish_reason\":null}]}\n\n");
+                }
+                finish = "stop";
+            }
+            send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finish + "\"}]}\n\n");
+            send(out, "data: {" + id + ",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7,\"total_tokens\":18}}\n\n");
+            send(out, "data: [DONE]\n\n");
+        }
+    }
+
+    private void anthropic(HttpExchange exchange) throws IOException {
+        var request = read(exchange);
+        anthropicRequests.add(request);
+        if (!ANTHROPIC_KEY.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
+            error(exchange, 401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
+            return;
+        }
+        var messages = request.getJsonArray("messages");
+        var last = messages.getJsonObject(messages.size() - 1);
+        String text = null;
+        String toolResult = null;
+        if (last.get("content").getValueType() == JsonValue.ValueType.STRING) {
+            text = last.getString("content");
+        } else {
+            for (var block : last.getJsonArray("content")) {
+                var b = block.asJsonObject();
+                if ("tool_result".equals(b.getString("type"))) {
+                    toolResult = b.get("content").getValueType() == JsonValue.ValueType.STRING ? b.getString("content")
+                            : b.getJsonArray("content").getJsonObject(0).getString("text");
+                } else if ("text".equals(b.getString("type"))) {
+                    text = b.getString("text");
+                }
+            }
+        }
+        if (text != null && text.contains("fail 401")) {
+            error(exchange, 401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
+            return;
+        }
+        try (var out = startStream(exchange)) {
+            send(out, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+                    + request.getString("model") + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":13,\"output_tokens\":1}}}\n\n");
+            send(out, "event: ping\ndata: {\"type\":\"ping\"}\n\n");
+            String stop;
+            if (toolResult == null && text != null && text.contains("please write")) {
+                send(out, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"write_file\",\"input\":{}}}\n\n");
+                for (var piece : List.of("{\\\"path\\\": \\\"from-anthropic.txt\\\",", " \\\"content\\\": \\\"written by claude\\\"}")) {
+                    send(out, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"" + piece + "\"}}\n\n");
+                }
+                send(out, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+                stop = "tool_use";
+            } else {
+                var answer = toolResult != null ? "done: " + toolResult : "anthropic says: " + text;
+                send(out, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+                for (var piece : pieces(answer)) {
+                    send(out, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":" + quote(piece) + "}}\n\n");
+                }
+                send(out, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+                stop = "end_turn";
+            }
+            send(out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stop + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}\n\n");
+            send(out, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        }
+    }
+
+    private static JsonObject read(HttpExchange exchange) throws IOException {
+        var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        try (var reader = Json.createReader(new StringReader(body))) {
+            return reader.readObject();
+        }
+    }
+
+    private static OutputStream startStream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        return exchange.getResponseBody();
+    }
+
+    private static void send(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void error(HttpExchange exchange, int status, String json) throws IOException {
+        var bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Splits text into a few stream pieces, as a model would. */
+    private static List<String> pieces(String text) {
+        int third = Math.max(1, text.length() / 3);
+        return List.of(text.substring(0, Math.min(third, text.length())),
+                text.substring(Math.min(third, text.length()), Math.min(2 * third, text.length())),
+                text.substring(Math.min(2 * third, text.length())));
+    }
+
+    private static String quote(String text) {
+        return Json.createValue(text).toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
