@@ -99,7 +99,7 @@ class SessionsIT {
     @Test
     void theQueueShowsWaitingPromptsAndOneCanBeRemoved() {
         var id = api.createSession();
-        var running = submit(id, "/slow 100 a b c d e f g h i j k l m n o p q r s t");
+        var running = submit(id, "/slow 200 a b c d e f g h i j k l m n o p q r s t");
         awaitRunning(id, running);
         var second = submit(id, "second");
         var third = submit(id, "third");
@@ -127,7 +127,7 @@ class SessionsIT {
     @Test
     void stopCancelsTheRunningPromptKeepsItsPartialOutputAndIsSafeToRepeat() {
         var id = api.createSession();
-        var running = submit(id, "/slow 150 one two three four five six seven eight nine ten");
+        var running = submit(id, "/slow 300 one two three four five six seven eight nine ten");
         var queued = submit(id, "after the stop");
         Await.until("some output", Duration.ofSeconds(20), () -> api.get("/session/" + id).json(),
                 s -> running.equals(s.getString("running_prompt_id", "")));
@@ -137,12 +137,13 @@ class SessionsIT {
         assertEquals(200, stop.status());
         assertEquals(List.of(running), stop.json().getJsonArray("cancelled").getValuesAs(jakarta.json.JsonString.class)
                 .stream().map(jakarta.json.JsonString::getString).toList());
-        var again = api.post("/session/" + id + "/stop", "");
-        assertEquals(200, again.status(), "stop is idempotent");
-
         var cancelled = awaitEnd(id, running);
         assertEquals("cancelled", cancelled.getString("status"));
         assertEquals("completed", awaitEnd(id, queued).getString("status"), "the queue goes on after a stop");
+        var again = api.post("/session/" + id + "/stop", "");
+        assertEquals(200, again.status(), "stopping again is harmless");
+        assertEquals(0, again.json().getJsonArray("cancelled").size());
+        assertEquals("cancelled", prompt(id, running).getString("status"));
         var partial = Await.until("the partial answer", Duration.ofSeconds(10), () -> api.messages(id),
                 ms -> ms.stream().anyMatch(m -> m.getBoolean("partial") && running.equals(m.getString("prompt_id"))));
         var kept = partial.stream().filter(m -> m.getBoolean("partial")).findFirst().orElseThrow();
@@ -153,7 +154,7 @@ class SessionsIT {
     @Test
     void stopWithClearQueueCancelsEverythingPending() {
         var id = api.createSession();
-        var running = submit(id, "/slow 200 a b c d e f g h");
+        var running = submit(id, "/slow 500 a b c d e f g h");
         var queued = List.of(submit(id, "q1"), submit(id, "q2"));
         awaitRunning(id, running);
         var stop = api.post("/session/" + id + "/stop?clear_queue=true", "").json();
@@ -168,7 +169,7 @@ class SessionsIT {
     @Test
     void busyRejectRefusesWithTheRunningPrompt() {
         var id = api.createSession();
-        var running = submit(id, "/slow 100 a b c d e f g h i j");
+        var running = submit(id, "/slow 500 a b c d e f g h i j");
         awaitRunning(id, running);
         var refused = api.post("/query", "{\"prompt\":\"now!\",\"session_id\":\"" + id + "\",\"busy\":\"reject\"}");
         assertEquals(409, refused.status());
@@ -181,7 +182,7 @@ class SessionsIT {
     @Test
     void busyInterruptCancelsTheRunningPromptThenRuns() {
         var id = api.createSession();
-        var running = submit(id, "/slow 200 a b c d e f g h i j");
+        var running = submit(id, "/slow 500 a b c d e f g h i j");
         awaitRunning(id, running);
         var answer = api.post("/query", "{\"prompt\":\"urgent\",\"session_id\":\"" + id + "\",\"busy\":\"interrupt\"}");
         assertEquals(200, answer.status(), answer.body());
