@@ -24,6 +24,15 @@ public final class AgentLoop {
         ToolResult call(String name, String arguments, BooleanSupplier cancelled);
     }
 
+    /** Also hears what the loop itself does, beyond what the model streams. */
+    public interface Listener extends ModelStreamListener {
+        default void toolFinished(dev.rafiki.agent.model.ToolCall call, ToolResult result) {
+        }
+
+        default void messageCompleted(ChatMessage message) {
+        }
+    }
+
     public record Limits(int maxSteps, Duration maxWallTime, int maxTokens, Duration connectTimeout, Duration idleTimeout) {
     }
 
@@ -57,6 +66,22 @@ public final class AgentLoop {
      * @param history the conversation, ending with the new user message
      */
     public Outcome run(List<ChatMessage> history, ModelStreamListener listener, BooleanSupplier cancelled) {
+        var observer = listener instanceof Listener l ? l : new Listener() {
+            @Override
+            public void textDelta(String text) {
+                listener.textDelta(text);
+            }
+
+            @Override
+            public void toolCallStarted(String id, String name) {
+                listener.toolCallStarted(id, name);
+            }
+
+            @Override
+            public void toolCallArgumentsDelta(String id, String fragment) {
+                listener.toolCallArgumentsDelta(id, fragment);
+            }
+        };
         long deadline = System.nanoTime() + limits.maxWallTime().toNanos();
         BooleanSupplier stop = () -> cancelled.getAsBoolean() || System.nanoTime() > deadline;
         var conversation = new ArrayList<>(history);
@@ -100,7 +125,7 @@ public final class AgentLoop {
                     message = "the prompt was cancelled";
                 } else if (System.nanoTime() > deadline) {
                     code = "time-limit";
-                    message = "the run took longer than " + limits.maxWallTime().toSeconds() + " s";
+                    message = "the run took longer than " + limits.maxWallTime().toMillis() / 1000.0 + " s";
                 } else {
                     code = e.code();
                     message = e.getMessage();
@@ -112,6 +137,7 @@ public final class AgentLoop {
             var assistant = ChatMessage.assistant(turn.text() == null ? "" : turn.text(), turn.toolCalls());
             conversation.add(assistant);
             produced.add(assistant);
+            observer.messageCompleted(assistant);
             if (turn.toolCalls().isEmpty()) {
                 return new Outcome(assistant.content(), produced, null, null, input, output, toolCalls, toolMillis, step);
             }
@@ -122,6 +148,7 @@ public final class AgentLoop {
                         : tools.call(call.name(), call.arguments(), stop);
                 toolMillis += (System.nanoTime() - started) / 1_000_000;
                 toolCalls++;
+                observer.toolFinished(call, result);
                 var message = ChatMessage.toolResult(call.id(), result.content(), result.error());
                 conversation.add(message);
                 produced.add(message);
@@ -129,7 +156,7 @@ public final class AgentLoop {
             if (stop.getAsBoolean()) {
                 var code = cancelled.getAsBoolean() ? "cancelled" : "time-limit";
                 return new Outcome("", produced, code, cancelled.getAsBoolean() ? "the prompt was cancelled"
-                        : "the run took longer than " + limits.maxWallTime().toSeconds() + " s",
+                        : "the run took longer than " + limits.maxWallTime().toMillis() / 1000.0 + " s",
                         input, output, toolCalls, toolMillis, step);
             }
         }

@@ -13,6 +13,9 @@ public final class Destinations {
     public static final String PROMPT_QUEUE = "java:app/jms/prompts";
     /** Wakes the worker of one session; the body is the session id. */
     public static final String PROMPT_QUEUE_PHYSICAL = "RAFIKI.PROMPTS";
+    /** Announces committed events to every node; defined on {@link dev.rafiki.event.control.EventLog}. */
+    public static final String EVENT_TOPIC = "java:app/jms/events";
+    public static final String EVENT_TOPIC_PHYSICAL = "RAFIKI.EVENTS";
 
     private Destinations() {
     }

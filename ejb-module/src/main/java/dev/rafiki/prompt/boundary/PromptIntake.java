@@ -8,7 +8,10 @@ import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.session.boundary.Sessions;
 import dev.rafiki.session.entity.AgentSession;
+import dev.rafiki.event.control.EventLog;
+import dev.rafiki.event.control.EventTypes;
 import jakarta.ejb.Stateless;
+import jakarta.json.Json;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -38,6 +41,9 @@ public class PromptIntake {
 
     @Inject
     Event<PromptFinished> finished;
+
+    @Inject
+    EventLog events;
 
     @Inject
     dev.rafiki.agent.control.ModelCatalog models;
@@ -72,6 +78,8 @@ public class PromptIntake {
         prompt.createdAt = Instant.now();
         em.persist(prompt);
         em.flush();
+        events.append(prompt.owner, session.id, prompt.id, EventTypes.PROMPT_QUEUED, Json.createObjectBuilder()
+                .add("prompt_id", prompt.id.toString()).add("prompt_seq", prompt.seq).add("prompt", prompt.content).build());
         dispatcher.wake(session.id);
         return prompt;
     }
@@ -108,7 +116,7 @@ public class PromptIntake {
             p.errorCode = "interrupted";
             p.errorMessage = "interrupted by a newer prompt";
             p.finishedAt = Instant.now();
-            finished.fire(new PromptFinished(p.id, p.sessionId));
+            finished.fire(PromptFinished.of(p));
         });
     }
 }

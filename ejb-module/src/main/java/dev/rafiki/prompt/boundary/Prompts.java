@@ -80,7 +80,7 @@ public class Prompts {
 
     /** Cancels the running prompt (and, if asked, every queued one). Repeating it is harmless. */
     public StopResult stop(String owner, UUID sessionId, boolean clearQueue) {
-        sessions.owned(owner, sessionId);
+        em.refresh(sessions.owned(owner, sessionId), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         var statuses = clearQueue ? List.of(PromptStatus.RUNNING, PromptStatus.QUEUED) : List.of(PromptStatus.RUNNING);
         var targets = em.createQuery("SELECT p FROM Prompt p WHERE p.sessionId = :session AND p.status IN :statuses",
                         Prompt.class)
@@ -97,7 +97,7 @@ public class Prompts {
 
     /** Removes a prompt that has not started from the queue; it ends as {@code cancelled}. */
     public PromptView dequeue(String owner, UUID sessionId, UUID promptId) {
-        sessions.owned(owner, sessionId);
+        em.refresh(sessions.owned(owner, sessionId), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         var prompt = em.find(Prompt.class, promptId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (prompt == null || !prompt.sessionId.equals(sessionId)) {
             throw ApiException.notFound("prompt " + promptId);
@@ -115,7 +115,7 @@ public class Prompts {
         prompt.errorCode = code;
         prompt.errorMessage = message;
         prompt.finishedAt = Instant.now();
-        finished.fire(new PromptFinished(prompt.id, prompt.sessionId));
+        finished.fire(PromptFinished.of(prompt));
     }
 
     private Submitted replay(Prompt existing, NewPrompt request) {

@@ -2,6 +2,16 @@ package dev.rafiki.prompt.control;
 
 import java.util.UUID;
 
-/** Fired inside the transaction that gives a prompt its terminal status. */
-public record PromptFinished(UUID promptId, UUID sessionId) {
+/**
+ * Fired inside the transaction that gives a prompt its terminal status.
+ *
+ * @param status {@code completed}, {@code failed} or {@code cancelled}
+ */
+public record PromptFinished(UUID promptId, UUID sessionId, String owner, String status, String errorCode,
+                             String errorMessage) {
+
+    public static PromptFinished of(dev.rafiki.prompt.entity.Prompt prompt) {
+        return new PromptFinished(prompt.id, prompt.sessionId, prompt.owner, prompt.status.wire(), prompt.errorCode,
+                prompt.errorMessage);
+    }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import dev.rafiki.prompt.entity.Message;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
+import dev.rafiki.event.control.EventTypes;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -39,6 +40,9 @@ public class PromptLedger {
 
     @Inject
     PromptDispatcher dispatcher;
+
+    @Inject
+    dev.rafiki.event.control.EventLog events;
 
     public boolean claim(UUID sessionId, String worker, Duration lease) {
         return em.createNativeQuery("""
@@ -100,8 +104,10 @@ public class PromptLedger {
         var model = prompt.model != null ? prompt.model
                 : (String) em.createNativeQuery("SELECT model FROM agent_session WHERE id = ?1").setParameter(1, sessionId)
                 .getSingleResult();
-        return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.seq, prompt.content, prompt.attempts, model,
-                history(sessionId, prompt)));
+        events.append(prompt.owner, sessionId, prompt.id, EventTypes.PROMPT_STARTED, Json.createObjectBuilder()
+                .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts).add("model", model).build());
+        return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
+                model, history(sessionId, prompt)));
     }
 
     /** @return false when the prompt is no longer this worker's to finish (cancelled, deleted, claim lost) */
@@ -198,16 +204,25 @@ public class PromptLedger {
                 .getResultList().isEmpty();
     }
 
+    /**
+     * Locks the session row (only if this worker still holds it), then the prompt. Every writer
+     * takes the session row first, so prompt and session locks never deadlock.
+     */
     private Prompt lockedRunningPrompt(UUID promptId, String worker) {
-        var prompt = em.find(Prompt.class, promptId, LockModeType.PESSIMISTIC_WRITE);
-        if (prompt == null || prompt.status != PromptStatus.RUNNING) {
+        var sessionId = em.createQuery("SELECT p.sessionId FROM Prompt p WHERE p.id = :id", UUID.class)
+                .setParameter("id", promptId).getResultStream().findFirst();
+        if (sessionId.isEmpty()) {
             return null;
         }
-        boolean stillOurs = !em.createNativeQuery("SELECT 1 FROM agent_session WHERE id = ?1 AND worker = ?2")
-                .setParameter(1, prompt.sessionId)
+        boolean stillOurs = !em.createNativeQuery("SELECT 1 FROM agent_session WHERE id = ?1 AND worker = ?2 FOR UPDATE")
+                .setParameter(1, sessionId.get())
                 .setParameter(2, worker)
                 .getResultList().isEmpty();
-        return stillOurs ? prompt : null;
+        if (!stillOurs) {
+            return null;
+        }
+        var prompt = em.find(Prompt.class, promptId, LockModeType.PESSIMISTIC_WRITE);
+        return prompt == null || prompt.status != PromptStatus.RUNNING ? null : prompt;
     }
 
     private void finish(Prompt prompt, PromptStatus status, String code, String message) {
@@ -215,7 +230,7 @@ public class PromptLedger {
         prompt.errorCode = code;
         prompt.errorMessage = message;
         prompt.finishedAt = Instant.now();
-        finished.fire(new PromptFinished(prompt.id, prompt.sessionId));
+        finished.fire(PromptFinished.of(prompt));
     }
 
     private void recordRun(Prompt prompt, Outcome outcome) {
@@ -297,7 +312,7 @@ public class PromptLedger {
         return entity;
     }
 
-    public record RunningPrompt(UUID id, UUID sessionId, long seq, String content, int attempt, String model,
+    public record RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt, String model,
                                 List<ChatMessage> history) {
     }
 

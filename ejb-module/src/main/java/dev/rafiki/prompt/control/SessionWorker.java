@@ -2,7 +2,6 @@ package dev.rafiki.prompt.control;
 
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.control.ModelCatalog;
-import dev.rafiki.agent.model.ModelStreamListener;
 import dev.rafiki.tool.control.ToolRuntime;
 import dev.rafiki.tool.control.WorkspaceTools;
 import jakarta.annotation.Resource;
@@ -38,6 +37,9 @@ public class SessionWorker {
 
     @Inject
     ToolRuntime tools;
+
+    @Inject
+    dev.rafiki.event.control.EventLog events;
 
     @Resource
     ManagedScheduledExecutorService timer;
@@ -134,7 +136,8 @@ public class SessionWorker {
                 beat, beat, TimeUnit.SECONDS);
         AgentLoop.Outcome outcome;
         try {
-            outcome = loop.run(prompt.history(), ModelStreamListener.NONE, cancelled::get);
+            outcome = loop.run(prompt.history(),
+                    new PromptEventListener(events, prompt.owner(), prompt.sessionId(), prompt.id()), cancelled::get);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the agent runtime", e);
             ledger.fail(prompt.id(), worker, "agent-error", "the agent runtime failed: " + e.getMessage(), null);

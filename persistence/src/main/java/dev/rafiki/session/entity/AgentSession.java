@@ -10,7 +10,8 @@ import java.util.UUID;
 /**
  * A conversation owned by one user. Besides its descriptive fields it carries the per-session
  * prompt counter ({@code nextSeq}) and the worker claim that makes prompts of one session run one
- * at a time; both are only changed through the bulk updates in {@code dev.rafiki.prompt.control}.
+ * at a time. Columns changed only by SQL updates (counters, claim, event sequence) are read-only
+ * here, so that flushing this entity can never write back a stale value over them.
  */
 @Entity
 @Table(name = "agent_session")
@@ -37,25 +38,28 @@ public class AgentSession {
     @Column(name = "prompt_count", nullable = false)
     public long promptCount;
 
-    @Column(name = "message_count", nullable = false)
+    @Column(name = "message_count", nullable = false, insertable = false, updatable = false)
     public long messageCount;
 
-    @Column(name = "input_tokens", nullable = false)
+    @Column(name = "input_tokens", nullable = false, insertable = false, updatable = false)
     public long inputTokens;
 
-    @Column(name = "output_tokens", nullable = false)
+    @Column(name = "output_tokens", nullable = false, insertable = false, updatable = false)
     public long outputTokens;
 
-    @Column(name = "tool_calls", nullable = false)
+    @Column(name = "tool_calls", nullable = false, insertable = false, updatable = false)
     public long toolCalls;
 
-    @Column(name = "tool_millis", nullable = false)
+    @Column(name = "tool_millis", nullable = false, insertable = false, updatable = false)
     public long toolMillis;
 
-    @Column(length = 200)
+    @Column(name = "next_event_seq", nullable = false, insertable = false, updatable = false)
+    public long nextEventSeq;
+
+    @Column(length = 200, insertable = false, updatable = false)
     public String worker;
 
-    @Column(name = "claim_expires_at")
+    @Column(name = "claim_expires_at", insertable = false, updatable = false)
     public Instant claimExpiresAt;
 
     @Column(name = "created_at", nullable = false)

@@ -1,0 +1,183 @@
+package dev.rafiki.event.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's subscriptions, grouped by what they follow. The log is the truth: an
+ * announcement from the topic only says "there is more"; each feed reads what it has not seen
+ * from the log (once for all its subscribers), so announcements that arrive out of order, twice
+ * or not at all never make a subscriber miss or repeat an event.
+ * <p>
+ * A new subscription joins its feed under the feed's lock, after its replay from the log, so
+ * there is no gap and no overlap at the seam between replay and live events.
+ */
+@ApplicationScoped
+public class EventHub {
+
+    private static final Logger LOG = Logger.getLogger(EventHub.class.getName());
+    private static final int PAGE = 500;
+
+    @Inject
+    EventLog log;
+
+    @Resource
+    ManagedScheduledExecutorService timer;
+
+    private final Map<Subscription.Key, Feed> feeds = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> catchUp;
+
+    /** The subscribers of one key, and how far the log has been read for them. */
+    static final class Feed {
+        final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
+        long last;
+    }
+
+    @PostConstruct
+    void start() {
+        // a lost announcement (broker restart) delays a feed by at most this period
+        catchUp = timer.scheduleWithFixedDelay(this::catchUpAll, 5, 5, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (catchUp != null) {
+            catchUp.cancel(false);
+        }
+    }
+
+    /**
+     * Attaches a subscription that has seen everything up to its cursor: it first gets the logged
+     * events after it, then live events.
+     */
+    public void subscribe(Subscription subscription, long after) {
+        var key = subscription.key();
+        while (true) {
+            var feed = feeds.computeIfAbsent(key, k -> new Feed());
+            synchronized (feed) {
+                if (feeds.get(key) != feed) {
+                    continue; // the feed was dropped by its last subscriber meanwhile
+                }
+                join(feed, key, subscription, after);
+                return;
+            }
+        }
+    }
+
+    private void join(Feed feed, Subscription.Key key, Subscription subscription, long after) {
+        {
+            if (feed.subscribers.isEmpty()) {
+                feed.last = key.userWide() ? log.lastUserSeq(key.owner()) : log.lastSessionSeq(key.sessionId());
+            }
+            long cursor = after;
+            while (cursor < feed.last && !subscription.closed()) {
+                var page = read(key, cursor, feed.last);
+                if (page.isEmpty()) {
+                    break;
+                }
+                page.forEach(subscription::offer);
+                cursor = key.cursorOf(page.get(page.size() - 1));
+            }
+            feed.subscribers.add(subscription);
+        }
+    }
+
+    public void unsubscribe(Subscription subscription) {
+        subscription.close();
+        var feed = feeds.get(subscription.key());
+        if (feed != null) {
+            synchronized (feed) {
+                feed.subscribers.remove(subscription);
+                if (feed.subscribers.isEmpty()) {
+                    feeds.remove(subscription.key(), feed);
+                }
+            }
+        }
+    }
+
+    /** An event was committed somewhere in the cluster. */
+    public void announced(StoredEvent event) {
+        deliver(Subscription.Key.session(event.owner(), event.sessionId()), event);
+        deliver(Subscription.Key.user(event.owner()), event);
+    }
+
+    private void deliver(Subscription.Key key, StoredEvent event) {
+        var feed = feeds.get(key);
+        if (feed == null) {
+            return;
+        }
+        synchronized (feed) {
+            long cursor = key.cursorOf(event);
+            if (cursor <= feed.last) {
+                return;
+            }
+            if (cursor == feed.last + 1) {
+                fanOut(feed, event);
+                feed.last = cursor;
+            } else {
+                readUpTo(key, feed, cursor);
+            }
+        }
+    }
+
+    private void readUpTo(Subscription.Key key, Feed feed, long upTo) {
+        while (feed.last < upTo) {
+            var page = read(key, feed.last, upTo);
+            if (page.isEmpty()) {
+                return;
+            }
+            for (var event : page) {
+                fanOut(feed, event);
+                feed.last = key.cursorOf(event);
+            }
+        }
+    }
+
+    private void fanOut(Feed feed, StoredEvent event) {
+        for (var subscriber : feed.subscribers) {
+            if (subscriber.closed()) {
+                feed.subscribers.remove(subscriber);
+            } else {
+                subscriber.offer(event);
+            }
+        }
+    }
+
+    private java.util.List<StoredEvent> read(Subscription.Key key, long after, long upTo) {
+        return key.userWide() ? log.userEvents(key.owner(), after, upTo, PAGE)
+                : log.sessionEvents(key.sessionId(), after, upTo, PAGE);
+    }
+
+    private void catchUpAll() {
+        for (var entry : feeds.entrySet()) {
+            var key = entry.getKey();
+            var feed = entry.getValue();
+            try {
+                long latest = key.userWide() ? log.lastUserSeq(key.owner()) : log.lastSessionSeq(key.sessionId());
+                synchronized (feed) {
+                    if (latest > feed.last) {
+                        readUpTo(key, feed, latest);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "event catch-up failed; next round retries", e);
+            }
+        }
+    }
+
+    public int subscriberCount() {
+        return feeds.values().stream().mapToInt(f -> f.subscribers.size()).sum();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.rafiki.event.control;
+
+/** The event types of the public streams; the README's table documents their data. */
+public final class EventTypes {
+
+    public static final String PROMPT_QUEUED = "prompt.queued";
+    public static final String PROMPT_STARTED = "prompt.started";
+    public static final String TEXT_DELTA = "message.delta";
+    public static final String TOOL_CALL_STARTED = "tool_call.started";
+    public static final String TOOL_CALL_DELTA = "tool_call.delta";
+    public static final String TOOL_CALL_FINISHED = "tool_call.finished";
+    public static final String MESSAGE_COMPLETED = "message.completed";
+    public static final String PROMPT_COMPLETED = "prompt.completed";
+    public static final String PROMPT_FAILED = "prompt.failed";
+    public static final String PROMPT_CANCELLED = "prompt.cancelled";
+
+    private EventTypes() {
+    }
+}

@@ -1,0 +1,69 @@
+package dev.rafiki.prompt.control;
+
+import dev.rafiki.agent.control.AgentLoop;
+import dev.rafiki.agent.model.ChatMessage;
+import dev.rafiki.agent.model.ToolCall;
+import dev.rafiki.event.control.EventLog;
+import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.tool.control.ToolResult;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import java.util.UUID;
+
+/** Turns what a running prompt does into events: each is logged (own transaction) and announced. */
+final class PromptEventListener implements AgentLoop.Listener {
+
+    private static final int RESULT_PREVIEW = 4096;
+
+    private final EventLog log;
+    private final String owner;
+    private final UUID sessionId;
+    private final UUID promptId;
+
+    PromptEventListener(EventLog log, String owner, UUID sessionId, UUID promptId) {
+        this.log = log;
+        this.owner = owner;
+        this.sessionId = sessionId;
+        this.promptId = promptId;
+    }
+
+    @Override
+    public void textDelta(String text) {
+        emit(EventTypes.TEXT_DELTA, data().add("text", text));
+    }
+
+    @Override
+    public void toolCallStarted(String id, String name) {
+        emit(EventTypes.TOOL_CALL_STARTED, data().add("tool_call_id", id).add("name", name));
+    }
+
+    @Override
+    public void toolCallArgumentsDelta(String id, String fragment) {
+        emit(EventTypes.TOOL_CALL_DELTA, data().add("tool_call_id", id).add("arguments", fragment));
+    }
+
+    @Override
+    public void toolFinished(ToolCall call, ToolResult result) {
+        var content = result.content();
+        emit(EventTypes.TOOL_CALL_FINISHED, data().add("tool_call_id", call.id()).add("name", call.name())
+                .add("error", result.error())
+                .add("result", content.length() > RESULT_PREVIEW ? content.substring(0, RESULT_PREVIEW) : content));
+    }
+
+    @Override
+    public void messageCompleted(ChatMessage message) {
+        var calls = Json.createArrayBuilder();
+        message.toolCalls().forEach(c -> calls.add(Json.createObjectBuilder().add("id", c.id()).add("name", c.name())
+                .add("arguments", c.arguments() == null ? "{}" : c.arguments())));
+        emit(EventTypes.MESSAGE_COMPLETED, data().add("role", "assistant")
+                .add("content", message.content() == null ? "" : message.content()).add("tool_calls", calls));
+    }
+
+    private JsonObjectBuilder data() {
+        return Json.createObjectBuilder().add("prompt_id", promptId.toString());
+    }
+
+    private void emit(String type, JsonObjectBuilder data) {
+        log.append(owner, sessionId, promptId, type, data.build());
+    }
+}
