@@ -45,16 +45,38 @@ public class EventHub {
         long last;
     }
 
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.keep-alive-seconds", defaultValue = "15")
+    long keepAliveSeconds;
+
+    private ScheduledFuture<?> keepAlive;
+
     @PostConstruct
     void start() {
         // a lost announcement (broker restart) delays a feed by at most this period
         catchUp = timer.scheduleWithFixedDelay(this::catchUpAll, 5, 5, TimeUnit.SECONDS);
+        keepAlive = timer.scheduleWithFixedDelay(this::pingAll, keepAliveSeconds, keepAliveSeconds, TimeUnit.SECONDS);
     }
 
     @PreDestroy
     void stop() {
         if (catchUp != null) {
             catchUp.cancel(false);
+        }
+        if (keepAlive != null) {
+            keepAlive.cancel(false);
+        }
+    }
+
+    private void pingAll() {
+        for (var feed : feeds.values()) {
+            for (var subscriber : feed.subscribers) {
+                if (subscriber.closed()) {
+                    unsubscribe(subscriber);
+                } else {
+                    subscriber.ping();
+                }
+            }
         }
     }
 

@@ -61,6 +61,36 @@ public abstract class Subscription {
     /** The client cannot keep up: close it, telling it where to resume. */
     protected abstract void overflowed(long resumeAfter);
 
+    /** Proves the connection alive to proxies and to the client; a failure closes the subscription. */
+    protected CompletionStage<?> keepAlive() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /** Sends a keep-alive unless an event is on its way anyway. */
+    final void ping() {
+        synchronized (this) {
+            if (closed || sending) {
+                return;
+            }
+            sending = true;
+        }
+        keepAlive().whenComplete((ok, failure) -> {
+            StoredEvent next;
+            synchronized (this) {
+                if (failure != null) {
+                    closed = true;
+                    sending = false;
+                    return;
+                }
+                next = closed ? null : queue.poll();
+                sending = next != null;
+            }
+            if (next != null) {
+                send(next);
+            }
+        });
+    }
+
     /** Called after the last event this subscription wanted, e.g. a prompt's terminal event. */
     protected void finished(StoredEvent last) {
     }

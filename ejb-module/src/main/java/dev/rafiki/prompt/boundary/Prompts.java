@@ -70,6 +70,15 @@ public class Prompts {
         }
     }
 
+    /** The caller's prompt, wherever it is, or 404. */
+    public PromptView find(String owner, UUID promptId) {
+        var prompt = em.find(Prompt.class, promptId);
+        if (prompt == null || !prompt.owner.equals(owner)) {
+            throw ApiException.notFound("prompt " + promptId);
+        }
+        return view(prompt);
+    }
+
     public PromptView get(String owner, UUID sessionId, UUID promptId) {
         var prompt = em.find(Prompt.class, promptId);
         if (prompt == null || !prompt.owner.equals(owner) || !prompt.sessionId.equals(sessionId)) {
@@ -93,6 +102,20 @@ public class Prompts {
             cancelled.add(prompt.id);
         }
         return new StopResult(sessionId, cancelled);
+    }
+
+    /** Cancels one prompt, queued or running; a finished one is left as it is. */
+    public PromptView cancel(String owner, UUID promptId) {
+        var found = em.find(Prompt.class, promptId);
+        if (found == null || !found.owner.equals(owner)) {
+            throw ApiException.notFound("prompt " + promptId);
+        }
+        em.refresh(sessions.owned(owner, found.sessionId), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        var prompt = em.find(Prompt.class, promptId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+        if (!prompt.status.terminal()) {
+            cancel(prompt, "cancelled", "cancelled by the client");
+        }
+        return view(prompt);
     }
 
     /** Removes a prompt that has not started from the queue; it ends as {@code cancelled}. */

@@ -120,7 +120,7 @@ public class QueryResource {
         return wait;
     }
 
-    static NewPrompt parse(String owner, JsonObject body, String idempotencyKey, int maxPromptLength) {
+    public static NewPrompt parse(String owner, JsonObject body, String idempotencyKey, int maxPromptLength) {
         var text = Bodies.string(body, "prompt", true, maxPromptLength);
         var sessionId = Bodies.uuid(body, "session_id");
         var busyText = Bodies.string(body, "busy", false, Integer.MAX_VALUE);

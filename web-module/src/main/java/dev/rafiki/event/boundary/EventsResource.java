@@ -1,0 +1,144 @@
+package dev.rafiki.event.boundary;
+
+import dev.rafiki.event.control.EventHub;
+import dev.rafiki.event.control.EventLog;
+import dev.rafiki.event.control.StoredEvent;
+import dev.rafiki.event.control.Subscription;
+import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.Roles;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.session.boundary.Sessions;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Events over Server-Sent Events ({@code GET /events}: one session, or all of the caller's
+ * activity) and as pages of JSON ({@code GET /session/{id}/events}). The SSE id of each event is
+ * its cursor; {@code Last-Event-ID} (or {@code after}) resumes after it, exactly once.
+ */
+@Path("")
+@RequestScoped
+@RolesAllowed(Roles.USER)
+public class EventsResource {
+
+    @Inject
+    EventHub hub;
+
+    @Inject
+    EventLog log;
+
+    @Inject
+    Sessions sessions;
+
+    @Inject
+    JsonWebToken caller;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
+    int buffer;
+
+    @GET
+    @Path("events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void stream(@QueryParam("session_id") String sessionId, @QueryParam("after") String after,
+                       @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
+        var owner = caller.getSubject();
+        Subscription.Key key;
+        if (sessionId != null && !sessionId.isBlank()) {
+            var id = Bodies.uuid(sessionId, "session_id");
+            sessions.owned(owner, id);
+            key = Subscription.Key.session(owner, id);
+        } else {
+            key = Subscription.Key.user(owner);
+        }
+        var cursorText = lastEventId != null && !lastEventId.isBlank() ? lastEventId : after;
+        long cursor = cursorText == null || cursorText.isBlank() ? current(key) : cursor(cursorText);
+        var subscription = new Subscription(key, cursor, buffer, e -> true) {
+            @Override
+            protected CompletionStage<?> transmit(StoredEvent event) {
+                return sink.send(sse.newEventBuilder()
+                        .id(Long.toString(key.cursorOf(event)))
+                        .name(event.type())
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(String.class, event.toJson(false).toString())
+                        .build());
+            }
+
+            @Override
+            protected void overflowed(long resumeAfter) {
+                sink.send(sse.newEventBuilder().name("stream.overflow")
+                                .data(String.class, Json.createObjectBuilder().add("resume_after", resumeAfter).build().toString())
+                                .build())
+                        .whenComplete((ok, failure) -> closeQuietly(sink));
+                hub.unsubscribe(this);
+            }
+
+            @Override
+            protected CompletionStage<?> keepAlive() {
+                return sink.send(sse.newEventBuilder().comment("keep-alive").build());
+            }
+        };
+        hub.subscribe(subscription, cursor);
+    }
+
+    /** The log itself, page by page: what a client missed, without holding a stream open. */
+    @GET
+    @Path("session/{id}/events")
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject page(@PathParam("id") String id, @QueryParam("after") String after,
+                           @QueryParam("limit") String limit) {
+        var sessionId = Bodies.pathId(id, "session");
+        sessions.owned(caller.getSubject(), sessionId);
+        long cursor = after == null || after.isBlank() ? 0 : cursor(after);
+        int size = Bodies.limit(limit, 200, 1000);
+        var events = log.sessionEvents(sessionId, cursor, Long.MAX_VALUE, size + 1);
+        var items = Json.createArrayBuilder();
+        events.stream().limit(size).forEach(e -> items.add(e.toJson(false)));
+        var page = Json.createObjectBuilder().add("items", items);
+        if (events.size() > size) {
+            page.add("next_cursor", Long.toString(events.get(size - 1).seq()));
+        }
+        return page.build();
+    }
+
+    private long current(Subscription.Key key) {
+        return key.userWide() ? log.lastUserSeq(key.owner()) : log.lastSessionSeq(key.sessionId());
+    }
+
+    static long cursor(String text) {
+        try {
+            long value = Long.parseLong(text.strip());
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("the cursor must be an event number from this stream");
+        }
+    }
+
+    private static void closeQuietly(SseEventSink sink) {
+        try {
+            sink.close();
+        } catch (Exception ignored) {
+            // EE 11 declares IOException; the client may be gone already
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.rafiki.event.boundary;
+
+import dev.rafiki.event.control.EventHub;
+import dev.rafiki.event.control.EventLog;
+import dev.rafiki.event.control.StoredEvent;
+import dev.rafiki.event.control.Subscription;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.prompt.boundary.Prompts;
+import dev.rafiki.prompt.boundary.QueryResource;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * {@code GET /query_stream}: send a prompt, receive its events live up to its terminal event.
+ * Client frames: {@code {"prompt":…, "session_id":…, "busy":…, "model":…, "idempotency_key":…}},
+ * {@code {"type":"attach","prompt_id":…,"after":n}} to follow a prompt again (e.g. after a
+ * disconnect), {@code {"type":"cancel"}}. A disconnect never cancels the prompt.
+ */
+@ServerEndpoint("/query_stream")
+public class QueryStreamSocket {
+
+    @Inject
+    Prompts prompts;
+
+    @Inject
+    EventHub hub;
+
+    @Inject
+    EventLog log;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
+    int maxPromptLength;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
+    int buffer;
+
+    private String owner;
+    private SocketSender sender;
+    private volatile Subscription following;
+    private volatile UUID promptId;
+
+    @OnOpen
+    public void open(Session session) {
+        owner = SocketSupport.owner(session);
+        if (owner == null) {
+            SocketSupport.close(session, SocketSupport.UNAUTHORIZED, "a valid bearer token is required");
+            return;
+        }
+        sender = new SocketSender(session);
+    }
+
+    @OnMessage
+    public void message(Session session, String text) {
+        var frame = SocketSupport.parse(text);
+        if (frame == null) {
+            sender.send(SocketSupport.error("malformed-json", "frames are JSON objects"));
+            return;
+        }
+        try {
+            var type = frame.getString("type", frame.containsKey("prompt") ? "prompt" : "");
+            switch (type) {
+                case "prompt" -> prompt(session, frame);
+                case "attach" -> attach(session, frame);
+                case "cancel" -> cancel();
+                default -> sender.send(SocketSupport.error("validation-failed", "type must be prompt, attach or cancel"));
+            }
+        } catch (ApiException e) {
+            var error = Json.createObjectBuilder(SocketSupport.parse(SocketSupport.error(e.code().wire(), e.getMessage())));
+            e.extensions().forEach((k, v) -> error.add(k, String.valueOf(v)));
+            sender.send(error.build().toString());
+        } catch (ClassCastException e) {
+            sender.send(SocketSupport.error("validation-failed", "a field has the wrong type"));
+        }
+    }
+
+    private void prompt(Session session, JsonObject frame) {
+        requireIdle();
+        var key = frame.getString("idempotency_key", null);
+        var request = QueryResource.parse(owner, frame, key, maxPromptLength);
+        var submitted = prompts.submit(request).prompt();
+        sender.send(Json.createObjectBuilder().add("type", "accepted").add("prompt_id", submitted.id().toString())
+                .add("session_id", submitted.sessionId().toString()).add("prompt_seq", submitted.seq())
+                .add("status", submitted.status()).build().toString());
+        follow(session, submitted.sessionId(), submitted.id(), log.cursorBefore(submitted.id()));
+    }
+
+    private void attach(Session session, JsonObject frame) {
+        requireIdle();
+        var text = frame.getString("prompt_id", null);
+        if (text == null) {
+            throw ApiException.invalid("'prompt_id' is required");
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("prompt " + text);
+        }
+        var prompt = prompts.find(owner, id);
+        long after = frame.get("after") instanceof JsonNumber n ? n.longValue() : log.cursorBefore(id);
+        follow(session, prompt.sessionId(), id, after);
+    }
+
+    private void cancel() {
+        var current = promptId;
+        if (current == null) {
+            throw ApiException.invalid("no prompt is being followed");
+        }
+        prompts.cancel(owner, current);
+    }
+
+    private void requireIdle() {
+        if (following != null && !following.closed()) {
+            throw new ApiException(409, dev.rafiki.platform.problem.ErrorCode.SESSION_BUSY,
+                    "this stream still follows prompt " + promptId + "; wait for its end or cancel it");
+        }
+    }
+
+    private void follow(Session session, UUID sessionId, UUID id, long after) {
+        promptId = id;
+        var subscription = new Subscription(Subscription.Key.session(owner, sessionId), after, buffer,
+                e -> id.equals(e.promptId())) {
+            @Override
+            protected CompletionStage<?> transmit(StoredEvent event) {
+                return sender.send(SocketSupport.eventFrame(event, "session"));
+            }
+
+            @Override
+            protected void overflowed(long resumeAfter) {
+                SocketSupport.close(session, SocketSupport.SLOW_CONSUMER,
+                        "slow consumer: attach prompt " + id + " after " + resumeAfter);
+            }
+
+            @Override
+            protected void finished(StoredEvent last) {
+                hub.unsubscribe(this);
+            }
+        };
+        following = subscription;
+        hub.subscribe(subscription, after);
+    }
+
+    @OnClose
+    public void close() {
+        var current = following;
+        if (current != null) {
+            hub.unsubscribe(current);
+        }
+    }
+
+    @OnError
+    public void error(Throwable failure) {
+        close();
+    }
+}

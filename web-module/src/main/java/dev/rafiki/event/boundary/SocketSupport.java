@@ -1,0 +1,56 @@
+package dev.rafiki.event.boundary;
+
+import dev.rafiki.event.control.StoredEvent;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.Principal;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** What both WebSocket endpoints share: the caller, frames, and the close codes of the API. */
+final class SocketSupport {
+
+    /** The client does not read fast enough; reconnect and resume from the cursor given. */
+    static final CloseReason.CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.getCloseCode(4008);
+    /** The handshake carried no valid token (the container normally refuses it earlier, with 401). */
+    static final CloseReason.CloseCode UNAUTHORIZED = CloseReason.CloseCodes.getCloseCode(4401);
+
+    private SocketSupport() {
+    }
+
+    /** The token's subject, as for every HTTP route; null when unauthenticated. */
+    static String owner(Session session) {
+        Principal principal = session.getUserPrincipal();
+        if (principal instanceof JsonWebToken jwt) {
+            return jwt.getSubject();
+        }
+        return null;
+    }
+
+    static JsonObject parse(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String error(String code, String message) {
+        return Json.createObjectBuilder().add("type", "error").add("code", code).add("message", message).build().toString();
+    }
+
+    static String eventFrame(StoredEvent event, String stream) {
+        return Json.createObjectBuilder(event.toJson(false)).add("stream", stream).build().toString();
+    }
+
+    static void close(Session session, CloseReason.CloseCode code, String reason) {
+        try {
+            session.close(new CloseReason(code, reason.length() > 120 ? reason.substring(0, 120) : reason));
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+}
