@@ -1,0 +1,221 @@
+package dev.rafiki.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rafiki.it.support.Api;
+import dev.rafiki.it.support.RafikiServer;
+import dev.rafiki.it.support.SharedServer;
+import dev.rafiki.it.support.WsClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Live streams through the real server: /query_stream, /ws and /events, resumption from cursors. */
+class StreamsIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static RafikiServer server;
+    static Api api;
+    static String token;
+
+    @BeforeAll
+    static void start() {
+        server = SharedServer.get();
+        token = server.tokenFor("streams-user", "user");
+        api = new Api(server.base(), token);
+    }
+
+    static String prompt(String text, String sessionId) {
+        var body = Json.createObjectBuilder().add("prompt", text);
+        if (sessionId != null) {
+            body.add("session_id", sessionId);
+        }
+        return body.build().toString();
+    }
+
+    static List<Long> seqs(List<JsonObject> frames) {
+        return frames.stream().filter(f -> f.containsKey("seq")).map(f -> f.getJsonNumber("seq").longValue()).toList();
+    }
+
+    static String deltas(List<JsonObject> frames) {
+        return frames.stream().filter(f -> "message.delta".equals(f.getString("type")))
+                .map(f -> f.getJsonObject("data").getString("text")).collect(Collectors.joining());
+    }
+
+    static void assertContiguous(List<Long> seqs, long first) {
+        for (int i = 0; i < seqs.size(); i++) {
+            assertEquals(first + i, seqs.get(i), "sequence numbers " + seqs);
+        }
+    }
+
+    @Test
+    void queryStreamDeliversThePromptsEventsInOrderUpToItsEnd() {
+        try (var ws = WsClient.connect(server, "/query_stream", token)) {
+            ws.send(prompt("/slow 20 streamed word by word", null));
+            var accepted = ws.next(WAIT);
+            assertEquals("accepted", accepted.getString("type"));
+            var frames = ws.until(WsClient::terminal, WAIT);
+
+            var types = frames.stream().map(f -> f.getString("type")).toList();
+            assertEquals("prompt.queued", types.get(0));
+            assertEquals("prompt.started", types.get(1));
+            assertEquals("message.completed", types.get(types.size() - 2));
+            assertEquals("prompt.completed", types.get(types.size() - 1));
+            assertContiguous(seqs(frames), 1);
+            var answer = api.get("/session/" + accepted.getString("session_id") + "/prompts/"
+                    + accepted.getString("prompt_id")).json().getString("answer");
+            assertEquals("echo: streamed word by word", answer);
+            assertEquals(answer, deltas(frames), "the deltas make up the answer, in order");
+        }
+    }
+
+    @Test
+    void concurrentStreamsEachGetTheirOwnTokensInOrder() throws Exception {
+        var futures = new ArrayList<CompletableFuture<Void>>();
+        for (int i = 0; i < 8; i++) {
+            int n = i;
+            futures.add(CompletableFuture.runAsync(() -> {
+                try (var ws = WsClient.connect(server, "/query_stream", token)) {
+                    var words = "client " + n + " says one two three four five";
+                    ws.send(prompt("/slow 10 " + words, null));
+                    ws.next(WAIT);
+                    var frames = ws.until(WsClient::terminal, WAIT);
+                    assertEquals("echo: " + words, deltas(frames));
+                    assertEquals("prompt.completed", frames.get(frames.size() - 1).getString("type"));
+                }
+            }));
+        }
+        for (var future : futures) {
+            future.get();
+        }
+    }
+
+    @Test
+    void aSubscriberThatLosesItsConnectionResumesWithoutGapOrRepeat() {
+        var sessionId = api.createSession();
+        var accepted = api.post("/query", prompt("/slow 150 one two three four five six seven eight", sessionId),
+                "Prefer", "respond-async");
+        assertEquals(202, accepted.status());
+        var seen = new ArrayList<JsonObject>();
+        try (var ws = WsClient.connect(server, "/ws", token)) {
+            ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\",\"after\":0}");
+            assertEquals("subscribed", ws.next(WAIT).getString("type"));
+            for (int i = 0; i < 4; i++) {
+                seen.add(ws.next(WAIT));
+            }
+            ws.abort();
+        }
+        long cursor = seen.get(seen.size() - 1).getJsonNumber("seq").longValue();
+        try (var ws = WsClient.connect(server, "/ws", token)) {
+            ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\",\"after\":" + cursor + "}");
+            assertEquals("subscribed", ws.next(WAIT).getString("type"));
+            seen.addAll(ws.until(WsClient::terminal, WAIT));
+        }
+        assertContiguous(seqs(seen), 1);
+        var logged = api.get("/session/" + sessionId + "/events?limit=1000").json().getJsonArray("items");
+        assertEquals(logged.size(), seen.size(), "exactly the logged events, each once");
+        assertEquals("echo: one two three four five six seven eight", deltas(seen));
+    }
+
+    @Test
+    void sseResumesAfterLastEventId() throws Exception {
+        var first = api.query(null, "/slow 5 a b c d");
+        var sessionId = first.getString("session_id");
+        var request = HttpRequest.newBuilder(server.base().resolve("/events?session_id=" + sessionId))
+                .header("Authorization", "Bearer " + token).header("Last-Event-ID", "3").build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        var ids = new ArrayList<Long>();
+        var types = new ArrayList<String>();
+        try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("id:")) {
+                    ids.add(Long.parseLong(line.substring(3).strip()));
+                } else if (line.startsWith("event:")) {
+                    types.add(line.substring(6).strip());
+                } else if (line.isEmpty() && !types.isEmpty() && types.get(types.size() - 1).equals("prompt.completed")) {
+                    break; // the end of the terminal event
+                }
+            }
+        }
+        assertContiguous(ids, 4);
+        assertEquals("prompt.completed", types.get(types.size() - 1));
+        var all = api.get("/session/" + sessionId + "/events").json().getJsonArray("items");
+        assertEquals(all.size(), ids.get(ids.size() - 1), "every later event once, up to the last");
+    }
+
+    @Test
+    void aUserSubscriptionSeesEverySessionOfTheUserInOrder() {
+        var owner = "user-stream-" + System.nanoTime();
+        var userToken = server.tokenFor(owner, "user");
+        var userApi = new Api(server.base(), userToken);
+        try (var ws = WsClient.connect(server, "/ws", userToken)) {
+            ws.send("{\"type\":\"subscribe\",\"scope\":\"user\",\"after\":0}");
+            assertEquals("subscribed", ws.next(WAIT).getString("type"));
+            var a = userApi.query(null, "first session").getString("session_id");
+            var b = userApi.query(null, "second session").getString("session_id");
+            var frames = new ArrayList<JsonObject>();
+            while (frames.stream().filter(WsClient::terminal).count() < 2) {
+                frames.add(ws.next(WAIT));
+            }
+            var userSeqs = frames.stream().map(f -> f.getJsonNumber("user_seq").longValue()).toList();
+            assertContiguous(userSeqs, 1);
+            var sessions = frames.stream().map(f -> f.getString("session_id")).collect(Collectors.toSet());
+            assertEquals(new HashSet<>(List.of(a, b)), sessions);
+            assertTrue(frames.stream().allMatch(f -> "user".equals(f.getString("stream"))));
+        }
+    }
+
+    @Test
+    void aPromptCanBeReattachedAndCancelledFromTheStream() {
+        String promptId;
+        try (var ws = WsClient.connect(server, "/query_stream", token)) {
+            ws.send(prompt("/slow 200 a b c d e f g h i j k l m n o p", null));
+            promptId = ws.next(WAIT).getString("prompt_id");
+            ws.abort(); // a disconnect does not cancel the prompt
+        }
+        try (var ws = WsClient.connect(server, "/query_stream", token)) {
+            ws.send("{\"type\":\"attach\",\"prompt_id\":\"" + promptId + "\"}");
+            var start = ws.until(f -> "message.delta".equals(f.getString("type")), WAIT);
+            assertEquals("prompt.queued", start.get(0).getString("type"), "attach replays from the prompt's start");
+            ws.send("{\"type\":\"cancel\"}");
+            var rest = ws.until(WsClient::terminal, WAIT);
+            assertEquals("prompt.cancelled", rest.get(rest.size() - 1).getString("type"));
+        }
+    }
+
+    @Test
+    void streamsOfOtherUsersAreRefused() throws Exception {
+        var mine = api.createSession();
+        var intruderToken = server.tokenFor("stream-intruder", "user");
+        try (var ws = WsClient.connect(server, "/ws", intruderToken)) {
+            ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + mine + "\",\"after\":0}");
+            var error = ws.next(WAIT);
+            assertEquals("error", error.getString("type"));
+            assertEquals("not-found", error.getString("code"));
+        }
+        var sse = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.base().resolve("/events?session_id=" + mine))
+                .header("Authorization", "Bearer " + intruderToken).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, sse.statusCode());
+        assertEquals("application/problem+json", sse.headers().firstValue("Content-Type").orElse(""));
+        assertThrows(Exception.class, () -> WsClient.connect(server, "/ws", null), "no token, no handshake");
+        assertThrows(Exception.class, () -> WsClient.connect(server, "/query_stream", "not-a-token"));
+    }
+}

@@ -1,0 +1,116 @@
+package dev.rafiki.it.support;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A WebSocket client of the API (the JDK's), collecting the server's JSON frames in order. */
+public final class WsClient implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private WsClient(URI uri, String token) {
+        var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        socket = builder.buildAsync(uri, new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    try (var reader = Json.createReader(new StringReader(partial.toString()))) {
+                        frames.add(reader.readObject());
+                    }
+                    partial.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                closed.complete(code);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket ws, Throwable error) {
+                closed.complete(-1);
+            }
+        }).join();
+    }
+
+    public static WsClient connect(RafikiServer server, String path, String token) {
+        return new WsClient(URI.create("ws://127.0.0.1:" + server.base().getPort() + path), token);
+    }
+
+    public WsClient send(String json) {
+        socket.sendText(json, true).join();
+        return this;
+    }
+
+    /** The next frame, failing after the timeout. */
+    public JsonObject next(Duration timeout) {
+        try {
+            var frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within " + timeout);
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Frames up to and including the first that matches. */
+    public java.util.List<JsonObject> until(Predicate<JsonObject> last, Duration timeout) {
+        var list = new java.util.ArrayList<JsonObject>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative()) {
+                throw new AssertionError("timed out; got " + list);
+            }
+            var frame = next(left);
+            list.add(frame);
+            if (last.test(frame)) {
+                return list;
+            }
+        }
+    }
+
+    public static boolean terminal(JsonObject frame) {
+        var type = frame.getString("type", "");
+        return type.equals("prompt.completed") || type.equals("prompt.failed") || type.equals("prompt.cancelled");
+    }
+
+    /** Drops the connection without a closing handshake, as a network failure would. */
+    public void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+}
