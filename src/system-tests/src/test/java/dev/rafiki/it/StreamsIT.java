@@ -216,6 +216,12 @@ class StreamsIT {
         assertEquals(404, sse.statusCode());
         assertEquals("application/problem+json", sse.headers().firstValue("Content-Type").orElse(""));
         assertThrows(Exception.class, () -> WsClient.connect(server, "/ws", null), "no token, no handshake");
+        assertThrows(Exception.class, () -> WsClient.connect(server, "/ws", token, "Origin", "https://evil.example"),
+                "a browser page from an origin not allowed");
+        try (var allowed = WsClient.connect(server, "/ws", token, "Origin", "https://app.example")) {
+            allowed.send("{\"type\":\"subscribe\",\"scope\":\"user\"}");
+            assertEquals("subscribed", allowed.next(WAIT).getString("type"));
+        }
         assertThrows(Exception.class, () -> WsClient.connect(server, "/query_stream", "not-a-token"));
     }
 }

@@ -29,7 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Server frames: events (their {@code type} is the event type, {@code stream} says which cursor
  * applies), {@code subscribed}, {@code unsubscribed}, {@code error}.
  */
-@ServerEndpoint("/ws")
+@ServerEndpoint(value = "/ws", configurator = OriginCheck.class)
 public class EventSocket {
 
     @Inject

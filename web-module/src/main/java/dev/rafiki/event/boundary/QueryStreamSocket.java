@@ -27,7 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code {"type":"attach","prompt_id":…,"after":n}} to follow a prompt again (e.g. after a
  * disconnect), {@code {"type":"cancel"}}. A disconnect never cancels the prompt.
  */
-@ServerEndpoint("/query_stream")
+@ServerEndpoint(value = "/query_stream", configurator = OriginCheck.class)
 public class QueryStreamSocket {
 
     @Inject

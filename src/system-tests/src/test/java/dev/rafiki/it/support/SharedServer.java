@@ -25,7 +25,8 @@ public final class SharedServer {
                     "RAFIKI_PROVIDER_OPENAI_API_KEY", FakeModelProviders.OPENAI_KEY,
                     "RAFIKI_PROVIDER_ANTHROPIC_BASE_URL", models.anthropicBaseUrl(),
                     "RAFIKI_PROVIDER_ANTHROPIC_API_KEY", FakeModelProviders.ANTHROPIC_KEY,
-                    "RAFIKI_MODEL_MAX_RETRY_PAUSE_SECONDS", "2"));
+                    "RAFIKI_MODEL_MAX_RETRY_PAUSE_SECONDS", "2",
+                    "RAFIKI_CORS_ALLOWED_ORIGINS", "https://app.example"));
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-shared-rafiki"));
         }
         return server;

@@ -23,10 +23,13 @@ public final class WsClient implements AutoCloseable {
     public final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
-    private WsClient(URI uri, String token) {
+    private WsClient(URI uri, String token, String... headers) {
         var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
         }
         socket = builder.buildAsync(uri, new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
@@ -57,8 +60,8 @@ public final class WsClient implements AutoCloseable {
         }).join();
     }
 
-    public static WsClient connect(RafikiServer server, String path, String token) {
-        return new WsClient(URI.create("ws://127.0.0.1:" + server.base().getPort() + path), token);
+    public static WsClient connect(RafikiServer server, String path, String token, String... headers) {
+        return new WsClient(URI.create("ws://127.0.0.1:" + server.base().getPort() + path), token, headers);
     }
 
     public WsClient send(String json) {
