@@ -36,6 +36,12 @@ public class EventHub {
     @Resource
     ManagedScheduledExecutorService timer;
 
+    @Resource
+    jakarta.enterprise.concurrent.ManagedThreadFactory threads;
+
+    @Resource
+    jakarta.enterprise.concurrent.ManagedExecutorService closer;
+
     private final Map<Subscription.Key, Feed> feeds = new ConcurrentHashMap<>();
     private ScheduledFuture<?> catchUp;
 
@@ -49,13 +55,13 @@ public class EventHub {
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.keep-alive-seconds", defaultValue = "15")
     long keepAliveSeconds;
 
-    private ScheduledFuture<?> keepAlive;
+    private ScheduledFuture<?> sweep;
 
     @PostConstruct
     void start() {
         // a lost announcement (broker restart) delays a feed by at most this period
         catchUp = timer.scheduleWithFixedDelay(this::catchUpAll, 5, 5, TimeUnit.SECONDS);
-        keepAlive = timer.scheduleWithFixedDelay(this::pingAll, keepAliveSeconds, keepAliveSeconds, TimeUnit.SECONDS);
+        sweep = timer.scheduleWithFixedDelay(this::dropClosed, keepAliveSeconds, keepAliveSeconds, TimeUnit.SECONDS);
     }
 
     @PreDestroy
@@ -63,18 +69,17 @@ public class EventHub {
         if (catchUp != null) {
             catchUp.cancel(false);
         }
-        if (keepAlive != null) {
-            keepAlive.cancel(false);
+        if (sweep != null) {
+            sweep.cancel(false);
         }
     }
 
-    private void pingAll() {
+    /** Subscriptions whose client went away (their sender found out) leave their feed. */
+    private void dropClosed() {
         for (var feed : feeds.values()) {
             for (var subscriber : feed.subscribers) {
                 if (subscriber.closed()) {
                     unsubscribe(subscriber);
-                } else {
-                    subscriber.ping();
                 }
             }
         }
@@ -99,6 +104,7 @@ public class EventHub {
     }
 
     private void join(Feed feed, Subscription.Key key, Subscription subscription, long after) {
+        subscription.start(threads, closer, java.time.Duration.ofSeconds(keepAliveSeconds));
         {
             if (feed.subscribers.isEmpty()) {
                 feed.last = key.userWide() ? log.lastUserSeq(key.owner()) : log.lastSessionSeq(key.sessionId());
@@ -109,7 +115,7 @@ public class EventHub {
                 if (page.isEmpty()) {
                     break;
                 }
-                page.forEach(subscription::offer);
+                page.forEach(event -> subscription.offer(event, closer));
                 cursor = key.cursorOf(page.get(page.size() - 1));
             }
             feed.subscribers.add(subscription);
@@ -172,7 +178,7 @@ public class EventHub {
             if (subscriber.closed()) {
                 feed.subscribers.remove(subscriber);
             } else {
-                subscriber.offer(event);
+                subscriber.offer(event, closer);
             }
         }
     }

@@ -1,19 +1,27 @@
 package dev.rafiki.event.control;
 
-import java.util.ArrayDeque;
-import java.util.concurrent.CompletionStage;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * One client's subscription: a bounded queue of events drained by one send at a time, so a slow
- * client never slows the node or other clients. When the queue overflows, the subscription is
- * closed with the cursor to resume from (the last event it was sent).
+ * One client's subscription: a bounded queue of events and a sender of its own that writes them
+ * to the client with blocking writes. Whoever produces events only ever enqueues, so a slow or
+ * stuck client cannot slow the node, the prompt or other clients; and because the sender waits
+ * for each write to reach the connection, what a stuck client costs is bounded by the queue
+ * (plus socket buffers). When the queue overflows, the client is closed with the cursor to
+ * resume from: the last event that was written to it.
  */
 public abstract class Subscription {
 
     /** What a subscription follows: one session, or everything of one user. */
-    public record Key(String owner, java.util.UUID sessionId) {
-        public static Key session(String owner, java.util.UUID sessionId) {
+    public record Key(String owner, UUID sessionId) {
+        public static Key session(String owner, UUID sessionId) {
             return new Key(owner, sessionId);
         }
 
@@ -28,25 +36,19 @@ public abstract class Subscription {
         public long cursorOf(StoredEvent event) {
             return userWide() ? event.userSeq() : event.seq();
         }
-
-        public boolean matches(StoredEvent event) {
-            return owner.equals(event.owner()) && (sessionId == null || sessionId.equals(event.sessionId()));
-        }
     }
 
     private final Key key;
-    private final int capacity;
     private final Predicate<StoredEvent> filter;
-    private final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
-    private boolean sending;
-    private boolean closed;
-    private long lastSent;
+    private final BlockingQueue<StoredEvent> queue;
+    private volatile boolean closed;
+    private volatile long lastSent;
     private long lastQueued;
 
     protected Subscription(Key key, long after, int capacity, Predicate<StoredEvent> filter) {
         this.key = key;
-        this.capacity = capacity;
         this.filter = filter;
+        this.queue = new ArrayBlockingQueue<>(capacity);
         this.lastSent = after;
         this.lastQueued = after;
     }
@@ -55,50 +57,30 @@ public abstract class Subscription {
         return key;
     }
 
-    /** Sends one event to the client; the stage completes when the transport accepted it. */
-    protected abstract CompletionStage<?> transmit(StoredEvent event);
+    /** Writes one event to the client, blocking until the connection took it; throws if it cannot. */
+    protected abstract void transmit(StoredEvent event) throws Exception;
 
-    /** The client cannot keep up: close it, telling it where to resume. */
+    /** Proves the connection alive to proxies and to the client (blocking, like transmit). */
+    protected void keepAlive() throws Exception {
+    }
+
+    /** The client cannot keep up: close it, telling it where to resume. Runs on a thread of its own. */
     protected abstract void overflowed(long resumeAfter);
-
-    /** Proves the connection alive to proxies and to the client; a failure closes the subscription. */
-    protected CompletionStage<?> keepAlive() {
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
-
-    /** Sends a keep-alive unless an event is on its way anyway. */
-    final void ping() {
-        synchronized (this) {
-            if (closed || sending) {
-                return;
-            }
-            sending = true;
-        }
-        keepAlive().whenComplete((ok, failure) -> {
-            StoredEvent next;
-            synchronized (this) {
-                if (failure != null) {
-                    closed = true;
-                    sending = false;
-                    return;
-                }
-                next = closed ? null : queue.poll();
-                sending = next != null;
-            }
-            if (next != null) {
-                send(next);
-            }
-        });
-    }
 
     /** Called after the last event this subscription wanted, e.g. a prompt's terminal event. */
     protected void finished(StoredEvent last) {
     }
 
+    /** Starts the sender; {@code closer} runs overflow handling, which may block on a dead client. */
+    final void start(ThreadFactory threads, Executor closer, Duration keepAlive) {
+        var sender = threads.newThread(() -> run(closer, keepAlive));
+        sender.setName("rafiki-subscriber");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
     /** Queues an event; events at or below the cursor are duplicates of what was already queued. */
-    public final void offer(StoredEvent event) {
-        StoredEvent next = null;
-        boolean overflowNow = false;
+    final void offer(StoredEvent event, Executor closer) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -109,71 +91,51 @@ public abstract class Subscription {
             }
             lastQueued = cursor;
             if (!filter.test(event)) {
-                if (!sending && queue.isEmpty()) {
-                    lastSent = cursor;
-                }
                 return;
             }
-            if (queue.size() >= capacity) {
-                closed = true;
-                queue.clear();
-                overflowNow = !sending; // else the send in flight reports it when it completes
-            } else {
-                queue.add(event);
-                if (!sending) {
-                    sending = true;
-                    next = queue.poll();
-                }
+            if (queue.offer(event)) {
+                return;
             }
+            closed = true;
+            queue.clear();
         }
-        if (overflowNow) {
-            overflowed(lastSent());
-            return;
-        }
-        if (next != null) {
-            send(next);
-        }
+        closer.execute(() -> overflowed(lastSent));
     }
 
-    private void send(StoredEvent event) {
-        transmit(event).whenComplete((ok, failure) -> {
-            StoredEvent next;
-            boolean overflow;
-            synchronized (this) {
-                if (failure != null) {
-                    closed = true;
-                    sending = false;
+    private void run(Executor closer, Duration keepAlive) {
+        try {
+            while (!closed) {
+                var event = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
+                if (closed) {
                     return;
                 }
+                if (event == null) {
+                    keepAlive();
+                    continue;
+                }
+                transmit(event);
                 lastSent = key.cursorOf(event);
-                overflow = closed;
-                next = closed ? null : queue.poll();
-                sending = next != null;
+                if (event.terminal() && filter.test(event)) {
+                    finished(event);
+                }
             }
-            if (event.terminal()) {
-                finished(event);
-            }
-            if (overflow) {
-                overflowed(lastSent);
-            } else if (next != null) {
-                send(next);
-            }
-        });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        } catch (Exception clientGone) {
+            closed = true;
+        }
     }
 
-    public synchronized long lastSent() {
+    public long lastSent() {
         return lastSent;
     }
 
-    public synchronized long lastQueued() {
-        return lastQueued;
-    }
-
-    public synchronized boolean closed() {
+    public boolean closed() {
         return closed;
     }
 
-    public synchronized void close() {
+    public void close() {
         closed = true;
         queue.clear();
     }

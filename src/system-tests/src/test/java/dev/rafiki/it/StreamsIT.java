@@ -224,4 +224,62 @@ class StreamsIT {
         }
         assertThrows(Exception.class, () -> WsClient.connect(server, "/query_stream", "not-a-token"));
     }
+
+    @Test
+    void aStuckSubscriberIsCutOffWhileOthersGetEverything() throws Exception {
+        var sessionId = api.createSession();
+        var word = "x".repeat(900);
+        var big = new StringBuilder("/slow 0");
+        for (int i = 0; i < 100; i++) {
+            big.append(' ').append(word);
+        }
+        try (var fast = WsClient.connect(server, "/ws", token);
+             var stuck = new dev.rafiki.it.support.StalledWebSocket(server.base().getPort(), "/ws", token)) {
+            fast.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\",\"after\":0}");
+            assertEquals("subscribed", fast.next(WAIT).getString("type"));
+            stuck.sendText("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\",\"after\":0}");
+            var received = new ArrayList<Long>();
+            int rounds = 40;
+            for (int r = 0; r < rounds; r++) {
+                var answer = api.query(sessionId, big.toString());
+                assertEquals("completed", answer.getString("status"));
+                while (true) {
+                    var frame = fast.next(WAIT);
+                    received.add(frame.getJsonNumber("seq").longValue());
+                    if (WsClient.terminal(frame)) {
+                        break;
+                    }
+                }
+            }
+            assertContiguous(received, 1);
+            // the stuck client is dropped (with close code 4008 if that frame still fits), not buffered for
+            var ending = stuck.drainUntilClose();
+            assertTrue(ending == null || ending.startsWith("4008"), "ended with " + ending);
+        }
+    }
+
+    @Test
+    void twoHundredSubscribersOfOneSessionEachReceiveEveryEvent() throws Exception {
+        var sessionId = api.createSession();
+        var clients = new ArrayList<WsClient>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                var ws = WsClient.connect(server, "/ws", token);
+                ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\"}");
+                clients.add(ws);
+            }
+            for (var ws : clients) {
+                assertEquals("subscribed", ws.next(WAIT).getString("type"));
+            }
+            api.query(sessionId, "/slow 5 one two three");
+            long expected = api.get("/session/" + sessionId + "/events").json().getJsonArray("items").size();
+            for (var ws : clients) {
+                var frames = ws.until(WsClient::terminal, WAIT);
+                assertEquals(expected, frames.size());
+                assertContiguous(seqs(frames), 1);
+            }
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
 }

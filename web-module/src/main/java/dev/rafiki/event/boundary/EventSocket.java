@@ -18,7 +18,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -63,19 +62,19 @@ public class EventSocket {
     public void message(Session session, String text) {
         var frame = SocketSupport.parse(text);
         if (frame == null) {
-            sender.send(SocketSupport.error("malformed-json", "frames are JSON objects"));
+            sender.trySend(SocketSupport.error("malformed-json", "frames are JSON objects"));
             return;
         }
         try {
             switch (frame.getString("type", "")) {
                 case "subscribe" -> subscribe(session, frame);
                 case "unsubscribe" -> unsubscribe(frame);
-                default -> sender.send(SocketSupport.error("validation-failed", "type must be subscribe or unsubscribe"));
+                default -> sender.trySend(SocketSupport.error("validation-failed", "type must be subscribe or unsubscribe"));
             }
         } catch (ApiException e) {
-            sender.send(SocketSupport.error(e.code().wire(), e.getMessage()));
+            sender.trySend(SocketSupport.error(e.code().wire(), e.getMessage()));
         } catch (ClassCastException e) {
-            sender.send(SocketSupport.error("validation-failed", "a field has the wrong type"));
+            sender.trySend(SocketSupport.error("validation-failed", "a field has the wrong type"));
         }
     }
 
@@ -90,8 +89,8 @@ public class EventSocket {
         var stream = key.userWide() ? "user" : "session";
         var subscription = new Subscription(key, after, buffer, e -> true) {
             @Override
-            protected CompletionStage<?> transmit(StoredEvent event) {
-                return sender.send(SocketSupport.eventFrame(event, stream));
+            protected void transmit(StoredEvent event) throws Exception {
+                sender.send(SocketSupport.eventFrame(event, stream));
             }
 
             @Override
@@ -100,12 +99,12 @@ public class EventSocket {
             }
 
             @Override
-            protected CompletionStage<?> keepAlive() {
-                return sender.send("{\"type\":\"keep-alive\"}");
+            protected void keepAlive() throws Exception {
+                sender.send("{\"type\":\"keep-alive\"}");
             }
         };
         subscriptions.put(name, subscription);
-        sender.send(Json.createObjectBuilder().add("type", "subscribed").add("subscription", name)
+        sender.trySend(Json.createObjectBuilder().add("type", "subscribed").add("subscription", name)
                 .add("after", after).build().toString());
         hub.subscribe(subscription, after);
     }
@@ -116,7 +115,7 @@ public class EventSocket {
         if (subscription != null) {
             hub.unsubscribe(subscription);
         }
-        sender.send(Json.createObjectBuilder().add("type", "unsubscribed").add("subscription", name).build().toString());
+        sender.trySend(Json.createObjectBuilder().add("type", "unsubscribed").add("subscription", name).build().toString());
     }
 
     private Subscription.Key key(JsonObject frame) {

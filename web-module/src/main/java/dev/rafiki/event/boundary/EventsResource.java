@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -72,27 +71,28 @@ public class EventsResource {
         long cursor = cursorText == null || cursorText.isBlank() ? current(key) : cursor(cursorText);
         var subscription = new Subscription(key, cursor, buffer, e -> true) {
             @Override
-            protected CompletionStage<?> transmit(StoredEvent event) {
-                return sink.send(sse.newEventBuilder()
+            protected void transmit(StoredEvent event) throws Exception {
+                if (sink.isClosed()) {
+                    throw new IllegalStateException("the client went away");
+                }
+                sink.send(sse.newEventBuilder()
                         .id(Long.toString(key.cursorOf(event)))
                         .name(event.type())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE)
                         .data(String.class, event.toJson(false).toString())
-                        .build());
+                        .build()).toCompletableFuture().get();
             }
 
+            /** A client this far behind cannot be told anything: the stream ends; its last id is its cursor. */
             @Override
             protected void overflowed(long resumeAfter) {
-                sink.send(sse.newEventBuilder().name("stream.overflow")
-                                .data(String.class, Json.createObjectBuilder().add("resume_after", resumeAfter).build().toString())
-                                .build())
-                        .whenComplete((ok, failure) -> closeQuietly(sink));
                 hub.unsubscribe(this);
+                closeQuietly(sink);
             }
 
             @Override
-            protected CompletionStage<?> keepAlive() {
-                return sink.send(sse.newEventBuilder().comment("keep-alive").build());
+            protected void keepAlive() throws Exception {
+                sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get();
             }
         };
         hub.subscribe(subscription, cursor);

@@ -18,7 +18,6 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -66,7 +65,7 @@ public class QueryStreamSocket {
     public void message(Session session, String text) {
         var frame = SocketSupport.parse(text);
         if (frame == null) {
-            sender.send(SocketSupport.error("malformed-json", "frames are JSON objects"));
+            sender.trySend(SocketSupport.error("malformed-json", "frames are JSON objects"));
             return;
         }
         try {
@@ -75,14 +74,14 @@ public class QueryStreamSocket {
                 case "prompt" -> prompt(session, frame);
                 case "attach" -> attach(session, frame);
                 case "cancel" -> cancel();
-                default -> sender.send(SocketSupport.error("validation-failed", "type must be prompt, attach or cancel"));
+                default -> sender.trySend(SocketSupport.error("validation-failed", "type must be prompt, attach or cancel"));
             }
         } catch (ApiException e) {
             var error = Json.createObjectBuilder(SocketSupport.parse(SocketSupport.error(e.code().wire(), e.getMessage())));
             e.extensions().forEach((k, v) -> error.add(k, String.valueOf(v)));
-            sender.send(error.build().toString());
+            sender.trySend(error.build().toString());
         } catch (ClassCastException e) {
-            sender.send(SocketSupport.error("validation-failed", "a field has the wrong type"));
+            sender.trySend(SocketSupport.error("validation-failed", "a field has the wrong type"));
         }
     }
 
@@ -91,7 +90,7 @@ public class QueryStreamSocket {
         var key = frame.getString("idempotency_key", null);
         var request = QueryResource.parse(owner, frame, key, maxPromptLength);
         var submitted = prompts.submit(request).prompt();
-        sender.send(Json.createObjectBuilder().add("type", "accepted").add("prompt_id", submitted.id().toString())
+        sender.trySend(Json.createObjectBuilder().add("type", "accepted").add("prompt_id", submitted.id().toString())
                 .add("session_id", submitted.sessionId().toString()).add("prompt_seq", submitted.seq())
                 .add("status", submitted.status()).build().toString());
         follow(session, submitted.sessionId(), submitted.id(), log.cursorBefore(submitted.id()));
@@ -134,8 +133,8 @@ public class QueryStreamSocket {
         var subscription = new Subscription(Subscription.Key.session(owner, sessionId), after, buffer,
                 e -> id.equals(e.promptId())) {
             @Override
-            protected CompletionStage<?> transmit(StoredEvent event) {
-                return sender.send(SocketSupport.eventFrame(event, "session"));
+            protected void transmit(StoredEvent event) throws Exception {
+                sender.send(SocketSupport.eventFrame(event, "session"));
             }
 
             @Override

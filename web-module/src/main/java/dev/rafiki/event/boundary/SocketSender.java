@@ -1,67 +1,36 @@
 package dev.rafiki.event.boundary;
 
 import jakarta.websocket.Session;
-import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.io.IOException;
 
 /**
- * Sends text frames on one WebSocket one at a time (the container allows one asynchronous send
- * in flight per connection), in the order they were handed over, from any thread.
+ * Writes text frames on one WebSocket, blocking until the connection took each: the container
+ * allows one write at a time per connection, and a blocking write is what lets a subscription
+ * notice a client that does not read (its bounded queue then overflows).
  */
 final class SocketSender {
 
-    private record Pending(String text, CompletableFuture<Void> done) {
-    }
-
     private final Session session;
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private boolean sending;
 
     SocketSender(Session session) {
         this.session = session;
     }
 
-    CompletionStage<Void> send(String text) {
-        var pending = new Pending(text, new CompletableFuture<>());
-        boolean start;
-        synchronized (this) {
-            queue.add(pending);
-            start = !sending;
-            sending = true;
+    void send(String text) throws IOException {
+        synchronized (session) {
+            if (!session.isOpen()) {
+                throw new IOException("the WebSocket is closed");
+            }
+            session.getBasicRemote().sendText(text);
         }
-        if (start) {
-            next();
-        }
-        return pending.done();
     }
 
-    private void next() {
-        Pending pending;
-        synchronized (this) {
-            pending = queue.poll();
-            if (pending == null) {
-                sending = false;
-                return;
-            }
-        }
-        if (!session.isOpen()) {
-            pending.done().completeExceptionally(new IllegalStateException("closed"));
-            next();
-            return;
-        }
+    /** For control frames: a client that is gone simply misses them. */
+    void trySend(String text) {
         try {
-            session.getAsyncRemote().sendText(pending.text(), result -> {
-                if (result.isOK()) {
-                    pending.done().complete(null);
-                } else {
-                    pending.done().completeExceptionally(result.getException());
-                }
-                next();
-            });
-        } catch (RuntimeException e) {
-            pending.done().completeExceptionally(e);
-            next();
+            send(text);
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is closing; its subscriptions notice on their next write
         }
     }
 }

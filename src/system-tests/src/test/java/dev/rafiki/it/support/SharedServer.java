@@ -26,7 +26,9 @@ public final class SharedServer {
                     "RAFIKI_PROVIDER_ANTHROPIC_BASE_URL", models.anthropicBaseUrl(),
                     "RAFIKI_PROVIDER_ANTHROPIC_API_KEY", FakeModelProviders.ANTHROPIC_KEY,
                     "RAFIKI_MODEL_MAX_RETRY_PAUSE_SECONDS", "2",
-                    "RAFIKI_CORS_ALLOWED_ORIGINS", "https://app.example"));
+                    "RAFIKI_CORS_ALLOWED_ORIGINS", "https://app.example",
+                    // small, so that a stuck subscriber overflows within a test's worth of events
+                    "RAFIKI_EVENTS_SUBSCRIBER_BUFFER", "200"));
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-shared-rafiki"));
         }
         return server;
