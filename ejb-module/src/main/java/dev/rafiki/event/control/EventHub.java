@@ -29,6 +29,9 @@ public class EventHub {
 
     private static final Logger LOG = Logger.getLogger(EventHub.class.getName());
     private static final int PAGE = 500;
+    /** A subscriber this close to the live end joins the feed; further behind, it keeps catching up first. */
+    private static final int REPLAY_UNDER_LOCK = 50;
+    private static final java.time.Duration REPLAY_PATIENCE = java.time.Duration.ofSeconds(30);
 
     @Inject
     EventLog log;
@@ -91,35 +94,61 @@ public class EventHub {
      */
     public void subscribe(Subscription subscription, long after) {
         var key = subscription.key();
-        while (true) {
-            var feed = feeds.computeIfAbsent(key, k -> new Feed());
-            synchronized (feed) {
-                if (feeds.get(key) != feed) {
-                    continue; // the feed was dropped by its last subscriber meanwhile
+        subscription.start(threads, closer, java.time.Duration.ofSeconds(keepAliveSeconds));
+        long cursor = after;
+        try {
+            while (!subscription.closed()) {
+                // the backlog is replayed outside any lock, as fast as this client reads
+                cursor = replay(subscription, cursor, latest(key));
+                var feed = feeds.computeIfAbsent(key, k -> new Feed());
+                synchronized (feed) {
+                    if (feeds.get(key) != feed) {
+                        continue; // the feed was dropped by its last subscriber meanwhile
+                    }
+                    if (feed.subscribers.isEmpty()) {
+                        feed.last = latest(key);
+                    }
+                    if (feed.last - cursor > REPLAY_UNDER_LOCK) {
+                        continue; // still far behind: catch up more before joining
+                    }
+                    // the few events left are queued without waiting, then the feed takes over: no gap, no overlap
+                    while (cursor < feed.last) {
+                        var page = read(key, cursor, feed.last);
+                        if (page.isEmpty()) {
+                            break;
+                        }
+                        page.forEach(event -> subscription.offer(event, closer));
+                        cursor = key.cursorOf(page.get(page.size() - 1));
+                    }
+                    feed.subscribers.add(subscription);
+                    return;
                 }
-                join(feed, key, subscription, after);
-                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            subscription.close();
         }
     }
 
-    private void join(Feed feed, Subscription.Key key, Subscription subscription, long after) {
-        subscription.start(threads, closer, java.time.Duration.ofSeconds(keepAliveSeconds));
-        {
-            if (feed.subscribers.isEmpty()) {
-                feed.last = key.userWide() ? log.lastUserSeq(key.owner()) : log.lastSessionSeq(key.sessionId());
+    private long replay(Subscription subscription, long after, long upTo) throws InterruptedException {
+        long cursor = after;
+        while (cursor < upTo && !subscription.closed()) {
+            var page = read(subscription.key(), cursor, upTo);
+            if (page.isEmpty()) {
+                break;
             }
-            long cursor = after;
-            while (cursor < feed.last && !subscription.closed()) {
-                var page = read(key, cursor, feed.last);
-                if (page.isEmpty()) {
-                    break;
+            for (var event : page) {
+                if (!subscription.replay(event, REPLAY_PATIENCE, closer)) {
+                    return cursor;
                 }
-                page.forEach(event -> subscription.offer(event, closer));
-                cursor = key.cursorOf(page.get(page.size() - 1));
+                cursor = subscription.key().cursorOf(event);
             }
-            feed.subscribers.add(subscription);
         }
+        return cursor;
+    }
+
+    private long latest(Subscription.Key key) {
+        return key.userWide() ? log.lastUserSeq(key.owner()) : log.lastSessionSeq(key.sessionId());
     }
 
     public void unsubscribe(Subscription subscription) {

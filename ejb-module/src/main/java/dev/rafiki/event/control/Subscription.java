@@ -102,6 +102,32 @@ public abstract class Subscription {
         closer.execute(() -> overflowed(lastSent));
     }
 
+    /**
+     * Queues a replayed event, waiting for room: a client catching up on a long backlog is fed as
+     * fast as it reads, not cut off. Only a client that reads nothing for {@code patience} is.
+     *
+     * @return false when the subscription is (now) closed
+     */
+    final boolean replay(StoredEvent event, Duration patience, Executor closer) throws InterruptedException {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            long cursor = key.cursorOf(event);
+            if (cursor <= lastQueued) {
+                return true;
+            }
+            lastQueued = cursor;
+            if (!filter.test(event) || queue.offer(event, patience.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            closed = true;
+            queue.clear();
+        }
+        closer.execute(() -> overflowed(lastSent));
+        return false;
+    }
+
     private void run(Executor closer, Duration keepAlive) {
         try {
             while (!closed) {

@@ -282,4 +282,22 @@ class StreamsIT {
             clients.forEach(WsClient::close);
         }
     }
+
+    @Test
+    void aBacklogLargerThanTheBufferIsReplayedInFull() {
+        var words = new StringBuilder("/slow 0");
+        for (int i = 0; i < 400; i++) {
+            words.append(" w").append(i);
+        }
+        var sessionId = api.query(null, words.toString()).getString("session_id");
+        long logged = api.get("/session/" + sessionId + "/events?limit=1000").json().getJsonArray("items").size();
+        assertTrue(logged > 400, "more events than a subscriber's buffer of 200: " + logged);
+        try (var ws = WsClient.connect(server, "/ws", token)) {
+            ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\",\"after\":0}");
+            assertEquals("subscribed", ws.next(WAIT).getString("type"));
+            var frames = ws.until(WsClient::terminal, WAIT);
+            assertEquals(logged, frames.size());
+            assertContiguous(seqs(frames), 1);
+        }
+    }
 }
