@@ -215,14 +215,22 @@ class StreamsIT {
                 .header("Authorization", "Bearer " + intruderToken).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, sse.statusCode());
         assertEquals("application/problem+json", sse.headers().firstValue("Content-Type").orElse(""));
-        assertThrows(Exception.class, () -> WsClient.connect(server, "/ws", null), "no token, no handshake");
+        for (var path : List.of("/ws", "/query_stream", "/ws?access_token=forged." + token.substring(10))) {
+            try (var anonymous = WsClient.connect(server, path, null)) {
+                assertEquals(4401, anonymous.closed.get(10, java.util.concurrent.TimeUnit.SECONDS), path);
+            }
+        }
+        var sseAnonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.base().resolve("/events")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, sseAnonymous.statusCode());
         assertThrows(Exception.class, () -> WsClient.connect(server, "/ws", token, "Origin", "https://evil.example"),
                 "a browser page from an origin not allowed");
         try (var allowed = WsClient.connect(server, "/ws", token, "Origin", "https://app.example")) {
             allowed.send("{\"type\":\"subscribe\",\"scope\":\"user\"}");
             assertEquals("subscribed", allowed.next(WAIT).getString("type"));
         }
-        assertThrows(Exception.class, () -> WsClient.connect(server, "/query_stream", "not-a-token"));
+        assertThrows(Exception.class, () -> WsClient.connect(server, "/query_stream", "not-a-token"),
+                "an invalid Authorization header is refused on the handshake");
     }
 
     @Test
@@ -299,5 +307,27 @@ class StreamsIT {
             assertEquals(logged, frames.size());
             assertContiguous(seqs(frames), 1);
         }
+    }
+
+    @Test
+    void browsersPassTheTokenAsAParameter() throws Exception {
+        try (var ws = WsClient.connect(server, "/query_stream?access_token=" + token, null)) {
+            ws.send(prompt("from a browser", null));
+            assertEquals("accepted", ws.next(WAIT).getString("type"));
+            var frames = ws.until(WsClient::terminal, WAIT);
+            assertEquals("echo: from a browser", deltas(frames));
+        }
+        var sessionId = api.query(null, "seen by EventSource").getString("session_id");
+        var request = HttpRequest.newBuilder(server.base().resolve("/events?after=0&session_id=" + sessionId
+                + "&access_token=" + token)).build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            assertEquals("event: prompt.queued", reader.readLine());
+        }
+        var otherUsers = server.tokenFor("someone-else", "user");
+        var refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.base().resolve(
+                "/events?session_id=" + sessionId + "&access_token=" + otherUsers)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, refused.statusCode(), "a token parameter grants no more than the same token in a header");
     }
 }

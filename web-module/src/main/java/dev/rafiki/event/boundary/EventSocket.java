@@ -35,6 +35,9 @@ public class EventSocket {
     EventHub hub;
 
     @Inject
+    dev.rafiki.platform.http.QueryTokens tokens;
+
+    @Inject
     EventLog log;
 
     @Inject
@@ -50,7 +53,7 @@ public class EventSocket {
 
     @OnOpen
     public void open(Session session) {
-        owner = SocketSupport.owner(session);
+        owner = SocketSupport.owner(session, tokens);
         if (owner == null) {
             SocketSupport.close(session, SocketSupport.UNAUTHORIZED, "a valid bearer token is required");
             return;

@@ -8,6 +8,7 @@ import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.session.boundary.Sessions;
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -50,15 +51,21 @@ public class EventsResource {
     JsonWebToken caller;
 
     @Inject
+    dev.rafiki.platform.http.QueryTokens tokens;
+
+    @Inject
     @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
     int buffer;
 
     @GET
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @PermitAll // a browser's EventSource cannot send the header: it may pass access_token instead
     public void stream(@QueryParam("session_id") String sessionId, @QueryParam("after") String after,
-                       @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
-        var owner = caller.getSubject();
+                       @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("access_token") String accessToken,
+                       @Context SseEventSink sink, @Context Sse sse) {
+        var owner = caller.getSubject() != null && caller.getGroups().contains(Roles.USER) ? caller.getSubject()
+                : tokens.subject(accessToken).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));
         Subscription.Key key;
         if (sessionId != null && !sessionId.isBlank()) {
             var id = Bodies.uuid(sessionId, "session_id");

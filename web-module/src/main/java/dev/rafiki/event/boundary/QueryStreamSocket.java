@@ -36,6 +36,9 @@ public class QueryStreamSocket {
     EventHub hub;
 
     @Inject
+    dev.rafiki.platform.http.QueryTokens tokens;
+
+    @Inject
     EventLog log;
 
     @Inject
@@ -53,7 +56,7 @@ public class QueryStreamSocket {
 
     @OnOpen
     public void open(Session session) {
-        owner = SocketSupport.owner(session);
+        owner = SocketSupport.owner(session, tokens);
         if (owner == null) {
             SocketSupport.close(session, SocketSupport.UNAUTHORIZED, "a valid bearer token is required");
             return;

@@ -21,13 +21,19 @@ final class SocketSupport {
     private SocketSupport() {
     }
 
-    /** The token's subject, as for every HTTP route; null when unauthenticated. */
-    static String owner(Session session) {
+    /**
+     * The token's subject, as for every HTTP route: from the Authorization header (verified by
+     * MicroProfile JWT on the handshake) or, for browsers, the {@code access_token} parameter.
+     *
+     * @return null when the handshake carried no valid token
+     */
+    static String owner(Session session, dev.rafiki.platform.http.QueryTokens tokens) {
         Principal principal = session.getUserPrincipal();
-        if (principal instanceof JsonWebToken jwt) {
+        if (principal instanceof JsonWebToken jwt && jwt.getSubject() != null && jwt.getGroups().contains("user")) {
             return jwt.getSubject();
         }
-        return null;
+        var parameter = session.getRequestParameterMap().get("access_token");
+        return parameter == null || parameter.isEmpty() ? null : tokens.subject(parameter.get(0)).orElse(null);
     }
 
     static JsonObject parse(String text) {
