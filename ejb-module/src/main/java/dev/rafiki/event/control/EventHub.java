@@ -164,6 +164,38 @@ public class EventHub {
         }
     }
 
+    @Inject
+    dev.rafiki.platform.config.NodeIdentity node;
+
+    /** Alone, a node has nobody to announce to: its own subscribers were served at commit. */
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.cluster.enabled", defaultValue = "false")
+    boolean clustered;
+
+    /**
+     * An event committed on this node: delivered to local subscribers at once, and announced to the
+     * other nodes (asynchronously: the committing thread, often a prompt's worker, does not wait).
+     */
+    void onCommitted(@jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+                     EventLog.Committed committed) {
+        var event = committed.event();
+        announced(event);
+        if (!clustered) {
+            return;
+        }
+        try {
+            closer.execute(() -> {
+                try {
+                    log.announce(event, node.nodeId());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "announcement failed; other nodes catch up from the log", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.FINE, "announcement dropped; other nodes catch up from the log", e);
+        }
+    }
+
     /** An event was committed somewhere in the cluster. */
     public void announced(StoredEvent event) {
         deliver(Subscription.Key.session(event.owner(), event.sessionId()), event);

@@ -45,6 +45,9 @@ public class EventLog {
     @Resource(lookup = Destinations.EVENT_TOPIC)
     Topic topic;
 
+    @jakarta.inject.Inject
+    jakarta.enterprise.event.Event<Committed> committed;
+
     public StoredEvent append(String owner, UUID sessionId, UUID promptId, String type, JsonObject data) {
         // the caller's pending changes go first: the JDBC work below does not flush them, and they
         // must precede the session row update in lock order (session row, prompts, account)
@@ -84,22 +87,35 @@ public class EventLog {
             return new StoredEvent(owner, sessionId, seq, userSeq, promptId, type, data.toString(), now);
         });
         if (event != null) {
-            publish(event);
+            committed.fire(new Committed(event));
         }
         return event;
     }
 
-    private void publish(StoredEvent event) {
+    /** Carries an event to the observers that run once its transaction committed. */
+    public record Committed(StoredEvent event) {
+    }
+
+    /**
+     * Announces a committed event to the other nodes. Outside the transaction on purpose: the log
+     * is the truth and subscribers catch up from it, so an announcement needs no two-phase commit,
+     * and one lost with a broker crash only delays a subscriber until the hub's next catch-up.
+     */
+    public void announce(StoredEvent event, String originNode) {
         try (Connection connection = connectionFactory.createConnection();
-             var session = connection.createSession(true, jakarta.jms.Session.SESSION_TRANSACTED)) {
+             var session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE)) {
             var producer = session.createProducer(topic);
-            // Subscribers catch up from the log; an announcement lost with a broker crash only delays them.
             producer.setDeliveryMode(jakarta.jms.DeliveryMode.NON_PERSISTENT);
-            producer.send(session.createTextMessage(event.toJson(true).toString()));
+            var message = session.createTextMessage(event.toJson(true).toString());
+            message.setStringProperty(ORIGIN, originNode);
+            producer.send(message);
         } catch (JMSException e) {
             throw new IllegalStateException("could not announce event " + event.type(), e);
         }
     }
+
+    /** Message property naming the node that committed the event (it delivered it locally already). */
+    public static final String ORIGIN = "rafikiOrigin";
 
     /** Events of a session after a cursor, oldest first. */
     public List<StoredEvent> sessionEvents(UUID sessionId, long after, long upTo, int limit) {

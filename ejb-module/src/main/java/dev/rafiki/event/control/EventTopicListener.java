@@ -30,9 +30,19 @@ public class EventTopicListener implements MessageListener {
     @Inject
     EventHub hub;
 
+    @Inject
+    dev.rafiki.platform.config.NodeIdentity node;
+
     @Override
     public void onMessage(Message message) {
         StoredEvent event;
+        try {
+            if (node.nodeId().equals(message.getStringProperty(EventLog.ORIGIN))) {
+                return; // delivered locally when it committed
+            }
+        } catch (JMSException e) {
+            LOG.warning(() -> "an event announcement without origin: " + e);
+        }
         try (var reader = Json.createReader(new StringReader(((TextMessage) message).getText()))) {
             event = StoredEvent.fromJson(reader.readObject());
         } catch (JMSException | RuntimeException e) {

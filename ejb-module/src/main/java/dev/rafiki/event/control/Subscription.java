@@ -42,6 +42,7 @@ public abstract class Subscription {
     private final Predicate<StoredEvent> filter;
     private final BlockingQueue<StoredEvent> queue;
     private volatile boolean closed;
+    private volatile boolean ended;
     private volatile long lastSent;
     private long lastQueued;
 
@@ -139,9 +140,12 @@ public abstract class Subscription {
                     keepAlive();
                     continue;
                 }
+                boolean last = event.terminal() && filter.test(event);
+                // marked before the write: a client that reacts to the last event at once finds it ended
+                ended |= last;
                 transmit(event);
                 lastSent = key.cursorOf(event);
-                if (event.terminal() && filter.test(event)) {
+                if (last) {
                     finished(event);
                 }
             }
@@ -159,6 +163,11 @@ public abstract class Subscription {
 
     public boolean closed() {
         return closed;
+    }
+
+    /** The last wanted event (a terminal one) is being or has been written. */
+    public boolean ended() {
+        return ended;
     }
 
     public void close() {

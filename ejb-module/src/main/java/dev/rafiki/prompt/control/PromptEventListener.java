@@ -10,10 +10,19 @@ import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import java.util.UUID;
 
-/** Turns what a running prompt does into events: each is logged (own transaction) and announced. */
+/**
+ * Turns what a running prompt does into events: each is logged (own transaction) and announced.
+ * Text that streams faster than one event per {@link #COALESCE_NANOS} is gathered into one delta
+ * (flushed by the next piece after the interval, by any other event, or at the end): a stream's
+ * first token goes out at once, and a fast model does not cost a transaction per token.
+ */
 final class PromptEventListener implements AgentLoop.Listener {
 
     private static final int RESULT_PREVIEW = 4096;
+    static final long COALESCE_NANOS = 25_000_000;
+
+    private final StringBuilder pendingText = new StringBuilder();
+    private long lastTextFlush = Long.MIN_VALUE;
 
     private final EventLog log;
     private final String owner;
@@ -29,7 +38,20 @@ final class PromptEventListener implements AgentLoop.Listener {
 
     @Override
     public void textDelta(String text) {
-        emit(EventTypes.TEXT_DELTA, data().add("text", text));
+        pendingText.append(text);
+        if (lastTextFlush == Long.MIN_VALUE || System.nanoTime() - lastTextFlush >= COALESCE_NANOS) {
+            flush();
+        }
+    }
+
+    /** Emits the text gathered so far; call before any other event and when the run ends. */
+    void flush() {
+        if (pendingText.length() > 0) {
+            var text = pendingText.toString();
+            pendingText.setLength(0);
+            lastTextFlush = System.nanoTime();
+            log.append(owner, sessionId, promptId, EventTypes.TEXT_DELTA, data().add("text", text).build());
+        }
     }
 
     @Override
@@ -64,6 +86,7 @@ final class PromptEventListener implements AgentLoop.Listener {
     }
 
     private void emit(String type, JsonObjectBuilder data) {
+        flush();
         log.append(owner, sessionId, promptId, type, data.build());
     }
 }

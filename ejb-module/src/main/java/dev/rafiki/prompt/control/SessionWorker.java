@@ -135,9 +135,10 @@ public class SessionWorker {
         var heartbeat = timer.scheduleAtFixedRate(() -> ledger.extend(prompt.sessionId(), worker, lease),
                 beat, beat, TimeUnit.SECONDS);
         AgentLoop.Outcome outcome;
+        var eventing = new PromptEventListener(events, prompt.owner(), prompt.sessionId(), prompt.id());
         try {
-            outcome = loop.run(prompt.history(),
-                    new PromptEventListener(events, prompt.owner(), prompt.sessionId(), prompt.id()), cancelled::get);
+            outcome = loop.run(prompt.history(), eventing, cancelled::get);
+            eventing.flush();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the agent runtime", e);
             ledger.fail(prompt.id(), worker, "agent-error", "the agent runtime failed: " + e.getMessage(), null);

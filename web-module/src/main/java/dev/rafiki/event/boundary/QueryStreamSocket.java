@@ -125,7 +125,7 @@ public class QueryStreamSocket {
     }
 
     private void requireIdle() {
-        if (following != null && !following.closed()) {
+        if (following != null && !following.closed() && !following.ended()) {
             throw new ApiException(409, dev.rafiki.platform.problem.ErrorCode.SESSION_BUSY,
                     "this stream still follows prompt " + promptId + "; wait for its end or cancel it");
         }
