@@ -108,7 +108,7 @@ public class EventHub {
                     if (feed.subscribers.isEmpty()) {
                         feed.last = latest(key);
                     }
-                    if (feed.last - cursor > REPLAY_UNDER_LOCK) {
+                    if (feed.last - cursor > Math.min(REPLAY_UNDER_LOCK, subscription.capacity() / 4)) {
                         continue; // still far behind: catch up more before joining
                     }
                     // the few events left are queued without waiting, then the feed takes over: no gap, no overlap

@@ -58,6 +58,10 @@ public abstract class Subscription {
         return key;
     }
 
+    public int capacity() {
+        return queue.remainingCapacity() + queue.size();
+    }
+
     /** Writes one event to the client, blocking until the connection took it; throws if it cannot. */
     protected abstract void transmit(StoredEvent event) throws Exception;
 

@@ -28,7 +28,7 @@ public final class SharedServer {
                     "RAFIKI_MODEL_MAX_RETRY_PAUSE_SECONDS", "2",
                     "RAFIKI_CORS_ALLOWED_ORIGINS", "https://app.example",
                     // small, so that a stuck subscriber overflows within a test's worth of events
-                    "RAFIKI_EVENTS_SUBSCRIBER_BUFFER", "200"));
+                    "RAFIKI_EVENTS_SUBSCRIBER_BUFFER", "40"));
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-shared-rafiki"));
         }
         return server;

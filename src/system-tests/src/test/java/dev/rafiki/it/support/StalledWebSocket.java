@@ -74,10 +74,16 @@ public final class StalledWebSocket implements AutoCloseable {
      * Reads (and discards) everything until the server's close frame.
      *
      * @return the close code and reason, or null if the connection ended without one
+     * @throws java.net.SocketTimeoutException when the connection is still open after {@code within}
      */
-    public String drainUntilClose() throws IOException {
-        socket.setSoTimeout(30_000);
+    public String drainUntilClose(java.time.Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new java.net.SocketTimeoutException("still open after " + within);
+            }
+            socket.setSoTimeout((int) left);
             int b0 = in.read();
             if (b0 < 0) {
                 return null;
