@@ -144,7 +144,8 @@ public final class Launcher {
                 "--contextroot", "/",
                 "--disablephonehome"));
         if (!Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
-            command.add("--nocluster");
+            // alone, the node needs no data grid, whose port would otherwise open on every interface
+            command.add("--nohazelcast");
         }
         var builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putAll(env);
