@@ -330,4 +330,28 @@ class StreamsIT {
                 "/events?session_id=" + sessionId + "&access_token=" + otherUsers)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, refused.statusCode(), "a token parameter grants no more than the same token in a header");
     }
+
+    @Test
+    void toolCallsStreamAsEvents() {
+        try (var ws = WsClient.connect(server, "/query_stream", token)) {
+            ws.send(prompt("/tool write_file {\"path\":\"streamed.txt\",\"content\":\"hello\"}", null));
+            assertEquals("accepted", ws.next(WAIT).getString("type"));
+            var frames = ws.until(WsClient::terminal, WAIT);
+            var types = frames.stream().map(f -> f.getString("type")).toList();
+            int started = types.indexOf("tool_call.started");
+            int delta = types.indexOf("tool_call.delta");
+            int finished = types.indexOf("tool_call.finished");
+            assertTrue(started > 0 && delta > started && finished > delta, "tool events in order: " + types);
+            var call = frames.get(started).getJsonObject("data");
+            assertEquals("write_file", call.getString("name"));
+            var result = frames.get(finished).getJsonObject("data");
+            assertEquals(call.getString("tool_call_id"), result.getString("tool_call_id"));
+            assertEquals("wrote 5 bytes to streamed.txt", result.getString("result"));
+            assertEquals(false, result.getBoolean("error"));
+            var answer = frames.stream().filter(f -> "message.completed".equals(f.getString("type")))
+                    .map(f -> f.getJsonObject("data").getString("content")).toList();
+            assertEquals("echo: write_file returned: wrote 5 bytes to streamed.txt", answer.get(answer.size() - 1));
+            assertEquals("prompt.completed", types.get(types.size() - 1));
+        }
+    }
 }
