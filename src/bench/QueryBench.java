@@ -17,6 +17,18 @@ import java.util.regex.Pattern;
  */
 public class QueryBench {
 
+    /** The benchmark's report goes through java.util.logging, one plain line per record. */
+    static final java.util.logging.Logger REPORT = report();
+
+    static java.util.logging.Logger report() {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
+        return java.util.logging.Logger.getLogger("rafiki.bench");
+    }
+
+    static void report(String format, Object... args) {
+        REPORT.info(String.format(format, args));
+    }
+
     static final Pattern SESSION = Pattern.compile("\"session_id\":\"([0-9a-f-]{36})\"");
 
     public static void main(String[] args) throws Exception {
@@ -70,9 +82,9 @@ public class QueryBench {
         pool.shutdown();
         Collections.sort(all);
         double rps = all.size() / (double) seconds;
-        System.out.printf("POST /query, echo model, %d clients in distinct sessions, %d s measured after %d s warm-up:%n",
+        report("POST /query, echo model, %d clients in distinct sessions, %d s measured after %d s warm-up:",
                 clients, seconds, warmup);
-        System.out.printf("  requests: %d  throughput: %.1f req/s  p50: %.1f ms  p90: %.1f ms  p99: %.1f ms  max: %.1f ms%n",
+        report("  requests: %d  throughput: %.1f req/s  p50: %.1f ms  p90: %.1f ms  p99: %.1f ms  max: %.1f ms",
                 all.size(), rps, pct(all, 50), pct(all, 90), pct(all, 99), all.get(all.size() - 1) / 1e6);
     }
 

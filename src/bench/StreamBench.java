@@ -24,6 +24,18 @@ import java.util.regex.Pattern;
  */
 public class StreamBench {
 
+    /** The benchmark's report goes through java.util.logging, one plain line per record. */
+    static final java.util.logging.Logger REPORT = report();
+
+    static java.util.logging.Logger report() {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
+        return java.util.logging.Logger.getLogger("rafiki.bench");
+    }
+
+    static void report(String format, Object... args) {
+        REPORT.info(String.format(format, args));
+    }
+
     static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
     static final Pattern TYPE = Pattern.compile("^\\{\"type\":\"([a-z_.]+)\"");
     static final Pattern CREATED = Pattern.compile("\"created_at\":\"([^\"]+)\"");
@@ -77,8 +89,8 @@ public class StreamBench {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         Collections.sort(firstToken);
         Collections.sort(complete);
-        System.out.printf("/query_stream, echo model, one client, %d prompts after %d warm-up:%n", samples, warmup);
-        System.out.printf("  time to first token p50: %.1f ms  p99: %.1f ms;  to prompt.completed p50: %.1f ms  p99: %.1f ms%n",
+        report("/query_stream, echo model, one client, %d prompts after %d warm-up:", samples, warmup);
+        report("  time to first token p50: %.1f ms  p99: %.1f ms;  to prompt.completed p50: %.1f ms  p99: %.1f ms",
                 pct(firstToken, 50), pct(firstToken, 99), pct(complete, 50), pct(complete, 99));
     }
 
@@ -152,9 +164,9 @@ public class StreamBench {
         sockets.forEach(s -> s.abort());
         var sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("fan-out: %d /ws subscribers on one session, %d prompts, %d events each:%n", subscribers, rounds, perSubscriber);
-        System.out.printf("  deliveries: %d of %d expected; subscribers with every event exactly once: %d of %d;  "
-                + "commit-to-arrival p50: %.1f ms  p99: %.1f ms  max: %.1f ms%n", received.get(), expected, complete,
+        report("fan-out: %d /ws subscribers on one session, %d prompts, %d events each:", subscribers, rounds, perSubscriber);
+        report("  deliveries: %d of %d expected; subscribers with every event exactly once: %d of %d;  "
+                + "commit-to-arrival p50: %.1f ms  p99: %.1f ms  max: %.1f ms", received.get(), expected, complete,
                 subscribers, pct(sorted, 50), pct(sorted, 99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
     }
 
