@@ -53,6 +53,10 @@ public class Prompt {
     @Column(nullable = false)
     public int attempts;
 
+    /** A retry budget (jobs): failures worth retrying start the prompt again until it is spent. */
+    @Column(name = "max_attempts")
+    public Integer maxAttempts;
+
     /** The model this prompt runs with, when the request chose one; else the session's. */
     @Column(length = 200)
     public String model;
