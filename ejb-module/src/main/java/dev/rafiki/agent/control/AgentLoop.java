@@ -22,6 +22,11 @@ public final class AgentLoop {
     /** Runs a tool call; must honour {@code cancelled}. */
     public interface Tools {
         ToolResult call(String name, String arguments, BooleanSupplier cancelled);
+
+        /** For tools that record which call produced what (artifacts); most only need name and arguments. */
+        default ToolResult call(dev.rafiki.agent.model.ToolCall call, BooleanSupplier cancelled) {
+            return call(call.name(), call.arguments(), cancelled);
+        }
     }
 
     /** Also hears what the loop itself does, beyond what the model streams. */
@@ -145,7 +150,7 @@ public final class AgentLoop {
                 long started = System.nanoTime();
                 ToolResult result = stop.getAsBoolean()
                         ? ToolResult.failed("not run: the prompt was stopped")
-                        : tools.call(call.name(), call.arguments(), stop);
+                        : tools.call(call, stop);
                 toolMillis += (System.nanoTime() - started) / 1_000_000;
                 toolCalls++;
                 observer.toolFinished(call, result);

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * start of a prompt make it behave like a real model, deterministically:
  * <ul>
  * <li>{@code /slow <ms> words...}: streams the words {@code ms} milliseconds apart;</li>
- * <li>{@code /tool <name> <json-arguments>}: calls that tool, then answers with its result.</li>
+ * <li>{@code /tool <name> <json-arguments>}: calls that tool, then answers with its result;</li>
+ * <li>{@code /tools [{"name": ..., "arguments": {...}}, ...]}: calls those tools one step after
+ * another, then answers with all their results.</li>
  * </ul>
  */
 public final class EchoProvider implements ModelProvider {
@@ -19,6 +21,7 @@ public final class EchoProvider implements ModelProvider {
     public static final String NAME = "echo";
     static final long MAX_WORD_DELAY_MS = 10_000;
     private static final Pattern SLOW = Pattern.compile("^/slow\\s+(\\d{1,6})\\s+(.*)$", Pattern.DOTALL);
+    private static final Pattern TOOLS = Pattern.compile("^/tools\\s+(\\[.*\\])\\s*$", Pattern.DOTALL);
     private static final Pattern TOOL = Pattern.compile("^/tool\\s+([A-Za-z0-9_-]+)\\s*(.*)$", Pattern.DOTALL);
 
     @Override
@@ -27,6 +30,24 @@ public final class EchoProvider implements ModelProvider {
         var messages = request.messages();
         var last = messages.get(messages.size() - 1);
         long input = messages.stream().mapToLong(m -> tokens(m.content())).sum();
+        int user = lastUserMessage(messages);
+        var script = TOOLS.matcher(messages.get(user).content());
+        if (script.matches()) {
+            var steps = steps(script.group(1));
+            if (steps == null) {
+                return stream("echo: /tools needs a JSON array of {\"name\", \"arguments\"} objects", 0, listener,
+                        cancelled, input);
+            }
+            int done = (int) messages.subList(user, messages.size()).stream()
+                    .filter(m -> m.role() == Role.ASSISTANT && !m.toolCalls().isEmpty()).count();
+            if (done < steps.size()) {
+                var step = steps.get(done);
+                var call = new ToolCall("echo-call-" + messages.size(), step.name(), step.arguments());
+                listener.toolCallStarted(call.id(), call.name());
+                listener.toolCallArgumentsDelta(call.id(), call.arguments());
+                return new ModelTurn("", List.of(call), "tool_calls", input, tokens(call.arguments()));
+            }
+        }
         if (last.role() == Role.TOOL) {
             return answerToolResults(messages, listener, cancelled, input);
         }
@@ -47,10 +68,37 @@ public final class EchoProvider implements ModelProvider {
         return stream("echo: " + prompt, 0, listener, cancelled, input);
     }
 
+    private static int lastUserMessage(List<ChatMessage> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role() == Role.USER) {
+                return i;
+            }
+        }
+        return messages.size() - 1;
+    }
+
+    /** @return null when the script is not an array of tool calls */
+    private static List<ToolCall> steps(String json) {
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(json))) {
+            var steps = new java.util.ArrayList<ToolCall>();
+            for (var value : reader.readArray()) {
+                var step = value.asJsonObject();
+                var arguments = step.get("arguments");
+                steps.add(new ToolCall(null, step.getString("name"), arguments == null ? "{}" : arguments.toString()));
+            }
+            return steps;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private ModelTurn answerToolResults(List<ChatMessage> messages, ModelStreamListener listener,
                                         BooleanSupplier cancelled, long input) throws ModelException {
         var answer = new StringBuilder("echo:");
-        for (int i = messages.size() - 1; i >= 0 && messages.get(i).role() == Role.TOOL; i--) {
+        for (int i = messages.size() - 1; i >= 0 && messages.get(i).role() != Role.USER; i--) {
+            if (messages.get(i).role() != Role.TOOL) {
+                continue;
+            }
             var result = messages.get(i);
             var name = toolName(messages, result.toolCallId());
             var content = result.content().length() > 2000 ? result.content().substring(0, 2000) + "…" : result.content();

@@ -39,6 +39,9 @@ public class PromptLedger {
     Event<PromptFinished> finished;
 
     @Inject
+    Event<PromptStarted> started;
+
+    @Inject
     PromptDispatcher dispatcher;
 
     @Inject
@@ -82,15 +85,24 @@ public class PromptLedger {
         }
         var prompt = pending.get(0);
         prompt.attempts++;
-        if (prompt.attempts > maxAttempts) {
+        int budget = prompt.maxAttempts != null ? prompt.maxAttempts : maxAttempts;
+        if (prompt.attempts > budget) {
+            prompt.attempts = budget;
             finish(prompt, PromptStatus.FAILED, "too-many-attempts",
-                    "the prompt was attempted " + maxAttempts + " times without completing");
+                    "the prompt was started " + budget + " times without completing");
             return Next.skipped();
         }
         if (prompt.status == PromptStatus.QUEUED) {
             prompt.status = PromptStatus.RUNNING;
-            prompt.startedAt = Instant.now();
+            if (prompt.startedAt == null) {
+                prompt.startedAt = Instant.now();
+            }
         }
+        // what an abandoned attempt saved is not this attempt's: a job ends with one set of files
+        em.createNativeQuery("DELETE FROM artifact WHERE prompt_id = ?1 AND attempt < ?2")
+                .setParameter(1, prompt.id)
+                .setParameter(2, prompt.attempts)
+                .executeUpdate();
         int inserted = em.createNativeQuery("""
                         INSERT INTO message (session_id, prompt_id, role, content, partial, created_at)
                         VALUES (?1, ?2, 'user', ?3, false, now()) ON CONFLICT (prompt_id) WHERE role = 'user' DO NOTHING""")
@@ -106,8 +118,9 @@ public class PromptLedger {
                 .getSingleResult();
         events.append(prompt.owner, sessionId, prompt.id, EventTypes.PROMPT_STARTED, Json.createObjectBuilder()
                 .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts).add("model", model).build());
+        started.fire(new PromptStarted(prompt.id, sessionId, prompt.owner, prompt.attempts));
         return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
-                model, history(sessionId, prompt)));
+                prompt.maxAttempts != null, model, history(sessionId, prompt)));
     }
 
     /** @return false when the prompt is no longer this worker's to finish (cancelled, deleted, claim lost) */
@@ -142,6 +155,34 @@ public class PromptLedger {
         }
         finish(prompt, PromptStatus.FAILED, code, message);
         count(prompt.sessionId, stored, outcome);
+        return true;
+    }
+
+    /**
+     * Puts a prompt with a retry budget back at the head of its session's queue after a failure
+     * worth retrying; the next {@link #startNext} runs it again. What the failed attempt said is
+     * not kept (the next attempt starts from the same history), but what it cost is counted.
+     *
+     * @return false when there is no retry left (the caller then fails the prompt) or the prompt
+     *         is no longer this worker's
+     */
+    public boolean retry(UUID promptId, String worker, String code, String message, Outcome outcome, Duration pause) {
+        var prompt = lockedRunningPrompt(promptId, worker);
+        if (prompt == null || prompt.maxAttempts == null || prompt.attempts >= prompt.maxAttempts) {
+            return false;
+        }
+        if (outcome != null) {
+            recordRun(prompt, outcome);
+            count(prompt.sessionId, 0, outcome);
+        }
+        prompt.status = PromptStatus.QUEUED;
+        prompt.errorCode = code;
+        prompt.errorMessage = message;
+        events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.PROMPT_RETRYING, Json.createObjectBuilder()
+                .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts)
+                .add("max_attempts", prompt.maxAttempts).add("retry_in_ms", pause.toMillis())
+                .add("error", Json.createObjectBuilder().add("code", code).add("message", message == null ? code : message))
+                .build());
         return true;
     }
 
@@ -233,12 +274,13 @@ public class PromptLedger {
         finished.fire(PromptFinished.of(prompt));
     }
 
+    /** Adds up: a retried prompt's earlier attempts cost tokens too. */
     private void recordRun(Prompt prompt, Outcome outcome) {
-        prompt.inputTokens = outcome.inputTokens();
-        prompt.outputTokens = outcome.outputTokens();
-        prompt.toolCalls = outcome.toolCalls();
-        prompt.toolMillis = outcome.toolMillis();
-        prompt.steps = outcome.steps();
+        prompt.inputTokens += outcome.inputTokens();
+        prompt.outputTokens += outcome.outputTokens();
+        prompt.toolCalls += outcome.toolCalls();
+        prompt.toolMillis += outcome.toolMillis();
+        prompt.steps += outcome.steps();
     }
 
     private void count(UUID sessionId, int messages, Outcome outcome) {
@@ -312,8 +354,9 @@ public class PromptLedger {
         return entity;
     }
 
-    public record RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt, String model,
-                                List<ChatMessage> history) {
+    /** @param retryable whether failures worth retrying start the prompt again (it has a retry budget) */
+    public record RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
+                                boolean retryable, String model, List<ChatMessage> history) {
     }
 
     /** What the worker should do next. */

@@ -8,6 +8,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import dev.rafiki.platform.config.NodeIdentity;
+import dev.rafiki.job.control.JobRuns;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -68,6 +69,17 @@ public class SessionWorker {
     NodeIdentity node;
 
     @Inject
+    JobRuns jobs;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.jobs.retry-backoff-ms", defaultValue = "2000")
+    long retryBackoffMillis;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.jobs.max-retry-backoff-ms", defaultValue = "60000")
+    long maxRetryBackoffMillis;
+
+    @Inject
     CancellationSignals signals;
 
     @Inject
@@ -125,7 +137,13 @@ public class SessionWorker {
             return;
         }
         WorkspaceTools workspace = tools.forSession(prompt.sessionId());
-        var loop = new AgentLoop(model.provider(), model.providerModel(), WorkspaceTools.SPECS, workspace::call,
+        AgentLoop.Tools runTools = workspace::call;
+        var specs = WorkspaceTools.SPECS;
+        if (prompt.retryable()) {
+            runTools = jobs.tools(runTools, prompt, worker);
+            specs = jobs.specs();
+        }
+        var loop = new AgentLoop(model.provider(), model.providerModel(), specs, runTools,
                 new AgentLoop.Limits(maxSteps, Duration.ofSeconds(maxSeconds), maxTokens,
                         // a local server may hold its headers back while it reads a long prompt
                         Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout)));
@@ -141,7 +159,7 @@ public class SessionWorker {
             eventing.flush();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the agent runtime", e);
-            ledger.fail(prompt.id(), worker, "agent-error", "the agent runtime failed: " + e.getMessage(), null);
+            failOrRetry(prompt, worker, lease, "agent-error", "the agent runtime failed: " + e.getMessage(), null);
             return;
         } finally {
             heartbeat.cancel(false);
@@ -153,8 +171,43 @@ public class SessionWorker {
             }
         } else if (outcome.cancelled()) {
             ledger.keepPartial(prompt.id(), outcome.answer());
-        } else if (!ledger.fail(prompt.id(), worker, outcome.errorCode(), outcome.errorMessage(), outcome)) {
+        } else {
+            failOrRetry(prompt, worker, lease, outcome.errorCode(), outcome.errorMessage(), outcome);
+        }
+    }
+
+    /**
+     * A prompt with a retry budget (a job) goes back to the head of its queue after a failure
+     * worth retrying; the worker keeps the session through the pause, so nothing else of the
+     * session overtakes it.
+     */
+    private void failOrRetry(PromptLedger.RunningPrompt prompt, String worker, Duration lease, String code,
+                             String message, AgentLoop.Outcome outcome) {
+        if (prompt.retryable() && Retries.retryable(code)) {
+            var pause = Retries.backoff(prompt.attempt(), Duration.ofMillis(retryBackoffMillis),
+                    Duration.ofMillis(maxRetryBackoffMillis));
+            if (ledger.retry(prompt.id(), worker, code, message, outcome, pause)) {
+                pauseHolding(prompt.sessionId(), worker, lease, pause);
+                return;
+            }
+        }
+        if (!ledger.fail(prompt.id(), worker, code, message, outcome) && outcome != null) {
             ledger.keepPartial(prompt.id(), outcome.answer());
+        }
+    }
+
+    private void pauseHolding(java.util.UUID sessionId, String worker, Duration lease, Duration pause) {
+        long end = System.nanoTime() + pause.toNanos();
+        long slice = Math.max(100, lease.toMillis() / 3);
+        try {
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.min(slice, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+                if (!ledger.extend(sessionId, worker, lease)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

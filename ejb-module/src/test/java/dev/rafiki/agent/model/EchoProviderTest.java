@@ -92,6 +92,33 @@ class EchoProviderTest {
     }
 
     @Test
+    void toolsDirectiveCallsEachToolInTurnThenAnswersWithAllResults() throws Exception {
+        var script = "/tools [{\"name\":\"write_file\",\"arguments\":{\"path\":\"a\",\"content\":\"x\"}},"
+                + "{\"name\":\"read_file\",\"arguments\":{\"path\":\"a\"}}]";
+        var conversation = new java.util.ArrayList<>(List.of(ChatMessage.user(script)));
+        var first = echo.complete(request(conversation), listener, () -> false);
+        assertEquals("write_file", first.toolCalls().get(0).name());
+        assertEquals("{\"path\":\"a\",\"content\":\"x\"}", first.toolCalls().get(0).arguments());
+        conversation.add(ChatMessage.assistant("", first.toolCalls()));
+        conversation.add(ChatMessage.toolResult(first.toolCalls().get(0).id(), "wrote 1 bytes to a", false));
+
+        var second = echo.complete(request(conversation), listener, () -> false);
+        assertEquals("read_file", second.toolCalls().get(0).name());
+        assertTrue(!second.toolCalls().get(0).id().equals(first.toolCalls().get(0).id()));
+        conversation.add(ChatMessage.assistant("", second.toolCalls()));
+        conversation.add(ChatMessage.toolResult(second.toolCalls().get(0).id(), "x", false));
+
+        var answer = echo.complete(request(conversation), listener, () -> false);
+        assertEquals("end", answer.stopReason());
+        assertEquals("echo: write_file returned: wrote 1 bytes to a read_file returned: x", answer.text());
+    }
+
+    @Test
+    void aToolsDirectiveThatIsNotAnArrayOfCallsIsExplained() throws Exception {
+        assertTrue(ask("/tools [1, 2]").text().startsWith("echo: /tools needs a JSON array"));
+    }
+
+    @Test
     void wordDelayIsCapped() {
         assertEquals(10_000, EchoProvider.MAX_WORD_DELAY_MS);
     }
