@@ -13,6 +13,14 @@ public final class EventTypes {
     public static final String PROMPT_COMPLETED = "prompt.completed";
     public static final String PROMPT_FAILED = "prompt.failed";
     public static final String PROMPT_CANCELLED = "prompt.cancelled";
+    public static final String PROMPT_RETRYING = "prompt.retrying";
+    public static final String JOB_QUEUED = "job.queued";
+    public static final String JOB_STARTED = "job.started";
+    public static final String JOB_PROGRESS = "job.progress";
+    public static final String JOB_ARTIFACT = "job.artifact";
+    public static final String JOB_SUCCEEDED = "job.succeeded";
+    public static final String JOB_FAILED = "job.failed";
+    public static final String JOB_CANCELLED = "job.cancelled";
 
     private EventTypes() {
     }

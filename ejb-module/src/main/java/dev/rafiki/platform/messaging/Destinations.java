@@ -16,6 +16,9 @@ public final class Destinations {
     /** Announces committed events to every node; defined on {@link dev.rafiki.event.control.EventLog}. */
     public static final String EVENT_TOPIC = "java:app/jms/events";
     public static final String EVENT_TOPIC_PHYSICAL = "RAFIKI.EVENTS";
+    /** Jobs that failed after their last attempt; defined on {@link dev.rafiki.job.control.DeadLetters}. */
+    public static final String JOB_DEAD_LETTER_QUEUE = "java:app/jms/jobs-dead-letter";
+    public static final String JOB_DEAD_LETTER_QUEUE_PHYSICAL = "RAFIKI.JOBS.DLQ";
 
     private Destinations() {
     }

@@ -18,6 +18,7 @@ public enum ErrorCode {
     SESSION_BUSY("Session busy"),
     IDEMPOTENCY_KEY_REUSED("Idempotency key reused with a different request"),
     PAYLOAD_TOO_LARGE("Payload too large"),
+    RANGE_NOT_SATISFIABLE("Range not satisfiable"),
     SERVICE_UNAVAILABLE("Service unavailable"),
     INTERNAL_ERROR("Internal server error");
 

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * {@code GET /ws}: subscribe to sessions and to the caller's whole activity, each from a cursor.
  * Client frames: {@code {"type":"subscribe","session_id":…,"after":n}},
+ * {@code {"type":"subscribe","job_id":…,"after":n}} (the job's events, cursor of its session),
  * {@code {"type":"subscribe","scope":"user","after":n}}, {@code {"type":"unsubscribe",…}}.
  * Server frames: events (their {@code type} is the event type, {@code stream} says which cursor
  * applies), {@code subscribed}, {@code unsubscribed}, {@code error}.
@@ -42,6 +43,9 @@ public class EventSocket {
 
     @Inject
     Sessions sessions;
+
+    @Inject
+    dev.rafiki.job.boundary.Jobs jobs;
 
     @Inject
     @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
@@ -81,16 +85,24 @@ public class EventSocket {
         }
     }
 
+    /** What a frame names: a session, a job (its session's events about it), or the user's activity. */
+    private record Target(Subscription.Key key, String name, UUID jobId) {
+        boolean wants(StoredEvent event) {
+            return jobId == null || jobId.equals(event.promptId());
+        }
+    }
+
     private void subscribe(Session session, JsonObject frame) {
-        var key = key(frame);
-        var name = name(key);
+        var target = target(frame);
+        var key = target.key();
+        var name = target.name();
         if (subscriptions.containsKey(name)) {
             throw ApiException.invalid("already subscribed to " + name);
         }
         long after = frame.containsKey("after") && frame.get("after") instanceof JsonNumber n ? n.longValue()
                 : key.userWide() ? log.lastUserSeq(owner) : log.lastSessionSeq(key.sessionId());
         var stream = key.userWide() ? "user" : "session";
-        var subscription = new Subscription(key, after, buffer, e -> true) {
+        var subscription = new Subscription(key, after, buffer, target::wants) {
             @Override
             protected void transmit(StoredEvent event) throws Exception {
                 sender.send(SocketSupport.eventFrame(event, stream));
@@ -113,7 +125,7 @@ public class EventSocket {
     }
 
     private void unsubscribe(JsonObject frame) {
-        var name = name(key(frame));
+        var name = target(frame).name();
         var subscription = subscriptions.remove(name);
         if (subscription != null) {
             hub.unsubscribe(subscription);
@@ -121,13 +133,28 @@ public class EventSocket {
         sender.trySend(Json.createObjectBuilder().add("type", "unsubscribed").add("subscription", name).build().toString());
     }
 
-    private Subscription.Key key(JsonObject frame) {
+    private Target target(JsonObject frame) {
         if ("user".equals(frame.getString("scope", null))) {
-            return Subscription.Key.user(owner);
+            return new Target(Subscription.Key.user(owner), "user", null);
         }
+        var job = frame.getString("job_id", null);
+        if (job != null) {
+            UUID jobId;
+            try {
+                jobId = UUID.fromString(job);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.notFound("job " + job);
+            }
+            return new Target(Subscription.Key.session(owner, jobs.sessionOf(owner, jobId)), "job:" + jobId, jobId);
+        }
+        var key = key(frame);
+        return new Target(key, "session:" + key.sessionId(), null);
+    }
+
+    private Subscription.Key key(JsonObject frame) {
         var text = frame.getString("session_id", null);
         if (text == null) {
-            throw ApiException.invalid("give session_id, or scope \"user\"");
+            throw ApiException.invalid("give session_id, job_id, or scope \"user\"");
         }
         UUID id;
         try {
@@ -137,10 +164,6 @@ public class EventSocket {
         }
         sessions.owned(owner, id);
         return Subscription.Key.session(owner, id);
-    }
-
-    private static String name(Subscription.Key key) {
-        return key.userWide() ? "user" : "session:" + key.sessionId();
     }
 
     @OnClose

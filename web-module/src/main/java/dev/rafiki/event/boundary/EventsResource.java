@@ -48,6 +48,9 @@ public class EventsResource {
     Sessions sessions;
 
     @Inject
+    dev.rafiki.job.boundary.Jobs jobs;
+
+    @Inject
     JsonWebToken caller;
 
     @Inject
@@ -61,13 +64,19 @@ public class EventsResource {
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @PermitAll // a browser's EventSource cannot send the header: it may pass access_token instead
-    public void stream(@QueryParam("session_id") String sessionId, @QueryParam("after") String after,
+    public void stream(@QueryParam("session_id") String sessionId, @QueryParam("job_id") String jobId,
+                       @QueryParam("after") String after,
                        @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("access_token") String accessToken,
                        @Context SseEventSink sink, @Context Sse sse) {
         var owner = caller.getSubject() != null && caller.getGroups().contains(Roles.USER) ? caller.getSubject()
                 : tokens.subject(accessToken).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));
         Subscription.Key key;
-        if (sessionId != null && !sessionId.isBlank()) {
+        java.util.function.Predicate<StoredEvent> filter = e -> true;
+        if (jobId != null && !jobId.isBlank()) {
+            var id = Bodies.uuid(jobId, "job_id");
+            key = Subscription.Key.session(owner, jobs.sessionOf(owner, id));
+            filter = e -> id.equals(e.promptId());
+        } else if (sessionId != null && !sessionId.isBlank()) {
             var id = Bodies.uuid(sessionId, "session_id");
             sessions.owned(owner, id);
             key = Subscription.Key.session(owner, id);
@@ -76,7 +85,7 @@ public class EventsResource {
         }
         var cursorText = lastEventId != null && !lastEventId.isBlank() ? lastEventId : after;
         long cursor = cursorText == null || cursorText.isBlank() ? current(key) : cursor(cursorText);
-        var subscription = new Subscription(key, cursor, buffer, e -> true) {
+        var subscription = new Subscription(key, cursor, buffer, filter) {
             @Override
             protected void transmit(StoredEvent event) throws Exception {
                 if (sink.isClosed()) {

@@ -1,9 +1,7 @@
 package dev.rafiki.platform.http;
 
+import dev.rafiki.platform.json.ApiJson;
 import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
-import jakarta.json.bind.JsonbConfig;
-import jakarta.json.bind.config.PropertyNamingStrategy;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 
@@ -11,9 +9,7 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public class JsonbContext implements ContextResolver<Jsonb> {
 
-    private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
-            .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
-            .withNullValues(false));
+    private final Jsonb jsonb = ApiJson.JSONB;
 
     @Override
     public Jsonb getContext(Class<?> type) {

@@ -1,0 +1,75 @@
+package dev.rafiki.job.boundary;
+
+import dev.rafiki.job.boundary.JobViews.ArtifactView;
+import dev.rafiki.job.boundary.JobViews.JobView;
+import dev.rafiki.job.boundary.JobViews.Links;
+import dev.rafiki.job.boundary.JobViews.Progress;
+import dev.rafiki.job.boundary.JobViews.Result;
+import dev.rafiki.job.boundary.JobViews.WebhookView;
+import dev.rafiki.job.control.ArtifactStore;
+import dev.rafiki.job.control.WebhookOutbox;
+import dev.rafiki.job.entity.Job;
+import dev.rafiki.prompt.entity.Prompt;
+import dev.rafiki.prompt.entity.PromptStatus;
+import dev.rafiki.session.boundary.Views.ErrorView;
+import dev.rafiki.session.boundary.Views.Usage;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.UUID;
+
+/** Puts a job's view together from its row, its prompt, its artifacts and its webhook deliveries. */
+@ApplicationScoped
+public class JobReader {
+
+    @Inject
+    ArtifactStore artifacts;
+
+    @Inject
+    WebhookOutbox outbox;
+
+    /** What a job looks like: the prompt's status under the job's names. */
+    public static String status(PromptStatus status) {
+        return switch (status) {
+            case QUEUED -> "queued";
+            case RUNNING -> "running";
+            case COMPLETED -> "succeeded";
+            case FAILED -> "failed";
+            case CANCELLED -> "cancelled";
+        };
+    }
+
+    public JobView view(Job job, Prompt prompt, int defaultMaxAttempts, boolean withDeliveries) {
+        var status = status(prompt.status);
+        var error = prompt.errorCode == null ? null : new ErrorView(prompt.errorCode, prompt.errorMessage);
+        var progress = job.progressPercent == null ? null
+                : new Progress(job.progressPercent, job.progressMessage, job.progressAt);
+        var files = artifacts.list(job.id).stream().map(a -> new ArtifactView(a.name(), a.size(), a.contentType(),
+                a.sha256(), "/jobs/" + job.id + "/artifacts/" + a.name(), a.toolCallId(), a.eventSeq(), a.createdAt()))
+                .toList();
+        var webhook = job.webhookUrl == null ? null
+                : new WebhookView(job.webhookUrl, null, withDeliveries ? outbox.deliveries(job.id) : null);
+        return new JobView(job.id, status, job.sessionId, prompt.content, prompt.model,
+                progress, prompt.status == PromptStatus.COMPLETED ? new Result(prompt.answer) : null,
+                prompt.status.terminal() ? error : null, prompt.status.terminal() ? null : error,
+                Usage.of(prompt.inputTokens, prompt.outputTokens, prompt.toolCalls, prompt.toolMillis), prompt.attempts,
+                prompt.maxAttempts == null ? defaultMaxAttempts : prompt.maxAttempts, job.deadLetteredAt,
+                metadata(job.metadata), job.createdAt, prompt.startedAt, prompt.finishedAt, files, webhook,
+                Links.of(job.id));
+    }
+
+    static JsonObject metadata(String text) {
+        if (text == null) {
+            return null;
+        }
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    static String cursor(UUID id) {
+        return id.toString();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.rafiki.job.boundary;
+
+import dev.rafiki.session.boundary.Views.ErrorView;
+import dev.rafiki.session.boundary.Views.Usage;
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The read models of jobs, as the API (and the webhooks) show them. */
+public final class JobViews {
+
+    private JobViews() {
+    }
+
+    /**
+     * @param lastError while a job waits for another attempt: why the previous one failed
+     * @param webhookSecret only in the answer to the submission that created the job
+     */
+    public record JobView(UUID jobId, String status, UUID sessionId, String prompt, String model, Progress progress,
+                          Result result, ErrorView error, ErrorView lastError, Usage usage, int attempts,
+                          int maxAttempts, Instant deadLetteredAt, JsonObject metadata, Instant createdAt,
+                          Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts, WebhookView webhook,
+                          Links links) {
+        public boolean terminal() {
+            return "succeeded".equals(status) || "failed".equals(status) || "cancelled".equals(status);
+        }
+    }
+
+    public record Progress(Integer percent, String message, Instant updatedAt) {
+    }
+
+    public record Result(String answer) {
+    }
+
+    public record ArtifactView(String name, long size, String contentType, String sha256, String url,
+                               String toolCallId, Long eventSeq, Instant createdAt) {
+    }
+
+    public record WebhookView(String url, String secret, List<DeliveryView> deliveries) {
+    }
+
+    public record DeliveryView(String messageId, String eventType, String status, int attempts, Instant nextAttemptAt,
+                               Instant deliveredAt, List<AttemptView> log) {
+    }
+
+    public record AttemptView(int attempt, Instant startedAt, long durationMs, Integer statusCode, String error) {
+    }
+
+    public record Links(String self, String artifacts, String events, String cancel) {
+        static Links of(UUID id) {
+            return new Links("/jobs/" + id, "/jobs/" + id + "/artifacts", "/events?job_id=" + id,
+                    "/jobs/" + id + "/cancel");
+        }
+    }
+
+    public record JobPage(List<JobView> items, String nextCursor) {
+    }
+
+    /** The answer to a submission; {@code replayed} when an idempotent retry found its first job. */
+    public record Submitted(JobView job, boolean replayed) {
+    }
+}

@@ -1,0 +1,163 @@
+package dev.rafiki.job.boundary;
+
+import dev.rafiki.job.boundary.JobViews.JobPage;
+import dev.rafiki.job.boundary.JobViews.JobView;
+import dev.rafiki.job.boundary.JobViews.Submitted;
+import dev.rafiki.job.boundary.JobViews.WebhookView;
+import dev.rafiki.job.control.ArtifactStore;
+import dev.rafiki.job.entity.Job;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
+import dev.rafiki.prompt.boundary.Prompts;
+import dev.rafiki.prompt.entity.Prompt;
+import dev.rafiki.prompt.entity.PromptStatus;
+import jakarta.ejb.EJBException;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Submitting, reading and cancelling jobs, and finding their artifacts. */
+@Stateless
+public class Jobs {
+
+    @PersistenceContext(unitName = "rafiki")
+    EntityManager em;
+
+    @Inject
+    JobIntake intake;
+
+    @Inject
+    JobReader reader;
+
+    @Inject
+    Prompts prompts;
+
+    @Inject
+    ArtifactStore artifacts;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.jobs.max-attempts", defaultValue = "3")
+    int maxAttempts;
+
+    /**
+     * Accepts a job; once this returns, it is committed and will run. With an idempotency key a
+     * retry returns the first job, even when both arrive at once (the unique key decides).
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Submitted submit(NewJob request) {
+        if (request.idempotencyKey() != null) {
+            var existing = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
+            if (existing.isPresent()) {
+                return replay(existing.get(), request);
+            }
+        }
+        try {
+            var job = intake.accept(request, maxAttempts);
+            var view = get(request.owner(), job.id);
+            return new Submitted(withSecret(view, job.webhookSecret), false);
+        } catch (EJBException e) {
+            if (request.idempotencyKey() != null && isUniqueViolation(e)) {
+                var winner = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
+                if (winner.isPresent()) {
+                    return replay(winner.get(), request);
+                }
+            }
+            throw e;
+        }
+    }
+
+    public JobView get(String owner, UUID jobId) {
+        var job = owned(owner, jobId);
+        return reader.view(job, em.find(Prompt.class, jobId), maxAttempts, true);
+    }
+
+    /** The caller's jobs, newest first. */
+    public JobPage list(String owner, List<PromptStatus> statuses, UUID after, int limit) {
+        var query = new StringBuilder("SELECT j, p FROM Job j, Prompt p WHERE p.id = j.id AND j.owner = :owner");
+        if (!statuses.isEmpty()) {
+            query.append(" AND p.status IN :statuses");
+        }
+        Job cursor = null;
+        if (after != null) {
+            cursor = owned(owner, after);
+            query.append(" AND (j.createdAt < :at OR (j.createdAt = :at AND j.id < :id))");
+        }
+        query.append(" ORDER BY j.createdAt DESC, j.id DESC");
+        var q = em.createQuery(query.toString(), Object[].class).setParameter("owner", owner);
+        if (!statuses.isEmpty()) {
+            q.setParameter("statuses", statuses);
+        }
+        if (cursor != null) {
+            q.setParameter("at", cursor.createdAt).setParameter("id", cursor.id);
+        }
+        var rows = q.setMaxResults(limit + 1).getResultList();
+        var items = rows.stream().limit(limit).map(r -> reader.view((Job) r[0], (Prompt) r[1], maxAttempts, false)).toList();
+        return new JobPage(items, rows.size() > limit ? items.get(items.size() - 1).jobId().toString() : null);
+    }
+
+    /** Stops the job's work (model call and tool process) or takes it off the queue; repeating it is harmless. */
+    public JobView cancel(String owner, UUID jobId) {
+        owned(owner, jobId);
+        prompts.cancel(owner, jobId);
+        return get(owner, jobId);
+    }
+
+    public List<JobViews.ArtifactView> artifacts(String owner, UUID jobId) {
+        return get(owner, jobId).artifacts();
+    }
+
+    public Optional<ArtifactStore.Meta> artifact(String owner, UUID jobId, String name) {
+        owned(owner, jobId);
+        return artifacts.find(jobId, name);
+    }
+
+    /** The session a job runs in, for subscriptions to the job. */
+    public UUID sessionOf(String owner, UUID jobId) {
+        return owned(owner, jobId).sessionId;
+    }
+
+    private Job owned(String owner, UUID jobId) {
+        var job = em.find(Job.class, jobId);
+        if (job == null || !job.owner.equals(owner)) {
+            throw ApiException.notFound("job " + jobId);
+        }
+        return job;
+    }
+
+    private Submitted replay(Job existing, NewJob request) {
+        if (!request.requestHash().equals(existing.requestHash)) {
+            throw new ApiException(409, ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "Idempotency-Key '" + request.idempotencyKey() + "' was already used for a different request");
+        }
+        // the same caller asked for the same job: it may see the secret it was (or would have been) given
+        return new Submitted(withSecret(get(request.owner(), existing.id), existing.webhookSecret), true);
+    }
+
+    private static JobView withSecret(JobView view, String secret) {
+        if (view.webhook() == null) {
+            return view;
+        }
+        return new JobView(view.jobId(), view.status(), view.sessionId(), view.prompt(), view.model(), view.progress(),
+                view.result(), view.error(), view.lastError(), view.usage(), view.attempts(), view.maxAttempts(),
+                view.deadLetteredAt(), view.metadata(), view.createdAt(), view.startedAt(), view.finishedAt(),
+                view.artifacts(), new WebhookView(view.webhook().url(), secret, view.webhook().deliveries()),
+                view.links());
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

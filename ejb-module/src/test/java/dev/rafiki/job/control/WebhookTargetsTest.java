@@ -1,0 +1,34 @@
+package dev.rafiki.job.control;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WebhookTargetsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://localhost:8080/hook", "http://127.0.0.1/hook", "http://10.1.2.3/hook",
+            "http://192.168.0.10/hook", "http://172.16.5.5/hook", "http://169.254.169.254/latest/meta-data",
+            "http://[::1]/hook", "http://[fd00::1]/hook", "http://0.0.0.0/hook", "http://100.64.0.1/hook",
+            "http://api.localhost/hook"})
+    void internalAddressesAreRefusedUnlessAllowed(String url) {
+        assertNotNull(WebhookTargets.problem(url, false), url);
+        assertNull(WebhookTargets.problem(url, true), url);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://example.com/hook", "file:///etc/passwd", "http:///nohost", "not a url",
+            "https://user:pass@example.com/hook", "javascript:alert(1)"})
+    void onlyPlainHttpUrlsWithAHostAreAccepted(String url) {
+        assertNotNull(WebhookTargets.problem(url, true), url);
+    }
+
+    @Test
+    void publicTargetsAreAccepted() {
+        assertNull(WebhookTargets.problem("https://hooks.example.com/rafiki?x=1", false));
+        assertNull(WebhookTargets.problem("https://93.184.216.34/hook", false));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.rafiki.job.boundary;
+
+import dev.rafiki.job.control.WebhookSignature;
+import dev.rafiki.job.control.WebhookTargets;
+import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.Roles;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
+import dev.rafiki.prompt.entity.PromptStatus;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Background jobs: submit, follow, cancel, and list what they produced. */
+@Path("")
+@RequestScoped
+@RolesAllowed(Roles.USER)
+@Produces(MediaType.APPLICATION_JSON)
+public class JobsResource {
+
+    @Inject
+    Jobs jobs;
+
+    @Inject
+    JsonWebToken caller;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
+    int maxPromptLength;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.webhooks.allow-private-networks", defaultValue = "false")
+    boolean allowPrivateWebhooks;
+
+    @POST
+    @Path("submit")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response submit(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        var json = Bodies.required(body);
+        var prompt = Bodies.string(json, "prompt", true, maxPromptLength);
+        var sessionId = Bodies.uuid(json, "session_id");
+        var model = Bodies.string(json, "model", false, 200);
+        var metadata = Bodies.object(json, "metadata");
+        if (metadata != null && metadata.toString().length() > 16_384) {
+            throw new ApiException(413, ErrorCode.PAYLOAD_TOO_LARGE, "'metadata' is larger than 16 KiB");
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
+        }
+        String webhookUrl = null;
+        String secret = null;
+        var webhook = Bodies.object(json, "webhook");
+        if (webhook != null) {
+            webhookUrl = Bodies.string(webhook, "url", true, 2000);
+            var problem = WebhookTargets.problem(webhookUrl, allowPrivateWebhooks);
+            if (problem != null) {
+                throw ApiException.invalid(problem);
+            }
+            secret = Bodies.string(webhook, "secret", false, 200);
+            if (secret != null && !WebhookSignature.valid(secret)) {
+                throw ApiException.invalid("'webhook.secret' must be whsec_ followed by the base64 of 24 to 64 bytes");
+            }
+            if (secret == null) {
+                secret = WebhookSignature.newSecret();
+            }
+        }
+        var submitted = jobs.submit(new NewJob(caller.getSubject(), sessionId, prompt, model, webhookUrl, secret,
+                metadata == null ? null : metadata.toString(), idempotencyKey));
+        var job = submitted.job();
+        var builder = Response.accepted(job).location(URI.create(job.links().self()));
+        if (submitted.replayed()) {
+            builder.header("Idempotent-Replayed", "true");
+        }
+        return builder.build();
+    }
+
+    @GET
+    @Path("jobs")
+    public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("cursor") String cursor,
+                                 @QueryParam("limit") String limit) {
+        var after = cursor == null || cursor.isBlank() ? null : Bodies.uuid(cursor, "cursor");
+        return jobs.list(caller.getSubject(), statuses(status), after, Bodies.limit(limit, 50, 200));
+    }
+
+    @GET
+    @Path("jobs/{id}")
+    public JobViews.JobView get(@PathParam("id") String id) {
+        return jobs.get(caller.getSubject(), Bodies.pathId(id, "job"));
+    }
+
+    @POST
+    @Path("jobs/{id}/cancel")
+    public JobViews.JobView cancel(@PathParam("id") String id) {
+        return jobs.cancel(caller.getSubject(), Bodies.pathId(id, "job"));
+    }
+
+    @DELETE
+    @Path("jobs/{id}")
+    public JobViews.JobView delete(@PathParam("id") String id) {
+        return cancel(id);
+    }
+
+    @GET
+    @Path("jobs/{id}/artifacts")
+    public ArtifactList artifacts(@PathParam("id") String id) {
+        return new ArtifactList(jobs.artifacts(caller.getSubject(), Bodies.pathId(id, "job")));
+    }
+
+    public record ArtifactList(List<JobViews.ArtifactView> items) {
+    }
+
+    /** {@code ?status=running,queued}: any of the job statuses. */
+    static List<PromptStatus> statuses(String text) {
+        var statuses = new ArrayList<PromptStatus>();
+        if (text == null || text.isBlank()) {
+            return statuses;
+        }
+        for (var part : text.split(",")) {
+            statuses.add(switch (part.strip().toLowerCase(Locale.ROOT)) {
+                case "queued" -> PromptStatus.QUEUED;
+                case "running" -> PromptStatus.RUNNING;
+                case "succeeded" -> PromptStatus.COMPLETED;
+                case "failed" -> PromptStatus.FAILED;
+                case "cancelled" -> PromptStatus.CANCELLED;
+                default -> throw ApiException.invalid("'status' must be one or more of queued, running, succeeded, "
+                        + "failed, cancelled (comma-separated)");
+            });
+        }
+        return statuses;
+    }
+}
