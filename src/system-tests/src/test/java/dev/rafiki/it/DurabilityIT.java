@@ -121,6 +121,60 @@ class DurabilityIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void afterAKillDashNineEveryJobFinishesOnceWithOneSetOfArtifactsAndNoneStaysRunning() throws Exception {
+        int count = 60;
+        var api = server.api("job-crash-user");
+        // each job writes, waits a second in the shell, and saves an artifact: long enough to be caught running
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            var script = Json.createArrayBuilder()
+                    .add(Json.createObjectBuilder().add("name", "run_shell").add("arguments",
+                            Json.createObjectBuilder().add("command", "echo job " + i + " > out.txt && sleep 1")))
+                    .add(Json.createObjectBuilder().add("name", "save_artifact").add("arguments",
+                            Json.createObjectBuilder().add("name", "out.txt").add("path", "out.txt")))
+                    .build();
+            var response = api.post("/submit", Json.createObjectBuilder().add("prompt", "/tools " + script).build().toString());
+            assertEquals(202, response.status(), response.body());
+            ids.add(response.json().getString("job_id"));
+        }
+        Await.until("jobs to be running", Duration.ofSeconds(60),
+                () -> api.get("/jobs?status=running&limit=200").json().getJsonArray("items").size(), n -> n >= 2);
+        server.crash();
+        server.launch();
+
+        Await.until("every job to end", Duration.ofSeconds(180),
+                () -> api.get("/jobs?status=queued,running&limit=1").json().getJsonArray("items").size(), n -> n == 0);
+        int resumed = 0;
+        for (int i = 0; i < count; i++) {
+            var job = api.get("/jobs/" + ids.get(i)).json();
+            assertEquals("succeeded", job.getString("status"), job.toString());
+            var artifacts = job.getJsonArray("artifacts");
+            assertEquals(1, artifacts.size(), job.toString());
+            assertEquals("job " + i + "\n", api.get("/jobs/" + ids.get(i) + "/artifacts/out.txt").body());
+            resumed += job.getInt("attempts") > 1 ? 1 : 0;
+        }
+        assertTrue(resumed > 0, "some job was running at the crash and ran again");
+        try (var db = server.database(); var statement = db.prepareStatement("""
+                SELECT count(*), count(DISTINCT prompt_id) FROM event
+                WHERE owner = 'job-crash-user' AND type = 'job.succeeded'""")) {
+            try (var result = statement.executeQuery()) {
+                result.next();
+                assertEquals(count, result.getInt(1), "one job.succeeded per job");
+                assertEquals(count, result.getInt(2));
+            }
+        }
+        try (var db = server.database(); var statement = db.prepareStatement("""
+                SELECT count(*) FROM message m JOIN job j ON j.id = m.prompt_id
+                WHERE j.owner = 'job-crash-user' AND m.role = 'assistant' AND m.tool_calls IS NULL""")) {
+            try (var result = statement.executeQuery()) {
+                result.next();
+                assertEquals(count, result.getInt(1), "one final answer per job");
+            }
+        }
+    }
+
     /**
      * A careful client: each prompt goes with an Idempotency-Key, and a submission that failed
      * because the server went away is repeated with the same key until it is answered.

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
  * <ul>
  * <li>a tool result → "done: " + the result;</li>
  * <li>a user message containing "please write" → a {@code write_file} tool call, streamed in fragments;</li>
- * <li>"fail 401" / "fail 429" → that HTTP error;</li>
+ * <li>"fail 401" / "fail 429" / "fail 503" (OpenAI) → that HTTP error;</li>
  * <li>anything else → "{provider} says: " + the message, streamed in pieces.</li>
  * </ul>
  */
@@ -69,6 +69,10 @@ public final class FakeModelProviders implements AutoCloseable {
         }
         if (content.contains("fail 401")) {
             error(exchange, 401, "{\"error\":{\"message\":\"Incorrect API key provided\"}}");
+            return;
+        }
+        if (content.contains("fail 503")) {
+            error(exchange, 503, "{\"error\":{\"message\":\"The server is overloaded\",\"type\":\"server_error\"}}");
             return;
         }
         try (var out = startStream(exchange)) {

@@ -27,6 +27,10 @@ public final class SharedServer {
                     "RAFIKI_PROVIDER_ANTHROPIC_API_KEY", FakeModelProviders.ANTHROPIC_KEY,
                     "RAFIKI_MODEL_MAX_RETRY_PAUSE_SECONDS", "2",
                     "RAFIKI_CORS_ALLOWED_ORIGINS", "https://app.example",
+                    // the test webhook receiver listens on loopback; retries quick enough for a test
+                    "RAFIKI_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true",
+                    "RAFIKI_WEBHOOKS_BACKOFF_MS", "300",
+                    "RAFIKI_JOBS_RETRY_BACKOFF_MS", "200",
                     // small, so that a stuck subscriber overflows within a test's worth of events
                     "RAFIKI_EVENTS_SUBSCRIBER_BUFFER", "40"));
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "stop-shared-rafiki"));
