@@ -234,6 +234,12 @@ class JobsIT {
         var never = awaitTerminal(api, queued);
         assertEquals(0, never.getInt("attempts"), never.toString());
         assertFalse(never.containsKey("started_at"), never.toString());
+
+        // newest first, page by page
+        var first = api.get("/jobs?limit=1").json();
+        assertEquals(queued, first.getJsonArray("items").getJsonObject(0).getString("job_id"));
+        var second = api.get("/jobs?limit=1&after=" + first.getString("next_cursor")).json();
+        assertEquals(blocker, second.getJsonArray("items").getJsonObject(0).getString("job_id"));
     }
 
     @Test

@@ -94,10 +94,10 @@ public class JobsResource {
 
     @GET
     @Path("jobs")
-    public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("cursor") String cursor,
+    public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("after") String after,
                                  @QueryParam("limit") String limit) {
-        var after = cursor == null || cursor.isBlank() ? null : Bodies.uuid(cursor, "cursor");
-        return jobs.list(caller.getSubject(), statuses(status), after, Bodies.limit(limit, 50, 200));
+        var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
+        return jobs.list(caller.getSubject(), statuses(status), cursor, Bodies.limit(limit, 50, 200));
     }
 
     @GET
