@@ -8,6 +8,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import dev.rafiki.platform.config.NodeIdentity;
+import dev.rafiki.platform.log.LogFields;
+import dev.rafiki.platform.metrics.PromptMetrics;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -37,6 +39,9 @@ public class SessionWorker {
 
     @Inject
     ToolRuntime tools;
+
+    @Inject
+    PromptMetrics metrics;
 
     @Inject
     dev.rafiki.event.control.EventLog events;
@@ -139,8 +144,10 @@ public class SessionWorker {
         try {
             outcome = loop.run(prompt.history(), eventing, cancelled::get);
             eventing.flush();
+            metrics.tokens(model.name(), outcome.inputTokens(), outcome.outputTokens());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the agent runtime", e);
+            LogFields.log(LOG, Level.WARNING, "a prompt failed in the agent runtime", e,
+                    LogFields.SESSION_ID, prompt.sessionId(), LogFields.PROMPT_ID, prompt.id());
             ledger.fail(prompt.id(), worker, "agent-error", "the agent runtime failed: " + e.getMessage(), null);
             return;
         } finally {

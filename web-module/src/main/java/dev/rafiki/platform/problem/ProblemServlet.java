@@ -1,5 +1,6 @@
 package dev.rafiki.platform.problem;
 
+import dev.rafiki.platform.log.LogFields;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -28,7 +29,7 @@ public class ProblemServlet extends HttpServlet {
         var requestId = UUID.randomUUID().toString();
         var error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         if (error != null) {
-            LOG.log(Level.SEVERE, "request " + requestId + " failed", error);
+            LogFields.log(LOG, Level.SEVERE, "request failed", error, LogFields.REQUEST_ID, requestId);
         }
         var uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         ErrorCode code;
