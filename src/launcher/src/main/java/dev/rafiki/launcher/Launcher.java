@@ -171,7 +171,6 @@ public final class Launcher {
                     + ":BrokerXmlConfig=xbean\\:file\\:" + escape(brokerXml.toString()) + " activemq-rar");
         }
         commands.add("deploy --name activemq-rar " + home.resolve("activemq-rar.rar"));
-        commands.addAll(new Operations(settings).postBootCommands());
         return commands;
     }
 

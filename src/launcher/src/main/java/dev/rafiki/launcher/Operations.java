@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Formatter;
@@ -12,9 +11,8 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * The operator's side of the server: the log format and who may read {@code /metrics}. What is
- * specific to Payara Micro (its JSON formatter, its metrics service) is set here, in the server's
- * configuration, and nowhere in the application.
+ * The log format ({@code rafiki.log.format}). What is specific to Payara Micro, its JSON
+ * formatter, is set here, in the server's configuration, and nowhere in the application.
  */
 final class Operations {
 
@@ -52,23 +50,6 @@ final class Operations {
                 "com.hazelcast.level=WARNING",
                 ""));
         return List.of("--logproperties", properties.toString());
-    }
-
-    /**
-     * Post-boot commands: with {@code rafiki.metrics.role} set, {@code /metrics} requires a bearer
-     * token whose groups hold that role (the application sits at the root context, whose login
-     * configuration, MP-JWT, the endpoint then shares). Unset, it is open, like {@code /health}:
-     * the listener binds the loopback address unless {@code rafiki.http.host} says otherwise.
-     */
-    List<String> postBootCommands() {
-        var commands = new ArrayList<String>();
-        settings.get("rafiki.metrics.role").ifPresent(role -> {
-            if (!role.matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("rafiki.metrics.role (RAFIKI_METRICS_ROLE) must be one group name, got '" + role + "'");
-            }
-            commands.add("set-metrics-configuration --securityenabled=true --roles=" + role);
-        });
-        return commands;
     }
 
     /** The launcher's own lines in the format of the server's. */

@@ -50,14 +50,6 @@ class OperationsTest {
     }
 
     @Test
-    void metricsAreOpenUnlessARoleIsRequired() {
-        assertEquals(List.of(), operations().postBootCommands());
-        assertEquals(List.of("set-metrics-configuration --securityenabled=true --roles=ops"),
-                operations("RAFIKI_METRICS_ROLE", "ops").postBootCommands());
-        assertThrows(IllegalArgumentException.class, () -> operations("RAFIKI_METRICS_ROLE", "ops --enabled=false").postBootCommands());
-    }
-
-    @Test
     void launcherLinesAreOneJsonObjectEach() {
         var record = new LogRecord(Level.WARNING, "a \"quoted\"\nline");
         record.setLoggerName("dev.rafiki.launcher.Launcher");

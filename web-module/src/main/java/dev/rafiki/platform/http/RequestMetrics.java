@@ -1,5 +1,6 @@
 package dev.rafiki.platform.http;
 
+import dev.rafiki.platform.metrics.HttpMetrics;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.ws.rs.Path;
@@ -16,10 +17,8 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.MetricUnits;
-import org.eclipse.microprofile.metrics.Tag;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Times every API request, labelled by the resource method's route template ({@code /session/{id}}),
@@ -32,15 +31,12 @@ import org.eclipse.microprofile.metrics.Tag;
 @Priority(Priorities.AUTHENTICATION - 200)
 public class RequestMetrics implements ContainerRequestFilter, ContainerResponseFilter {
 
-    static final String REQUESTS = "rafiki.http.requests";
+    private static final Logger LOG = Logger.getLogger(RequestMetrics.class.getName());
     private static final String STARTED = "rafiki.request-started";
-    private static final Metadata REQUESTS_META = Metadata.builder().withName(REQUESTS)
-            .withDescription("API requests by route template, method and status class: count, total time, maximum and quantiles")
-            .withUnit(MetricUnits.SECONDS).build();
     private static final Map<Method, String> TEMPLATES = new ConcurrentHashMap<>();
 
     /** Looked up, not injected: like the other filters, this provider is made by JAX-RS, not by CDI. */
-    private volatile MetricRegistry registry;
+    private volatile HttpMetrics metrics;
 
     @Context
     ResourceInfo resource;
@@ -55,24 +51,23 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
         if (!(request.getProperty(STARTED) instanceof Long started)) {
             return;
         }
-        var method = resource == null ? null : resource.getResourceMethod();
-        var route = method == null ? "unmatched" : TEMPLATES.computeIfAbsent(method, m -> template(resource.getResourceClass(), m));
-        registry().timer(REQUESTS_META, new Tag("method", request.getMethod()), new Tag("route", route),
-                        new Tag("status", statusClass(response.getStatus())))
-                .update(Duration.ofNanos(System.nanoTime() - started));
+        try {
+            var method = resource == null ? null : resource.getResourceMethod();
+            var route = method == null ? "unmatched" : TEMPLATES.computeIfAbsent(method, m -> template(resource.getResourceClass(), m));
+            metrics().request(request.getMethod(), route, response.getStatus(), Duration.ofNanos(System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            // measuring must never fail the request it measures
+            LOG.log(Level.FINE, "request not measured", e);
+        }
     }
 
-    private MetricRegistry registry() {
-        var known = registry;
+    private HttpMetrics metrics() {
+        var known = metrics;
         if (known == null) {
-            known = CDI.current().select(MetricRegistry.class).get();
-            registry = known;
+            known = CDI.current().select(HttpMetrics.class).get();
+            metrics = known;
         }
         return known;
-    }
-
-    static String statusClass(int status) {
-        return status < 100 || status > 599 ? "other" : (status / 100) + "xx";
     }
 
     /** The route as declared: the class's {@code @Path}, then the method's. */
