@@ -11,6 +11,10 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * requests, prompts and streams run, and the server's log read as JSON. Its own server (not the
  * shared one): the gauges and counters are asserted exactly, which other tests' traffic would
  * blur; and it runs the operator settings, JSON logs and a role required for {@code /metrics}.
+ * Test methods wait for their own prompts to end, so each starts from a quiet server.
  */
 class MetricsIT {
 
@@ -39,7 +44,9 @@ class MetricsIT {
         server = RafikiServer.start("metrics", RafikiServer.env(
                 "RAFIKI_LOG_FORMAT", "json",
                 "RAFIKI_METRICS_ROLE", "ops",
-                "RAFIKI_METRICS_REFRESH_SECONDS", "1"));
+                "RAFIKI_METRICS_REFRESH_SECONDS", "1",
+                // an SSE client that left is noticed at the next keep-alive
+                "RAFIKI_EVENTS_KEEP_ALIVE_SECONDS", "1"));
         api = server.api("metrics-user");
         scraper = api.as(server.tokenFor("prometheus", "ops"));
     }
@@ -169,6 +176,22 @@ class MetricsIT {
         }
         Await.until("closed streams to be uncounted", PATIENCE, this::scrape,
                 s -> value(s, "rafiki_streams_connections", ws) == 0 && value(s, "rafiki_streams_connections", queryStream) == 0);
+    }
+
+    @Test
+    void anSseStreamIsCountedUntilItsClientLeaves() throws Exception {
+        var sse = Map.of("transport", "sse");
+        var sessionId = api.query(null, "a few events").getString("session_id");
+        var request = HttpRequest.newBuilder(server.base().resolve("/events?after=0&session_id=" + sessionId))
+                .header("Authorization", "Bearer " + server.tokenFor("metrics-user", "user")).build();
+        var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        try (var body = response.body()) {
+            assertTrue(new String(body.readNBytes(16), StandardCharsets.UTF_8).length() > 0, "the replay has begun");
+            assertEquals(1, value("rafiki_streams_connections", sse));
+        }
+        Await.until("the departed SSE client to be uncounted", PATIENCE, this::scrape,
+                s -> value(s, "rafiki_streams_connections", sse) == 0);
     }
 
     @Test
