@@ -9,6 +9,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
@@ -21,6 +23,8 @@ import org.eclipse.microprofile.metrics.Tag;
  */
 @ApplicationScoped
 public class PromptMetrics {
+
+    private static final Logger LOG = Logger.getLogger(PromptMetrics.class.getName());
 
     static final String FINISHED = "rafiki.prompts.finished";
     static final String DURATION = "rafiki.prompt.run.duration";
@@ -45,10 +49,14 @@ public class PromptMetrics {
     }
 
     void onFinished(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptFinished finished) {
-        var status = new Tag("status", finished.status());
-        registry.counter(FINISHED_META, status).inc();
-        if (finished.startedAt() != null && finished.finishedAt() != null) {
-            registry.timer(DURATION_META, status).update(Duration.between(finished.startedAt(), finished.finishedAt()));
+        try {
+            var status = new Tag("status", finished.status());
+            registry.counter(FINISHED_META, status).inc();
+            if (finished.startedAt() != null && finished.finishedAt() != null) {
+                registry.timer(DURATION_META, status).update(Duration.between(finished.startedAt(), finished.finishedAt()));
+            }
+        } catch (RuntimeException e) {
+            notCounted(e);
         }
     }
 
@@ -58,13 +66,22 @@ public class PromptMetrics {
      * @param model the resolved model name, {@code echo} or {@code <provider>/<model>}
      */
     public void tokens(String model, long input, long output) {
-        var provider = new Tag("provider", provider(model));
-        if (input > 0) {
-            registry.counter(TOKENS_META, provider, new Tag("direction", "input")).inc(input);
+        try {
+            var provider = new Tag("provider", provider(model));
+            if (input > 0) {
+                registry.counter(TOKENS_META, provider, new Tag("direction", "input")).inc(input);
+            }
+            if (output > 0) {
+                registry.counter(TOKENS_META, provider, new Tag("direction", "output")).inc(output);
+            }
+        } catch (RuntimeException e) {
+            notCounted(e);
         }
-        if (output > 0) {
-            registry.counter(TOKENS_META, provider, new Tag("direction", "output")).inc(output);
-        }
+    }
+
+    /** Counting must never fail the prompt it counts. */
+    private static void notCounted(RuntimeException e) {
+        LOG.log(Level.FINE, "a prompt metric was not counted", e);
     }
 
     /** The provider part only: models are unbounded, configured providers are few. */

@@ -144,7 +144,6 @@ public class SessionWorker {
         try {
             outcome = loop.run(prompt.history(), eventing, cancelled::get);
             eventing.flush();
-            metrics.tokens(model.name(), outcome.inputTokens(), outcome.outputTokens());
         } catch (RuntimeException e) {
             LogFields.log(LOG, Level.WARNING, "a prompt failed in the agent runtime", e,
                     LogFields.SESSION_ID, prompt.sessionId(), LogFields.PROMPT_ID, prompt.id());
@@ -154,6 +153,7 @@ public class SessionWorker {
             heartbeat.cancel(false);
             signals.unregister(prompt.id());
         }
+        metrics.tokens(model.name(), outcome.inputTokens(), outcome.outputTokens());
         if (outcome.errorCode() == null) {
             if (!ledger.complete(prompt.id(), worker, outcome)) {
                 ledger.keepPartial(prompt.id(), outcome.answer());
