@@ -8,8 +8,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
@@ -25,15 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,9 +40,6 @@ public final class AnthropicProvider implements ModelProvider {
 
     static final String API_VERSION = "2023-06-01";
     private static final int MAX_MESSAGE_CHARS = 500;
-    /** Error bodies are small; more than this is not an error body worth reading. */
-    private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
-    private static final long POLL_MILLIS = 50;
 
     private final URI endpoint;
     private final String apiKey;
@@ -75,7 +62,7 @@ public final class AnthropicProvider implements ModelProvider {
     public ModelTurn complete(ModelRequest request, ModelStreamListener listener, BooleanSupplier cancelled)
             throws ModelException {
         if (cancelled.getAsBoolean()) {
-            throw cancelledException();
+            throw ModelHttp.cancelledException();
         }
         var httpRequest = HttpRequest.newBuilder(endpoint)
                 .timeout(request.connectTimeout())
@@ -94,7 +81,7 @@ public final class AnthropicProvider implements ModelProvider {
             stream = new SseStream(response.body(), request.idleTimeout(), cancelled, timer);
         } catch (RuntimeException e) {
             // e.g. a timer already shut down: still give the connection back
-            closeQuietly(response.body());
+            ModelHttp.closeQuietly(response.body());
             throw e;
         }
         try (stream) {
@@ -233,52 +220,13 @@ public final class AnthropicProvider implements ModelProvider {
 
     // --- sending -------------------------------------------------------------------------------
 
-    /**
-     * Sends asynchronously so that a cancellation is seen within {@link #POLL_MILLIS} even while the
-     * server keeps us waiting for the headers. The client's request timeout bounds that wait; the extra
-     * deadline only guards against a client that does not honour it.
-     */
     private HttpResponse<InputStream> send(HttpRequest request, Duration connectTimeout, BooleanSupplier cancelled)
             throws ModelException {
-        var future = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-        long deadline = System.nanoTime() + connectTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
-        try {
-            while (true) {
-                if (cancelled.getAsBoolean()) {
-                    abandon(future);
-                    throw cancelledException();
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    abandon(future);
-                    throw timeoutException(connectTimeout);
-                }
-                try {
-                    return future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException stillWaiting) {
-                    // poll cancellation and the deadline again
-                }
-            }
-        } catch (InterruptedException e) {
-            abandon(future);
-            Thread.currentThread().interrupt();
-            throw cancelledException();
-        } catch (CancellationException e) {
-            throw cancelledException();
-        } catch (ExecutionException e) {
-            throw sendFailure(e.getCause(), connectTimeout);
-        }
-    }
-
-    /** Cancels the exchange; a response that won the race still has its body closed, releasing the connection. */
-    private static void abandon(CompletableFuture<HttpResponse<InputStream>> future) {
-        future.cancel(true);
-        future.thenAccept(response -> closeQuietly(response.body()));
+        return ModelHttp.awaitHeaders(http, request, connectTimeout, cancelled,
+                cause -> sendFailure(cause, connectTimeout), () -> timeoutException(connectTimeout));
     }
 
     private ModelException sendFailure(Throwable cause, Duration connectTimeout) {
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
         LOG.log(Level.FINE, "the Anthropic request failed", cause);
         if (cause instanceof HttpTimeoutException) {
             return timeoutException(connectTimeout);
@@ -287,9 +235,10 @@ public final class AnthropicProvider implements ModelProvider {
                 true, null);
     }
 
-    private ModelException httpError(HttpResponse<InputStream> response, Duration idleTimeout, BooleanSupplier cancelled) {
+    private ModelException httpError(HttpResponse<InputStream> response, Duration idleTimeout, BooleanSupplier cancelled)
+            throws ModelException {
         int status = response.statusCode();
-        var detail = errorMessage(readErrorBody(response.body(), idleTimeout, cancelled));
+        var detail = errorMessage(ModelHttp.readErrorBody(response.body(), idleTimeout, cancelled, timer));
         var message = "the Anthropic API answered " + status + (detail.isEmpty() ? "" : ": " + detail);
         LOG.fine(message);
         if (status == 401 || status == 403) {
@@ -304,42 +253,6 @@ public final class AnthropicProvider implements ModelProvider {
             return new ModelException("model-unavailable", message, true, null);
         }
         return new ModelException("model-bad-request", message, false, null);
-    }
-
-    /**
-     * Reads at most {@link #MAX_ERROR_BODY_BYTES}, giving up when the server is silent for the idle timeout
-     * or the call is cancelled; closing the body is what unblocks the read. A body we could not read
-     * costs only the detail of the message, never the status-based error.
-     */
-    private String readErrorBody(InputStream body, Duration idleTimeout, BooleanSupplier cancelled) {
-        long idleNanos = idleTimeout.toNanos();
-        var lastProgress = new AtomicLong(System.nanoTime());
-        ScheduledFuture<?> watchdog;
-        try {
-            watchdog = timer.scheduleWithFixedDelay(() -> {
-                if (cancelled.getAsBoolean() || System.nanoTime() - lastProgress.get() > idleNanos) {
-                    closeQuietly(body);
-                }
-            }, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RuntimeException e) {
-            closeQuietly(body);
-            throw e;
-        }
-        var bytes = new ByteArrayOutputStream();
-        var buffer = new byte[8192];
-        try {
-            int n;
-            while (bytes.size() < MAX_ERROR_BODY_BYTES && (n = body.read(buffer)) >= 0) {
-                bytes.write(buffer, 0, n);
-                lastProgress.set(System.nanoTime());
-            }
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "could not read the error body", e);
-        } finally {
-            watchdog.cancel(false);
-            closeQuietly(body);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     /** @return Anthropic's {@code error.message}, else the raw body; at most 500 characters */
@@ -390,7 +303,7 @@ public final class AnthropicProvider implements ModelProvider {
             while (true) {
                 var event = stream.next();
                 if (cancelled.getAsBoolean()) {
-                    throw cancelledException();
+                    throw ModelHttp.cancelledException();
                 }
                 if (event == null) {
                     throw malformed("the event stream ended before message_stop");
@@ -578,20 +491,8 @@ public final class AnthropicProvider implements ModelProvider {
         return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS) + "…";
     }
 
-    private static void closeQuietly(InputStream body) {
-        try {
-            body.close();
-        } catch (IOException ignored) {
-            // closing only releases the connection
-        }
-    }
-
     private static ModelException malformed(String message) {
         return new ModelException("model-malformed-response", message, true, null);
-    }
-
-    private static ModelException cancelledException() {
-        return new ModelException("model-cancelled", "the model call was cancelled", false, null);
     }
 
     private static ModelException timeoutException(Duration connectTimeout) {

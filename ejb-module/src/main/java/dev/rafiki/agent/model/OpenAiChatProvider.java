@@ -10,7 +10,6 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
@@ -29,11 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,12 +45,8 @@ public final class OpenAiChatProvider implements ModelProvider {
 
     private static final Logger LOG = Logger.getLogger(OpenAiChatProvider.class.getName());
 
-    /** How often cancellation is checked while waiting for headers or an error body. */
-    private static final long POLL_MILLIS = 50;
     /** A provider's error text is shown to clients; a whole HTML error page is not useful there. */
     private static final int MAX_ERROR_MESSAGE = 500;
-    /** Error bodies are read only for their message; a proxy could send megabytes. */
-    private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final URI endpoint;
     private final String apiKey;
@@ -82,7 +73,7 @@ public final class OpenAiChatProvider implements ModelProvider {
     public ModelTurn complete(ModelRequest request, ModelStreamListener listener, BooleanSupplier cancelled)
             throws ModelException {
         if (cancelled.getAsBoolean()) {
-            throw cancelledException();
+            throw ModelHttp.cancelledException();
         }
         var httpRequest = httpRequest(requestBody(request), request.connectTimeout());
         var response = awaitHeaders(httpRequest, request.connectTimeout(), cancelled);
@@ -96,7 +87,7 @@ public final class OpenAiChatProvider implements ModelProvider {
             // where an interrupt breaks the read (not JDK 17, whose body read ignores it) it surfaces as a broken
             // stream; the interrupt is what actually happened
             if (Thread.currentThread().isInterrupted() && !"model-cancelled".equals(e.code())) {
-                throw cancelledException();
+                throw ModelHttp.cancelledException();
             }
             throw e;
         }
@@ -217,41 +208,12 @@ public final class OpenAiChatProvider implements ModelProvider {
 
     private HttpResponse<InputStream> awaitHeaders(HttpRequest request, Duration connectTimeout, BooleanSupplier cancelled)
             throws ModelException {
-        CompletableFuture<HttpResponse<InputStream>> future;
         try {
-            future = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+            return ModelHttp.awaitHeaders(http, request, connectTimeout, cancelled,
+                    cause -> sendFailure(cause, connectTimeout), () -> timeout(connectTimeout));
         } catch (IllegalArgumentException e) {
             throw new ModelException("model-bad-request", "cannot call " + endpoint + ": " + e.getMessage(), false, null);
         }
-        // the client enforces the request timeout; this deadline only guards against a client that fails to
-        long deadline = System.nanoTime() + connectTimeout.toNanos() + TimeUnit.SECONDS.toNanos(2);
-        while (true) {
-            if (cancelled.getAsBoolean()) {
-                abandon(future);
-                throw cancelledException();
-            }
-            if (System.nanoTime() - deadline > 0) {
-                abandon(future);
-                throw timeout(connectTimeout);
-            }
-            try {
-                return future.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // poll cancellation again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                abandon(future);
-                throw cancelledException();
-            } catch (ExecutionException e) {
-                throw sendFailure(e.getCause(), connectTimeout);
-            }
-        }
-    }
-
-    /** Gives up on a request; a response that still arrives is closed so its connection is freed. */
-    private static void abandon(CompletableFuture<HttpResponse<InputStream>> future) {
-        future.thenAccept(response -> closeQuietly(response.body()));
-        future.cancel(true);
     }
 
     private ModelException sendFailure(Throwable cause, Duration connectTimeout) {
@@ -268,10 +230,6 @@ public final class OpenAiChatProvider implements ModelProvider {
                 + connectTimeout.toMillis() + " ms", true, null);
     }
 
-    private static ModelException cancelledException() {
-        return new ModelException("model-cancelled", "the model call was cancelled", false, null);
-    }
-
     private static String describe(Throwable t) {
         var message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
@@ -281,7 +239,7 @@ public final class OpenAiChatProvider implements ModelProvider {
 
     private ModelException httpError(int status, HttpResponse<InputStream> response, Duration idleTimeout,
                                      BooleanSupplier cancelled) throws ModelException {
-        var body = readErrorBody(response.body(), idleTimeout, cancelled);
+        var body = ModelHttp.readErrorBody(response.body(), idleTimeout, cancelled, timer);
         var detail = errorMessage(body);
         var message = "the model API answered " + status + (detail.isEmpty() ? "" : ": " + detail);
         LOG.fine(() -> endpoint + ": " + message);
@@ -299,31 +257,6 @@ public final class OpenAiChatProvider implements ModelProvider {
             return new ModelException("model-unavailable", message, true, retryAfter(response).orElse(null));
         }
         return new ModelException("model-bad-request", message, false, null);
-    }
-
-    /**
-     * Reads at most {@link #MAX_ERROR_BODY} bytes, bounded in time: a watchdog closes the body when it stays silent
-     * past the idle timeout or the call is cancelled. A body that cannot be read is reported as empty.
-     */
-    private String readErrorBody(InputStream body, Duration idleTimeout, BooleanSupplier cancelled)
-            throws ModelException {
-        long deadline = System.nanoTime() + idleTimeout.toNanos();
-        var watchdog = timer.scheduleWithFixedDelay(() -> {
-            if (cancelled.getAsBoolean() || System.nanoTime() - deadline > 0) {
-                closeQuietly(body);
-            }
-        }, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
-        try {
-            return new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            if (cancelled.getAsBoolean()) {
-                throw cancelledException();
-            }
-            return "";
-        } finally {
-            watchdog.cancel(false);
-            closeQuietly(body);
-        }
     }
 
     /** The provider's own words: {@code error.message} (OpenAI), {@code error} as text (Ollama), {@code message} (vLLM). */
@@ -380,14 +313,6 @@ public final class OpenAiChatProvider implements ModelProvider {
             return Optional.of(reader.readObject());
         } catch (JsonException | IllegalStateException e) {
             return Optional.empty();
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // only releasing the connection
         }
     }
 

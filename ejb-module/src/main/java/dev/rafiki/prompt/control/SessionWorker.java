@@ -9,6 +9,8 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.job.control.JobRuns;
+import dev.rafiki.platform.log.LogFields;
+import dev.rafiki.platform.metrics.PromptMetrics;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -38,6 +40,9 @@ public class SessionWorker {
 
     @Inject
     ToolRuntime tools;
+
+    @Inject
+    PromptMetrics metrics;
 
     @Inject
     dev.rafiki.event.control.EventLog events;
@@ -158,13 +163,15 @@ public class SessionWorker {
             outcome = loop.run(prompt.history(), eventing, cancelled::get);
             eventing.flush();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the agent runtime", e);
+            LogFields.log(LOG, Level.WARNING, "a prompt failed in the agent runtime", e,
+                    LogFields.SESSION_ID, prompt.sessionId(), LogFields.PROMPT_ID, prompt.id());
             failOrRetry(prompt, worker, lease, "agent-error", "the agent runtime failed: " + e.getMessage(), null);
             return;
         } finally {
             heartbeat.cancel(false);
             signals.unregister(prompt.id());
         }
+        metrics.tokens(model.name(), outcome.inputTokens(), outcome.outputTokens());
         if (outcome.errorCode() == null) {
             if (!ledger.complete(prompt.id(), worker, outcome)) {
                 ledger.keepPartial(prompt.id(), outcome.answer());

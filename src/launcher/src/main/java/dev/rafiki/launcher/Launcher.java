@@ -44,7 +44,9 @@ public final class Launcher {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s [launcher] %5$s%6$s%n");
         var home = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
-        System.exit(new Launcher(Settings.fromProcess(), home).run());
+        var settings = Settings.fromProcess();
+        new Operations(settings).configureLauncherLogging();
+        System.exit(new Launcher(settings, home).run());
     }
 
     int run() throws Exception {
@@ -143,6 +145,7 @@ public final class Launcher {
                 "--deploy", home.resolve("rafiki.war").toString(),
                 "--contextroot", "/",
                 "--disablephonehome"));
+        command.addAll(new Operations(settings).payaraOptions(root));
         if (!Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
             // alone, the node needs no data grid, whose port would otherwise open on every interface
             command.add("--nohazelcast");

@@ -4,6 +4,7 @@ import dev.rafiki.event.control.EventHub;
 import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
+import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.session.boundary.Sessions;
 import jakarta.inject.Inject;
@@ -51,9 +52,13 @@ public class EventSocket {
     @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
     int buffer;
 
+    @Inject
+    StreamConnections streams;
+
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private SocketSender sender;
     private String owner;
+    private java.util.function.BooleanSupplier counted;
 
     @OnOpen
     public void open(Session session) {
@@ -63,6 +68,7 @@ public class EventSocket {
             return;
         }
         sender = new SocketSender(session);
+        counted = streams.opened(StreamConnections.WS, session::isOpen);
     }
 
     @OnMessage
@@ -168,6 +174,7 @@ public class EventSocket {
 
     @OnClose
     public void close() {
+        streams.closed(StreamConnections.WS, counted);
         subscriptions.values().forEach(hub::unsubscribe);
         subscriptions.clear();
     }

@@ -6,6 +6,7 @@ import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
+import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.session.boundary.Sessions;
 import jakarta.annotation.security.PermitAll;
@@ -55,6 +56,9 @@ public class EventsResource {
 
     @Inject
     dev.rafiki.platform.http.QueryTokens tokens;
+
+    @Inject
+    StreamConnections streams;
 
     @Inject
     @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
@@ -111,6 +115,7 @@ public class EventsResource {
                 sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get();
             }
         };
+        streams.opened(StreamConnections.SSE, () -> !subscription.closed());
         hub.subscribe(subscription, cursor);
     }
 

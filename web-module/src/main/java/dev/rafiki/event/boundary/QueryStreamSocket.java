@@ -4,6 +4,7 @@ import dev.rafiki.event.control.EventHub;
 import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
+import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.prompt.boundary.Prompts;
 import dev.rafiki.prompt.boundary.QueryResource;
@@ -49,8 +50,12 @@ public class QueryStreamSocket {
     @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
     int buffer;
 
+    @Inject
+    StreamConnections streams;
+
     private String owner;
     private SocketSender sender;
+    private java.util.function.BooleanSupplier counted;
     private volatile Subscription following;
     private volatile UUID promptId;
 
@@ -62,6 +67,7 @@ public class QueryStreamSocket {
             return;
         }
         sender = new SocketSender(session);
+        counted = streams.opened(StreamConnections.QUERY_STREAM, session::isOpen);
     }
 
     @OnMessage
@@ -157,6 +163,7 @@ public class QueryStreamSocket {
 
     @OnClose
     public void close() {
+        streams.closed(StreamConnections.QUERY_STREAM, counted);
         var current = following;
         if (current != null) {
             hub.unsubscribe(current);

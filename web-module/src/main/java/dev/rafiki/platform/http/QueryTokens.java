@@ -95,15 +95,37 @@ public class QueryTokens {
 
     /** @return the token's subject when it is valid and grants the {@code user} role */
     public Optional<String> subject(String token) {
+        return verified(token).filter(claims -> groups(claims).contains(Roles.USER)).map(claims -> {
+            try {
+                return claims.getSubject();
+            } catch (org.jose4j.jwt.MalformedClaimException e) {
+                return null;
+            }
+        });
+    }
+
+    /** @return the groups of a valid token (maybe none); empty when the token is not valid */
+    public Optional<java.util.List<String>> groups(String token) {
+        return verified(token).map(QueryTokens::groups);
+    }
+
+    private Optional<org.jose4j.jwt.JwtClaims> verified(String token) {
         if (consumer == null || token == null || token.isBlank() || token.length() > 8192) {
             return Optional.empty();
         }
         try {
-            var claims = consumer.processToClaims(token);
-            var groups = claims.getStringListClaimValue("groups");
-            return groups != null && groups.contains(Roles.USER) ? Optional.of(claims.getSubject()) : Optional.empty();
-        } catch (InvalidJwtException | org.jose4j.jwt.MalformedClaimException e) {
+            return Optional.of(consumer.processToClaims(token));
+        } catch (InvalidJwtException e) {
             return Optional.empty();
+        }
+    }
+
+    private static java.util.List<String> groups(org.jose4j.jwt.JwtClaims claims) {
+        try {
+            var groups = claims.getStringListClaimValue("groups");
+            return groups == null ? java.util.List.of() : groups;
+        } catch (org.jose4j.jwt.MalformedClaimException e) {
+            return java.util.List.of();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.rafiki.platform.problem;
 
 import dev.rafiki.platform.http.RequestIds;
+import dev.rafiki.platform.log.LogFields;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ClientErrorException;
@@ -136,12 +137,12 @@ public final class ProblemMappers {
 
         static Response fault(Throwable e, String requestId) {
             if (find(e, SQLException.class) != null || find(e, jakarta.jms.JMSException.class) != null) {
-                LOG.log(Level.WARNING, "request " + requestId + ": a backing service is unavailable", e);
+                LogFields.log(LOG, Level.WARNING, "a backing service is unavailable", e, LogFields.REQUEST_ID, requestId);
                 return Response.fromResponse(Problems.response(503, ErrorCode.SERVICE_UNAVAILABLE,
                         "a backing service is unavailable; retry shortly", requestId, Map.of()))
                         .header(HttpHeaders.RETRY_AFTER, "5").build();
             }
-            LOG.log(Level.SEVERE, "request " + requestId + " failed", e);
+            LogFields.log(LOG, Level.SEVERE, "request failed", e, LogFields.REQUEST_ID, requestId);
             return Problems.response(500, ErrorCode.INTERNAL_ERROR,
                     "an unexpected error occurred; quote request id " + requestId, requestId, Map.of());
         }

@@ -1,5 +1,6 @@
 package dev.rafiki.platform.problem;
 
+import dev.rafiki.platform.log.LogFields;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -8,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,10 +25,11 @@ public class ProblemServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var statusAttr = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = statusAttr instanceof Integer s ? s : 404;
-        var requestId = UUID.randomUUID().toString();
+        // the id the API filter gave the request, when it got that far; else a new one
+        var requestId = dev.rafiki.platform.http.RequestIds.of(request);
         var error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         if (error != null) {
-            LOG.log(Level.SEVERE, "request " + requestId + " failed", error);
+            LogFields.log(LOG, Level.SEVERE, "request failed", error, LogFields.REQUEST_ID, requestId);
         }
         var uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         ErrorCode code;

@@ -1,7 +1,9 @@
 package dev.rafiki.prompt.boundary;
 
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.http.Roles;
+import dev.rafiki.platform.log.LogFields;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.prompt.control.PromptWaiters;
 import dev.rafiki.session.boundary.Views.PromptView;
@@ -11,6 +13,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -19,10 +22,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -36,6 +42,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @RolesAllowed(Roles.USER)
 public class QueryResource {
 
+    private static final Logger LOG = Logger.getLogger(QueryResource.class.getName());
+
     @Inject
     Prompts prompts;
 
@@ -47,6 +55,9 @@ public class QueryResource {
 
     @Resource
     ManagedExecutorService executor;
+
+    @Context
+    HttpServletRequest http;
 
     @Inject
     @ConfigProperty(name = "rafiki.query.wait-timeout-seconds", defaultValue = "60")
@@ -66,6 +77,10 @@ public class QueryResource {
         var submitted = prompts.submit(request);
         var prompt = submitted.prompt();
         var owner = request.owner();
+        // the one line that ties the request id to the session and prompt ids of the worker's lines
+        LogFields.log(LOG, Level.INFO, submitted.replayed() ? "prompt replayed" : "prompt accepted", null,
+                LogFields.REQUEST_ID, RequestIds.of(http), LogFields.SESSION_ID, prompt.sessionId(),
+                LogFields.PROMPT_ID, prompt.id());
         if (prompt.terminal()) {
             response.resume(result(prompt, submitted.replayed()));
             return;

@@ -1,0 +1,95 @@
+package dev.rafiki.platform.metrics;
+
+import dev.rafiki.prompt.control.PromptFinished;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * Counts what prompts end as and how long they ran, and the model tokens they used. Counted on
+ * the node that commits the outcome, after the commit, so a rolled-back attempt counts nothing and
+ * the sum over the nodes is the cluster's total.
+ */
+@ApplicationScoped
+public class PromptMetrics {
+
+    private static final Logger LOG = Logger.getLogger(PromptMetrics.class.getName());
+
+    static final String FINISHED = "rafiki.prompts.finished";
+    static final String DURATION = "rafiki.prompt.run.duration";
+    static final String TOKENS = "rafiki.model.tokens";
+    private static final List<String> STATUSES = List.of("completed", "failed", "cancelled");
+
+    private static final Metadata FINISHED_META = Metadata.builder().withName(FINISHED)
+            .withDescription("Prompts that reached a terminal status, by status").build();
+    private static final Metadata DURATION_META = Metadata.builder().withName(DURATION)
+            .withDescription("Time from a prompt's (last) start to its terminal status; prompts cancelled before they started are not timed")
+            .withUnit(MetricUnits.SECONDS).build();
+    private static final Metadata TOKENS_META = Metadata.builder().withName(TOKENS)
+            .withDescription("Model tokens used, by provider and direction (input, output)").build();
+
+    @Inject
+    MetricRegistry registry;
+
+    /** Registers the series at start, so that they exist (at zero) before the first prompt: rate() needs a base. */
+    void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        STATUSES.forEach(status -> registry.counter(FINISHED_META, new Tag("status", status)));
+        registry.timer(DURATION_META, new Tag("status", "completed"));
+    }
+
+    void onFinished(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptFinished finished) {
+        try {
+            var status = new Tag("status", finished.status());
+            registry.counter(FINISHED_META, status).inc();
+            if (finished.startedAt() != null && finished.finishedAt() != null) {
+                registry.timer(DURATION_META, status).update(Duration.between(finished.startedAt(), finished.finishedAt()));
+            }
+        } catch (RuntimeException e) {
+            notCounted(e);
+        }
+    }
+
+    /**
+     * Tokens of one run of the agent loop, whatever its outcome: the provider charged them.
+     *
+     * @param model the resolved model name, {@code echo} or {@code <provider>/<model>}
+     */
+    public void tokens(String model, long input, long output) {
+        try {
+            var provider = new Tag("provider", provider(model));
+            if (input > 0) {
+                registry.counter(TOKENS_META, provider, new Tag("direction", "input")).inc(input);
+            }
+            if (output > 0) {
+                registry.counter(TOKENS_META, provider, new Tag("direction", "output")).inc(output);
+            }
+        } catch (RuntimeException e) {
+            notCounted(e);
+        }
+    }
+
+    /** Counting must never fail the prompt it counts. */
+    private static void notCounted(RuntimeException e) {
+        LOG.log(Level.FINE, "a prompt metric was not counted", e);
+    }
+
+    /** The provider part only: models are unbounded, configured providers are few. */
+    static String provider(String model) {
+        if (model == null || model.isBlank()) {
+            return "echo";
+        }
+        int slash = model.indexOf('/');
+        return (slash < 0 ? model : model.substring(0, slash)).toLowerCase(Locale.ROOT);
+    }
+}

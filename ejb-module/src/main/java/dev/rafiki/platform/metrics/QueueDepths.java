@@ -1,0 +1,101 @@
+package dev.rafiki.platform.metrics;
+
+import dev.rafiki.platform.db.SchemaMigrator;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * How much work waits and runs, cluster-wide (every node reports the same figures: aggregate
+ * with {@code max}, not {@code sum}). The counts come from the database, read lazily by the
+ * scrape and kept for {@code rafiki.metrics.refresh-seconds}: one cheap query per period per node
+ * (the partial index on pending rows serves it), however many scrapers, and none while nobody
+ * scrapes.
+ */
+@ApplicationScoped
+public class QueueDepths {
+
+    private static final Logger LOG = Logger.getLogger(QueueDepths.class.getName());
+    static final String DEPTH = "rafiki.queue.depth";
+    static final List<String> STATES = List.of("queued", "running");
+
+    /**
+     * One query per queue, answering (status, count) rows for the pending states. Another durable
+     * queue (jobs) is one more entry here.
+     */
+    static final Map<String, String> QUEUES = Map.of(
+            "prompts", "SELECT status, count(*) FROM prompt WHERE status IN ('queued', 'running') GROUP BY status",
+            // a job's status is its prompt's; the pending prompts' index serves the join
+            "jobs", "SELECT p.status, count(*) FROM job j JOIN prompt p ON p.id = j.id"
+                    + " WHERE p.status IN ('queued', 'running') GROUP BY p.status");
+
+    private static final Metadata DEPTH_META = Metadata.builder().withName(DEPTH)
+            .withDescription("Pending work in the whole cluster, by queue and state (queued, running); refreshed at most every rafiki.metrics.refresh-seconds").build();
+
+    @Inject
+    MetricRegistry registry;
+
+    @Resource(lookup = SchemaMigrator.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.metrics.refresh-seconds", defaultValue = "5")
+    long refreshSeconds;
+
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile Map<String, Long> depths = Map.of();
+    private volatile long readAt = Long.MIN_VALUE / 2;
+
+    void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        for (var queue : QUEUES.keySet()) {
+            for (var state : STATES) {
+                registry.gauge(DEPTH_META, this, self -> self.depth(queue, state), new Tag("queue", queue), new Tag("state", state));
+            }
+        }
+    }
+
+    long depth(String queue, String state) {
+        refreshIfStale();
+        return depths.getOrDefault(queue + "/" + state, 0L);
+    }
+
+    /** One scraper refreshes; concurrent ones (and the other gauges of the same scrape) use the figures at hand. */
+    private void refreshIfStale() {
+        if (System.nanoTime() - readAt < refreshSeconds * 1_000_000_000L || !refreshing.tryLock()) {
+            return;
+        }
+        try {
+            var fresh = new HashMap<String, Long>();
+            try (var connection = dataSource.getConnection()) {
+                for (var queue : QUEUES.entrySet()) {
+                    try (var statement = connection.prepareStatement(queue.getValue()); var rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            fresh.put(queue.getKey() + "/" + rows.getString(1), rows.getLong(2));
+                        }
+                    }
+                }
+                depths = Map.copyOf(fresh);
+            } catch (SQLException | RuntimeException e) {
+                // the last figures stay; readiness reports the database
+                LOG.log(Level.FINE, "queue depths could not be read", e);
+            }
+            readAt = System.nanoTime();
+        } finally {
+            refreshing.unlock();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.rafiki.platform.http;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Who may read {@code /metrics} (the container's MicroProfile Metrics endpoint, served in this
+ * application's context). By default anyone who reaches the listener, like {@code /health}: the
+ * listener binds the loopback address unless {@code rafiki.http.host} opens it, and the figures
+ * name no user, session or prompt. With {@code rafiki.metrics.role} set, a scraper needs a bearer
+ * token whose groups hold that role: 401 without a valid token, 403 without the role (both
+ * answered as problems by the error pages). Checked here rather than by the container's own
+ * metrics security, which would need a container-specific role mapping.
+ */
+@WebFilter(urlPatterns = {"/metrics", "/metrics/*"})
+public class MetricsAccess extends HttpFilter {
+
+    @Inject
+    QueryTokens tokens;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.metrics.role")
+    Optional<String> role;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        var required = role.map(String::strip).filter(r -> !r.isEmpty());
+        if (required.isEmpty()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        var header = request.getHeader("Authorization");
+        var token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        var groups = tokens.groups(token);
+        if (groups.isEmpty()) {
+            response.sendError(401);
+        } else if (!groups.get().contains(required.get())) {
+            response.sendError(403);
+        } else {
+            chain.doFilter(request, response);
+        }
+    }
+}
