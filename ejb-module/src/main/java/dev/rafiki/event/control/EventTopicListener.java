@@ -33,6 +33,9 @@ public class EventTopicListener implements MessageListener {
     @Inject
     dev.rafiki.platform.config.NodeIdentity node;
 
+    @Inject
+    dev.rafiki.prompt.control.CancellationSignals signals;
+
     @Override
     public void onMessage(Message message) {
         StoredEvent event;
@@ -50,5 +53,11 @@ public class EventTopicListener implements MessageListener {
             return;
         }
         hub.announced(event);
+        if (event.promptId() != null && TERMINAL.contains(event.type())) {
+            signals.finishedElsewhere(event.promptId());
+        }
     }
+
+    private static final java.util.Set<String> TERMINAL = java.util.Set.of(
+            EventTypes.PROMPT_CANCELLED, EventTypes.PROMPT_FAILED, EventTypes.PROMPT_COMPLETED);
 }

@@ -29,9 +29,16 @@ import org.hibernate.SessionFactory;
         password = "${MPCONFIG=rafiki.db.password}",
         minPoolSize = 2,
         maxPoolSize = 48,
+        // A dead database must fail requests fast (503), never hang them: connections are
+        // validated and all dropped at the first failure, a new one gives up after the connect
+        // timeout, a request waits at most max-wait for a pooled one, and a socket that stops
+        // answering (a network cut without a reset) fails after the socket timeout.
         properties = {"fish.payara.is-connection-validation-required=true",
                       "fish.payara.connection-validation-method=auto-commit",
-                      "fish.payara.fail-all-connections=true"})
+                      "fish.payara.fail-all-connections=true",
+                      "fish.payara.max-wait-time-in-millis=${MPCONFIG=rafiki.db.max-wait-ms}",
+                      "connectTimeout=${MPCONFIG=rafiki.db.connect-timeout-seconds}",
+                      "socketTimeout=${MPCONFIG=rafiki.db.socket-timeout-seconds}"})
 @Singleton
 @Startup
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)

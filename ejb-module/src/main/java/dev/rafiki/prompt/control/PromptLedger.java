@@ -156,6 +156,12 @@ public class PromptLedger {
                 .executeUpdate() == 1;
     }
 
+    /** Whether the prompt still waits for its result (no one has ended it meanwhile). */
+    public boolean isRunning(UUID promptId) {
+        var prompt = em.find(Prompt.class, promptId);
+        return prompt != null && prompt.status == PromptStatus.RUNNING;
+    }
+
     /** Keeps what a cancelled prompt had produced, marked as partial. */
     public void keepPartial(UUID promptId, String text) {
         var prompt = em.find(Prompt.class, promptId);

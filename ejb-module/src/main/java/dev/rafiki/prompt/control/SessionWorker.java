@@ -132,8 +132,17 @@ public class SessionWorker {
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);
         // a long run keeps its claim alive; a dead worker's lease simply runs out
-        var heartbeat = timer.scheduleAtFixedRate(() -> ledger.extend(prompt.sessionId(), worker, lease),
-                beat, beat, TimeUnit.SECONDS);
+        var heartbeat = timer.scheduleAtFixedRate(() -> {
+            // an exception would end the schedule for good: a database outage must not stop the beat
+            try {
+                ledger.extend(prompt.sessionId(), worker, lease);
+                if (!ledger.isRunning(prompt.id())) {
+                    cancelled.set(true); // cancelled on a node whose announcement did not reach us
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "heartbeat of prompt " + prompt.id() + " failed; next beat retries", e);
+            }
+        }, beat, beat, TimeUnit.SECONDS);
         AgentLoop.Outcome outcome;
         var eventing = new PromptEventListener(events, prompt.owner(), prompt.sessionId(), prompt.id());
         try {
