@@ -36,6 +36,9 @@ public class EventTopicListener implements MessageListener {
     @Inject
     dev.rafiki.prompt.control.CancellationSignals signals;
 
+    @Inject
+    dev.rafiki.prompt.control.PromptWaiters waiters;
+
     @Override
     public void onMessage(Message message) {
         StoredEvent event;
@@ -54,7 +57,9 @@ public class EventTopicListener implements MessageListener {
         }
         hub.announced(event);
         if (event.promptId() != null && TERMINAL.contains(event.type())) {
+            // a prompt that ended on another node: stop it here if it still runs, answer who waits for it here
             signals.finishedElsewhere(event.promptId());
+            waiters.finishedElsewhere(event.promptId());
         }
     }
 

@@ -156,6 +156,19 @@ public class PromptLedger {
                 .executeUpdate() == 1;
     }
 
+    /** Those of the given prompts that have reached their terminal status. */
+    public List<UUID> finishedAmong(java.util.Collection<UUID> promptIds) {
+        if (promptIds.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("""
+                        SELECT p.id FROM Prompt p WHERE p.id IN :ids
+                        AND p.status NOT IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)""",
+                        UUID.class)
+                .setParameter("ids", promptIds)
+                .getResultList();
+    }
+
     /** Whether the prompt still waits for its result (no one has ended it meanwhile). */
     public boolean isRunning(UUID promptId) {
         var prompt = em.find(Prompt.class, promptId);

@@ -101,7 +101,16 @@ public class SessionWorker {
                 case SKIPPED:
                     continue;
                 case RUN:
-                    run(next.prompt(), worker, lease);
+                    if (!run(next.prompt(), worker, lease)) {
+                        // a database or broker outage interrupted it: the prompt stays running and is
+                        // resumed by the next claim, at once if the outage is already over, else after the lease
+                        try {
+                            ledger.handOver(sessionId, worker);
+                        } catch (RuntimeException stillDown) {
+                            LOG.log(Level.FINE, "hand-over failed; the session resumes after its lease", stillDown);
+                        }
+                        return;
+                    }
                     ran++;
                     continue;
                 case EMPTY:
@@ -117,12 +126,13 @@ public class SessionWorker {
         }
     }
 
-    private void run(PromptLedger.RunningPrompt prompt, String worker, Duration lease) {
+    /** @return false when an outage of the database or the broker interrupted the prompt */
+    private boolean run(PromptLedger.RunningPrompt prompt, String worker, Duration lease) {
         var model = models.resolve(prompt.model());
         if (model == null) {
             ledger.fail(prompt.id(), worker, "unknown-model", "no model '" + prompt.model() + "' is configured; use "
                     + models.describe(), null);
-            return;
+            return true;
         }
         WorkspaceTools workspace = tools.forSession(prompt.sessionId());
         var loop = new AgentLoop(model.provider(), model.providerModel(), WorkspaceTools.SPECS, workspace::call,
@@ -149,9 +159,15 @@ public class SessionWorker {
             outcome = loop.run(prompt.history(), eventing, cancelled::get);
             eventing.flush();
         } catch (RuntimeException e) {
+            if (outage(e)) {
+                // not the prompt's fault: failing it would lose it; it runs again once the service is back
+                LOG.warning(() -> "prompt " + prompt.id() + " interrupted by a database or broker outage ("
+                        + e.getMessage() + "); it will be resumed");
+                return false;
+            }
             LOG.log(Level.WARNING, "prompt " + prompt.id() + " failed in the agent runtime", e);
             ledger.fail(prompt.id(), worker, "agent-error", "the agent runtime failed: " + e.getMessage(), null);
-            return;
+            return true;
         } finally {
             heartbeat.cancel(false);
             signals.unregister(prompt.id());
@@ -165,5 +181,17 @@ public class SessionWorker {
         } else if (!ledger.fail(prompt.id(), worker, outcome.errorCode(), outcome.errorMessage(), outcome)) {
             ledger.keepPartial(prompt.id(), outcome.answer());
         }
+        return true;
+    }
+
+    /** A failure of the infrastructure (database, broker) rather than of the prompt or its model. */
+    static boolean outage(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException || cause instanceof jakarta.jms.JMSException
+                    || cause instanceof jakarta.persistence.PersistenceException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
