@@ -33,6 +33,12 @@ public class EventTopicListener implements MessageListener {
     @Inject
     dev.rafiki.platform.config.NodeIdentity node;
 
+    @Inject
+    dev.rafiki.prompt.control.CancellationSignals signals;
+
+    @Inject
+    dev.rafiki.prompt.control.PromptWaiters waiters;
+
     @Override
     public void onMessage(Message message) {
         StoredEvent event;
@@ -50,5 +56,13 @@ public class EventTopicListener implements MessageListener {
             return;
         }
         hub.announced(event);
+        if (event.promptId() != null && TERMINAL.contains(event.type())) {
+            // a prompt that ended on another node: stop it here if it still runs, answer who waits for it here
+            signals.finishedElsewhere(event.promptId());
+            waiters.finishedElsewhere(event.promptId());
+        }
     }
+
+    private static final java.util.Set<String> TERMINAL = java.util.Set.of(
+            EventTypes.PROMPT_CANCELLED, EventTypes.PROMPT_FAILED, EventTypes.PROMPT_COMPLETED);
 }

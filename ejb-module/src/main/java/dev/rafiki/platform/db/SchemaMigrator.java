@@ -29,9 +29,19 @@ import org.hibernate.SessionFactory;
         password = "${MPCONFIG=rafiki.db.password}",
         minPoolSize = 2,
         maxPoolSize = 48,
+        // A dead database must fail requests fast (503), never hang them: connections are
+        // validated when handed out (not all dropped at the first failure, which would also close
+        // the ones running prompts hold), a new one gives up after the connect
+        // timeout, a request waits at most max-wait for a pooled one, and a socket that stops
+        // answering (a network cut without a reset) fails after the socket timeout.
+        // Validation runs a query: the auto-commit method never touches the network and so passed
+        // connections that a database restart had killed.
         properties = {"fish.payara.is-connection-validation-required=true",
-                      "fish.payara.connection-validation-method=auto-commit",
-                      "fish.payara.fail-all-connections=true"})
+                      "fish.payara.connection-validation-method=custom-validation",
+                      "fish.payara.validation-classname=org.glassfish.api.jdbc.validation.PostgresConnectionValidation",
+                      "fish.payara.max-wait-time-in-millis=${MPCONFIG=rafiki.db.max-wait-ms}",
+                      "connectTimeout=${MPCONFIG=rafiki.db.connect-timeout-seconds}",
+                      "socketTimeout=${MPCONFIG=rafiki.db.socket-timeout-seconds}"})
 @Singleton
 @Startup
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)

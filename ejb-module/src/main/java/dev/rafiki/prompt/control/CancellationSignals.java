@@ -26,6 +26,17 @@ public class CancellationSignals {
         running.remove(promptId);
     }
 
+    /**
+     * A prompt reached its terminal status on another node (stop or cancel sent there): if it runs
+     * here, its model stops now rather than at its end, where fencing would drop its result anyway.
+     */
+    public void finishedElsewhere(UUID promptId) {
+        var flag = running.get(promptId);
+        if (flag != null) {
+            flag.set(true);
+        }
+    }
+
     void onFinished(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptFinished finished) {
         var flag = running.get(finished.promptId());
         if (flag != null) {

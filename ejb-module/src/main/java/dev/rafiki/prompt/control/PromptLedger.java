@@ -197,6 +197,25 @@ public class PromptLedger {
                 .executeUpdate() == 1;
     }
 
+    /** Those of the given prompts that have reached their terminal status. */
+    public List<UUID> finishedAmong(java.util.Collection<UUID> promptIds) {
+        if (promptIds.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("""
+                        SELECT p.id FROM Prompt p WHERE p.id IN :ids
+                        AND p.status NOT IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)""",
+                        UUID.class)
+                .setParameter("ids", promptIds)
+                .getResultList();
+    }
+
+    /** Whether the prompt still waits for its result (no one has ended it meanwhile). */
+    public boolean isRunning(UUID promptId) {
+        var prompt = em.find(Prompt.class, promptId);
+        return prompt != null && prompt.status == PromptStatus.RUNNING;
+    }
+
     /** Keeps what a cancelled prompt had produced, marked as partial. */
     public void keepPartial(UUID promptId, String text) {
         var prompt = em.find(Prompt.class, promptId);

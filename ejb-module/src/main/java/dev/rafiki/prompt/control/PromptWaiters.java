@@ -34,9 +34,61 @@ public class PromptWaiters {
     }
 
     void onFinished(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptFinished finished) {
-        var futures = waiting.remove(finished.promptId());
+        wake(finished.promptId());
+    }
+
+    /** The prompt ended on another node (its terminal event was announced on the cluster topic). */
+    public void finishedElsewhere(UUID promptId) {
+        wake(promptId);
+    }
+
+    private void wake(UUID promptId) {
+        var futures = waiting.remove(promptId);
         if (futures != null) {
             futures.forEach(f -> f.complete(null));
+        }
+    }
+
+    @jakarta.inject.Inject
+    PromptLedger ledger;
+
+    @jakarta.annotation.Resource
+    jakarta.enterprise.concurrent.ManagedScheduledExecutorService timer;
+
+    @jakarta.inject.Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.cluster.enabled", defaultValue = "false")
+    boolean clustered;
+
+    private java.util.concurrent.ScheduledFuture<?> recheck;
+
+    /**
+     * In a cluster a prompt may end on another node, whose announcement a broker outage can lose:
+     * the prompts still waited for are looked up now and then, so no request waits past their end
+     * for longer than this period.
+     */
+    @jakarta.annotation.PostConstruct
+    void start() {
+        if (clustered) {
+            recheck = timer.scheduleWithFixedDelay(this::recheck, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (recheck != null) {
+            recheck.cancel(false);
+        }
+    }
+
+    private void recheck() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try {
+            ledger.finishedAmong(java.util.Set.copyOf(waiting.keySet())).forEach(this::wake);
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(PromptWaiters.class.getName())
+                    .log(java.util.logging.Level.FINE, "re-check of waited-for prompts failed; next round retries", e);
         }
     }
 

@@ -118,7 +118,16 @@ public class SessionWorker {
                 case SKIPPED:
                     continue;
                 case RUN:
-                    run(next.prompt(), worker, lease);
+                    if (!run(next.prompt(), worker, lease)) {
+                        // a database or broker outage interrupted it: the prompt stays running and is
+                        // resumed by the next claim, at once if the outage is already over, else after the lease
+                        try {
+                            ledger.handOver(sessionId, worker);
+                        } catch (RuntimeException stillDown) {
+                            LOG.log(Level.FINE, "hand-over failed; the session resumes after its lease", stillDown);
+                        }
+                        return;
+                    }
                     ran++;
                     continue;
                 case EMPTY:
@@ -134,12 +143,13 @@ public class SessionWorker {
         }
     }
 
-    private void run(PromptLedger.RunningPrompt prompt, String worker, Duration lease) {
+    /** @return false when an outage of the database or the broker interrupted the prompt */
+    private boolean run(PromptLedger.RunningPrompt prompt, String worker, Duration lease) {
         var model = models.resolve(prompt.model());
         if (model == null) {
             ledger.fail(prompt.id(), worker, "unknown-model", "no model '" + prompt.model() + "' is configured; use "
                     + models.describe(), null);
-            return;
+            return true;
         }
         WorkspaceTools workspace = tools.forSession(prompt.sessionId());
         AgentLoop.Tools runTools = workspace::call;
@@ -155,18 +165,33 @@ public class SessionWorker {
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);
         // a long run keeps its claim alive; a dead worker's lease simply runs out
-        var heartbeat = timer.scheduleAtFixedRate(() -> ledger.extend(prompt.sessionId(), worker, lease),
-                beat, beat, TimeUnit.SECONDS);
+        var heartbeat = timer.scheduleAtFixedRate(() -> {
+            // an exception would end the schedule for good: a database outage must not stop the beat
+            try {
+                ledger.extend(prompt.sessionId(), worker, lease);
+                if (!ledger.isRunning(prompt.id())) {
+                    cancelled.set(true); // cancelled on a node whose announcement did not reach us
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "heartbeat of prompt " + prompt.id() + " failed; next beat retries", e);
+            }
+        }, beat, beat, TimeUnit.SECONDS);
         AgentLoop.Outcome outcome;
         var eventing = new PromptEventListener(events, prompt.owner(), prompt.sessionId(), prompt.id());
         try {
             outcome = loop.run(prompt.history(), eventing, cancelled::get);
             eventing.flush();
         } catch (RuntimeException e) {
+            if (outage(e)) {
+                // not the prompt's fault: failing it would lose it; it runs again once the service is back
+                LOG.warning(() -> "prompt " + prompt.id() + " interrupted by a database or broker outage ("
+                        + e.getMessage() + "); it will be resumed");
+                return false;
+            }
             LogFields.log(LOG, Level.WARNING, "a prompt failed in the agent runtime", e,
                     LogFields.SESSION_ID, prompt.sessionId(), LogFields.PROMPT_ID, prompt.id());
             failOrRetry(prompt, worker, lease, "agent-error", "the agent runtime failed: " + e.getMessage(), null);
-            return;
+            return true;
         } finally {
             heartbeat.cancel(false);
             signals.unregister(prompt.id());
@@ -181,6 +206,7 @@ public class SessionWorker {
         } else {
             failOrRetry(prompt, worker, lease, outcome.errorCode(), outcome.errorMessage(), outcome);
         }
+        return true;
     }
 
     /**
@@ -201,6 +227,17 @@ public class SessionWorker {
         if (!ledger.fail(prompt.id(), worker, code, message, outcome) && outcome != null) {
             ledger.keepPartial(prompt.id(), outcome.answer());
         }
+    }
+
+    /** A failure of the infrastructure (database, broker) rather than of the prompt or its model. */
+    static boolean outage(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException || cause instanceof jakarta.jms.JMSException
+                    || cause instanceof jakarta.persistence.PersistenceException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void pauseHolding(java.util.UUID sessionId, String worker, Duration lease, Duration pause) {

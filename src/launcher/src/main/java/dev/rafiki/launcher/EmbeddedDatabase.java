@@ -23,6 +23,10 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     static EmbeddedDatabase start(Path directory, int port) throws IOException {
+        return start(directory, port, "127.0.0.1");
+    }
+
+    static EmbeddedDatabase start(Path directory, int port, String listenAddress) throws IOException {
         Files.createDirectories(directory);
         stopOrphan(directory);
         var builder = EmbeddedPostgres.builder()
@@ -35,7 +39,7 @@ final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
-                .setServerConfig("listen_addresses", "127.0.0.1");
+                .setServerConfig("listen_addresses", listenAddress);
         if (port > 0) {
             builder.setPort(port);
         }

@@ -46,6 +46,10 @@ public final class Launcher {
         var home = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
         var settings = Settings.fromProcess();
         new Operations(settings).configureLauncherLogging();
+        if (args.length > 0 && args[0].equals("services")) {
+            // the shared database and broker of a cluster, in a process of their own (see Services)
+            System.exit(new Services(settings).run());
+        }
         System.exit(new Launcher(settings, home).run());
     }
 
@@ -110,7 +114,7 @@ public final class Launcher {
             LOG.info("tokens are verified with the configured public key; no development token is issued");
             return;
         }
-        var jwt = DevJwt.loadOrCreate(data.resolve("dev-jwt"));
+        var jwt = DevJwt.loadOrCreate(devKeyDir());
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", jwt.publicKeyFile().toUri().toString());
         env.put("MP_JWT_VERIFY_ISSUER", DevJwt.ISSUER);
         var tokenFile = data.resolve("dev-token");
@@ -136,6 +140,10 @@ public final class Launcher {
         command.addAll(List.of(settings.get("rafiki.java.opts", "-Xms256m -Xmx1g -XX:+UseG1GC").split("\\s+")));
         command.add("-Drafiki.node.id=" + settings.get("rafiki.node.id", hostName() + "-" + port));
         command.add("-Djava.io.tmpdir=" + Files.createDirectories(root.resolve("tmp")));
+        if (Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
+            // the data grid listens on rafiki.cluster.interface only, not on every interface
+            command.add("-Dhazelcast.socket.bind.any=false");
+        }
         command.addAll(List.of("-jar", home.resolve("payara-micro.jar").toString(),
                 "--port", Integer.toString(port),
                 "--rootdir", root.resolve("root").toString(),
@@ -149,12 +157,46 @@ public final class Launcher {
         if (!Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
             // alone, the node needs no data grid, whose port would otherwise open on every interface
             command.add("--nohazelcast");
+        } else {
+            command.addAll(clusterArguments());
         }
         var builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putAll(env);
         builder.environment().put("RAFIKI_DATA_DIR", data.toString());
         LOG.info("starting Payara Micro on http://" + settings.get("rafiki.http.host", "127.0.0.1") + ":" + port);
         return builder.start();
+    }
+
+    /**
+     * Cluster mode: Payara's data grid (Hazelcast) forms one cluster of the nodes listed in
+     * {@code rafiki.cluster.members}, found over TCP, never by multicast, so a node can only join
+     * the cluster it was told about (and never a stranger's on the same network). The grid carries
+     * what Payara shares between nodes, such as the JCache caches. Kept apart from the single-node
+     * flags on purpose.
+     */
+    List<String> clusterArguments() {
+        var members = settings.get("rafiki.cluster.members").orElseThrow(() -> new IllegalArgumentException(
+                "rafiki.cluster.enabled needs rafiki.cluster.members (RAFIKI_CLUSTER_MEMBERS): the data-grid"
+                        + " addresses of the nodes, e.g. 10.0.0.1:5900,10.0.0.2:5900"));
+        var arguments = new ArrayList<>(List.of(
+                "--clustername", settings.get("rafiki.cluster.name", "rafiki"),
+                "--clustermode", "tcpip:" + members.replaceAll("\\s+", ""),
+                "--startport", Integer.toString(settings.getInt("rafiki.cluster.port", 5900)),
+                "--interfaces", settings.get("rafiki.cluster.interface", "127.0.0.1")));
+        if (!Boolean.parseBoolean(settings.get("rafiki.cluster.host-aware", "false"))) {
+            // with host awareness, nodes sharing a host keep no backups of each other's grid data
+            arguments.add("--nohostaware");
+        }
+        return arguments;
+    }
+
+    /**
+     * Where the development signing key lives. Nodes of one cluster must share it (a token from one
+     * node is then valid on all), so they point this at one directory.
+     */
+    Path devKeyDir() {
+        return settings.get("rafiki.jwt.dev-key-dir").map(d -> Path.of(d).toAbsolutePath().normalize())
+                .orElse(data.resolve("dev-jwt"));
     }
 
     /** The adapter must be configured and deployed before the application that uses it. */

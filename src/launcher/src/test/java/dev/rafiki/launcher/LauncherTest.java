@@ -117,4 +117,28 @@ class LauncherTest {
 
         assertTrue(Files.readString(data().resolve("broker").resolve("broker.xml")).contains("tcp://0.0.0.0:61617"));
     }
+
+    @Test
+    void clusterFindsItsMembersOverTcpNeverByMulticast() {
+        var arguments = launcher(Map.of("RAFIKI_CLUSTER_ENABLED", "true", "RAFIKI_CLUSTER_NAME", "blue",
+                "RAFIKI_CLUSTER_MEMBERS", "10.0.0.1:5900, 10.0.0.2:5901", "RAFIKI_CLUSTER_PORT", "5901",
+                "RAFIKI_CLUSTER_INTERFACE", "10.0.0.2")).clusterArguments();
+
+        assertEquals(List.of("--clustername", "blue", "--clustermode", "tcpip:10.0.0.1:5900,10.0.0.2:5901",
+                "--startport", "5901", "--interfaces", "10.0.0.2", "--nohostaware"), arguments);
+    }
+
+    @Test
+    void clusterWithoutMembersIsRefusedWithTheSettingToUse() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> launcher(Map.of("RAFIKI_CLUSTER_ENABLED", "true")).clusterArguments());
+
+        assertTrue(e.getMessage().contains("RAFIKI_CLUSTER_MEMBERS"), e.getMessage());
+    }
+
+    @Test
+    void nodesOfAClusterCanShareOneDevelopmentKey() {
+        assertEquals(data().resolve("dev-jwt"), launcher(Map.of()).devKeyDir());
+        assertEquals(temp.resolve("shared-key"), launcher(Map.of("RAFIKI_JWT_DEV_KEY_DIR", temp.resolve("shared-key").toString())).devKeyDir());
+    }
 }

@@ -69,6 +69,11 @@ public final class RafikiServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** The launcher's and Payara Micro's output. */
+    public Path log() {
+        return log;
+    }
+
     public String devToken() {
         try {
             return Files.readString(dataDir.resolve("dev-token")).strip();
@@ -184,7 +189,7 @@ public final class RafikiServer implements AutoCloseable {
         stop();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (var socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -200,7 +205,7 @@ public final class RafikiServer implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
