@@ -143,15 +143,52 @@ public final class Launcher {
                 "--deploy", home.resolve("rafiki.war").toString(),
                 "--contextroot", "/",
                 "--disablephonehome"));
-        if (!Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
-            // alone, the node needs no data grid, whose port would otherwise open on every interface
-            command.add("--nohazelcast");
+        if (!clustered()) {
+            // Alone, the node still runs Payara's data grid, because JCache (the rate limits) needs
+            // it: under --nohazelcast the injected CacheManager is null. Verified with this file:
+            // "No join method is enabled! Starting standalone.", member port on 127.0.0.1 only,
+            // no multicast socket. (--nocluster kept the port open on every interface.)
+            var grid = root.resolve("hazelcast.xml");
+            Files.writeString(grid, soloDataGrid("rafiki-solo-" + java.util.UUID.randomUUID()));
+            command.addAll(List.of("--hzconfigfile", grid.toString()));
         }
         var builder = new ProcessBuilder(command).inheritIO();
         builder.environment().putAll(env);
         builder.environment().put("RAFIKI_DATA_DIR", data.toString());
         LOG.info("starting Payara Micro on http://" + settings.get("rafiki.http.host", "127.0.0.1") + ":" + port);
         return builder.start();
+    }
+
+    /**
+     * A data grid of one member: no discovery of any kind, a cluster name nobody else has, and
+     * its member port bound to loopback only (by default Hazelcast binds every interface).
+     */
+    static String soloDataGrid(String clusterName) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
+                  <cluster-name>%s</cluster-name>
+                  <properties>
+                    <property name="hazelcast.socket.bind.any">false</property>
+                    <property name="hazelcast.phone.home.enabled">false</property>
+                  </properties>
+                  <network>
+                    <port auto-increment="true" port-count="1000">6900</port>
+                    <join>
+                      <auto-detection enabled="false"/>
+                      <multicast enabled="false"/>
+                      <tcp-ip enabled="false"/>
+                    </join>
+                    <interfaces enabled="true">
+                      <interface>127.0.0.1</interface>
+                    </interfaces>
+                  </network>
+                </hazelcast>
+                """.formatted(clusterName);
+    }
+
+    private boolean clustered() {
+        return Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"));
     }
 
     /** The adapter must be configured and deployed before the application that uses it. */

@@ -47,22 +47,38 @@ public class EventSocket {
     @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
     int buffer;
 
+    @Inject
+    dev.rafiki.platform.edge.OpenStreams streams;
+
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private SocketSender sender;
     private String owner;
+    /** Set for a stream token: the only session this socket may follow. */
+    private UUID onlySession;
+    private boolean counted;
 
     @OnOpen
     public void open(Session session) {
-        owner = SocketSupport.owner(session, tokens);
-        if (owner == null) {
+        var caller = SocketSupport.caller(session, tokens);
+        if (caller == null) {
             SocketSupport.close(session, SocketSupport.UNAUTHORIZED, "a valid bearer token is required");
             return;
         }
+        if (!streams.open(caller.subject())) {
+            SocketSupport.close(session, SocketSupport.TOO_MANY_STREAMS, "at most " + streams.maxPerUser() + " open streams per user");
+            return;
+        }
+        counted = true;
+        owner = caller.subject();
+        onlySession = caller.onlySession();
         sender = new SocketSender(session);
     }
 
     @OnMessage
     public void message(Session session, String text) {
+        if (sender == null) {
+            return; // refused at open, closing
+        }
         var frame = SocketSupport.parse(text);
         if (frame == null) {
             sender.trySend(SocketSupport.error("malformed-json", "frames are JSON objects"));
@@ -122,6 +138,10 @@ public class EventSocket {
     }
 
     private Subscription.Key key(JsonObject frame) {
+        if (onlySession != null && frame.containsKey("scope")) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only subscribe to session " + onlySession);
+        }
         if ("user".equals(frame.getString("scope", null))) {
             return Subscription.Key.user(owner);
         }
@@ -135,6 +155,10 @@ public class EventSocket {
         } catch (IllegalArgumentException e) {
             throw ApiException.notFound("session " + text);
         }
+        if (onlySession != null && !onlySession.equals(id)) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only subscribe to session " + onlySession);
+        }
         sessions.owned(owner, id);
         return Subscription.Key.session(owner, id);
     }
@@ -144,9 +168,13 @@ public class EventSocket {
     }
 
     @OnClose
-    public void close() {
+    public synchronized void close() {
         subscriptions.values().forEach(hub::unsubscribe);
         subscriptions.clear();
+        if (counted) {
+            counted = false;
+            streams.close(owner);
+        }
     }
 
     @OnError

@@ -5,6 +5,7 @@ import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.QueryTokens;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.session.boundary.Sessions;
@@ -51,7 +52,10 @@ public class EventsResource {
     JsonWebToken caller;
 
     @Inject
-    dev.rafiki.platform.http.QueryTokens tokens;
+    QueryTokens tokens;
+
+    @Inject
+    dev.rafiki.platform.edge.OpenStreams streams;
 
     @Inject
     @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
@@ -64,11 +68,15 @@ public class EventsResource {
     public void stream(@QueryParam("session_id") String sessionId, @QueryParam("after") String after,
                        @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("access_token") String accessToken,
                        @Context SseEventSink sink, @Context Sse sse) {
-        var owner = caller.getSubject() != null && caller.getGroups().contains(Roles.USER) ? caller.getSubject()
-                : tokens.subject(accessToken).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));
+        var who = caller(accessToken);
+        var owner = who.subject();
         Subscription.Key key;
+        if (who.scoped() && (sessionId == null || sessionId.isBlank())) {
+            sessionId = who.onlySession().toString();
+        }
         if (sessionId != null && !sessionId.isBlank()) {
             var id = Bodies.uuid(sessionId, "session_id");
+            onlyScoped(who, id);
             sessions.owned(owner, id);
             key = Subscription.Key.session(owner, id);
         } else {
@@ -76,12 +84,32 @@ public class EventsResource {
         }
         var cursorText = lastEventId != null && !lastEventId.isBlank() ? lastEventId : after;
         long cursor = cursorText == null || cursorText.isBlank() ? current(key) : cursor(cursorText);
+        if (!streams.open(owner)) {
+            throw new ApiException(429, dev.rafiki.platform.problem.ErrorCode.TOO_MANY_STREAMS,
+                    "at most " + streams.maxPerUser() + " open streams per user");
+        }
+        var released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                streams.close(owner);
+            }
+        };
         var subscription = new Subscription(key, cursor, buffer, e -> true) {
             @Override
             protected void transmit(StoredEvent event) throws Exception {
                 if (sink.isClosed()) {
+                    release.run();
                     throw new IllegalStateException("the client went away");
                 }
+                try {
+                    send(event);
+                } catch (Exception gone) {
+                    release.run();
+                    throw gone;
+                }
+            }
+
+            private void send(StoredEvent event) throws Exception {
                 sink.send(sse.newEventBuilder()
                         .id(Long.toString(key.cursorOf(event)))
                         .name(event.type())
@@ -93,13 +121,19 @@ public class EventsResource {
             /** A client this far behind cannot be told anything: the stream ends; its last id is its cursor. */
             @Override
             protected void overflowed(long resumeAfter) {
+                release.run();
                 hub.unsubscribe(this);
                 closeQuietly(sink);
             }
 
             @Override
             protected void keepAlive() throws Exception {
-                sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get();
+                try {
+                    sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get();
+                } catch (Exception gone) {
+                    release.run();
+                    throw gone;
+                }
             }
         };
         hub.subscribe(subscription, cursor);
@@ -109,10 +143,13 @@ public class EventsResource {
     @GET
     @Path("session/{id}/events")
     @Produces(MediaType.APPLICATION_JSON)
+    @PermitAll // like /events: a browser may page with a stream token in access_token
     public JsonObject page(@PathParam("id") String id, @QueryParam("after") String after,
-                           @QueryParam("limit") String limit) {
+                           @QueryParam("limit") String limit, @QueryParam("access_token") String accessToken) {
+        var who = caller(accessToken);
         var sessionId = Bodies.pathId(id, "session");
-        sessions.owned(caller.getSubject(), sessionId);
+        onlyScoped(who, sessionId);
+        sessions.owned(who.subject(), sessionId);
         long cursor = after == null || after.isBlank() ? 0 : cursor(after);
         int size = Bodies.limit(limit, 200, 1000);
         var events = log.sessionEvents(sessionId, cursor, Long.MAX_VALUE, size + 1);
@@ -123,6 +160,22 @@ public class EventsResource {
             page.add("next_cursor", Long.toString(events.get(size - 1).seq()));
         }
         return page.build();
+    }
+
+    /** The bearer header's user, else the access_token's (a user token, or a stream token for one session). */
+    private QueryTokens.Caller caller(String accessToken) {
+        if (caller.getSubject() != null && caller.getGroups().contains(Roles.USER)) {
+            return new QueryTokens.Caller(caller.getSubject(), null);
+        }
+        return tokens.caller(accessToken).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));
+    }
+
+    /** A stream token names the one session it may read; any other is refused. */
+    private static void onlyScoped(QueryTokens.Caller who, UUID sessionId) {
+        if (who.scoped() && !who.onlySession().equals(sessionId)) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only read session " + who.onlySession());
+        }
     }
 
     private long current(Subscription.Key key) {

@@ -1,5 +1,7 @@
 package dev.rafiki.platform.problem;
 
+import dev.rafiki.platform.edge.Cors;
+import dev.rafiki.platform.http.RequestIds;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -8,7 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,11 +22,20 @@ public class ProblemServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(ProblemServlet.class.getName());
 
+    private Cors cors;
+
+    @Override
+    public void init() {
+        cors = Cors.of(org.eclipse.microprofile.config.ConfigProvider.getConfig());
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var statusAttr = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = statusAttr instanceof Integer s ? s : 404;
-        var requestId = UUID.randomUUID().toString();
+        // an error dispatch keeps the request's attributes: the id the edge filter gave it
+        var requestId = RequestIds.assign(request);
+        cors.decorate(request, response);
         var error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         if (error != null) {
             LOG.log(Level.SEVERE, "request " + requestId + " failed", error);
@@ -37,7 +47,7 @@ public class ProblemServlet extends HttpServlet {
             case 401 -> {
                 code = ErrorCode.UNAUTHORIZED;
                 detail = "a valid bearer token is required";
-                response.setHeader("WWW-Authenticate", "Bearer");
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"rafiki\"");
             }
             case 403 -> {
                 code = ErrorCode.FORBIDDEN;
@@ -50,6 +60,18 @@ public class ProblemServlet extends HttpServlet {
             case 405 -> {
                 code = ErrorCode.METHOD_NOT_ALLOWED;
                 detail = "method not supported here";
+            }
+            case 413 -> {
+                code = ErrorCode.PAYLOAD_TOO_LARGE;
+                detail = "the request is too large";
+            }
+            case 415 -> {
+                code = ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+                detail = "send the request body as application/json";
+            }
+            case 400, 408, 411, 414, 431 -> {
+                code = ErrorCode.VALIDATION_FAILED;
+                detail = "the request was not understood";
             }
             default -> {
                 status = 500;
