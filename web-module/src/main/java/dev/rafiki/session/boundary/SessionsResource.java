@@ -61,21 +61,23 @@ public class SessionsResource {
 
     @GET
     @Path("usage")
-    public Views.UserUsage usage() {
-        return sessions.usage(owner());
+    public Views.UserUsage usage(@QueryParam("owner") String owner) {
+        return sessions.usage(readerOf(owner));
     }
 
     @GET
     @Path("sessions")
-    public Page<SessionView> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+    public Page<SessionView> list(@QueryParam("after") String after, @QueryParam("limit") String limit,
+                                  @QueryParam("owner") String owner) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        return sessions.list(owner(), cursor, Bodies.limit(limit, 50, 200));
+        return sessions.list(readerOf(owner), cursor, Bodies.limit(limit, 50, 200));
     }
 
     @GET
     @Path("session/{id}")
     public SessionView get(@PathParam("id") String id) {
-        return sessions.get(owner(), sessionId(id));
+        var session = sessionId(id);
+        return sessions.get(reader(session), session);
     }
 
     @GET
@@ -103,13 +105,15 @@ public class SessionsResource {
                 throw ApiException.invalid("'after' must be a message id from a previous page");
             }
         }
-        return sessions.messages(owner(), sessionId(id), cursor, Bodies.limit(limit, 100, 500));
+        var session = sessionId(id);
+        return sessions.messages(reader(session), session, cursor, Bodies.limit(limit, 100, 500));
     }
 
     @GET
     @Path("session/{id}/queue")
     public QueueView queue(@PathParam("id") String id) {
-        return sessions.queue(owner(), sessionId(id));
+        var session = sessionId(id);
+        return sessions.queue(reader(session), session);
     }
 
     @DELETE
@@ -121,7 +125,8 @@ public class SessionsResource {
     @GET
     @Path("session/{id}/prompts/{promptId}")
     public PromptView prompt(@PathParam("id") String id, @PathParam("promptId") String promptId) {
-        return prompts.get(owner(), sessionId(id), Bodies.pathId(promptId, "prompt"));
+        var session = sessionId(id);
+        return prompts.get(reader(session), session, Bodies.pathId(promptId, "prompt"));
     }
 
     @POST
@@ -133,6 +138,25 @@ public class SessionsResource {
 
     private String owner() {
         return caller.getSubject();
+    }
+
+    /**
+     * Whose data a read is about: the caller's own; an administrator (group {@code admin}) reads
+     * any session as its owner. Changes are always the caller's own.
+     */
+    private String reader(java.util.UUID session) {
+        return caller.getGroups().contains(Roles.ADMIN) ? sessions.ownerOf(session).orElse(owner()) : owner();
+    }
+
+    /** {@code ?owner=}: an administrator lists another user's data; anyone else only their own. */
+    private String readerOf(String requested) {
+        if (requested == null || requested.isBlank() || requested.equals(owner())) {
+            return owner();
+        }
+        if (!caller.getGroups().contains(Roles.ADMIN)) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN, "only administrators read other users' data");
+        }
+        return requested;
     }
 
     private static java.util.UUID sessionId(String id) {
