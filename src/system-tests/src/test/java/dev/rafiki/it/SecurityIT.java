@@ -270,6 +270,30 @@ class SecurityIT {
     }
 
     @Test
+    void theOpenApiDocumentDescribesEveryRouteItsErrorsAndTheSecurityScheme() {
+        var document = victim.as(null).get("/openapi?format=JSON");
+        assertEquals(200, document.status(), document.body());
+        var json = document.json();
+        var paths = json.getJsonObject("paths");
+        for (var path : List.of("/query", "/session", "/sessions", "/usage", "/session/{id}", "/session/{id}/state",
+                "/session/{id}/messages", "/session/{id}/queue", "/session/{id}/queue/{promptId}",
+                "/session/{id}/prompts/{promptId}", "/session/{id}/stop", "/session/{id}/events",
+                "/session/{id}/stream-token", "/events", "/ws", "/query_stream")) {
+            assertTrue(paths.containsKey(path), "missing " + path + " in " + paths.keySet());
+            for (var operation : paths.getJsonObject(path).values()) {
+                var responses = operation.asJsonObject().getJsonObject("responses");
+                assertTrue(responses.containsKey("401") && responses.containsKey("429"), path + " " + responses.keySet());
+            }
+        }
+        assertEquals("bearer", json.getJsonObject("components").getJsonObject("securitySchemes")
+                .getJsonObject("bearer").getString("scheme"));
+        var problemCodes = json.getJsonObject("components").getJsonObject("schemas").getJsonObject("Problem")
+                .getJsonObject("properties").getJsonObject("code").getJsonArray("enum");
+        assertEquals(java.util.Arrays.stream(dev.rafiki.platform.problem.ErrorCode.values()).map(c -> c.wire()).sorted().toList(),
+                problemCodes.getValuesAs(jakarta.json.JsonString::getString).stream().sorted().toList());
+    }
+
+    @Test
     void everyAnswerCarriesTheRateLimitFields() {
         var answer = victim.get("/sessions");
         assertEquals(200, answer.status());

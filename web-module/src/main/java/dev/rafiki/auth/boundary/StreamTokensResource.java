@@ -48,13 +48,17 @@ public class StreamTokensResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Issue a stream token for one session",
             description = "A token (`rafiki.stream-token.ttl-seconds`, default 5 minutes) that only subscribes to this "
                     + "session's events, passed as `access_token` on GET /ws, /events or /session/{id}/events. "
                     + "Refused by every other route.")
     @APIResponse(responseCode = "200", description = "the token",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StreamToken.class)))
-    @APIResponse(ref = "NotFound")
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "StreamToken")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public StreamToken issue(@PathParam("id") String id) {
         var sessionId = Bodies.pathId(id, "session");
         sessions.owned(caller.getSubject(), sessionId);

@@ -27,6 +27,12 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -37,6 +43,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Path("")
 @RequestScoped
 @RolesAllowed(Roles.USER)
+@Tag(name = "streams")
 public class EventsResource {
 
     @Inject
@@ -65,6 +72,14 @@ public class EventsResource {
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @PermitAll // a browser's EventSource cannot send the header: it may pass access_token instead
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Server-Sent Events of a session or of all the caller's activity", description = "The SSE id is the cursor: Last-Event-ID or after resumes. Browsers pass a user or stream token as access_token.")
+    @APIResponse(responseCode = "200", description = "the event stream", content = @Content(mediaType = "text/event-stream"))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public void stream(@QueryParam("session_id") String sessionId, @QueryParam("after") String after,
                        @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("access_token") String accessToken,
                        @Context SseEventSink sink, @Context Sse sse) {
@@ -144,6 +159,14 @@ public class EventsResource {
     @Path("session/{id}/events")
     @Produces(MediaType.APPLICATION_JSON)
     @PermitAll // like /events: a browser may page with a stream token in access_token
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "A session's events as JSON pages")
+    @APIResponse(responseCode = "200", description = "a page of events", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EventPage")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public JsonObject page(@PathParam("id") String id, @QueryParam("after") String after,
                            @QueryParam("limit") String limit, @QueryParam("access_token") String accessToken) {
         var who = caller(accessToken);

@@ -56,7 +56,7 @@ public class EdgeFilter extends HttpFilter {
             if (cors.allows(request.getHeader("Origin"))) {
                 cors.preflight(request, response);
             } else {
-                problem(response, 403, ErrorCode.ORIGIN_NOT_ALLOWED, "this origin may not call the API", requestId, Map.of());
+                problem(request, response, 403, ErrorCode.ORIGIN_NOT_ALLOWED, "this origin may not call the API", requestId, Map.of());
             }
             return;
         }
@@ -64,13 +64,13 @@ public class EdgeFilter extends HttpFilter {
 
         if (request.getUserPrincipal() instanceof JsonWebToken jwt && notYetValid(jwt)) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"rafiki\"");
-            problem(response, 401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", requestId, Map.of());
+            problem(request, response, 401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", requestId, Map.of());
             return;
         }
 
         long declared = request.getContentLengthLong();
         if (declared > maxBodyBytes) {
-            problem(response, 413, ErrorCode.PAYLOAD_TOO_LARGE,
+            problem(request, response, 413, ErrorCode.PAYLOAD_TOO_LARGE,
                     "the request body is larger than " + maxBodyBytes + " bytes", requestId, Map.of());
             return;
         }
@@ -83,7 +83,7 @@ public class EdgeFilter extends HttpFilter {
         }
         if (!outcome.allowed()) {
             response.setHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
-            problem(response, 429, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
+            problem(request, response, 429, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
                     + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
             return;
         }
@@ -117,8 +117,14 @@ public class EdgeFilter extends HttpFilter {
         return parameter == null ? null : tokens.caller(parameter).map(QueryTokens.Caller::subject).orElse(null);
     }
 
-    static void problem(HttpServletResponse response, int status, ErrorCode code, String detail, String requestId,
-                        Map<String, Object> extensions) throws IOException {
+    private static void problem(HttpServletRequest request, HttpServletResponse response, int status, ErrorCode code,
+                                String detail, String requestId, Map<String, Object> extensions) throws IOException {
+        if (request.getContentLengthLong() != 0 && !"GET".equals(request.getMethod())) {
+            // The body is left unread. Without this, Grizzly reused the connection for the client's
+            // next request while still holding the unread body, and that request failed with a 500
+            // (SecurityIT, POST right after a refused POST).
+            response.setHeader("Connection", "close");
+        }
         response.setStatus(status);
         response.setContentType(Problems.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
