@@ -57,7 +57,10 @@ public class ProblemServlet extends HttpServlet {
                 code = ErrorCode.NOT_FOUND;
                 detail = "no resource at " + (uri == null ? "this address" : uri);
             }
-            case 405 -> {
+            case 405, 501 -> {
+                // 501: a servlet (the health checks) asked for a method HttpServlet does not know,
+                // e.g. PATCH; the server did nothing wrong, the method is simply not allowed here
+                status = 405;
                 code = ErrorCode.METHOD_NOT_ALLOWED;
                 detail = "method not supported here";
             }
