@@ -155,9 +155,9 @@ class FuzzIT {
                 text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
             }
         }
-        var body = text;
+        var answer = text;
         assertTrue(response.statusCode() < 500, () -> method + " " + path + " " + mediaType + " -> "
-                + response.statusCode() + " " + body);
+                + response.statusCode() + " " + answer);
         if (response.headers().firstValue("X-Request-Id").isEmpty()) {
             // Answered outside the application: Grizzly refuses some encodings (%00, bad
             // %-escapes) before any servlet or filter runs. Never a 5xx; counted and reported.
@@ -166,8 +166,8 @@ class FuzzIT {
         }
         if (response.statusCode() >= 400 && !method.equals("HEAD")) {
             assertTrue(type.startsWith("application/problem+json"), () -> method + " " + path + " -> "
-                    + response.statusCode() + " " + type + " " + body);
-            assertTrue(!body.contains("Exception") && !body.contains("\tat "), body);
+                    + response.statusCode() + " " + type + " " + answer);
+            assertTrue(!answer.contains("Exception") && !answer.contains("\tat "), answer);
         }
     }
 
