@@ -76,6 +76,12 @@ public class EdgeFilter extends HttpFilter {
         }
 
         var path = request.getRequestURI().substring(request.getContextPath().length());
+        if ("HEAD".equals(request.getMethod()) && RouteClass.of("GET", path) == RouteClass.STREAM) {
+            // a stream sends its headers with its first event, so HEAD would hang (found by FuzzIT)
+            response.setHeader("Allow", "GET");
+            problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "streams answer GET only", requestId, Map.of());
+            return;
+        }
         var outcome = limiter.take(RouteClass.of(request.getMethod(), path), caller(request), request.getRemoteAddr());
         if (outcome.policies() != null) {
             response.setHeader("RateLimit-Policy", outcome.policies());
