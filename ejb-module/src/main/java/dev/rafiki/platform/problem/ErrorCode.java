@@ -19,6 +19,10 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED("Idempotency key reused with a different request"),
     PAYLOAD_TOO_LARGE("Payload too large"),
     RANGE_NOT_SATISFIABLE("Range not satisfiable"),
+    QUEUE_FULL("The session's queue is full"),
+    RATE_LIMITED("Too many requests"),
+    TOO_MANY_STREAMS("Too many open streams"),
+    ORIGIN_NOT_ALLOWED("Origin not allowed"),
     SERVICE_UNAVAILABLE("Service unavailable"),
     INTERNAL_ERROR("Internal server error");
 

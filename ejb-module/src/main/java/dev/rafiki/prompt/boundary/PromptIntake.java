@@ -48,6 +48,10 @@ public class PromptIntake {
     @Inject
     dev.rafiki.agent.control.ModelCatalog models;
 
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.session.max-queue", defaultValue = "100")
+    int maxQueue;
+
     public Prompt accept(NewPrompt request) {
         if (request.model() != null && models.resolve(request.model()) == null) {
             throw ApiException.invalid("unknown model '" + request.model() + "'; use " + models.describe());
@@ -60,6 +64,7 @@ public class PromptIntake {
             session = sessions.owned(request.owner(), request.sessionId());
             em.refresh(session, LockModeType.PESSIMISTIC_WRITE);
             applyBusyPolicy(request.busy(), session.id);
+            refuseWhenQueueFull(session.id);
         }
         session.nextSeq++;
         session.promptCount++;
@@ -89,6 +94,20 @@ public class PromptIntake {
                 .setParameter("owner", owner)
                 .setParameter("key", key)
                 .getResultStream().findFirst();
+    }
+
+    /** Counted under the session's row lock, so concurrent submissions cannot overshoot the limit. */
+    private void refuseWhenQueueFull(UUID sessionId) {
+        long queued = em.createQuery("""
+                        SELECT COUNT(p) FROM Prompt p WHERE p.sessionId = :session
+                        AND p.status = dev.rafiki.prompt.entity.PromptStatus.QUEUED""", Long.class)
+                .setParameter("session", sessionId)
+                .getSingleResult();
+        if (queued >= maxQueue) {
+            throw new ApiException(409, ErrorCode.QUEUE_FULL,
+                    "session " + sessionId + " already has " + queued + " prompts waiting (rafiki.session.max-queue)",
+                    Map.of("queue_length", queued));
+        }
     }
 
     private void applyBusyPolicy(BusyPolicy policy, UUID sessionId) {

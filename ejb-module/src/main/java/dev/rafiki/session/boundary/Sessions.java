@@ -58,6 +58,11 @@ public class Sessions {
         return session;
     }
 
+    /** For administrators, who may read every session: whose it is, if it exists. */
+    public java.util.Optional<String> ownerOf(UUID id) {
+        return java.util.Optional.ofNullable(em.find(AgentSession.class, id)).map(session -> session.owner);
+    }
+
     public SessionView get(String owner, UUID id) {
         return view(owned(owner, id));
     }

@@ -154,9 +154,14 @@ public final class Launcher {
                 "--contextroot", "/",
                 "--disablephonehome"));
         command.addAll(new Operations(settings).payaraOptions(root));
-        if (!Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
-            // alone, the node needs no data grid, whose port would otherwise open on every interface
-            command.add("--nohazelcast");
+        if (!clustered()) {
+            // Alone, the node still runs Payara's data grid, because JCache (the rate limits) needs
+            // it: under --nohazelcast the injected CacheManager is null. Verified with this file:
+            // "No join method is enabled! Starting standalone.", member port on 127.0.0.1 only,
+            // no multicast socket. (--nocluster kept the port open on every interface.)
+            var grid = root.resolve("hazelcast.xml");
+            Files.writeString(grid, soloDataGrid("rafiki-solo-" + java.util.UUID.randomUUID()));
+            command.addAll(List.of("--hzconfigfile", grid.toString()));
         } else {
             command.addAll(clusterArguments());
         }
@@ -197,6 +202,38 @@ public final class Launcher {
     Path devKeyDir() {
         return settings.get("rafiki.jwt.dev-key-dir").map(d -> Path.of(d).toAbsolutePath().normalize())
                 .orElse(data.resolve("dev-jwt"));
+    }
+
+    /**
+     * A data grid of one member: no discovery of any kind, a cluster name nobody else has, and
+     * its member port bound to loopback only (by default Hazelcast binds every interface).
+     */
+    static String soloDataGrid(String clusterName) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <hazelcast xmlns="http://www.hazelcast.com/schema/config">
+                  <cluster-name>%s</cluster-name>
+                  <properties>
+                    <property name="hazelcast.socket.bind.any">false</property>
+                    <property name="hazelcast.phone.home.enabled">false</property>
+                  </properties>
+                  <network>
+                    <port auto-increment="true" port-count="1000">6900</port>
+                    <join>
+                      <auto-detection enabled="false"/>
+                      <multicast enabled="false"/>
+                      <tcp-ip enabled="false"/>
+                    </join>
+                    <interfaces enabled="true">
+                      <interface>127.0.0.1</interface>
+                    </interfaces>
+                  </network>
+                </hazelcast>
+                """.formatted(clusterName);
+    }
+
+    private boolean clustered() {
+        return Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"));
     }
 
     /** The adapter must be configured and deployed before the application that uses it. */

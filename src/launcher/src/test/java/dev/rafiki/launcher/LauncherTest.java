@@ -48,6 +48,21 @@ class LauncherTest {
         return -1;
     }
 
+    /** A lone node's data grid (for JCache) must never join or be joined: no discovery, loopback only. */
+    @Test
+    void theSoloDataGridDiscoversNobodyAndListensOnLoopbackOnly() throws Exception {
+        var xml = Launcher.soloDataGrid("rafiki-solo-test");
+        var document = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        var join = (org.w3c.dom.Element) document.getElementsByTagName("join").item(0);
+        for (var method : new String[] {"multicast", "tcp-ip", "auto-detection"}) {
+            assertEquals("false", ((org.w3c.dom.Element) join.getElementsByTagName(method).item(0)).getAttribute("enabled"), method);
+        }
+        assertEquals("127.0.0.1", document.getElementsByTagName("interface").item(0).getTextContent());
+        assertEquals("rafiki-solo-test", document.getElementsByTagName("cluster-name").item(0).getTextContent());
+        assertTrue(xml.contains("<property name=\"hazelcast.socket.bind.any\">false</property>"));
+    }
+
     @Test
     void escapeProtectsAsadminPropertySeparators() {
         assertEquals("tcp\\://mq\\:61616", Launcher.escape("tcp://mq:61616"));

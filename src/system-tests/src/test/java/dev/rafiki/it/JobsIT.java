@@ -347,6 +347,60 @@ class JobsIT {
     }
 
     @Test
+    void aJobStreamTokenFollowsThatJobAndNothingElse() throws Exception {
+        var sessionId = api.createSession();
+        var other = submit(api, Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "not for the browser")
+                .build()).getString("job_id");
+        var jobId = submit(api, Json.createObjectBuilder().add("session_id", sessionId)
+                .add("prompt", "/slow 30 for the browser").build()).getString("job_id");
+        var issued = api.post("/jobs/" + jobId + "/stream-token", "");
+        assertEquals(200, issued.status(), issued.body());
+        var token = issued.json().getString("token");
+        assertEquals(404, server.api("jobs-stranger").post("/jobs/" + jobId + "/stream-token", "").status());
+
+        // an EventSource with only the token: the job's events, from its start, and nothing else
+        var request = HttpRequest.newBuilder(server.base().resolve("/events?after=0&access_token=" + token)).build();
+        var lines = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, lines.statusCode());
+        var types = new ArrayList<String>();
+        var events = CompletableFuture.supplyAsync(() -> {
+            try (var stream = lines.body()) {
+                var iterator = stream.iterator();
+                while (iterator.hasNext()) {
+                    var line = iterator.next();
+                    if (line.startsWith("data:")) {
+                        var event = Json.createReader(new StringReader(line.substring(5).strip())).readObject();
+                        assertEquals(jobId, event.getString("prompt_id"), event.toString());
+                        types.add(event.getString("type"));
+                        if (event.getString("type").equals("job.succeeded")) {
+                            return types;
+                        }
+                    }
+                }
+                return types;
+            }
+        });
+        var seen = events.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("job.succeeded", seen.get(seen.size() - 1), seen.toString());
+        assertTrue(seen.contains("message.delta"), seen.toString());
+
+        var anonymous = api.as(null);
+        assertEquals(403, anonymous.get("/events?session_id=" + sessionId + "&access_token=" + token).status());
+        assertEquals(403, anonymous.get("/events?job_id=" + other + "&access_token=" + token).status());
+        assertEquals(403, anonymous.get("/session/" + sessionId + "/events?access_token=" + token).status());
+        assertEquals(401, api.as(token).get("/jobs/" + jobId).status());
+        try (var ws = WsClient.connect(server, "/ws?access_token=" + token, null)) {
+            ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\"}");
+            assertEquals("forbidden", ws.next(Duration.ofSeconds(10)).getString("code"));
+            ws.send("{\"type\":\"subscribe\",\"job_id\":\"" + other + "\"}");
+            assertEquals("forbidden", ws.next(Duration.ofSeconds(10)).getString("code"));
+            ws.send("{\"type\":\"subscribe\",\"job_id\":\"" + jobId + "\",\"after\":0}");
+            var frames = ws.until(f -> "job.succeeded".equals(f.getString("type")), Duration.ofSeconds(20));
+            assertTrue(frames.stream().filter(f -> f.containsKey("stream")).allMatch(f -> jobId.equals(f.getString("prompt_id"))));
+        }
+    }
+
+    @Test
     void fiveHundredJobsSubmittedAtOnceEachFinishExactlyOnce() throws Exception {
         int jobs = 500;
         var owner = "jobs-bulk-user";

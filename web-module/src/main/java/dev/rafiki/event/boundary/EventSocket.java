@@ -53,26 +53,45 @@ public class EventSocket {
     int buffer;
 
     @Inject
-    StreamConnections streams;
+    StreamConnections connections;
+
+    @Inject
+    dev.rafiki.platform.edge.OpenStreams streams;
 
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private SocketSender sender;
     private String owner;
-    private java.util.function.BooleanSupplier counted;
+    private java.util.function.BooleanSupplier metered;
+    /** Set for a stream token: the only session this socket may follow. */
+    private UUID onlySession;
+    /** Set for a job's stream token: the only job this socket may follow. */
+    private UUID onlyJob;
+    private boolean counted;
 
     @OnOpen
     public void open(Session session) {
-        owner = SocketSupport.owner(session, tokens);
-        if (owner == null) {
+        var caller = SocketSupport.caller(session, tokens);
+        if (caller == null) {
             SocketSupport.close(session, SocketSupport.UNAUTHORIZED, "a valid bearer token is required");
             return;
         }
+        if (!streams.open(caller.subject())) {
+            SocketSupport.close(session, SocketSupport.TOO_MANY_STREAMS, "at most " + streams.maxPerUser() + " open streams per user");
+            return;
+        }
+        counted = true;
+        owner = caller.subject();
+        onlySession = caller.onlySession();
+        onlyJob = caller.onlyJob();
         sender = new SocketSender(session);
-        counted = streams.opened(StreamConnections.WS, session::isOpen);
+        metered = connections.opened(StreamConnections.WS, session::isOpen);
     }
 
     @OnMessage
     public void message(Session session, String text) {
+        if (sender == null) {
+            return; // refused at open, closing
+        }
         var frame = SocketSupport.parse(text);
         if (frame == null) {
             sender.trySend(SocketSupport.error("malformed-json", "frames are JSON objects"));
@@ -140,10 +159,18 @@ public class EventSocket {
     }
 
     private Target target(JsonObject frame) {
+        if (onlySession != null && frame.containsKey("scope")) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only subscribe to session " + onlySession);
+        }
         if ("user".equals(frame.getString("scope", null))) {
             return new Target(Subscription.Key.user(owner), "user", null);
         }
         var job = frame.getString("job_id", null);
+        if (onlyJob != null && !onlyJob.toString().equals(job)) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only subscribe to job " + onlyJob);
+        }
         if (job != null) {
             UUID jobId;
             try {
@@ -151,7 +178,12 @@ public class EventSocket {
             } catch (IllegalArgumentException e) {
                 throw ApiException.notFound("job " + job);
             }
-            return new Target(Subscription.Key.session(owner, jobs.sessionOf(owner, jobId)), "job:" + jobId, jobId);
+            var sessionId = jobs.sessionOf(owner, jobId);
+            if (onlySession != null && !onlySession.equals(sessionId)) {
+                throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                        "this token may only subscribe to session " + onlySession);
+            }
+            return new Target(Subscription.Key.session(owner, sessionId), "job:" + jobId, jobId);
         }
         var key = key(frame);
         return new Target(key, "session:" + key.sessionId(), null);
@@ -168,15 +200,23 @@ public class EventSocket {
         } catch (IllegalArgumentException e) {
             throw ApiException.notFound("session " + text);
         }
+        if (onlySession != null && !onlySession.equals(id)) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only subscribe to session " + onlySession);
+        }
         sessions.owned(owner, id);
         return Subscription.Key.session(owner, id);
     }
 
     @OnClose
-    public void close() {
-        streams.closed(StreamConnections.WS, counted);
+    public synchronized void close() {
+        connections.closed(StreamConnections.WS, metered);
         subscriptions.values().forEach(hub::unsubscribe);
         subscriptions.clear();
+        if (counted) {
+            counted = false;
+            streams.close(owner);
+        }
     }
 
     @OnError

@@ -5,6 +5,7 @@ import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.QueryTokens;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
@@ -27,6 +28,12 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -37,6 +44,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Path("")
 @RequestScoped
 @RolesAllowed(Roles.USER)
+@Tag(name = "streams")
 public class EventsResource {
 
     @Inject
@@ -55,10 +63,13 @@ public class EventsResource {
     JsonWebToken caller;
 
     @Inject
-    dev.rafiki.platform.http.QueryTokens tokens;
+    QueryTokens tokens;
 
     @Inject
-    StreamConnections streams;
+    dev.rafiki.platform.edge.OpenStreams streams;
+
+    @Inject
+    StreamConnections connections;
 
     @Inject
     @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
@@ -68,20 +79,41 @@ public class EventsResource {
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @PermitAll // a browser's EventSource cannot send the header: it may pass access_token instead
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Server-Sent Events of a session, a job, or all the caller's activity", description = "The SSE id is the cursor: Last-Event-ID or after resumes. Browsers pass a user or stream token as access_token.")
+    @APIResponse(responseCode = "200", description = "the event stream", content = @Content(mediaType = "text/event-stream"))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public void stream(@QueryParam("session_id") String sessionId, @QueryParam("job_id") String jobId,
                        @QueryParam("after") String after,
                        @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("access_token") String accessToken,
                        @Context SseEventSink sink, @Context Sse sse) {
-        var owner = caller.getSubject() != null && caller.getGroups().contains(Roles.USER) ? caller.getSubject()
-                : tokens.subject(accessToken).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));
+        var who = caller(accessToken);
+        var owner = who.subject();
         Subscription.Key key;
         java.util.function.Predicate<StoredEvent> filter = e -> true;
+        if (who.onlyJob() != null && (jobId == null || jobId.isBlank())) {
+            jobId = who.onlyJob().toString();
+        }
+        if (who.onlyJob() != null && !who.onlyJob().toString().equals(jobId)) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only follow job " + who.onlyJob());
+        }
+        if (who.scoped() && (sessionId == null || sessionId.isBlank()) && (jobId == null || jobId.isBlank())) {
+            sessionId = who.onlySession().toString();
+        }
         if (jobId != null && !jobId.isBlank()) {
             var id = Bodies.uuid(jobId, "job_id");
-            key = Subscription.Key.session(owner, jobs.sessionOf(owner, id));
+            var jobSession = jobs.sessionOf(owner, id);
+            onlyScoped(who, jobSession);
+            key = Subscription.Key.session(owner, jobSession);
             filter = e -> id.equals(e.promptId());
         } else if (sessionId != null && !sessionId.isBlank()) {
             var id = Bodies.uuid(sessionId, "session_id");
+            onlyScoped(who, id);
             sessions.owned(owner, id);
             key = Subscription.Key.session(owner, id);
         } else {
@@ -89,12 +121,32 @@ public class EventsResource {
         }
         var cursorText = lastEventId != null && !lastEventId.isBlank() ? lastEventId : after;
         long cursor = cursorText == null || cursorText.isBlank() ? current(key) : cursor(cursorText);
+        if (!streams.open(owner)) {
+            throw new ApiException(429, dev.rafiki.platform.problem.ErrorCode.TOO_MANY_STREAMS,
+                    "at most " + streams.maxPerUser() + " open streams per user");
+        }
+        var released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                streams.close(owner);
+            }
+        };
         var subscription = new Subscription(key, cursor, buffer, filter) {
             @Override
             protected void transmit(StoredEvent event) throws Exception {
                 if (sink.isClosed()) {
+                    release.run();
                     throw new IllegalStateException("the client went away");
                 }
+                try {
+                    send(event);
+                } catch (Exception gone) {
+                    release.run();
+                    throw gone;
+                }
+            }
+
+            private void send(StoredEvent event) throws Exception {
                 sink.send(sse.newEventBuilder()
                         .id(Long.toString(key.cursorOf(event)))
                         .name(event.type())
@@ -106,16 +158,22 @@ public class EventsResource {
             /** A client this far behind cannot be told anything: the stream ends; its last id is its cursor. */
             @Override
             protected void overflowed(long resumeAfter) {
+                release.run();
                 hub.unsubscribe(this);
                 closeQuietly(sink);
             }
 
             @Override
             protected void keepAlive() throws Exception {
-                sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get();
+                try {
+                    sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get();
+                } catch (Exception gone) {
+                    release.run();
+                    throw gone;
+                }
             }
         };
-        streams.opened(StreamConnections.SSE, () -> !subscription.closed());
+        connections.opened(StreamConnections.SSE, () -> !subscription.closed());
         hub.subscribe(subscription, cursor);
     }
 
@@ -123,10 +181,29 @@ public class EventsResource {
     @GET
     @Path("session/{id}/events")
     @Produces(MediaType.APPLICATION_JSON)
+    @PermitAll // like /events: a browser may page with a stream token in access_token
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "A session's events as JSON pages")
+    @APIResponse(responseCode = "200", description = "a page of events", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EventPage")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public JsonObject page(@PathParam("id") String id, @QueryParam("after") String after,
-                           @QueryParam("limit") String limit) {
+                           @QueryParam("limit") String limit, @QueryParam("access_token") String accessToken) {
+        var who = caller(accessToken);
         var sessionId = Bodies.pathId(id, "session");
-        sessions.owned(caller.getSubject(), sessionId);
+        onlyScoped(who, sessionId);
+        if (who.onlyJob() != null) {
+            // the page holds the session's other prompts too
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only follow job " + who.onlyJob() + " (GET /events?job_id=…)");
+        }
+        // an administrator reads any session's events (groups claim "admin")
+        var reader = !who.scoped() && caller.getSubject() != null && caller.getGroups().contains(Roles.ADMIN)
+                ? sessions.ownerOf(sessionId).orElse(who.subject()) : who.subject();
+        sessions.owned(reader, sessionId);
         long cursor = after == null || after.isBlank() ? 0 : cursor(after);
         int size = Bodies.limit(limit, 200, 1000);
         var events = log.sessionEvents(sessionId, cursor, Long.MAX_VALUE, size + 1);
@@ -137,6 +214,22 @@ public class EventsResource {
             page.add("next_cursor", Long.toString(events.get(size - 1).seq()));
         }
         return page.build();
+    }
+
+    /** The bearer header's user, else the access_token's (a user token, or a stream token for one session). */
+    private QueryTokens.Caller caller(String accessToken) {
+        if (caller.getSubject() != null && caller.getGroups().contains(Roles.USER)) {
+            return new QueryTokens.Caller(caller.getSubject(), null);
+        }
+        return tokens.caller(accessToken).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));
+    }
+
+    /** A stream token names the one session it may read; any other is refused. */
+    private static void onlyScoped(QueryTokens.Caller who, UUID sessionId) {
+        if (who.scoped() && !who.onlySession().equals(sessionId)) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only read session " + who.onlySession());
+        }
     }
 
     private long current(Subscription.Key key) {

@@ -51,27 +51,47 @@ public class QueryStreamSocket {
     int buffer;
 
     @Inject
-    StreamConnections streams;
+    StreamConnections connections;
+
+    @Inject
+    dev.rafiki.platform.edge.OpenStreams streams;
+
+    @Inject
+    dev.rafiki.platform.edge.RateLimiter limiter;
 
     private String owner;
+    private boolean counted;
     private SocketSender sender;
-    private java.util.function.BooleanSupplier counted;
+    private java.util.function.BooleanSupplier metered;
     private volatile Subscription following;
     private volatile UUID promptId;
 
     @OnOpen
     public void open(Session session) {
-        owner = SocketSupport.owner(session, tokens);
-        if (owner == null) {
+        var caller = SocketSupport.caller(session, tokens);
+        if (caller == null) {
             SocketSupport.close(session, SocketSupport.UNAUTHORIZED, "a valid bearer token is required");
             return;
         }
+        if (caller.scoped()) {
+            SocketSupport.close(session, SocketSupport.FORBIDDEN, "a stream token can only subscribe, on /ws or /events");
+            return;
+        }
+        if (!streams.open(caller.subject())) {
+            SocketSupport.close(session, SocketSupport.TOO_MANY_STREAMS, "at most " + streams.maxPerUser() + " open streams per user");
+            return;
+        }
+        counted = true;
+        owner = caller.subject();
         sender = new SocketSender(session);
-        counted = streams.opened(StreamConnections.QUERY_STREAM, session::isOpen);
+        metered = connections.opened(StreamConnections.QUERY_STREAM, session::isOpen);
     }
 
     @OnMessage
     public void message(Session session, String text) {
+        if (sender == null) {
+            return; // refused at open, closing
+        }
         var frame = SocketSupport.parse(text);
         if (frame == null) {
             sender.trySend(SocketSupport.error("malformed-json", "frames are JSON objects"));
@@ -96,6 +116,13 @@ public class QueryStreamSocket {
 
     private void prompt(Session session, JsonObject frame) {
         requireIdle();
+        // a prompt here costs what POST /query costs, so it draws on the same budget
+        var allowance = limiter.take(dev.rafiki.platform.edge.RouteClass.QUERY, owner, null);
+        if (!allowance.allowed()) {
+            throw new ApiException(429, dev.rafiki.platform.problem.ErrorCode.RATE_LIMITED,
+                    "too many prompts; retry in " + allowance.retryAfterSeconds() + " s",
+                    java.util.Map.of("retry_after", allowance.retryAfterSeconds()));
+        }
         var key = frame.getString("idempotency_key", null);
         var request = QueryResource.parse(owner, frame, key, maxPromptLength);
         var submitted = prompts.submit(request).prompt();
@@ -162,11 +189,15 @@ public class QueryStreamSocket {
     }
 
     @OnClose
-    public void close() {
-        streams.closed(StreamConnections.QUERY_STREAM, counted);
+    public synchronized void close() {
+        connections.closed(StreamConnections.QUERY_STREAM, metered);
         var current = following;
         if (current != null) {
             hub.unsubscribe(current);
+        }
+        if (counted) {
+            counted = false;
+            streams.close(owner);
         }
     }
 

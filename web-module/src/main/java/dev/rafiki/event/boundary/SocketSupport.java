@@ -7,6 +7,7 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.io.StringReader;
+import dev.rafiki.platform.http.QueryTokens;
 import java.security.Principal;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -15,6 +16,10 @@ final class SocketSupport {
 
     /** The client does not read fast enough; reconnect and resume from the cursor given. */
     static final CloseReason.CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.getCloseCode(4008);
+    /** The token may not do this: a stream token opening a prompt stream. */
+    static final CloseReason.CloseCode FORBIDDEN = CloseReason.CloseCodes.getCloseCode(4403);
+    /** The user has {@code rafiki.streams.max-per-user} streams open already. */
+    static final CloseReason.CloseCode TOO_MANY_STREAMS = CloseReason.CloseCodes.getCloseCode(4429);
     /** The handshake carried no valid token (the container normally refuses it earlier, with 401). */
     static final CloseReason.CloseCode UNAUTHORIZED = CloseReason.CloseCodes.getCloseCode(4401);
 
@@ -27,13 +32,13 @@ final class SocketSupport {
      *
      * @return null when the handshake carried no valid token
      */
-    static String owner(Session session, dev.rafiki.platform.http.QueryTokens tokens) {
+    static QueryTokens.Caller caller(Session session, QueryTokens tokens) {
         Principal principal = session.getUserPrincipal();
         if (principal instanceof JsonWebToken jwt && jwt.getSubject() != null && jwt.getGroups().contains("user")) {
-            return jwt.getSubject();
+            return new QueryTokens.Caller(jwt.getSubject(), null);
         }
         var parameter = session.getRequestParameterMap().get("access_token");
-        return parameter == null || parameter.isEmpty() ? null : tokens.subject(parameter.get(0)).orElse(null);
+        return parameter == null || parameter.isEmpty() ? null : tokens.caller(parameter.get(0)).orElse(null);
     }
 
     static JsonObject parse(String text) {

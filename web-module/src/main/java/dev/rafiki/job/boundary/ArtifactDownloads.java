@@ -22,6 +22,10 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Downloads a job's artifact: conditional GET by ETag (the content's SHA-256), one byte range
@@ -31,6 +35,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Path("jobs/{id}/artifacts/{name}")
 @RequestScoped
 @RolesAllowed(Roles.USER)
+@Tag(name = "jobs")
 public class ArtifactDownloads {
 
     private static final int CHUNK = 1 << 20;
@@ -48,6 +53,17 @@ public class ArtifactDownloads {
     HttpServletRequest request;
 
     @GET
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Download an artifact", description = "ETag is the SHA-256 (If-None-Match → 304); one "
+            + "Range per request (206 with Content-Range, If-Range honoured); Content-Disposition: attachment.")
+    @APIResponse(responseCode = "200", description = "the content", content = @Content(mediaType = "application/octet-stream"))
+    @APIResponse(responseCode = "206", description = "the requested range", content = @Content(mediaType = "application/octet-stream"))
+    @APIResponse(responseCode = "304", description = "not modified")
+    @APIResponse(ref = "NotFound", responseCode = "404")
+    @APIResponse(ref = "RangeNotSatisfiable", responseCode = "416")
     public Response download(@PathParam("id") String id, @PathParam("name") String name,
                              @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange,
                              @HeaderParam("If-None-Match") String ifNoneMatch) {

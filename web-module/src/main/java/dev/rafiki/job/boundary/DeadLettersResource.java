@@ -17,12 +17,18 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** For operators: the jobs parked on the dead-letter queue, read from the broker itself. */
 @Path("admin/dead-letters")
 @RequestScoped
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin")
 public class DeadLettersResource {
 
     @Inject
@@ -32,6 +38,14 @@ public class DeadLettersResource {
     }
 
     @GET
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Jobs on the dead-letter queue (admin group)", description = "Browsed from the broker's "
+            + "RAFIKI.JOBS.DLQ queue, oldest first, without taking anything off it.")
+    @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "DeadLetters")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
     public Letters list(@QueryParam("limit") String limit) {
         return new Letters(deadLetters.browse(Bodies.limit(limit, 100, 1000)));
     }
@@ -39,6 +53,13 @@ public class DeadLettersResource {
     /** Takes a job's letter off the queue once it was dealt with. */
     @DELETE
     @Path("{job_id}")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Take a job's letter off the dead-letter queue (admin group)")
+    @APIResponse(responseCode = "204", description = "removed")
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public Response remove(@PathParam("job_id") String jobId) {
         if (!deadLetters.remove(Bodies.pathId(jobId, "dead letter of job"))) {
             throw ApiException.notFound("dead letter of job " + jobId);

@@ -28,12 +28,19 @@ import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Background jobs: submit, follow, cancel, and list what they produced. */
 @Path("")
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "jobs")
 public class JobsResource {
 
     @Inject
@@ -53,6 +60,19 @@ public class JobsResource {
     @POST
     @Path("submit")
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Submit a background job", description = "Idempotency-Key gives one job per key; "
+            + "the same key with another body is 409 idempotency-key-reused.")
+    @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(ref = "SubmitRequest")))
+    @APIResponse(responseCode = "202", description = "accepted, with Location; webhook.secret only here", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
+    @APIResponse(ref = "Conflict", responseCode = "409")
+    @APIResponse(ref = "PayloadTooLarge", responseCode = "413")
+    @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public Response submit(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         var json = Bodies.required(body);
         var prompt = Bodies.string(json, "prompt", true, maxPromptLength);
@@ -94,6 +114,14 @@ public class JobsResource {
 
     @GET
     @Path("jobs")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "The caller's jobs, newest first", description = "status=queued,running,… filters; "
+            + "next_cursor is passed as after for the next page.")
+    @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobPage")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
     public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("after") String after,
                                  @QueryParam("limit") String limit) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
@@ -102,24 +130,53 @@ public class JobsResource {
 
     @GET
     @Path("jobs/{id}")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "A job: status, progress, result or error, usage, attempts, artifacts, webhook deliveries")
+    @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public JobViews.JobView get(@PathParam("id") String id) {
         return jobs.get(caller.getSubject(), Bodies.pathId(id, "job"));
     }
 
     @POST
     @Path("jobs/{id}/cancel")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Cancel a job", description = "Stops the model call and the tool's processes, or takes a "
+            + "queued job off the queue; a finished job is left as it is. Safe to repeat.")
+    @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public JobViews.JobView cancel(@PathParam("id") String id) {
         return jobs.cancel(caller.getSubject(), Bodies.pathId(id, "job"));
     }
 
     @DELETE
     @Path("jobs/{id}")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Cancel a job (as POST /jobs/{id}/cancel)")
+    @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public JobViews.JobView delete(@PathParam("id") String id) {
         return cancel(id);
     }
 
     @GET
     @Path("jobs/{id}/artifacts")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "A job's artifacts")
+    @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ArtifactList")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public ArtifactList artifacts(@PathParam("id") String id) {
         return new ArtifactList(jobs.artifacts(caller.getSubject(), Bodies.pathId(id, "job")));
     }

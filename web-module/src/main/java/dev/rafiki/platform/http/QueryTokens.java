@@ -27,7 +27,8 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
  * Verifies a bearer token passed as the {@code access_token} query parameter, for browsers, which
  * cannot set headers on a WebSocket or EventSource request. Same rules as MicroProfile JWT, from
  * the same settings ({@code mp.jwt.verify.*}): RS256/ES256 signature by the configured key,
- * issuer, audience when configured, expiry and not-before; and the {@code user} group.
+ * issuer, audience when configured, expiry and not-before; and the {@code user} group. Also
+ * accepts Rafiki's own stream tokens, which grant the subscription to one session only.
  */
 @ApplicationScoped
 public class QueryTokens {
@@ -35,6 +36,23 @@ public class QueryTokens {
     private static final Logger LOG = Logger.getLogger(QueryTokens.class.getName());
 
     private JwtConsumer consumer;
+
+    @jakarta.inject.Inject
+    dev.rafiki.auth.control.StreamTokens streamTokens;
+
+    /**
+     * Who a query token speaks for; {@code onlySession} is set for a stream token, limited to that
+     * session, and {@code onlyJob} for one limited further to a single job of it.
+     */
+    public record Caller(String subject, java.util.UUID onlySession, java.util.UUID onlyJob) {
+        public Caller(String subject, java.util.UUID onlySession) {
+            this(subject, onlySession, null);
+        }
+
+        public boolean scoped() {
+            return onlySession != null;
+        }
+    }
 
     @PostConstruct
     void init() {
@@ -91,6 +109,15 @@ public class QueryTokens {
         } catch (java.security.spec.InvalidKeySpecException notRsa) {
             return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
         }
+    }
+
+    /** @return the caller a user token or a stream token speaks for, when valid */
+    public Optional<Caller> caller(String token) {
+        var user = subject(token);
+        if (user.isPresent()) {
+            return user.map(subject -> new Caller(subject, null));
+        }
+        return streamTokens.verify(token).map(grant -> new Caller(grant.subject(), grant.sessionId(), grant.jobId()));
     }
 
     /** @return the token's subject when it is valid and grants the {@code user} role */

@@ -22,13 +22,27 @@ import java.util.regex.Pattern;
 public class RequestIds implements ContainerRequestFilter, ContainerResponseFilter {
 
     public static final String HEADER = "X-Request-Id";
-    static final String PROPERTY = "rafiki.request-id";
+    public static final String PROPERTY = "rafiki.request-id";
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
 
     @Override
     public void filter(ContainerRequestContext request) {
-        var given = request.getHeaderString(HEADER);
-        request.setProperty(PROPERTY, given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString());
+        if (request.getProperty(PROPERTY) == null) { // normally the edge filter gave it one already
+            var given = request.getHeaderString(HEADER);
+            request.setProperty(PROPERTY, given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString());
+        }
+    }
+
+    /** For the servlet filter in front of everything: the same rule, kept for the rest of the request. */
+    public static String assign(HttpServletRequest request) {
+        var existing = request.getAttribute(PROPERTY);
+        if (existing != null) {
+            return existing.toString();
+        }
+        var given = request.getHeader(HEADER);
+        var id = given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        request.setAttribute(PROPERTY, id);
+        return id;
     }
 
     @Override

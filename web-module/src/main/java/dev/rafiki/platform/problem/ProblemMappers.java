@@ -97,7 +97,7 @@ public final class ProblemMappers {
             } else if (e instanceof NotAuthorizedException) {
                 problem = Response.fromResponse(Problems.response(401, ErrorCode.UNAUTHORIZED,
                         "a valid bearer token is required", requestId, Map.of()))
-                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+                        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"rafiki\"").build();
             } else if (e instanceof ForbiddenException) {
                 problem = Problems.response(403, ErrorCode.FORBIDDEN, "the token does not grant this", requestId, Map.of());
             } else if (e instanceof ClientErrorException && status == 413) {

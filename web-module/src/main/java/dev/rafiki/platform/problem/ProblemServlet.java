@@ -1,6 +1,8 @@
 package dev.rafiki.platform.problem;
 
 import dev.rafiki.platform.log.LogFields;
+import dev.rafiki.platform.edge.Cors;
+import dev.rafiki.platform.http.RequestIds;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -21,12 +23,20 @@ public class ProblemServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(ProblemServlet.class.getName());
 
+    private Cors cors;
+
+    @Override
+    public void init() {
+        cors = Cors.of(org.eclipse.microprofile.config.ConfigProvider.getConfig());
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         var statusAttr = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = statusAttr instanceof Integer s ? s : 404;
-        // the id the API filter gave the request, when it got that far; else a new one
-        var requestId = dev.rafiki.platform.http.RequestIds.of(request);
+        // an error dispatch keeps the request's attributes: the id the edge filter gave it
+        var requestId = RequestIds.assign(request);
+        cors.decorate(request, response);
         var error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         if (error != null) {
             LogFields.log(LOG, Level.SEVERE, "request failed", error, LogFields.REQUEST_ID, requestId);
@@ -38,7 +48,7 @@ public class ProblemServlet extends HttpServlet {
             case 401 -> {
                 code = ErrorCode.UNAUTHORIZED;
                 detail = "a valid bearer token is required";
-                response.setHeader("WWW-Authenticate", "Bearer");
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"rafiki\"");
             }
             case 403 -> {
                 code = ErrorCode.FORBIDDEN;
@@ -48,9 +58,24 @@ public class ProblemServlet extends HttpServlet {
                 code = ErrorCode.NOT_FOUND;
                 detail = "no resource at " + (uri == null ? "this address" : uri);
             }
-            case 405 -> {
+            case 405, 501 -> {
+                // 501: a servlet (the health checks) asked for a method HttpServlet does not know,
+                // e.g. PATCH; the server did nothing wrong, the method is simply not allowed here
+                status = 405;
                 code = ErrorCode.METHOD_NOT_ALLOWED;
                 detail = "method not supported here";
+            }
+            case 413 -> {
+                code = ErrorCode.PAYLOAD_TOO_LARGE;
+                detail = "the request is too large";
+            }
+            case 415 -> {
+                code = ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+                detail = "send the request body as application/json";
+            }
+            case 400, 408, 411, 414, 431 -> {
+                code = ErrorCode.VALIDATION_FAILED;
+                detail = "the request was not understood";
             }
             default -> {
                 status = 500;

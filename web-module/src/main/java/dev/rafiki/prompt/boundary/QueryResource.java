@@ -30,6 +30,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -40,6 +46,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Path("query")
 @RequestScoped
 @RolesAllowed(Roles.USER)
+@Tag(name = "query")
 public class QueryResource {
 
     private static final Logger LOG = Logger.getLogger(QueryResource.class.getName());
@@ -70,6 +77,19 @@ public class QueryResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Run a prompt and answer with its result", description = "Headers: Idempotency-Key; Prefer: respond-async or wait=N.")
+    @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "QueryRequest")))
+    @APIResponse(responseCode = "200", description = "the prompt ended", content = @Content(mediaType = "application/json", schema = @Schema(ref = "QueryResult")))
+    @APIResponse(responseCode = "202", description = "still queued or running; Location and result_url say where to look", content = @Content(mediaType = "application/json", schema = @Schema(ref = "QueryResult")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
+    @APIResponse(ref = "Conflict", responseCode = "409")
+    @APIResponse(ref = "PayloadTooLarge", responseCode = "413")
+    @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public void query(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                       @HeaderParam("Prefer") String prefer, @Suspended AsyncResponse response) {
         var request = parse(caller.getSubject(), Bodies.required(body), idempotencyKey, maxPromptLength);

@@ -25,6 +25,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Sessions of the caller: create, inspect, list, delete, read history, manage the queue, stop. */
@@ -32,6 +38,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "sessions")
 public class SessionsResource {
 
     @Inject
@@ -46,6 +53,16 @@ public class SessionsResource {
     @POST
     @Path("session")
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Create a session")
+    @RequestBody(required = false, content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionRequest")))
+    @APIResponse(responseCode = "201", description = "created, with Location", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionView")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "PayloadTooLarge", responseCode = "413")
+    @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public Response create(JsonValue body) {
         var json = Bodies.optional(body);
         var title = Bodies.string(json, "title", false, 500);
@@ -61,31 +78,67 @@ public class SessionsResource {
 
     @GET
     @Path("usage")
-    public Views.UserUsage usage() {
-        return sessions.usage(owner());
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "The caller's usage totals", description = "Administrators may pass owner=<user>.")
+    @APIResponse(responseCode = "200", description = "totals", content = @Content(mediaType = "application/json", schema = @Schema(ref = "UserUsage")))
+    public Views.UserUsage usage(@QueryParam("owner") String owner) {
+        return sessions.usage(readerOf(owner));
     }
 
     @GET
     @Path("sessions")
-    public Page<SessionView> list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "The caller's sessions, oldest first", description = "Cursor pagination: pass next_cursor as after. Administrators may pass owner=<user>.")
+    @APIResponse(responseCode = "200", description = "a page of sessions", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionPage")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    public Page<SessionView> list(@QueryParam("after") String after, @QueryParam("limit") String limit,
+                                  @QueryParam("owner") String owner) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        return sessions.list(owner(), cursor, Bodies.limit(limit, 50, 200));
+        return sessions.list(readerOf(owner), cursor, Bodies.limit(limit, 50, 200));
     }
 
     @GET
     @Path("session/{id}")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "A session's state")
+    @APIResponse(responseCode = "200", description = "the session", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionView")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public SessionView get(@PathParam("id") String id) {
-        return sessions.get(owner(), sessionId(id));
+        var session = sessionId(id);
+        return sessions.get(reader(session), session);
     }
 
     @GET
     @Path("session/{id}/state")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "A session's state (alias of GET /session/{id})")
+    @APIResponse(responseCode = "200", description = "the session", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionView")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public SessionView state(@PathParam("id") String id) {
         return get(id);
     }
 
     @DELETE
     @Path("session/{id}")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Delete a session with its prompts and messages")
+    @APIResponse(responseCode = "204", description = "deleted")
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public Response delete(@PathParam("id") String id) {
         sessions.delete(owner(), sessionId(id));
         return Response.noContent().build();
@@ -93,6 +146,14 @@ public class SessionsResource {
 
     @GET
     @Path("session/{id}/messages")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "A session's history, in order")
+    @APIResponse(responseCode = "200", description = "a page of messages", content = @Content(mediaType = "application/json", schema = @Schema(ref = "MessagePage")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public Page<MessageView> messages(@PathParam("id") String id, @QueryParam("after") String after,
                                       @QueryParam("limit") String limit) {
         long cursor = 0;
@@ -103,29 +164,61 @@ public class SessionsResource {
                 throw ApiException.invalid("'after' must be a message id from a previous page");
             }
         }
-        return sessions.messages(owner(), sessionId(id), cursor, Bodies.limit(limit, 100, 500));
+        var session = sessionId(id);
+        return sessions.messages(reader(session), session, cursor, Bodies.limit(limit, 100, 500));
     }
 
     @GET
     @Path("session/{id}/queue")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "The running prompt and the queued ones")
+    @APIResponse(responseCode = "200", description = "the queue", content = @Content(mediaType = "application/json", schema = @Schema(ref = "QueueView")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public QueueView queue(@PathParam("id") String id) {
-        return sessions.queue(owner(), sessionId(id));
+        var session = sessionId(id);
+        return sessions.queue(reader(session), session);
     }
 
     @DELETE
     @Path("session/{id}/queue/{promptId}")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Remove a prompt that has not started")
+    @APIResponse(responseCode = "200", description = "the prompt, now cancelled", content = @Content(mediaType = "application/json", schema = @Schema(ref = "PromptView")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
+    @APIResponse(ref = "Conflict", responseCode = "409")
     public PromptView dequeue(@PathParam("id") String id, @PathParam("promptId") String promptId) {
         return prompts.dequeue(owner(), sessionId(id), Bodies.pathId(promptId, "prompt"));
     }
 
     @GET
     @Path("session/{id}/prompts/{promptId}")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "One prompt: status, answer, error, usage, timing")
+    @APIResponse(responseCode = "200", description = "the prompt", content = @Content(mediaType = "application/json", schema = @Schema(ref = "PromptView")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public PromptView prompt(@PathParam("id") String id, @PathParam("promptId") String promptId) {
-        return prompts.get(owner(), sessionId(id), Bodies.pathId(promptId, "prompt"));
+        var session = sessionId(id);
+        return prompts.get(reader(session), session, Bodies.pathId(promptId, "prompt"));
     }
 
     @POST
     @Path("session/{id}/stop")
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Cancel the running prompt, optionally every queued one")
+    @APIResponse(responseCode = "200", description = "what was cancelled", content = @Content(mediaType = "application/json", schema = @Schema(ref = "StopResult")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
     public StopResult stop(@PathParam("id") String id, @QueryParam("clear_queue") String clearQueue) {
         boolean clear = clearQueue != null && (clearQueue.isEmpty() || Boolean.parseBoolean(clearQueue));
         return prompts.stop(owner(), sessionId(id), clear);
@@ -133,6 +226,25 @@ public class SessionsResource {
 
     private String owner() {
         return caller.getSubject();
+    }
+
+    /**
+     * Whose data a read is about: the caller's own; an administrator (group {@code admin}) reads
+     * any session as its owner. Changes are always the caller's own.
+     */
+    private String reader(java.util.UUID session) {
+        return caller.getGroups().contains(Roles.ADMIN) ? sessions.ownerOf(session).orElse(owner()) : owner();
+    }
+
+    /** {@code ?owner=}: an administrator lists another user's data; anyone else only their own. */
+    private String readerOf(String requested) {
+        if (requested == null || requested.isBlank() || requested.equals(owner())) {
+            return owner();
+        }
+        if (!caller.getGroups().contains(Roles.ADMIN)) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN, "only administrators read other users' data");
+        }
+        return requested;
     }
 
     private static java.util.UUID sessionId(String id) {

@@ -114,6 +114,13 @@ public final class RafikiServer implements AutoCloseable {
         environment.put("RAFIKI_HTTP_PORT", Integer.toString(httpPort));
         environment.put("RAFIKI_DB_PORT", Integer.toString(dbPort));
         environment.put("RAFIKI_JAVA_OPTS", "-Xms128m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        // Load tests send far more than a user would; the limiter still runs, it just never
+        // refuses unless a test asks for its own limits (RateLimitIT).
+        for (var routeClass : List.of("QUERY", "SUBMIT", "STREAM", "READ", "WRITE")) {
+            environment.put("RAFIKI_RATELIMIT_" + routeClass + "_CAPACITY", "1000000");
+            environment.put("RAFIKI_RATELIMIT_" + routeClass + "_REFILL_PER_SECOND", "100000");
+        }
+        environment.put("RAFIKI_STREAMS_MAX_PER_USER", "1000");
         environment.putAll(env);
         launcher = builder.start();
         awaitReady();

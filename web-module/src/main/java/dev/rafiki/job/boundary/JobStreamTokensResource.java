@@ -1,0 +1,65 @@
+package dev.rafiki.job.boundary;
+
+import dev.rafiki.auth.boundary.StreamTokensResource.StreamToken;
+import dev.rafiki.auth.control.StreamTokens;
+import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.Roles;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code POST /jobs/{id}/stream-token}: the job's owner gets a short-lived token that can only
+ * follow that one job's events, to hand to a browser showing the job's progress.
+ */
+@Path("jobs/{id}/stream-token")
+@RequestScoped
+@RolesAllowed(Roles.USER)
+@Tag(name = "jobs")
+public class JobStreamTokensResource {
+
+    @Inject
+    StreamTokens tokens;
+
+    @Inject
+    Jobs jobs;
+
+    @Inject
+    JsonWebToken caller;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Issue a stream token for one job",
+            description = "A token (`rafiki.stream-token.ttl-seconds`, default 5 minutes) that only follows this job's "
+                    + "events, passed as `access_token` on GET /events?job_id= or GET /ws (subscribe with job_id). "
+                    + "Refused by every other route.")
+    @APIResponse(responseCode = "200", description = "the token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "StreamToken")))
+    @APIResponse(ref = "NotFound", responseCode = "404")
+    public StreamToken issue(@PathParam("id") String id) {
+        var jobId = Bodies.pathId(id, "job");
+        var sessionId = jobs.sessionOf(caller.getSubject(), jobId);
+        if (!tokens.available()) {
+            throw new ApiException(503, ErrorCode.SERVICE_UNAVAILABLE, "stream tokens are not configured on this server");
+        }
+        var issued = tokens.issue(caller.getSubject(), sessionId, jobId);
+        return new StreamToken(issued.token(), "Bearer", issued.expiresAt(), sessionId.toString(), tokens.ttlSeconds());
+    }
+}

@@ -1,0 +1,173 @@
+package dev.rafiki.platform.edge;
+
+import dev.rafiki.platform.edge.TokenBucket.Decision;
+import dev.rafiki.platform.edge.TokenBucket.Limit;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Token buckets per user and per client address, for each route class, counted cluster-wide in
+ * the application server's JCache (Hazelcast on Payara): every node takes its tokens from the
+ * same entries. A bucket is updated with the cache's atomic compare-and-replace, so two nodes
+ * taking the last token at once cannot both get it. Buckets live only as long as they take to
+ * fill up again (then they are full, exactly as a missing one).
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
+    static final String CACHE = "rafiki-ratelimit";
+    private static final int ATTEMPTS = 32;
+
+    @Inject
+    Instance<CacheManager> cacheManagers;
+
+    private final Map<RouteClass, Limit> limits = new EnumMap<>(RouteClass.class);
+    private boolean enabled;
+    private int addressFactor;
+    private volatile Cache<String, String> cache;
+    private volatile long lastFailureLog;
+
+    /** What the limiter decided for one request; {@code policies} and {@code fields} are the RateLimit header values. */
+    public record Outcome(boolean allowed, String policies, String fields, long retryAfterSeconds) {
+        static final Outcome UNLIMITED = new Outcome(true, null, null, 0);
+    }
+
+    @PostConstruct
+    void init() {
+        configure(ConfigProvider.getConfig());
+    }
+
+    void configure(Config config) {
+        enabled = config.getOptionalValue("rafiki.ratelimit.enabled", Boolean.class).orElse(true);
+        addressFactor = config.getOptionalValue("rafiki.ratelimit.address-factor", Integer.class).orElse(10);
+        for (var routeClass : RouteClass.values()) {
+            var prefix = "rafiki.ratelimit." + routeClass.key;
+            limits.put(routeClass, new Limit(routeClass.key,
+                    config.getOptionalValue(prefix + ".capacity", Long.class).orElse(routeClass.defaultCapacity),
+                    config.getOptionalValue(prefix + ".refill-per-second", Double.class).orElse(routeClass.defaultRefill)));
+        }
+    }
+
+    /**
+     * Takes a token for the caller ({@code user}, null when unauthenticated) and one for its
+     * address, whose budget is {@code rafiki.ratelimit.address-factor} times larger (many users
+     * can share one address; null for a message on an open connection, counted per user only).
+     */
+    public Outcome take(RouteClass routeClass, String user, String address) {
+        if (!enabled || routeClass == null) {
+            return Outcome.UNLIMITED;
+        }
+        var limit = limits.get(routeClass);
+        var perAddress = new Limit(limit.name() + "-address", limit.capacity() * addressFactor,
+                limit.refillPerSecond() * addressFactor);
+        Decision byUser = null;
+        if (user != null) {
+            byUser = take("u:" + routeClass.key + ":" + user, limit);
+            if (byUser != null && !byUser.allowed()) {
+                return outcome(limit, byUser, perAddress, null);
+            }
+        }
+        var byAddress = address == null ? null : take("a:" + routeClass.key + ":" + address, perAddress);
+        return outcome(limit, byUser, perAddress, byAddress);
+    }
+
+    /** IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers): the policies, and the one closest to its end. */
+    private static Outcome outcome(Limit limit, Decision byUser, Limit perAddress, Decision byAddress) {
+        var policies = new StringBuilder();
+        if (byUser != null) {
+            policies.append(policy(limit));
+        }
+        if (byAddress != null) {
+            policies.append(policies.isEmpty() ? "" : ", ").append(policy(perAddress));
+        }
+        if (byUser == null && byAddress == null) {
+            return Outcome.UNLIMITED; // the cache is unavailable: fail open, logged
+        }
+        Decision tightest;
+        Limit tightestLimit;
+        if (byAddress == null || (byUser != null && (!byUser.allowed() || byUser.remaining() <= byAddress.remaining()))) {
+            tightest = byUser;
+            tightestLimit = limit;
+        } else {
+            tightest = byAddress;
+            tightestLimit = perAddress;
+        }
+        var fields = "\"" + tightestLimit.name() + "\";r=" + tightest.remaining() + ";t=" + tightest.resetSeconds();
+        return new Outcome(tightest.allowed(), policies.toString(), fields, tightest.retryAfterSeconds());
+    }
+
+    private static String policy(Limit limit) {
+        return "\"" + limit.name() + "\";q=" + limit.capacity() + ";w=" + limit.windowSeconds();
+    }
+
+    /** @return the decision, or null when the cache cannot be used */
+    private Decision take(String key, Limit limit) {
+        try {
+            var buckets = cache();
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                long now = System.currentTimeMillis();
+                var stored = buckets.get(key);
+                var bucket = stored == null ? TokenBucket.full(limit, now) : TokenBucket.parse(stored);
+                var decision = bucket.take(limit, now);
+                var next = decision.next().encode();
+                if (stored == null ? buckets.putIfAbsent(key, next) : buckets.replace(key, stored, next)) {
+                    return decision;
+                }
+            }
+            // this many lost races means a burst on this very key: refusing it is what a bucket is for
+            return new Decision(false, null, 0, limit.windowSeconds(), 1);
+        } catch (RuntimeException e) {
+            long now = System.currentTimeMillis();
+            if (now - lastFailureLog > 60_000) {
+                lastFailureLog = now;
+                LOG.log(Level.SEVERE, "rate limits are not enforced: the distributed cache is unavailable", e);
+            }
+            return null;
+        }
+    }
+
+    private Cache<String, String> cache() {
+        var current = cache;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (cache == null) {
+                var manager = cacheManagers.get();
+                var existing = manager.getCache(CACHE, String.class, String.class);
+                if (existing != null) {
+                    cache = existing;
+                } else {
+                    long longestWindow = limits.values().stream().mapToLong(Limit::windowSeconds).max().orElse(60);
+                    // an entry untouched for a full window describes a full bucket: it may go
+                    var config = new MutableConfiguration<String, String>()
+                            .setTypes(String.class, String.class)
+                            .setStoreByValue(true)
+                            .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(
+                                    new Duration(TimeUnit.SECONDS, longestWindow + 1)));
+                    try {
+                        cache = manager.createCache(CACHE, config);
+                    } catch (javax.cache.CacheException createdByAnotherNode) {
+                        cache = manager.getCache(CACHE, String.class, String.class);
+                    }
+                }
+            }
+            return cache;
+        }
+    }
+}
