@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class EarIT {
 
-    private static final String ISSUER = "rafiki-dev";
+    /** Not the packaged default (rafiki-dev): the operator's setting must win over it. */
+    private static final String ISSUER = "https://id.example.test/rafiki-ear";
 
     static Path work;
     static EmbeddedPostgres postgres;
@@ -46,6 +49,10 @@ class EarIT {
     @BeforeAll
     static void deployTheEarOnPayaraServer() throws Exception {
         work = Path.of(System.getProperty("rafiki.it.work", "target/it")).toAbsolutePath().resolve("ear");
+        // a fresh start: an earlier run's broker store would deliver its messages to this run
+        PayaraServerDomain.stopLeftOver(work, "rafiki");
+        stopOrphanPostgres(work.resolve("postgres/postmaster.pid"));
+        PayaraServerDomain.deleteTree(work);
         domain = PayaraServerDomain.create(Path.of(System.getProperty("payara.serverHome")), work, "rafiki");
         postgres = startPostgres(work.resolve("postgres"));
         privateKey = writeSigningKey(work.resolve("jwt"));
@@ -122,14 +129,32 @@ class EarIT {
         assertEquals(401, anonymous.status(), anonymous.body());
         assertEquals("application/problem+json", anonymous.contentType());
 
-        assertEquals(401, api.as(token("ear-user", "user") + "x").post("/query", body).status());
+        assertEquals(401, api.as(token("ear-user", "user") + "x").post("/query", body).status(), "bad signature");
+        assertEquals(401, api.as(tokenFrom("rafiki-dev", "ear-user", "user")).post("/query", body).status(),
+                "the packaged default issuer no longer counts once the operator set another");
         assertEquals(403, api.as(token("guest", "guest")).post("/query", body).status());
         assertEquals(403, api.get("/admin/dead-letters").status(), "the admin API needs the admin group");
         assertEquals(200, api.as(token("ear-admin", "admin")).get("/admin/dead-letters").status());
     }
 
     private static String token(String subject, String... groups) {
-        return Tokens.sign(privateKey, subject, List.of(groups), 3600);
+        return tokenFrom(ISSUER, subject, groups);
+    }
+
+    private static String tokenFrom(String issuer, String subject, String... groups) {
+        var claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setSubject(subject);
+        claims.setClaim("upn", subject);
+        claims.setStringListClaim("groups", groups);
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(60);
+        claims.setGeneratedJwtId();
+        try {
+            return Tokens.sign(claims, Tokens.privateKey(privateKey), AlgorithmIdentifiers.RSA_USING_SHA256);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Path ear() {
@@ -144,8 +169,6 @@ class EarIT {
     }
 
     private static EmbeddedPostgres startPostgres(Path directory) throws IOException {
-        stopOrphanPostgres(directory.resolve("postmaster.pid"));
-        PayaraServerDomain.deleteTree(directory);
         Files.createDirectories(directory);
         return EmbeddedPostgres.builder()
                 .setDataDirectory(directory)

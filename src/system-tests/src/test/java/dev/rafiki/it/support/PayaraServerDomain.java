@@ -27,6 +27,8 @@ public final class PayaraServerDomain implements AutoCloseable {
     private final Path log;
     private final int portBase;
     private boolean started;
+    /** Stops the server if the test JVM ends early (Ctrl-C of the build), without waiting for @AfterAll. */
+    private final Thread onExit = new Thread(this::stopServerProcess, "payara-server-domain-stop");
 
     private PayaraServerDomain(Path home, Path domains, String name, Path log, int portBase) {
         this.home = home;
@@ -37,13 +39,16 @@ public final class PayaraServerDomain implements AutoCloseable {
     }
 
     /**
-     * Creates the domain in {@code work/domains}, first stopping a server that an earlier, killed
-     * run of the same test left on that directory (a JUnit {@code @AfterAll} never ran for it).
+     * Stops the server of a domain that an earlier, killed run left in {@code work/domains} (its
+     * JUnit {@code @AfterAll} never ran), so that run's directory can be deleted.
      */
+    public static void stopLeftOver(Path work, String name) {
+        stopOrphan(work.resolve("domains").resolve(name).resolve("config/pid"));
+    }
+
+    /** Creates the domain in {@code work/domains}, which must not exist yet. */
     public static PayaraServerDomain create(Path home, Path work, String name) throws IOException {
         var domains = work.resolve("domains");
-        stopOrphan(domains.resolve(name).resolve("config/pid"));
-        deleteTree(domains);
         Files.createDirectories(work);
         var domain = new PayaraServerDomain(home, domains, name, work.resolve("asadmin.log"), freePortBase());
         domain.run(120, "create-domain", "--domaindir", domains.toString(), "--portbase", Integer.toString(domain.portBase),
@@ -65,6 +70,7 @@ public final class PayaraServerDomain implements AutoCloseable {
 
     public void start() {
         started = true;
+        Runtime.getRuntime().addShutdownHook(onExit);
         run(240, "start-domain", "--domaindir", domains.toString(), name);
     }
 
@@ -84,8 +90,17 @@ public final class PayaraServerDomain implements AutoCloseable {
         try {
             run(120, "stop-domain", "--domaindir", domains.toString(), name);
         } finally {
-            stopOrphan(domains.resolve(name).resolve("config/pid"));
+            stopServerProcess();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException alreadyExiting) {
+                // the hook runs anyway
+            }
         }
+    }
+
+    private void stopServerProcess() {
+        stopOrphan(domains.resolve(name).resolve("config/pid"));
     }
 
     @Override
