@@ -95,6 +95,10 @@ public class EventsResource {
         var owner = who.subject();
         Subscription.Key key;
         java.util.function.Predicate<StoredEvent> filter = e -> true;
+        if (who.onlyJob() != null && sessionId != null && !sessionId.isBlank()) {
+            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                    "this token may only follow job " + who.onlyJob());
+        }
         if (who.onlyJob() != null && (jobId == null || jobId.isBlank())) {
             jobId = who.onlyJob().toString();
         }

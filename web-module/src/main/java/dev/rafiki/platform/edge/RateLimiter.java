@@ -32,6 +32,13 @@ public class RateLimiter {
     private static final Logger LOG = Logger.getLogger(RateLimiter.class.getName());
     static final String CACHE = "rafiki-ratelimit";
     private static final int ATTEMPTS = 32;
+    private static final Object[] STRIPES = new Object[64];
+
+    static {
+        for (int i = 0; i < STRIPES.length; i++) {
+            STRIPES[i] = new Object();
+        }
+    }
 
     @Inject
     Instance<CacheManager> cacheManagers;
@@ -119,17 +126,22 @@ public class RateLimiter {
     private Decision take(String key, Limit limit) {
         try {
             var buckets = cache();
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                long now = System.currentTimeMillis();
-                var stored = buckets.get(key);
-                var bucket = stored == null ? TokenBucket.full(limit, now) : TokenBucket.parse(stored);
-                var decision = bucket.take(limit, now);
-                var next = decision.next().encode();
-                if (stored == null ? buckets.putIfAbsent(key, next) : buckets.replace(key, stored, next)) {
-                    return decision;
+            // Requests of this node for one key take turns, so compare-and-replace only ever races
+            // with other nodes: a burst within the bucket's capacity must not be refused merely
+            // because its requests collided with each other.
+            synchronized (STRIPES[Math.floorMod(key.hashCode(), STRIPES.length)]) {
+                for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                    long now = System.currentTimeMillis();
+                    var stored = buckets.get(key);
+                    var bucket = stored == null ? TokenBucket.full(limit, now) : TokenBucket.parse(stored);
+                    var decision = bucket.take(limit, now);
+                    var next = decision.next().encode();
+                    if (stored == null ? buckets.putIfAbsent(key, next) : buckets.replace(key, stored, next)) {
+                        return decision;
+                    }
                 }
             }
-            // this many lost races means a burst on this very key: refusing it is what a bucket is for
+            // this many lost races with other nodes means a burst on this very key across the cluster
             return new Decision(false, null, 0, limit.windowSeconds(), 1);
         } catch (RuntimeException e) {
             long now = System.currentTimeMillis();
