@@ -1,7 +1,6 @@
 package dev.rafiki.platform.metrics;
 
 import dev.rafiki.platform.db.SchemaMigrator;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -49,8 +48,11 @@ public class QueueDepths {
     @Inject
     MetricRegistry registry;
 
-    @Resource(lookup = SchemaMigrator.DATA_SOURCE)
-    DataSource dataSource;
+    /**
+     * Looked up when first needed, not injected: in the EAR on Payara Server the application's
+     * datasource is not yet bound when CDI injects this bean at deployment.
+     */
+    private volatile DataSource dataSource;
 
     @Inject
     @ConfigProperty(name = "rafiki.metrics.refresh-seconds", defaultValue = "5")
@@ -68,6 +70,19 @@ public class QueueDepths {
         }
     }
 
+    private DataSource dataSource() {
+        var current = dataSource;
+        if (current == null) {
+            try {
+                current = javax.naming.InitialContext.doLookup(SchemaMigrator.DATA_SOURCE);
+            } catch (javax.naming.NamingException e) {
+                throw new IllegalStateException("no datasource at " + SchemaMigrator.DATA_SOURCE, e);
+            }
+            dataSource = current;
+        }
+        return current;
+    }
+
     long depth(String queue, String state) {
         refreshIfStale();
         return depths.getOrDefault(queue + "/" + state, 0L);
@@ -80,7 +95,7 @@ public class QueueDepths {
         }
         try {
             var fresh = new HashMap<String, Long>();
-            try (var connection = dataSource.getConnection()) {
+            try (var connection = dataSource().getConnection()) {
                 for (var queue : QUEUES.entrySet()) {
                     try (var statement = connection.prepareStatement(queue.getValue()); var rows = statement.executeQuery()) {
                         while (rows.next()) {
