@@ -53,7 +53,9 @@ public class JobBench {
     }
 
     public static void main(String[] args) throws Exception {
-        var base = URI.create(args[0]);
+        // several nodes (comma-separated): submissions go round-robin
+        var bases = java.util.Arrays.stream(args[0].split(",")).map(URI::create).toList();
+        var base = bases.get(0);
         var token = args[1];
         int jobs = Integer.parseInt(args[2]);
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -63,7 +65,7 @@ public class JobBench {
         var retried = new java.util.concurrent.atomic.AtomicInteger();
         var submissions = new ArrayList<CompletableFuture<String>>();
         for (int i = 0; i < jobs; i++) {
-            submissions.add(submit(http, HttpRequest.newBuilder(base.resolve("/submit"))
+            submissions.add(submit(http, HttpRequest.newBuilder(bases.get(i % bases.size()).resolve("/submit"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                     .header("Idempotency-Key", "bench-" + start + "-" + i)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"bench job " + i + " of " + jobs + "\"}"))

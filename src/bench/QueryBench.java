@@ -32,7 +32,8 @@ public class QueryBench {
     static final Pattern SESSION = Pattern.compile("\"session_id\":\"([0-9a-f-]{36})\"");
 
     public static void main(String[] args) throws Exception {
-        var base = URI.create(args[0]);
+        // several nodes (comma-separated): the clients are spread over them
+        var bases = java.util.Arrays.stream(args[0].split(",")).map(URI::create).toList();
         var token = args[1];
         int clients = Integer.parseInt(args[2]);
         long seconds = Long.parseLong(args[3]);
@@ -45,6 +46,7 @@ public class QueryBench {
         long end = measureFrom + seconds * 1_000_000_000L;
         var futures = new ArrayList<Future<List<Long>>>();
         for (int c = 0; c < clients; c++) {
+            var base = bases.get(c % bases.size());
             futures.add(pool.submit(() -> {
                 var latencies = new ArrayList<Long>();
                 String session = null;

@@ -42,14 +42,18 @@ public class StreamBench {
     static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
 
     public static void main(String[] args) throws Exception {
-        var base = URI.create(args[0]);
+        // several nodes (comma-separated): subscribers are spread over them, prompts go to the first,
+        // so most deliveries cross nodes
+        var bases = java.util.Arrays.stream(args[0].split(",")).map(URI::create).toList();
+        var base = bases.get(0);
         var token = args[1];
         int subscribers = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var ws = URI.create("ws://" + base.getHost() + ":" + base.getPort());
+        var sockets = bases.stream().map(b -> URI.create("ws://" + b.getHost() + ":" + b.getPort())).toList();
         timeToFirstToken(ws, token, http, 10, 100);
-        fanOut(base, ws, token, http, subscribers, rounds);
+        fanOut(base, sockets, token, http, subscribers, rounds);
         System.exit(0);
     }
 
@@ -94,7 +98,7 @@ public class StreamBench {
                 pct(firstToken, 50), pct(firstToken, 99), pct(complete, 50), pct(complete, 99));
     }
 
-    static void fanOut(URI base, URI ws, String token, HttpClient http, int subscribers, int rounds) throws Exception {
+    static void fanOut(URI base, List<URI> nodes, String token, HttpClient http, int subscribers, int rounds) throws Exception {
         var create = http.send(HttpRequest.newBuilder(base.resolve("/session")).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -107,6 +111,7 @@ public class StreamBench {
         var sockets = new ArrayList<WebSocket>();
         var seqsPerSubscriber = new ArrayList<ConcurrentLinkedQueue<Long>>();
         for (int i = 0; i < subscribers; i++) {
+            var ws = nodes.get(i % nodes.size());
             var seqs = new ConcurrentLinkedQueue<Long>();
             seqsPerSubscriber.add(seqs);
             var socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
