@@ -46,9 +46,7 @@ public class JobReader {
         var error = prompt.errorCode == null ? null : new ErrorView(prompt.errorCode, prompt.errorMessage);
         var progress = job.progressPercent == null ? null
                 : new Progress(job.progressPercent, job.progressMessage, job.progressAt);
-        var files = artifacts.list(job.id).stream().map(a -> new ArtifactView(a.name(), a.size(), a.contentType(),
-                a.sha256(), "/jobs/" + job.id + "/artifacts/" + a.name(), a.toolCallId(), a.eventSeq(), a.createdAt()))
-                .toList();
+        var files = artifacts(job.id);
         var webhook = job.webhookUrl == null ? null
                 : new WebhookView(job.webhookUrl, null, withDeliveries ? outbox.deliveries(job.id) : null);
         return new JobView(job.id, status, job.sessionId, prompt.content, prompt.model,
@@ -60,6 +58,12 @@ public class JobReader {
                 Links.of(job.id));
     }
 
+    public java.util.List<ArtifactView> artifacts(UUID jobId) {
+        return artifacts.list(jobId).stream().map(a -> new ArtifactView(a.name(), a.size(), a.contentType(),
+                a.sha256(), "/jobs/" + jobId + "/artifacts/" + a.name(), a.toolCallId(), a.eventSeq(), a.createdAt()))
+                .toList();
+    }
+
     static JsonObject metadata(String text) {
         if (text == null) {
             return null;
@@ -69,7 +73,4 @@ public class JobReader {
         }
     }
 
-    static String cursor(UUID id) {
-        return id.toString();
-    }
 }

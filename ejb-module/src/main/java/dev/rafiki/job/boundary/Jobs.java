@@ -18,7 +18,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -64,7 +63,7 @@ public class Jobs {
             var view = get(request.owner(), job.id);
             return new Submitted(withSecret(view, job.webhookSecret), false);
         } catch (EJBException e) {
-            if (request.idempotencyKey() != null && isUniqueViolation(e)) {
+            if (request.idempotencyKey() != null && Prompts.isUniqueViolation(e)) {
                 var winner = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
                 if (winner.isPresent()) {
                     return replay(winner.get(), request);
@@ -111,7 +110,7 @@ public class Jobs {
     }
 
     public List<JobViews.ArtifactView> artifacts(String owner, UUID jobId) {
-        return get(owner, jobId).artifacts();
+        return reader.artifacts(owned(owner, jobId).id);
     }
 
     public Optional<ArtifactStore.Meta> artifact(String owner, UUID jobId, String name) {
@@ -152,12 +151,4 @@ public class Jobs {
                 view.links());
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
-        for (var cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -94,8 +94,7 @@ public class JobLifecycle {
             case "cancelled" -> EventTypes.JOB_CANCELLED;
             default -> EventTypes.JOB_FAILED;
         };
-        var view = reader.view(job, prompt, maxAttempts, false);
-        var data = Json.createObjectBuilder().add("job_id", job.id.toString()).add("status", view.status())
+        var data = Json.createObjectBuilder().add("job_id", job.id.toString()).add("status", JobReader.status(prompt.status))
                 .add("attempts", prompt.attempts).add("dead_lettered", job.deadLetteredAt != null);
         if (finished.errorCode() != null) {
             data.add("error", Json.createObjectBuilder().add("code", finished.errorCode())
@@ -103,6 +102,8 @@ public class JobLifecycle {
         }
         events.append(job.owner, job.sessionId, job.id, type, data.build());
         if (job.webhookUrl != null) {
+            // the whole view (artifacts included) only for the one who asked to be told
+            var view = reader.view(job, prompt, maxAttempts, false);
             var payload = Json.createObjectBuilder().add("type", type).add("timestamp", Instant.now().toString())
                     .add("data", Json.createReader(new java.io.StringReader(ApiJson.JSONB.toJson(view))).readObject())
                     .build();

@@ -161,11 +161,12 @@ public class WebhookSender {
     }
 
     private void record(WebhookOutbox.Due due, Instant started, long t0, Integer status, String error) {
-        long retry = Math.min(maxBackoffMillis, backoffMillis << Math.min(20, due.attempt() - 1));
+        var retry = dev.rafiki.prompt.control.Retries.backoff(due.attempt(), Duration.ofMillis(backoffMillis),
+                Duration.ofMillis(maxBackoffMillis));
         try {
             outbox.record(due, started, (System.nanoTime() - t0) / 1_000_000, status,
                     error == null ? null : error.length() > 500 ? error.substring(0, 500) : error, maxAttempts,
-                    Duration.ofMillis(retry));
+                    retry);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not record webhook attempt " + due.attempt() + " of " + due.messageId(), e);
         }

@@ -149,7 +149,8 @@ public class Prompts {
         return new Submitted(view(existing), true);
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
+    /** Whether a unique key refused the write (a concurrent idempotent retry won the race). */
+    public static boolean isUniqueViolation(Throwable e) {
         for (var cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
                 return true;

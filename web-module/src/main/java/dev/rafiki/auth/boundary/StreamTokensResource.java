@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -62,10 +63,15 @@ public class StreamTokensResource {
     public StreamToken issue(@PathParam("id") String id) {
         var sessionId = Bodies.pathId(id, "session");
         sessions.owned(caller.getSubject(), sessionId);
+        return issue(tokens, caller.getSubject(), sessionId, null);
+    }
+
+    /** A token for the caller's session, or for one job of it ({@code jobId} not null). */
+    public static StreamToken issue(StreamTokens tokens, String subject, UUID sessionId, UUID jobId) {
         if (!tokens.available()) {
             throw new ApiException(503, ErrorCode.SERVICE_UNAVAILABLE, "stream tokens are not configured on this server");
         }
-        var issued = tokens.issue(caller.getSubject(), sessionId);
+        var issued = tokens.issue(subject, sessionId, jobId);
         return new StreamToken(issued.token(), "Bearer", issued.expiresAt(), sessionId.toString(), tokens.ttlSeconds());
     }
 }

@@ -128,10 +128,6 @@ public class StreamTokens {
         return ttlSeconds;
     }
 
-    public Issued issue(String subject, UUID sessionId) {
-        return issue(subject, sessionId, null);
-    }
-
     /** @param jobId null for a token good for the whole session */
     public Issued issue(String subject, UUID sessionId, UUID jobId) {
         var claims = new JwtClaims();

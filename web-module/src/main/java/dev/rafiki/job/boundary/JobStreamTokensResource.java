@@ -1,11 +1,10 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.auth.boundary.StreamTokensResource;
 import dev.rafiki.auth.boundary.StreamTokensResource.StreamToken;
 import dev.rafiki.auth.control.StreamTokens;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
-import dev.rafiki.platform.problem.ApiException;
-import dev.rafiki.platform.problem.ErrorCode;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -55,11 +54,6 @@ public class JobStreamTokensResource {
     @APIResponse(ref = "NotFound", responseCode = "404")
     public StreamToken issue(@PathParam("id") String id) {
         var jobId = Bodies.pathId(id, "job");
-        var sessionId = jobs.sessionOf(caller.getSubject(), jobId);
-        if (!tokens.available()) {
-            throw new ApiException(503, ErrorCode.SERVICE_UNAVAILABLE, "stream tokens are not configured on this server");
-        }
-        var issued = tokens.issue(caller.getSubject(), sessionId, jobId);
-        return new StreamToken(issued.token(), "Bearer", issued.expiresAt(), sessionId.toString(), tokens.ttlSeconds());
+        return StreamTokensResource.issue(tokens, caller.getSubject(), jobs.sessionOf(caller.getSubject(), jobId), jobId);
     }
 }
