@@ -82,7 +82,7 @@ public class EdgeFilter extends HttpFilter {
             problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "streams answer GET only", requestId, Map.of());
             return;
         }
-        var outcome = limiter.take(RouteClass.of(request.getMethod(), path), caller(request), request.getRemoteAddr());
+        var outcome = limiter.take(RouteClass.of(request.getMethod(), path), caller(request), remoteAddress(request));
         if (outcome.policies() != null) {
             response.setHeader("RateLimit-Policy", outcome.policies());
             response.setHeader("RateLimit", outcome.fields());
@@ -94,6 +94,19 @@ public class EdgeFilter extends HttpFilter {
             return;
         }
         chain.doFilter(declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request, response);
+    }
+
+    /**
+     * Grizzly can lose a keep-alive connection's reference while a request on it is still being
+     * served (getRemoteAddr then throws a NullPointerException, seen once under SecurityIT's
+     * forged-token storm): such a request is limited by its user alone rather than failed.
+     */
+    private static String remoteAddress(HttpServletRequest request) {
+        try {
+            return request.getRemoteAddr();
+        } catch (NullPointerException connectionGone) {
+            return null;
+        }
     }
 
     /**
