@@ -3,116 +3,175 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * End-to-end job throughput: N echo-model jobs submitted at once (each in its own session, as
- * POST /submit does without a session), then polled until every one has ended. Reports jobs/s
- * from the first submission to the last job done, and the submit-to-done latency per job (from
- * the job's own timestamps). Run by src/bench/bench. Usage: java JobBench.java BASE_URL TOKEN JOBS
+ * End-to-end job throughput: JOBS echo-model jobs (each in its own session, as POST /submit does
+ * without one) submitted by CLIENTS concurrent clients, each sending its next submission when the
+ * previous one was accepted (a 503 is retried after its Retry-After with the same
+ * Idempotency-Key, as a careful client does). One poller follows the accepted jobs in the order
+ * they were accepted with GET /jobs/{id}, until each has ended (one request at a time, a pause of
+ * 100 ms while the job it looks at is not done, so that watching costs the server little).
+ * Reports jobs/s = JOBS / (first submission sent → last job seen ended), and submit → done per
+ * job (from sending its submission to the job's own finished_at; same machine, same clock).
+ * Run by src/bench/bench. Usage: java JobBench.java BASE_URL[,BASE_URL...] TOKEN JOBS CLIENTS
  */
 public class JobBench {
 
-    static final java.util.logging.Logger REPORT = report();
-
-    static java.util.logging.Logger report() {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
-        return java.util.logging.Logger.getLogger("rafiki.bench");
-    }
-
-    static void report(String format, Object... args) {
-        REPORT.info(String.format(format, args));
-    }
-
     static final Pattern JOB = Pattern.compile("\"job_id\":\"([0-9a-f-]{36})\"");
     static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z]+)\"");
-    static final Pattern CREATED = Pattern.compile("\"created_at\":\"([^\"]+)\"");
     static final Pattern FINISHED = Pattern.compile("\"finished_at\":\"([^\"]+)\"");
 
-    /** As a careful client does: a 503 is retried after its Retry-After, with the same Idempotency-Key. */
-    static CompletableFuture<String> submit(HttpClient http, HttpRequest request,
-                                            java.util.concurrent.atomic.AtomicInteger retried) {
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
-            if (response.statusCode() == 503) {
-                retried.incrementAndGet();
-                long pause = Long.parseLong(response.headers().firstValue("Retry-After").orElse("1"));
-                return CompletableFuture.supplyAsync(() -> null,
-                                CompletableFuture.delayedExecutor(pause, java.util.concurrent.TimeUnit.SECONDS))
-                        .thenCompose(ignored -> submit(http, request, retried));
-            }
-            if (response.statusCode() != 202) {
-                throw new IllegalStateException("POST /submit answered " + response.statusCode() + ": " + response.body());
-            }
-            return CompletableFuture.completedFuture(response.body());
-        });
+    /** An accepted job, with the wall-clock time its (first) submission was sent. */
+    record Accepted(String id, Instant sent) {
     }
 
     public static void main(String[] args) throws Exception {
-        // several nodes (comma-separated): submissions go round-robin
+        // several nodes (comma-separated): the clients are spread over them
         var bases = java.util.Arrays.stream(args[0].split(",")).map(URI::create).toList();
-        var base = bases.get(0);
         var token = args[1];
         int jobs = Integer.parseInt(args[2]);
+        int clients = Integer.parseInt(args[3]);
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(32)).connectTimeout(Duration.ofSeconds(5)).build();
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        var accepted = new LinkedBlockingQueue<Accepted>();
+        var next = new AtomicInteger();
+        var retried = new AtomicInteger();
+        var refused = new ConcurrentLinkedQueue<String>();
+        var submitters = new CountDownLatch(clients);
+        long runId = System.currentTimeMillis();
 
         long start = System.nanoTime();
-        var retried = new java.util.concurrent.atomic.AtomicInteger();
-        var submissions = new ArrayList<CompletableFuture<String>>();
-        for (int i = 0; i < jobs; i++) {
-            submissions.add(submit(http, HttpRequest.newBuilder(bases.get(i % bases.size()).resolve("/submit"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", "bench-" + start + "-" + i)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"bench job " + i + " of " + jobs + "\"}"))
-                    .build(), retried));
-        }
-        var ids = new ArrayList<String>();
-        for (var submission : submissions) {
-            var matcher = JOB.matcher(submission.join());
-            matcher.find();
-            ids.add(matcher.group(1));
-        }
-        long accepted = System.nanoTime();
-
-        // one cheap request per round, so that watching does not slow what is watched
-        var open = HttpRequest.newBuilder(base.resolve("/jobs?status=queued,running&limit=1"))
-                .header("Authorization", "Bearer " + token).build();
-        while (http.send(open, HttpResponse.BodyHandlers.ofString()).body().contains("\"job_id\"")) {
-            Thread.sleep(100);
-        }
-        long done = System.nanoTime();
-        var latencies = Collections.synchronizedList(new ArrayList<Long>());
-        var failed = new java.util.concurrent.atomic.AtomicInteger();
-        var reads = new ArrayList<CompletableFuture<Void>>();
-        for (var id : ids) {
-            reads.add(http.sendAsync(HttpRequest.newBuilder(base.resolve("/jobs/" + id))
-                            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString())
-                    .thenAccept(r -> {
-                        var body = r.body();
-                        var status = STATUS.matcher(body);
-                        status.find();
-                        if (!status.group(1).equals("succeeded")) {
-                            failed.incrementAndGet();
+        long lastAccepted[] = {start};
+        for (int c = 0; c < clients; c++) {
+            var base = bases.get(c % bases.size());
+            var submitter = new Thread(() -> {
+                try {
+                    for (int i = next.getAndIncrement(); i < jobs; i = next.getAndIncrement()) {
+                        var request = HttpRequest.newBuilder(base.resolve("/submit")).timeout(Duration.ofSeconds(60))
+                                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                                .header("Idempotency-Key", "bench-" + runId + "-" + i)
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"bench job " + i + " of " + jobs + "\"}"))
+                                .build();
+                        var sent = Instant.now();
+                        for (int attempt = 1; ; attempt++) {
+                            HttpResponse<String> response;
+                            try {
+                                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            } catch (java.io.IOException e) {
+                                if (attempt >= 30) {
+                                    refused.add("job " + i + ": " + e);
+                                    break;
+                                }
+                                Thread.sleep(1000);
+                                continue;
+                            }
+                            if (response.statusCode() == 503 && attempt < 30) {
+                                retried.incrementAndGet();
+                                long pause = Long.parseLong(response.headers().firstValue("Retry-After").orElse("1"));
+                                Thread.sleep(Math.min(10, Math.max(1, pause)) * 1000);
+                                continue;
+                            }
+                            var m = JOB.matcher(response.body());
+                            if (response.statusCode() != 202 || !m.find()) {
+                                refused.add("job " + i + ": HTTP " + response.statusCode() + " " + response.body());
+                            } else {
+                                accepted.add(new Accepted(m.group(1), sent));
+                                synchronized (lastAccepted) {
+                                    lastAccepted[0] = System.nanoTime();
+                                }
+                            }
+                            break;
                         }
-                        var created = CREATED.matcher(body);
-                        var finished = FINISHED.matcher(body);
-                        created.find();
-                        finished.find();
-                        latencies.add(Duration.between(java.time.Instant.parse(created.group(1)),
-                                java.time.Instant.parse(finished.group(1))).toMillis());
-                    }));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    submitters.countDown();
+                }
+            });
+            submitter.setDaemon(true);
+            submitter.start();
         }
-        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).join();
-        double seconds = (done - start) / 1e9;
+
+        // the poller: the accepted jobs in order, each until it has ended
+        var latencies = new ArrayList<Long>();
+        int failed = 0;
+        int polls = 0;
+        int followed = 0;
+        long lastDone = start;
+        long deadline = start + TimeUnit.SECONDS.toNanos(300);
+        var base = bases.get(0);
+        while (System.nanoTime() < deadline) {
+            var job = accepted.poll(100, TimeUnit.MILLISECONDS);
+            if (job == null) {
+                if (submitters.getCount() == 0 && accepted.isEmpty()) {
+                    break;
+                }
+                continue;
+            }
+            followed++;
+            var get = HttpRequest.newBuilder(base.resolve("/jobs/" + job.id())).timeout(Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + token).build();
+            boolean ended = false;
+            while (!ended && System.nanoTime() < deadline) {
+                HttpResponse<String> response;
+                try {
+                    response = http.send(get, HttpResponse.BodyHandlers.ofString());
+                } catch (java.io.IOException e) {
+                    System.err.println("GET /jobs/" + job.id() + ": " + e);
+                    Thread.sleep(1000);
+                    continue;
+                }
+                polls++;
+                var status = STATUS.matcher(response.body());
+                var value = response.statusCode() == 200 && status.find() ? status.group(1) : "";
+                switch (value) {
+                    case "succeeded", "failed", "cancelled" -> {
+                        ended = true;
+                        lastDone = System.nanoTime();
+                        if (!value.equals("succeeded")) {
+                            failed++;
+                        }
+                        var finished = FINISHED.matcher(response.body());
+                        if (finished.find()) {
+                            latencies.add(Duration.between(job.sent(), Instant.parse(finished.group(1))).toMillis());
+                        }
+                    }
+                    default -> Thread.sleep(100);
+                }
+            }
+            if (!ended) {
+                break;
+            }
+        }
+        boolean timedOut = System.nanoTime() >= deadline;
+        int done = latencies.size();
+        double seconds = (lastDone - start) / 1e9;
         Collections.sort(latencies);
-        report("jobs: %d echo jobs submitted at once: all accepted in %.1f s, all done in %.1f s = %.1f jobs/s end to end"
-                        + " (%d not succeeded, %d submissions retried after 503); submit-to-done p50 %d ms, p99 %d ms",
-                jobs, (accepted - start) / 1e9, seconds, jobs / seconds, failed.get(), retried.get(),
-                latencies.get(latencies.size() / 2), latencies.get(Math.min(latencies.size() - 1, latencies.size() * 99 / 100)));
+        refused.stream().limit(3).forEach(System.err::println);
+        System.out.printf("jobs: %d echo jobs submitted by %d clients (POST /submit; all accepted %.1f s after the first was sent,"
+                        + " %d submissions retried after 503, %d refused), polled with GET /jobs/{id}: %d ended %.1f s after the"
+                        + " first submission = %.1f jobs/s; submit → done p50 %s ms, p99 %s ms (%d not succeeded, %d polls%s)%n",
+                jobs, clients, (lastAccepted[0] - start) / 1e9, retried.get(), refused.size(), done, seconds,
+                done / seconds, pct(latencies, 50), pct(latencies, 99), failed, polls,
+                timedOut ? "; gave up after 300 s with " + (jobs - refused.size() - done) + " jobs not ended" : "");
+    }
+
+    static String pct(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return "-";
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return Long.toString(sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))));
     }
 }

@@ -6,88 +6,60 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 /**
- * POST /query throughput and latency: N concurrent clients, each in its own session, each
- * sending its next prompt when the previous answer arrived (closed loop). Run by src/bench/bench.
- * Usage: java QueryBench.java BASE_URL TOKEN CLIENTS SECONDS WARMUP_SECONDS
+ * The latency of one POST /query at a time: a fresh session (POST /session {}), then WARMUP
+ * prompts and SAMPLES measured prompts in it, each sent when the previous answer arrived, over
+ * one keep-alive HTTP/1.1 connection. Run by src/bench/bench against Rafiki and against the
+ * ceiling (Ceiling.java). Prints one line "seq-figures key=value ..." (milliseconds).
+ * Usage: java QueryBench.java BASE_URL TOKEN WARMUP SAMPLES
  */
 public class QueryBench {
 
-    /** The benchmark's report goes through java.util.logging, one plain line per record. */
-    static final java.util.logging.Logger REPORT = report();
-
-    static java.util.logging.Logger report() {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
-        return java.util.logging.Logger.getLogger("rafiki.bench");
-    }
-
-    static void report(String format, Object... args) {
-        REPORT.info(String.format(format, args));
-    }
-
-    static final Pattern SESSION = Pattern.compile("\"session_id\":\"([0-9a-f-]{36})\"");
+    static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
-        // several nodes (comma-separated): the clients are spread over them
-        var bases = java.util.Arrays.stream(args[0].split(",")).map(URI::create).toList();
+        var base = URI.create(args[0]);
         var token = args[1];
-        int clients = Integer.parseInt(args[2]);
-        long seconds = Long.parseLong(args[3]);
-        long warmup = Long.parseLong(args[4]);
-        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        int warmup = Integer.parseInt(args[2]);
+        int samples = Integer.parseInt(args[3]);
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
 
-        var pool = Executors.newFixedThreadPool(clients);
-        long start = System.nanoTime();
-        long measureFrom = start + warmup * 1_000_000_000L;
-        long end = measureFrom + seconds * 1_000_000_000L;
-        var futures = new ArrayList<Future<List<Long>>>();
-        for (int c = 0; c < clients; c++) {
-            var base = bases.get(c % bases.size());
-            futures.add(pool.submit(() -> {
-                var latencies = new ArrayList<Long>();
-                String session = null;
-                int n = 0;
-                while (System.nanoTime() < end) {
-                    var body = session == null ? "{\"prompt\":\"bench " + n + "\"}"
-                            : "{\"prompt\":\"bench " + n + "\",\"session_id\":\"" + session + "\"}";
-                    var request = HttpRequest.newBuilder(base.resolve("/query"))
-                            .header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-                    long t0 = System.nanoTime();
-                    var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                    long t1 = System.nanoTime();
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
-                    }
-                    if (session == null) {
-                        var m = SESSION.matcher(response.body());
-                        m.find();
-                        session = m.group(1);
-                    }
-                    if (t0 >= measureFrom) {
-                        latencies.add(t1 - t0);
-                    }
-                    n++;
+        var created = http.send(post(base.resolve("/session"), token, "{}"), HttpResponse.BodyHandlers.ofString());
+        var id = ID.matcher(created.body());
+        if (created.statusCode() / 100 != 2 || !id.find()) {
+            throw new IllegalStateException("POST /session answered " + created.statusCode() + ": " + created.body());
+        }
+        var session = id.group(1);
+        var latencies = new ArrayList<Long>();
+        int errors = 0;
+        for (int i = 0; i < warmup + samples; i++) {
+            var request = post(base.resolve("/query"), token,
+                    "{\"prompt\":\"one at a time " + i + "\",\"session_id\":\"" + session + "\"}");
+            long t0 = System.nanoTime();
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            long t1 = System.nanoTime();
+            if (response.statusCode() != 200 || !response.body().contains("\"session_id\":\"" + session + "\"")) {
+                errors++;
+                if (errors <= 3) {
+                    System.err.println("POST /query answered " + response.statusCode() + ": " + response.body());
                 }
-                return latencies;
-            }));
+            }
+            if (i >= warmup) {
+                latencies.add(t1 - t0);
+            }
         }
-        var all = new ArrayList<Long>();
-        for (var f : futures) {
-            all.addAll(f.get());
-        }
-        pool.shutdown();
-        Collections.sort(all);
-        double rps = all.size() / (double) seconds;
-        report("POST /query, echo model, %d clients in distinct sessions, %d s measured after %d s warm-up:",
-                clients, seconds, warmup);
-        report("  requests: %d  throughput: %.1f req/s  p50: %.1f ms  p90: %.1f ms  p99: %.1f ms  max: %.1f ms",
-                all.size(), rps, pct(all, 50), pct(all, 90), pct(all, 99), all.get(all.size() - 1) / 1e6);
+        Collections.sort(latencies);
+        System.out.printf("seq-figures n=%d p50=%.3f p90=%.3f p99=%.3f max=%.3f errors=%d%n", latencies.size(),
+                pct(latencies, 50), pct(latencies, 90), pct(latencies, 99), latencies.get(latencies.size() - 1) / 1e6, errors);
+    }
+
+    static HttpRequest post(URI uri, String token, String body) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     static double pct(List<Long> sorted, double p) {

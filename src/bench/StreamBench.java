@@ -4,178 +4,286 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * Stream figures, run by src/bench/bench: time to first token over /query_stream, and the
- * delivery latency of session events to many /ws subscribers (from the event's commit time,
- * created_at, to its arrival; same machine, same clock).
- * Usage: java StreamBench.java BASE_URL TOKEN SUBSCRIBERS ROUNDS
+ * Stream figures, run by src/bench/bench; one line per figure (milliseconds).
+ *
+ * ttft: one /query_stream WebSocket, WARMUP then SAMPLES prompts in a row in one session (the
+ * next sent when the previous one's terminal event arrived): send → first message.delta, and
+ * send → prompt.completed.
+ *
+ * fanout: SUBSCRIBERS /ws clients (spread over the nodes) subscribe to one new session, then
+ * PROMPTS prompts are sent to it one after another with POST /query (each waited for, on the
+ * first node): for every prompt and every subscriber, the time from sending the prompt to the
+ * arrival of its prompt.completed at that subscriber, with the count of completions lost (never
+ * arrived) and duplicated (arrived more than once).
+ *
+ * Usage: java StreamBench.java ttft BASE_URL TOKEN WARMUP SAMPLES
+ *        java StreamBench.java fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS
  */
 public class StreamBench {
 
-    /** The benchmark's report goes through java.util.logging, one plain line per record. */
-    static final java.util.logging.Logger REPORT = report();
-
-    static java.util.logging.Logger report() {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
-        return java.util.logging.Logger.getLogger("rafiki.bench");
-    }
-
-    static void report(String format, Object... args) {
-        REPORT.info(String.format(format, args));
-    }
-
     static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+    static final Pattern SESSION = Pattern.compile("\"session_id\":\"([0-9a-f-]{36})\"");
+    static final Pattern PROMPT = Pattern.compile("\"prompt_id\":\"([0-9a-f-]{36})\"");
     static final Pattern TYPE = Pattern.compile("^\\{\"type\":\"([a-z_.]+)\"");
-    static final Pattern CREATED = Pattern.compile("\"created_at\":\"([^\"]+)\"");
-    static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
 
     public static void main(String[] args) throws Exception {
-        // several nodes (comma-separated): subscribers are spread over them, prompts go to the first,
-        // so most deliveries cross nodes
-        var bases = java.util.Arrays.stream(args[0].split(",")).map(URI::create).toList();
-        var base = bases.get(0);
-        var token = args[1];
-        int subscribers = Integer.parseInt(args[2]);
-        int rounds = Integer.parseInt(args[3]);
-        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        var ws = URI.create("ws://" + base.getHost() + ":" + base.getPort());
-        var sockets = bases.stream().map(b -> URI.create("ws://" + b.getHost() + ":" + b.getPort())).toList();
-        timeToFirstToken(ws, token, http, 10, 100);
-        fanOut(base, sockets, token, http, subscribers, rounds);
-        System.exit(0);
+        var bases = java.util.Arrays.stream(args[1].split(",")).map(URI::create).toList();
+        var token = args[2];
+        int a = Integer.parseInt(args[3]);
+        int b = Integer.parseInt(args[4]);
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        switch (args[0]) {
+            case "ttft" -> timeToFirstToken(ws(bases.get(0)), token, http, a, b);
+            case "fanout" -> fanOut(bases, token, http, a, b);
+            default -> throw new IllegalArgumentException("ttft or fanout, not " + args[0]);
+        }
+        System.exit(0); // the WebSockets' threads are not daemons
+    }
+
+    static URI ws(URI base) {
+        return URI.create("ws://" + base.getHost() + ":" + base.getPort());
+    }
+
+    static String type(String frame) {
+        var m = TYPE.matcher(frame);
+        return m.find() ? m.group(1) : "";
+    }
+
+    static boolean terminal(String type) {
+        return type.equals("prompt.completed") || type.equals("prompt.failed") || type.equals("prompt.cancelled");
     }
 
     static void timeToFirstToken(URI ws, String token, HttpClient http, int warmup, int samples) throws Exception {
         var firstToken = new ArrayList<Long>();
         var complete = new ArrayList<Long>();
-        var frames = new java.util.concurrent.LinkedBlockingQueue<String>();
+        var frames = new LinkedBlockingQueue<String>();
         var socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .buildAsync(ws.resolve("/query_stream"), listener(frames)).join();
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(ws.resolve("/query_stream"), listener(frames)).get(30, TimeUnit.SECONDS);
         String session = null;
+        int noToken = 0;
+        int notCompleted = 0;
         for (int i = 0; i < warmup + samples; i++) {
+            var frame = "{\"prompt\":\"ttft probe " + i + "\"" + (session == null ? "" : ",\"session_id\":\"" + session + "\"") + "}";
             long start = System.nanoTime();
-            socket.sendText("{\"prompt\":\"ttft probe " + i + "\"" + (session == null ? "" : ",\"session_id\":\"" + session + "\"") + "}", true).join();
+            socket.sendText(frame, true).get(30, TimeUnit.SECONDS);
             long first = -1;
+            String end;
             while (true) {
-                var frame = frames.poll(30, TimeUnit.SECONDS);
-                if (frame == null) {
-                    throw new IllegalStateException("no frame within 30 s");
+                var received = frames.poll(60, TimeUnit.SECONDS);
+                if (received == null) {
+                    throw new IllegalStateException("prompt " + i + ": no frame within 60 s");
                 }
-                if (session == null && frame.startsWith("{\"type\":\"accepted\"")) {
-                    var m = Pattern.compile("\"session_id\":\"([0-9a-f-]{36})\"").matcher(frame);
-                    m.find();
-                    session = m.group(1);
+                var type = type(received);
+                if (type.equals("error")) {
+                    throw new IllegalStateException("prompt " + i + ": " + received);
                 }
-                if (first < 0 && frame.startsWith("{\"type\":\"message.delta\"")) {
+                if (session == null && type.equals("accepted")) {
+                    var m = SESSION.matcher(received);
+                    if (m.find()) {
+                        session = m.group(1);
+                    }
+                }
+                if (first < 0 && type.equals("message.delta")) {
                     first = System.nanoTime();
                 }
-                if (frame.startsWith("{\"type\":\"prompt.completed\"") || frame.startsWith("{\"type\":\"prompt.failed\"")) {
+                if (terminal(type)) {
+                    end = type;
                     break;
                 }
             }
+            long done = System.nanoTime();
             if (i >= warmup) {
-                firstToken.add(first - start);
-                complete.add(System.nanoTime() - start);
+                if (first < 0) {
+                    noToken++;
+                } else {
+                    firstToken.add(first - start);
+                }
+                if (!end.equals("prompt.completed")) {
+                    notCompleted++;
+                }
+                complete.add(done - start);
             }
         }
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         Collections.sort(firstToken);
         Collections.sort(complete);
-        report("/query_stream, echo model, one client, %d prompts after %d warm-up:", samples, warmup);
-        report("  time to first token p50: %.1f ms  p99: %.1f ms;  to prompt.completed p50: %.1f ms  p99: %.1f ms",
-                pct(firstToken, 50), pct(firstToken, 99), pct(complete, 50), pct(complete, 99));
+        System.out.printf("/query_stream, echo model, one client, %d prompts in a row after %d warm-up: time to first token"
+                        + " p50 %.1f ms, p99 %.1f ms; to prompt.completed p50 %.1f ms, p99 %.1f ms (%d without a message.delta,"
+                        + " %d not completed)%n", samples, warmup, pct(firstToken, 50), pct(firstToken, 99),
+                pct(complete, 50), pct(complete, 99), noToken, notCompleted);
     }
 
-    static void fanOut(URI base, List<URI> nodes, String token, HttpClient http, int subscribers, int rounds) throws Exception {
-        var create = http.send(HttpRequest.newBuilder(base.resolve("/session")).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        var m = ID.matcher(create.body());
-        m.find();
-        var session = m.group(1);
-        var latencies = new ConcurrentLinkedQueue<Long>();
-        var received = new AtomicLong();
-        var subscribed = new CountDownLatch(subscribers);
-        var sockets = new ArrayList<WebSocket>();
-        var seqsPerSubscriber = new ArrayList<ConcurrentLinkedQueue<Long>>();
-        for (int i = 0; i < subscribers; i++) {
-            var ws = nodes.get(i % nodes.size());
-            var seqs = new ConcurrentLinkedQueue<Long>();
-            seqsPerSubscriber.add(seqs);
-            var socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                    .buildAsync(ws.resolve("/ws"), new WebSocket.Listener() {
-                        final StringBuilder partial = new StringBuilder();
+    /** A prompt.completed (or another terminal event) arriving at a subscriber. */
+    record Arrival(String prompt, long at, String type) {
+    }
 
-                        @Override
-                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                var frame = partial.toString();
-                                partial.setLength(0);
-                                var arrived = Instant.now();
-                                if (frame.startsWith("{\"type\":\"subscribed\"")) {
-                                    subscribed.countDown();
-                                } else if (frame.contains("\"seq\":")) {
-                                    var created = CREATED.matcher(frame);
-                                    var seq = SEQ.matcher(frame);
-                                    if (created.find() && seq.find()) {
-                                        latencies.add(Duration.between(Instant.parse(created.group(1)), arrived).toNanos());
-                                        seqs.add(Long.parseLong(seq.group(1)));
-                                        received.incrementAndGet();
-                                    }
-                                }
+    static void fanOut(List<URI> bases, String token, HttpClient http, int subscribers, int prompts) throws Exception {
+        var base = bases.get(0);
+        var create = http.send(HttpRequest.newBuilder(base.resolve("/session")).timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        var m = ID.matcher(create.body());
+        if (create.statusCode() != 201 || !m.find()) {
+            throw new IllegalStateException("POST /session answered " + create.statusCode() + ": " + create.body());
+        }
+        var session = m.group(1);
+
+        // subscribers: each keeps its own list of arrivals (its listener runs one frame at a time)
+        var arrivals = new ArrayList<List<Arrival>>();
+        var subscribed = new CountDownLatch(subscribers);
+        var problems = new AtomicLong();
+        var closed = new AtomicLong();
+        var sockets = new ArrayList<CompletableFuture<WebSocket>>();
+        var connecting = new Semaphore(32); // handshakes in flight at once
+        long connectStart = System.nanoTime();
+        for (int i = 0; i < subscribers; i++) {
+            var mine = Collections.synchronizedList(new ArrayList<Arrival>());
+            arrivals.add(mine);
+            var listener = new WebSocket.Listener() {
+                final StringBuilder partial = new StringBuilder();
+
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                        long now = System.nanoTime();
+                        var frame = partial.toString();
+                        partial.setLength(0);
+                        var type = type(frame);
+                        if (terminal(type)) {
+                            var p = PROMPT.matcher(frame);
+                            mine.add(new Arrival(p.find() ? p.group(1) : "?", now, type));
+                        } else if (type.equals("subscribed")) {
+                            subscribed.countDown();
+                        } else if (type.equals("error")) {
+                            if (problems.incrementAndGet() <= 3) {
+                                System.err.println("subscriber got " + frame);
                             }
-                            w.request(1);
-                            return null;
                         }
-                    }).join();
-            socket.sendText("{\"type\":\"subscribe\",\"session_id\":\"" + session + "\"}", true).join();
-            sockets.add(socket);
+                    }
+                    w.request(1);
+                    return null;
+                }
+
+                @Override
+                public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                    if (closed.incrementAndGet() <= 3) {
+                        System.err.println("a subscriber was closed: " + status + " " + reason);
+                    }
+                    return null;
+                }
+
+                @Override
+                public void onError(WebSocket w, Throwable error) {
+                    if (problems.incrementAndGet() <= 3) {
+                        System.err.println("a subscriber failed: " + error);
+                    }
+                }
+            };
+            connecting.acquire();
+            sockets.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                    .connectTimeout(Duration.ofSeconds(30))
+                    .buildAsync(ws(bases.get(i % bases.size())).resolve("/ws"), listener)
+                    .thenCompose(s -> s.sendText("{\"type\":\"subscribe\",\"session_id\":\"" + session + "\"}", true))
+                    .whenComplete((s, e) -> connecting.release()));
         }
-        if (!subscribed.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("not all subscribers were subscribed");
+        if (!subscribed.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException((subscribers - subscribed.getCount()) + " of " + subscribers
+                    + " subscribers subscribed within 120 s");
         }
-        for (int r = 0; r < rounds; r++) {
-            var response = http.send(HttpRequest.newBuilder(base.resolve("/query")).header("Authorization", "Bearer " + token)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"fan out " + r + "\",\"session_id\":\"" + session + "\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("HTTP " + response.statusCode());
+        double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+
+        // the prompts, one after another; sent times by prompt id
+        var sent = new HashMap<String, Long>();
+        int failedPosts = 0;
+        for (int r = 0; r < prompts; r++) {
+            var request = HttpRequest.newBuilder(base.resolve("/query")).timeout(Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"fan out " + r + "\",\"session_id\":\"" + session + "\"}"))
+                    .build();
+            long t0 = System.nanoTime();
+            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            var p = PROMPT.matcher(response.body());
+            if (response.statusCode() != 200 || !p.find()) {
+                failedPosts++;
+                System.err.println("POST /query answered " + response.statusCode() + ": " + response.body());
+                continue;
+            }
+            sent.put(p.group(1), t0);
+        }
+
+        // wait (bounded) until every subscriber has every completion
+        long expected = (long) sent.size() * subscribers;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && arrivals.stream().mapToLong(List::size).sum() < expected) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500); // a duplicate would come about now
+        sockets.forEach(f -> f.thenAccept(WebSocket::abort));
+
+        var latencies = new ArrayList<Long>();
+        long lost = 0;
+        long duplicated = 0;
+        long unknown = 0;
+        long notCompleted = 0;
+        long complete = 0;
+        for (var mine : arrivals) {
+            var seen = new HashMap<String, Integer>();
+            List<Arrival> copy;
+            synchronized (mine) {
+                copy = new ArrayList<>(mine);
+            }
+            for (var arrival : copy) {
+                var t0 = sent.get(arrival.prompt());
+                if (t0 == null) {
+                    unknown++;
+                    continue;
+                }
+                if (seen.merge(arrival.prompt(), 1, Integer::sum) > 1) {
+                    duplicated++;
+                    continue;
+                }
+                if (!arrival.type().equals("prompt.completed")) {
+                    notCompleted++;
+                }
+                latencies.add(arrival.at() - t0);
+            }
+            lost += sent.size() - seen.size();
+            if (seen.size() == sent.size() && copy.size() == sent.size()) {
+                complete++;
             }
         }
-        var events = http.send(HttpRequest.newBuilder(base.resolve("/session/" + session + "/events?limit=1000"))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
-        long perSubscriber = SEQ.matcher(events).results().count();
-        long expected = perSubscriber * subscribers;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (received.get() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        long complete = seqsPerSubscriber.stream().filter(s -> s.size() == perSubscriber
-                && s.stream().distinct().count() == perSubscriber).count();
-        sockets.forEach(s -> s.abort());
-        var sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        report("fan-out: %d /ws subscribers on one session, %d prompts, %d events each:", subscribers, rounds, perSubscriber);
-        report("  deliveries: %d of %d expected; subscribers with every event exactly once: %d of %d;  "
-                + "commit-to-arrival p50: %.1f ms  p99: %.1f ms  max: %.1f ms", received.get(), expected, complete,
-                subscribers, pct(sorted, 50), pct(sorted, 99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1e6);
+        Collections.sort(latencies);
+        System.out.printf("fan-out: %d /ws subscribers of one session (all subscribed in %.1f s), %d prompts one after another"
+                        + " (POST /query): prompt sent → prompt.completed at each subscriber p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                        + " over %d arrivals; lost %d, duplicated %d of %d expected (%d subscribers got each exactly once;"
+                        + " %d prompts failed to send, %d terminal events not completed, %d of unknown prompts,"
+                        + " %d subscriber errors, %d closed early)%n",
+                subscribers, connectSeconds, prompts, pct(latencies, 50), pct(latencies, 99),
+                latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1) / 1e6, latencies.size(), lost, duplicated,
+                expected, complete, failedPosts, notCompleted, unknown, problems.get(), closed.get());
     }
 
-    static WebSocket.Listener listener(java.util.concurrent.BlockingQueue<String> frames) {
+    static WebSocket.Listener listener(BlockingQueue<String> frames) {
         return new WebSocket.Listener() {
             final StringBuilder partial = new StringBuilder();
 
@@ -189,12 +297,23 @@ public class StreamBench {
                 w.request(1);
                 return null;
             }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+                frames.add("{\"type\":\"error\",\"closed\":" + status + ",\"reason\":\"" + reason + "\"}");
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket w, Throwable error) {
+                frames.add("{\"type\":\"error\",\"error\":\"" + error + "\"}");
+            }
         };
     }
 
     static double pct(List<Long> sorted, double p) {
         if (sorted.isEmpty()) {
-            return 0;
+            return Double.NaN;
         }
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))) / 1e6;
