@@ -11,7 +11,9 @@
 -- finds the "session_id" in the answer and puts that session back at the tail. A session is thus
 -- in at most one in-flight request at a time, and each is used in turn (round robin). If an answer
 -- names no busy session (an error body) that session stays busy; should no session be free, the
--- oldest busy one is reused and counted as "reused" (0 in a clean run).
+-- oldest busy one is reused and counted as "reused" (0 in a clean run). wrk calls request() of
+-- thread 0 once before the run to check the request; that session stays marked busy (thread 0
+-- rotates over one session less), which is harmless, unlike sending a busy session.
 -- WRK_PORTS spreads the threads over more nodes on 127.0.0.1 (thread t → node t mod N).
 -- done() prints one line "wrk-figures key=value ..." for the bench script to read.
 
@@ -32,7 +34,9 @@ function setup(thread)
 end
 
 local free, busy, token, path
-local non200, unmatched, reused, sent = 0, 0, 0, 0
+local sent = 0
+-- counters are globals: done() reads them from each thread's state with thread:get
+non200, unmatched, reused = 0, 0, 0
 
 function init(args)
   local file = os.getenv("WRK_SESSIONS")
