@@ -85,7 +85,7 @@ public class PromptIntake {
         em.flush();
         events.append(prompt.owner, session.id, prompt.id, EventTypes.PROMPT_QUEUED, Json.createObjectBuilder()
                 .add("prompt_id", prompt.id.toString()).add("prompt_seq", prompt.seq).add("prompt", prompt.content).build());
-        dispatcher.wake(session.id);
+        dispatcher.wakeAfterCommit(session.id);
         return prompt;
     }
 

@@ -3,6 +3,12 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.platform.messaging.Destinations;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSConnectionFactoryDefinition;
@@ -13,9 +19,11 @@ import jakarta.jms.Session;
 import java.util.UUID;
 
 /**
- * Sends the wake-up for a session's worker. The send joins the caller's transaction, so a wake
- * is delivered only if the prompt it announces was committed; a lost or duplicate wake is
- * harmless because the queue itself lives in the database (see {@link QueueSweeper}).
+ * Sends the wake-up for a session's worker, never inside a database transaction: a JMS send
+ * enlisted with the database makes the transaction XA (a two-phase commit and broker syncs on
+ * every prompt). Instead the wake goes out after the commit that made the work visible; one lost
+ * to a crash in between is harmless because the queue itself lives in the database and the
+ * {@link QueueSweeper} wakes any session with pending work and no live claim.
  */
 @JMSConnectionFactoryDefinition(
         name = Destinations.CONNECTION_FACTORY,
@@ -31,6 +39,7 @@ import java.util.UUID;
         destinationName = Destinations.PROMPT_QUEUE_PHYSICAL,
         properties = {"PhysicalName=" + Destinations.PROMPT_QUEUE_PHYSICAL})
 @Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class PromptDispatcher {
 
     @Resource(lookup = Destinations.CONNECTION_FACTORY)
@@ -39,10 +48,32 @@ public class PromptDispatcher {
     @Resource(lookup = Destinations.PROMPT_QUEUE)
     Queue prompts;
 
+    @Inject
+    Event<Wake> wakes;
+
+    /** A wake-up to send once the current transaction committed (at once when there is none). */
+    public record Wake(UUID sessionId) {
+    }
+
+    /** Wakes the session's worker once the caller's transaction has committed. */
+    public void wakeAfterCommit(UUID sessionId) {
+        wakes.fire(new Wake(sessionId));
+    }
+
+    public void afterCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) Wake wake) {
+        try {
+            wake(wake.sessionId());
+        } catch (RuntimeException e) {
+            // the sweeper finds the session's pending work
+            java.util.logging.Logger.getLogger(PromptDispatcher.class.getName())
+                    .warning(() -> "wake-up of session " + wake.sessionId() + " not sent: " + e.getMessage());
+        }
+    }
+
     public void wake(UUID sessionId) {
         // The adapter does not implement JMSContext (PLATFORM-NOTES), hence the classic API.
         try (Connection connection = connectionFactory.createConnection();
-             Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             var message = session.createTextMessage(sessionId.toString());
             session.createProducer(prompts).send(message);
         } catch (JMSException e) {
