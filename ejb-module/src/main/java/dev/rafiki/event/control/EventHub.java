@@ -172,23 +172,33 @@ public class EventHub {
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.cluster.enabled", defaultValue = "false")
     boolean clustered;
 
-    /**
-     * An event committed on this node: delivered to local subscribers at once, and announced to the
-     * other nodes (asynchronously: the committing thread, often a prompt's worker, does not wait).
-     */
+    /** An event committed on this node by a JTA transaction. */
     void onCommitted(@jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
                      EventLog.Committed committed) {
-        var event = committed.event();
-        announced(event);
+        committed(java.util.List.of(committed.event()));
+    }
+
+    /**
+     * Events committed on this node, in commit order: delivered to local subscribers at once, and
+     * announced to the other nodes (asynchronously: the committing thread does not wait).
+     */
+    public void committed(java.util.List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        events.forEach(this::announced);
         if (!clustered) {
             return;
         }
         try {
             closer.execute(() -> {
-                try {
-                    log.announce(event, node.nodeId());
-                } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "announcement failed; other nodes catch up from the log", e);
+                for (var event : events) {
+                    try {
+                        log.announce(event, node.nodeId());
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.FINE, "announcement failed; other nodes catch up from the log", e);
+                        return;
+                    }
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {

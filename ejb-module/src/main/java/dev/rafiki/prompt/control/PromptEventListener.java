@@ -3,15 +3,15 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.ToolCall;
-import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.EventTypes;
 import dev.rafiki.tool.control.ToolResult;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.UUID;
 
 /**
- * Turns what a running prompt does into events: each is logged (own transaction) and announced.
+ * Turns what a running prompt does into events, handed to a {@link Sink} in order.
  * Text that streams faster than one event per {@link #COALESCE_NANOS} is gathered into one delta
  * (flushed by the next piece after the interval, by any other event, or at the end): a stream's
  * first token goes out at once, and a fast model does not cost a transaction per token.
@@ -24,15 +24,17 @@ final class PromptEventListener implements AgentLoop.Listener {
     private final StringBuilder pendingText = new StringBuilder();
     private long lastTextFlush = Long.MIN_VALUE;
 
-    private final EventLog log;
-    private final String owner;
-    private final UUID sessionId;
+    /** Where the events go: a group-commit unit fenced by the runner's claim. */
+    @FunctionalInterface
+    interface Sink {
+        void event(String type, JsonObject data);
+    }
+
+    private final Sink sink;
     private final UUID promptId;
 
-    PromptEventListener(EventLog log, String owner, UUID sessionId, UUID promptId) {
-        this.log = log;
-        this.owner = owner;
-        this.sessionId = sessionId;
+    PromptEventListener(Sink sink, UUID promptId) {
+        this.sink = sink;
         this.promptId = promptId;
     }
 
@@ -50,7 +52,7 @@ final class PromptEventListener implements AgentLoop.Listener {
             var text = pendingText.toString();
             pendingText.setLength(0);
             lastTextFlush = System.nanoTime();
-            log.append(owner, sessionId, promptId, EventTypes.TEXT_DELTA, data().add("text", text).build());
+            sink.event(EventTypes.TEXT_DELTA, data().add("text", text).build());
         }
     }
 
@@ -87,6 +89,6 @@ final class PromptEventListener implements AgentLoop.Listener {
 
     private void emit(String type, JsonObjectBuilder data) {
         flush();
-        log.append(owner, sessionId, promptId, type, data.build());
+        sink.event(type, data.build());
     }
 }

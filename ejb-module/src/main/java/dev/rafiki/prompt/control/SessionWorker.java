@@ -45,33 +45,16 @@ public class SessionWorker {
     PromptMetrics metrics;
 
     @Inject
-    dev.rafiki.event.control.EventLog events;
+    GroupCommit commits;
 
     @Resource
     ManagedScheduledExecutorService timer;
 
     @Inject
-    @ConfigProperty(name = "rafiki.agent.max-steps", defaultValue = "16")
-    int maxSteps;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.agent.max-seconds", defaultValue = "600")
-    long maxSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.model.max-tokens", defaultValue = "4096")
-    int maxTokens;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.model.connect-timeout-seconds", defaultValue = "10")
-    long connectTimeout;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.model.idle-timeout-seconds", defaultValue = "120")
-    long idleTimeout;
-
-    @Inject
     NodeIdentity node;
+
+    @Inject
+    AgentRuns runs;
 
     @Inject
     JobRuns jobs;
@@ -88,10 +71,6 @@ public class SessionWorker {
     CancellationSignals signals;
 
     @Inject
-    @ConfigProperty(name = "rafiki.prompt.claim-lease-seconds", defaultValue = "30")
-    long leaseSeconds;
-
-    @Inject
     @ConfigProperty(name = "rafiki.prompt.batch", defaultValue = "8")
     int batch;
 
@@ -101,7 +80,7 @@ public class SessionWorker {
 
     public void drain(UUID sessionId) {
         var worker = node.claimPrefix() + UUID.randomUUID();
-        var lease = Duration.ofSeconds(leaseSeconds);
+        var lease = runs.lease();
         if (!ledger.claim(sessionId, worker, lease)) {
             return; // another worker holds the session and will see the new prompt
         }
@@ -158,10 +137,7 @@ public class SessionWorker {
             runTools = jobs.tools(runTools, prompt, worker);
             specs = jobs.specs();
         }
-        var loop = new AgentLoop(model.provider(), model.providerModel(), specs, runTools,
-                new AgentLoop.Limits(maxSteps, Duration.ofSeconds(maxSeconds), maxTokens,
-                        // a local server may hold its headers back while it reads a long prompt
-                        Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout)));
+        var loop = runs.loop(model, specs, runTools);
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);
         // a long run keeps its claim alive; a dead worker's lease simply runs out
@@ -177,10 +153,13 @@ public class SessionWorker {
             }
         }, beat, beat, TimeUnit.SECONDS);
         AgentLoop.Outcome outcome;
-        var eventing = new PromptEventListener(events, prompt.owner(), prompt.sessionId(), prompt.id());
+        var events = new ClaimedEvents(commits, prompt.sessionId(), prompt.owner(), worker, prompt.id(), null);
+        var eventing = new PromptEventListener(events, prompt.id());
         try {
             outcome = loop.run(prompt.history(), eventing, cancelled::get);
             eventing.flush();
+            // the prompt's end is numbered after its events: they must be in the log first
+            events.awaitDurable();
         } catch (RuntimeException e) {
             if (outage(e)) {
                 // not the prompt's fault: failing it would lose it; it runs again once the service is back

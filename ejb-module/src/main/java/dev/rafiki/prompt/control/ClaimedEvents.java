@@ -1,0 +1,73 @@
+package dev.rafiki.prompt.control;
+
+import jakarta.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A running prompt's events on their way to the log: gathered into group-commit units, each
+ * fenced by the runner's claim on the session, so a runner that lost its claim writes nothing.
+ * Units go out in order; events keep the order they were emitted in.
+ */
+final class ClaimedEvents implements PromptEventListener.Sink {
+
+    private final GroupCommit commits;
+    private final UUID sessionId;
+    private final String owner;
+    private final String worker;
+    private final UUID promptId;
+    private GroupCommit.Unit current;
+
+    /** @param first an open unit to add events to while it is not sealed, or null */
+    ClaimedEvents(GroupCommit commits, UUID sessionId, String owner, String worker, UUID promptId,
+                  GroupCommit.Unit first) {
+        this.commits = commits;
+        this.sessionId = sessionId;
+        this.owner = owner;
+        this.worker = worker;
+        this.promptId = promptId;
+        this.current = first;
+    }
+
+    @Override
+    public void event(String type, JsonObject data) {
+        if (current != null && current.event(promptId, type, data)) {
+            return;
+        }
+        var next = commits.open(sessionId, owner);
+        next.step(c -> holds(c, sessionId, worker));
+        next.event(promptId, type, data);
+        current = next;
+        commits.submit(next);
+    }
+
+    /**
+     * Waits until every event so far is committed (or dropped by its fence).
+     *
+     * @return false when the claim was found lost
+     */
+    boolean awaitDurable() {
+        if (current == null) {
+            return true;
+        }
+        commits.submit(current);
+        try {
+            return current.done().join().applied();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The fence of a claimed writer: it still holds the session (and locks its row for the batch). */
+    static boolean holds(Connection c, UUID sessionId, String worker) throws SQLException {
+        try (var select = c.prepareStatement("SELECT 1 FROM agent_session WHERE id = ? AND worker = ? FOR UPDATE")) {
+            select.setObject(1, sessionId);
+            select.setString(2, worker);
+            try (var rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+}

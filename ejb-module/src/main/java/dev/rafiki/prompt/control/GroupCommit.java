@@ -1,0 +1,452 @@
+package dev.rafiki.prompt.control;
+
+import dev.rafiki.event.control.EventHub;
+import dev.rafiki.event.control.StoredEvent;
+import dev.rafiki.platform.db.SchemaMigrator;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Group commit: the durable writes of many prompts go to PostgreSQL in one transaction, so a
+ * burst of prompts costs one WAL flush, not one per prompt. One writer thread takes whatever
+ * units are waiting, runs them as one batch, commits, and only then completes their futures and
+ * hands their events to the hub: nothing a unit wrote reaches anyone before it is durable (the
+ * output gate). While a batch commits, the next one gathers.
+ * <p>
+ * A unit is one session's share of a batch: steps run in order, and a step may refuse (a fence:
+ * the claim is no longer the writer's, the session changed under a cached view of it), which
+ * drops the unit's remaining steps and events. Refusing steps come before any writing step of
+ * their unit, so a refused unit has written nothing. Event numbers are assigned at commit, with
+ * one counter update per session and per user and batch, under the same row locks every other
+ * writer takes (session rows, then the user's account row), so they stay gap-free and in commit
+ * order even with other writers and other nodes. A batch that fails is retried unit by unit, so a
+ * bad unit fails alone.
+ */
+@ApplicationScoped
+public class GroupCommit {
+
+    private static final Logger LOG = Logger.getLogger(GroupCommit.class.getName());
+
+    @Resource(lookup = SchemaMigrator.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    EventHub hub;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.group-commit-max-units", defaultValue = "256")
+    int maxUnits;
+
+    private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
+    private volatile Thread writer;
+    private volatile boolean stopped;
+    private Connection connection;
+
+    /** One step of a unit, run on the writer's connection inside the batch transaction. */
+    @FunctionalInterface
+    public interface Step {
+        /** @return false to refuse the unit (only before any writing step of the unit) */
+        boolean run(Connection connection) throws SQLException;
+    }
+
+    /** What a committed unit produced. {@code applied} is false when one of its fences refused it. */
+    public record Result(boolean applied, List<StoredEvent> events) {
+    }
+
+    /** Changes of a session's counters that a unit makes; added up per session and batch. */
+    public static final class Counts {
+        long prompts;
+        long messages;
+        long inputTokens;
+        long outputTokens;
+        long toolCalls;
+        long toolMillis;
+
+        void add(Counts other) {
+            prompts += other.prompts;
+            messages += other.messages;
+            inputTokens += other.inputTokens;
+            outputTokens += other.outputTokens;
+            toolCalls += other.toolCalls;
+            toolMillis += other.toolMillis;
+        }
+    }
+
+    private record NewEvent(UUID promptId, String type, String data, Instant at) {
+    }
+
+    /** One session's writes; open until the writer seals it, and then immutable. */
+    public static final class Unit {
+        final UUID sessionId;
+        final String owner;
+        private final List<Step> steps = new ArrayList<>();
+        private final List<NewEvent> events = new ArrayList<>();
+        private final Counts counts = new Counts();
+        private boolean sealed;
+        private boolean submitted;
+        final CompletableFuture<Result> done = new CompletableFuture<>();
+
+        Unit(UUID sessionId, String owner) {
+            this.sessionId = sessionId;
+            this.owner = owner;
+        }
+
+        /** @return false once sealed: the caller must put what it wanted to add in a new unit */
+        public synchronized boolean step(Step step) {
+            if (sealed) {
+                return false;
+            }
+            steps.add(step);
+            return true;
+        }
+
+        public synchronized boolean event(UUID promptId, String type, JsonObject data) {
+            if (sealed) {
+                return false;
+            }
+            events.add(new NewEvent(promptId, type, data.toString(), Instant.now()));
+            return true;
+        }
+
+        /** Adds to the session's counters when the unit is applied. */
+        public synchronized boolean count(long prompts, long messages, long inputTokens, long outputTokens,
+                                          long toolCalls, long toolMillis) {
+            if (sealed) {
+                return false;
+            }
+            counts.prompts += prompts;
+            counts.messages += messages;
+            counts.inputTokens += inputTokens;
+            counts.outputTokens += outputTokens;
+            counts.toolCalls += toolCalls;
+            counts.toolMillis += toolMillis;
+            return true;
+        }
+
+        /** Runs {@code change} atomically with respect to sealing; false if the unit was already sealed. */
+        public synchronized boolean ifOpen(Runnable change) {
+            if (sealed) {
+                return false;
+            }
+            change.run();
+            return true;
+        }
+
+        public synchronized boolean sealed() {
+            return sealed;
+        }
+
+        public CompletableFuture<Result> done() {
+            return done;
+        }
+
+        synchronized void seal() {
+            sealed = true;
+        }
+    }
+
+    public Unit open(UUID sessionId, String owner) {
+        return new Unit(sessionId, owner);
+    }
+
+    /** Queues the unit for the next batch; it may still take steps and events until sealed. */
+    public CompletableFuture<Result> submit(Unit unit) {
+        synchronized (unit) {
+            if (unit.submitted) {
+                return unit.done;
+            }
+            unit.submitted = true;
+        }
+        start();
+        queue.add(unit);
+        return unit.done;
+    }
+
+    private void start() {
+        if (writer != null) {
+            return;
+        }
+        synchronized (this) {
+            if (writer == null && !stopped) {
+                var thread = threads.newThread(this::loop);
+                thread.setName("rafiki-group-commit");
+                thread.setDaemon(true);
+                thread.start();
+                writer = thread;
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        var thread = writer;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void loop() {
+        var batch = new ArrayList<Unit>();
+        while (!stopped) {
+            try {
+                var first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                queue.drainTo(batch, Math.max(0, maxUnits - 1));
+                batch.forEach(Unit::seal);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException | Error e) {
+                // the writer must outlive anything one batch does
+                LOG.log(Level.SEVERE, "group commit: unexpected failure of a batch", e);
+                batch.forEach(unit -> unit.done.completeExceptionally(e));
+            }
+        }
+        closeConnection();
+        Unit left;
+        while ((left = queue.poll()) != null) {
+            left.done.completeExceptionally(new IllegalStateException("the server is stopping"));
+        }
+    }
+
+    private void write(List<Unit> batch) {
+        try {
+            var results = execute(batch);
+            deliver(results);
+        } catch (SQLException whole) {
+            if (batch.size() == 1) {
+                fail(batch.get(0), whole);
+                return;
+            }
+            // one bad unit must not fail the others: each goes alone
+            for (var unit : batch) {
+                try {
+                    var results = execute(List.of(unit));
+                    deliver(results);
+                } catch (SQLException alone) {
+                    fail(unit, alone);
+                }
+            }
+        }
+    }
+
+    private void fail(Unit unit, SQLException e) {
+        LOG.log(Level.FINE, "group commit: a unit of session " + unit.sessionId + " failed", e);
+        unit.done.completeExceptionally(e);
+    }
+
+    private void deliver(Map<Unit, Result> results) {
+        var all = new ArrayList<StoredEvent>();
+        results.values().forEach(result -> all.addAll(result.events()));
+        all.sort(Comparator.comparing(StoredEvent::owner).thenComparingLong(StoredEvent::userSeq));
+        try {
+            hub.committed(all);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "group commit: delivering committed events failed; subscribers catch up from the log", e);
+        }
+        // in numbering order, so a writer's completions carry increasing numbers
+        results.forEach((unit, result) -> unit.done.complete(result));
+    }
+
+    /** Runs the batch in one transaction and commits it. */
+    private Map<Unit, Result> execute(List<Unit> batch) throws SQLException {
+        var c = connection();
+        try {
+            // sessions in one order on every writer, so two batches never wait on each other in a cycle
+            var ordered = new ArrayList<>(batch);
+            ordered.sort(Comparator.comparing((Unit u) -> u.sessionId));
+            var applied = new LinkedHashMap<Unit, Boolean>();
+            for (var unit : ordered) {
+                boolean ok = true;
+                for (var step : unit.steps) {
+                    if (!step.run(c)) {
+                        ok = false;
+                        break;
+                    }
+                }
+                applied.put(unit, ok);
+            }
+            var results = numberAndInsert(c, ordered, applied);
+            c.commit();
+            return results;
+        } catch (SQLException | RuntimeException e) {
+            rollback(c);
+            throw e instanceof SQLException sql ? sql : new SQLException("group commit failed", e);
+        }
+    }
+
+    private Map<Unit, Result> numberAndInsert(Connection c, List<Unit> ordered, Map<Unit, Boolean> applied)
+            throws SQLException {
+        var perSession = new LinkedHashMap<UUID, Counts>();
+        var eventsPerSession = new LinkedHashMap<UUID, Integer>();
+        for (var unit : ordered) {
+            if (!applied.get(unit)) {
+                continue;
+            }
+            perSession.computeIfAbsent(unit.sessionId, id -> new Counts()).add(unit.counts);
+            eventsPerSession.merge(unit.sessionId, unit.events.size(), Integer::sum);
+        }
+        var firstSeq = new LinkedHashMap<UUID, Long>();
+        try (var update = c.prepareStatement("""
+                UPDATE agent_session SET next_event_seq = next_event_seq + ?, prompt_count = prompt_count + ?,
+                message_count = message_count + ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
+                tool_calls = tool_calls + ?, tool_millis = tool_millis + ?, updated_at = now()
+                WHERE id = ? RETURNING next_event_seq""")) {
+            for (var entry : perSession.entrySet()) {
+                var counts = entry.getValue();
+                int events = eventsPerSession.get(entry.getKey());
+                update.setLong(1, events);
+                update.setLong(2, counts.prompts);
+                update.setLong(3, counts.messages);
+                update.setLong(4, counts.inputTokens);
+                update.setLong(5, counts.outputTokens);
+                update.setLong(6, counts.toolCalls);
+                update.setLong(7, counts.toolMillis);
+                update.setObject(8, entry.getKey());
+                try (var rows = update.executeQuery()) {
+                    if (rows.next()) {
+                        firstSeq.put(entry.getKey(), rows.getLong(1) - events + 1);
+                    }
+                }
+            }
+        }
+        // users after sessions: the lock order of every writer (session rows, prompts, account)
+        var perUser = new TreeMap<String, Integer>();
+        for (var unit : ordered) {
+            if (applied.get(unit) && firstSeq.containsKey(unit.sessionId)) {
+                perUser.merge(unit.owner, unit.events.size(), Integer::sum);
+            }
+        }
+        var firstUserSeq = new TreeMap<String, Long>();
+        try (var upsert = c.prepareStatement("""
+                INSERT INTO account (owner, next_event_seq) VALUES (?, ?)
+                ON CONFLICT (owner) DO UPDATE SET next_event_seq = account.next_event_seq + EXCLUDED.next_event_seq
+                RETURNING next_event_seq""")) {
+            for (var entry : perUser.entrySet()) {
+                if (entry.getValue() == 0) {
+                    continue;
+                }
+                upsert.setString(1, entry.getKey());
+                upsert.setLong(2, entry.getValue());
+                try (var rows = upsert.executeQuery()) {
+                    rows.next();
+                    firstUserSeq.put(entry.getKey(), rows.getLong(1) - entry.getValue() + 1);
+                }
+            }
+        }
+        var results = new LinkedHashMap<Unit, Result>();
+        try (var insert = c.prepareStatement("""
+                INSERT INTO event (owner, session_id, seq, user_seq, prompt_id, type, data, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            boolean any = false;
+            for (var unit : ordered) {
+                if (!applied.get(unit)) {
+                    results.put(unit, new Result(false, List.of()));
+                    continue;
+                }
+                var stored = new ArrayList<StoredEvent>(unit.events.size());
+                Long seq = firstSeq.get(unit.sessionId);
+                if (seq != null) {
+                    for (var event : unit.events) {
+                        long s = seq;
+                        long u = firstUserSeq.get(unit.owner);
+                        firstSeq.put(unit.sessionId, s + 1);
+                        firstUserSeq.put(unit.owner, u + 1);
+                        seq = s + 1;
+                        insert.setString(1, unit.owner);
+                        insert.setObject(2, unit.sessionId);
+                        insert.setLong(3, s);
+                        insert.setLong(4, u);
+                        insert.setObject(5, event.promptId());
+                        insert.setString(6, event.type());
+                        insert.setString(7, event.data());
+                        insert.setTimestamp(8, Timestamp.from(event.at()));
+                        insert.addBatch();
+                        any = true;
+                        stored.add(new StoredEvent(unit.owner, unit.sessionId, s, u, event.promptId(), event.type(),
+                                event.data(), event.at()));
+                    }
+                }
+                results.put(unit, new Result(true, stored));
+            }
+            if (any) {
+                insert.executeBatch();
+            }
+        }
+        return results;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection != null) {
+            return connection;
+        }
+        var c = dataSource.getConnection();
+        c.setAutoCommit(false);
+        connection = c;
+        return c;
+    }
+
+    private void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "group commit: rollback failed; the connection is replaced", e);
+        }
+        try {
+            if (!c.isValid(2)) {
+                closeConnection();
+            }
+        } catch (SQLException e) {
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        var c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.rollback();
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is going away anyway
+            }
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the pool discards it
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.rafiki.prompt.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rafiki.event.control.EventHub;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.json.Json;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The group commit against a real PostgreSQL with the application's schema. */
+class GroupCommitTest {
+
+    static EmbeddedPostgres postgres;
+    static DataSource db;
+    final List<GroupCommit> writers = new ArrayList<>();
+
+    @BeforeAll
+    static void database() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        db = postgres.getPostgresDatabase();
+        Flyway.configure().dataSource(db).locations("classpath:db/migration").load().migrate();
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        postgres.close();
+    }
+
+    @AfterEach
+    void stopWriters() {
+        writers.forEach(GroupCommit::stop);
+    }
+
+    GroupCommit writer() {
+        var writer = new GroupCommit();
+        writer.dataSource = db;
+        writer.hub = new EventHub();
+        writer.maxUnits = 256;
+        writer.threads = new ManagedThreadFactory() {
+            @Override
+            public Thread newThread(Runnable r) {
+                return new Thread(r);
+            }
+
+            @Override
+            public ForkJoinWorkerThread newThread(ForkJoinPool pool) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        writers.add(writer);
+        return writer;
+    }
+
+    static UUID session(String owner) throws SQLException {
+        var id = UUID.randomUUID();
+        try (var c = db.getConnection(); var insert = c.prepareStatement("""
+                INSERT INTO agent_session (id, owner, model, created_at, updated_at) VALUES (?, ?, 'echo', now(), now())""")) {
+            insert.setObject(1, id);
+            insert.setString(2, owner);
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    static GroupCommit.Unit unit(GroupCommit writer, UUID session, String owner, int events) {
+        var unit = writer.open(session, owner);
+        for (int i = 0; i < events; i++) {
+            unit.event(null, "test.event", Json.createObjectBuilder().add("i", i).build());
+        }
+        return unit;
+    }
+
+    static List<Long> column(String sql, Object key) throws SQLException {
+        try (var c = db.getConnection(); var select = c.prepareStatement(sql)) {
+            select.setObject(1, key);
+            var values = new ArrayList<Long>();
+            try (var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    values.add(rows.getLong(1));
+                }
+            }
+            return values;
+        }
+    }
+
+    static List<Long> oneTo(long n) {
+        var values = new ArrayList<Long>();
+        for (long i = 1; i <= n; i++) {
+            values.add(i);
+        }
+        return values;
+    }
+
+    @Test
+    void aBadUnitInABatchFailsAloneAndTheOthersCommit() throws Exception {
+        var writer = writer();
+        var owner = "batch-" + UUID.randomUUID();
+        var session = session(owner);
+        // the first unit holds the writer until the others are queued, so they form one batch
+        var queued = new CountDownLatch(1);
+        var blocker = unit(writer, session, owner, 1);
+        blocker.step(c -> {
+            try {
+                return queued.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.submit(blocker);
+        var good = new ArrayList<CompletableFuture<GroupCommit.Result>>();
+        for (int i = 0; i < 5; i++) {
+            good.add(writer.submit(unit(writer, session, owner, 2)));
+        }
+        var bad = unit(writer, session, owner, 2);
+        bad.step(c -> {
+            try (var s = c.createStatement()) {
+                s.execute("INSERT INTO account (owner) VALUES (NULL)"); // violates NOT NULL
+            }
+            return true;
+        });
+        var badResult = writer.submit(bad);
+        for (int i = 0; i < 5; i++) {
+            good.add(writer.submit(unit(writer, session, owner, 2)));
+        }
+        queued.countDown();
+
+        var failure = assertThrows(ExecutionException.class, () -> badResult.get(10, TimeUnit.SECONDS));
+        assertTrue(failure.getCause() instanceof SQLException, "the bad unit fails with its own error");
+        for (var result : good) {
+            assertTrue(result.get(10, TimeUnit.SECONDS).applied());
+            assertEquals(2, result.get().events().size());
+        }
+        assertEquals(oneTo(21), column("SELECT seq FROM event WHERE session_id = ? ORDER BY seq", session),
+                "every good unit's events, numbered without a gap");
+        assertEquals(oneTo(21), column("SELECT user_seq FROM event WHERE owner = ? ORDER BY user_seq", owner));
+    }
+
+    @Test
+    void aRefusedUnitWritesNothingAndTakesNoNumber() throws Exception {
+        var writer = writer();
+        var owner = "fence-" + UUID.randomUUID();
+        var session = session(owner);
+        var first = writer.submit(unit(writer, session, owner, 3));
+        var refused = unit(writer, session, owner, 3);
+        refused.step(c -> false);
+        refused.step(c -> {
+            throw new AssertionError("steps after a refusing one do not run");
+        });
+        refused.count(1, 1, 0, 0, 0, 0);
+        var refusedResult = writer.submit(refused);
+        var last = writer.submit(unit(writer, session, owner, 3));
+
+        assertTrue(first.get(10, TimeUnit.SECONDS).applied());
+        assertFalse(refusedResult.get(10, TimeUnit.SECONDS).applied());
+        assertTrue(refusedResult.get().events().isEmpty());
+        var lastEvents = last.get(10, TimeUnit.SECONDS).events();
+        assertEquals(List.of(4L, 5L, 6L), lastEvents.stream().map(e -> e.seq()).toList());
+        assertEquals(oneTo(6), column("SELECT user_seq FROM event WHERE owner = ? ORDER BY user_seq", owner));
+        assertEquals(List.of(0L), column("SELECT prompt_count FROM agent_session WHERE id = ?", session),
+                "a refused unit's counters are not added");
+    }
+
+    @Test
+    void twoWritersNumberOneUsersEventsWithoutGapsInCommitOrder() throws Exception {
+        // two nodes' writers, each with its own connection, writing for the same user at once
+        var owner = "two-nodes-" + UUID.randomUUID();
+        var sessions = new ArrayList<UUID>();
+        for (int s = 0; s < 8; s++) {
+            sessions.add(session(owner));
+        }
+        var nodes = List.of(writer(), writer());
+        var completions = new ArrayList<List<Long>>();
+        for (int n = 0; n < nodes.size(); n++) {
+            completions.add(Collections.synchronizedList(new ArrayList<>()));
+        }
+        var all = new ArrayList<CompletableFuture<GroupCommit.Result>>();
+        var submitters = new ArrayList<Thread>();
+        for (int t = 0; t < 8; t++) {
+            int node = t % 2;
+            var session = sessions.get(t);
+            var submitter = new Thread(() -> {
+                for (int i = 0; i < 50; i++) {
+                    var writer = nodes.get(node);
+                    var unit = unit(writer, session, owner, 1 + i % 3);
+                    // heard on the writer's thread as it completes units, in its commit order
+                    unit.done().thenAccept(r -> r.events().forEach(e -> completions.get(node).add(e.userSeq())));
+                    var result = writer.submit(unit);
+                    synchronized (all) {
+                        all.add(result);
+                    }
+                }
+            });
+            submitters.add(submitter);
+            submitter.start();
+        }
+        for (var submitter : submitters) {
+            submitter.join();
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        long expected = 8L * (17 + 34 + 48); // 50 units per thread: 17 of 1 event, 17 of 2, 16 of 3
+        assertEquals(oneTo(expected), column("SELECT user_seq FROM event WHERE owner = ? ORDER BY user_seq", owner),
+                "the user's numbers are gap-free and unique across both writers");
+        for (var node : completions) {
+            var inOrder = new ArrayList<>(node);
+            Collections.sort(inOrder);
+            assertEquals(inOrder, node, "each writer's commits carry increasing user numbers");
+        }
+        for (var session : sessions) {
+            var seqs = column("SELECT seq FROM event WHERE session_id = ? ORDER BY seq", session);
+            assertEquals(oneTo(seqs.size()), seqs);
+        }
+    }
+
+    @Test
+    void aWriterOutlivesAFailingConnection() throws Exception {
+        var writer = writer();
+        var owner = "recover-" + UUID.randomUUID();
+        var session = session(owner);
+        assertTrue(writer.submit(unit(writer, session, owner, 1)).get(10, TimeUnit.SECONDS).applied());
+        var killer = unit(writer, session, owner, 1);
+        killer.step(c -> {
+            try (var s = c.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(pg_backend_pid())");
+            }
+            return true;
+        });
+        assertThrows(ExecutionException.class, () -> writer.submit(killer).get(10, TimeUnit.SECONDS));
+        assertTrue(writer.submit(unit(writer, session, owner, 1)).get(10, TimeUnit.SECONDS).applied(),
+                "the next unit gets a new connection");
+        assertEquals(oneTo(2), column("SELECT seq FROM event WHERE session_id = ? ORDER BY seq", session));
+    }
+}
