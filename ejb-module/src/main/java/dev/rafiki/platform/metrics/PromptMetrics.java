@@ -49,11 +49,16 @@ public class PromptMetrics {
     }
 
     void onFinished(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptFinished finished) {
+        finished(finished.status(), finished.startedAt(), finished.finishedAt());
+    }
+
+    /** A prompt ended (committed); {@code startedAt} is null for one cancelled before it ran. */
+    public void finished(String statusName, java.time.Instant startedAt, java.time.Instant finishedAt) {
         try {
-            var status = new Tag("status", finished.status());
+            var status = new Tag("status", statusName);
             registry.counter(FINISHED_META, status).inc();
-            if (finished.startedAt() != null && finished.finishedAt() != null) {
-                registry.timer(DURATION_META, status).update(Duration.between(finished.startedAt(), finished.finishedAt()));
+            if (startedAt != null && finishedAt != null) {
+                registry.timer(DURATION_META, status).update(Duration.between(startedAt, finishedAt));
             }
         } catch (RuntimeException e) {
             notCounted(e);

@@ -2,7 +2,9 @@ package dev.rafiki.prompt.boundary;
 
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
+import dev.rafiki.prompt.control.FastLane;
 import dev.rafiki.prompt.control.PromptFinished;
+import dev.rafiki.prompt.control.PromptSnapshot;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.session.boundary.Sessions;
@@ -40,17 +42,39 @@ public class Prompts {
     @Inject
     Event<PromptFinished> finished;
 
-    /** The outcome of a submission; {@code replayed} when an idempotent retry found its first prompt. */
-    public record Submitted(PromptView prompt, boolean replayed) {
+    @Inject
+    FastLane lane;
+
+    @jakarta.annotation.Resource
+    jakarta.ejb.SessionContext context;
+
+    @Inject
+    dev.rafiki.agent.control.ModelCatalog models;
+
+    /**
+     * Starts a prompt: in the fast lane when its session is idle (accepted, run and recorded in
+     * one group commit), else on the durable queue. The handle's {@code accepted} completes once
+     * the prompt is committed, {@code finished} once its end is.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public FastLane.Handle start(NewPrompt request) {
+        if (request.model() != null && models.resolve(request.model()) == null) {
+            throw ApiException.invalid("unknown model '" + request.model() + "'; use " + models.describe());
+        }
+        // the lane may fall back later, on its own thread: through the container, not this instance
+        var self = context.getBusinessObject(Prompts.class);
+        var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
+                request.model(), request.idempotencyKey(), request.requestHash()), () -> self.submit(request));
+        return fast.orElseGet(() -> lane.follow(submit(request)));
     }
 
     /**
-     * Accepts a prompt; once this returns, the prompt is committed and will run. With an
-     * idempotency key, a retry of the same request returns the first prompt instead of a new one,
-     * even when both arrive at the same moment (the database's unique key decides).
+     * Accepts a prompt on the durable queue; once this returns, the prompt is committed and will
+     * run. With an idempotency key, a retry of the same request returns the first prompt instead
+     * of a new one, even when both arrive at the same moment (the database's unique key decides).
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public Submitted submit(NewPrompt request) {
+    public PromptSnapshot submit(NewPrompt request) {
         if (request.idempotencyKey() != null) {
             var existing = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
             if (existing.isPresent()) {
@@ -58,7 +82,7 @@ public class Prompts {
             }
         }
         try {
-            return new Submitted(view(intake.accept(request)), false);
+            return PromptSnapshot.of(intake.accept(request), false);
         } catch (EJBException e) {
             if (request.idempotencyKey() != null && isUniqueViolation(e)) {
                 var winner = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
@@ -141,12 +165,12 @@ public class Prompts {
         finished.fire(PromptFinished.of(prompt));
     }
 
-    private Submitted replay(Prompt existing, NewPrompt request) {
+    private PromptSnapshot replay(Prompt existing, NewPrompt request) {
         if (!request.requestHash().equals(existing.requestHash)) {
             throw new ApiException(409, ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "Idempotency-Key '" + request.idempotencyKey() + "' was already used for a different request");
         }
-        return new Submitted(view(existing), true);
+        return PromptSnapshot.of(existing, true);
     }
 
     /** Whether a unique key refused the write (a concurrent idempotent retry won the race). */
@@ -157,6 +181,13 @@ public class Prompts {
             }
         }
         return false;
+    }
+
+    public static PromptView view(PromptSnapshot p) {
+        return new PromptView(p.id(), p.sessionId(), p.seq(), p.status(), p.content(), p.model(), p.answer(),
+                p.errorCode() == null ? null : new ErrorView(p.errorCode(), p.errorMessage()), p.attempts(), p.steps(),
+                Usage.of(p.inputTokens(), p.outputTokens(), p.toolCalls(), p.toolMillis()), p.createdAt(),
+                p.startedAt(), p.finishedAt());
     }
 
     public static PromptView view(Prompt p) {

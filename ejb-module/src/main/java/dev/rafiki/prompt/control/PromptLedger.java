@@ -216,6 +216,20 @@ public class PromptLedger {
         return prompt != null && prompt.status == PromptStatus.RUNNING;
     }
 
+    /** Whether the user already sent a prompt with this Idempotency-Key. */
+    public boolean idempotencyKeyUsed(String owner, String key) {
+        return !em.createNativeQuery("SELECT 1 FROM prompt WHERE owner = ?1 AND idempotency_key = ?2")
+                .setParameter(1, owner)
+                .setParameter(2, key)
+                .getResultList().isEmpty();
+    }
+
+    /** The prompt as committed now, or null. */
+    public PromptSnapshot snapshot(UUID promptId) {
+        var prompt = em.find(Prompt.class, promptId);
+        return prompt == null ? null : PromptSnapshot.of(prompt, false);
+    }
+
     /** Keeps what a cancelled prompt had produced, marked as partial. */
     public void keepPartial(UUID promptId, String text) {
         var prompt = em.find(Prompt.class, promptId);
@@ -255,7 +269,7 @@ public class PromptLedger {
                 .setParameter(1, sessionId)
                 .setParameter(2, worker)
                 .executeUpdate();
-        dispatcher.wake(sessionId);
+        dispatcher.wakeAfterCommit(sessionId);
     }
 
     public boolean hasPending(UUID sessionId) {

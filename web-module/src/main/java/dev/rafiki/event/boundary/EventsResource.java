@@ -155,7 +155,7 @@ public class EventsResource {
                         .id(Long.toString(key.cursorOf(event)))
                         .name(event.type())
                         .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(String.class, event.toJson(false).toString())
+                        .data(String.class, event.frame(null))
                         .build()).toCompletableFuture().get();
             }
 

@@ -65,6 +65,7 @@ public class QueryStreamSocket {
     private java.util.function.BooleanSupplier metered;
     private volatile Subscription following;
     private volatile UUID promptId;
+    private volatile boolean starting;
 
     @OnOpen
     public void open(Session session) {
@@ -106,9 +107,7 @@ public class QueryStreamSocket {
                 default -> sender.trySend(SocketSupport.error("validation-failed", "type must be prompt, attach or cancel"));
             }
         } catch (ApiException e) {
-            var error = Json.createObjectBuilder(SocketSupport.parse(SocketSupport.error(e.code().wire(), e.getMessage())));
-            e.extensions().forEach((k, v) -> error.add(k, String.valueOf(v)));
-            sender.trySend(error.build().toString());
+            sender.trySend(errorFrame(e));
         } catch (ClassCastException e) {
             sender.trySend(SocketSupport.error("validation-failed", "a field has the wrong type"));
         }
@@ -125,11 +124,49 @@ public class QueryStreamSocket {
         }
         var key = frame.getString("idempotency_key", null);
         var request = QueryResource.parse(owner, frame, key, maxPromptLength);
-        var submitted = prompts.submit(request).prompt();
-        sender.trySend(Json.createObjectBuilder().add("type", "accepted").add("prompt_id", submitted.id().toString())
-                .add("session_id", submitted.sessionId().toString()).add("prompt_seq", submitted.seq())
-                .add("status", submitted.status()).build().toString());
-        follow(session, submitted.sessionId(), submitted.id(), log.cursorBefore(submitted.id()));
+        starting = true;
+        try {
+            var handle = prompts.start(request);
+            handle.accepted().whenComplete((accepted, failure) -> {
+                try {
+                    if (failure != null) {
+                        sendError(failure);
+                        return;
+                    }
+                    // sent only once the prompt is committed; its events follow from the log
+                    sender.trySend(Json.createObjectBuilder().add("type", "accepted")
+                            .add("prompt_id", accepted.id().toString())
+                            .add("session_id", accepted.sessionId().toString()).add("prompt_seq", accepted.seq())
+                            .add("status", accepted.status()).build().toString());
+                    long after = accepted.cursorBefore() >= 0 ? accepted.cursorBefore() : log.cursorBefore(accepted.id());
+                    follow(session, accepted.sessionId(), accepted.id(), after);
+                } catch (RuntimeException e) {
+                    sendError(e);
+                } finally {
+                    starting = false;
+                }
+            });
+        } catch (RuntimeException e) {
+            starting = false;
+            throw e;
+        }
+    }
+
+    private void sendError(Throwable failure) {
+        var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof ApiException e) {
+            sender.trySend(errorFrame(e));
+        } else {
+            sender.trySend(SocketSupport.error(dev.rafiki.platform.problem.ErrorCode.SERVICE_UNAVAILABLE.wire(),
+                    "the prompt could not be accepted now; retry"));
+        }
+    }
+
+    private static String errorFrame(ApiException e) {
+        var error = Json.createObjectBuilder(SocketSupport.parse(SocketSupport.error(e.code().wire(), e.getMessage())));
+        e.extensions().forEach((k, v) -> error.add(k, String.valueOf(v)));
+        return error.build().toString();
     }
 
     private void attach(Session session, JsonObject frame) {
@@ -158,7 +195,7 @@ public class QueryStreamSocket {
     }
 
     private void requireIdle() {
-        if (following != null && !following.closed() && !following.ended()) {
+        if (starting || following != null && !following.closed() && !following.ended()) {
             throw new ApiException(409, dev.rafiki.platform.problem.ErrorCode.SESSION_BUSY,
                     "this stream still follows prompt " + promptId + "; wait for its end or cancel it");
         }

@@ -54,7 +54,7 @@ final class SocketSupport {
     }
 
     static String eventFrame(StoredEvent event, String stream) {
-        return Json.createObjectBuilder(event.toJson(false)).add("stream", stream).build().toString();
+        return event.frame(stream);
     }
 
     static void close(Session session, CloseReason.CloseCode code, String reason) {

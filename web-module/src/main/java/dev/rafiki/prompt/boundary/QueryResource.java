@@ -5,11 +5,8 @@ import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.log.LogFields;
 import dev.rafiki.platform.problem.ApiException;
-import dev.rafiki.prompt.control.PromptWaiters;
 import dev.rafiki.session.boundary.Views.PromptView;
-import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -55,13 +52,7 @@ public class QueryResource {
     Prompts prompts;
 
     @Inject
-    PromptWaiters waiters;
-
-    @Inject
     JsonWebToken caller;
-
-    @Resource
-    ManagedExecutorService executor;
 
     @Context
     HttpServletRequest http;
@@ -94,40 +85,44 @@ public class QueryResource {
                       @HeaderParam("Prefer") String prefer, @Suspended AsyncResponse response) {
         var request = parse(caller.getSubject(), Bodies.required(body), idempotencyKey, maxPromptLength);
         long wait = waitSeconds(prefer, maxWaitSeconds);
-        var submitted = prompts.submit(request);
-        var prompt = submitted.prompt();
-        var owner = request.owner();
-        // the one line that ties the request id to the session and prompt ids of the worker's lines
-        LogFields.log(LOG, Level.INFO, submitted.replayed() ? "prompt replayed" : "prompt accepted", null,
-                LogFields.REQUEST_ID, RequestIds.of(http), LogFields.SESSION_ID, prompt.sessionId(),
-                LogFields.PROMPT_ID, prompt.id());
-        if (prompt.terminal()) {
-            response.resume(result(prompt, submitted.replayed()));
-            return;
-        }
-        if (wait == 0) {
-            response.resume(stillRunning(prompt, submitted.replayed()));
-            return;
-        }
-        var done = waiters.await(prompt.id());
-        var now = prompts.get(owner, prompt.sessionId(), prompt.id());
-        if (now.terminal()) {
-            waiters.forget(prompt.id(), done);
-            response.resume(result(now, submitted.replayed()));
-            return;
-        }
-        response.setTimeout(wait, TimeUnit.SECONDS);
-        response.setTimeoutHandler(r -> {
-            waiters.forget(prompt.id(), done);
-            r.resume(stillRunning(now, submitted.replayed()));
-        });
-        done.thenRunAsync(() -> {
-            try {
-                response.resume(result(prompts.get(owner, prompt.sessionId(), prompt.id()), submitted.replayed()));
-            } catch (RuntimeException e) {
-                response.resume(e);
+        var requestId = RequestIds.of(http);
+        var handle = prompts.start(request);
+        handle.accepted().whenComplete((accepted, failure) -> {
+            if (failure != null) {
+                response.resume(unwrap(failure));
+                return;
             }
-        }, executor);
+            var replayed = accepted.replayed();
+            var prompt = Prompts.view(accepted);
+            // the one line that ties the request id to the session and prompt ids of the worker's lines
+            LogFields.log(LOG, Level.INFO, replayed ? "prompt replayed" : "prompt accepted", null,
+                    LogFields.REQUEST_ID, requestId, LogFields.SESSION_ID, prompt.sessionId(),
+                    LogFields.PROMPT_ID, prompt.id());
+            if (prompt.terminal()) {
+                response.resume(result(prompt, replayed));
+                return;
+            }
+            if (wait == 0) {
+                response.resume(stillRunning(prompt, replayed));
+                return;
+            }
+            response.setTimeout(wait, TimeUnit.SECONDS);
+            response.setTimeoutHandler(r -> r.resume(stillRunning(prompt, replayed)));
+            handle.finished().whenComplete((finished, error) -> {
+                if (error != null) {
+                    response.resume(unwrap(error));
+                } else if (finished == null) {
+                    response.resume(ApiException.notFound("prompt " + prompt.id()));
+                } else {
+                    response.resume(result(Prompts.view(finished), replayed));
+                }
+            });
+        });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
     }
 
     /**

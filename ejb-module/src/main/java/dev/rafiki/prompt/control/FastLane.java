@@ -1,0 +1,851 @@
+package dev.rafiki.prompt.control;
+
+import dev.rafiki.agent.control.AgentLoop;
+import dev.rafiki.agent.control.AgentLoop.Outcome;
+import dev.rafiki.agent.control.ModelCatalog;
+import dev.rafiki.agent.model.ChatMessage;
+import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.platform.config.NodeIdentity;
+import dev.rafiki.platform.db.SchemaMigrator;
+import dev.rafiki.platform.metrics.PromptMetrics;
+import dev.rafiki.tool.control.ToolResult;
+import dev.rafiki.tool.control.ToolRuntime;
+import dev.rafiki.tool.control.WorkspaceTools;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The fast lane: a prompt for a session that is idle runs at once, in memory, on this node, and
+ * everything it writes (the prompt, its messages, its events, the session's counters) goes to
+ * PostgreSQL through {@link GroupCommit}, together with the writes of other prompts. A short
+ * prompt is accepted, run and recorded in one commit.
+ * <p>
+ * Safety comes from the database, as on the durable queue's path: the unit that accepts the
+ * prompt is fenced on the session as this node last saw it idle (its {@code next_seq} and
+ * {@code message_count}, and no live claim). If anything changed meanwhile (a prompt accepted
+ * elsewhere, a claim, a deletion), the fence refuses, the speculative run is thrown away before
+ * it did anything outside this process (tools wait for the accepting commit), and the prompt
+ * takes the durable queue's path instead. A run that outlives its accepting commit holds the
+ * session's claim like any worker, and its later writes are fenced by that claim. Nothing
+ * reaches a client or a subscriber before the commit that makes it true.
+ * <p>
+ * Work that is not for this lane (a session already busy, a job, a session another worker
+ * holds) is refused with an empty answer, and the caller takes the durable queue's path.
+ */
+@ApplicationScoped
+public class FastLane {
+
+    private static final Logger LOG = Logger.getLogger(FastLane.class.getName());
+
+    @Inject
+    GroupCommit commits;
+
+    @Inject
+    ModelCatalog models;
+
+    @Inject
+    ToolRuntime tools;
+
+    @Inject
+    PromptMetrics metrics;
+
+    @Inject
+    NodeIdentity node;
+
+    @Inject
+    CancellationSignals signals;
+
+    @Inject
+    PromptWaiters waiters;
+
+    @Inject
+    PromptLedger ledger;
+
+    @Inject
+    AgentRuns runs;
+
+    @Inject
+    PromptDispatcher dispatcher;
+
+    @Resource(lookup = SchemaMigrator.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Resource
+    ManagedScheduledExecutorService timer;
+
+    @Resource
+    jakarta.enterprise.concurrent.ManagedExecutorService executor;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.fast-lane", defaultValue = "true")
+    boolean enabled;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.fast-lane-threads", defaultValue = "64")
+    int maxThreads;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.fast-lane-sessions", defaultValue = "10000")
+    int maxCachedSessions;
+
+    /** A run that takes longer than this is accepted on its own, so its stream and its claim start. */
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.fast-lane-hold-ms", defaultValue = "5")
+    long holdMillis;
+
+    private ThreadPoolExecutor runners;
+    private final ConcurrentHashMap<UUID, Live> sessions = new ConcurrentHashMap<>();
+
+    /** What this node knows of a session it ran last, valid while the database agrees (the fence checks). */
+    static final class Live {
+        boolean busy;
+        boolean known;
+        String owner;
+        String model;
+        long nextSeq;
+        long messageCount;
+        List<ChatMessage> history = List.of();
+    }
+
+    /** What a client waits for: the prompt once accepted (committed), and once ended. */
+    public record Handle(CompletableFuture<PromptSnapshot> accepted, CompletableFuture<PromptSnapshot> finished) {
+        public static Handle of() {
+            return new Handle(new CompletableFuture<>(), new CompletableFuture<>());
+        }
+    }
+
+    /** A prompt asking for the lane; {@code sessionId} null for a new session. */
+    public record Request(String owner, UUID sessionId, String content, String model, String idempotencyKey,
+                          String requestHash) {
+    }
+
+    @PostConstruct
+    void start() {
+        runners = new ThreadPoolExecutor(0, Math.max(1, maxThreads), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    var thread = threads.newThread(runnable);
+                    thread.setName("rafiki-prompt");
+                    return thread;
+                });
+    }
+
+    @PreDestroy
+    void stop() {
+        if (runners != null) {
+            runners.shutdownNow();
+        }
+    }
+
+    /**
+     * Runs the prompt in the fast lane if it can.
+     *
+     * @param slowPath takes the prompt the durable queue's way; called if the lane finds out
+     *                 too late that it cannot take it
+     * @return empty when the prompt is not for the lane: the caller takes the durable queue's path
+     */
+    public Optional<Handle> submit(Request request, Supplier<PromptSnapshot> slowPath) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        if (request.idempotencyKey() != null && ledger.idempotencyKeyUsed(request.owner(), request.idempotencyKey())) {
+            return Optional.empty(); // a retry: the durable path replays the first answer
+        }
+        boolean newSession = request.sessionId() == null;
+        UUID sessionId = newSession ? UUID.randomUUID() : request.sessionId();
+        Live state;
+        if (newSession) {
+            state = new Live();
+            state.busy = true;
+            state.known = true;
+            state.owner = request.owner();
+            state.model = dev.rafiki.session.boundary.Sessions.DEFAULT_MODEL;
+            sessions.put(sessionId, state);
+        } else {
+            state = sessions.computeIfAbsent(sessionId, id -> new Live());
+            synchronized (state) {
+                if (state.busy) {
+                    return Optional.empty();
+                }
+                state.busy = true;
+            }
+            try {
+                if (!state.known && !load(state, sessionId)) {
+                    idle(sessionId, state);
+                    return Optional.empty();
+                }
+            } catch (SQLException e) {
+                idle(sessionId, state);
+                throw new IllegalStateException("could not read session " + sessionId, e);
+            }
+            if (!state.owner.equals(request.owner())) {
+                idle(sessionId, state);
+                return Optional.empty(); // the durable path answers exactly like a missing session
+            }
+        }
+        var modelName = request.model() != null ? request.model() : state.model;
+        var model = models.resolve(modelName);
+        if (model == null) {
+            idle(sessionId, state);
+            if (newSession) {
+                sessions.remove(sessionId, state);
+            }
+            return Optional.empty();
+        }
+        var run = new Run(request, sessionId, newSession, state, model, modelName, slowPath);
+        try {
+            runners.execute(run::run);
+        } catch (RejectedExecutionException e) {
+            idle(sessionId, state);
+            if (newSession) {
+                sessions.remove(sessionId, state);
+            }
+            return Optional.empty();
+        }
+        return Optional.of(run.handle);
+    }
+
+    /**
+     * A prompt accepted on the durable queue's path: its handle completes once the prompt ended,
+     * wherever it ran (the waiters hear ends on this node and announcements from others).
+     */
+    public Handle follow(PromptSnapshot accepted) {
+        var handle = Handle.of();
+        handle.accepted().complete(accepted);
+        if (accepted.terminal()) {
+            handle.finished().complete(accepted);
+        } else {
+            follow(accepted.id(), handle);
+        }
+        return handle;
+    }
+
+    private void follow(UUID promptId, Handle handle) {
+        var done = waiters.await(promptId);
+        var now = ledger.snapshot(promptId);
+        if (now == null || now.terminal()) {
+            waiters.forget(promptId, done);
+            handle.finished().complete(now);
+            return;
+        }
+        done.thenRunAsync(() -> {
+            try {
+                handle.finished().complete(ledger.snapshot(promptId));
+            } catch (RuntimeException e) {
+                handle.finished().completeExceptionally(e);
+            }
+        }, executor);
+    }
+
+    /** Whether the lane is running a prompt of this session on this node right now. */
+    public boolean busy(UUID sessionId) {
+        var state = sessions.get(sessionId);
+        if (state == null) {
+            return false;
+        }
+        synchronized (state) {
+            return state.busy;
+        }
+    }
+
+    private void idle(UUID sessionId, Live state) {
+        synchronized (state) {
+            state.busy = false;
+        }
+        if (sessions.size() > maxCachedSessions) {
+            sessions.remove(sessionId, state);
+        }
+    }
+
+    /**
+     * Reads what the lane needs of a session this node has not seen idle: usable only if no prompt
+     * is pending and no worker holds it.
+     */
+    private boolean load(Live state, UUID sessionId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (var select = c.prepareStatement("""
+                    SELECT s.owner, s.model, s.next_seq, s.message_count,
+                    (s.worker IS NULL OR s.claim_expires_at < now()),
+                    EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running'))
+                    FROM agent_session s WHERE s.id = ?""")) {
+                select.setObject(1, sessionId);
+                try (var row = select.executeQuery()) {
+                    if (!row.next() || !row.getBoolean(5) || row.getBoolean(6)) {
+                        return false;
+                    }
+                    state.owner = row.getString(1);
+                    state.model = row.getString(2);
+                    state.nextSeq = row.getLong(3);
+                    state.messageCount = row.getLong(4);
+                }
+            }
+            var history = new ArrayList<ChatMessage>();
+            try (var select = c.prepareStatement("""
+                    SELECT m.role, m.content, m.tool_calls, m.tool_call_id, m.is_error
+                    FROM message m JOIN prompt p ON p.id = m.prompt_id WHERE m.session_id = ?
+                    AND (p.status = 'completed' OR (p.status = 'cancelled'
+                         AND EXISTS (SELECT 1 FROM message a WHERE a.prompt_id = p.id AND a.role = 'assistant')))
+                    ORDER BY m.id""")) {
+                select.setObject(1, sessionId);
+                try (var rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        history.add(switch (rows.getString(1)) {
+                            case "user" -> ChatMessage.user(rows.getString(2));
+                            case "tool" -> ChatMessage.toolResult(rows.getString(4), rows.getString(2), rows.getBoolean(5));
+                            default -> ChatMessage.assistant(rows.getString(2), PromptLedger.toolCalls(rows.getString(3)));
+                        });
+                    }
+                }
+            }
+            state.history = history;
+            state.known = true;
+            return true;
+        }
+    }
+
+    /** The prompt row as the lane writes it; fixed once the unit that inserts it is sealed. */
+    private static final class Row {
+        UUID id;
+        UUID sessionId;
+        long seq;
+        String owner;
+        String content;
+        String model;
+        String status = "running";
+        String answer;
+        String errorCode;
+        String errorMessage;
+        String idempotencyKey;
+        String requestHash;
+        int steps;
+        long inputTokens;
+        long outputTokens;
+        int toolCalls;
+        long toolMillis;
+        Instant createdAt;
+        Instant startedAt;
+        Instant finishedAt;
+        /** The run ended before the accepting commit: the claim is not taken at all. */
+        boolean ended;
+
+        PromptSnapshot snapshot(long cursorBefore) {
+            return new PromptSnapshot(id, sessionId, seq, status, content, model, answer, errorCode, errorMessage, 1,
+                    steps, inputTokens, outputTokens, toolCalls, toolMillis, createdAt, startedAt, finishedAt,
+                    cursorBefore, false);
+        }
+    }
+
+    /** One prompt's trip through the lane. */
+    private final class Run {
+        final Handle handle = Handle.of();
+        final Request request;
+        final UUID sessionId;
+        final boolean newSession;
+        final Live state;
+        final ModelCatalog.Resolved model;
+        final Supplier<PromptSnapshot> slowPath;
+        final Row row = new Row();
+        final String worker = node.claimPrefix() + UUID.randomUUID();
+        final long expectedSeq;
+        final long expectedMessages;
+        final GroupCommit.Unit accepting;
+        final AtomicBoolean aborted = new AtomicBoolean();
+        final PromptEventListener listener;
+
+        Run(Request request, UUID sessionId, boolean newSession, Live state, ModelCatalog.Resolved model,
+            String modelName, Supplier<PromptSnapshot> slowPath) {
+            this.request = request;
+            this.sessionId = sessionId;
+            this.newSession = newSession;
+            this.state = state;
+            this.model = model;
+            this.slowPath = slowPath;
+            this.expectedSeq = state.nextSeq;
+            this.expectedMessages = state.messageCount;
+            row.id = UUID.randomUUID();
+            row.sessionId = sessionId;
+            row.seq = state.nextSeq + 1;
+            row.owner = request.owner();
+            row.content = request.content();
+            row.model = request.model();
+            row.idempotencyKey = request.idempotencyKey();
+            row.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
+            row.createdAt = Instant.now();
+            row.startedAt = row.createdAt;
+            accepting = commits.open(sessionId, request.owner());
+            accepting.step(newSession ? this::insertSession : this::fence);
+            accepting.step(this::insertPrompt);
+            accepting.step(c -> insertMessages(c, List.of(ChatMessage.user(row.content)), false));
+            accepting.count(1, 1, 0, 0, 0, 0);
+            accepting.event(row.id, EventTypes.PROMPT_QUEUED, data().add("prompt_seq", row.seq)
+                    .add("prompt", row.content).build());
+            accepting.event(row.id, EventTypes.PROMPT_STARTED, data().add("attempt", 1).add("model", modelName).build());
+            listener = new PromptEventListener(
+                    new ClaimedEvents(commits, sessionId, request.owner(), worker, row.id, accepting), row.id);
+        }
+
+        void run() {
+            var cancelled = signals.register(row.id);
+            ScheduledFuture<?> early = null;
+            ScheduledFuture<?> heartbeat = null;
+            Outcome outcome;
+            // a run still going when its prompt is accepted tells its client at once, not at its end
+            accepting.done().thenAcceptAsync(result -> {
+                if (result.applied() && !row.ended) {
+                    long cursor = result.events().isEmpty() ? -1 : result.events().get(0).seq() - 1;
+                    handle.accepted().complete(acceptedSnapshot(cursor));
+                }
+            }, executor);
+            try {
+                // a long run is accepted on its own, so its stream and its claim start without waiting for its end
+                early = timer.schedule(() -> commits.submit(accepting), holdMillis, TimeUnit.MILLISECONDS);
+                long beat = Math.max(1, runs.lease().toSeconds() / 3);
+                heartbeat = timer.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.SECONDS);
+                var history = new ArrayList<ChatMessage>(state.history.size() + 1);
+                history.addAll(state.history);
+                history.add(ChatMessage.user(row.content));
+                WorkspaceTools workspace = tools.forSession(sessionId);
+                AgentLoop.Tools gated = (name, arguments, stop) -> {
+                    // a tool acts outside this process: only once the prompt is accepted and the claim ours
+                    if (!acceptedDurably()) {
+                        aborted.set(true);
+                        return ToolResult.failed("not run: the prompt was not accepted");
+                    }
+                    return workspace.call(name, arguments, stop);
+                };
+                var loop = runs.loop(model, WorkspaceTools.SPECS, gated);
+                try {
+                    outcome = loop.run(history, listener, () -> cancelled.get() || aborted.get());
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a prompt failed in the agent runtime", e);
+                    outcome = new Outcome("", List.of(), "agent-error", "the agent runtime failed: " + e.getMessage(),
+                            0, 0, 0, 0, 0);
+                }
+                listener.flush();
+            } finally {
+                if (early != null) {
+                    early.cancel(false);
+                }
+                if (heartbeat != null) {
+                    heartbeat.cancel(false);
+                }
+                signals.unregister(row.id);
+            }
+            metrics.tokens(model.name(), outcome.inputTokens(), outcome.outputTokens());
+            try {
+                finish(outcome);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "the fast lane could not finish prompt " + row.id, e);
+                fail(e);
+            }
+        }
+
+        private void beat() {
+            try {
+                if (accepting.sealed() && accepting.done().isDone() && !row.ended) {
+                    ledger.extend(sessionId, worker, runs.lease());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "heartbeat of prompt " + row.id + " failed; next beat retries", e);
+            }
+        }
+
+        private boolean acceptedDurably() {
+            commits.submit(accepting);
+            try {
+                return accepting.done().join().applied();
+            } catch (CompletionException e) {
+                return false;
+            }
+        }
+
+        private void finish(Outcome outcome) {
+            boolean abortedRun = aborted.get();
+            var status = outcome.errorCode() == null ? "completed" : outcome.cancelled() ? "cancelled" : "failed";
+            var finishedAt = Instant.now();
+            int stored = outcome.messages().size();
+            boolean inline = !abortedRun && !"cancelled".equals(status) && accepting.ifOpen(() -> {
+                record(outcome, status, finishedAt);
+                row.ended = true;
+                accepting.step(c -> insertMessages(c, outcome.messages(), !"completed".equals(status)));
+                accepting.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
+                        outcome.toolMillis());
+                accepting.event(row.id, terminalType(status), terminalData(row.id, status, outcome.errorCode(), outcome.errorMessage()));
+            });
+            commits.submit(accepting);
+            GroupCommit.Result accepted;
+            try {
+                accepted = accepting.done().join();
+            } catch (CompletionException e) {
+                fail(e.getCause());
+                return;
+            }
+            if (!accepted.applied()) {
+                refused();
+                return;
+            }
+            long cursorBefore = accepted.events().isEmpty() ? -1 : accepted.events().get(0).seq() - 1;
+            if (inline) {
+                var snapshot = row.snapshot(cursorBefore);
+                remember(stored, "completed".equals(status) ? outcome.messages() : null);
+                ended(snapshot);
+                handle.accepted().complete(snapshot);
+                handle.finished().complete(snapshot);
+                return;
+            }
+            handle.accepted().complete(acceptedSnapshot(cursorBefore));
+            // stopped by someone else: the database has the prompt's end already; only the claim is left to give back
+            boolean stopped = abortedRun || "cancelled".equals(status);
+            var closing = commits.open(sessionId, row.owner);
+            var pendingAfter = new boolean[] {false};
+            closing.step(c -> ClaimedEvents.holds(c, sessionId, worker));
+            if (!stopped) {
+                closing.step(c -> end(c, outcome, status, finishedAt));
+                closing.step(c -> insertMessages(c, outcome.messages(), !"completed".equals(status)));
+                closing.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
+                        outcome.toolMillis());
+                closing.event(row.id, terminalType(status), terminalData(row.id, status, outcome.errorCode(),
+                        outcome.errorMessage()));
+            }
+            closing.step(c -> {
+                pendingAfter[0] = releaseClaim(c);
+                return true;
+            });
+            GroupCommit.Result closed;
+            try {
+                closed = commits.submit(closing).join();
+            } catch (CompletionException e) {
+                // an outage: the prompt stays running under a claim that runs out; the sweeper resumes it
+                LOG.warning(() -> "prompt " + row.id + " could not be recorded (" + e.getCause() + "); it will be resumed");
+                forget();
+                return;
+            }
+            if (!closed.applied()) {
+                // the prompt was ended by someone else just now (or the claim is gone): give the claim back all the same
+                closed = release(pendingAfter);
+            }
+            if (stopped || !closed.applied()) {
+                if (pendingAfter[0]) {
+                    dispatcher.wake(sessionId);
+                }
+                if (stopped) {
+                    ledger.keepPartial(row.id, outcome.answer());
+                }
+                // cancelled meanwhile, or the claim was lost: someone else recorded the prompt's end
+                forgetAndFinishFromLog();
+                return;
+            }
+            synchronized (row) {
+                record(outcome, status, finishedAt);
+            }
+            var snapshot = row.snapshot(cursorBefore);
+            remember(stored, "completed".equals(status) ? outcome.messages() : null);
+            if (pendingAfter[0]) {
+                // prompts arrived by the durable path while this one ran: they are the queue's now
+                synchronized (state) {
+                    state.known = false;
+                }
+                dispatcher.wake(sessionId);
+            }
+            ended(snapshot);
+            handle.finished().complete(snapshot);
+        }
+
+        private GroupCommit.Result release(boolean[] pendingAfter) {
+            var releasing = commits.open(sessionId, row.owner);
+            releasing.step(c -> ClaimedEvents.holds(c, sessionId, worker));
+            releasing.step(c -> {
+                pendingAfter[0] = releaseClaim(c);
+                return true;
+            });
+            try {
+                var released = commits.submit(releasing).join();
+                return new GroupCommit.Result(false, released.events());
+            } catch (CompletionException e) {
+                LOG.warning(() -> "the claim on session " + sessionId + " could not be released (" + e.getCause()
+                        + "); it runs out by itself");
+                return new GroupCommit.Result(false, List.of());
+            }
+        }
+
+        private void record(Outcome outcome, String status, Instant finishedAt) {
+            row.status = status;
+            row.answer = "completed".equals(status) ? outcome.answer() : null;
+            row.errorCode = outcome.errorCode();
+            row.errorMessage = outcome.errorMessage();
+            row.steps = outcome.steps();
+            row.inputTokens = outcome.inputTokens();
+            row.outputTokens = outcome.outputTokens();
+            row.toolCalls = outcome.toolCalls();
+            row.toolMillis = outcome.toolMillis();
+            row.finishedAt = finishedAt;
+        }
+
+        private PromptSnapshot acceptedSnapshot(long cursorBefore) {
+            return new PromptSnapshot(row.id, sessionId, row.seq, "running", row.content, row.model, null, null, null, 1,
+                    0, 0, 0, 0, 0, row.createdAt, row.startedAt, null, cursorBefore, false);
+        }
+
+        /** The session as this node knows it now includes this prompt. */
+        private void remember(int storedMessages, List<ChatMessage> produced) {
+            synchronized (state) {
+                state.nextSeq = row.seq;
+                state.messageCount = expectedMessages + 1 + storedMessages;
+                if (produced != null) {
+                    var history = new ArrayList<ChatMessage>(state.history.size() + 1 + produced.size());
+                    history.addAll(state.history);
+                    history.add(ChatMessage.user(row.content));
+                    history.addAll(produced);
+                    state.history = history;
+                }
+            }
+            idle(sessionId, state);
+        }
+
+        private void forget() {
+            synchronized (state) {
+                state.known = false;
+            }
+            idle(sessionId, state);
+        }
+
+        private void forgetAndFinishFromLog() {
+            forget();
+            var now = ledger.snapshot(row.id);
+            if (now != null && now.terminal()) {
+                handle.finished().complete(now);
+            } else {
+                follow(row.id, handle);
+            }
+        }
+
+        private void ended(PromptSnapshot snapshot) {
+            metrics.finished(snapshot.status(), snapshot.startedAt(), snapshot.finishedAt());
+            waiters.finishedElsewhere(row.id);
+        }
+
+        /** The fence refused: the session changed since this node saw it; the durable path takes the prompt. */
+        private void refused() {
+            synchronized (state) {
+                state.known = false;
+            }
+            idle(sessionId, state);
+            if (newSession) {
+                sessions.remove(sessionId, state);
+            }
+            try {
+                var snapshot = slowPath.get();
+                handle.accepted().complete(snapshot);
+                if (snapshot.terminal()) {
+                    handle.finished().complete(snapshot);
+                } else {
+                    follow(snapshot.id(), handle);
+                }
+            } catch (RuntimeException e) {
+                handle.accepted().completeExceptionally(e);
+                handle.finished().completeExceptionally(e);
+            }
+        }
+
+        private void fail(Throwable cause) {
+            forget();
+            if (newSession) {
+                sessions.remove(sessionId, state);
+            }
+            var e = cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+            handle.accepted().completeExceptionally(e);
+            handle.finished().completeExceptionally(e);
+        }
+
+        private JsonObjectBuilder data() {
+            return Json.createObjectBuilder().add("prompt_id", row.id.toString());
+        }
+
+
+
+        // ---- the steps, run by the writer inside its batch
+
+        /** The session is as this node last saw it idle: no prompt since, no message since, no live claim. */
+        private boolean fence(Connection c) throws SQLException {
+            try (var update = c.prepareStatement("""
+                    UPDATE agent_session SET next_seq = next_seq + 1, worker = ?,
+                    claim_expires_at = CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END
+                    WHERE id = ? AND owner = ? AND next_seq = ? AND message_count = ?
+                    AND (worker IS NULL OR claim_expires_at < now())""")) {
+                update.setString(1, row.ended ? null : worker);
+                update.setBoolean(2, row.ended);
+                update.setDouble(3, runs.lease().toSeconds());
+                update.setObject(4, sessionId);
+                update.setString(5, row.owner);
+                update.setLong(6, expectedSeq);
+                update.setLong(7, expectedMessages);
+                return update.executeUpdate() == 1;
+            }
+        }
+
+        private boolean insertSession(Connection c) throws SQLException {
+            try (var insert = c.prepareStatement("""
+                    INSERT INTO agent_session (id, owner, model, next_seq, worker, claim_expires_at, created_at, updated_at)
+                    VALUES (?, ?, ?, 1, ?, CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END, ?, ?)""")) {
+                insert.setObject(1, sessionId);
+                insert.setString(2, row.owner);
+                insert.setString(3, state.model);
+                insert.setString(4, row.ended ? null : worker);
+                insert.setBoolean(5, row.ended);
+                insert.setDouble(6, runs.lease().toSeconds());
+                insert.setTimestamp(7, Timestamp.from(row.createdAt));
+                insert.setTimestamp(8, Timestamp.from(row.createdAt));
+                insert.executeUpdate();
+                return true;
+            }
+        }
+
+        private boolean insertPrompt(Connection c) throws SQLException {
+            try (var insert = c.prepareStatement("""
+                    INSERT INTO prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
+                    idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
+                    finished_at, model, tool_calls, tool_millis, steps)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                insert.setObject(1, row.id);
+                insert.setObject(2, sessionId);
+                insert.setLong(3, row.seq);
+                insert.setString(4, row.owner);
+                insert.setString(5, row.content);
+                insert.setString(6, row.status);
+                insert.setString(7, row.answer);
+                insert.setString(8, row.errorCode);
+                insert.setString(9, row.errorMessage);
+                insert.setString(10, row.idempotencyKey);
+                insert.setString(11, row.requestHash);
+                insert.setLong(12, row.inputTokens);
+                insert.setLong(13, row.outputTokens);
+                insert.setTimestamp(14, Timestamp.from(row.createdAt));
+                insert.setTimestamp(15, Timestamp.from(row.startedAt));
+                insert.setTimestamp(16, row.finishedAt == null ? null : Timestamp.from(row.finishedAt));
+                insert.setString(17, row.model);
+                insert.setInt(18, row.toolCalls);
+                insert.setLong(19, row.toolMillis);
+                insert.setInt(20, row.steps);
+                insert.executeUpdate();
+                return true;
+            }
+        }
+
+        private boolean insertMessages(Connection c, List<ChatMessage> messages, boolean partial) throws SQLException {
+            if (messages.isEmpty()) {
+                return true;
+            }
+            var now = Timestamp.from(Instant.now());
+            try (var insert = c.prepareStatement("""
+                    INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_calls,
+                    tool_call_id, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                for (var message : messages) {
+                    var role = switch (message.role()) {
+                        case USER -> "user";
+                        case TOOL -> "tool";
+                        default -> "assistant";
+                    };
+                    insert.setObject(1, sessionId);
+                    insert.setObject(2, row.id);
+                    insert.setString(3, role);
+                    insert.setString(4, message.content() == null ? "" : message.content());
+                    insert.setBoolean(5, partial && "assistant".equals(role));
+                    insert.setTimestamp(6, now);
+                    insert.setString(7, PromptLedger.toolCallsJson(message.toolCalls()));
+                    insert.setString(8, message.toolCallId());
+                    insert.setBoolean(9, message.isError());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            return true;
+        }
+
+        /** The prompt's end, only if nobody ended it meanwhile (a stop, a cancel). */
+        private boolean end(Connection c, Outcome outcome, String status, Instant finishedAt) throws SQLException {
+            try (var update = c.prepareStatement("""
+                    UPDATE prompt SET status = ?, answer = ?, error_code = ?, error_message = ?, input_tokens = ?,
+                    output_tokens = ?, tool_calls = ?, tool_millis = ?, steps = ?, finished_at = ?
+                    WHERE id = ? AND status = 'running'""")) {
+                update.setString(1, status);
+                update.setString(2, "completed".equals(status) ? outcome.answer() : null);
+                update.setString(3, outcome.errorCode());
+                update.setString(4, outcome.errorMessage());
+                update.setLong(5, outcome.inputTokens());
+                update.setLong(6, outcome.outputTokens());
+                update.setInt(7, outcome.toolCalls());
+                update.setLong(8, outcome.toolMillis());
+                update.setInt(9, outcome.steps());
+                update.setTimestamp(10, Timestamp.from(finishedAt));
+                update.setObject(11, row.id);
+                return update.executeUpdate() == 1;
+            }
+        }
+
+        /** @return whether prompts are pending (accepted by the durable path while this one ran) */
+        private boolean releaseClaim(Connection c) throws SQLException {
+            try (var update = c.prepareStatement("""
+                    UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker = ?
+                    RETURNING EXISTS (SELECT 1 FROM prompt WHERE session_id = ? AND status IN ('queued', 'running')
+                                      AND id <> ?)""")) {
+                update.setObject(1, sessionId);
+                update.setString(2, worker);
+                update.setObject(3, sessionId);
+                update.setObject(4, row.id);
+                try (var rows = update.executeQuery()) {
+                    return rows.next() && rows.getBoolean(1);
+                }
+            }
+        }
+    }
+
+    static String terminalType(String status) {
+        return switch (status) {
+            case "completed" -> EventTypes.PROMPT_COMPLETED;
+            case "cancelled" -> EventTypes.PROMPT_CANCELLED;
+            default -> EventTypes.PROMPT_FAILED;
+        };
+    }
+
+    static JsonObject terminalData(UUID promptId, String status, String errorCode, String errorMessage) {
+        var data = Json.createObjectBuilder().add("prompt_id", promptId.toString()).add("status", status);
+        if (errorCode != null) {
+            data.add("error", Json.createObjectBuilder().add("code", errorCode)
+                    .add("message", errorMessage == null ? errorCode : errorMessage));
+        }
+        return data.build();
+    }
+}
