@@ -384,6 +384,7 @@ public class FastLane {
         final GroupCommit.Unit accepting;
         final AtomicBoolean aborted = new AtomicBoolean();
         final PromptEventListener listener;
+        final ClaimedEvents events;
 
         Run(Request request, UUID sessionId, boolean newSession, Live state, ModelCatalog.Resolved model,
             String modelName, Supplier<PromptSnapshot> slowPath) {
@@ -413,8 +414,8 @@ public class FastLane {
             accepting.event(row.id, EventTypes.PROMPT_QUEUED, data().add("prompt_seq", row.seq)
                     .add("prompt", row.content).build());
             accepting.event(row.id, EventTypes.PROMPT_STARTED, data().add("attempt", 1).add("model", modelName).build());
-            listener = new PromptEventListener(
-                    new ClaimedEvents(commits, sessionId, request.owner(), worker, row.id, accepting), row.id);
+            events = new ClaimedEvents(commits, sessionId, request.owner(), worker, row.id, accepting);
+            listener = new PromptEventListener(events, row.id);
         }
 
         void run() {
@@ -440,7 +441,7 @@ public class FastLane {
                 WorkspaceTools workspace = tools.forSession(sessionId);
                 AgentLoop.Tools gated = (name, arguments, stop) -> {
                     // a tool acts outside this process: only once the prompt is accepted and the claim ours
-                    if (!acceptedDurably()) {
+                    if (!acceptedDurably() || !events.awaitDurable()) {
                         aborted.set(true);
                         return ToolResult.failed("not run: the prompt was not accepted");
                     }
@@ -477,6 +478,9 @@ public class FastLane {
             try {
                 if (accepting.sealed() && accepting.done().isDone() && !row.ended) {
                     ledger.extend(sessionId, worker, runs.lease());
+                    if (!ledger.isRunning(row.id)) {
+                        signals.finishedElsewhere(row.id); // ended on a node whose announcement did not reach us
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "heartbeat of prompt " + row.id + " failed; next beat retries", e);

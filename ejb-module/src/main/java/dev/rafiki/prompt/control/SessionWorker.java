@@ -137,7 +137,25 @@ public class SessionWorker {
             runTools = jobs.tools(runTools, prompt, worker);
             specs = jobs.specs();
         }
-        var loop = runs.loop(model, specs, runTools);
+        var events = new ClaimedEvents(commits, prompt.sessionId(), prompt.owner(), worker, prompt.id(), null);
+        var tools = runTools;
+        // a tool may log events of its own (a job's artifacts, progress): the run's events come first
+        AgentLoop.Tools ordered = new AgentLoop.Tools() {
+            @Override
+            public dev.rafiki.tool.control.ToolResult call(String name, String arguments,
+                                                           java.util.function.BooleanSupplier stop) {
+                events.awaitDurable();
+                return tools.call(name, arguments, stop);
+            }
+
+            @Override
+            public dev.rafiki.tool.control.ToolResult call(dev.rafiki.agent.model.ToolCall call,
+                                                           java.util.function.BooleanSupplier stop) {
+                events.awaitDurable();
+                return tools.call(call, stop);
+            }
+        };
+        var loop = runs.loop(model, specs, ordered);
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);
         // a long run keeps its claim alive; a dead worker's lease simply runs out
@@ -153,7 +171,6 @@ public class SessionWorker {
             }
         }, beat, beat, TimeUnit.SECONDS);
         AgentLoop.Outcome outcome;
-        var events = new ClaimedEvents(commits, prompt.sessionId(), prompt.owner(), worker, prompt.id(), null);
         var eventing = new PromptEventListener(events, prompt.id());
         try {
             outcome = loop.run(prompt.history(), eventing, cancelled::get);

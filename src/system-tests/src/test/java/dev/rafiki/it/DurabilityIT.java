@@ -175,6 +175,95 @@ class DurabilityIT {
         }
     }
 
+    @Test
+    @Order(4)
+    void aClientWhoseReplyWasLostToACrashAfterTheCommitGetsTheSameResultWithItsKey() throws Exception {
+        var api = server.api("lost-reply-user");
+        var sessionId = api.createSession();
+        var key = "lost-" + UUID.randomUUID();
+        var body = Json.createObjectBuilder().add("prompt", "answer me once").add("session_id", sessionId).build().toString();
+        // the client sends and never reads: whatever the server answers is lost
+        try (var socket = new java.net.Socket(server.base().getHost(), server.base().getPort())) {
+            var bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            var request = "POST /query HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + server.tokenFor("lost-reply-user", "user")
+                    + "\r\nContent-Type: application/json\r\nIdempotency-Key: " + key + "\r\nContent-Length: " + bytes.length
+                    + "\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            // the server dies as soon as the prompt is committed, before or while it replies
+            var committed = Await.until("the prompt to be committed", Duration.ofSeconds(30),
+                    () -> committedAnswer("lost-reply-user", key), answer -> answer != null);
+            server.crash();
+            server.launch();
+
+            var retry = server.api("lost-reply-user").post("/query", body, "Idempotency-Key", key);
+            assertEquals(200, retry.status(), retry.body());
+            assertEquals("true", retry.header("Idempotent-Replayed"));
+            assertEquals(committed[0], retry.json().getString("prompt_id"), "the same prompt");
+            assertEquals("echo: answer me once", retry.json().getString("answer"));
+            assertEquals(committed[1], retry.json().getString("answer"));
+        }
+        try (var db = server.database();
+             var statement = db.prepareStatement("SELECT count(*) FROM prompt WHERE owner = 'lost-reply-user'")) {
+            try (var result = statement.executeQuery()) {
+                result.next();
+                assertEquals(1, result.getInt(1), "one prompt for the two tries");
+            }
+        }
+    }
+
+    /** The committed prompt id and answer for an idempotency key, or null while there is none. */
+    private static String[] committedAnswer(String owner, String key) {
+        try (var db = server.database(); var statement = db.prepareStatement(
+                "SELECT id, answer FROM prompt WHERE owner = ? AND idempotency_key = ? AND status = 'completed'")) {
+            statement.setString(1, owner);
+            statement.setString(2, key);
+            try (var result = statement.executeQuery()) {
+                return result.next() ? new String[] {result.getString(1), result.getString(2)} : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aPromptRunningInMemoryWhoseClaimIsTakenEndsOnceByTheNewHolder() throws Exception {
+        var api = server.api("lease-user");
+        var sessionId = api.createSession();
+        // a prompt that runs for seconds in the fast lane, holding the session's claim
+        var accepted = api.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
+                .add("prompt", "/slow 400 one two three four five six seven eight").build().toString(),
+                "Prefer", "respond-async");
+        assertEquals(202, accepted.status(), accepted.body());
+        var promptId = accepted.json().getString("prompt_id");
+        // the claim is lost while the run goes on (as when its lease ran out): the sweeper gives the session to another worker
+        try (var db = server.database(); var steal = db.prepareStatement(
+                "UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker IS NOT NULL")) {
+            steal.setObject(1, UUID.fromString(sessionId));
+            assertEquals(1, steal.executeUpdate(), "the running prompt held the session's claim");
+        }
+        var ended = Await.until("the prompt to end", Duration.ofSeconds(60), () -> Checks.prompt(api, sessionId, promptId),
+                p -> "completed".equals(p.getString("status")));
+        assertEquals("echo: one two three four five six seven eight", ended.getString("answer"));
+        assertEquals(2, ended.getInt("attempts"), "resumed by the worker that took the claim");
+        Await.until("the session to be idle", Duration.ofSeconds(30), () -> api.get("/session/" + sessionId).json(),
+                st -> "idle".equals(st.getString("status")));
+        try (var db = server.database(); var statement = db.prepareStatement("""
+                SELECT (SELECT count(*) FROM message WHERE prompt_id = ? AND role = 'assistant'),
+                       (SELECT count(*) FROM event WHERE prompt_id = ? AND type = 'prompt.completed')""")) {
+            statement.setObject(1, UUID.fromString(promptId));
+            statement.setObject(2, UUID.fromString(promptId));
+            try (var result = statement.executeQuery()) {
+                result.next();
+                assertEquals(1, result.getInt(1), "one answer");
+                assertEquals(1, result.getInt(2), "one end");
+            }
+        }
+        assertEquals("echo: after", api.query(sessionId, "after").getString("answer"));
+    }
+
     /**
      * A careful client: each prompt goes with an Idempotency-Key, and a submission that failed
      * because the server went away is repeated with the same key until it is answered.
