@@ -1,5 +1,8 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.prompt.control.FastLane;
+import dev.rafiki.prompt.control.PromptSnapshot;
+import java.util.concurrent.CompletionException;
 import dev.rafiki.job.boundary.JobViews.JobPage;
 import dev.rafiki.job.boundary.JobViews.JobView;
 import dev.rafiki.job.boundary.JobViews.Submitted;
@@ -46,12 +49,47 @@ public class Jobs {
     @ConfigProperty(name = "rafiki.jobs.max-attempts", defaultValue = "3")
     int maxAttempts;
 
+    @Inject
+    FastLane lane;
+
+    @jakarta.annotation.Resource
+    jakarta.ejb.SessionContext context;
+
     /**
-     * Accepts a job; once this returns, it is committed and will run. With an idempotency key a
-     * retry returns the first job, even when both arrive at once (the unique key decides).
+     * Accepts a job; once this returns, it is committed and will run. A job without a webhook for
+     * an idle (or new) session takes the fast lane: accepted, and often run and finished, in one
+     * group commit. With an idempotency key a retry returns the first job, even when both arrive
+     * at once (the unique key decides).
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public Submitted submit(NewJob request) {
+        if (request.webhookUrl() == null) {
+            // the lane may fall back later, on its own thread: through the container, not this instance
+            var self = context.getBusinessObject(Jobs.class);
+            var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
+                    request.model(), null, null, new FastLane.JobPart(request.metadata(), request.idempotencyKey(),
+                    request.requestHash(), maxAttempts)), () -> self.submitDurably(request));
+            if (fast.isPresent()) {
+                PromptSnapshot accepted;
+                try {
+                    accepted = fast.get().accepted().join();
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : e;
+                }
+                return new Submitted(get(request.owner(), accepted.id()), accepted.replayed());
+            }
+        }
+        return durably(request);
+    }
+
+    /** The durable queue's way, as the lane's fallback: the job's prompt as committed. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public PromptSnapshot submitDurably(NewJob request) {
+        var submitted = durably(request);
+        return PromptSnapshot.of(em.find(Prompt.class, submitted.job().jobId()), submitted.replayed());
+    }
+
+    private Submitted durably(NewJob request) {
         if (request.idempotencyKey() != null) {
             var existing = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
             if (existing.isPresent()) {

@@ -64,7 +64,7 @@ public class Prompts {
         // the lane may fall back later, on its own thread: through the container, not this instance
         var self = context.getBusinessObject(Prompts.class);
         var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
-                request.model(), request.idempotencyKey(), request.requestHash()), () -> self.submit(request));
+                request.model(), request.idempotencyKey(), request.requestHash(), null), () -> self.submit(request));
         return fast.orElseGet(() -> lane.follow(submit(request)));
     }
 

@@ -98,6 +98,12 @@ public class FastLane {
     @Inject
     PromptDispatcher dispatcher;
 
+    @Inject
+    SessionWorker durable;
+
+    @Inject
+    dev.rafiki.job.control.JobRuns jobs;
+
     @Resource(lookup = SchemaMigrator.DATA_SOURCE)
     DataSource dataSource;
 
@@ -148,9 +154,13 @@ public class FastLane {
         }
     }
 
-    /** A prompt asking for the lane; {@code sessionId} null for a new session. */
+    /** A prompt asking for the lane; {@code sessionId} null for a new session, {@code job} null for a plain prompt. */
     public record Request(String owner, UUID sessionId, String content, String model, String idempotencyKey,
-                          String requestHash) {
+                          String requestHash, JobPart job) {
+    }
+
+    /** What a job (without a webhook) adds to its prompt: the job row, its events, its tools and a retry budget. */
+    public record JobPart(String metadata, String idempotencyKey, String requestHash, int maxAttempts) {
     }
 
     @PostConstruct
@@ -181,7 +191,9 @@ public class FastLane {
         if (!enabled) {
             return Optional.empty();
         }
-        if (request.idempotencyKey() != null && ledger.idempotencyKeyUsed(request.owner(), request.idempotencyKey())) {
+        if (request.idempotencyKey() != null && ledger.idempotencyKeyUsed(request.owner(), request.idempotencyKey())
+                || request.job() != null && request.job().idempotencyKey() != null
+                   && ledger.jobKeyUsed(request.owner(), request.job().idempotencyKey())) {
             return Optional.empty(); // a retry: the durable path replays the first answer
         }
         boolean newSession = request.sessionId() == null;
@@ -358,6 +370,7 @@ public class FastLane {
         Instant createdAt;
         Instant startedAt;
         Instant finishedAt;
+        Integer maxAttempts;
         /** The run ended before the accepting commit: the claim is not taken at all. */
         boolean ended;
 
@@ -379,6 +392,7 @@ public class FastLane {
         final Supplier<PromptSnapshot> slowPath;
         final Row row = new Row();
         final String worker = node.claimPrefix() + UUID.randomUUID();
+        final String modelName;
         final long expectedSeq;
         final long expectedMessages;
         final GroupCommit.Unit accepting;
@@ -394,6 +408,7 @@ public class FastLane {
             this.state = state;
             this.model = model;
             this.slowPath = slowPath;
+            this.modelName = modelName;
             this.expectedSeq = state.nextSeq;
             this.expectedMessages = state.messageCount;
             row.id = UUID.randomUUID();
@@ -409,11 +424,21 @@ public class FastLane {
             accepting = commits.open(sessionId, request.owner());
             accepting.step(newSession ? this::insertSession : this::fence);
             accepting.step(this::insertPrompt);
+            if (request.job() != null) {
+                row.maxAttempts = request.job().maxAttempts();
+                accepting.step(this::insertJob);
+            }
             accepting.step(c -> insertMessages(c, List.of(ChatMessage.user(row.content)), false));
             accepting.count(1, 1, 0, 0, 0, 0);
             accepting.event(row.id, EventTypes.PROMPT_QUEUED, data().add("prompt_seq", row.seq)
                     .add("prompt", row.content).build());
+            if (request.job() != null) {
+                accepting.event(row.id, EventTypes.JOB_QUEUED, jobData("queued").build());
+            }
             accepting.event(row.id, EventTypes.PROMPT_STARTED, data().add("attempt", 1).add("model", modelName).build());
+            if (request.job() != null) {
+                accepting.event(row.id, EventTypes.JOB_STARTED, jobData("running").add("attempt", 1).build());
+            }
             events = new ClaimedEvents(commits, sessionId, request.owner(), worker, row.id, accepting);
             listener = new PromptEventListener(events, row.id);
         }
@@ -439,15 +464,26 @@ public class FastLane {
                 history.addAll(state.history);
                 history.add(ChatMessage.user(row.content));
                 WorkspaceTools workspace = tools.forSession(sessionId);
-                AgentLoop.Tools gated = (name, arguments, stop) -> {
-                    // a tool acts outside this process: only once the prompt is accepted and the claim ours
-                    if (!acceptedDurably() || !events.awaitDurable()) {
-                        aborted.set(true);
-                        return ToolResult.failed("not run: the prompt was not accepted");
+                AgentLoop.Tools runTools = workspace::call;
+                var specs = WorkspaceTools.SPECS;
+                if (request.job() != null) {
+                    runTools = jobs.tools(runTools, running(history), worker);
+                    specs = jobs.specs();
+                }
+                var inner = runTools;
+                // a tool acts outside this process: only once the prompt is accepted, the claim ours and the events logged
+                AgentLoop.Tools gated = new AgentLoop.Tools() {
+                    @Override
+                    public ToolResult call(String name, String arguments, java.util.function.BooleanSupplier stop) {
+                        return durable() ? inner.call(name, arguments, stop) : notAccepted();
                     }
-                    return workspace.call(name, arguments, stop);
+
+                    @Override
+                    public ToolResult call(dev.rafiki.agent.model.ToolCall call, java.util.function.BooleanSupplier stop) {
+                        return durable() ? inner.call(call, stop) : notAccepted();
+                    }
                 };
-                var loop = runs.loop(model, WorkspaceTools.SPECS, gated);
+                var loop = runs.loop(model, specs, gated);
                 try {
                     outcome = loop.run(history, listener, () -> cancelled.get() || aborted.get());
                 } catch (RuntimeException e) {
@@ -487,6 +523,24 @@ public class FastLane {
             }
         }
 
+        private boolean durable() {
+            return acceptedDurably() && events.awaitDurable();
+        }
+
+        private ToolResult notAccepted() {
+            aborted.set(true);
+            return ToolResult.failed("not run: the prompt was not accepted");
+        }
+
+        private PromptLedger.RunningPrompt running(List<ChatMessage> history) {
+            return new PromptLedger.RunningPrompt(row.id, sessionId, row.owner, row.seq, row.content, 1, true, modelName,
+                    history);
+        }
+
+        private JsonObjectBuilder jobData(String status) {
+            return Json.createObjectBuilder().add("job_id", row.id.toString()).add("status", status);
+        }
+
         private boolean acceptedDurably() {
             commits.submit(accepting);
             try {
@@ -501,20 +555,29 @@ public class FastLane {
             var status = outcome.errorCode() == null ? "completed" : outcome.cancelled() ? "cancelled" : "failed";
             var finishedAt = Instant.now();
             int stored = outcome.messages().size();
-            boolean inline = !abortedRun && !"cancelled".equals(status) && accepting.ifOpen(() -> {
+            boolean job = request.job() != null;
+            boolean inline = !abortedRun && !"cancelled".equals(status) && (!job || "completed".equals(status))
+                    && accepting.ifOpen(() -> {
                 record(outcome, status, finishedAt);
                 row.ended = true;
                 accepting.step(c -> insertMessages(c, outcome.messages(), !"completed".equals(status)));
                 accepting.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
                 accepting.event(row.id, terminalType(status), terminalData(row.id, status, outcome.errorCode(), outcome.errorMessage()));
+                if (job) {
+                    accepting.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
+                }
             });
             commits.submit(accepting);
             GroupCommit.Result accepted;
             try {
                 accepted = accepting.done().join();
             } catch (CompletionException e) {
-                fail(e.getCause());
+                if (uniqueViolation(e)) {
+                    refused(); // a concurrent retry with the same key won: the durable path replays its answer
+                } else {
+                    fail(e.getCause());
+                }
                 return;
             }
             if (!accepted.applied()) {
@@ -533,6 +596,18 @@ public class FastLane {
             handle.accepted().complete(acceptedSnapshot(cursorBefore));
             // stopped by someone else: the database has the prompt's end already; only the claim is left to give back
             boolean stopped = abortedRun || "cancelled".equals(status);
+            if (job && !stopped && !"completed".equals(status)) {
+                // a job's failure: retried, failed, dead-lettered by the durable path's own rules, with this claim
+                forget();
+                try {
+                    events.awaitDurable();
+                    durable.failedInLane(running(List.of()), worker, outcome.errorCode(), outcome.errorMessage(), outcome);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "job " + row.id + " could not be handed to the durable queue; it resumes after its lease", e);
+                }
+                forgetAndFinishFromLog();
+                return;
+            }
             var closing = commits.open(sessionId, row.owner);
             var pendingAfter = new boolean[] {false};
             closing.step(c -> ClaimedEvents.holds(c, sessionId, worker));
@@ -543,6 +618,9 @@ public class FastLane {
                         outcome.toolMillis());
                 closing.event(row.id, terminalType(status), terminalData(row.id, status, outcome.errorCode(),
                         outcome.errorMessage()));
+                if (job) {
+                    closing.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
+                }
             }
             closing.step(c -> {
                 pendingAfter[0] = releaseClaim(c);
@@ -586,6 +664,27 @@ public class FastLane {
             }
             ended(snapshot);
             handle.finished().complete(snapshot);
+        }
+
+        private JsonObject succeeded() {
+            return jobData("succeeded").add("attempts", 1).add("dead_lettered", false).build();
+        }
+
+        private boolean insertJob(Connection c) throws SQLException {
+            var job = request.job();
+            try (var insert = c.prepareStatement("""
+                    INSERT INTO job (id, owner, session_id, metadata, idempotency_key, request_hash, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+                insert.setObject(1, row.id);
+                insert.setString(2, row.owner);
+                insert.setObject(3, sessionId);
+                insert.setString(4, job.metadata());
+                insert.setString(5, job.idempotencyKey());
+                insert.setString(6, job.idempotencyKey() == null ? null : job.requestHash());
+                insert.setTimestamp(7, Timestamp.from(row.createdAt));
+                insert.executeUpdate();
+                return true;
+            }
         }
 
         private GroupCommit.Result release(boolean[] pendingAfter) {
@@ -741,8 +840,8 @@ public class FastLane {
             try (var insert = c.prepareStatement("""
                     INSERT INTO prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
                     idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
-                    finished_at, model, tool_calls, tool_millis, steps)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    finished_at, model, tool_calls, tool_millis, steps, max_attempts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 insert.setObject(1, row.id);
                 insert.setObject(2, sessionId);
                 insert.setLong(3, row.seq);
@@ -763,6 +862,7 @@ public class FastLane {
                 insert.setInt(18, row.toolCalls);
                 insert.setLong(19, row.toolMillis);
                 insert.setInt(20, row.steps);
+                insert.setObject(21, row.maxAttempts, java.sql.Types.INTEGER);
                 insert.executeUpdate();
                 return true;
             }
@@ -834,6 +934,15 @@ public class FastLane {
                 }
             }
         }
+    }
+
+    private static boolean uniqueViolation(Throwable e) {
+        for (var cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String terminalType(String status) {

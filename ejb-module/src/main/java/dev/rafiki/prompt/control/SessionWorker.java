@@ -84,7 +84,22 @@ public class SessionWorker {
         if (!ledger.claim(sessionId, worker, lease)) {
             return; // another worker holds the session and will see the new prompt
         }
-        int ran = 0;
+        drainClaimed(sessionId, worker, 0);
+    }
+
+    /**
+     * Ends a job's run that failed in the fast lane the way this worker ends its own (retry with
+     * backoff, or fail, dead-letter and tell the webhook), then goes on with the session, whose
+     * claim {@code worker} holds.
+     */
+    public void failedInLane(PromptLedger.RunningPrompt prompt, String worker, String code, String message,
+                             AgentLoop.Outcome outcome) {
+        failOrRetry(prompt, worker, runs.lease(), code, message, outcome);
+        drainClaimed(prompt.sessionId(), worker, 1);
+    }
+
+    private void drainClaimed(UUID sessionId, String worker, int ran) {
+        var lease = runs.lease();
         while (true) {
             if (ran >= batch) {
                 ledger.handOver(sessionId, worker);

@@ -222,6 +222,8 @@ public class QueryStreamSocket {
             }
         };
         following = subscription;
+        // before the first event can go out: a client that answers the terminal event at once finds the stream free
+        starting = false;
         hub.subscribe(subscription, after);
     }
 
