@@ -1,8 +1,6 @@
 package dev.rafiki.prompt.control;
 
 import jakarta.json.JsonObject;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 
@@ -37,7 +35,7 @@ final class ClaimedEvents implements PromptEventListener.Sink {
             return;
         }
         var next = commits.open(sessionId, owner);
-        next.step(c -> holds(c, sessionId, worker));
+        holds(next, sessionId, worker);
         next.event(promptId, type, data);
         current = next;
         commits.submit(next);
@@ -61,13 +59,10 @@ final class ClaimedEvents implements PromptEventListener.Sink {
     }
 
     /** The fence of a claimed writer: it still holds the session (and locks its row for the batch). */
-    static boolean holds(Connection c, UUID sessionId, String worker) throws SQLException {
-        try (var select = c.prepareStatement("SELECT 1 FROM agent_session WHERE id = ? AND worker = ? FOR UPDATE")) {
-            select.setObject(1, sessionId);
-            select.setString(2, worker);
-            try (var rows = select.executeQuery()) {
-                return rows.next();
-            }
-        }
+    static void holds(GroupCommit.Unit unit, UUID sessionId, String worker) {
+        unit.guard("UPDATE agent_session SET worker = worker WHERE id = ? AND worker = ?", statement -> {
+            statement.setObject(1, sessionId);
+            statement.setString(2, worker);
+        });
     }
 }

@@ -14,7 +14,6 @@ import dev.rafiki.tool.control.WorkspaceTools;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +21,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -111,9 +111,6 @@ public class FastLane {
     ManagedThreadFactory threads;
 
     @Resource
-    ManagedScheduledExecutorService timer;
-
-    @Resource
     jakarta.enterprise.concurrent.ManagedExecutorService executor;
 
     @Inject
@@ -133,7 +130,39 @@ public class FastLane {
     @ConfigProperty(name = "rafiki.prompt.fast-lane-hold-ms", defaultValue = "5")
     long holdMillis;
 
+    /** The session is as this node last saw it idle: no prompt since, no message since, no live claim. */
+    private static final String FENCE = """
+            UPDATE agent_session SET next_seq = next_seq + 1, worker = ?,
+            claim_expires_at = CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END
+            WHERE id = ? AND owner = ? AND next_seq = ? AND message_count = ?
+            AND (worker IS NULL OR claim_expires_at < now())""";
+    private static final String INSERT_SESSION = """
+            INSERT INTO agent_session (id, owner, model, next_seq, worker, claim_expires_at, created_at, updated_at)
+            VALUES (?, ?, ?, 1, ?, CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END, ?, ?)""";
+    private static final String INSERT_PROMPT = """
+            INSERT INTO prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
+            idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
+            finished_at, model, tool_calls, tool_millis, steps, max_attempts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_JOB = """
+            INSERT INTO job (id, owner, session_id, metadata, idempotency_key, request_hash, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)""";
+    private static final String INSERT_MESSAGE = """
+            INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_calls,
+            tool_call_id, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** The prompt's end, only if nobody ended it meanwhile (a stop, a cancel). */
+    private static final String END = """
+            UPDATE prompt SET status = ?, answer = ?, error_code = ?, error_message = ?, input_tokens = ?,
+            output_tokens = ?, tool_calls = ?, tool_millis = ?, steps = ?, finished_at = ?
+            WHERE id = ? AND status = 'running'""";
+
     private ThreadPoolExecutor runners;
+    /**
+     * Timers and hand-offs of the lane. Plain JDK executors on container-managed threads: the
+     * container's managed executors capture the caller's context at every submission, which
+     * scans the class path (a tenth of a prompt's CPU when used per prompt).
+     */
+    private java.util.concurrent.ScheduledThreadPoolExecutor clock;
     private final ConcurrentHashMap<UUID, Live> sessions = new ConcurrentHashMap<>();
 
     /** What this node knows of a session it ran last, valid while the database agrees (the fence checks). */
@@ -145,7 +174,11 @@ public class FastLane {
         long nextSeq;
         long messageCount;
         List<ChatMessage> history = List.of();
+        long historyChars;
     }
+
+    /** A longer conversation is read from the database for each prompt instead of being kept in memory. */
+    static final long MAX_CACHED_HISTORY_CHARS = 1_000_000;
 
     /** What a client waits for: the prompt once accepted (committed), and once ended. */
     public record Handle(CompletableFuture<PromptSnapshot> accepted, CompletableFuture<PromptSnapshot> finished) {
@@ -171,12 +204,22 @@ public class FastLane {
                     thread.setName("rafiki-prompt");
                     return thread;
                 });
+        clock = new java.util.concurrent.ScheduledThreadPoolExecutor(2, runnable -> {
+            var thread = threads.newThread(runnable);
+            thread.setName("rafiki-lane-clock");
+            thread.setDaemon(true);
+            return thread;
+        });
+        clock.setRemoveOnCancelPolicy(true);
     }
 
     @PreDestroy
     void stop() {
         if (runners != null) {
             runners.shutdownNow();
+        }
+        if (clock != null) {
+            clock.shutdownNow();
         }
     }
 
@@ -343,7 +386,8 @@ public class FastLane {
                 }
             }
             state.history = history;
-            state.known = true;
+            state.historyChars = history.stream().mapToLong(m -> chars(m.content())).sum();
+            state.known = true; // for this prompt; one past the cap is dropped again once it ends
             return true;
         }
     }
@@ -422,13 +466,17 @@ public class FastLane {
             row.createdAt = Instant.now();
             row.startedAt = row.createdAt;
             accepting = commits.open(sessionId, request.owner());
-            accepting.step(newSession ? this::insertSession : this::fence);
-            accepting.step(this::insertPrompt);
+            if (newSession) {
+                accepting.write(INSERT_SESSION, this::bindSession);
+            } else {
+                accepting.guard(FENCE, this::bindFence);
+            }
+            accepting.write(INSERT_PROMPT, this::bindPrompt);
             if (request.job() != null) {
                 row.maxAttempts = request.job().maxAttempts();
-                accepting.step(this::insertJob);
+                accepting.write(INSERT_JOB, this::bindJob);
             }
-            accepting.step(c -> insertMessages(c, List.of(ChatMessage.user(row.content)), false));
+            insertMessages(accepting, List.of(ChatMessage.user(row.content)), false);
             accepting.count(1, 1, 0, 0, 0, 0);
             accepting.event(row.id, EventTypes.PROMPT_QUEUED, data().add("prompt_seq", row.seq)
                     .add("prompt", row.content).build());
@@ -454,12 +502,12 @@ public class FastLane {
                     long cursor = result.events().isEmpty() ? -1 : result.events().get(0).seq() - 1;
                     handle.accepted().complete(acceptedSnapshot(cursor));
                 }
-            }, executor);
+            }, clock);
             try {
                 // a long run is accepted on its own, so its stream and its claim start without waiting for its end
-                early = timer.schedule(() -> commits.submit(accepting), holdMillis, TimeUnit.MILLISECONDS);
+                early = clock.schedule(() -> commits.submit(accepting), holdMillis, TimeUnit.MILLISECONDS);
                 long beat = Math.max(1, runs.lease().toSeconds() / 3);
-                heartbeat = timer.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.SECONDS);
+                heartbeat = clock.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.SECONDS);
                 var history = new ArrayList<ChatMessage>(state.history.size() + 1);
                 history.addAll(state.history);
                 history.add(ChatMessage.user(row.content));
@@ -560,7 +608,7 @@ public class FastLane {
                     && accepting.ifOpen(() -> {
                 record(outcome, status, finishedAt);
                 row.ended = true;
-                accepting.step(c -> insertMessages(c, outcome.messages(), !"completed".equals(status)));
+                insertMessages(accepting, outcome.messages(), !"completed".equals(status));
                 accepting.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
                 accepting.event(row.id, terminalType(status), terminalData(row.id, status, outcome.errorCode(), outcome.errorMessage()));
@@ -610,10 +658,10 @@ public class FastLane {
             }
             var closing = commits.open(sessionId, row.owner);
             var pendingAfter = new boolean[] {false};
-            closing.step(c -> ClaimedEvents.holds(c, sessionId, worker));
+            ClaimedEvents.holds(closing, sessionId, worker);
             if (!stopped) {
-                closing.step(c -> end(c, outcome, status, finishedAt));
-                closing.step(c -> insertMessages(c, outcome.messages(), !"completed".equals(status)));
+                closing.guard(END, statement -> bindEnd(statement, outcome, status, finishedAt));
+                insertMessages(closing, outcome.messages(), !"completed".equals(status));
                 closing.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
                 closing.event(row.id, terminalType(status), terminalData(row.id, status, outcome.errorCode(),
@@ -670,26 +718,9 @@ public class FastLane {
             return jobData("succeeded").add("attempts", 1).add("dead_lettered", false).build();
         }
 
-        private boolean insertJob(Connection c) throws SQLException {
-            var job = request.job();
-            try (var insert = c.prepareStatement("""
-                    INSERT INTO job (id, owner, session_id, metadata, idempotency_key, request_hash, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-                insert.setObject(1, row.id);
-                insert.setString(2, row.owner);
-                insert.setObject(3, sessionId);
-                insert.setString(4, job.metadata());
-                insert.setString(5, job.idempotencyKey());
-                insert.setString(6, job.idempotencyKey() == null ? null : job.requestHash());
-                insert.setTimestamp(7, Timestamp.from(row.createdAt));
-                insert.executeUpdate();
-                return true;
-            }
-        }
-
         private GroupCommit.Result release(boolean[] pendingAfter) {
             var releasing = commits.open(sessionId, row.owner);
-            releasing.step(c -> ClaimedEvents.holds(c, sessionId, worker));
+            ClaimedEvents.holds(releasing, sessionId, worker);
             releasing.step(c -> {
                 pendingAfter[0] = releaseClaim(c);
                 return true;
@@ -733,6 +764,11 @@ public class FastLane {
                     history.add(ChatMessage.user(row.content));
                     history.addAll(produced);
                     state.history = history;
+                    state.historyChars += chars(row.content) + produced.stream().mapToLong(m -> chars(m.content())).sum();
+                    if (state.historyChars > MAX_CACHED_HISTORY_CHARS) {
+                        state.known = false;
+                        state.history = List.of();
+                    }
                 }
             }
             idle(sessionId, state);
@@ -799,89 +835,73 @@ public class FastLane {
 
 
 
-        // ---- the steps, run by the writer inside its batch
+        // ---- the statements, bound by the writer inside its batch (the row is fixed by then)
 
-        /** The session is as this node last saw it idle: no prompt since, no message since, no live claim. */
-        private boolean fence(Connection c) throws SQLException {
-            try (var update = c.prepareStatement("""
-                    UPDATE agent_session SET next_seq = next_seq + 1, worker = ?,
-                    claim_expires_at = CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END
-                    WHERE id = ? AND owner = ? AND next_seq = ? AND message_count = ?
-                    AND (worker IS NULL OR claim_expires_at < now())""")) {
-                update.setString(1, row.ended ? null : worker);
-                update.setBoolean(2, row.ended);
-                update.setDouble(3, runs.lease().toSeconds());
-                update.setObject(4, sessionId);
-                update.setString(5, row.owner);
-                update.setLong(6, expectedSeq);
-                update.setLong(7, expectedMessages);
-                return update.executeUpdate() == 1;
-            }
+        private void bindFence(PreparedStatement update) throws SQLException {
+            update.setString(1, row.ended ? null : worker);
+            update.setBoolean(2, row.ended);
+            update.setDouble(3, runs.lease().toSeconds());
+            update.setObject(4, sessionId);
+            update.setString(5, row.owner);
+            update.setLong(6, expectedSeq);
+            update.setLong(7, expectedMessages);
         }
 
-        private boolean insertSession(Connection c) throws SQLException {
-            try (var insert = c.prepareStatement("""
-                    INSERT INTO agent_session (id, owner, model, next_seq, worker, claim_expires_at, created_at, updated_at)
-                    VALUES (?, ?, ?, 1, ?, CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END, ?, ?)""")) {
-                insert.setObject(1, sessionId);
-                insert.setString(2, row.owner);
-                insert.setString(3, state.model);
-                insert.setString(4, row.ended ? null : worker);
-                insert.setBoolean(5, row.ended);
-                insert.setDouble(6, runs.lease().toSeconds());
-                insert.setTimestamp(7, Timestamp.from(row.createdAt));
-                insert.setTimestamp(8, Timestamp.from(row.createdAt));
-                insert.executeUpdate();
-                return true;
-            }
+        private void bindSession(PreparedStatement insert) throws SQLException {
+            insert.setObject(1, sessionId);
+            insert.setString(2, row.owner);
+            insert.setString(3, state.model);
+            insert.setString(4, row.ended ? null : worker);
+            insert.setBoolean(5, row.ended);
+            insert.setDouble(6, runs.lease().toSeconds());
+            insert.setTimestamp(7, Timestamp.from(row.createdAt));
+            insert.setTimestamp(8, Timestamp.from(row.createdAt));
         }
 
-        private boolean insertPrompt(Connection c) throws SQLException {
-            try (var insert = c.prepareStatement("""
-                    INSERT INTO prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
-                    idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
-                    finished_at, model, tool_calls, tool_millis, steps, max_attempts)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                insert.setObject(1, row.id);
-                insert.setObject(2, sessionId);
-                insert.setLong(3, row.seq);
-                insert.setString(4, row.owner);
-                insert.setString(5, row.content);
-                insert.setString(6, row.status);
-                insert.setString(7, row.answer);
-                insert.setString(8, row.errorCode);
-                insert.setString(9, row.errorMessage);
-                insert.setString(10, row.idempotencyKey);
-                insert.setString(11, row.requestHash);
-                insert.setLong(12, row.inputTokens);
-                insert.setLong(13, row.outputTokens);
-                insert.setTimestamp(14, Timestamp.from(row.createdAt));
-                insert.setTimestamp(15, Timestamp.from(row.startedAt));
-                insert.setTimestamp(16, row.finishedAt == null ? null : Timestamp.from(row.finishedAt));
-                insert.setString(17, row.model);
-                insert.setInt(18, row.toolCalls);
-                insert.setLong(19, row.toolMillis);
-                insert.setInt(20, row.steps);
-                insert.setObject(21, row.maxAttempts, java.sql.Types.INTEGER);
-                insert.executeUpdate();
-                return true;
-            }
+        private void bindPrompt(PreparedStatement insert) throws SQLException {
+            insert.setObject(1, row.id);
+            insert.setObject(2, sessionId);
+            insert.setLong(3, row.seq);
+            insert.setString(4, row.owner);
+            insert.setString(5, row.content);
+            insert.setString(6, row.status);
+            insert.setString(7, row.answer);
+            insert.setString(8, row.errorCode);
+            insert.setString(9, row.errorMessage);
+            insert.setString(10, row.idempotencyKey);
+            insert.setString(11, row.requestHash);
+            insert.setLong(12, row.inputTokens);
+            insert.setLong(13, row.outputTokens);
+            insert.setTimestamp(14, Timestamp.from(row.createdAt));
+            insert.setTimestamp(15, Timestamp.from(row.startedAt));
+            insert.setTimestamp(16, row.finishedAt == null ? null : Timestamp.from(row.finishedAt));
+            insert.setString(17, row.model);
+            insert.setInt(18, row.toolCalls);
+            insert.setLong(19, row.toolMillis);
+            insert.setInt(20, row.steps);
+            insert.setObject(21, row.maxAttempts, java.sql.Types.INTEGER);
         }
 
-        private boolean insertMessages(Connection c, List<ChatMessage> messages, boolean partial) throws SQLException {
-            if (messages.isEmpty()) {
-                return true;
-            }
+        private void bindJob(PreparedStatement insert) throws SQLException {
+            var job = request.job();
+            insert.setObject(1, row.id);
+            insert.setString(2, row.owner);
+            insert.setObject(3, sessionId);
+            insert.setString(4, job.metadata());
+            insert.setString(5, job.idempotencyKey());
+            insert.setString(6, job.idempotencyKey() == null ? null : job.requestHash());
+            insert.setTimestamp(7, Timestamp.from(row.createdAt));
+        }
+
+        private void insertMessages(GroupCommit.Unit unit, List<ChatMessage> messages, boolean partial) {
             var now = Timestamp.from(Instant.now());
-            try (var insert = c.prepareStatement("""
-                    INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_calls,
-                    tool_call_id, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                for (var message : messages) {
-                    var role = switch (message.role()) {
-                        case USER -> "user";
-                        case TOOL -> "tool";
-                        default -> "assistant";
-                    };
+            for (var message : messages) {
+                var role = switch (message.role()) {
+                    case USER -> "user";
+                    case TOOL -> "tool";
+                    default -> "assistant";
+                };
+                unit.write(INSERT_MESSAGE, insert -> {
                     insert.setObject(1, sessionId);
                     insert.setObject(2, row.id);
                     insert.setString(3, role);
@@ -891,32 +911,24 @@ public class FastLane {
                     insert.setString(7, PromptLedger.toolCallsJson(message.toolCalls()));
                     insert.setString(8, message.toolCallId());
                     insert.setBoolean(9, message.isError());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+                });
             }
-            return true;
         }
 
         /** The prompt's end, only if nobody ended it meanwhile (a stop, a cancel). */
-        private boolean end(Connection c, Outcome outcome, String status, Instant finishedAt) throws SQLException {
-            try (var update = c.prepareStatement("""
-                    UPDATE prompt SET status = ?, answer = ?, error_code = ?, error_message = ?, input_tokens = ?,
-                    output_tokens = ?, tool_calls = ?, tool_millis = ?, steps = ?, finished_at = ?
-                    WHERE id = ? AND status = 'running'""")) {
-                update.setString(1, status);
-                update.setString(2, "completed".equals(status) ? outcome.answer() : null);
-                update.setString(3, outcome.errorCode());
-                update.setString(4, outcome.errorMessage());
-                update.setLong(5, outcome.inputTokens());
-                update.setLong(6, outcome.outputTokens());
-                update.setInt(7, outcome.toolCalls());
-                update.setLong(8, outcome.toolMillis());
-                update.setInt(9, outcome.steps());
-                update.setTimestamp(10, Timestamp.from(finishedAt));
-                update.setObject(11, row.id);
-                return update.executeUpdate() == 1;
-            }
+        private void bindEnd(PreparedStatement update, Outcome outcome, String status, Instant finishedAt)
+                throws SQLException {
+            update.setString(1, status);
+            update.setString(2, "completed".equals(status) ? outcome.answer() : null);
+            update.setString(3, outcome.errorCode());
+            update.setString(4, outcome.errorMessage());
+            update.setLong(5, outcome.inputTokens());
+            update.setLong(6, outcome.outputTokens());
+            update.setInt(7, outcome.toolCalls());
+            update.setLong(8, outcome.toolMillis());
+            update.setInt(9, outcome.steps());
+            update.setTimestamp(10, Timestamp.from(finishedAt));
+            update.setObject(11, row.id);
         }
 
         /** @return whether prompts are pending (accepted by the durable path while this one ran) */
@@ -934,6 +946,10 @@ public class FastLane {
                 }
             }
         }
+    }
+
+    private static long chars(String text) {
+        return text == null ? 0 : text.length();
     }
 
     private static boolean uniqueViolation(Throwable e) {

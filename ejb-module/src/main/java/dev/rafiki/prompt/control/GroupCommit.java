@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -74,6 +75,19 @@ public class GroupCommit {
         boolean run(Connection connection) throws SQLException;
     }
 
+    /** Sets the parameters of a batched statement for one unit. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * A statement that the writer sends together with the same statement of the other units of
+     * its batch (one round trip for all). A guard refuses its unit unless it changed exactly one row.
+     */
+    record Batched(String sql, Binder binder, boolean guard) {
+    }
+
     /** What a committed unit produced. {@code applied} is false when one of its fences refused it. */
     public record Result(boolean applied, List<StoredEvent> events) {
     }
@@ -104,7 +118,8 @@ public class GroupCommit {
     public static final class Unit {
         final UUID sessionId;
         final String owner;
-        private final List<Step> steps = new ArrayList<>();
+        /** {@link Step}s and {@link Batched} statements, in order. */
+        private final List<Object> steps = new ArrayList<>();
         private final List<NewEvent> events = new ArrayList<>();
         private final Counts counts = new Counts();
         private boolean sealed;
@@ -122,6 +137,24 @@ public class GroupCommit {
                 return false;
             }
             steps.add(step);
+            return true;
+        }
+
+        /** A write sent in one round trip with the same statement of the batch's other units. */
+        public synchronized boolean write(String sql, Binder binder) {
+            if (sealed) {
+                return false;
+            }
+            steps.add(new Batched(sql, binder, false));
+            return true;
+        }
+
+        /** A fence: an UPDATE that must change exactly one row, else the unit is refused. */
+        public synchronized boolean guard(String sql, Binder binder) {
+            if (sealed) {
+                return false;
+            }
+            steps.add(new Batched(sql, binder, true));
             return true;
         }
 
@@ -279,7 +312,12 @@ public class GroupCommit {
         results.forEach((unit, result) -> unit.done.complete(result));
     }
 
-    /** Runs the batch in one transaction and commits it. */
+    /**
+     * Runs the batch in one transaction and commits it. Units go in waves, each with at most one
+     * unit per session (a session's units in their order, wave after wave); within a wave the
+     * units' first steps run, then their second steps, and so on, and the same statement of all
+     * units is one JDBC batch: a round trip per statement and wave, not per unit.
+     */
     private Map<Unit, Result> execute(List<Unit> batch) throws SQLException {
         var c = connection();
         try {
@@ -287,15 +325,9 @@ public class GroupCommit {
             var ordered = new ArrayList<>(batch);
             ordered.sort(Comparator.comparing((Unit u) -> u.sessionId));
             var applied = new LinkedHashMap<Unit, Boolean>();
-            for (var unit : ordered) {
-                boolean ok = true;
-                for (var step : unit.steps) {
-                    if (!step.run(c)) {
-                        ok = false;
-                        break;
-                    }
-                }
-                applied.put(unit, ok);
+            ordered.forEach(unit -> applied.put(unit, true));
+            for (var wave : waves(ordered)) {
+                run(c, wave, applied);
             }
             var results = numberAndInsert(c, ordered, applied);
             c.commit();
@@ -303,6 +335,56 @@ public class GroupCommit {
         } catch (SQLException | RuntimeException e) {
             rollback(c);
             throw e instanceof SQLException sql ? sql : new SQLException("group commit failed", e);
+        }
+    }
+
+    private static List<List<Unit>> waves(List<Unit> ordered) {
+        var waves = new ArrayList<List<Unit>>();
+        var seen = new java.util.HashMap<UUID, Integer>();
+        for (var unit : ordered) {
+            int wave = seen.merge(unit.sessionId, 1, Integer::sum) - 1;
+            while (waves.size() <= wave) {
+                waves.add(new ArrayList<>());
+            }
+            waves.get(wave).add(unit);
+        }
+        return waves;
+    }
+
+    private static void run(Connection c, List<Unit> wave, Map<Unit, Boolean> applied) throws SQLException {
+        for (int round = 0; ; round++) {
+            var groups = new LinkedHashMap<String, List<Map.Entry<Unit, Batched>>>();
+            boolean any = false;
+            for (var unit : wave) {
+                if (!applied.get(unit) || unit.steps.size() <= round) {
+                    continue;
+                }
+                any = true;
+                var step = unit.steps.get(round);
+                if (step instanceof Batched batched) {
+                    groups.computeIfAbsent(batched.sql(), sql -> new ArrayList<>()).add(Map.entry(unit, batched));
+                } else if (!((Step) step).run(c)) {
+                    applied.put(unit, false);
+                }
+            }
+            if (!any) {
+                return;
+            }
+            for (var group : groups.entrySet()) {
+                try (var statement = c.prepareStatement(group.getKey())) {
+                    for (var entry : group.getValue()) {
+                        entry.getValue().binder().bind(statement);
+                        statement.addBatch();
+                    }
+                    var counts = statement.executeBatch();
+                    for (int i = 0; i < counts.length; i++) {
+                        var entry = group.getValue().get(i);
+                        if (entry.getValue().guard() && counts[i] != 1) {
+                            applied.put(entry.getKey(), false);
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -318,25 +400,39 @@ public class GroupCommit {
             eventsPerSession.merge(unit.sessionId, unit.events.size(), Integer::sum);
         }
         var firstSeq = new LinkedHashMap<UUID, Long>();
-        try (var update = c.prepareStatement("""
-                UPDATE agent_session SET next_event_seq = next_event_seq + ?, prompt_count = prompt_count + ?,
-                message_count = message_count + ?, input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
-                tool_calls = tool_calls + ?, tool_millis = tool_millis + ?, updated_at = now()
-                WHERE id = ? RETURNING next_event_seq""")) {
+        if (!perSession.isEmpty()) {
+            // one statement for every session of the batch; their rows are already locked by the fences
+            int n = perSession.size();
+            var ids = new UUID[n];
+            var columns = new Long[7][n];
+            int i = 0;
             for (var entry : perSession.entrySet()) {
                 var counts = entry.getValue();
-                int events = eventsPerSession.get(entry.getKey());
-                update.setLong(1, events);
-                update.setLong(2, counts.prompts);
-                update.setLong(3, counts.messages);
-                update.setLong(4, counts.inputTokens);
-                update.setLong(5, counts.outputTokens);
-                update.setLong(6, counts.toolCalls);
-                update.setLong(7, counts.toolMillis);
-                update.setObject(8, entry.getKey());
+                ids[i] = entry.getKey();
+                columns[0][i] = (long) eventsPerSession.get(entry.getKey());
+                columns[1][i] = counts.prompts;
+                columns[2][i] = counts.messages;
+                columns[3][i] = counts.inputTokens;
+                columns[4][i] = counts.outputTokens;
+                columns[5][i] = counts.toolCalls;
+                columns[6][i] = counts.toolMillis;
+                i++;
+            }
+            try (var update = c.prepareStatement("""
+                    UPDATE agent_session s SET next_event_seq = s.next_event_seq + v.events,
+                    prompt_count = s.prompt_count + v.prompts, message_count = s.message_count + v.messages,
+                    input_tokens = s.input_tokens + v.input_tokens, output_tokens = s.output_tokens + v.output_tokens,
+                    tool_calls = s.tool_calls + v.tool_calls, tool_millis = s.tool_millis + v.tool_millis, updated_at = now()
+                    FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                         AS v(id, events, prompts, messages, input_tokens, output_tokens, tool_calls, tool_millis)
+                    WHERE s.id = v.id RETURNING s.id, s.next_event_seq, v.events""")) {
+                update.setArray(1, c.createArrayOf("uuid", ids));
+                for (int column = 0; column < 7; column++) {
+                    update.setArray(column + 2, c.createArrayOf("bigint", columns[column]));
+                }
                 try (var rows = update.executeQuery()) {
-                    if (rows.next()) {
-                        firstSeq.put(entry.getKey(), rows.getLong(1) - events + 1);
+                    while (rows.next()) {
+                        firstSeq.put(rows.getObject(1, UUID.class), rows.getLong(2) - rows.getLong(3) + 1);
                     }
                 }
             }

@@ -140,6 +140,9 @@ public final class Launcher {
         command.addAll(List.of(settings.get("rafiki.java.opts", "-Xms256m -Xmx1g -XX:+UseG1GC").split("\\s+")));
         command.add("-Drafiki.node.id=" + settings.get("rafiki.node.id", hostName() + "-" + port));
         command.add("-Djava.io.tmpdir=" + Files.createDirectories(root.resolve("tmp")));
+        // Without it every Json.createXxx() searches the class path and OSGi for a JSON-P provider:
+        // about an eighth of a request's CPU (MP-JWT parses every token with it). See docs/platform-notes.md.
+        command.add("-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl");
         if (Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
             // the data grid listens on rafiki.cluster.interface only, not on every interface
             command.add("-Dhazelcast.socket.bind.any=false");

@@ -7,7 +7,7 @@ import dev.rafiki.platform.log.LogFields;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.session.boundary.Views.PromptView;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,7 +41,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * after the wait limit the answer is {@code 202} with where to find the result.
  */
 @Path("query")
-@RequestScoped
+// one instance: a request-scoped resource was created and injected (config lookups included) per request
+@ApplicationScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "query")
 public class QueryResource {
