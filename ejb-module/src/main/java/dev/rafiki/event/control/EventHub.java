@@ -42,6 +42,25 @@ public class EventHub {
     @Resource
     jakarta.enterprise.concurrent.ManagedThreadFactory threads;
 
+    /**
+     * Writes to subscribers: a thread per write in progress, not per subscriber. A healthy
+     * subscriber borrows one for microseconds; one stuck in a write keeps one until the sweep
+     * closes it for stalling.
+     */
+    private java.util.concurrent.ThreadPoolExecutor senders;
+
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.subscriber-buffer-bytes", defaultValue = "4194304")
+    long subscriberBufferBytes;
+
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.send-timeout-seconds", defaultValue = "30")
+    long sendTimeoutSeconds;
+
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.sender-threads", defaultValue = "1024")
+    int maxSenderThreads;
+
     @Resource
     jakarta.enterprise.concurrent.ManagedExecutorService closer;
 
@@ -62,9 +81,17 @@ public class EventHub {
 
     @PostConstruct
     void start() {
+        senders = new java.util.concurrent.ThreadPoolExecutor(0, Math.max(1, maxSenderThreads), 30, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), runnable -> {
+                    var thread = threads.newThread(runnable);
+                    thread.setName("rafiki-subscriber");
+                    thread.setDaemon(true);
+                    return thread;
+                });
         // a lost announcement (broker restart) delays a feed by at most this period
         catchUp = timer.scheduleWithFixedDelay(this::catchUpAll, 5, 5, TimeUnit.SECONDS);
-        sweep = timer.scheduleWithFixedDelay(this::dropClosed, keepAliveSeconds, keepAliveSeconds, TimeUnit.SECONDS);
+        long period = Math.max(1, keepAliveSeconds / 2);
+        sweep = timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.SECONDS);
     }
 
     @PreDestroy
@@ -75,14 +102,31 @@ public class EventHub {
         if (sweep != null) {
             sweep.cancel(false);
         }
+        if (senders != null) {
+            senders.shutdownNow();
+        }
     }
 
-    /** Subscriptions whose client went away (their sender found out) leave their feed. */
-    private void dropClosed() {
+    /**
+     * Subscriptions whose client went away (their sender found out) leave their feed; idle ones
+     * get a keep-alive; one whose write has waited on its client too long is closed, which ends
+     * the write and frees its sender.
+     */
+    private void sweep() {
+        var idle = java.time.Duration.ofSeconds(keepAliveSeconds);
+        var stall = java.time.Duration.ofSeconds(sendTimeoutSeconds);
         for (var feed : feeds.values()) {
             for (var subscriber : feed.subscribers) {
                 if (subscriber.closed()) {
                     unsubscribe(subscriber);
+                } else if (subscriber.stalled(stall)) {
+                    LOG.fine(() -> "closing a subscriber stuck in one write for over " + stall.toSeconds() + " s");
+                    var resume = subscriber.lastSent();
+                    subscriber.close();
+                    unsubscribe(subscriber);
+                    closer.execute(() -> subscriber.overflowed(resume));
+                } else {
+                    subscriber.pingIfIdle(idle);
                 }
             }
         }
@@ -94,7 +138,7 @@ public class EventHub {
      */
     public void subscribe(Subscription subscription, long after) {
         var key = subscription.key();
-        subscription.start(threads, closer, java.time.Duration.ofSeconds(keepAliveSeconds));
+        subscription.start(senders, closer, subscriberBufferBytes);
         long cursor = after;
         try {
             while (!subscription.closed()) {

@@ -1,21 +1,21 @@
 package dev.rafiki.event.control;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 
 /**
- * One client's subscription: a bounded queue of events and a sender of its own that writes them
- * to the client with blocking writes. Whoever produces events only ever enqueues, so a slow or
- * stuck client cannot slow the node, the prompt or other clients; and because the sender waits
- * for each write to reach the connection, what a stuck client costs is bounded by the queue
- * (plus socket buffers). When the queue overflows, the client is closed with the cursor to
- * resume from: the last event that was written to it.
+ * One client's subscription: a queue bounded in events and in bytes, written to the client by
+ * a sender task that runs only while there is something to write. Whoever produces events only
+ * ever enqueues, so a slow or stuck client cannot slow the node, the prompt or other clients.
+ * At most one write per subscription is in flight; the sender waits for each write to reach the
+ * connection, so what a stuck client costs is bounded by its queue (plus socket buffers) and,
+ * while it is stuck in a write, one sender thread, until the hub closes it for stalling. When
+ * the queue overflows, the client is closed with the cursor to resume from: the last event that
+ * was written to it.
  */
 public abstract class Subscription {
 
@@ -38,18 +38,35 @@ public abstract class Subscription {
         }
     }
 
+    /** What an event weighs in a queue: its client frame, about. */
+    static long weight(StoredEvent event) {
+        return event.data().length() + 256L;
+    }
+
     private final Key key;
     private final Predicate<StoredEvent> filter;
-    private final BlockingQueue<StoredEvent> queue;
+    private final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
+    private final int capacity;
+    private long maxBytes;
+    private long queuedBytes;
     private volatile boolean closed;
     private volatile boolean ended;
     private volatile long lastSent;
     private long lastQueued;
+    /** A sender task is queued or running: it alone writes. */
+    private boolean sending;
+    private boolean pingDue;
+    private volatile long lastWriteNanos = System.nanoTime();
+    /** When the write in progress started, or 0. */
+    private volatile long writingSince;
+    private Executor senders;
+    private Executor closer;
 
     protected Subscription(Key key, long after, int capacity, Predicate<StoredEvent> filter) {
         this.key = key;
         this.filter = filter;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = Math.max(1, capacity);
+        this.maxBytes = Long.MAX_VALUE;
         this.lastSent = after;
         this.lastQueued = after;
     }
@@ -59,7 +76,7 @@ public abstract class Subscription {
     }
 
     public int capacity() {
-        return queue.remainingCapacity() + queue.size();
+        return capacity;
     }
 
     /** Writes one event to the client, blocking until the connection took it; throws if it cannot. */
@@ -76,16 +93,23 @@ public abstract class Subscription {
     protected void finished(StoredEvent last) {
     }
 
-    /** Starts the sender; {@code closer} runs overflow handling, which may block on a dead client. */
-    final void start(ThreadFactory threads, Executor closer, Duration keepAlive) {
-        var sender = threads.newThread(() -> run(closer, keepAlive));
-        sender.setName("rafiki-subscriber");
-        sender.setDaemon(true);
-        sender.start();
+    /** {@code senders} run the writes, {@code closer} the overflow handling, which may block on a dead client. */
+    final void start(Executor senders, Executor closer, long maxBytes) {
+        synchronized (this) {
+            this.maxBytes = Math.max(1, Math.min(this.maxBytes, maxBytes));
+            this.senders = senders;
+            this.closer = closer;
+            if (!queue.isEmpty() && !sending) {
+                sending = true;
+                schedule();
+            }
+        }
     }
 
     /** Queues an event; events at or below the cursor are duplicates of what was already queued. */
     final void offer(StoredEvent event, Executor closer) {
+        boolean schedule = false;
+        boolean overflowed = false;
         synchronized (this) {
             if (closed) {
                 return;
@@ -98,13 +122,23 @@ public abstract class Subscription {
             if (!filter.test(event)) {
                 return;
             }
-            if (queue.offer(event)) {
-                return;
+            if (queue.size() < capacity && queuedBytes + weight(event) <= maxBytes) {
+                queue.add(event);
+                queuedBytes += weight(event);
+                if (!sending && senders != null) {
+                    sending = true;
+                    schedule = true;
+                }
+            } else {
+                overflow();
+                overflowed = true;
             }
-            closed = true;
-            queue.clear();
         }
-        closer.execute(() -> overflowed(lastSent));
+        if (schedule) {
+            schedule();
+        } else if (overflowed) {
+            closer.execute(() -> overflowed(lastSent));
+        }
     }
 
     /**
@@ -114,6 +148,7 @@ public abstract class Subscription {
      * @return false when the subscription is (now) closed
      */
     final boolean replay(StoredEvent event, Duration patience, Executor closer) throws InterruptedException {
+        boolean schedule = false;
         synchronized (this) {
             if (closed) {
                 return false;
@@ -123,42 +158,128 @@ public abstract class Subscription {
                 return true;
             }
             lastQueued = cursor;
-            if (!filter.test(event) || queue.offer(event, patience.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!filter.test(event)) {
                 return true;
             }
-            closed = true;
-            queue.clear();
+            long deadline = System.nanoTime() + patience.toNanos();
+            while (!closed && !queue.isEmpty()
+                   && (queue.size() >= capacity || queuedBytes + weight(event) > maxBytes)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    overflow();
+                    break;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            if (closed) {
+                return false;
+            }
+            queue.add(event);
+            queuedBytes += weight(event);
+            if (!sending && senders != null) {
+                sending = true;
+                schedule = true;
+            }
         }
-        closer.execute(() -> overflowed(lastSent));
-        return false;
+        if (schedule) {
+            schedule();
+        }
+        return true;
     }
 
-    private void run(Executor closer, Duration keepAlive) {
+    private void overflow() {
+        closed = true;
+        queue.clear();
+        queuedBytes = 0;
+        notifyAll();
+    }
+
+    private void schedule() {
         try {
-            while (!closed) {
-                var event = queue.poll(keepAlive.toMillis(), TimeUnit.MILLISECONDS);
-                if (closed) {
-                    return;
-                }
-                if (event == null) {
-                    keepAlive();
-                    continue;
-                }
-                boolean last = event.terminal() && filter.test(event);
-                // marked before the write: a client that reacts to the last event at once finds it ended
-                ended |= last;
-                transmit(event);
-                lastSent = key.cursorOf(event);
-                if (last) {
-                    finished(event);
-                }
+            senders.execute(this::send);
+        } catch (RejectedExecutionException e) {
+            // no sender can be had: the client resumes from its cursor rather than wait unseen
+            synchronized (this) {
+                sending = false;
+                overflow();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } catch (Exception clientGone) {
-            closed = true;
+            closer.execute(() -> overflowed(lastSent));
         }
+    }
+
+    /** The sender task: writes what is queued, one write at a time, then ends. */
+    private void send() {
+        try {
+            while (true) {
+                StoredEvent event;
+                boolean ping;
+                synchronized (this) {
+                    if (closed) {
+                        sending = false;
+                        return;
+                    }
+                    event = queue.poll();
+                    ping = event == null && pingDue;
+                    pingDue = false;
+                    if (event == null && !ping) {
+                        sending = false;
+                        return;
+                    }
+                    if (event != null) {
+                        queuedBytes -= weight(event);
+                        notifyAll();
+                    }
+                }
+                writingSince = System.nanoTime();
+                if (ping) {
+                    keepAlive();
+                } else {
+                    boolean last = event.terminal() && filter.test(event);
+                    // marked before the write: a client that reacts to the last event at once finds it ended
+                    ended |= last;
+                    transmit(event);
+                    lastSent = key.cursorOf(event);
+                    if (last) {
+                        finished(event);
+                    }
+                }
+                lastWriteNanos = System.nanoTime();
+                writingSince = 0;
+            }
+        } catch (Exception clientGone) {
+            writingSince = 0;
+            synchronized (this) {
+                closed = true;
+                sending = false;
+                queue.clear();
+                queuedBytes = 0;
+                notifyAll();
+            }
+        }
+    }
+
+    /** Sends a keep-alive if nothing was written for {@code idle}; called now and then by the hub. */
+    final void pingIfIdle(Duration idle) {
+        boolean schedule = false;
+        synchronized (this) {
+            if (closed || senders == null || System.nanoTime() - lastWriteNanos < idle.toNanos()) {
+                return;
+            }
+            pingDue = true;
+            if (!sending) {
+                sending = true;
+                schedule = true;
+            }
+        }
+        if (schedule) {
+            schedule();
+        }
+    }
+
+    /** Whether one write has been waiting on the client for longer than {@code limit}. */
+    final boolean stalled(Duration limit) {
+        long since = writingSince;
+        return since != 0 && System.nanoTime() - since > limit.toNanos();
     }
 
     public long lastSent() {
@@ -175,7 +296,11 @@ public abstract class Subscription {
     }
 
     public void close() {
-        closed = true;
-        queue.clear();
+        synchronized (this) {
+            closed = true;
+            queue.clear();
+            queuedBytes = 0;
+            notifyAll();
+        }
     }
 }

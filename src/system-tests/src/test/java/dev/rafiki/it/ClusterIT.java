@@ -246,13 +246,13 @@ class ClusterIT {
 
     @Test
     @Order(4)
-    void aBrokerCutAnswers503ThenRecovers() throws Exception {
+    void aBrokerCutDoesNotStopPromptsAndRecovers() throws Exception {
         fault("broker cut", "broker", brokerLink::cut, brokerLink::restore);
     }
 
     @Test
     @Order(5)
-    void aBrokerRestartAnswers503ThenRecovers() throws Exception {
+    void aBrokerRestartDoesNotStopPromptsAndRecovers() throws Exception {
         fault("broker restart", "broker", broker::stop, () -> start(broker));
     }
 
@@ -399,10 +399,17 @@ class ClusterIT {
                 var refused = api(node, user).postAsync("/query", "{\"prompt\":\"during the " + what + "\"}")
                         .get(30, TimeUnit.SECONDS);
                 long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
-                assertEquals(503, refused.status(), refused.body());
-                assertEquals("application/problem+json", refused.contentType());
-                assertEquals("service-unavailable", refused.json().getString("code"));
-                assertNotNull(refused.header("Retry-After"), "Retry-After");
+                if (component.equals("broker")) {
+                    // the broker is off the prompt's path (it only wakes durable work and tells other
+                    // nodes): a prompt for an idle session is still accepted, run and answered
+                    assertEquals(200, refused.status(), refused.body());
+                    assertEquals("completed", refused.json().getString("status"), refused.body());
+                } else {
+                    assertEquals(503, refused.status(), refused.body());
+                    assertEquals("application/problem+json", refused.contentType());
+                    assertEquals("service-unavailable", refused.json().getString("code"));
+                    assertNotNull(refused.header("Retry-After"), "Retry-After");
+                }
                 assertTrue(tookMs < 15_000, "answered in " + tookMs + " ms, not hung");
             }
         } finally {
