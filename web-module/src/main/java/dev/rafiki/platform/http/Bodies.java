@@ -47,6 +47,10 @@ public final class Bodies {
             throw new ApiException(413, dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
                     "'" + field + "' is longer than " + maxLength + " characters");
         }
+        if (text.indexOf('\u0000') >= 0) {
+            // PostgreSQL cannot store it in text: refused here as the client's error, never taken for an outage
+            throw ApiException.invalid("'" + field + "' must not contain the NUL character (\\u0000)");
+        }
         return text;
     }
 
