@@ -137,10 +137,30 @@ public class EventHub {
      * events after it, then live events.
      */
     public void subscribe(Subscription subscription, long after) {
+        subscribe(subscription, after, java.util.List.of());
+    }
+
+    /**
+     * Like {@link #subscribe(Subscription, long)}, starting with events the caller already holds
+     * as committed (a prompt's first events, from the commit that accepted it): they go out
+     * without a read of the log, and if they end what the subscription wants, it never joins a feed.
+     */
+    public void subscribe(Subscription subscription, long after, java.util.List<StoredEvent> known) {
         var key = subscription.key();
         subscription.start(senders, closer, subscriberBufferBytes);
         long cursor = after;
         try {
+            for (var event : known) {
+                if (key.cursorOf(event) == cursor + 1) {
+                    if (!subscription.replay(event, REPLAY_PATIENCE, closer)) {
+                        return;
+                    }
+                    cursor = key.cursorOf(event);
+                }
+            }
+            if (subscription.terminalQueued()) {
+                return;
+            }
             while (!subscription.closed()) {
                 // the backlog is replayed outside any lock, as fast as this client reads
                 cursor = replay(subscription, cursor, latest(key));

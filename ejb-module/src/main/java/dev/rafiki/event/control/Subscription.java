@@ -51,6 +51,8 @@ public abstract class Subscription {
     private long queuedBytes;
     private volatile boolean closed;
     private volatile boolean ended;
+    /** A terminal event it wants is queued: nothing after it is wanted. */
+    private volatile boolean terminalQueued;
     private volatile long lastSent;
     private long lastQueued;
     /** A sender task is queued or running: it alone writes. */
@@ -125,6 +127,7 @@ public abstract class Subscription {
             if (queue.size() < capacity && queuedBytes + weight(event) <= maxBytes) {
                 queue.add(event);
                 queuedBytes += weight(event);
+                terminalQueued |= event.terminal();
                 if (!sending && senders != null) {
                     sending = true;
                     schedule = true;
@@ -176,6 +179,7 @@ public abstract class Subscription {
             }
             queue.add(event);
             queuedBytes += weight(event);
+            terminalQueued |= event.terminal();
             if (!sending && senders != null) {
                 sending = true;
                 schedule = true;
@@ -288,6 +292,11 @@ public abstract class Subscription {
 
     public boolean closed() {
         return closed;
+    }
+
+    /** A terminal event this subscription wants is queued or written: it wants nothing more. */
+    public boolean terminalQueued() {
+        return terminalQueued;
     }
 
     /** The last wanted event (a terminal one) is being or has been written. */

@@ -5,6 +5,7 @@ import dev.rafiki.agent.control.AgentLoop.Outcome;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.platform.db.SchemaMigrator;
 import dev.rafiki.platform.metrics.PromptMetrics;
@@ -418,10 +419,10 @@ public class FastLane {
         /** The run ended before the accepting commit: the claim is not taken at all. */
         boolean ended;
 
-        PromptSnapshot snapshot(long cursorBefore) {
+        PromptSnapshot snapshot(long cursorBefore, List<StoredEvent> events) {
             return new PromptSnapshot(id, sessionId, seq, status, content, model, answer, errorCode, errorMessage, 1,
                     steps, inputTokens, outputTokens, toolCalls, toolMillis, createdAt, startedAt, finishedAt,
-                    cursorBefore, false);
+                    cursorBefore, false, events);
         }
     }
 
@@ -500,7 +501,7 @@ public class FastLane {
             accepting.done().thenAcceptAsync(result -> {
                 if (result.applied() && !row.ended) {
                     long cursor = result.events().isEmpty() ? -1 : result.events().get(0).seq() - 1;
-                    handle.accepted().complete(acceptedSnapshot(cursor));
+                    handle.accepted().complete(acceptedSnapshot(cursor, result.events()));
                 }
             }, clock);
             try {
@@ -634,14 +635,14 @@ public class FastLane {
             }
             long cursorBefore = accepted.events().isEmpty() ? -1 : accepted.events().get(0).seq() - 1;
             if (inline) {
-                var snapshot = row.snapshot(cursorBefore);
+                var snapshot = row.snapshot(cursorBefore, accepted.events());
                 remember(stored, "completed".equals(status) ? outcome.messages() : null);
                 ended(snapshot);
                 handle.accepted().complete(snapshot);
                 handle.finished().complete(snapshot);
                 return;
             }
-            handle.accepted().complete(acceptedSnapshot(cursorBefore));
+            handle.accepted().complete(acceptedSnapshot(cursorBefore, accepted.events()));
             // stopped by someone else: the database has the prompt's end already; only the claim is left to give back
             boolean stopped = abortedRun || "cancelled".equals(status);
             if (job && !stopped && !"completed".equals(status)) {
@@ -701,7 +702,7 @@ public class FastLane {
             synchronized (row) {
                 record(outcome, status, finishedAt);
             }
-            var snapshot = row.snapshot(cursorBefore);
+            var snapshot = row.snapshot(cursorBefore, List.of());
             remember(stored, "completed".equals(status) ? outcome.messages() : null);
             if (pendingAfter[0]) {
                 // prompts arrived by the durable path while this one ran: they are the queue's now
@@ -748,9 +749,9 @@ public class FastLane {
             row.finishedAt = finishedAt;
         }
 
-        private PromptSnapshot acceptedSnapshot(long cursorBefore) {
+        private PromptSnapshot acceptedSnapshot(long cursorBefore, List<StoredEvent> events) {
             return new PromptSnapshot(row.id, sessionId, row.seq, "running", row.content, row.model, null, null, null, 1,
-                    0, 0, 0, 0, 0, row.createdAt, row.startedAt, null, cursorBefore, false);
+                    0, 0, 0, 0, 0, row.createdAt, row.startedAt, null, cursorBefore, false, events);
         }
 
         /** The session as this node knows it now includes this prompt. */

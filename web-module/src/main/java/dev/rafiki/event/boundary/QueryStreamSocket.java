@@ -139,7 +139,7 @@ public class QueryStreamSocket {
                             .add("session_id", accepted.sessionId().toString()).add("prompt_seq", accepted.seq())
                             .add("status", accepted.status()).build().toString());
                     long after = accepted.cursorBefore() >= 0 ? accepted.cursorBefore() : log.cursorBefore(accepted.id());
-                    follow(session, accepted.sessionId(), accepted.id(), after);
+                    follow(session, accepted.sessionId(), accepted.id(), after, accepted.events());
                 } catch (RuntimeException e) {
                     sendError(e);
                 } finally {
@@ -183,7 +183,7 @@ public class QueryStreamSocket {
         }
         var prompt = prompts.find(owner, id);
         long after = frame.get("after") instanceof JsonNumber n ? n.longValue() : log.cursorBefore(id);
-        follow(session, prompt.sessionId(), id, after);
+        follow(session, prompt.sessionId(), id, after, java.util.List.of());
     }
 
     private void cancel() {
@@ -201,7 +201,7 @@ public class QueryStreamSocket {
         }
     }
 
-    private void follow(Session session, UUID sessionId, UUID id, long after) {
+    private void follow(Session session, UUID sessionId, UUID id, long after, java.util.List<StoredEvent> known) {
         promptId = id;
         var subscription = new Subscription(Subscription.Key.session(owner, sessionId), after, buffer,
                 e -> id.equals(e.promptId())) {
@@ -224,7 +224,7 @@ public class QueryStreamSocket {
         following = subscription;
         // before the first event can go out: a client that answers the terminal event at once finds the stream free
         starting = false;
-        hub.subscribe(subscription, after);
+        hub.subscribe(subscription, after, known);
     }
 
     @OnClose
