@@ -125,13 +125,7 @@ public abstract class Subscription {
                 return;
             }
             if (queue.size() < capacity && queuedBytes + weight(event) <= maxBytes) {
-                queue.add(event);
-                queuedBytes += weight(event);
-                terminalQueued |= event.terminal();
-                if (!sending && senders != null) {
-                    sending = true;
-                    schedule = true;
-                }
+                schedule = enqueue(event);
             } else {
                 overflow();
                 overflowed = true;
@@ -177,18 +171,24 @@ public abstract class Subscription {
             if (closed) {
                 return false;
             }
-            queue.add(event);
-            queuedBytes += weight(event);
-            terminalQueued |= event.terminal();
-            if (!sending && senders != null) {
-                sending = true;
-                schedule = true;
-            }
+            schedule = enqueue(event);
         }
         if (schedule) {
             schedule();
         }
         return true;
+    }
+
+    /** Under the lock. @return whether the caller must start a sender */
+    private boolean enqueue(StoredEvent event) {
+        queue.add(event);
+        queuedBytes += weight(event);
+        terminalQueued |= event.terminal();
+        if (!sending && senders != null) {
+            sending = true;
+            return true;
+        }
+        return false;
     }
 
     private void overflow() {

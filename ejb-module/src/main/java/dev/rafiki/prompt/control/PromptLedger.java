@@ -244,6 +244,12 @@ public class PromptLedger {
         if (prompt == null || prompt.status != PromptStatus.CANCELLED || text == null || text.isEmpty()) {
             return;
         }
+        // the session row first, as every writer takes it: the message's foreign key locks the
+        // prompt row, and a second stop (session row, then prompt row) would otherwise deadlock with us
+        if (em.createNativeQuery("SELECT 1 FROM agent_session WHERE id = ?1 FOR UPDATE")
+                .setParameter(1, prompt.sessionId).getResultList().isEmpty()) {
+            return;
+        }
         int inserted = em.createNativeQuery("""
                         INSERT INTO message (session_id, prompt_id, role, content, partial, created_at)
                         SELECT ?1, ?2, 'assistant', ?3, true, now()

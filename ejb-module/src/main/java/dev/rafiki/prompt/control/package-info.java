@@ -1,6 +1,17 @@
 /**
- * The durable per-session queue. JMS wakes a worker; the database decides what runs: the session
- * claim (a lease) gives one worker the session, {@code prompt.seq} gives the order, and every
- * worker write is fenced by its claim. See {@link dev.rafiki.prompt.control.PromptLedger}.
+ * How prompts run. Two paths, one set of rules in the database:
+ * <ul>
+ * <li>the fast lane ({@link dev.rafiki.prompt.control.FastLane}): a prompt for a session idle on
+ * this node's last look runs at once in memory; its writes are one unit of the group commit,
+ * fenced on that look ({@code next_seq}, {@code message_count}, no live claim), so a prompt
+ * accepted meanwhile anywhere makes the fence refuse and the prompt takes the durable queue;</li>
+ * <li>the durable queue: JMS wakes a worker after the commit; the session claim (a lease) gives
+ * one worker the session, {@code prompt.seq} gives the order, every worker write is fenced by its
+ * claim (see {@link dev.rafiki.prompt.control.PromptLedger}).</li>
+ * </ul>
+ * {@link dev.rafiki.prompt.control.GroupCommit} guarantees: a unit's writes are committed or not
+ * at all; a refused or failing unit leaves the others of its batch untouched; event numbers are
+ * assigned at commit, gap-free and in commit order; nothing a unit wrote (answer, event) reaches
+ * anyone before its commit.
  */
 package dev.rafiki.prompt.control;
