@@ -101,7 +101,7 @@ public class Jobs {
             var view = get(request.owner(), job.id);
             return new Submitted(withSecret(view, job.webhookSecret), false);
         } catch (EJBException e) {
-            if (request.idempotencyKey() != null && Prompts.isUniqueViolation(e)) {
+            if (request.idempotencyKey() != null && dev.rafiki.platform.db.SqlStates.uniqueViolation(e)) {
                 var winner = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
                 if (winner.isPresent()) {
                     return replay(winner.get(), request);

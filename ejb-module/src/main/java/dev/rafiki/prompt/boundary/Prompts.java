@@ -20,7 +20,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +83,7 @@ public class Prompts {
         try {
             return PromptSnapshot.of(intake.accept(request), false);
         } catch (EJBException e) {
-            if (request.idempotencyKey() != null && isUniqueViolation(e)) {
+            if (request.idempotencyKey() != null && dev.rafiki.platform.db.SqlStates.uniqueViolation(e)) {
                 var winner = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
                 if (winner.isPresent()) {
                     return replay(winner.get(), request);
@@ -171,16 +170,6 @@ public class Prompts {
                     "Idempotency-Key '" + request.idempotencyKey() + "' was already used for a different request");
         }
         return PromptSnapshot.of(existing, true);
-    }
-
-    /** Whether a unique key refused the write (a concurrent idempotent retry won the race). */
-    public static boolean isUniqueViolation(Throwable e) {
-        for (var cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public static PromptView view(PromptSnapshot p) {

@@ -5,6 +5,7 @@ import dev.rafiki.agent.control.AgentLoop.Outcome;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.PromptEvents;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.platform.db.SchemaMigrator;
@@ -326,17 +327,6 @@ public class FastLane {
         }, executor);
     }
 
-    /** Whether the lane is running a prompt of this session on this node right now. */
-    public boolean busy(UUID sessionId) {
-        var state = sessions.get(sessionId);
-        if (state == null) {
-            return false;
-        }
-        synchronized (state) {
-            return state.busy;
-        }
-    }
-
     private void idle(UUID sessionId, Live state) {
         synchronized (state) {
             state.busy = false;
@@ -368,29 +358,12 @@ public class FastLane {
                     state.messageCount = row.getLong(4);
                 }
             }
-            var history = new ArrayList<ChatMessage>();
-            try (var select = c.prepareStatement("""
-                    SELECT m.role, m.content, m.tool_calls, m.tool_call_id, m.is_error
-                    FROM message m JOIN prompt p ON p.id = m.prompt_id WHERE m.session_id = ?
-                    AND (p.status = 'completed' OR (p.status = 'cancelled'
-                         AND EXISTS (SELECT 1 FROM message a WHERE a.prompt_id = p.id AND a.role = 'assistant')))
-                    ORDER BY m.id""")) {
-                select.setObject(1, sessionId);
-                try (var rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        history.add(switch (rows.getString(1)) {
-                            case "user" -> ChatMessage.user(rows.getString(2));
-                            case "tool" -> ChatMessage.toolResult(rows.getString(4), rows.getString(2), rows.getBoolean(5));
-                            default -> ChatMessage.assistant(rows.getString(2), PromptLedger.toolCalls(rows.getString(3)));
-                        });
-                    }
-                }
-            }
-            state.history = history;
-            state.historyChars = history.stream().mapToLong(m -> chars(m.content())).sum();
-            state.known = true; // for this prompt; one past the cap is dropped again once it ends
-            return true;
         }
+        var history = ledger.conversation(sessionId, Long.MAX_VALUE);
+        state.history = history;
+        state.historyChars = history.stream().mapToLong(m -> chars(m.content())).sum();
+        state.known = true; // for this prompt; one past the cap is dropped again once it ends
+        return true;
     }
 
     /** The prompt row as the lane writes it; fixed once the unit that inserts it is sealed. */
@@ -612,7 +585,7 @@ public class FastLane {
                 insertMessages(accepting, outcome.messages(), !"completed".equals(status));
                 accepting.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
-                accepting.event(row.id, terminalType(status), terminalData(row.id, status, outcome.errorCode(), outcome.errorMessage()));
+                accepting.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(), outcome.errorMessage()));
                 if (job) {
                     accepting.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
                 }
@@ -622,7 +595,7 @@ public class FastLane {
             try {
                 accepted = accepting.done().join();
             } catch (CompletionException e) {
-                if (uniqueViolation(e)) {
+                if (dev.rafiki.platform.db.SqlStates.uniqueViolation(e)) {
                     refused(); // a concurrent retry with the same key won: the durable path replays its answer
                 } else {
                     fail(e.getCause());
@@ -665,7 +638,7 @@ public class FastLane {
                 insertMessages(closing, outcome.messages(), !"completed".equals(status));
                 closing.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
-                closing.event(row.id, terminalType(status), terminalData(row.id, status, outcome.errorCode(),
+                closing.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(),
                         outcome.errorMessage()));
                 if (job) {
                     closing.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
@@ -951,31 +924,5 @@ public class FastLane {
 
     private static long chars(String text) {
         return text == null ? 0 : text.length();
-    }
-
-    private static boolean uniqueViolation(Throwable e) {
-        for (var cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static String terminalType(String status) {
-        return switch (status) {
-            case "completed" -> EventTypes.PROMPT_COMPLETED;
-            case "cancelled" -> EventTypes.PROMPT_CANCELLED;
-            default -> EventTypes.PROMPT_FAILED;
-        };
-    }
-
-    static JsonObject terminalData(UUID promptId, String status, String errorCode, String errorMessage) {
-        var data = Json.createObjectBuilder().add("prompt_id", promptId.toString()).add("status", status);
-        if (errorCode != null) {
-            data.add("error", Json.createObjectBuilder().add("code", errorCode)
-                    .add("message", errorMessage == null ? errorCode : errorMessage));
-        }
-        return data.build();
     }
 }

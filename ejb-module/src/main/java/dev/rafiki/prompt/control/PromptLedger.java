@@ -350,6 +350,13 @@ public class PromptLedger {
      * (completed ones, and cancelled ones with their partial answer), then this prompt.
      */
     private List<ChatMessage> history(UUID sessionId, Prompt current) {
+        var history = new ArrayList<>(conversation(sessionId, current.seq));
+        history.add(ChatMessage.user(current.content));
+        return history;
+    }
+
+    /** The conversation the model sees before the prompt numbered {@code beforeSeq}. */
+    public List<ChatMessage> conversation(UUID sessionId, long beforeSeq) {
         List<Message> rows = em.createQuery("""
                         SELECT m FROM Message m, Prompt p WHERE m.sessionId = :session AND p.id = m.promptId
                         AND p.seq < :seq AND (p.status = dev.rafiki.prompt.entity.PromptStatus.COMPLETED
@@ -357,7 +364,7 @@ public class PromptLedger {
                               AND EXISTS (SELECT 1 FROM Message a WHERE a.promptId = p.id AND a.role = 'assistant')))
                         ORDER BY m.id""", Message.class)
                 .setParameter("session", sessionId)
-                .setParameter("seq", current.seq)
+                .setParameter("seq", beforeSeq)
                 .getResultList();
         var history = new ArrayList<ChatMessage>();
         for (var row : rows) {
@@ -367,7 +374,6 @@ public class PromptLedger {
                 default -> ChatMessage.assistant(row.content, toolCalls(row.toolCalls));
             });
         }
-        history.add(ChatMessage.user(current.content));
         return history;
     }
 
