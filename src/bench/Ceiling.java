@@ -21,6 +21,37 @@ import java.util.concurrent.Executors;
  */
 public class Ceiling {
 
+    /**
+     * The benchmark's output: figures (INFO) one plain line each on standard output, where the
+     * bench script reads them; diagnostics (WARNING) on standard error.
+     */
+    static final java.util.logging.Logger REPORT = report();
+
+    static java.util.logging.Logger report() {
+        var logger = java.util.logging.Logger.getLogger("rafiki.bench");
+        logger.setUseParentHandlers(false);
+        var plain = new java.util.logging.Formatter() {
+            @Override
+            public String format(java.util.logging.LogRecord record) {
+                return record.getMessage() + System.lineSeparator();
+            }
+        };
+        var figures = new java.util.logging.StreamHandler(new java.io.FileOutputStream(java.io.FileDescriptor.out), plain) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        figures.setFilter(record -> record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue());
+        var problems = new java.util.logging.ConsoleHandler();
+        problems.setFormatter(plain);
+        problems.setLevel(java.util.logging.Level.WARNING);
+        logger.addHandler(figures);
+        logger.addHandler(problems);
+        return logger;
+    }
+
     static final byte[] KEY = "\"session_id\":\"".getBytes(StandardCharsets.US_ASCII);
 
     public static void main(String[] args) throws IOException {
@@ -30,7 +61,7 @@ public class Ceiling {
         server.setExecutor(Executors.newFixedThreadPool(threads));
         server.createContext("/", Ceiling::handle);
         server.start();
-        System.out.println("ceiling listening on 127.0.0.1:" + port + " with " + threads + " threads");
+        REPORT.info("ceiling listening on 127.0.0.1:" + port + " with " + threads + " threads");
     }
 
     static void handle(HttpExchange exchange) throws IOException {

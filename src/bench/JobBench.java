@@ -27,6 +27,37 @@ import java.util.regex.Pattern;
  */
 public class JobBench {
 
+    /**
+     * The benchmark's output: figures (INFO) one plain line each on standard output, where the
+     * bench script reads them; diagnostics (WARNING) on standard error.
+     */
+    static final java.util.logging.Logger REPORT = report();
+
+    static java.util.logging.Logger report() {
+        var logger = java.util.logging.Logger.getLogger("rafiki.bench");
+        logger.setUseParentHandlers(false);
+        var plain = new java.util.logging.Formatter() {
+            @Override
+            public String format(java.util.logging.LogRecord record) {
+                return record.getMessage() + System.lineSeparator();
+            }
+        };
+        var figures = new java.util.logging.StreamHandler(new java.io.FileOutputStream(java.io.FileDescriptor.out), plain) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        figures.setFilter(record -> record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue());
+        var problems = new java.util.logging.ConsoleHandler();
+        problems.setFormatter(plain);
+        problems.setLevel(java.util.logging.Level.WARNING);
+        logger.addHandler(figures);
+        logger.addHandler(problems);
+        return logger;
+    }
+
     static final Pattern JOB = Pattern.compile("\"job_id\":\"([0-9a-f-]{36})\"");
     static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z]+)\"");
     static final Pattern FINISHED = Pattern.compile("\"finished_at\":\"([^\"]+)\"");
@@ -128,7 +159,7 @@ public class JobBench {
                 try {
                     response = http.send(get, HttpResponse.BodyHandlers.ofString());
                 } catch (java.io.IOException e) {
-                    System.err.println("GET /jobs/" + job.id() + ": " + e);
+                    REPORT.warning("GET /jobs/" + job.id() + ": " + e);
                     Thread.sleep(1000);
                     continue;
                 }
@@ -158,13 +189,13 @@ public class JobBench {
         int done = latencies.size();
         double seconds = (lastDone - start) / 1e9;
         Collections.sort(latencies);
-        refused.stream().limit(3).forEach(System.err::println);
-        System.out.printf("jobs: %d echo jobs submitted by %d clients (POST /submit; all accepted %.1f s after the first was sent,"
+        refused.stream().limit(3).forEach(r -> REPORT.warning(String.valueOf(r)));
+        REPORT.info(String.format("jobs: %d echo jobs submitted by %d clients (POST /submit; all accepted %.1f s after the first was sent,"
                         + " %d submissions retried after 503, %d refused), polled with GET /jobs/{id}: %d ended %.1f s after the"
-                        + " first submission = %.1f jobs/s; submit → done p50 %s ms, p99 %s ms (%d not succeeded, %d polls%s)%n",
+                        + " first submission = %.1f jobs/s; submit → done p50 %s ms, p99 %s ms (%d not succeeded, %d polls%s)",
                 jobs, clients, (lastAccepted[0] - start) / 1e9, retried.get(), refused.size(), done, seconds,
                 done / seconds, pct(latencies, 50), pct(latencies, 99), failed, polls,
-                timedOut ? "; gave up after 300 s with " + (jobs - refused.size() - done) + " jobs not ended" : "");
+                timedOut ? "; gave up after 300 s with " + (jobs - refused.size() - done) + " jobs not ended" : ""));
     }
 
     static String pct(List<Long> sorted, double p) {

@@ -17,6 +17,37 @@ import java.util.regex.Pattern;
  */
 public class QueryBench {
 
+    /**
+     * The benchmark's output: figures (INFO) one plain line each on standard output, where the
+     * bench script reads them; diagnostics (WARNING) on standard error.
+     */
+    static final java.util.logging.Logger REPORT = report();
+
+    static java.util.logging.Logger report() {
+        var logger = java.util.logging.Logger.getLogger("rafiki.bench");
+        logger.setUseParentHandlers(false);
+        var plain = new java.util.logging.Formatter() {
+            @Override
+            public String format(java.util.logging.LogRecord record) {
+                return record.getMessage() + System.lineSeparator();
+            }
+        };
+        var figures = new java.util.logging.StreamHandler(new java.io.FileOutputStream(java.io.FileDescriptor.out), plain) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        figures.setFilter(record -> record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue());
+        var problems = new java.util.logging.ConsoleHandler();
+        problems.setFormatter(plain);
+        problems.setLevel(java.util.logging.Level.WARNING);
+        logger.addHandler(figures);
+        logger.addHandler(problems);
+        return logger;
+    }
+
     static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
@@ -44,7 +75,7 @@ public class QueryBench {
             if (response.statusCode() != 200 || !response.body().contains("\"session_id\":\"" + session + "\"")) {
                 errors++;
                 if (errors <= 3) {
-                    System.err.println("POST /query answered " + response.statusCode() + ": " + response.body());
+                    REPORT.warning("POST /query answered " + response.statusCode() + ": " + response.body());
                 }
             }
             if (i >= warmup) {
@@ -52,8 +83,8 @@ public class QueryBench {
             }
         }
         Collections.sort(latencies);
-        System.out.printf("seq-figures n=%d p50=%.3f p90=%.3f p99=%.3f max=%.3f errors=%d%n", latencies.size(),
-                pct(latencies, 50), pct(latencies, 90), pct(latencies, 99), latencies.get(latencies.size() - 1) / 1e6, errors);
+        REPORT.info(String.format("seq-figures n=%d p50=%.3f p90=%.3f p99=%.3f max=%.3f errors=%d", latencies.size(),
+                pct(latencies, 50), pct(latencies, 90), pct(latencies, 99), latencies.get(latencies.size() - 1) / 1e6, errors));
     }
 
     static HttpRequest post(URI uri, String token, String body) {

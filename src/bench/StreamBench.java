@@ -38,6 +38,37 @@ import java.util.regex.Pattern;
  */
 public class StreamBench {
 
+    /**
+     * The benchmark's output: figures (INFO) one plain line each on standard output, where the
+     * bench script reads them; diagnostics (WARNING) on standard error.
+     */
+    static final java.util.logging.Logger REPORT = report();
+
+    static java.util.logging.Logger report() {
+        var logger = java.util.logging.Logger.getLogger("rafiki.bench");
+        logger.setUseParentHandlers(false);
+        var plain = new java.util.logging.Formatter() {
+            @Override
+            public String format(java.util.logging.LogRecord record) {
+                return record.getMessage() + System.lineSeparator();
+            }
+        };
+        var figures = new java.util.logging.StreamHandler(new java.io.FileOutputStream(java.io.FileDescriptor.out), plain) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        figures.setFilter(record -> record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue());
+        var problems = new java.util.logging.ConsoleHandler();
+        problems.setFormatter(plain);
+        problems.setLevel(java.util.logging.Level.WARNING);
+        logger.addHandler(figures);
+        logger.addHandler(problems);
+        return logger;
+    }
+
     static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
     static final Pattern SESSION = Pattern.compile("\"session_id\":\"([0-9a-f-]{36})\"");
     static final Pattern PROMPT = Pattern.compile("\"prompt_id\":\"([0-9a-f-]{36})\"");
@@ -135,11 +166,11 @@ public class StreamBench {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         Collections.sort(firstToken);
         Collections.sort(complete);
-        System.out.printf("/query_stream, echo model, one client, %d prompts in a row after %d warm-up: time to first token"
+        REPORT.info(String.format("/query_stream, echo model, one client, %d prompts in a row after %d warm-up: time to first token"
                         + " p50 %.1f ms, p99 %.1f ms; to prompt.completed p50 %.1f ms, p99 %.1f ms (%d without a message.delta,"
                         + " %d not completed, %d sent again after session-busy: the stream still followed the previous"
-                        + " prompt after its terminal event)%n", samples, warmup, pct(firstToken, 50), pct(firstToken, 99),
-                pct(complete, 50), pct(complete, 99), noToken, notCompleted, resent);
+                        + " prompt after its terminal event)", samples, warmup, pct(firstToken, 50), pct(firstToken, 99),
+                pct(complete, 50), pct(complete, 99), noToken, notCompleted, resent));
     }
 
     /** A prompt.completed (or another terminal event) arriving at a subscriber. */
@@ -186,7 +217,7 @@ public class StreamBench {
                             subscribed.countDown();
                         } else if (type.equals("error")) {
                             if (problems.incrementAndGet() <= 3) {
-                                System.err.println("subscriber got " + frame);
+                                REPORT.warning("subscriber got " + frame);
                             }
                         }
                     }
@@ -197,7 +228,7 @@ public class StreamBench {
                 @Override
                 public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
                     if (closed.incrementAndGet() <= 3) {
-                        System.err.println("a subscriber was closed: " + status + " " + reason);
+                        REPORT.warning("a subscriber was closed: " + status + " " + reason);
                     }
                     return null;
                 }
@@ -205,7 +236,7 @@ public class StreamBench {
                 @Override
                 public void onError(WebSocket w, Throwable error) {
                     if (problems.incrementAndGet() <= 3) {
-                        System.err.println("a subscriber failed: " + error);
+                        REPORT.warning("a subscriber failed: " + error);
                     }
                 }
             };
@@ -235,7 +266,7 @@ public class StreamBench {
             var p = PROMPT.matcher(response.body());
             if (response.statusCode() != 200 || !p.find()) {
                 failedPosts++;
-                System.err.println("POST /query answered " + response.statusCode() + ": " + response.body());
+                REPORT.warning("POST /query answered " + response.statusCode() + ": " + response.body());
                 continue;
             }
             sent.put(p.group(1), t0);
@@ -283,14 +314,14 @@ public class StreamBench {
             }
         }
         Collections.sort(latencies);
-        System.out.printf("fan-out: %d /ws subscribers of one session (all subscribed in %.1f s), %d prompts one after another"
+        REPORT.info(String.format("fan-out: %d /ws subscribers of one session (all subscribed in %.1f s), %d prompts one after another"
                         + " (POST /query): prompt sent → prompt.completed at each subscriber p50 %.1f ms, p99 %.1f ms, max %.1f ms"
                         + " over %d arrivals; lost %d, duplicated %d of %d expected (%d subscribers got each exactly once;"
                         + " %d prompts failed to send, %d terminal events not completed, %d of unknown prompts,"
-                        + " %d subscriber errors, %d closed early)%n",
+                        + " %d subscriber errors, %d closed early)",
                 subscribers, connectSeconds, prompts, pct(latencies, 50), pct(latencies, 99),
                 latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1) / 1e6, latencies.size(), lost, duplicated,
-                expected, complete, failedPosts, notCompleted, unknown, problems.get(), closed.get());
+                expected, complete, failedPosts, notCompleted, unknown, problems.get(), closed.get()));
     }
 
     static WebSocket.Listener listener(BlockingQueue<String> frames) {
