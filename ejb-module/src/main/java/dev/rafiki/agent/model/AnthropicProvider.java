@@ -241,18 +241,7 @@ public final class AnthropicProvider implements ModelProvider {
         var detail = errorMessage(ModelHttp.readErrorBody(response.body(), idleTimeout, cancelled, timer));
         var message = "the Anthropic API answered " + status + (detail.isEmpty() ? "" : ": " + detail);
         LOG.fine(message);
-        if (status == 401 || status == 403) {
-            return new ModelException("model-unauthorized", message, false, null);
-        }
-        if (status == 429) {
-            return new ModelException("model-rate-limited", message, true,
-                    retryAfter(response.headers().firstValue("retry-after").orElse(null)));
-        }
-        if (status >= 500) {
-            // 529 is Anthropic's "overloaded"
-            return new ModelException("model-unavailable", message, true, null);
-        }
-        return new ModelException("model-bad-request", message, false, null);
+        return ModelHttp.statusError(status, message, response.headers());
     }
 
     /** @return Anthropic's {@code error.message}, else the raw body; at most 500 characters */
@@ -267,19 +256,6 @@ public final class AnthropicProvider implements ModelProvider {
             // a proxy's HTML page or plain text: the raw body is the best detail there is
         }
         return truncate(message);
-    }
-
-    static Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            double seconds = Double.parseDouble(header.strip());
-            return seconds < 0 ? null : Duration.ofMillis((long) Math.ceil(seconds * 1000));
-        } catch (NumberFormatException e) {
-            // the HTTP-date form: Anthropic does not send it, and a guess would be worse than none
-            return null;
-        }
     }
 
     // --- stream --------------------------------------------------------------------------------

@@ -4,10 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -141,6 +146,61 @@ final class ModelHttp {
             body.close();
         } catch (IOException ignored) {
             // closing only releases the connection
+        }
+    }
+
+    /**
+     * What an HTTP error status means for a model call, the same for every provider: whether a
+     * retry may help and how long the provider asks to wait. The message carries the provider's
+     * own words; the code is what clients see.
+     */
+    static ModelException statusError(int status, String message, HttpHeaders headers) {
+        if (status == 401 || status == 403) {
+            return new ModelException("model-unauthorized", message, false, null);
+        }
+        if (status == 429) {
+            return new ModelException("model-rate-limited", message, true, retryAfter(headers).orElse(null));
+        }
+        if (status == 408) {
+            // the server gave up waiting, as a timeout on our side would have
+            return new ModelException("model-timeout", message, true, null);
+        }
+        if (status >= 500) {
+            // includes Anthropic's 529 "overloaded"
+            return new ModelException("model-unavailable", message, true, retryAfter(headers).orElse(null));
+        }
+        return new ModelException("model-bad-request", message, false, null);
+    }
+
+    /**
+     * Retry-After as seconds (fractions allowed) or as an HTTP date; a {@code retry-after-ms}
+     * header (OpenAI's) is finer, so it wins.
+     */
+    static Optional<Duration> retryAfter(HttpHeaders headers) {
+        var millis = headers.firstValue("retry-after-ms").map(String::strip);
+        if (millis.isPresent()) {
+            try {
+                return Optional.of(Duration.ofMillis(Math.max(0, (long) Double.parseDouble(millis.get()))));
+            } catch (NumberFormatException ignored) {
+                // fall back to Retry-After
+            }
+        }
+        var value = headers.firstValue("retry-after").map(String::strip).orElse("");
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            double seconds = Double.parseDouble(value);
+            return seconds < 0 || Double.isNaN(seconds) ? Optional.empty()
+                    : Optional.of(Duration.ofMillis((long) Math.ceil(Math.min(seconds, 86_400) * 1000)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                var at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                var wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notADate) {
+                return Optional.empty();
+            }
         }
     }
 

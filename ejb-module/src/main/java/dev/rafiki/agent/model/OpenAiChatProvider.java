@@ -19,9 +19,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -243,20 +240,7 @@ public final class OpenAiChatProvider implements ModelProvider {
         var detail = errorMessage(body);
         var message = "the model API answered " + status + (detail.isEmpty() ? "" : ": " + detail);
         LOG.fine(() -> endpoint + ": " + message);
-        if (status == 401 || status == 403) {
-            return new ModelException("model-unauthorized", message, false, null);
-        }
-        if (status == 429) {
-            return new ModelException("model-rate-limited", message, true, retryAfter(response).orElse(null));
-        }
-        if (status == 408) {
-            // the server gave up waiting, as a timeout on our side would have
-            return new ModelException("model-timeout", message, true, null);
-        }
-        if (status >= 500) {
-            return new ModelException("model-unavailable", message, true, retryAfter(response).orElse(null));
-        }
-        return new ModelException("model-bad-request", message, false, null);
+        return ModelHttp.statusError(status, message, response.headers());
     }
 
     /** The provider's own words: {@code error.message} (OpenAI), {@code error} as text (Ollama), {@code message} (vLLM). */
@@ -275,34 +259,6 @@ public final class OpenAiChatProvider implements ModelProvider {
             }
         }
         return text.length() > MAX_ERROR_MESSAGE ? text.substring(0, MAX_ERROR_MESSAGE) + "…" : text;
-    }
-
-    /** Retry-After in seconds or as an HTTP date; OpenAI's {@code retry-after-ms} is finer, so it wins. */
-    static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        var headers = response.headers();
-        var millis = headers.firstValue("retry-after-ms");
-        if (millis.isPresent()) {
-            try {
-                return Optional.of(Duration.ofMillis(Math.max(0, (long) Double.parseDouble(millis.get().strip()))));
-            } catch (NumberFormatException ignored) {
-                // fall back to Retry-After
-            }
-        }
-        var value = headers.firstValue("retry-after").map(String::strip).orElse(null);
-        if (value == null || value.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value))));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                var at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-                var wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException notADate) {
-                return Optional.empty();
-            }
-        }
     }
 
     private static Optional<JsonObject> parseObject(String text) {

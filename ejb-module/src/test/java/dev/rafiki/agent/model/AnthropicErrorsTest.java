@@ -273,12 +273,4 @@ class AnthropicErrorsTest {
             assertTrue(System.nanoTime() - start < 1_300_000_000L);
         }
     }
-
-    @Test
-    void retryAfterParsing() {
-        assertEquals(Duration.ofSeconds(3), AnthropicProvider.retryAfter("3"));
-        assertEquals(Duration.ofMillis(1500), AnthropicProvider.retryAfter(" 1.5 "));
-        assertNull(AnthropicProvider.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT"));
-        assertNull(AnthropicProvider.retryAfter(null));
-    }
 }
