@@ -10,6 +10,7 @@ import dev.rafiki.session.boundary.Sessions;
 import dev.rafiki.session.entity.AgentSession;
 import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.platform.tracing.Tracing;
 import jakarta.ejb.Stateless;
 import jakarta.json.Json;
 import jakarta.enterprise.event.Event;
@@ -32,6 +33,9 @@ public class PromptIntake {
 
     @PersistenceContext(unitName = "rafiki")
     EntityManager em;
+
+    @Inject
+    Tracing tracing;
 
     @Inject
     Sessions sessions;
@@ -81,6 +85,7 @@ public class PromptIntake {
         prompt.idempotencyKey = request.idempotencyKey();
         prompt.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
         prompt.createdAt = Instant.now();
+        prompt.traceParent = tracing.traceparent();
         em.persist(prompt);
         em.flush();
         events.append(prompt.owner, session.id, prompt.id, EventTypes.PROMPT_QUEUED, Json.createObjectBuilder()

@@ -1,6 +1,9 @@
 package dev.rafiki.prompt.boundary;
 
+import dev.rafiki.platform.tracing.Tracing;
+import dev.rafiki.prompt.control.PromptDispatcher;
 import dev.rafiki.prompt.control.SessionWorker;
+import io.opentelemetry.api.trace.SpanKind;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
@@ -32,6 +35,9 @@ public class PromptQueueListener implements MessageListener {
     @Inject
     SessionWorker worker;
 
+    @Inject
+    Tracing tracing;
+
     @Override
     public void onMessage(Message message) {
         UUID sessionId;
@@ -41,6 +47,17 @@ public class PromptQueueListener implements MessageListener {
             LOG.warning(() -> "dropping a malformed wake-up message: " + e);
             return;
         }
-        worker.drain(sessionId);
+        String traceparent = null;
+        try {
+            traceparent = message.getStringProperty(PromptDispatcher.TRACEPARENT);
+        } catch (JMSException e) {
+            // untraced: the wake-up itself is what matters
+        }
+        var span = tracing.start("rafiki.dispatch", SpanKind.CONSUMER, tracing.parent(traceparent), sessionId, null);
+        try (var ignored = span.makeCurrent()) {
+            worker.drain(sessionId);
+        } finally {
+            span.end();
+        }
     }
 }

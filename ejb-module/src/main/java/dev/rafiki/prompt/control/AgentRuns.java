@@ -3,10 +3,18 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.agent.model.ToolSpec;
+import dev.rafiki.agent.model.ModelException;
+import dev.rafiki.agent.model.ModelProvider;
+import dev.rafiki.agent.model.ToolCall;
+import dev.rafiki.platform.tracing.Tracing;
+import dev.rafiki.tool.control.ToolResult;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** How a prompt's agent loop is set up, the same whichever path runs it. */
@@ -37,11 +45,58 @@ public class AgentRuns {
     @ConfigProperty(name = "rafiki.prompt.claim-lease-seconds", defaultValue = "30")
     long leaseSeconds;
 
+    @Inject
+    Tracing tracing;
+
     public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools) {
-        return new AgentLoop(model.provider(), model.providerModel(), specs, tools,
+        return new AgentLoop(traced(model), model.providerModel(), specs, traced(tools),
                 new AgentLoop.Limits(maxSteps, Duration.ofSeconds(maxSeconds), maxTokens,
                         // a local server may hold its headers back while it reads a long prompt
                         Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout)));
+    }
+
+    /** Each model turn a span of the prompt's trace, with its token counts. */
+    private ModelProvider traced(ModelCatalog.Resolved model) {
+        var provider = model.provider();
+        var attributes = Map.of("rafiki.model", model.name(), "gen_ai.request.model", model.providerModel());
+        return (request, listener, cancelled) -> {
+            var span = tracing.child("rafiki.model.call", attributes);
+            try (var ignored = span.makeCurrent()) {
+                var turn = provider.complete(request, listener, cancelled);
+                span.setAttribute("gen_ai.usage.input_tokens", turn.inputTokens());
+                span.setAttribute("gen_ai.usage.output_tokens", turn.outputTokens());
+                span.setAttribute("rafiki.tool_calls", turn.toolCalls().size());
+                return turn;
+            } catch (ModelException e) {
+                Tracing.failed(span, e.code());
+                throw e;
+            } finally {
+                span.end();
+            }
+        };
+    }
+
+    /** Each tool call a span of the prompt's trace; a failed tool marks it. */
+    private AgentLoop.Tools traced(AgentLoop.Tools tools) {
+        return new AgentLoop.Tools() {
+            @Override
+            public ToolResult call(String name, String arguments, BooleanSupplier cancelled) {
+                return tracing.inSpan("rafiki.tool.call", Map.of("rafiki.tool", name), () -> marked(tools.call(name, arguments, cancelled)));
+            }
+
+            @Override
+            public ToolResult call(ToolCall call, BooleanSupplier cancelled) {
+                return tracing.inSpan("rafiki.tool.call", Map.of("rafiki.tool", call.name(), "rafiki.tool_call_id", call.id()),
+                        () -> marked(tools.call(call, cancelled)));
+            }
+        };
+    }
+
+    private static ToolResult marked(ToolResult result) {
+        if (result.error()) {
+            Tracing.failed(Span.current(), "tool-error");
+        }
+        return result;
     }
 
     /** How long a session's claim lasts without a heartbeat. */

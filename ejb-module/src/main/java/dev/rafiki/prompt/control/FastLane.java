@@ -13,6 +13,9 @@ import dev.rafiki.platform.metrics.PromptMetrics;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.tool.control.ToolRuntime;
 import dev.rafiki.tool.control.WorkspaceTools;
+import dev.rafiki.platform.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -67,6 +70,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class FastLane {
+
+    @Inject
+    Tracing tracing;
 
     private static final Logger LOG = Logger.getLogger(FastLane.class.getName());
 
@@ -417,6 +423,8 @@ public class FastLane {
         final AtomicBoolean aborted = new AtomicBoolean();
         final PromptEventListener listener;
         final ClaimedEvents events;
+        /** The request's span: the run is traced under it, on the runner's thread. */
+        final Context trace = tracing.current();
 
         Run(Request request, UUID sessionId, boolean newSession, Live state, ModelCatalog.Resolved model,
             String modelName, Supplier<PromptSnapshot> slowPath) {
@@ -466,6 +474,17 @@ public class FastLane {
         }
 
         void run() {
+            var span = tracing.start("rafiki.prompt.run", SpanKind.INTERNAL, trace, sessionId, row.id);
+            span.setAttribute("rafiki.path", "fast-lane");
+            try (var ignored = span.makeCurrent()) {
+                execute();
+                Tracing.failed(span, row.errorCode);
+            } finally {
+                span.end();
+            }
+        }
+
+        private void execute() {
             var cancelled = signals.register(row.id);
             ScheduledFuture<?> early = null;
             ScheduledFuture<?> heartbeat = null;
@@ -556,7 +575,7 @@ public class FastLane {
 
         private PromptLedger.RunningPrompt running(List<ChatMessage> history) {
             return new PromptLedger.RunningPrompt(row.id, sessionId, row.owner, row.seq, row.content, 1, true, modelName,
-                    history);
+                    history, tracing.traceparent());
         }
 
         private JsonObjectBuilder jobData(String status) {

@@ -3,6 +3,8 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.event.control.EventHub;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.db.SchemaMigrator;
+import dev.rafiki.platform.tracing.Tracing;
+import io.opentelemetry.context.Context;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -58,6 +60,9 @@ public class GroupCommit {
 
     @Inject
     EventHub hub;
+
+    @Inject
+    Tracing tracing;
 
     @Inject
     @ConfigProperty(name = "rafiki.prompt.group-commit-max-units", defaultValue = "256")
@@ -125,6 +130,8 @@ public class GroupCommit {
         private boolean sealed;
         private boolean submitted;
         final CompletableFuture<Result> done = new CompletableFuture<>();
+        /** The span of whoever wrote the unit: its commit and delivery are traced under it. */
+        final Context trace = Context.current();
 
         Unit(UUID sessionId, String owner) {
             this.sessionId = sessionId;
@@ -275,8 +282,11 @@ public class GroupCommit {
 
     private void write(List<Unit> batch) {
         try {
+            long started = epochNanos();
             var results = execute(batch);
+            long committed = epochNanos();
             deliver(results);
+            traced(results, batch.size(), started, committed);
         } catch (SQLException whole) {
             if (batch.size() == 1) {
                 fail(batch.get(0), whole);
@@ -285,13 +295,32 @@ public class GroupCommit {
             // one bad unit must not fail the others: each goes alone
             for (var unit : batch) {
                 try {
+                    long started = epochNanos();
                     var results = execute(List.of(unit));
+                    long committed = epochNanos();
                     deliver(results);
+                    traced(results, 1, started, committed);
                 } catch (SQLException alone) {
                     fail(unit, alone);
                 }
             }
         }
+    }
+
+    /** A commit span and a delivery span for each traced unit, under the span that wrote it. */
+    private void traced(Map<Unit, Result> results, int units, long started, long committed) {
+        long delivered = epochNanos();
+        results.forEach((unit, result) -> {
+            tracing.record("rafiki.commit", unit.trace, started, committed,
+                    Map.of("rafiki.batch_units", (long) units, "rafiki.applied", result.applied() ? 1L : 0L));
+            tracing.record("rafiki.deliver", unit.trace, committed, delivered,
+                    Map.of("rafiki.events", (long) result.events().size()));
+        });
+    }
+
+    private static long epochNanos() {
+        var now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private void fail(Unit unit, SQLException e) {

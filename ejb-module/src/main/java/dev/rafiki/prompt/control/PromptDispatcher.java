@@ -1,6 +1,7 @@
 package dev.rafiki.prompt.control;
 
 import dev.rafiki.platform.messaging.Destinations;
+import dev.rafiki.platform.tracing.Tracing;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -48,6 +49,12 @@ public class PromptDispatcher {
     @Resource(lookup = Destinations.PROMPT_QUEUE)
     Queue prompts;
 
+    /** JMS property with the W3C trace context of the wake-up's sender. */
+    public static final String TRACEPARENT = "traceparent";
+
+    @Inject
+    Tracing tracing;
+
     @Inject
     Event<Wake> wakes;
 
@@ -75,6 +82,11 @@ public class PromptDispatcher {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             var message = session.createTextMessage(sessionId.toString());
+            var traceparent = tracing.traceparent();
+            if (traceparent != null) {
+                // the worker's spans join the trace of whoever queued the work, on whichever node
+                message.setStringProperty(TRACEPARENT, traceparent);
+            }
             session.createProducer(prompts).send(message);
         } catch (JMSException e) {
             throw new IllegalStateException("could not enqueue the wake-up of session " + sessionId, e);

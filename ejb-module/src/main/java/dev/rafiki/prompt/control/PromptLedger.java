@@ -120,7 +120,7 @@ public class PromptLedger {
                 .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts).add("model", model).build());
         started.fire(new PromptStarted(prompt.id, sessionId, prompt.owner, prompt.attempts));
         return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
-                prompt.maxAttempts != null, model, history(sessionId, prompt)));
+                prompt.maxAttempts != null, model, history(sessionId, prompt), prompt.traceParent));
     }
 
     /** @return false when the prompt is no longer this worker's to finish (cancelled, deleted, claim lost) */
@@ -407,9 +407,12 @@ public class PromptLedger {
         return entity;
     }
 
-    /** @param retryable whether failures worth retrying start the prompt again (it has a retry budget) */
+    /**
+     * @param retryable   whether failures worth retrying start the prompt again (it has a retry budget)
+     * @param traceParent the W3C traceparent of the request that queued it, or null
+     */
     public record RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
-                                boolean retryable, String model, List<ChatMessage> history) {
+                                boolean retryable, String model, List<ChatMessage> history, String traceParent) {
     }
 
     /** What the worker should do next. */

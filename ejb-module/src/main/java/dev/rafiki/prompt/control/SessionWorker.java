@@ -4,6 +4,8 @@ import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.tool.control.ToolRuntime;
 import dev.rafiki.tool.control.WorkspaceTools;
+import dev.rafiki.platform.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SessionWorker {
 
     private static final Logger LOG = Logger.getLogger(SessionWorker.class.getName());
+
+    @Inject
+    Tracing tracing;
 
     @Inject
     PromptLedger ledger;
@@ -112,7 +117,7 @@ public class SessionWorker {
                 case SKIPPED:
                     continue;
                 case RUN:
-                    if (!run(next.prompt(), worker, lease)) {
+                    if (!traced(next.prompt(), worker, lease)) {
                         // a database or broker outage interrupted it: the prompt stays running and is
                         // resumed by the next claim, at once if the outage is already over, else after the lease
                         try {
@@ -134,6 +139,18 @@ public class SessionWorker {
                         return;
                     }
             }
+        }
+    }
+
+    /** The run as a span of the trace of the request that queued the prompt, whichever node queued it. */
+    private boolean traced(PromptLedger.RunningPrompt prompt, String worker, Duration lease) {
+        var parent = prompt.traceParent() != null ? tracing.parent(prompt.traceParent()) : tracing.current();
+        var span = tracing.start("rafiki.prompt.run", SpanKind.INTERNAL, parent, prompt.sessionId(), prompt.id());
+        span.setAttribute("rafiki.path", "durable");
+        try (var ignored = span.makeCurrent()) {
+            return run(prompt, worker, lease);
+        } finally {
+            span.end();
         }
     }
 

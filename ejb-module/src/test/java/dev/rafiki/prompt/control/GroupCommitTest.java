@@ -55,6 +55,7 @@ class GroupCommitTest {
         var writer = new GroupCommit();
         writer.dataSource = db;
         writer.hub = new EventHub();
+        writer.tracing = dev.rafiki.platform.tracing.Tracing.off();
         writer.maxUnits = 256;
         writer.threads = new ManagedThreadFactory() {
             @Override

@@ -53,6 +53,10 @@ public class Prompt {
     @Column(nullable = false)
     public int attempts;
 
+    /** The W3C traceparent of the request that queued the prompt; null when it was not traced. */
+    @Column(name = "trace_parent", length = 55)
+    public String traceParent;
+
     /** A retry budget (jobs): failures worth retrying start the prompt again until it is spent. */
     @Column(name = "max_attempts")
     public Integer maxAttempts;

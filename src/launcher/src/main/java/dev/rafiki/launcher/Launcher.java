@@ -138,7 +138,9 @@ public final class Launcher {
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(settings.get("rafiki.java.opts", "-Xms256m -Xmx1g -XX:+UseG1GC").split("\\s+")));
-        command.add("-Drafiki.node.id=" + settings.get("rafiki.node.id", hostName() + "-" + port));
+        var node = settings.get("rafiki.node.id", hostName() + "-" + port);
+        command.add("-Drafiki.node.id=" + node);
+        command.addAll(tracing(node));
         command.add("-Djava.io.tmpdir=" + Files.createDirectories(root.resolve("tmp")));
         // Without it every Json.createXxx() searches the class path and OSGi for a JSON-P provider:
         // about an eighth of a request's CPU (MP-JWT parses every token with it). See docs/platform-notes.md.
@@ -353,4 +355,23 @@ public final class Launcher {
             });
         }
     }
+
+    /**
+     * MicroProfile Telemetry is off unless an OTLP endpoint is set; then every span of a prompt's
+     * life goes there (see "Tracing" in the README). Other otel.* settings (sampler, headers) can
+     * be added as OTEL_* environment variables.
+     */
+    List<String> tracing(String node) {
+        var endpoint = settings.get("rafiki.tracing.otlp-endpoint");
+        if (endpoint.isEmpty() || endpoint.get().isBlank()) {
+            return List.of();
+        }
+        return List.of("-Dotel.sdk.disabled=false", "-Dotel.traces.exporter=otlp",
+                "-Dotel.exporter.otlp.endpoint=" + endpoint.get().strip(),
+                "-Dotel.exporter.otlp.protocol=" + settings.get("rafiki.tracing.otlp-protocol", "http/protobuf"),
+                "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none",
+                "-Dotel.service.name=" + settings.get("rafiki.tracing.service-name", "rafiki"),
+                "-Dotel.resource.attributes=service.instance.id=" + node);
+    }
+
 }

@@ -54,7 +54,10 @@ class ConfigurationTableTest {
             }
         }
         var readme = Files.readString(root.resolve("README.md"));
-        var rows = ROW.matcher(readme);
+        int start = readme.indexOf("\n## Configuration\n");
+        int end = readme.indexOf("\n## ", start + 1);
+        assertTrue(start >= 0 && end > start, "README has a section \"## Configuration\"");
+        var rows = ROW.matcher(readme.substring(start, end));
         while (rows.find()) {
             var keys = KEY_IN_CELL.matcher(rows.group(1));
             while (keys.find()) {

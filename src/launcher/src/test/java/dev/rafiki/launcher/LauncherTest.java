@@ -156,4 +156,15 @@ class LauncherTest {
         assertEquals(data().resolve("dev-jwt"), launcher(Map.of()).devKeyDir());
         assertEquals(temp.resolve("shared-key"), launcher(Map.of("RAFIKI_JWT_DEV_KEY_DIR", temp.resolve("shared-key").toString())).devKeyDir());
     }
+
+    @Test
+    void tracingIsOffUntilAnEndpointIsSet() {
+        assertEquals(List.of(), launcher(Map.of()).tracing("n1"));
+        assertEquals(List.of(), launcher(Map.of("RAFIKI_TRACING_OTLP_ENDPOINT", " ")).tracing("n1"));
+        var on = launcher(Map.of("RAFIKI_TRACING_OTLP_ENDPOINT", "http://collector:4318")).tracing("n1");
+        assertTrue(on.contains("-Dotel.sdk.disabled=false"), on.toString());
+        assertTrue(on.contains("-Dotel.exporter.otlp.endpoint=http://collector:4318"), on.toString());
+        assertTrue(on.contains("-Dotel.resource.attributes=service.instance.id=n1"), on.toString());
+        assertTrue(on.contains("-Dotel.service.name=rafiki"), on.toString());
+    }
 }
