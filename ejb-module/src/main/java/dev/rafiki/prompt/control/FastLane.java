@@ -487,7 +487,7 @@ public class FastLane {
                 history.add(ChatMessage.user(row.content));
                 WorkspaceTools workspace = tools.forSession(sessionId);
                 AgentLoop.Tools runTools = workspace::call;
-                var specs = WorkspaceTools.SPECS;
+                var specs = tools.specs();
                 if (request.job() != null) {
                     runTools = jobs.tools(runTools, running(history), worker);
                     specs = jobs.specs();

@@ -147,7 +147,7 @@ public class SessionWorker {
         }
         WorkspaceTools workspace = tools.forSession(prompt.sessionId());
         AgentLoop.Tools runTools = workspace::call;
-        var specs = WorkspaceTools.SPECS;
+        var specs = tools.specs();
         if (prompt.retryable()) {
             runTools = jobs.tools(runTools, prompt, worker);
             specs = jobs.specs();

@@ -41,6 +41,11 @@ public final class WorkspaceTools {
                     "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"},"
                             + "\"timeout_seconds\":{\"type\":\"integer\",\"minimum\":1}},\"required\":[\"command\"]}"));
 
+    /** The tools to offer a model: a shell that cannot run is not offered. */
+    public static List<ToolSpec> specs(ShellSandbox sandbox) {
+        return sandbox.available() ? SPECS : SPECS.stream().filter(spec -> !spec.name().equals("run_shell")).toList();
+    }
+
     /** Limits of one tool call. */
     public record Limits(int readMaxBytes, int writeMaxBytes, int outputMaxBytes, Duration shellTimeout,
                          Duration shellMaxTimeout) {
@@ -134,6 +139,11 @@ public final class WorkspaceTools {
                 : limits.shellTimeout();
         var process = sandbox.processFor(command, workspace.root()).start();
         process.getOutputStream().close();
+        if (!sandbox.available()) {
+            // a model may call a tool it was not offered: it is told why, and nothing runs
+            return ToolResult.failed("run_shell is not available on this server (" + sandbox.unavailableBecause()
+                    + "); nothing was run");
+        }
         var output = new CappedOutput(process.getInputStream(), limits.outputMaxBytes());
         output.start();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -444,7 +444,7 @@ class AgentLoopTest {
     @Test
     void endToEndWithEchoProviderAndWorkspaceTools(@TempDir Path temp) throws Exception {
         var workspace = new Workspace(temp.resolve("ws"));
-        var workspaceTools = new WorkspaceTools(workspace, ShellSandbox.of("none"),
+        var workspaceTools = new WorkspaceTools(workspace, ShellSandbox.none(),
                 new WorkspaceTools.Limits(1024, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)));
         var loop = new AgentLoop(new EchoProvider(), "echo", WorkspaceTools.SPECS, workspaceTools::call,
                 limits(5, Duration.ofSeconds(30)));
@@ -466,7 +466,7 @@ class AgentLoopTest {
     @Test
     void endToEndToolFailureIsReportedToTheModel(@TempDir Path temp) throws Exception {
         var workspace = new Workspace(temp.resolve("ws"));
-        var workspaceTools = new WorkspaceTools(workspace, ShellSandbox.of("none"),
+        var workspaceTools = new WorkspaceTools(workspace, ShellSandbox.none(),
                 new WorkspaceTools.Limits(1024, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)));
         var loop = new AgentLoop(new EchoProvider(), "echo", WorkspaceTools.SPECS, workspaceTools::call,
                 limits(5, Duration.ofSeconds(30)));

@@ -31,7 +31,7 @@ class WorkspaceToolsTest {
         outside = Files.createDirectories(temp.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), SECRET);
         workspace = new Workspace(temp.resolve("ws"));
-        tools = new WorkspaceTools(workspace, ShellSandbox.of("none"),
+        tools = new WorkspaceTools(workspace, ShellSandbox.none(),
                 new WorkspaceTools.Limits(16, 32, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)));
     }
 

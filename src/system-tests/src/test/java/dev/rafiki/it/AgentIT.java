@@ -37,6 +37,16 @@ class AgentIT {
         api = server.api("agent-user");
     }
 
+    static Boolean shell;
+
+    /** Whether the server runs shell commands: without a working sandbox it refuses them (.ci/run installs bubblewrap). */
+    static synchronized boolean serverHasAShell() {
+        if (shell == null) {
+            shell = !query(null, "/tool run_shell {\"command\":\"true\"}").getString("answer").contains("not available");
+        }
+        return shell;
+    }
+
     static JsonObject query(String sessionId, String prompt) {
         return api.query(sessionId, prompt);
     }
@@ -53,6 +63,7 @@ class AgentIT {
 
     @Test
     void theEchoModelUsesFileAndShellToolsInTheSessionsWorkspace() throws Exception {
+        assumeTrue(serverHasAShell(), "no working sandbox here: the server offers no shell");
         var write = query(null, "/tool write_file {\"path\":\"notes/todo.txt\",\"content\":\"buy milk\"}");
         var sessionId = write.getString("session_id");
         assertEquals("echo: write_file returned: wrote 8 bytes to notes/todo.txt", write.getString("answer"));
@@ -100,8 +111,7 @@ class AgentIT {
 
     @Test
     void theShellSandboxKeepsCommandsInsideTheWorkspace() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")),
-                "bubblewrap is not installed: the server runs shell commands unconfined (.ci/run installs it)");
+        assumeTrue(serverHasAShell(), "no working sandbox here: the server offers no shell (.ci/run installs bubblewrap)");
         var sessionId = api.createSession();
         var token = server.devToken();
         var escapes = List.of(
@@ -120,6 +130,7 @@ class AgentIT {
 
     @Test
     void stopKillsARunningShellCommandQuickly() {
+        assumeTrue(serverHasAShell(), "no working sandbox here: the server offers no shell");
         var sessionId = api.createSession();
         var accepted = api.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
                 .add("prompt", "/tool run_shell {\"command\":\"sleep 60\",\"timeout_seconds\":120}").build().toString(),
