@@ -5,7 +5,9 @@ import dev.rafiki.agent.model.ModelException;
 import dev.rafiki.agent.model.ModelProvider;
 import dev.rafiki.agent.model.ModelRequest;
 import dev.rafiki.agent.model.ModelStreamListener;
+import dev.rafiki.agent.model.ToolCall;
 import dev.rafiki.agent.model.ToolSpec;
+import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.tool.control.ToolResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,11 @@ import java.util.function.BooleanSupplier;
  * The agent loop: send the conversation and the tools to the model, run the tool calls it asks
  * for, feed the results back, until the model answers without calling a tool or a limit is hit.
  * Returns everything the run produced, so the caller can store it in one transaction.
+ * <p>
+ * It is also the one door through which what a model or a tool produces enters a prompt's
+ * record, on every path that runs prompts: streamed text, answers, tool calls and their
+ * arguments, tool results and error messages leave it as {@link StorableText}, so the database
+ * stores them on the first try.
  */
 public final class AgentLoop {
 
@@ -50,6 +57,12 @@ public final class AgentLoop {
                           long inputTokens, long outputTokens, int toolCalls, long toolMillis, int steps) {
         public boolean cancelled() {
             return "cancelled".equals(errorCode);
+        }
+
+        /** What the run cost, without what it said: for a prompt whose output could not be stored. */
+        public Outcome costsOnly() {
+            return new Outcome("", List.of(), errorCode, errorMessage, inputTokens, outputTokens, toolCalls, toolMillis,
+                    steps);
         }
     }
 
@@ -97,21 +110,28 @@ public final class AgentLoop {
         long toolMillis = 0;
         for (int step = 1; step <= limits.maxSteps(); step++) {
             var streamed = new StringBuilder();
+            var pieces = new StorableText.Pieces();
             var tee = new ModelStreamListener() {
                 @Override
                 public void textDelta(String text) {
-                    streamed.append(text);
-                    listener.textDelta(text);
+                    emit(pieces.next(text));
+                }
+
+                void emit(String clean) {
+                    if (!clean.isEmpty()) {
+                        streamed.append(clean);
+                        listener.textDelta(clean);
+                    }
                 }
 
                 @Override
                 public void toolCallStarted(String id, String name) {
-                    listener.toolCallStarted(id, name);
+                    listener.toolCallStarted(StorableText.of(id), StorableText.of(name));
                 }
 
                 @Override
                 public void toolCallArgumentsDelta(String id, String fragment) {
-                    listener.toolCallArgumentsDelta(id, fragment);
+                    listener.toolCallArgumentsDelta(StorableText.of(id), StorableText.of(fragment));
                 }
             };
             var request = new ModelRequest(model, null, List.copyOf(conversation), toolSpecs, limits.maxTokens(),
@@ -120,6 +140,7 @@ public final class AgentLoop {
             try {
                 turn = provider.complete(request, tee, stop);
             } catch (ModelException e) {
+                tee.emit(pieces.end());
                 if (streamed.length() > 0) {
                     produced.add(ChatMessage.assistant(streamed.toString(), List.of()));
                 }
@@ -133,24 +154,28 @@ public final class AgentLoop {
                     message = "the run took longer than " + limits.maxWallTime().toMillis() / 1000.0 + " s";
                 } else {
                     code = e.code();
-                    message = e.getMessage();
+                    message = StorableText.of(e.getMessage());
                 }
                 return new Outcome(streamed.toString(), produced, code, message, input, output, toolCalls, toolMillis, step);
             }
+            tee.emit(pieces.end());
             input += turn.inputTokens();
             output += turn.outputTokens();
-            var assistant = ChatMessage.assistant(turn.text() == null ? "" : turn.text(), turn.toolCalls());
+            var calls = turn.toolCalls().stream().map(call -> new ToolCall(StorableText.of(call.id()),
+                    StorableText.of(call.name()), StorableText.json(call.arguments()))).toList();
+            var assistant = ChatMessage.assistant(turn.text() == null ? "" : StorableText.of(turn.text()), calls);
             conversation.add(assistant);
             produced.add(assistant);
             observer.messageCompleted(assistant);
-            if (turn.toolCalls().isEmpty()) {
+            if (calls.isEmpty()) {
                 return new Outcome(assistant.content(), produced, null, null, input, output, toolCalls, toolMillis, step);
             }
-            for (var call : turn.toolCalls()) {
+            for (var call : calls) {
                 long started = System.nanoTime();
                 ToolResult result = stop.getAsBoolean()
                         ? ToolResult.failed("not run: the prompt was stopped")
                         : tools.call(call, stop);
+                result = new ToolResult(StorableText.of(result.content()), result.error());
                 toolMillis += (System.nanoTime() - started) / 1_000_000;
                 toolCalls++;
                 observer.toolFinished(call, result);

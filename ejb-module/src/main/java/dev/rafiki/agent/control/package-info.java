@@ -2,6 +2,9 @@
  * The agent runtime: the loop that alternates model turns and tool calls for one prompt
  * ({@link dev.rafiki.agent.control.AgentLoop}), and the catalogue that resolves a model name to a
  * configured provider (echo, OpenAI-compatible, Anthropic) with its limits
- * ({@link dev.rafiki.agent.control.ModelCatalog}).
+ * ({@link dev.rafiki.agent.control.ModelCatalog}). The loop is the one door through which what a
+ * model or a tool produces reaches a prompt's record, on the fast lane and the durable queue
+ * alike: it leaves as storable text (no NUL, no lone surrogate), so recording a step never fails
+ * for what a model said or a tool printed.
  */
 package dev.rafiki.agent.control;

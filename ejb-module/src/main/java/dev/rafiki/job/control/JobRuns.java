@@ -3,7 +3,7 @@ package dev.rafiki.job.control;
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.prompt.control.PromptLedger.RunningPrompt;
-import dev.rafiki.tool.control.WorkspaceTools;
+import dev.rafiki.tool.control.ToolRuntime;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,14 +15,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class JobRuns {
 
-    private static final List<ToolSpec> SPECS;
-
-    static {
-        var specs = new ArrayList<>(WorkspaceTools.SPECS);
-        specs.addAll(JobTools.SPECS);
-        SPECS = List.copyOf(specs);
-    }
-
     @Inject
     ArtifactStore store;
 
@@ -33,11 +25,17 @@ public class JobRuns {
     Workspaces workspaces;
 
     @Inject
+    ToolRuntime toolRuntime;
+
+    @Inject
     @ConfigProperty(name = "rafiki.artifacts.max-bytes", defaultValue = "67108864")
     long maxArtifactBytes;
 
+    /** The workspace tools offered here, and the job tools. */
     public List<ToolSpec> specs() {
-        return SPECS;
+        var specs = new ArrayList<>(toolRuntime.specs());
+        specs.addAll(JobTools.SPECS);
+        return specs;
     }
 
     public AgentLoop.Tools tools(AgentLoop.Tools workspaceTools, RunningPrompt prompt, String worker) {

@@ -1,6 +1,5 @@
 package dev.rafiki.job.control;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,8 +9,10 @@ import java.util.Locale;
 /**
  * Where Rafiki may POST. A webhook URL comes from a client, so without care it would let anyone
  * make the server call its own internal network (the model backend, cloud metadata services):
- * unless allowed by configuration, addresses that are not public are refused, both when the job
- * is submitted (literal addresses, localhost) and when each delivery resolves the host.
+ * every address is judged by {@link SpecialPurposeAddresses}, both when the job is submitted
+ * (literal addresses, localhost) and when each delivery resolves the host (a name may point
+ * anywhere by then). Private networks pass only when configuration allows them; the other
+ * special-purpose ranges (documentation, broadcast, multicast, reserved, ...) never do.
  */
 public final class WebhookTargets {
 
@@ -36,18 +37,14 @@ public final class WebhookTargets {
         if (uri.getRawUserInfo() != null) {
             return "the webhook url must not carry credentials";
         }
-        if (allowPrivate) {
-            return null;
-        }
         var host = uri.getHost().toLowerCase(Locale.ROOT);
-        if (host.equals("localhost") || host.endsWith(".localhost")) {
+        if (!allowPrivate && (host.equals("localhost") || host.endsWith(".localhost"))) {
             return "the webhook url must not point at this machine";
         }
         if (isLiteral(host)) {
             try {
-                if (!isPublic(InetAddress.getByName(host))) {
-                    return "the webhook url must point at a public address";
-                }
+                var refused = refusal(InetAddress.getByName(host), allowPrivate);
+                return refused == null ? null : "the webhook url must point at a public address: " + refused;
             } catch (UnknownHostException e) {
                 return "the webhook url has an invalid address";
             }
@@ -57,13 +54,11 @@ public final class WebhookTargets {
 
     /** Resolves the host at delivery time: a name may point anywhere by then. */
     public static String resolvedProblem(URI uri, boolean allowPrivate) {
-        if (allowPrivate) {
-            return null;
-        }
         try {
             for (var address : InetAddress.getAllByName(uri.getHost())) {
-                if (!isPublic(address)) {
-                    return "refused: " + uri.getHost() + " resolves to a non-public address";
+                var refused = refusal(address, allowPrivate);
+                if (refused != null) {
+                    return "refused: " + uri.getHost() + " resolves to " + refused;
                 }
             }
             return null;
@@ -72,18 +67,14 @@ public final class WebhookTargets {
         }
     }
 
-    static boolean isPublic(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
-            return false;
-        }
-        var bytes = address.getAddress();
-        if (address instanceof Inet6Address) {
-            return (bytes[0] & 0xfe) != 0xfc; // unique local fc00::/7
-        }
-        int first = bytes[0] & 0xff;
-        int second = bytes[1] & 0xff;
-        return first != 0 && !(first == 100 && second >= 64 && second < 128); // this network, carrier-grade NAT
+    /** @return why Rafiki must not POST to the address, or null */
+    static String refusal(InetAddress address, boolean allowPrivate) {
+        var verdict = SpecialPurposeAddresses.of(address);
+        return switch (verdict.kind()) {
+            case PUBLIC -> null;
+            case PRIVATE -> allowPrivate ? null : address.getHostAddress() + ", in " + verdict.block() + ", a private network";
+            case NEVER -> address.getHostAddress() + ", in " + verdict.block() + ", which is never a webhook receiver";
+        };
     }
 
     private static boolean isLiteral(String host) {

@@ -3,12 +3,14 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.control.AgentLoop.Outcome;
 import dev.rafiki.agent.control.ModelCatalog;
+import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.event.control.EventTypes;
 import dev.rafiki.event.control.PromptEvents;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.platform.db.SchemaMigrator;
+import dev.rafiki.platform.db.SqlStates;
 import dev.rafiki.platform.metrics.PromptMetrics;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.tool.control.ToolRuntime;
@@ -506,7 +508,7 @@ public class FastLane {
                 history.add(ChatMessage.user(row.content));
                 WorkspaceTools workspace = tools.forSession(sessionId);
                 AgentLoop.Tools runTools = workspace::call;
-                var specs = WorkspaceTools.SPECS;
+                var specs = tools.specs();
                 if (request.job() != null) {
                     runTools = jobs.tools(runTools, running(history), worker);
                     specs = jobs.specs();
@@ -529,8 +531,13 @@ public class FastLane {
                     outcome = loop.run(history, listener, () -> cancelled.get() || aborted.get());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "a prompt failed in the agent runtime", e);
-                    outcome = new Outcome("", List.of(), "agent-error", "the agent runtime failed: " + e.getMessage(),
-                            0, 0, 0, 0, 0);
+                    var refused = SqlStates.dataRefusal(e);
+                    // what the run produced so far could not be stored: it fails, and is not run (nor its tools) again
+                    outcome = refused != null
+                            ? new Outcome("", List.of(), PromptLedger.RECORD_FAILED, PromptLedger.recordFailed(refused),
+                                    0, 0, 0, 0, 0)
+                            : new Outcome("", List.of(), "agent-error",
+                                    StorableText.of("the agent runtime failed: " + e.getMessage()), 0, 0, 0, 0, 0);
                 }
                 listener.flush();
             } finally {
@@ -574,8 +581,8 @@ public class FastLane {
         }
 
         private PromptLedger.RunningPrompt running(List<ChatMessage> history) {
-            return new PromptLedger.RunningPrompt(row.id, sessionId, row.owner, row.seq, row.content, 1, true, modelName,
-                    history, tracing.traceparent());
+            return new PromptLedger.RunningPrompt(row.id, sessionId, row.owner, row.seq, row.content, 1,
+                    request.job() != null, modelName, history, tracing.traceparent());
         }
 
         private JsonObjectBuilder jobData(String status) {
@@ -614,8 +621,12 @@ public class FastLane {
             try {
                 accepted = accepting.done().join();
             } catch (CompletionException e) {
-                if (dev.rafiki.platform.db.SqlStates.uniqueViolation(e)) {
+                if (SqlStates.uniqueViolation(e)) {
                     refused(); // a concurrent retry with the same key won: the durable path replays its answer
+                } else if (SqlStates.dataRefusal(e) != null) {
+                    // nothing ran outside this process (tools wait for this commit): the durable path runs the
+                    // prompt and, should the database refuse its output again, fails it for good
+                    refused();
                 } else {
                     fail(e.getCause());
                 }
@@ -671,6 +682,11 @@ public class FastLane {
             try {
                 closed = commits.submit(closing).join();
             } catch (CompletionException e) {
+                var refused = SqlStates.dataRefusal(e);
+                if (refused != null) {
+                    unrecordable(outcome, refused, e);
+                    return;
+                }
                 // an outage: the prompt stays running under a claim that runs out; the sweeper resumes it
                 LOG.warning(() -> "prompt " + row.id + " could not be recorded (" + e.getCause() + "); it will be resumed");
                 forget();
@@ -705,6 +721,22 @@ public class FastLane {
             }
             ended(snapshot);
             handle.finished().complete(snapshot);
+        }
+
+        /**
+         * The database refused the prompt's end (what the run produced): its tools ran, so it is not
+         * resumed but failed, with its costs, by the durable path's rules under this run's claim.
+         */
+        private void unrecordable(Outcome outcome, String sqlState, CompletionException e) {
+            LOG.log(Level.WARNING, "the database refused what prompt " + row.id + " produced; the prompt fails", e.getCause());
+            forget();
+            try {
+                durable.failedInLane(running(List.of()), worker, PromptLedger.RECORD_FAILED,
+                        PromptLedger.recordFailed(sqlState), outcome.costsOnly());
+            } catch (RuntimeException failed) {
+                LOG.log(Level.WARNING, "prompt " + row.id + " could not be failed either; it resumes after its lease", failed);
+            }
+            forgetAndFinishFromLog();
         }
 
         private JsonObject succeeded() {

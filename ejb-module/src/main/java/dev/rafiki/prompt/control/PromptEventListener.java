@@ -68,10 +68,17 @@ final class PromptEventListener implements AgentLoop.Listener {
 
     @Override
     public void toolFinished(ToolCall call, ToolResult result) {
-        var content = result.content();
         emit(EventTypes.TOOL_CALL_FINISHED, data().add("tool_call_id", call.id()).add("name", call.name())
-                .add("error", result.error())
-                .add("result", content.length() > RESULT_PREVIEW ? content.substring(0, RESULT_PREVIEW) : content));
+                .add("error", result.error()).add("result", preview(result.content())));
+    }
+
+    /** The result's start, never cut between the two halves of a surrogate pair. */
+    static String preview(String content) {
+        if (content.length() <= RESULT_PREVIEW) {
+            return content;
+        }
+        int end = Character.isHighSurrogate(content.charAt(RESULT_PREVIEW - 1)) ? RESULT_PREVIEW - 1 : RESULT_PREVIEW;
+        return content.substring(0, end);
     }
 
     @Override

@@ -32,6 +32,17 @@ import java.util.UUID;
 @Stateless
 public class PromptLedger {
 
+    /**
+     * The error code of a prompt whose output the database refused to store. Such a prompt is
+     * failed, never resumed or retried: its tools ran, and would run again.
+     */
+    public static final String RECORD_FAILED = "record-failed";
+
+    static String recordFailed(String sqlState) {
+        return "the database refused to store what the run produced (SQLSTATE " + sqlState
+                + "); the prompt is not run again, so its tools do not run twice";
+    }
+
     @PersistenceContext(unitName = "rafiki")
     EntityManager em;
 

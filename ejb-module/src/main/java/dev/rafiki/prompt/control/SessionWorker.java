@@ -1,6 +1,7 @@
 package dev.rafiki.prompt.control;
 
 import dev.rafiki.agent.control.AgentLoop;
+import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.tool.control.ToolRuntime;
 import dev.rafiki.tool.control.WorkspaceTools;
@@ -10,6 +11,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import dev.rafiki.platform.config.NodeIdentity;
+import dev.rafiki.platform.db.SqlStates;
 import dev.rafiki.job.control.JobRuns;
 import dev.rafiki.platform.log.LogFields;
 import dev.rafiki.platform.metrics.PromptMetrics;
@@ -99,7 +101,8 @@ public class SessionWorker {
      */
     public void failedInLane(PromptLedger.RunningPrompt prompt, String worker, String code, String message,
                              AgentLoop.Outcome outcome) {
-        failOrRetry(prompt, worker, runs.lease(), code, message, outcome);
+        var lease = runs.lease();
+        recording(prompt, worker, lease, outcome, () -> failOrRetry(prompt, worker, lease, code, message, outcome));
         drainClaimed(prompt.sessionId(), worker, 1);
     }
 
@@ -164,7 +167,7 @@ public class SessionWorker {
         }
         WorkspaceTools workspace = tools.forSession(prompt.sessionId());
         AgentLoop.Tools runTools = workspace::call;
-        var specs = WorkspaceTools.SPECS;
+        var specs = tools.specs();
         if (prompt.retryable()) {
             runTools = jobs.tools(runTools, prompt, worker);
             specs = jobs.specs();
@@ -218,23 +221,54 @@ public class SessionWorker {
             }
             LogFields.log(LOG, Level.WARNING, "a prompt failed in the agent runtime", e,
                     LogFields.SESSION_ID, prompt.sessionId(), LogFields.PROMPT_ID, prompt.id());
-            failOrRetry(prompt, worker, lease, "agent-error", "the agent runtime failed: " + e.getMessage(), null);
+            var refused = SqlStates.dataRefusal(e);
+            if (refused != null) {
+                // what the run produced so far could not be stored: running it again would repeat its tools
+                failOrRetry(prompt, worker, lease, PromptLedger.RECORD_FAILED, PromptLedger.recordFailed(refused), null);
+            } else {
+                failOrRetry(prompt, worker, lease, "agent-error",
+                        StorableText.of("the agent runtime failed: " + e.getMessage()), null);
+            }
             return true;
         } finally {
             heartbeat.cancel(false);
             signals.unregister(prompt.id());
         }
         metrics.tokens(model.name(), outcome.inputTokens(), outcome.outputTokens());
-        if (outcome.errorCode() == null) {
-            if (!ledger.complete(prompt.id(), worker, outcome)) {
-                ledger.keepPartial(prompt.id(), outcome.answer());
+        var ended = outcome;
+        recording(prompt, worker, lease, outcome, () -> {
+            if (ended.errorCode() == null) {
+                if (!ledger.complete(prompt.id(), worker, ended)) {
+                    ledger.keepPartial(prompt.id(), ended.answer());
+                }
+            } else if (ended.cancelled()) {
+                ledger.keepPartial(prompt.id(), ended.answer());
+            } else {
+                failOrRetry(prompt, worker, lease, ended.errorCode(), ended.errorMessage(), ended);
             }
-        } else if (outcome.cancelled()) {
-            ledger.keepPartial(prompt.id(), outcome.answer());
-        } else {
-            failOrRetry(prompt, worker, lease, outcome.errorCode(), outcome.errorMessage(), outcome);
-        }
+        });
         return true;
+    }
+
+    /**
+     * Records how a run ended. If the database refuses what the run produced, the prompt fails
+     * with {@link PromptLedger#RECORD_FAILED} and only its costs are kept: resuming or retrying
+     * it would run its tools, and their side effects, once more, and be refused again.
+     */
+    private void recording(PromptLedger.RunningPrompt prompt, String worker, Duration lease, AgentLoop.Outcome outcome,
+                           Runnable record) {
+        try {
+            record.run();
+        } catch (RuntimeException e) {
+            var refused = SqlStates.dataRefusal(e);
+            if (refused == null) {
+                throw e;
+            }
+            LogFields.log(LOG, Level.WARNING, "the database refused what a prompt produced; the prompt fails", e,
+                    LogFields.SESSION_ID, prompt.sessionId(), LogFields.PROMPT_ID, prompt.id());
+            failOrRetry(prompt, worker, lease, PromptLedger.RECORD_FAILED, PromptLedger.recordFailed(refused),
+                    outcome == null ? null : outcome.costsOnly());
+        }
     }
 
     /**
@@ -259,6 +293,9 @@ public class SessionWorker {
 
     /** A failure of the infrastructure (database, broker) rather than of the prompt or its model. */
     static boolean outage(Throwable e) {
+        if (SqlStates.dataRefusal(e) != null) {
+            return false; // the database answered: it will not take this data, now or later
+        }
         for (var cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof java.sql.SQLException || cause instanceof jakarta.jms.JMSException
                     || cause instanceof jakarta.persistence.PersistenceException) {

@@ -1,15 +1,24 @@
 package dev.rafiki.tool.control;
 
+import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The tools of one session, with the configured sandbox and limits. */
+/**
+ * The tools of one session, with the configured sandbox and limits. The sandbox is chosen once,
+ * at start, and fails closed: without a working one the shell is neither offered nor run, unless
+ * an operator explicitly chose to run commands unconfined.
+ */
 @ApplicationScoped
 public class ToolRuntime {
 
@@ -21,6 +30,10 @@ public class ToolRuntime {
     @Inject
     @ConfigProperty(name = "rafiki.tool.shell.sandbox", defaultValue = "auto")
     String sandboxSetting;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.tool.shell.bwrap-path")
+    Optional<String> bwrapPath;
 
     @Inject
     @ConfigProperty(name = "rafiki.tool.shell.timeout-seconds", defaultValue = "30")
@@ -44,21 +57,37 @@ public class ToolRuntime {
 
     private ShellSandbox sandbox;
     private WorkspaceTools.Limits limits;
+    private List<ToolSpec> specs;
+
+    /** At start, so the log says at once whether shell commands can run, and how confined. */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        sandbox.mode();
+    }
 
     @PostConstruct
     void init() {
-        sandbox = ShellSandbox.of(sandboxSetting);
+        sandbox = ShellSandbox.of(sandboxSetting, bwrapPath);
         limits = new WorkspaceTools.Limits(readMaxBytes, writeMaxBytes, outputMaxBytes,
                 Duration.ofSeconds(shellTimeout), Duration.ofSeconds(shellMaxTimeout));
-        if (sandbox.mode() == ShellSandbox.Mode.BWRAP) {
-            LOG.info("shell tool sandbox: bubblewrap (no network, workspace only)");
-        } else {
-            LOG.warning("shell tool sandbox: NONE (bubblewrap not installed): shell commands run unconfined; "
-                    + "install the 'bubblewrap' package or set rafiki.tool.shell.sandbox");
+        specs = WorkspaceTools.specs(sandbox);
+        switch (sandbox.mode()) {
+            case BWRAP -> LOG.info("shell tool sandbox: bubblewrap (no network, workspace only)");
+            case NONE -> LOG.warning("shell tool sandbox: NONE (rafiki.tool.shell.sandbox=none): shell commands run "
+                    + "UNCONFINED, as the server's own user, with everything it may read (its keys, the database "
+                    + "files, other workspaces) and the network; use this on development machines only");
+            case UNAVAILABLE -> LOG.severe("shell tool DISABLED: " + sandbox.unavailableBecause() + ". run_shell is not "
+                    + "offered to models and refuses to run. Install bubblewrap ('apt-get install bubblewrap') where it "
+                    + "can create namespaces, or set rafiki.tool.shell.sandbox=none to run shell commands unconfined "
+                    + "(development machines only)");
         }
     }
 
     public WorkspaceTools forSession(UUID sessionId) {
         return new WorkspaceTools(workspaces.of(sessionId), sandbox, limits);
+    }
+
+    /** The workspace tools models are offered here: without a shell, no {@code run_shell}. */
+    public List<ToolSpec> specs() {
+        return specs;
     }
 }

@@ -31,7 +31,7 @@ public final class WorkspaceTools {
     public static final List<ToolSpec> SPECS = List.of(
             new ToolSpec("list_files", "List the files and directories at a path of the workspace (default: its root).",
                     "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"relative path\"}}}"),
-            new ToolSpec("read_file", "Read a text file of the workspace.",
+            new ToolSpec("read_file", "Read a text file of the workspace (a binary file is described: size and SHA-256).",
                     "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}},\"required\":[\"path\"]}"),
             new ToolSpec("write_file", "Create or replace a text file of the workspace; missing directories are created.",
                     "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}},"
@@ -40,6 +40,11 @@ public final class WorkspaceTools {
                     + "Output (stdout and stderr) is truncated; the command is killed at its time limit.",
                     "{\"type\":\"object\",\"properties\":{\"command\":{\"type\":\"string\"},"
                             + "\"timeout_seconds\":{\"type\":\"integer\",\"minimum\":1}},\"required\":[\"command\"]}"));
+
+    /** The tools to offer a model: a shell that cannot run is not offered. */
+    public static List<ToolSpec> specs(ShellSandbox sandbox) {
+        return sandbox.available() ? SPECS : SPECS.stream().filter(spec -> !spec.name().equals("run_shell")).toList();
+    }
 
     /** Limits of one tool call. */
     public record Limits(int readMaxBytes, int writeMaxBytes, int outputMaxBytes, Duration shellTimeout,
@@ -103,9 +108,14 @@ public final class WorkspaceTools {
         }
         try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             var bytes = in.readNBytes(limits.readMaxBytes() + 1);
-            var text = new String(bytes, 0, Math.min(bytes.length, limits.readMaxBytes()), StandardCharsets.UTF_8);
-            return ToolResult.ok(bytes.length > limits.readMaxBytes()
-                    ? text + "\n[truncated at " + limits.readMaxBytes() + " bytes]" : text);
+            boolean truncated = bytes.length > limits.readMaxBytes();
+            int length = Math.min(bytes.length, limits.readMaxBytes());
+            if (ToolText.binary(bytes, length)) {
+                return ToolResult.ok(truncated ? ToolText.binaryFile(Files.size(file), null)
+                        : ToolText.binaryFile(length, bytes));
+            }
+            var text = ToolText.decode(bytes, length, truncated);
+            return ToolResult.ok(truncated ? text + "\n[truncated at " + limits.readMaxBytes() + " bytes]" : text);
         } catch (NoSuchFileException e) {
             return ToolResult.failed("no such file: " + path);
         }
@@ -129,11 +139,21 @@ public final class WorkspaceTools {
     }
 
     private ToolResult shell(String command, int timeoutSeconds, BooleanSupplier cancelled) throws IOException {
+        if (!sandbox.available()) {
+            // a model may call a tool it was not offered: it is told why, and nothing runs
+            return ToolResult.failed("run_shell is not available on this server (" + sandbox.unavailableBecause()
+                    + "); nothing was run");
+        }
         var timeout = timeoutSeconds > 0
                 ? Duration.ofSeconds(Math.min(timeoutSeconds, limits.shellMaxTimeout().toSeconds()))
                 : limits.shellTimeout();
         var process = sandbox.processFor(command, workspace.root()).start();
         process.getOutputStream().close();
+        if (!sandbox.available()) {
+            // a model may call a tool it was not offered: it is told why, and nothing runs
+            return ToolResult.failed("run_shell is not available on this server (" + sandbox.unavailableBecause()
+                    + "); nothing was run");
+        }
         var output = new CappedOutput(process.getInputStream(), limits.outputMaxBytes());
         output.start();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -233,7 +253,7 @@ public final class WorkspaceTools {
 
         String text() {
             synchronized (kept) {
-                var text = kept.toString(StandardCharsets.UTF_8);
+                var text = ToolText.decode(kept.toByteArray(), kept.size(), total > max);
                 return total > max ? text + "\n[output truncated: " + total + " bytes, kept " + max + "]" : text;
             }
         }

@@ -16,6 +16,7 @@ import dev.rafiki.agent.model.ModelStreamListener;
 import dev.rafiki.agent.model.ModelTurn;
 import dev.rafiki.agent.model.ToolCall;
 import dev.rafiki.agent.model.ToolSpec;
+import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.tool.control.ShellSandbox;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.tool.control.WorkspaceTools;
@@ -184,6 +185,48 @@ class AgentLoopTest {
         assertEquals(1234, request.maxTokens());
         assertEquals(Duration.ofSeconds(3), request.connectTimeout());
         assertEquals(Duration.ofSeconds(4), request.idleTimeout());
+    }
+
+    @Test
+    void whatAModelOrAToolProducesLeavesTheLoopStorable() {
+        // a model's JSON may carry \u0000 and a lone \ud800; a tool may print NUL bytes
+        var call = new ToolCall("c\0", "read_file", "{\"path\":\"a\\u0000.txt\",\"note\":\"x\uD800\"}");
+        provider.then(calls("look\0", 1, 1, call)).then((request, listener, stop) -> {
+            listener.textDelta("done \uD83D");
+            listener.textDelta("\uDE00 and \uDC00 and \0");
+            return new ModelTurn("done \uD83D\uDE00 and \uDC00 and \0", List.of(), "end", 1, 1);
+        });
+        tools = (name, arguments, stop) -> {
+            invocations.add(new ToolInvocation(name, arguments));
+            return ToolResult.ok("bytes a\0b");
+        };
+
+        var outcome = run();
+
+        assertEquals("done \uD83D\uDE00 and \uFFFD and \uFFFD", outcome.answer());
+        assertEquals(List.of("look\uFFFD", "done ", "\uD83D\uDE00 and \uFFFD and \uFFFD"), deltas,
+                "the pair split between two deltas stays whole; lone halves and NUL are replaced");
+        assertEquals(List.of("start c\uFFFD read_file", "args c\uFFFD {\"path\":\"a\\u0000.txt\",\"note\":\"x\uFFFD\"}"),
+                events, "a streamed fragment is JSON text: its escapes are harmless until decoded");
+        var stored = outcome.messages().get(0).toolCalls().get(0);
+        assertEquals("c\uFFFD", stored.id());
+        assertEquals("{\"path\":\"a\uFFFD.txt\",\"note\":\"x\uFFFD\"}", stored.arguments());
+        assertEquals(List.of(new ToolInvocation("read_file", stored.arguments())), invocations,
+                "the tool decodes storable values");
+        var result = outcome.messages().get(1);
+        assertEquals("bytes a\uFFFDb", result.content());
+        assertEquals("c\uFFFD", result.toolCallId());
+        for (var message : outcome.messages()) {
+            assertEquals(StorableText.of(message.content()), message.content());
+        }
+    }
+
+    @Test
+    void aModelErrorMessageIsStorable() {
+        provider.then(fails("", new ModelException("model-bad-request", "the service said: \0\uD800", false, null)));
+        var outcome = run();
+        assertEquals("model-bad-request", outcome.errorCode());
+        assertEquals("the service said: \uFFFD\uFFFD", outcome.errorMessage());
     }
 
     @Test
@@ -444,7 +487,7 @@ class AgentLoopTest {
     @Test
     void endToEndWithEchoProviderAndWorkspaceTools(@TempDir Path temp) throws Exception {
         var workspace = new Workspace(temp.resolve("ws"));
-        var workspaceTools = new WorkspaceTools(workspace, ShellSandbox.of("none"),
+        var workspaceTools = new WorkspaceTools(workspace, ShellSandbox.none(),
                 new WorkspaceTools.Limits(1024, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)));
         var loop = new AgentLoop(new EchoProvider(), "echo", WorkspaceTools.SPECS, workspaceTools::call,
                 limits(5, Duration.ofSeconds(30)));
@@ -466,7 +509,7 @@ class AgentLoopTest {
     @Test
     void endToEndToolFailureIsReportedToTheModel(@TempDir Path temp) throws Exception {
         var workspace = new Workspace(temp.resolve("ws"));
-        var workspaceTools = new WorkspaceTools(workspace, ShellSandbox.of("none"),
+        var workspaceTools = new WorkspaceTools(workspace, ShellSandbox.none(),
                 new WorkspaceTools.Limits(1024, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)));
         var loop = new AgentLoop(new EchoProvider(), "echo", WorkspaceTools.SPECS, workspaceTools::call,
                 limits(5, Duration.ofSeconds(30)));

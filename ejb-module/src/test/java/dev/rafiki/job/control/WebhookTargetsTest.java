@@ -12,11 +12,27 @@ class WebhookTargetsTest {
     @ParameterizedTest
     @ValueSource(strings = {"http://localhost:8080/hook", "http://127.0.0.1/hook", "http://10.1.2.3/hook",
             "http://192.168.0.10/hook", "http://172.16.5.5/hook", "http://169.254.169.254/latest/meta-data",
-            "http://[::1]/hook", "http://[fd00::1]/hook", "http://0.0.0.0/hook", "http://100.64.0.1/hook",
+            "http://[::1]/hook", "http://[fd00::1]/hook", "http://100.64.0.1/hook", "http://[::ffff:127.0.0.1]/hook",
             "http://api.localhost/hook"})
     void internalAddressesAreRefusedUnlessAllowed(String url) {
         assertNotNull(WebhookTargets.problem(url, false), url);
         assertNull(WebhookTargets.problem(url, true), url);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://255.255.255.255/hook", "http://192.0.2.1/hook", "http://0.0.0.0/hook",
+            "http://198.51.100.7/hook", "http://203.0.113.1/hook", "http://224.0.0.1/hook", "http://[2001:db8::1]/hook",
+            "http://[ff02::1]/hook", "http://[::]/hook", "http://[2002:c000:201::1]/hook", "http://[64:ff9b::c000:201]/hook"})
+    void specialPurposeAddressesThatAreNoNetworkAreRefusedEvenWhenPrivateOnesAreAllowed(String url) {
+        assertNotNull(WebhookTargets.problem(url, false), url);
+        assertNotNull(WebhookTargets.problem(url, true), url);
+    }
+
+    @Test
+    void aNameIsJudgedByTheAddressesItResolvesTo() {
+        assertNotNull(WebhookTargets.resolvedProblem(java.net.URI.create("http://localhost:9/hook"), false));
+        assertNull(WebhookTargets.resolvedProblem(java.net.URI.create("http://localhost:9/hook"), true));
+        assertNotNull(WebhookTargets.resolvedProblem(java.net.URI.create("http://192.0.2.1/hook"), true));
     }
 
     @ParameterizedTest

@@ -157,6 +157,39 @@ class GroupCommitTest {
     }
 
     @Test
+    void whatTheDatabaseCannotStoreIsARefusalOfTheDataNotAnOutage() throws Exception {
+        var writer = writer();
+        var owner = "refusal-" + UUID.randomUUID();
+        var session = session(owner);
+        var prompt = UUID.randomUUID();
+        try (var c = db.getConnection(); var insert = c.prepareStatement("""
+                INSERT INTO prompt (id, session_id, seq, owner, content, status, created_at)
+                VALUES (?, ?, 1, ?, 'p', 'running', now())""")) {
+            insert.setObject(1, prompt);
+            insert.setObject(2, session);
+            insert.setString(3, owner);
+            insert.executeUpdate();
+        }
+        // what a model or a tool may produce, unless cleaned: a NUL character, a tool call id too long for its column
+        var refusals = List.of(List.of("a\0b", "call-1", "22021"), List.of("fine", "c".repeat(300), "22001"));
+        for (var refusal : refusals) {
+            var unit = writer.open(session, owner);
+            unit.write("""
+                    INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_call_id)
+                    VALUES (?, ?, 'tool', ?, false, now(), ?)""", insert -> {
+                insert.setObject(1, session);
+                insert.setObject(2, prompt);
+                insert.setString(3, refusal.get(0));
+                insert.setString(4, refusal.get(1));
+            });
+            var failure = assertThrows(ExecutionException.class, () -> writer.submit(unit).get(10, TimeUnit.SECONDS));
+            assertEquals(refusal.get(2), dev.rafiki.platform.db.SqlStates.dataRefusal(failure), failure.getCause().toString());
+            assertFalse(SessionWorker.outage(failure), "the database answered: no outage");
+        }
+        assertEquals(List.of(), column("SELECT id FROM message WHERE prompt_id = ?", prompt));
+    }
+
+    @Test
     void aRefusedUnitWritesNothingAndTakesNoNumber() throws Exception {
         var writer = writer();
         var owner = "fence-" + UUID.randomUUID();

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -83,21 +84,63 @@ class ShellSandboxTest {
     }
 
     @Test
-    void ofNoneIsUnconfined() {
-        assertEquals(ShellSandbox.Mode.NONE, ShellSandbox.of("none").mode());
-        assertEquals(ShellSandbox.Mode.NONE, ShellSandbox.of(" none ").mode());
+    void noneIsUnconfinedOnlyWhenAskedFor() {
+        assertEquals(ShellSandbox.Mode.NONE, ShellSandbox.of("none", Optional.empty()).mode());
+        assertEquals(ShellSandbox.Mode.NONE, ShellSandbox.of(" none ", Optional.empty()).mode());
     }
 
     @Test
-    void autoPicksBubblewrapWhenInstalled() {
-        var expected = ShellSandbox.findBwrap() != null ? ShellSandbox.Mode.BWRAP : ShellSandbox.Mode.NONE;
-        assertEquals(expected, ShellSandbox.of("auto").mode());
-        assertEquals(expected, ShellSandbox.of(null).mode());
-        if (ShellSandbox.findBwrap() == null) {
-            assertThrows(IllegalStateException.class, () -> ShellSandbox.of("bwrap"));
-        } else {
-            assertEquals(ShellSandbox.Mode.BWRAP, ShellSandbox.of("bwrap").mode());
-        }
+    void autoUsesBubblewrapOnlyWhenItWorksHere() {
+        var installed = ShellSandbox.findBwrap();
+        var works = installed != null && ShellSandbox.probe(installed) == null;
+        var expected = works ? ShellSandbox.Mode.BWRAP : ShellSandbox.Mode.UNAVAILABLE;
+        assertEquals(expected, ShellSandbox.of("auto", Optional.empty()).mode());
+        assertEquals(expected, ShellSandbox.of(null, Optional.empty()).mode());
+        assertEquals(expected, ShellSandbox.of("auto", Optional.of(" ")).mode(), "a blank path is no path");
+    }
+
+    @Test
+    void withoutBubblewrapAutoLeavesNoShellAndNeverRunsUnconfined() {
+        var sandbox = ShellSandbox.of("auto", Optional.of(temp.resolve("missing/bwrap").toString()));
+        assertEquals(ShellSandbox.Mode.UNAVAILABLE, sandbox.mode());
+        assertFalse(sandbox.available());
+        assertTrue(sandbox.unavailableBecause().contains(temp.resolve("missing/bwrap").toString()), sandbox.unavailableBecause());
+
+        var result = tools(sandbox).call("run_shell", shell("echo ran > made.txt; cat " + outside.resolve("secret.txt")), () -> false);
+        assertTrue(result.error(), result::toString);
+        assertTrue(result.content().contains("not available"), result.content());
+        assertTrue(result.content().contains("nothing was run"), result.content());
+        assertFalse(result.content().contains(SECRET), result.content());
+        assertFalse(Files.exists(workspace.root().resolve("made.txt")), "the command ran");
+        assertThrows(IllegalStateException.class, () -> sandbox.processFor("true", workspace.root()));
+
+        var offered = WorkspaceTools.specs(sandbox).stream().map(s -> s.name()).toList();
+        assertEquals(java.util.List.of("list_files", "read_file", "write_file"), offered);
+        assertEquals(4, WorkspaceTools.specs(ShellSandbox.none()).size());
+    }
+
+    @Test
+    void aBubblewrapThatDoesNotWorkIsNotTrusted() {
+        // installed but refused by the kernel (a container without namespaces) looks like this: it fails at once
+        var sandbox = ShellSandbox.of("auto", Optional.of("/bin/false"));
+        assertEquals(ShellSandbox.Mode.UNAVAILABLE, sandbox.mode());
+        assertTrue(sandbox.unavailableBecause().contains("does not work here"), sandbox.unavailableBecause());
+        assertTrue(sandbox.unavailableBecause().contains("exit status 1"), sandbox.unavailableBecause());
+    }
+
+    @Test
+    void bwrapIsRequiredAsBeforeAndNotProbed() {
+        var missing = ShellSandbox.of("bwrap", Optional.of(temp.resolve("missing/bwrap").toString()));
+        assertEquals(ShellSandbox.Mode.UNAVAILABLE, missing.mode());
+        assertTrue(missing.unavailableBecause().contains("rafiki.tool.shell.sandbox=bwrap"), missing.unavailableBecause());
+        assertEquals(ShellSandbox.Mode.BWRAP, ShellSandbox.of("bwrap", Optional.of("/bin/false")).mode());
+    }
+
+    @Test
+    void anUnknownSettingLeavesNoShell() {
+        var sandbox = ShellSandbox.of("nonee", Optional.empty());
+        assertEquals(ShellSandbox.Mode.UNAVAILABLE, sandbox.mode());
+        assertTrue(sandbox.unavailableBecause().contains("'nonee'"), sandbox.unavailableBecause());
     }
 
     @Nested
@@ -107,7 +150,7 @@ class ShellSandboxTest {
 
         @BeforeEach
         void create() {
-            tools = tools(ShellSandbox.of("none"));
+            tools = tools(ShellSandbox.none());
         }
 
         ToolResult run(String command) {
@@ -232,8 +275,9 @@ class ShellSandboxTest {
 
         @BeforeEach
         void create() {
-            assumeTrue(ShellSandbox.findBwrap() != null, "bubblewrap not installed");
-            tools = tools(new ShellSandbox(ShellSandbox.Mode.BWRAP, ShellSandbox.findBwrap()));
+            var installed = ShellSandbox.findBwrap();
+            assumeTrue(installed != null && ShellSandbox.probe(installed) == null, "bubblewrap not installed or not working here");
+            tools = tools(ShellSandbox.bubblewrap(ShellSandbox.findBwrap()));
         }
 
         ToolResult run(String command) {
@@ -403,7 +447,7 @@ class ShellSandboxTest {
 
         @Test
         void commandLineUnsharesEverythingAndClearsTheEnvironment() {
-            var sandbox = new ShellSandbox(ShellSandbox.Mode.BWRAP, ShellSandbox.findBwrap());
+            var sandbox = ShellSandbox.bubblewrap(ShellSandbox.findBwrap());
             var line = sandbox.processFor("true", workspace.root()).command();
             assertNotNull(line);
             assertTrue(line.contains("--unshare-all"), line::toString);

@@ -31,7 +31,7 @@ class WorkspaceToolsTest {
         outside = Files.createDirectories(temp.resolve("outside"));
         Files.writeString(outside.resolve("secret.txt"), SECRET);
         workspace = new Workspace(temp.resolve("ws"));
-        tools = new WorkspaceTools(workspace, ShellSandbox.of("none"),
+        tools = new WorkspaceTools(workspace, ShellSandbox.none(),
                 new WorkspaceTools.Limits(16, 32, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)));
     }
 
@@ -53,6 +53,42 @@ class WorkspaceToolsTest {
             assertEquals(List.of("secret.txt"), files.map(p -> p.getFileName().toString()).collect(Collectors.toList()));
         }
         assertEquals(SECRET, Files.readString(outside.resolve("secret.txt")));
+    }
+
+    @Test
+    void aBinaryFileIsDescribedNotShown() throws Exception {
+        var png = new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, (byte) 0xff};
+        Files.write(workspace.root().resolve("image.png"), png);
+        var result = call("read_file", "{\"path\":\"image.png\"}");
+        assertOk(result);
+        var sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(png));
+        assertEquals("[binary file, 8 bytes, sha256 " + sha256 + "]", result.content());
+
+        Files.write(workspace.root().resolve("big.bin"), new byte[100]);
+        assertEquals("[binary file, 100 bytes]", call("read_file", "{\"path\":\"big.bin\"}").content(),
+                "larger than the read limit (16 bytes): not hashed");
+    }
+
+    @Test
+    void bytesOfATextFileThatAreNotUtf8AreReplacedAndCounted() throws IOException {
+        Files.write(workspace.root().resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xe9, '!'});
+        assertEquals("caf\uFFFD!\n[not all text: 1 NUL byte or invalid UTF-8 sequence shown as \uFFFD]",
+                call("read_file", "{\"path\":\"latin1.txt\"}").content());
+    }
+
+    @Test
+    void aCharacterCutByTheReadLimitIsDroppedNotReplaced() throws IOException {
+        // 15 ASCII bytes and a 3-byte euro sign: the limit of 16 bytes cuts the sign
+        Files.writeString(workspace.root().resolve("euro.txt"), "012345678901234\u20ac");
+        assertEquals("012345678901234\n[truncated at 16 bytes]", call("read_file", "{\"path\":\"euro.txt\"}").content());
+    }
+
+    @Test
+    void nulBytesAndInvalidUtf8InShellOutputAreReplacedAndCounted() {
+        var result = call("run_shell", "{\"command\":\"printf 'a\\\\0b\\\\377c'\"}");
+        assertOk(result);
+        assertEquals("a\uFFFDb\uFFFDc\n[not all text: 2 NUL bytes or invalid UTF-8 sequences shown as \uFFFD]",
+                result.content());
     }
 
     @Test

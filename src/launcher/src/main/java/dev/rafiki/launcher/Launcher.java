@@ -5,9 +5,11 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -54,7 +56,7 @@ public final class Launcher {
     }
 
     int run() throws Exception {
-        Files.createDirectories(data);
+        createPrivate(data);
         try (var lockChannel = FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              var lock = lockChannel.tryLock()) {
             if (lock == null) {
@@ -62,6 +64,37 @@ public final class Launcher {
                 return 2;
             }
             return runLocked();
+        }
+    }
+
+    /**
+     * Creates the data directory readable by the server's user only, where the file system has
+     * POSIX permissions: it holds keys, tokens, the database and every session's workspace. An
+     * existing directory keeps its permissions (it may be shared on purpose) but is reported if
+     * other users can enter it.
+     */
+    static void createPrivate(Path directory) throws IOException {
+        var absolute = directory.toAbsolutePath();
+        if (!Files.exists(absolute)) {
+            Files.createDirectories(absolute.getParent());
+            try {
+                Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createDirectory(absolute);
+            } catch (FileAlreadyExistsException raced) {
+                // created by a concurrent start: its lock decides which one runs
+            }
+            return;
+        }
+        try {
+            var permissions = Files.getPosixFilePermissions(absolute);
+            if (permissions.stream().anyMatch(p -> p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_"))) {
+                LOG.warning("the data directory " + absolute + " is open to other users ("
+                        + PosixFilePermissions.toString(permissions) + "): its keys are not, but its workspaces, broker "
+                        + "store and logs are; 'chmod 700 " + absolute + "' closes it");
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // no POSIX permissions to judge
         }
     }
 

@@ -35,7 +35,7 @@ final class Services {
     }
 
     int run() throws Exception {
-        Files.createDirectories(data);
+        Launcher.createPrivate(data);
         try (var lockChannel = FileChannel.open(data.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              var lock = lockChannel.tryLock()) {
             if (lock == null) {

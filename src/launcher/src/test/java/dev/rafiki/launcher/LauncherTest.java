@@ -21,6 +21,17 @@ class LauncherTest {
     @TempDir
     Path temp;
 
+    @Test
+    void theDataDirectoryIsCreatedForItsOwnerOnly() throws IOException {
+        var data = temp.resolve("new/data");
+        Launcher.createPrivate(data);
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Launcher.createPrivate(data);
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data)),
+                "an existing directory keeps what its owner chose");
+    }
+
     Path data() {
         return temp.resolve("data");
     }

@@ -37,6 +37,16 @@ class AgentIT {
         api = server.api("agent-user");
     }
 
+    static Boolean shell;
+
+    /** Whether the server runs shell commands: without a working sandbox it refuses them (.ci/run installs bubblewrap). */
+    static synchronized boolean serverHasAShell() {
+        if (shell == null) {
+            shell = !query(null, "/tool run_shell {\"command\":\"true\"}").getString("answer").contains("not available");
+        }
+        return shell;
+    }
+
     static JsonObject query(String sessionId, String prompt) {
         return api.query(sessionId, prompt);
     }
@@ -53,6 +63,7 @@ class AgentIT {
 
     @Test
     void theEchoModelUsesFileAndShellToolsInTheSessionsWorkspace() throws Exception {
+        assumeTrue(serverHasAShell(), "no working sandbox here: the server offers no shell");
         var write = query(null, "/tool write_file {\"path\":\"notes/todo.txt\",\"content\":\"buy milk\"}");
         var sessionId = write.getString("session_id");
         assertEquals("echo: write_file returned: wrote 8 bytes to notes/todo.txt", write.getString("answer"));
@@ -100,8 +111,7 @@ class AgentIT {
 
     @Test
     void theShellSandboxKeepsCommandsInsideTheWorkspace() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")),
-                "bubblewrap is not installed: the server runs shell commands unconfined (.ci/run installs it)");
+        assumeTrue(serverHasAShell(), "no working sandbox here: the server offers no shell (.ci/run installs bubblewrap)");
         var sessionId = api.createSession();
         var token = server.devToken();
         var escapes = List.of(
@@ -120,6 +130,7 @@ class AgentIT {
 
     @Test
     void stopKillsARunningShellCommandQuickly() {
+        assumeTrue(serverHasAShell(), "no working sandbox here: the server offers no shell");
         var sessionId = api.createSession();
         var accepted = api.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
                 .add("prompt", "/tool run_shell {\"command\":\"sleep 60\",\"timeout_seconds\":120}").build().toString(),
@@ -188,6 +199,105 @@ class AgentIT {
         assertEquals("user", results.getString("role"));
         assertEquals("tool_result", results.getJsonArray("content").getJsonObject(0).getString("type"));
         assertEquals("toolu_01", results.getJsonArray("content").getJsonObject(0).getString("tool_use_id"));
+    }
+
+    static jakarta.json.JsonObjectBuilder call(String name, jakarta.json.JsonObjectBuilder arguments) {
+        return Json.createObjectBuilder().add("name", name).add("arguments", arguments);
+    }
+
+    static Path workspace(String sessionId) {
+        return server.dataDir().resolve("workspaces").resolve(sessionId);
+    }
+
+    @Test
+    void toolOutputThatIsNotTextIsStoredOnTheFirstAttemptAndEveryToolRunsOnce() throws Exception {
+        assumeTrue(serverHasAShell(), "no working sandbox here: the server offers no shell");
+        var script = Json.createObjectBuilder().add("tools", Json.createArrayBuilder()
+                        .add(call("run_shell", Json.createObjectBuilder().add("command", "echo ran >> runs.txt; printf 'a\\0b\\377c'")))
+                        .add(call("run_shell", Json.createObjectBuilder().add("command", "printf '\\211PNG\\0\\1\\2\\377' > image.png")))
+                        .add(call("read_file", Json.createObjectBuilder().add("path", "image.png"))))
+                .add("answer", "all read").build();
+        var answer = queryWithModel(null, "openai/gpt-4o-mini", "script:" + script);
+        var sessionId = answer.getString("session_id");
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals(1, answer.getInt("attempts"), answer.toString());
+        assertEquals("all read", answer.getString("answer"));
+        assertEquals("ran\n", Files.readString(workspace(sessionId).resolve("runs.txt")), "the command ran once");
+
+        var results = api.messages(sessionId).stream().filter(m -> "tool".equals(m.getString("role"))).toList();
+        assertEquals(3, results.size(), results.toString());
+        assertEquals("a\uFFFDb\uFFFDc\n[not all text: 2 NUL bytes or invalid UTF-8 sequences shown as \uFFFD]",
+                results.get(0).getString("content"));
+        var image = Files.readAllBytes(workspace(sessionId).resolve("image.png"));
+        assertEquals(8, image.length);
+        assertEquals("[binary file, 8 bytes, sha256 " + java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(image)) + "]", results.get(2).getString("content"));
+        var events = api.get("/session/" + sessionId + "/events?after=0&limit=200");
+        assertEquals(200, events.status(), events.body());
+        assertTrue(events.body().contains("[binary file, 8 bytes"), events.body());
+    }
+
+    @Test
+    void aModelAnswerWithNulAndLoneSurrogatesIsStoredAndReadable() {
+        // the escapes travel as text in the prompt; the fake model decodes them and sends them as a real model's JSON would
+        var answer = queryWithModel(null, "openai/gpt-4o-mini",
+                "script:{\"answer\":\"nul \\u0000 here, lone \\ud800 there, a pair \\ud83d\\ude00 split in two chunks\"}");
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals(1, answer.getInt("attempts"));
+        var expected = "nul \uFFFD here, lone \uFFFD there, a pair \uD83D\uDE00 split in two chunks";
+        assertEquals(expected, answer.getString("answer"));
+        var messages = api.messages(answer.getString("session_id"));
+        assertEquals(expected, messages.get(messages.size() - 1).getString("content"));
+    }
+
+    @Test
+    void aStepTheDatabaseRefusesFailsThePromptAtOnceAndItsToolNeverRunsAgain() {
+        assumeTrue(serverHasAShell(), "no working sandbox here: the server offers no shell");
+        // a tool call id longer than any the history can hold: recording the step fails, after the tool ran
+        var script = Json.createObjectBuilder().add("tools", Json.createArrayBuilder()
+                        .add(call("run_shell", Json.createObjectBuilder().add("command", "echo ran >> runs.txt"))
+                                .add("id", "call_" + "x".repeat(300))))
+                .add("answer", "never stored").build();
+
+        // on an idle session the prompt runs in the fast lane
+        var lane = queryWithModel(null, "openai/gpt-4o-mini", "script:" + script);
+        assertEquals("failed", lane.getString("status"), lane.toString());
+        assertEquals("record-failed", lane.getJsonObject("error").getString("code"), lane.toString());
+        assertEquals(1, lane.getInt("attempts"));
+        assertEquals(1, lane.getJsonObject("usage").getInt("tool_calls"), "what it cost is kept");
+        assertRanOnce(lane.getString("session_id"));
+
+        // queued behind a running prompt, it takes the durable queue
+        var sessionId = api.createSession();
+        var slow = api.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
+                .add("prompt", "/slow 200 keeping the session busy").build().toString(), "Prefer", "respond-async");
+        assertEquals(202, slow.status(), slow.body());
+        var queued = api.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
+                .add("model", "openai/gpt-4o-mini").add("prompt", "script:" + script).build().toString(),
+                "Prefer", "respond-async");
+        assertEquals(202, queued.status(), queued.body());
+        var promptId = queued.json().getString("prompt_id");
+        var durable = Await.until("the queued prompt to end", Duration.ofSeconds(60),
+                () -> Checks.prompt(api, sessionId, promptId),
+                p -> List.of("completed", "failed", "cancelled").contains(p.getString("status")));
+        assertEquals("failed", durable.getString("status"), durable.toString());
+        assertEquals("record-failed", durable.getJsonObject("error").getString("code"), durable.toString());
+        assertEquals(1, durable.getInt("attempts"), durable.toString());
+        assertRanOnce(sessionId);
+        var events = api.get("/session/" + sessionId + "/events?after=0&limit=200").body();
+        assertTrue(events.contains("\"type\":\"prompt.failed\"") && events.contains("record-failed"), events);
+
+        // and the session goes on
+        assertEquals("echo: next", query(sessionId, "next").getString("answer"));
+    }
+
+    static void assertRanOnce(String sessionId) {
+        try {
+            assertEquals("ran\n", Files.readString(workspace(sessionId).resolve("runs.txt")), "the tool ran exactly once");
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the tool never ran in " + sessionId, e);
+        }
     }
 
     @Test

@@ -76,6 +76,21 @@ class JobsIT {
     }
 
     @Test
+    void webhookUrlsOnDocumentationAndBroadcastAddressesAreRefusedEvenWherePrivateNetworksAreAllowed() {
+        // this server allows private networks (its test receivers listen on loopback): these ranges are no network at all
+        for (var url : List.of("http://255.255.255.255/hook", "https://192.0.2.1/hook", "http://[2001:db8::1]/hook",
+                "http://[::ffff:192.0.2.1]/hook")) {
+            var refused = api.post("/submit", Json.createObjectBuilder().add("prompt", "never runs")
+                    .add("webhook", Json.createObjectBuilder().add("url", url)).build().toString());
+            assertEquals(400, refused.status(), url + ": " + refused.body());
+            assertEquals("application/problem+json", refused.contentType(), url);
+            assertEquals("validation-failed", refused.json().getString("code"), url);
+            assertTrue(refused.json().getString("detail").contains("public address"), refused.body());
+            assertFalse(refused.body().contains("Exception"), refused.body());
+        }
+    }
+
+    @Test
     void aJobReportsProgressAndLeavesArtifactsToDownload() throws Exception {
         var csv = "id,name\n1,ada\n2,grace\n";
         var script = Json.createArrayBuilder()

@@ -19,6 +19,11 @@ import java.util.concurrent.Executors;
  * wire protocol (HTTP, JSON, server-sent events with the providers' chunk and event formats).
  * Behaviour is scripted by the last message:
  * <ul>
+ * <li>(OpenAI) a user message {@code script:{"tools": [{"name", "arguments", "id"?}, …], "answer"?}} →
+ * those tool calls, one per model turn, then the answer (default "done: " + the last result); the
+ * answer streams one UTF-16 unit per chunk, with every non-ASCII character as a JSON escape, so a
+ * script can send what a model's JSON may carry (escapes of U+0000 and of a lone surrogate such as
+ * U+D800, a surrogate pair split between two chunks);</li>
  * <li>a tool result → "done: " + the result;</li>
  * <li>a user message containing "please write" → a {@code write_file} tool call, streamed in fragments;</li>
  * <li>"fail 401" / "fail 429" / "fail 503" (OpenAI) → that HTTP error;</li>
@@ -75,6 +80,11 @@ public final class FakeModelProviders implements AutoCloseable {
             error(exchange, 503, "{\"error\":{\"message\":\"The server is overloaded\",\"type\":\"server_error\"}}");
             return;
         }
+        var script = script(messages);
+        if (script != null) {
+            scripted(exchange, request, messages, script);
+            return;
+        }
         try (var out = startStream(exchange)) {
             var id = "\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + request.getString("model") + "\"";
             send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
@@ -100,6 +110,77 @@ public final class FakeModelProviders implements AutoCloseable {
             send(out, "data: {" + id + ",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7,\"total_tokens\":18}}\n\n");
             send(out, "data: [DONE]\n\n");
         }
+    }
+
+    /** The script of the conversation's last user message, or null. */
+    private static JsonObject script(jakarta.json.JsonArray messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            var message = messages.getJsonObject(i);
+            if ("user".equals(message.getString("role"))) {
+                var content = message.isNull("content") ? "" : message.getString("content", "");
+                if (!content.startsWith("script:")) {
+                    return null;
+                }
+                try (var reader = Json.createReader(new StringReader(content.substring("script:".length())))) {
+                    return reader.readObject();
+                }
+            }
+        }
+        return null;
+    }
+
+    private void scripted(HttpExchange exchange, JsonObject request, jakarta.json.JsonArray messages, JsonObject script)
+            throws IOException {
+        int turn = 0;
+        for (int i = messages.size() - 1; i >= 0 && !"user".equals(messages.getJsonObject(i).getString("role")); i--) {
+            var message = messages.getJsonObject(i);
+            if ("assistant".equals(message.getString("role")) && message.containsKey("tool_calls")
+                    && !message.isNull("tool_calls") && !message.getJsonArray("tool_calls").isEmpty()) {
+                turn++;
+            }
+        }
+        var tools = script.containsKey("tools") ? script.getJsonArray("tools") : Json.createArrayBuilder().build();
+        try (var out = startStream(exchange)) {
+            var id = "\"id\":\"chatcmpl-2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + request.getString("model") + "\"";
+            send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+            String finish;
+            if (turn < tools.size()) {
+                var call = tools.getJsonObject(turn);
+                var callId = call.getString("id", "call_script_" + turn);
+                send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":" + ascii(callId)
+                        + ",\"type\":\"function\",\"function\":{\"name\":" + ascii(call.getString("name")) + ",\"arguments\":\"\"}}]},\"finish_reason\":null}]}\n\n");
+                send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                        + ascii(call.getJsonObject("arguments").toString()) + "}}]},\"finish_reason\":null}]}\n\n");
+                finish = "tool_calls";
+            } else {
+                var last = messages.getJsonObject(messages.size() - 1);
+                var answer = script.containsKey("answer") ? script.getString("answer") : "done: " + last.getString("content", "");
+                for (int i = 0; i < answer.length(); i++) {
+                    send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":" + ascii(answer.substring(i, i + 1))
+                            + "},\"finish_reason\":null}]}\n\n");
+                }
+                finish = "stop";
+            }
+            send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finish + "\"}]}\n\n");
+            send(out, "data: {" + id + ",\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":7,\"total_tokens\":18}}\n\n");
+            send(out, "data: [DONE]\n\n");
+        }
+    }
+
+    /** A JSON string with every character outside printable ASCII escaped, lone surrogates included, as Python's json does. */
+    private static String ascii(String text) {
+        var json = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append('"').toString();
     }
 
     private void anthropic(HttpExchange exchange) throws IOException {
