@@ -9,6 +9,9 @@ import java.util.Locale;
 public enum ErrorCode {
     VALIDATION_FAILED("Request validation failed"),
     MALFORMED_JSON("Malformed JSON"),
+    JSON_TOO_DEEP("JSON nested too deeply"),
+    JSON_NUMBER_TOO_LARGE("JSON number too large"),
+    JSON_DUPLICATE_KEY("Duplicate key in a JSON object"),
     UNSUPPORTED_MEDIA_TYPE("Unsupported media type"),
     NOT_ACCEPTABLE("Not acceptable"),
     UNAUTHORIZED("Authentication required"),

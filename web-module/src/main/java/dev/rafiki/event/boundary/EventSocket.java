@@ -40,6 +40,9 @@ public class EventSocket {
     dev.rafiki.platform.http.QueryTokens tokens;
 
     @Inject
+    dev.rafiki.platform.http.JsonInput json;
+
+    @Inject
     EventLog log;
 
     @Inject
@@ -92,9 +95,8 @@ public class EventSocket {
         if (sender == null) {
             return; // refused at open, closing
         }
-        var frame = SocketSupport.parse(text);
+        var frame = SocketSupport.frame(json, text, sender);
         if (frame == null) {
-            sender.trySend(SocketSupport.error("malformed-json", "frames are JSON objects"));
             return;
         }
         try {

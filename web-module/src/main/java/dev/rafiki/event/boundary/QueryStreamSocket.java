@@ -40,6 +40,9 @@ public class QueryStreamSocket {
     dev.rafiki.platform.http.QueryTokens tokens;
 
     @Inject
+    dev.rafiki.platform.http.JsonInput json;
+
+    @Inject
     EventLog log;
 
     @Inject
@@ -93,9 +96,8 @@ public class QueryStreamSocket {
         if (sender == null) {
             return; // refused at open, closing
         }
-        var frame = SocketSupport.parse(text);
+        var frame = SocketSupport.frame(json, text, sender);
         if (frame == null) {
-            sender.trySend(SocketSupport.error("malformed-json", "frames are JSON objects"));
             return;
         }
         try {
@@ -164,9 +166,7 @@ public class QueryStreamSocket {
     }
 
     private static String errorFrame(ApiException e) {
-        var error = Json.createObjectBuilder(SocketSupport.parse(SocketSupport.error(e.code().wire(), e.getMessage())));
-        e.extensions().forEach((k, v) -> error.add(k, String.valueOf(v)));
-        return error.build().toString();
+        return SocketSupport.error(e.code().wire(), e.getMessage(), e.extensions());
     }
 
     private void attach(Session session, JsonObject frame) {

@@ -3,12 +3,16 @@ package dev.rafiki.event.boundary;
 import dev.rafiki.event.control.StoredEvent;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.io.StringReader;
+import dev.rafiki.platform.http.JsonInput;
 import dev.rafiki.platform.http.QueryTokens;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
 import java.security.Principal;
+import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** What both WebSocket endpoints share: the caller, frames, and the close codes of the API. */
@@ -41,16 +45,33 @@ final class SocketSupport {
         return parameter == null || parameter.isEmpty() ? null : tokens.caller(parameter.get(0)).orElse(null);
     }
 
-    static JsonObject parse(String text) {
-        try (var reader = Json.createReader(new StringReader(text))) {
-            return reader.readObject();
-        } catch (RuntimeException e) {
+    /**
+     * A client's frame, read by the same door as a request body ({@link JsonInput}). A frame that
+     * is refused there, or is not a JSON object, is answered with an error frame and gives null.
+     */
+    static JsonObject frame(JsonInput json, String text, SocketSender sender) {
+        JsonValue value;
+        try {
+            value = json.read(text);
+        } catch (ApiException e) {
+            sender.trySend(error(e.code().wire(), e.getMessage(), e.extensions()));
             return null;
         }
+        if (value instanceof JsonObject frame) {
+            return frame;
+        }
+        sender.trySend(error(ErrorCode.MALFORMED_JSON.wire(), "frames are JSON objects", Map.of()));
+        return null;
     }
 
     static String error(String code, String message) {
-        return Json.createObjectBuilder().add("type", "error").add("code", code).add("message", message).build().toString();
+        return error(code, message, Map.of());
+    }
+
+    static String error(String code, String message, Map<String, Object> extensions) {
+        var error = Json.createObjectBuilder().add("type", "error").add("code", code).add("message", message);
+        extensions.forEach((name, value) -> error.add(name, String.valueOf(value)));
+        return error.build().toString();
     }
 
     static String eventFrame(StoredEvent event, String stream) {

@@ -6,7 +6,10 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.UUID;
 
-/** Reads typed, validated fields out of a JSON request body, with messages a client can act on. */
+/**
+ * Reads typed, validated fields out of a JSON request body or frame, with messages a client can
+ * act on. The JSON itself was checked by {@link JsonInput} (no NUL, valid Unicode, bounded).
+ */
 public final class Bodies {
 
     /** Only the canonical form: {@link UUID#fromString} also reads shorthand such as "1-2-3-4-5". */
@@ -46,10 +49,6 @@ public final class Bodies {
         if (text.length() > maxLength) {
             throw new ApiException(413, dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
                     "'" + field + "' is longer than " + maxLength + " characters");
-        }
-        if (text.indexOf('\u0000') >= 0) {
-            // PostgreSQL cannot store it in text: refused here as the client's error, never taken for an outage
-            throw ApiException.invalid("'" + field + "' must not contain the NUL character (\\u0000)");
         }
         return text;
     }

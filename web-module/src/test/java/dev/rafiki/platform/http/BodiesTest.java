@@ -31,14 +31,6 @@ class BodiesTest {
     }
 
     @Test
-    void aNulCharacterInTextIsTheClientsError() {
-        // PostgreSQL cannot store it in text; it must never surface as a database outage (503)
-        assertInvalid("'prompt' must not contain the NUL character (\\u0000)",
-                () -> Bodies.string(object("prompt", "a" + (char) 0 + "b"), "prompt", true, 100));
-        assertEquals("a\tb", Bodies.string(object("prompt", "a\tb"), "prompt", true, 100));
-    }
-
-    @Test
     void requiredTakesAnObjectAsItIs() {
         var body = object("prompt", "hi");
         assertSame(body, Bodies.required(body));

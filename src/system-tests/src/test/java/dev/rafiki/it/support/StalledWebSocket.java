@@ -51,7 +51,11 @@ public final class StalledWebSocket implements AutoCloseable {
     }
 
     public void sendText(String text) throws IOException {
-        var payload = text.getBytes(StandardCharsets.UTF_8);
+        sendText(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A text frame of any bytes, also ones that are not UTF-8 (which the JDK client cannot send). */
+    public void sendText(byte[] payload) throws IOException {
         var mask = new SecureRandom().generateSeed(4);
         var frame = new java.io.ByteArrayOutputStream();
         frame.write(0x81);
