@@ -1,6 +1,6 @@
 package dev.rafiki.platform.edge;
 
-import dev.rafiki.platform.http.QueryTokens;
+import dev.rafiki.platform.http.BearerTokens;
 import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
@@ -18,24 +18,28 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The public door, in front of every route (REST, SSE and WebSocket handshakes, unknown paths):
  * gives the request its id, answers CORS preflights and decorates answers for allowed pages,
- * refuses bodies over {@code rafiki.http.max-body-bytes}, and takes a token from the caller's and
- * the address's bucket for the route's class, reporting them in the IETF RateLimit fields.
+ * takes a token from the caller's and the address's bucket for the route's class (reporting them
+ * in the IETF RateLimit fields), refuses a bearer token that {@link BearerTokens} refuses, refuses
+ * a WebSocket handshake without a valid caller before the upgrade, refuses bodies over
+ * {@code rafiki.http.max-body-bytes}.
  * A servlet filter rather than a JAX-RS one, because WebSocket handshakes never reach JAX-RS.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true, dispatcherTypes = DispatcherType.REQUEST)
 public class EdgeFilter extends HttpFilter {
 
+    private static final Set<String> SOCKETS = Set.of("/ws", "/query_stream");
+
     @Inject
     RateLimiter limiter;
 
     @Inject
-    QueryTokens tokens;
+    BearerTokens tokens;
 
     private Cors cors;
     private long maxBodyBytes;
@@ -62,10 +66,24 @@ public class EdgeFilter extends HttpFilter {
         }
         cors.decorate(request, response);
 
-        if (request.getUserPrincipal() instanceof JsonWebToken jwt && notYetValid(jwt)) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"rafiki\"");
-            problem(request, response, 401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", requestId, Map.of());
+        var method = request.getMethod();
+        var path = request.getRequestURI().substring(request.getContextPath().length());
+        var credentials = tokens.of(request);
+        if (credentials.refused()) {
+            unauthorized(request, response, requestId);
             return;
+        }
+        if ("GET".equals(method) && SOCKETS.contains(path)) {
+            // refused before the upgrade, with the answer an HTTP route gives (an upgraded socket
+            // could only be closed, and one without the user group was left open and silent)
+            if (!credentials.valid()) {
+                unauthorized(request, response, requestId);
+                return;
+            }
+            if (!credentials.caller().user()) {
+                problem(request, response, 403, ErrorCode.FORBIDDEN, "the token does not grant this", requestId, Map.of());
+                return;
+            }
         }
 
         long declared = request.getContentLengthLong();
@@ -74,26 +92,41 @@ public class EdgeFilter extends HttpFilter {
                     "the request body is larger than " + maxBodyBytes + " bytes", requestId, Map.of());
             return;
         }
-
-        var path = request.getRequestURI().substring(request.getContextPath().length());
-        if ("HEAD".equals(request.getMethod()) && RouteClass.of("GET", path) == RouteClass.STREAM) {
+        if ("HEAD".equals(method) && RouteClass.of("GET", path) == RouteClass.STREAM) {
             // a stream sends its headers with its first event, so HEAD would hang (found by FuzzIT)
             response.setHeader("Allow", "GET");
             problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "streams answer GET only", requestId, Map.of());
             return;
         }
-        var outcome = limiter.take(RouteClass.of(request.getMethod(), path), caller(request), remoteAddress(request));
+        var outcome = limit(method, path, credentials.valid() ? credentials.caller().subject() : null, remoteAddress(request),
+                response);
+        if (!outcome.allowed()) {
+            tooMany(request, response, outcome, requestId);
+            return;
+        }
+        chain.doFilter(declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request, response);
+    }
+
+    /** Takes a token for the request; sets the RateLimit fields. */
+    private RateLimiter.Outcome limit(String method, String path, String user, String address, HttpServletResponse response) {
+        var outcome = limiter.take(RouteClass.of(method, path), user, address);
         if (outcome.policies() != null) {
             response.setHeader("RateLimit-Policy", outcome.policies());
             response.setHeader("RateLimit", outcome.fields());
         }
-        if (!outcome.allowed()) {
-            response.setHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
-            problem(request, response, 429, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
-                    + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
-            return;
-        }
-        chain.doFilter(declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request, response);
+        return outcome;
+    }
+
+    private static void tooMany(HttpServletRequest request, HttpServletResponse response, RateLimiter.Outcome outcome,
+                                String requestId) throws IOException {
+        response.setHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
+        problem(request, response, 429, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
+                + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
+    }
+
+    private static void unauthorized(HttpServletRequest request, HttpServletResponse response, String requestId) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"rafiki\"");
+        problem(request, response, 401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", requestId, Map.of());
     }
 
     /**
@@ -107,54 +140,6 @@ public class EdgeFilter extends HttpFilter {
         } catch (NullPointerException connectionGone) {
             return null;
         }
-    }
-
-    /**
-     * Read from the raw query string, not with getParameter: that would consume a form POST's
-     * body, and it throws (a 500, found by FuzzIT) when the request declares a charset such as
-     * UTF-16 that the query string is not in.
-     */
-    static String queryParameter(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (var pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            if ((equals < 0 ? pair : pair.substring(0, equals)).equals(name)) {
-                try {
-                    return java.net.URLDecoder.decode(equals < 0 ? "" : pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException malformed) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Payara's MicroProfile JWT accepts a token before its {@code nbf} (found by SecurityIT), so
-     * the not-before time is checked here, with the same 30 s of clock skew as for access_token.
-     */
-    static boolean notYetValid(JsonWebToken jwt) {
-        Object nbf = jwt.getClaim("nbf");
-        long notBefore;
-        if (nbf instanceof Number number) {
-            notBefore = number.longValue();
-        } else if (nbf instanceof jakarta.json.JsonNumber number) {
-            notBefore = number.longValue();
-        } else {
-            return false;
-        }
-        return notBefore > System.currentTimeMillis() / 1000 + 30;
-    }
-
-    /** The token's subject: from the header MicroProfile JWT verified, or a browser's access_token. */
-    private String caller(HttpServletRequest request) {
-        if (request.getUserPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null) {
-            return jwt.getSubject();
-        }
-        var parameter = queryParameter(request.getQueryString(), "access_token");
-        return parameter == null ? null : tokens.caller(parameter).map(QueryTokens.Caller::subject).orElse(null);
     }
 
     private static void problem(HttpServletRequest request, HttpServletResponse response, int status, ErrorCode code,

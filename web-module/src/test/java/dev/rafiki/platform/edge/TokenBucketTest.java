@@ -74,15 +74,6 @@ class TokenBucketTest {
     }
 
     @Test
-    void theAccessTokenIsReadFromTheRawQueryString() {
-        assertEquals("a.b.c", EdgeFilter.queryParameter("x=1&access_token=a.b.c", "access_token"));
-        assertEquals("a b", EdgeFilter.queryParameter("access_token=a%20b", "access_token"));
-        assertNull(EdgeFilter.queryParameter("access_token=%ZZ", "access_token"));
-        assertNull(EdgeFilter.queryParameter("x_access_token=1", "access_token"));
-        assertNull(EdgeFilter.queryParameter(null, "access_token"));
-    }
-
-    @Test
     void corsAllowsListedOriginsOrAnyWithTheWildcard() {
         var open = new Cors(Set.of("*"), false, 600);
         var credentials = new Cors(Set.of("*"), true, 600);
