@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.annotation.WebFilter;
@@ -29,10 +30,17 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * a WebSocket handshake without a valid caller before the upgrade, refuses bodies over
  * {@code rafiki.http.max-body-bytes}.
  * A servlet filter rather than a JAX-RS one, because WebSocket handshakes never reach JAX-RS.
+ * <p>
+ * The container's MicroProfile JWT authenticates in the container's own pipeline, before any
+ * filter: a token it refuses never reaches the edge as a request, only as the error dispatch of its
+ * 401. The edge takes that dispatch too, so that such a request also draws on its address's budget
+ * (a flood of forged tokens gets 429 like any flood) and is logged like any refused token.
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true, dispatcherTypes = DispatcherType.REQUEST)
+@WebFilter(urlPatterns = "/*", asyncSupported = true, dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ERROR})
 public class EdgeFilter extends HttpFilter {
 
+    /** Set once the edge has seen a request; an error dispatch without it was refused before any filter ran. */
+    private static final String SEEN = "rafiki.edge.seen";
     private static final Set<String> SOCKETS = Set.of("/ws", "/query_stream");
 
     @Inject
@@ -43,17 +51,28 @@ public class EdgeFilter extends HttpFilter {
 
     private Cors cors;
     private long maxBodyBytes;
+    private RefusalLog refusals;
 
     @Override
     public void init() {
         var config = ConfigProvider.getConfig();
         cors = Cors.of(config);
         maxBodyBytes = config.getOptionalValue("rafiki.http.max-body-bytes", Long.class).orElse(1_048_576L);
+        refusals = new RefusalLog(config.getOptionalValue("rafiki.log.refusals-per-minute", Integer.class).orElse(10));
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.ERROR) {
+            if (request.getAttribute(SEEN) == null && Integer.valueOf(401).equals(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE))) {
+                refusedByTheContainer(request, response, chain);
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
+        request.setAttribute(SEEN, Boolean.TRUE);
         var requestId = RequestIds.assign(request);
         response.setHeader(RequestIds.HEADER, requestId);
         if (Cors.isPreflight(request)) {
@@ -69,7 +88,16 @@ public class EdgeFilter extends HttpFilter {
         var method = request.getMethod();
         var path = request.getRequestURI().substring(request.getContextPath().length());
         var credentials = tokens.of(request);
+        var address = remoteAddress(request);
+        // first, so that every request counts, whatever is refused next: a forged token like no token
+        var outcome = limit(method, path, credentials.valid() ? credentials.caller().subject() : null, address, response);
+        if (!outcome.allowed()) {
+            tooMany(request, response, outcome, requestId);
+            return;
+        }
         if (credentials.refused()) {
+            refusals.refused(credentials::refusal, credentials.source() == BearerTokens.Source.HEADER ? "Authorization header"
+                    : "access_token", method, path, address, requestId);
             unauthorized(request, response, requestId);
             return;
         }
@@ -98,12 +126,6 @@ public class EdgeFilter extends HttpFilter {
             problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "streams answer GET only", requestId, Map.of());
             return;
         }
-        var outcome = limit(method, path, credentials.valid() ? credentials.caller().subject() : null, remoteAddress(request),
-                response);
-        if (!outcome.allowed()) {
-            tooMany(request, response, outcome, requestId);
-            return;
-        }
         chain.doFilter(declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request, response);
     }
 
@@ -122,6 +144,34 @@ public class EdgeFilter extends HttpFilter {
         response.setHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
         problem(request, response, 429, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
                 + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
+    }
+
+    /**
+     * The error dispatch of a 401 the container's MicroProfile JWT answered to the Authorization
+     * header's token before any filter ran: counted on the address (429 once its budget is spent),
+     * logged, then answered by the error page.
+     */
+    private void refusedByTheContainer(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        request.setAttribute(SEEN, Boolean.TRUE);
+        var requestId = RequestIds.assign(request);
+        var uri = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
+        var path = uri.startsWith(request.getContextPath()) ? uri.substring(request.getContextPath().length()) : uri;
+        var method = request.getMethod();
+        var address = remoteAddress(request);
+        var outcome = limit(method, path, null, address, response);
+        if (!outcome.allowed()) {
+            // answered here rather than by the error page, which would make it a 401
+            response.setHeader(RequestIds.HEADER, requestId);
+            cors.decorate(request, response);
+            tooMany(request, response, outcome, requestId);
+            return;
+        }
+        var header = request.getHeader("Authorization");
+        refusals.refused(() -> java.util.Objects.requireNonNullElse(header != null && header.startsWith("Bearer ")
+                ? tokens.refusal(header.substring(7)) : null, "refused by MicroProfile JWT"), "Authorization header", method, path,
+                address, requestId);
+        chain.doFilter(request, response);
     }
 
     private static void unauthorized(HttpServletRequest request, HttpServletResponse response, String requestId) throws IOException {
