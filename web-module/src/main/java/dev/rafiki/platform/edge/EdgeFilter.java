@@ -12,11 +12,14 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +31,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * takes a token from the caller's and the address's bucket for the route's class (reporting them
  * in the IETF RateLimit fields), refuses a bearer token that {@link BearerTokens} refuses, refuses
  * a WebSocket handshake without a valid caller before the upgrade, refuses bodies over
- * {@code rafiki.http.max-body-bytes}.
+ * {@code rafiki.http.max-body-bytes}, and answers OPTIONS only as a CORS preflight.
  * A servlet filter rather than a JAX-RS one, because WebSocket handshakes never reach JAX-RS.
  * <p>
  * The container's MicroProfile JWT authenticates in the container's own pipeline, before any
@@ -126,6 +129,10 @@ public class EdgeFilter extends HttpFilter {
             problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "streams answer GET only", requestId, Map.of());
             return;
         }
+        if ("OPTIONS".equals(method)) {
+            notAPreflight(request, response, chain, path, requestId);
+            return;
+        }
         chain.doFilter(declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request, response);
     }
 
@@ -180,6 +187,27 @@ public class EdgeFilter extends HttpFilter {
     }
 
     /**
+     * OPTIONS that is not a CORS preflight: the application would answer it with the methods a
+     * route allows (Jersey even with a WADL description of the route, to anyone). The request runs
+     * through the application only to learn that; the answer is 404 for an unknown route, else 405
+     * with {@code Allow}.
+     */
+    private static void notAPreflight(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String path,
+                                      String requestId) throws IOException, ServletException {
+        var probe = new AllowProbe(response);
+        chain.doFilter(request, probe);
+        if (probe.status == HttpServletResponse.SC_NOT_FOUND) {
+            problem(request, response, 404, ErrorCode.NOT_FOUND, "no resource at OPTIONS " + path, requestId, Map.of());
+            return;
+        }
+        var allowed = probe.allowed();
+        if (allowed != null) {
+            response.setHeader("Allow", allowed);
+        }
+        problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "OPTIONS answers CORS preflights only", requestId, Map.of());
+    }
+
+    /**
      * Grizzly can lose a keep-alive connection's reference while a request on it is still being
      * served (getRemoteAddr then throws a NullPointerException, seen once under SecurityIT's
      * forged-token storm): such a request is limited by its user alone rather than failed.
@@ -204,6 +232,162 @@ public class EdgeFilter extends HttpFilter {
         response.setContentType(Problems.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(Problems.body(status, code, detail, requestId, extensions).toString());
+    }
+
+    /** Learns the status and the {@code Allow} header the application gives a request; writes nothing itself. */
+    static final class AllowProbe extends HttpServletResponseWrapper {
+        private static final ServletOutputStream DISCARD = new ServletOutputStream() {
+            @Override
+            public void write(int b) {
+                // discarded
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                // never asynchronous
+            }
+        };
+        int status = HttpServletResponse.SC_OK;
+        private String allow;
+
+        AllowProbe(HttpServletResponse response) {
+            super(response);
+        }
+
+        /** @return the allowed methods but OPTIONS and TRACE (answered by nothing), or null when none were given */
+        String allowed() {
+            if (allow == null) {
+                return null;
+            }
+            return java.util.Arrays.stream(allow.split(",")).map(String::strip)
+                    .filter(m -> !m.isEmpty() && !m.equalsIgnoreCase("OPTIONS") && !m.equalsIgnoreCase("TRACE"))
+                    .distinct().collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            status = sc;
+        }
+
+        @Override
+        public int getStatus() {
+            return status;
+        }
+
+        @Override
+        public void sendError(int sc) {
+            status = sc;
+        }
+
+        @Override
+        public void sendError(int sc, String message) {
+            status = sc;
+        }
+
+        @Override
+        public void sendRedirect(String location) {
+            status = HttpServletResponse.SC_FOUND;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            if ("Allow".equalsIgnoreCase(name)) {
+                allow = value;
+            }
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            if ("Allow".equalsIgnoreCase(name)) {
+                allow = allow == null ? value : allow + ", " + value;
+            }
+        }
+
+        @Override
+        public void setIntHeader(String name, int value) {
+            // not the answer
+        }
+
+        @Override
+        public void addIntHeader(String name, int value) {
+            // not the answer
+        }
+
+        @Override
+        public void setDateHeader(String name, long date) {
+            // not the answer
+        }
+
+        @Override
+        public void addDateHeader(String name, long date) {
+            // not the answer
+        }
+
+        @Override
+        public void setContentType(String type) {
+            // not the answer
+        }
+
+        @Override
+        public void setContentLength(int length) {
+            // not the answer
+        }
+
+        @Override
+        public void setContentLengthLong(long length) {
+            // not the answer
+        }
+
+        @Override
+        public void setCharacterEncoding(String charset) {
+            // not the answer
+        }
+
+        @Override
+        public void setLocale(java.util.Locale locale) {
+            // not the answer
+        }
+
+        @Override
+        public void setBufferSize(int size) {
+            // not the answer
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() {
+            return DISCARD;
+        }
+
+        @Override
+        public java.io.PrintWriter getWriter() {
+            return new java.io.PrintWriter(java.io.Writer.nullWriter());
+        }
+
+        @Override
+        public void flushBuffer() {
+            // nothing to send
+        }
+
+        @Override
+        public void reset() {
+            status = HttpServletResponse.SC_OK;
+            allow = null;
+        }
+
+        @Override
+        public void resetBuffer() {
+            // nothing buffered
+        }
+
+        @Override
+        public boolean isCommitted() {
+            return false;
+        }
     }
 
     /** A body without a declared length (chunked) is cut off at the limit with a 413, never read whole. */

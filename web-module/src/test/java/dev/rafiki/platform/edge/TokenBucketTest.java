@@ -70,7 +70,9 @@ class TokenBucketTest {
         assertEquals(RouteClass.WRITE, RouteClass.of("POST", "/jobs/1/cancel"));
         assertEquals(RouteClass.WRITE, RouteClass.of("DELETE", "/session/1"));
         assertNull(RouteClass.of("GET", "/health/ready"));
-        assertNull(RouteClass.of("OPTIONS", "/query"));
+        // a preflight is answered before the limiter; any other OPTIONS counts as a read
+        assertEquals(RouteClass.READ, RouteClass.of("OPTIONS", "/query"));
+        assertEquals(RouteClass.READ, RouteClass.of("OPTIONS", "/ws"));
     }
 
     @Test
