@@ -37,7 +37,7 @@ public class EventSocket {
     EventHub hub;
 
     @Inject
-    dev.rafiki.platform.http.QueryTokens tokens;
+    dev.rafiki.platform.http.BearerTokens tokens;
 
     @Inject
     dev.rafiki.platform.http.JsonInput json;

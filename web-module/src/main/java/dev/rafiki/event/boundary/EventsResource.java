@@ -5,7 +5,7 @@ import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.http.Bodies;
-import dev.rafiki.platform.http.QueryTokens;
+import dev.rafiki.platform.http.BearerTokens;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
@@ -16,6 +16,9 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -31,10 +34,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Events over Server-Sent Events ({@code GET /events}: one session, or all of the caller's
@@ -60,10 +63,7 @@ public class EventsResource {
     dev.rafiki.job.boundary.Jobs jobs;
 
     @Inject
-    JsonWebToken caller;
-
-    @Inject
-    QueryTokens tokens;
+    BearerTokens tokens;
 
     @Inject
     dev.rafiki.platform.edge.OpenStreams streams;
@@ -87,11 +87,11 @@ public class EventsResource {
     @APIResponse(responseCode = "200", description = "the event stream", content = @Content(mediaType = "text/event-stream"))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(ref = "NotFound", responseCode = "404")
+    @Parameter(ref = "AccessToken")
     public void stream(@QueryParam("session_id") String sessionId, @QueryParam("job_id") String jobId,
-                       @QueryParam("after") String after,
-                       @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("access_token") String accessToken,
-                       @Context SseEventSink sink, @Context Sse sse) {
-        var who = caller(accessToken);
+                       @QueryParam("after") String after, @HeaderParam("Last-Event-ID") String lastEventId,
+                       @Context HttpServletRequest request, @Context SseEventSink sink, @Context Sse sse) {
+        var who = caller(request);
         var owner = who.subject();
         Subscription.Key key;
         java.util.function.Predicate<StoredEvent> filter = e -> true;
@@ -194,9 +194,10 @@ public class EventsResource {
     @APIResponse(responseCode = "200", description = "a page of events", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EventPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(ref = "NotFound", responseCode = "404")
+    @Parameter(ref = "AccessToken")
     public JsonObject page(@PathParam("id") String id, @QueryParam("after") String after,
-                           @QueryParam("limit") String limit, @QueryParam("access_token") String accessToken) {
-        var who = caller(accessToken);
+                           @QueryParam("limit") String limit, @Context HttpServletRequest request) {
+        var who = caller(request);
         var sessionId = Bodies.pathId(id, "session");
         onlyScoped(who, sessionId);
         if (who.onlyJob() != null) {
@@ -205,8 +206,7 @@ public class EventsResource {
                     "this token may only follow job " + who.onlyJob() + " (GET /events?job_id=…)");
         }
         // an administrator reads any session's events (groups claim "admin")
-        var reader = !who.scoped() && caller.getSubject() != null && caller.getGroups().contains(Roles.ADMIN)
-                ? sessions.ownerOf(sessionId).orElse(who.subject()) : who.subject();
+        var reader = who.inRole(Roles.ADMIN) ? sessions.ownerOf(sessionId).orElse(who.subject()) : who.subject();
         sessions.owned(reader, sessionId);
         long cursor = after == null || after.isBlank() ? 0 : cursor(after);
         int size = Bodies.limit(limit, 200, 1000);
@@ -220,16 +220,23 @@ public class EventsResource {
         return page.build();
     }
 
-    /** The bearer header's user, else the access_token's (a user token, or a stream token for one session). */
-    private QueryTokens.Caller caller(String accessToken) {
-        if (caller.getSubject() != null && caller.getGroups().contains(Roles.USER)) {
-            return new QueryTokens.Caller(caller.getSubject(), null);
+    /**
+     * The bearer header's caller, else the access_token's (a user token, or a stream token for one
+     * session), as the edge filter saw them: without a valid token 401, without the user group 403.
+     */
+    private BearerTokens.Caller caller(HttpServletRequest request) {
+        var credentials = tokens.of(request);
+        if (!credentials.valid()) {
+            throw new NotAuthorizedException("Bearer");
         }
-        return tokens.caller(accessToken).orElseThrow(() -> new jakarta.ws.rs.NotAuthorizedException("Bearer"));
+        if (!credentials.caller().user()) {
+            throw new ForbiddenException("the token does not grant this");
+        }
+        return credentials.caller();
     }
 
     /** A stream token names the one session it may read; any other is refused. */
-    private static void onlyScoped(QueryTokens.Caller who, UUID sessionId) {
+    private static void onlyScoped(BearerTokens.Caller who, UUID sessionId) {
         if (who.scoped() && !who.onlySession().equals(sessionId)) {
             throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only read session " + who.onlySession());

@@ -7,13 +7,11 @@ import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import dev.rafiki.platform.http.BearerTokens;
 import dev.rafiki.platform.http.JsonInput;
-import dev.rafiki.platform.http.QueryTokens;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
-import java.security.Principal;
 import java.util.Map;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** What both WebSocket endpoints share: the caller, frames, and the close codes of the API. */
 final class SocketSupport {
@@ -24,25 +22,26 @@ final class SocketSupport {
     static final CloseReason.CloseCode FORBIDDEN = CloseReason.CloseCodes.getCloseCode(4403);
     /** The user has {@code rafiki.streams.max-per-user} streams open already. */
     static final CloseReason.CloseCode TOO_MANY_STREAMS = CloseReason.CloseCodes.getCloseCode(4429);
-    /** The handshake carried no valid token (the container normally refuses it earlier, with 401). */
+    /**
+     * The handshake carried no valid token, or one without the user group. The edge filter refuses
+     * such a handshake before the upgrade (401 or 403); the endpoint does not rely on being behind it.
+     */
     static final CloseReason.CloseCode UNAUTHORIZED = CloseReason.CloseCodes.getCloseCode(4401);
 
     private SocketSupport() {
     }
 
     /**
-     * The token's subject, as for every HTTP route: from the Authorization header (verified by
-     * MicroProfile JWT on the handshake) or, for browsers, the {@code access_token} parameter.
+     * The caller, by the rules of every HTTP route: the Authorization header's token (verified by
+     * MicroProfile JWT on the handshake, then by the same rules as a parameter) or, for browsers,
+     * the {@code access_token} parameter.
      *
-     * @return null when the handshake carried no valid token
+     * @return null when the handshake carried no valid token, or one without the user group
      */
-    static QueryTokens.Caller caller(Session session, QueryTokens tokens) {
-        Principal principal = session.getUserPrincipal();
-        if (principal instanceof JsonWebToken jwt && jwt.getSubject() != null && jwt.getGroups().contains("user")) {
-            return new QueryTokens.Caller(jwt.getSubject(), null);
-        }
-        var parameter = session.getRequestParameterMap().get("access_token");
-        return parameter == null || parameter.isEmpty() ? null : tokens.caller(parameter.get(0)).orElse(null);
+    static BearerTokens.Caller caller(Session session, BearerTokens tokens) {
+        var parameter = session.getRequestParameterMap().get(BearerTokens.ACCESS_TOKEN);
+        var credentials = tokens.of(session.getUserPrincipal(), parameter == null || parameter.isEmpty() ? null : parameter.get(0));
+        return credentials.valid() && credentials.caller().user() ? credentials.caller() : null;
     }
 
     /**

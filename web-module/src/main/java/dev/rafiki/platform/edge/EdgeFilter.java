@@ -1,6 +1,6 @@
 package dev.rafiki.platform.edge;
 
-import dev.rafiki.platform.http.QueryTokens;
+import dev.rafiki.platform.http.BearerTokens;
 import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
@@ -9,47 +9,73 @@ import jakarta.inject.Inject;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * The public door, in front of every route (REST, SSE and WebSocket handshakes, unknown paths):
  * gives the request its id, answers CORS preflights and decorates answers for allowed pages,
- * refuses bodies over {@code rafiki.http.max-body-bytes}, and takes a token from the caller's and
- * the address's bucket for the route's class, reporting them in the IETF RateLimit fields.
+ * takes a token from the caller's and the address's bucket for the route's class (reporting them
+ * in the IETF RateLimit fields), refuses a bearer token that {@link BearerTokens} refuses, refuses
+ * a WebSocket handshake without a valid caller before the upgrade, refuses bodies over
+ * {@code rafiki.http.max-body-bytes}, and answers OPTIONS only as a CORS preflight.
  * A servlet filter rather than a JAX-RS one, because WebSocket handshakes never reach JAX-RS.
+ * <p>
+ * The container's MicroProfile JWT authenticates in the container's own pipeline, before any
+ * filter: a token it refuses never reaches the edge as a request, only as the error dispatch of its
+ * 401. The edge takes that dispatch too, so that such a request also draws on its address's budget
+ * (a flood of forged tokens gets 429 like any flood) and is logged like any refused token.
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true, dispatcherTypes = DispatcherType.REQUEST)
+@WebFilter(urlPatterns = "/*", asyncSupported = true, dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ERROR})
 public class EdgeFilter extends HttpFilter {
+
+    /** Set once the edge has seen a request; an error dispatch without it was refused before any filter ran. */
+    private static final String SEEN = "rafiki.edge.seen";
+    private static final Set<String> SOCKETS = Set.of("/ws", "/query_stream");
 
     @Inject
     RateLimiter limiter;
 
     @Inject
-    QueryTokens tokens;
+    BearerTokens tokens;
 
     private Cors cors;
     private long maxBodyBytes;
+    private RefusalLog refusals;
 
     @Override
     public void init() {
         var config = ConfigProvider.getConfig();
         cors = Cors.of(config);
         maxBodyBytes = config.getOptionalValue("rafiki.http.max-body-bytes", Long.class).orElse(1_048_576L);
+        refusals = new RefusalLog(config.getOptionalValue("rafiki.log.refusals-per-minute", Integer.class).orElse(10));
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.ERROR) {
+            if (request.getAttribute(SEEN) == null && Integer.valueOf(401).equals(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE))) {
+                refusedByTheContainer(request, response, chain);
+            } else {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
+        request.setAttribute(SEEN, Boolean.TRUE);
         var requestId = RequestIds.assign(request);
         response.setHeader(RequestIds.HEADER, requestId);
         if (Cors.isPreflight(request)) {
@@ -62,10 +88,33 @@ public class EdgeFilter extends HttpFilter {
         }
         cors.decorate(request, response);
 
-        if (request.getUserPrincipal() instanceof JsonWebToken jwt && notYetValid(jwt)) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"rafiki\"");
-            problem(request, response, 401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", requestId, Map.of());
+        var method = request.getMethod();
+        var path = request.getRequestURI().substring(request.getContextPath().length());
+        var credentials = tokens.of(request);
+        var address = remoteAddress(request);
+        // first, so that every request counts, whatever is refused next: a forged token like no token
+        var outcome = limit(method, path, credentials.valid() ? credentials.caller().subject() : null, address, response);
+        if (!outcome.allowed()) {
+            tooMany(request, response, outcome, requestId);
             return;
+        }
+        if (credentials.refused()) {
+            refusals.refused(credentials::refusal, credentials.source() == BearerTokens.Source.HEADER ? "Authorization header"
+                    : "access_token", method, path, address, requestId);
+            unauthorized(request, response, requestId);
+            return;
+        }
+        if ("GET".equals(method) && SOCKETS.contains(path)) {
+            // refused before the upgrade, with the answer an HTTP route gives (an upgraded socket
+            // could only be closed, and one without the user group was left open and silent)
+            if (!credentials.valid()) {
+                unauthorized(request, response, requestId);
+                return;
+            }
+            if (!credentials.caller().user()) {
+                problem(request, response, 403, ErrorCode.FORBIDDEN, "the token does not grant this", requestId, Map.of());
+                return;
+            }
         }
 
         long declared = request.getContentLengthLong();
@@ -74,23 +123,14 @@ public class EdgeFilter extends HttpFilter {
                     "the request body is larger than " + maxBodyBytes + " bytes", requestId, Map.of());
             return;
         }
-
-        var path = request.getRequestURI().substring(request.getContextPath().length());
-        if ("HEAD".equals(request.getMethod()) && RouteClass.of("GET", path) == RouteClass.STREAM) {
+        if ("HEAD".equals(method) && RouteClass.of("GET", path) == RouteClass.STREAM) {
             // a stream sends its headers with its first event, so HEAD would hang (found by FuzzIT)
             response.setHeader("Allow", "GET");
             problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "streams answer GET only", requestId, Map.of());
             return;
         }
-        var outcome = limiter.take(RouteClass.of(request.getMethod(), path), caller(request), remoteAddress(request));
-        if (outcome.policies() != null) {
-            response.setHeader("RateLimit-Policy", outcome.policies());
-            response.setHeader("RateLimit", outcome.fields());
-        }
-        if (!outcome.allowed()) {
-            response.setHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
-            problem(request, response, 429, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
-                    + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
+        if ("OPTIONS".equals(method)) {
+            notAPreflight(request, response, chain, path, requestId);
             return;
         }
         var encoding = request.getCharacterEncoding();
@@ -102,6 +142,77 @@ public class EdgeFilter extends HttpFilter {
             request.setCharacterEncoding("UTF-8");
         }
         chain.doFilter(declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request, response);
+    }
+
+    /** Takes a token for the request; sets the RateLimit fields. */
+    private RateLimiter.Outcome limit(String method, String path, String user, String address, HttpServletResponse response) {
+        var outcome = limiter.take(RouteClass.of(method, path), user, address);
+        if (outcome.policies() != null) {
+            response.setHeader("RateLimit-Policy", outcome.policies());
+            response.setHeader("RateLimit", outcome.fields());
+        }
+        return outcome;
+    }
+
+    private static void tooMany(HttpServletRequest request, HttpServletResponse response, RateLimiter.Outcome outcome,
+                                String requestId) throws IOException {
+        response.setHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
+        problem(request, response, 429, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
+                + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
+    }
+
+    /**
+     * The error dispatch of a 401 the container's MicroProfile JWT answered to the Authorization
+     * header's token before any filter ran: counted on the address (429 once its budget is spent),
+     * logged, then answered by the error page.
+     */
+    private void refusedByTheContainer(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        request.setAttribute(SEEN, Boolean.TRUE);
+        var requestId = RequestIds.assign(request);
+        var uri = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
+        var path = uri.startsWith(request.getContextPath()) ? uri.substring(request.getContextPath().length()) : uri;
+        var method = request.getMethod();
+        var address = remoteAddress(request);
+        var outcome = limit(method, path, null, address, response);
+        if (!outcome.allowed()) {
+            // answered here rather than by the error page, which would make it a 401
+            response.setHeader(RequestIds.HEADER, requestId);
+            cors.decorate(request, response);
+            tooMany(request, response, outcome, requestId);
+            return;
+        }
+        var header = request.getHeader("Authorization");
+        refusals.refused(() -> java.util.Objects.requireNonNullElse(header != null && header.startsWith("Bearer ")
+                ? tokens.refusal(header.substring(7)) : null, "refused by MicroProfile JWT"), "Authorization header", method, path,
+                address, requestId);
+        chain.doFilter(request, response);
+    }
+
+    private static void unauthorized(HttpServletRequest request, HttpServletResponse response, String requestId) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"rafiki\"");
+        problem(request, response, 401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", requestId, Map.of());
+    }
+
+    /**
+     * OPTIONS that is not a CORS preflight: the application would answer it with the methods a
+     * route allows (Jersey even with a WADL description of the route, to anyone). The request runs
+     * through the application only to learn that; the answer is 404 for an unknown route, else 405
+     * with {@code Allow}.
+     */
+    private static void notAPreflight(HttpServletRequest request, HttpServletResponse response, FilterChain chain, String path,
+                                      String requestId) throws IOException, ServletException {
+        var probe = new AllowProbe(response);
+        chain.doFilter(request, probe);
+        if (probe.status == HttpServletResponse.SC_NOT_FOUND) {
+            problem(request, response, 404, ErrorCode.NOT_FOUND, "no resource at OPTIONS " + path, requestId, Map.of());
+            return;
+        }
+        var allowed = probe.allowed();
+        if (allowed != null) {
+            response.setHeader("Allow", allowed);
+        }
+        problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "OPTIONS answers CORS preflights only", requestId, Map.of());
     }
 
     /**
@@ -117,54 +228,6 @@ public class EdgeFilter extends HttpFilter {
         }
     }
 
-    /**
-     * Read from the raw query string, not with getParameter: that would consume a form POST's
-     * body, and it throws (a 500, found by FuzzIT) when the request declares a charset such as
-     * UTF-16 that the query string is not in.
-     */
-    static String queryParameter(String query, String name) {
-        if (query == null) {
-            return null;
-        }
-        for (var pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            if ((equals < 0 ? pair : pair.substring(0, equals)).equals(name)) {
-                try {
-                    return java.net.URLDecoder.decode(equals < 0 ? "" : pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException malformed) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Payara's MicroProfile JWT accepts a token before its {@code nbf} (found by SecurityIT), so
-     * the not-before time is checked here, with the same 30 s of clock skew as for access_token.
-     */
-    static boolean notYetValid(JsonWebToken jwt) {
-        Object nbf = jwt.getClaim("nbf");
-        long notBefore;
-        if (nbf instanceof Number number) {
-            notBefore = number.longValue();
-        } else if (nbf instanceof jakarta.json.JsonNumber number) {
-            notBefore = number.longValue();
-        } else {
-            return false;
-        }
-        return notBefore > System.currentTimeMillis() / 1000 + 30;
-    }
-
-    /** The token's subject: from the header MicroProfile JWT verified, or a browser's access_token. */
-    private String caller(HttpServletRequest request) {
-        if (request.getUserPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null) {
-            return jwt.getSubject();
-        }
-        var parameter = queryParameter(request.getQueryString(), "access_token");
-        return parameter == null ? null : tokens.caller(parameter).map(QueryTokens.Caller::subject).orElse(null);
-    }
-
     private static void problem(HttpServletRequest request, HttpServletResponse response, int status, ErrorCode code,
                                 String detail, String requestId, Map<String, Object> extensions) throws IOException {
         if (request.getContentLengthLong() != 0 && !"GET".equals(request.getMethod())) {
@@ -177,6 +240,162 @@ public class EdgeFilter extends HttpFilter {
         response.setContentType(Problems.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(Problems.body(status, code, detail, requestId, extensions).toString());
+    }
+
+    /** Learns the status and the {@code Allow} header the application gives a request; writes nothing itself. */
+    static final class AllowProbe extends HttpServletResponseWrapper {
+        private static final ServletOutputStream DISCARD = new ServletOutputStream() {
+            @Override
+            public void write(int b) {
+                // discarded
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                // never asynchronous
+            }
+        };
+        int status = HttpServletResponse.SC_OK;
+        private String allow;
+
+        AllowProbe(HttpServletResponse response) {
+            super(response);
+        }
+
+        /** @return the allowed methods but OPTIONS and TRACE (answered by nothing), or null when none were given */
+        String allowed() {
+            if (allow == null) {
+                return null;
+            }
+            return java.util.Arrays.stream(allow.split(",")).map(String::strip)
+                    .filter(m -> !m.isEmpty() && !m.equalsIgnoreCase("OPTIONS") && !m.equalsIgnoreCase("TRACE"))
+                    .distinct().collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            status = sc;
+        }
+
+        @Override
+        public int getStatus() {
+            return status;
+        }
+
+        @Override
+        public void sendError(int sc) {
+            status = sc;
+        }
+
+        @Override
+        public void sendError(int sc, String message) {
+            status = sc;
+        }
+
+        @Override
+        public void sendRedirect(String location) {
+            status = HttpServletResponse.SC_FOUND;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            if ("Allow".equalsIgnoreCase(name)) {
+                allow = value;
+            }
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            if ("Allow".equalsIgnoreCase(name)) {
+                allow = allow == null ? value : allow + ", " + value;
+            }
+        }
+
+        @Override
+        public void setIntHeader(String name, int value) {
+            // not the answer
+        }
+
+        @Override
+        public void addIntHeader(String name, int value) {
+            // not the answer
+        }
+
+        @Override
+        public void setDateHeader(String name, long date) {
+            // not the answer
+        }
+
+        @Override
+        public void addDateHeader(String name, long date) {
+            // not the answer
+        }
+
+        @Override
+        public void setContentType(String type) {
+            // not the answer
+        }
+
+        @Override
+        public void setContentLength(int length) {
+            // not the answer
+        }
+
+        @Override
+        public void setContentLengthLong(long length) {
+            // not the answer
+        }
+
+        @Override
+        public void setCharacterEncoding(String charset) {
+            // not the answer
+        }
+
+        @Override
+        public void setLocale(java.util.Locale locale) {
+            // not the answer
+        }
+
+        @Override
+        public void setBufferSize(int size) {
+            // not the answer
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() {
+            return DISCARD;
+        }
+
+        @Override
+        public java.io.PrintWriter getWriter() {
+            return new java.io.PrintWriter(java.io.Writer.nullWriter());
+        }
+
+        @Override
+        public void flushBuffer() {
+            // nothing to send
+        }
+
+        @Override
+        public void reset() {
+            status = HttpServletResponse.SC_OK;
+            allow = null;
+        }
+
+        @Override
+        public void resetBuffer() {
+            // nothing buffered
+        }
+
+        @Override
+        public boolean isCommitted() {
+            return false;
+        }
     }
 
     /** A body without a declared length (chunked) is cut off at the limit with a 413, never read whole. */

@@ -11,7 +11,7 @@ public enum RouteClass {
     SUBMIT("submit", 30, 1),
     /** WebSocket and SSE handshakes: {@code GET /ws}, {@code /query_stream}, {@code /events}. */
     STREAM("stream", 30, 1),
-    /** Every other {@code GET}. */
+    /** Every other {@code GET} (and {@code HEAD}, and {@code OPTIONS} that is not a CORS preflight). */
     READ("read", 300, 20),
     /** Every other change: creating and deleting sessions, stopping, cancelling, ... */
     WRITE("write", 120, 5);
@@ -26,13 +26,13 @@ public enum RouteClass {
         this.defaultRefill = defaultRefill;
     }
 
-    /** @return the class of a request, or null for routes that are not limited (health, preflight) */
+    /** @return the class of a request, or null for routes that are not limited (health; preflights never get here) */
     static RouteClass of(String method, String path) {
-        if (path.startsWith("/health") || "OPTIONS".equals(method)) {
+        if (path.startsWith("/health")) {
             return null;
         }
-        boolean read = "GET".equals(method) || "HEAD".equals(method);
-        if (read && (path.equals("/ws") || path.equals("/query_stream") || path.equals("/events"))) {
+        boolean get = "GET".equals(method) || "HEAD".equals(method);
+        if (get && (path.equals("/ws") || path.equals("/query_stream") || path.equals("/events"))) {
             return STREAM;
         }
         if ("POST".equals(method) && path.equals("/query")) {
@@ -41,6 +41,6 @@ public enum RouteClass {
         if ("POST".equals(method) && path.equals("/submit")) {
             return SUBMIT;
         }
-        return read ? READ : WRITE;
+        return get || "OPTIONS".equals(method) ? READ : WRITE;
     }
 }

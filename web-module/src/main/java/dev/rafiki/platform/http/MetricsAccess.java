@@ -24,7 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class MetricsAccess extends HttpFilter {
 
     @Inject
-    QueryTokens tokens;
+    BearerTokens tokens;
 
     @Inject
     @ConfigProperty(name = "rafiki.metrics.role")
@@ -38,12 +38,11 @@ public class MetricsAccess extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        var header = request.getHeader("Authorization");
-        var token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
-        var groups = tokens.groups(token);
-        if (groups.isEmpty()) {
+        // the Authorization header only: a scraper's token does not belong in a URL
+        var credentials = tokens.of(request);
+        if (credentials.source() != BearerTokens.Source.HEADER || !credentials.valid()) {
             response.sendError(401);
-        } else if (!groups.get().contains(required.get())) {
+        } else if (!credentials.caller().inRole(required.get())) {
             response.sendError(403);
         } else {
             chain.doFilter(request, response);

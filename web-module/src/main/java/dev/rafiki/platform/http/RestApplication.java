@@ -4,6 +4,7 @@ import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import java.util.Map;
 import org.eclipse.microprofile.auth.LoginConfig;
 
 /**
@@ -16,4 +17,14 @@ import org.eclipse.microprofile.auth.LoginConfig;
 @DeclareRoles({Roles.USER, Roles.ADMIN})
 @ApplicationScoped
 public class RestApplication extends Application {
+
+    /**
+     * Jersey describes every resource in WADL to anyone who asks, without a token
+     * ({@code GET /application.wadl}, and as the body of every {@code OPTIONS}): off. The OpenAPI
+     * document is the API's description.
+     */
+    @Override
+    public Map<String, Object> getProperties() {
+        return Map.of("jersey.config.server.wadl.disableWadl", true);
+    }
 }

@@ -87,6 +87,11 @@ public class ProblemServlet extends HttpServlet {
         response.setContentType(Problems.MEDIA_TYPE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.setHeader("X-Request-Id", requestId);
-        response.getWriter().write(Problems.body(status, code, detail, requestId, Map.of()).toString());
+        var body = Problems.body(status, code, detail, requestId, Map.of()).toString();
+        // With its length declared: Grizzly leaves the framing of an answer to an Upgrade request
+        // (a WebSocket handshake refused by MP-JWT) to the application, and without a length such
+        // an error page could only end with the connection (found by TokenClaimsIT)
+        response.setContentLength(body.getBytes(StandardCharsets.UTF_8).length);
+        response.getWriter().write(body);
     }
 }

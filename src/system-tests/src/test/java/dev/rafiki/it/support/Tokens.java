@@ -34,8 +34,21 @@ public final class Tokens {
     }
 
     public static String sign(JwtClaims claims, java.security.Key key, String algorithm) throws Exception {
+        return sign(claims.toJson(), key, algorithm);
+    }
+
+    /** Signs any payload as given, for claims of every JSON type and shape (RS256, typ JWT). */
+    public static String sign(String payload, Path privateKeyPem) {
+        try {
+            return sign(payload, privateKey(privateKeyPem), AlgorithmIdentifiers.RSA_USING_SHA256);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sign(String payload, java.security.Key key, String algorithm) throws Exception {
         var jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
+        jws.setPayload(payload);
         jws.setKey(key);
         jws.setHeader("typ", "JWT");
         jws.setAlgorithmHeaderValue(algorithm);

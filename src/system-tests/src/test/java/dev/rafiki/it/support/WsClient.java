@@ -64,6 +64,77 @@ public final class WsClient implements AutoCloseable {
         return new WsClient(URI.create("ws://127.0.0.1:" + server.base().getPort() + path), token, headers);
     }
 
+    /** The answer to a handshake: 101 and nothing more when upgraded, else the refusal's status and body. */
+    public record Handshake(int status, String contentType, String body) {
+        public boolean upgraded() {
+            return status == 101;
+        }
+
+        public JsonObject json() {
+            try (var reader = Json.createReader(new StringReader(body))) {
+                return reader.readObject();
+            }
+        }
+    }
+
+    /**
+     * Sends a WebSocket handshake by hand, to see what a refusal says (the JDK's client only tells
+     * the status) and that it comes before the upgrade; an upgraded connection is dropped at once.
+     */
+    public static Handshake handshake(RafikiServer server, String path, String token) {
+        try (var socket = new java.net.Socket("127.0.0.1", server.base().getPort())) {
+            socket.setSoTimeout(30_000);
+            var request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.base().getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n");
+            if (token != null) {
+                request.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+            int status = Integer.parseInt(line(in).split(" ")[1]);
+            String contentType = "";
+            long length = -1;
+            boolean chunked = false;
+            for (var header = line(in); !header.isEmpty(); header = line(in)) {
+                var name = header.substring(0, header.indexOf(':')).strip().toLowerCase(java.util.Locale.ROOT);
+                var value = header.substring(header.indexOf(':') + 1).strip();
+                switch (name) {
+                    case "content-type" -> contentType = value;
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
+                    default -> { }
+                }
+            }
+            if (status == 101) {
+                return new Handshake(status, contentType, "");
+            }
+            var body = new java.io.ByteArrayOutputStream();
+            if (chunked) {
+                for (int size = Integer.parseInt(line(in).split(";")[0].strip(), 16); size > 0;
+                     size = Integer.parseInt(line(in).split(";")[0].strip(), 16)) {
+                    body.write(in.readNBytes(size));
+                    line(in);
+                }
+            } else if (length >= 0) {
+                body.write(in.readNBytes((int) length));
+            }
+            return new Handshake(status, contentType, body.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String line(java.io.DataInputStream in) throws java.io.IOException {
+        var line = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
     public WsClient send(String json) {
         socket.sendText(json, true).join();
         return this;
