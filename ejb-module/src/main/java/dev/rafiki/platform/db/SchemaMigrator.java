@@ -23,6 +23,8 @@ import org.hibernate.SessionFactory;
         name = SchemaMigrator.DATA_SOURCE,
         // Payara resolves ${MPCONFIG=...} from MicroProfile Config, so RAFIKI_DB_URL and friends
         // switch the database without a rebuild; defaults are in this module's config file.
+        // WildFly understands neither these placeholders nor the fish.payara.* properties: there
+        // META-INF/jboss-ejb3.xml replaces this definition with WildFly's own datasource.
         className = "org.postgresql.ds.PGSimpleDataSource",
         url = "${MPCONFIG=rafiki.db.url}",
         user = "${MPCONFIG=rafiki.db.user}",

@@ -4,7 +4,9 @@ package dev.rafiki.platform.messaging;
  * Names of the application's JMS resources. They are defined once, by annotations on
  * {@link dev.rafiki.prompt.control.PromptDispatcher} (definitions must sit on a component class);
  * the resource adapter is the ActiveMQ Classic RAR deployed beside the application as
- * {@code activemq-rar}, and its broker (embedded or external) is container configuration.
+ * {@code activemq-rar}, and its broker (embedded or external) is container configuration. On
+ * WildFly a pooled connection factory named {@code activemq-rar} stands for it, and the
+ * destinations are created in WildFly's own Artemis (README, "Deploying the EAR on WildFly").
  */
 public final class Destinations {
 

@@ -61,7 +61,12 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(RafikiServer server, String path, String token, String... headers) {
-        return new WsClient(URI.create("ws://127.0.0.1:" + server.base().getPort() + path), token, headers);
+        return connect(server.base(), path, token, headers);
+    }
+
+    /** To any server: {@code base} is its HTTP address ({@code http://host:port}). */
+    public static WsClient connect(URI base, String path, String token, String... headers) {
+        return new WsClient(URI.create("ws://" + base.getHost() + ":" + base.getPort() + path), token, headers);
     }
 
     /** The answer to a handshake: 101 and nothing more when upgraded, else the refusal's status and body. */
