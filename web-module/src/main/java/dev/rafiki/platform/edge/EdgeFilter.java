@@ -25,7 +25,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * The public door, in front of every route (REST, SSE and WebSocket handshakes, unknown paths):
  * gives the request its id, answers CORS preflights and decorates answers for allowed pages,
  * refuses bodies over {@code rafiki.http.max-body-bytes}, and takes a token from the caller's and
- * the address's bucket for the route's class, reporting them in the IETF RateLimit fields.
+ * the address's bucket for the route's class, reporting them in the IETF RateLimit fields; lets
+ * WebSocket handshakes of pages of its own origin (the console) pass the origin check.
  * A servlet filter rather than a JAX-RS one, because WebSocket handshakes never reach JAX-RS.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true, dispatcherTypes = DispatcherType.REQUEST)
@@ -93,7 +94,8 @@ public class EdgeFilter extends HttpFilter {
                     + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
             return;
         }
-        chain.doFilter(declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request, response);
+        HttpServletRequest forward = declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request;
+        chain.doFilter(SameOriginHandshake.applies(request) ? new SameOriginHandshake(forward) : forward, response);
     }
 
     /**
