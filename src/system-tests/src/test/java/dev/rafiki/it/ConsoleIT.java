@@ -193,6 +193,14 @@ class ConsoleIT {
         browser.until("one session", d -> titles().equals(List.of("Streaming demo")));
         search("no such title");
         browser.until("none", d -> browser.text("#sessions").contains("No session's title contains"));
+
+        // the search is text, not a pattern: % and _ match only themselves
+        assertEquals(201, api.post("/session", "{\"title\":\"50% off_sale\"}").status());
+        for (var text : List.of("%25", "_", "0%25%20OFF")) {
+            var found = api.get("/sessions?q=" + text).json().getJsonArray("items");
+            assertEquals(List.of("50% off_sale"), found.stream().map(v -> v.asJsonObject().getString("title")).toList(), text);
+        }
+        assertEquals(400, api.get("/sessions?q=" + "x".repeat(201)).status());
     }
 
     @Test
@@ -265,8 +273,7 @@ class ConsoleIT {
             assertEquals(List.of("city", "population"), texts(table.findElements(By.cssSelector("thead th"))));
             assertEquals(List.of("Lagos", "15388000", "Nairobi", "4397073", "Dar es Salaam, TZ", "7405000"),
                     texts(table.findElements(By.cssSelector("tbody td"))));
-            browser.script("arguments[0].scrollIntoView({block: 'center'})", table);
-            browser.screenshot("07-job");
+            browser.fullPageScreenshot("07-job");
 
             var downloaded = browser.downloads().resolve("cities.csv");
             Files.deleteIfExists(downloaded);
@@ -318,7 +325,7 @@ class ConsoleIT {
         var busy = api.createSession();
         for (int i = 0; i < 4; i++) {
             assertEquals(202, api.post("/submit", Json.createObjectBuilder().add("session_id", busy)
-                    .add("prompt", "/slow 400 one two three four five six seven").build().toString()).status());
+                    .add("prompt", "/slow 600 one two three four five six seven eight").build().toString()).status());
         }
         for (int i = 0; i < 20; i++) {
             api.query(null, "traffic for the charts " + i);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -154,6 +155,20 @@ public final class Browser implements AutoCloseable {
         var file = screenshots.resolve(name + ".png");
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
         return file;
+    }
+
+    /** A screenshot of the whole page: the window is made as tall as the page for it, then restored. */
+    public Path fullPageScreenshot(String name) throws IOException {
+        var window = driver.manage().window();
+        var size = window.getSize();
+        var viewport = ((Number) script("return window.innerHeight")).intValue();
+        var page = ((Number) script("return document.documentElement.scrollHeight")).intValue();
+        window.setSize(new Dimension(size.getWidth(), size.getHeight() - viewport + page));
+        try {
+            return screenshot(name);
+        } finally {
+            window.setSize(size);
+        }
     }
 
     /**
