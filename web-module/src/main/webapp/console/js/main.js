@@ -19,7 +19,6 @@ let unmount = () => {};
 
 const context = {
   api: null,
-  who: null,
   /** Shows a message above the view (an error, or what just happened). */
   say(text, kind = 'error') {
     notice.hidden = !text;
@@ -38,9 +37,9 @@ const context = {
 function signedIn(token) {
   sessionStorage.setItem(STORAGE_KEY, token);
   context.api = new Api(token, () => signOut('The server refused the token (expired or revoked): sign in again.'));
-  context.who = claims(token);
-  fill(document.getElementById('who-name'), context.who.subject,
-    context.who.groups.length ? h('span', { class: 'muted' }, ` (${context.who.groups.join(', ')})`) : '');
+  const who = claims(token);
+  fill(document.getElementById('who-name'), who.subject,
+    who.groups.length ? h('span', { class: 'muted' }, ` (${who.groups.join(', ')})`) : '');
   document.getElementById('who').hidden = false;
   document.getElementById('nav').hidden = false;
 }
@@ -48,7 +47,6 @@ function signedIn(token) {
 function signOut(message) {
   sessionStorage.removeItem(STORAGE_KEY);
   context.api = null;
-  context.who = null;
   document.getElementById('who').hidden = true;
   document.getElementById('nav').hidden = true;
   route();

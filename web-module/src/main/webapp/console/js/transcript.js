@@ -96,9 +96,4 @@ export class Transcript {
   call(turn, id) {
     return turn.segments.find((segment) => segment.kind === 'tool' && segment.id === id);
   }
-
-  /** The answer's text: every text segment, in order. */
-  static answer(turn) {
-    return turn.segments.filter((segment) => segment.kind === 'text').map((segment) => segment.text).join('');
-  }
 }
