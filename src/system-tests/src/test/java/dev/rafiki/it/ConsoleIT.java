@@ -201,6 +201,7 @@ class ConsoleIT {
             assertEquals(List.of("50% off_sale"), found.stream().map(v -> v.asJsonObject().getString("title")).toList(), text);
         }
         assertEquals(400, api.get("/sessions?q=" + "x".repeat(201)).status());
+        assertEquals(400, api.get("/sessions?q=a%00b").status(), "NUL, which PostgreSQL cannot compare");
     }
 
     @Test

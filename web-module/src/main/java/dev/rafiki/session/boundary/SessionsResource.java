@@ -104,6 +104,10 @@ public class SessionsResource {
         if (search != null && search.length() > 200) {
             throw ApiException.invalid("q: at most 200 characters");
         }
+        if (search != null && search.indexOf('\u0000') >= 0) {
+            // PostgreSQL refuses NUL in text: the client's error, never a 500
+            throw ApiException.invalid("q must not contain the NUL character (\\u0000)");
+        }
         return sessions.list(readerOf(owner), search == null || search.isBlank() ? null : search.strip(), cursor,
                 Bodies.limit(limit, 50, 200));
     }
