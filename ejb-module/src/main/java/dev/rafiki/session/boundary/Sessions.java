@@ -88,8 +88,15 @@ public class Sessions {
         return ((Number) value).longValue();
     }
 
-    public Page<SessionView> list(String owner, UUID after, int limit) {
+    /**
+     * The owner's sessions, oldest first, from a cursor; with {@code search}, only those whose
+     * title contains it, ignoring case ({@code %} and {@code _} match themselves).
+     */
+    public Page<SessionView> list(String owner, String search, UUID after, int limit) {
         var query = new StringBuilder("SELECT s FROM AgentSession s WHERE s.owner = :owner");
+        if (search != null) {
+            query.append(" AND LOWER(s.title) LIKE :search ESCAPE '!'");
+        }
         AgentSession cursor = null;
         if (after != null) {
             cursor = owned(owner, after);
@@ -97,6 +104,10 @@ public class Sessions {
         }
         query.append(" ORDER BY s.createdAt, s.id");
         var q = em.createQuery(query.toString(), AgentSession.class).setParameter("owner", owner);
+        if (search != null) {
+            var literal = search.toLowerCase(java.util.Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+            q.setParameter("search", "%" + literal + "%");
+        }
         if (cursor != null) {
             q.setParameter("at", cursor.createdAt).setParameter("id", cursor.id);
         }

@@ -31,7 +31,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * takes a token from the caller's and the address's bucket for the route's class (reporting them
  * in the IETF RateLimit fields), refuses a bearer token that {@link BearerTokens} refuses, refuses
  * a WebSocket handshake without a valid caller before the upgrade, refuses bodies over
- * {@code rafiki.http.max-body-bytes}, and answers OPTIONS only as a CORS preflight.
+ * {@code rafiki.http.max-body-bytes}, answers OPTIONS only as a CORS preflight, and lets
+ * WebSocket handshakes of pages of its own origin (the console) pass the origin check.
  * A servlet filter rather than a JAX-RS one, because WebSocket handshakes never reach JAX-RS.
  * <p>
  * The container's MicroProfile JWT authenticates in the container's own pipeline, before any
@@ -141,7 +142,8 @@ public class EdgeFilter extends HttpFilter {
             // UTF-16 with a 500 (found by FuzzIT)
             request.setCharacterEncoding("UTF-8");
         }
-        chain.doFilter(declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request, response);
+        HttpServletRequest forward = declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request;
+        chain.doFilter(SameOriginHandshake.applies(request) ? new SameOriginHandshake(forward) : forward, response);
     }
 
     /** Takes a token for the request; sets the RateLimit fields. */

@@ -94,13 +94,22 @@ public class SessionsResource {
     @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
-    @Operation(summary = "The caller's sessions, oldest first", description = "Cursor pagination: pass next_cursor as after. Administrators may pass owner=<user>.")
+    @Operation(summary = "The caller's sessions, oldest first", description = "Cursor pagination: pass next_cursor as after. "
+            + "q=<text> keeps the sessions whose title contains it (ignoring case). Administrators may pass owner=<user>.")
     @APIResponse(responseCode = "200", description = "a page of sessions", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     public Page<SessionView> list(@QueryParam("after") String after, @QueryParam("limit") String limit,
-                                  @QueryParam("owner") String owner) {
+                                  @QueryParam("owner") String owner, @QueryParam("q") String search) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        return sessions.list(readerOf(owner), cursor, Bodies.limit(limit, 50, 200));
+        if (search != null && search.length() > 200) {
+            throw ApiException.invalid("q: at most 200 characters");
+        }
+        if (search != null && search.indexOf('\u0000') >= 0) {
+            // PostgreSQL refuses NUL in text: the client's error, never a 500
+            throw ApiException.invalid("q must not contain the NUL character (\\u0000)");
+        }
+        return sessions.list(readerOf(owner), search == null || search.isBlank() ? null : search.strip(), cursor,
+                Bodies.limit(limit, 50, 200));
     }
 
     @GET
