@@ -16,7 +16,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.GET;
@@ -27,6 +26,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.UUID;
@@ -34,7 +34,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -87,11 +86,11 @@ public class EventsResource {
     @APIResponse(responseCode = "200", description = "the event stream", content = @Content(mediaType = "text/event-stream"))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    @Parameter(ref = "AccessToken")
     public void stream(@QueryParam("session_id") String sessionId, @QueryParam("job_id") String jobId,
                        @QueryParam("after") String after, @HeaderParam("Last-Event-ID") String lastEventId,
-                       @Context HttpServletRequest request, @Context SseEventSink sink, @Context Sse sse) {
-        var who = caller(request);
+                       @QueryParam("access_token") String accessToken, @Context SecurityContext security,
+                       @Context SseEventSink sink, @Context Sse sse) {
+        var who = caller(security, accessToken);
         var owner = who.subject();
         Subscription.Key key;
         java.util.function.Predicate<StoredEvent> filter = e -> true;
@@ -194,10 +193,10 @@ public class EventsResource {
     @APIResponse(responseCode = "200", description = "a page of events", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EventPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    @Parameter(ref = "AccessToken")
     public JsonObject page(@PathParam("id") String id, @QueryParam("after") String after,
-                           @QueryParam("limit") String limit, @Context HttpServletRequest request) {
-        var who = caller(request);
+                           @QueryParam("limit") String limit, @QueryParam("access_token") String accessToken,
+                           @Context SecurityContext security) {
+        var who = caller(security, accessToken);
         var sessionId = Bodies.pathId(id, "session");
         onlyScoped(who, sessionId);
         if (who.onlyJob() != null) {
@@ -222,10 +221,10 @@ public class EventsResource {
 
     /**
      * The bearer header's caller, else the access_token's (a user token, or a stream token for one
-     * session), as the edge filter saw them: without a valid token 401, without the user group 403.
+     * session), by the rules of every route: without a valid token 401, without the user group 403.
      */
-    private BearerTokens.Caller caller(HttpServletRequest request) {
-        var credentials = tokens.of(request);
+    private BearerTokens.Caller caller(SecurityContext security, String accessToken) {
+        var credentials = tokens.of(security.getUserPrincipal(), accessToken);
         if (!credentials.valid()) {
             throw new NotAuthorizedException("Bearer");
         }
