@@ -1,6 +1,6 @@
 package dev.rafiki.console.control;
 
-import dev.rafiki.platform.http.QueryTokens;
+import dev.rafiki.platform.http.BearerTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,7 +38,7 @@ public class DevTokenOffer {
     private static final Pattern IPV6_LOOPBACK = Pattern.compile("::1|(0{1,4}:){7}0{0,3}1");
 
     @Inject
-    QueryTokens tokens;
+    BearerTokens tokens;
 
     @Inject
     @ConfigProperty(name = "rafiki.console.offer-dev-token", defaultValue = "true")
@@ -67,7 +67,9 @@ public class DevTokenOffer {
         } catch (IOException | InvalidPathException | SecurityException noToken) {
             return Optional.empty();
         }
-        return tokens.subject(token).isPresent() ? Optional.of(token) : Optional.empty();
+        // offered only if this server accepts it as a user's token, by the rules of every route
+        var credentials = tokens.of(null, token);
+        return credentials.valid() && credentials.caller().user() ? Optional.of(token) : Optional.empty();
     }
 
     /** Both ends of the connection are loopback addresses and the page asked for a loopback name. */

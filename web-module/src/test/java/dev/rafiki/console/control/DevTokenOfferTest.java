@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rafiki.platform.http.QueryTokens;
+import dev.rafiki.platform.http.BearerTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -23,10 +23,12 @@ class DevTokenOfferTest {
 
     @BeforeEach
     void developmentServer() throws Exception {
-        offer.tokens = new QueryTokens() {
+        offer.tokens = new BearerTokens() {
             @Override
-            public Optional<String> subject(String token) {
-                return ACCEPTED.equals(token) ? Optional.of("dev") : Optional.empty();
+            public Credentials of(java.security.Principal principal, String accessToken) {
+                return ACCEPTED.equals(accessToken)
+                        ? new Credentials(Source.QUERY, new Caller("dev", java.util.Set.of("user"), null, null), null)
+                        : new Credentials(Source.QUERY, null, "bad signature");
             }
         };
         offer.enabled = true;
