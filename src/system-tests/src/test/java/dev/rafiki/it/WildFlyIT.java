@@ -97,8 +97,12 @@ class WildFlyIT {
                 module add --module-root-dir=%1$s --name=io.smallrye.metrics --resources=%3$s --dependencies=org.eclipse.microprofile.config.api,jakarta.enterprise.api,jakarta.interceptor.api,jakarta.annotation.api,jakarta.inject.api,jakarta.servlet.api,jakarta.ws.rs.api,java.logging,java.management,jdk.management
                 embed-server --server-config=standalone-full.xml --std-out=discard
                 /extension=org.wildfly.extension.microprofile.health-smallrye:add
+                /extension=org.wildfly.extension.opentelemetry:add
+                /extension=org.wildfly.extension.microprofile.telemetry:add
                 batch
                 /subsystem=microprofile-health-smallrye:add(security-enabled=false, empty-liveness-checks-status=UP, empty-readiness-checks-status=UP, empty-startup-checks-status=UP)
+                /subsystem=opentelemetry:add
+                /subsystem=microprofile-telemetry:add
                 /subsystem=messaging-activemq/server=default/pooled-connection-factory=activemq-rar:add(connectors=[in-vm], entries=[java:/jms/activemq-rar], transaction=xa)
                 /subsystem=ee:write-attribute(name=global-modules, value=[{name=javax.cache.api}, {name=io.smallrye.metrics, services=true}])
                 /subsystem=datasources/jdbc-driver=postgresql:add(driver-name=postgresql, driver-module-name=org.postgresql, driver-xa-datasource-class-name=org.postgresql.xa.PGXADataSource)
