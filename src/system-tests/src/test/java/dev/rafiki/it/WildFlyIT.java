@@ -198,9 +198,30 @@ class WildFlyIT {
         assertEquals(200, api.get("/session/" + sessionId).status());
     }
 
-    /** Last: the server goes down and comes back on the same configuration, database and journal. */
+    /** Without a JCache provider the limits are kept per node, in memory: a burst still meets its budget. */
     @Test
     @Order(5)
+    void aBurstBeyondTheWriteBudgetGets429() {
+        var burster = api.as(token("wf-burst", "user"));
+        Api.Response refused = null;
+        for (int i = 0; i < 400 && refused == null; i++) {
+            var response = burster.post("/session", "{}");
+            if (response.status() == 429) {
+                refused = response;
+            } else {
+                assertEquals(201, response.status(), response.body());
+            }
+        }
+        assertTrue(refused != null, "400 sessions in a row never met the write budget (120 at once, 5/s)");
+        assertEquals("application/problem+json", refused.contentType());
+        assertTrue(refused.body().contains("\"rate-limited\""), refused.body());
+        assertTrue(Long.parseLong(refused.header("Retry-After")) >= 1);
+        assertEquals(201, api.post("/session", "{}").status(), "another user keeps its own budget");
+    }
+
+    /** Last: the server goes down and comes back on the same configuration, database and journal. */
+    @Test
+    @Order(6)
     void aRestartedServerStillHasTheSessionAndAnswersInIt() {
         var first = api.query(null, "before the restart");
         var sessionId = first.getString("session_id");

@@ -46,8 +46,60 @@ public class RateLimiter {
     private final Map<RouteClass, Limit> limits = new EnumMap<>(RouteClass.class);
     private boolean enabled;
     private int addressFactor;
-    private volatile Cache<String, String> cache;
+    volatile Buckets cache;
     private volatile long lastFailureLog;
+
+    /**
+     * Where buckets live: the data grid's JCache (shared by the cluster), or, on a container
+     * without any JCache provider (WildFly), this node's memory: limits per node rather than none.
+     * The three operations are JCache's, which lets compare-and-replace work the same on both.
+     */
+    interface Buckets {
+        String get(String key);
+
+        boolean putIfAbsent(String key, String value);
+
+        boolean replace(String key, String expected, String value);
+    }
+
+    /** Node-local buckets; an entry untouched for longer than the longest window is a full bucket and goes. */
+    static final class LocalBuckets implements Buckets {
+        private final java.util.concurrent.ConcurrentHashMap<String, String> map = new java.util.concurrent.ConcurrentHashMap<>();
+        private final long retainMillis;
+        private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+        LocalBuckets(long longestWindowSeconds) {
+            this.retainMillis = (longestWindowSeconds + 1) * 1000;
+        }
+
+        @Override
+        public String get(String key) {
+            return map.get(key);
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, String value) {
+            sweepNow();
+            return map.putIfAbsent(key, value) == null;
+        }
+
+        @Override
+        public boolean replace(String key, String expected, String value) {
+            return map.replace(key, expected, value);
+        }
+
+        int size() {
+            return map.size();
+        }
+
+        /** Every 4096 new keys, the full buckets go: memory stays bounded by the keys active within a window. */
+        private void sweepNow() {
+            if (writes.incrementAndGet() % 4096 == 0) {
+                long horizon = System.currentTimeMillis() - retainMillis;
+                map.entrySet().removeIf(e -> TokenBucket.parse(e.getValue()).updatedMillis() < horizon);
+            }
+        }
+    }
 
     /** What the limiter decided for one request; {@code policies} and {@code fields} are the RateLimit header values. */
     public record Outcome(boolean allowed, String policies, String fields, long retryAfterSeconds) {
@@ -153,19 +205,23 @@ public class RateLimiter {
         }
     }
 
-    private Cache<String, String> cache() {
+    private Buckets cache() {
         var current = cache;
         if (current != null) {
             return current;
         }
         synchronized (this) {
+            if (cache == null && cacheManagers.isUnsatisfied()) {
+                LOG.warning("no JCache provider in this container: rate limits are kept per node, in memory");
+                cache = new LocalBuckets(longestWindow());
+            }
             if (cache == null) {
                 var manager = cacheManagers.get();
                 var existing = manager.getCache(CACHE, String.class, String.class);
                 if (existing != null) {
-                    cache = existing;
+                    cache = shared(existing);
                 } else {
-                    long longestWindow = limits.values().stream().mapToLong(Limit::windowSeconds).max().orElse(60);
+                    long longestWindow = longestWindow();
                     // an entry untouched for a full window describes a full bucket: it may go
                     var config = new MutableConfiguration<String, String>()
                             .setTypes(String.class, String.class)
@@ -173,13 +229,36 @@ public class RateLimiter {
                             .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(
                                     new Duration(TimeUnit.SECONDS, longestWindow + 1)));
                     try {
-                        cache = manager.createCache(CACHE, config);
+                        cache = shared(manager.createCache(CACHE, config));
                     } catch (javax.cache.CacheException createdByAnotherNode) {
-                        cache = manager.getCache(CACHE, String.class, String.class);
+                        cache = shared(manager.getCache(CACHE, String.class, String.class));
                     }
                 }
             }
             return cache;
         }
+    }
+
+    private long longestWindow() {
+        return limits.values().stream().mapToLong(Limit::windowSeconds).max().orElse(60);
+    }
+
+    private static Buckets shared(Cache<String, String> cache) {
+        return new Buckets() {
+            @Override
+            public String get(String key) {
+                return cache.get(key);
+            }
+
+            @Override
+            public boolean putIfAbsent(String key, String value) {
+                return cache.putIfAbsent(key, value);
+            }
+
+            @Override
+            public boolean replace(String key, String expected, String value) {
+                return cache.replace(key, expected, value);
+            }
+        };
     }
 }
