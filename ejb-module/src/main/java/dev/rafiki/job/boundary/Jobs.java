@@ -171,7 +171,7 @@ public class Jobs {
 
     private Submitted replay(Job existing, NewJob request) {
         if (!request.requestHash().equals(existing.requestHash)) {
-            throw new ApiException(409, ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "Idempotency-Key '" + request.idempotencyKey() + "' was already used for a different request");
         }
         // the same caller asked for the same job: it may see the secret it was (or would have been) given

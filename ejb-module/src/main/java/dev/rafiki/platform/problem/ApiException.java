@@ -15,23 +15,23 @@ public class ApiException extends RuntimeException {
     private final ErrorCode code;
     private final Map<String, Object> extensions;
 
-    public ApiException(int status, ErrorCode code, String detail, Map<String, Object> extensions) {
+    public ApiException(ErrorCode code, String detail, Map<String, Object> extensions) {
         super(detail, null, false, false);
-        this.status = status;
+        this.status = code.status();
         this.code = code;
         this.extensions = Map.copyOf(extensions);
     }
 
-    public ApiException(int status, ErrorCode code, String detail) {
-        this(status, code, detail, Map.of());
+    public ApiException(ErrorCode code, String detail) {
+        this(code, detail, Map.of());
     }
 
     public static ApiException notFound(String what) {
-        return new ApiException(404, ErrorCode.NOT_FOUND, what + " not found");
+        return new ApiException(ErrorCode.NOT_FOUND, what + " not found");
     }
 
     public static ApiException invalid(String detail) {
-        return new ApiException(400, ErrorCode.VALIDATION_FAILED, detail);
+        return new ApiException(ErrorCode.VALIDATION_FAILED, detail);
     }
 
     public int status() {

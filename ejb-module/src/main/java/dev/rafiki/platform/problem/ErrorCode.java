@@ -7,32 +7,39 @@ import java.util.Locale;
  * it appears as the {@code code} member and at the end of the {@code type} URI of every problem.
  */
 public enum ErrorCode {
-    VALIDATION_FAILED("Request validation failed"),
-    MALFORMED_JSON("Malformed JSON"),
-    JSON_TOO_DEEP("JSON nested too deeply"),
-    JSON_NUMBER_TOO_LARGE("JSON number too large"),
-    JSON_DUPLICATE_KEY("Duplicate key in a JSON object"),
-    UNSUPPORTED_MEDIA_TYPE("Unsupported media type"),
-    NOT_ACCEPTABLE("Not acceptable"),
-    UNAUTHORIZED("Authentication required"),
-    FORBIDDEN("Forbidden"),
-    NOT_FOUND("Not found"),
-    METHOD_NOT_ALLOWED("Method not allowed"),
-    SESSION_BUSY("Session busy"),
-    IDEMPOTENCY_KEY_REUSED("Idempotency key reused with a different request"),
-    PAYLOAD_TOO_LARGE("Payload too large"),
-    RANGE_NOT_SATISFIABLE("Range not satisfiable"),
-    QUEUE_FULL("The session's queue is full"),
-    RATE_LIMITED("Too many requests"),
-    TOO_MANY_STREAMS("Too many open streams"),
-    ORIGIN_NOT_ALLOWED("Origin not allowed"),
-    SERVICE_UNAVAILABLE("Service unavailable"),
-    INTERNAL_ERROR("Internal server error");
+    VALIDATION_FAILED(400, "Request validation failed"),
+    MALFORMED_JSON(400, "Malformed JSON"),
+    JSON_TOO_DEEP(400, "JSON nested too deeply"),
+    JSON_NUMBER_TOO_LARGE(400, "JSON number too large"),
+    JSON_DUPLICATE_KEY(400, "Duplicate key in a JSON object"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    NOT_ACCEPTABLE(406, "Not acceptable"),
+    UNAUTHORIZED(401, "Authentication required"),
+    FORBIDDEN(403, "Forbidden"),
+    NOT_FOUND(404, "Not found"),
+    METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    SESSION_BUSY(409, "Session busy"),
+    IDEMPOTENCY_KEY_REUSED(409, "Idempotency key reused with a different request"),
+    PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    RANGE_NOT_SATISFIABLE(416, "Range not satisfiable"),
+    QUEUE_FULL(409, "The session's queue is full"),
+    RATE_LIMITED(429, "Too many requests"),
+    TOO_MANY_STREAMS(429, "Too many open streams"),
+    ORIGIN_NOT_ALLOWED(403, "Origin not allowed"),
+    SERVICE_UNAVAILABLE(503, "Service unavailable"),
+    INTERNAL_ERROR(500, "Internal server error");
 
+    private final int status;
     private final String title;
 
-    ErrorCode(String title) {
+    ErrorCode(int status, String title) {
+        this.status = status;
         this.title = title;
+    }
+
+    /** The HTTP status every answer with this code has: a code never travels with another. */
+    public int status() {
+        return status;
     }
 
     public String title() {

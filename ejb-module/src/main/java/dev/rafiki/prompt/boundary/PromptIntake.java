@@ -109,7 +109,7 @@ public class PromptIntake {
                 .setParameter("session", sessionId)
                 .getSingleResult();
         if (queued >= maxQueue) {
-            throw new ApiException(409, ErrorCode.QUEUE_FULL,
+            throw new ApiException(ErrorCode.QUEUE_FULL,
                     "session " + sessionId + " already has " + queued + " prompts waiting (rafiki.session.max-queue)",
                     Map.of("queue_length", queued));
         }
@@ -131,7 +131,7 @@ public class PromptIntake {
         var running = pending.stream().filter(p -> p.status == PromptStatus.RUNNING).findFirst();
         if (policy == BusyPolicy.REJECT) {
             var blocking = running.orElse(pending.get(0));
-            throw new ApiException(409, ErrorCode.SESSION_BUSY,
+            throw new ApiException(ErrorCode.SESSION_BUSY,
                     "session " + sessionId + " is busy with prompt " + blocking.id,
                     Map.of("running_prompt_id", blocking.id.toString(), "queue_length", pending.size()));
         }

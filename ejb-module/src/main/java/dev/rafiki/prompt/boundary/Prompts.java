@@ -149,7 +149,7 @@ public class Prompts {
             throw ApiException.notFound("prompt " + promptId);
         }
         if (prompt.status != PromptStatus.QUEUED) {
-            throw new ApiException(409, ErrorCode.SESSION_BUSY, "prompt " + promptId + " is " + prompt.status.wire()
+            throw new ApiException(ErrorCode.SESSION_BUSY, "prompt " + promptId + " is " + prompt.status.wire()
                     + " and can no longer be removed from the queue; use POST /session/" + sessionId + "/stop");
         }
         cancel(prompt, "removed", "removed from the queue by the client");
@@ -166,7 +166,7 @@ public class Prompts {
 
     private PromptSnapshot replay(Prompt existing, NewPrompt request) {
         if (!request.requestHash().equals(existing.requestHash)) {
-            throw new ApiException(409, ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "Idempotency-Key '" + request.idempotencyKey() + "' was already used for a different request");
         }
         return PromptSnapshot.of(existing, true);

@@ -69,7 +69,7 @@ public class StreamTokensResource {
     /** A token for the caller's session, or for one job of it ({@code jobId} not null). */
     public static StreamToken issue(StreamTokens tokens, String subject, UUID sessionId, UUID jobId) {
         if (!tokens.available()) {
-            throw new ApiException(503, ErrorCode.SERVICE_UNAVAILABLE, "stream tokens are not configured on this server");
+            throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "stream tokens are not configured on this server");
         }
         var issued = tokens.issue(subject, sessionId, jobId);
         return new StreamToken(issued.token(), "Bearer", issued.expiresAt(), sessionId.toString(), tokens.ttlSeconds());

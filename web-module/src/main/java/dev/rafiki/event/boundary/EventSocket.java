@@ -162,7 +162,7 @@ public class EventSocket {
 
     private Target target(JsonObject frame) {
         if (onlySession != null && frame.containsKey("scope")) {
-            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only subscribe to session " + onlySession);
         }
         if ("user".equals(frame.getString("scope", null))) {
@@ -170,7 +170,7 @@ public class EventSocket {
         }
         var job = frame.getString("job_id", null);
         if (onlyJob != null && !onlyJob.toString().equals(job)) {
-            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only subscribe to job " + onlyJob);
         }
         if (job != null) {
@@ -182,7 +182,7 @@ public class EventSocket {
             }
             var sessionId = jobs.sessionOf(owner, jobId);
             if (onlySession != null && !onlySession.equals(sessionId)) {
-                throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+                throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                         "this token may only subscribe to session " + onlySession);
             }
             return new Target(Subscription.Key.session(owner, sessionId), "job:" + jobId, jobId);
@@ -203,7 +203,7 @@ public class EventSocket {
             throw ApiException.notFound("session " + text);
         }
         if (onlySession != null && !onlySession.equals(id)) {
-            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only subscribe to session " + onlySession);
         }
         sessions.owned(owner, id);

@@ -95,14 +95,14 @@ public class EventsResource {
         Subscription.Key key;
         java.util.function.Predicate<StoredEvent> filter = e -> true;
         if (who.onlyJob() != null && sessionId != null && !sessionId.isBlank()) {
-            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only follow job " + who.onlyJob());
         }
         if (who.onlyJob() != null && (jobId == null || jobId.isBlank())) {
             jobId = who.onlyJob().toString();
         }
         if (who.onlyJob() != null && !who.onlyJob().toString().equals(jobId)) {
-            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only follow job " + who.onlyJob());
         }
         if (who.scoped() && (sessionId == null || sessionId.isBlank()) && (jobId == null || jobId.isBlank())) {
@@ -125,7 +125,7 @@ public class EventsResource {
         var cursorText = lastEventId != null && !lastEventId.isBlank() ? lastEventId : after;
         long cursor = cursorText == null || cursorText.isBlank() ? current(key) : cursor(cursorText);
         if (!streams.open(owner)) {
-            throw new ApiException(429, dev.rafiki.platform.problem.ErrorCode.TOO_MANY_STREAMS,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.TOO_MANY_STREAMS,
                     "at most " + streams.maxPerUser() + " open streams per user");
         }
         var released = new java.util.concurrent.atomic.AtomicBoolean();
@@ -201,7 +201,7 @@ public class EventsResource {
         onlyScoped(who, sessionId);
         if (who.onlyJob() != null) {
             // the page holds the session's other prompts too
-            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only follow job " + who.onlyJob() + " (GET /events?job_id=…)");
         }
         // an administrator reads any session's events (groups claim "admin")
@@ -237,7 +237,7 @@ public class EventsResource {
     /** A stream token names the one session it may read; any other is refused. */
     private static void onlyScoped(BearerTokens.Caller who, UUID sessionId) {
         if (who.scoped() && !who.onlySession().equals(sessionId)) {
-            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only read session " + who.onlySession());
         }
     }

@@ -120,7 +120,7 @@ public class QueryStreamSocket {
         // a prompt here costs what POST /query costs, so it draws on the same budget
         var allowance = limiter.take(dev.rafiki.platform.edge.RouteClass.QUERY, owner, null);
         if (!allowance.allowed()) {
-            throw new ApiException(429, dev.rafiki.platform.problem.ErrorCode.RATE_LIMITED,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.RATE_LIMITED,
                     "too many prompts; retry in " + allowance.retryAfterSeconds() + " s",
                     java.util.Map.of("retry_after", allowance.retryAfterSeconds()));
         }
@@ -196,7 +196,7 @@ public class QueryStreamSocket {
 
     private void requireIdle() {
         if (starting || following != null && !following.closed() && !following.ended()) {
-            throw new ApiException(409, dev.rafiki.platform.problem.ErrorCode.SESSION_BUSY,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.SESSION_BUSY,
                     "this stream still follows prompt " + promptId + "; wait for its end or cancel it");
         }
     }

@@ -79,7 +79,7 @@ public class ArtifactDownloads {
             try {
                 wanted = ByteRange.parse(range, meta.size());
             } catch (ByteRange.Unsatisfiable e) {
-                return Response.fromResponse(Problems.response(416, ErrorCode.RANGE_NOT_SATISFIABLE,
+                return Response.fromResponse(Problems.response(ErrorCode.RANGE_NOT_SATISFIABLE,
                                 "the range " + range + " lies outside the artifact's " + meta.size() + " bytes",
                                 RequestIds.of(request), Map.of("size", meta.size())))
                         .header("Content-Range", "bytes */" + meta.size()).build();

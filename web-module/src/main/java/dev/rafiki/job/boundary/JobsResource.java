@@ -81,7 +81,7 @@ public class JobsResource {
         var model = Bodies.string(json, "model", false, 200);
         var metadata = Bodies.object(json, "metadata");
         if (metadata != null && metadata.toString().length() > 16_384) {
-            throw new ApiException(413, ErrorCode.PAYLOAD_TOO_LARGE, "'metadata' is larger than 16 KiB");
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "'metadata' is larger than 16 KiB");
         }
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");

@@ -83,7 +83,7 @@ public class EdgeFilter extends HttpFilter {
             if (cors.allows(request.getHeader("Origin"))) {
                 cors.preflight(request, response);
             } else {
-                problem(request, response, 403, ErrorCode.ORIGIN_NOT_ALLOWED, "this origin may not call the API", requestId, Map.of());
+                problem(request, response, ErrorCode.ORIGIN_NOT_ALLOWED, "this origin may not call the API", requestId, Map.of());
             }
             return;
         }
@@ -113,21 +113,21 @@ public class EdgeFilter extends HttpFilter {
                 return;
             }
             if (!credentials.caller().user()) {
-                problem(request, response, 403, ErrorCode.FORBIDDEN, "the token does not grant this", requestId, Map.of());
+                problem(request, response, ErrorCode.FORBIDDEN, "the token does not grant this", requestId, Map.of());
                 return;
             }
         }
 
         long declared = request.getContentLengthLong();
         if (declared > maxBodyBytes) {
-            problem(request, response, 413, ErrorCode.PAYLOAD_TOO_LARGE,
+            problem(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
                     "the request body is larger than " + maxBodyBytes + " bytes", requestId, Map.of());
             return;
         }
         if ("HEAD".equals(method) && RouteClass.of("GET", path) == RouteClass.STREAM) {
             // a stream sends its headers with its first event, so HEAD would hang (found by FuzzIT)
             response.setHeader("Allow", "GET");
-            problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "streams answer GET only", requestId, Map.of());
+            problem(request, response, ErrorCode.METHOD_NOT_ALLOWED, "streams answer GET only", requestId, Map.of());
             return;
         }
         if ("OPTIONS".equals(method)) {
@@ -159,7 +159,7 @@ public class EdgeFilter extends HttpFilter {
     private static void tooMany(HttpServletRequest request, HttpServletResponse response, RateLimiter.Outcome outcome,
                                 String requestId) throws IOException {
         response.setHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
-        problem(request, response, 429, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
+        problem(request, response, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
                 + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
     }
 
@@ -193,7 +193,7 @@ public class EdgeFilter extends HttpFilter {
 
     private static void unauthorized(HttpServletRequest request, HttpServletResponse response, String requestId) throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer realm=\"rafiki\"");
-        problem(request, response, 401, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", requestId, Map.of());
+        problem(request, response, ErrorCode.UNAUTHORIZED, "a valid bearer token is required", requestId, Map.of());
     }
 
     /**
@@ -207,14 +207,14 @@ public class EdgeFilter extends HttpFilter {
         var probe = new AllowProbe(response);
         chain.doFilter(request, probe);
         if (probe.status == HttpServletResponse.SC_NOT_FOUND) {
-            problem(request, response, 404, ErrorCode.NOT_FOUND, "no resource at OPTIONS " + path, requestId, Map.of());
+            problem(request, response, ErrorCode.NOT_FOUND, "no resource at OPTIONS " + path, requestId, Map.of());
             return;
         }
         var allowed = probe.allowed();
         if (allowed != null) {
             response.setHeader("Allow", allowed);
         }
-        problem(request, response, 405, ErrorCode.METHOD_NOT_ALLOWED, "OPTIONS answers CORS preflights only", requestId, Map.of());
+        problem(request, response, ErrorCode.METHOD_NOT_ALLOWED, "OPTIONS answers CORS preflights only", requestId, Map.of());
     }
 
     /**
@@ -230,8 +230,9 @@ public class EdgeFilter extends HttpFilter {
         }
     }
 
-    private static void problem(HttpServletRequest request, HttpServletResponse response, int status, ErrorCode code,
+    private static void problem(HttpServletRequest request, HttpServletResponse response, ErrorCode code,
                                 String detail, String requestId, Map<String, Object> extensions) throws IOException {
+        int status = code.status();
         if (request.getContentLengthLong() != 0 && !"GET".equals(request.getMethod())) {
             // The body is left unread. Without this, Grizzly reused the connection for the client's
             // next request while still holding the unread body, and that request failed with a 500
@@ -419,7 +420,7 @@ public class EdgeFilter extends HttpFilter {
 
                     private int count(int n) {
                         if (n > 0 && (read += n) > limit) {
-                            throw new ApiException(413, ErrorCode.PAYLOAD_TOO_LARGE,
+                            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
                                     "the request body is larger than " + limit + " bytes");
                         }
                         return n;

@@ -47,7 +47,7 @@ public final class Bodies {
             throw ApiException.invalid("'" + field + "' must not be blank");
         }
         if (text.length() > maxLength) {
-            throw new ApiException(413, dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
                     "'" + field + "' is longer than " + maxLength + " characters");
         }
         return text;

@@ -161,7 +161,7 @@ public class JsonInput {
 
         private int deeper(int depth) {
             if (depth > maxDepth) {
-                throw new ApiException(400, ErrorCode.JSON_TOO_DEEP,
+                throw new ApiException(ErrorCode.JSON_TOO_DEEP,
                         "the JSON is nested deeper than " + maxDepth + " levels (at " + pointer() + ")");
             }
             return depth + 1;
@@ -173,7 +173,7 @@ public class JsonInput {
             for (var event = next(); event != JsonParser.Event.END_OBJECT; event = next()) {
                 var key = text(parser.getString(), "a key");
                 if (!keys.add(key)) {
-                    throw new ApiException(400, ErrorCode.JSON_DUPLICATE_KEY,
+                    throw new ApiException(ErrorCode.JSON_DUPLICATE_KEY,
                             "the key " + quoted(key) + " appears twice in the object at " + pointer());
                 }
                 path.add(key);
@@ -236,7 +236,7 @@ public class JsonInput {
         }
 
         private ApiException numberTooLarge(String what) {
-            return new ApiException(400, ErrorCode.JSON_NUMBER_TOO_LARGE, "the number at " + pointer() + " " + what);
+            return new ApiException(ErrorCode.JSON_NUMBER_TOO_LARGE, "the number at " + pointer() + " " + what);
         }
 
         /** RFC 6901 JSON Pointer of where the walk is, shortened for a problem's detail. */
@@ -277,7 +277,7 @@ public class JsonInput {
     }
 
     private static ApiException malformed(String detail) {
-        return new ApiException(400, ErrorCode.MALFORMED_JSON, detail);
+        return new ApiException(ErrorCode.MALFORMED_JSON, detail);
     }
 
     private static ApiException malformed(RuntimeException e, JsonParser parser) {

@@ -49,7 +49,7 @@ public final class ProblemMappers {
 
         @Override
         public Response toResponse(JsonException e) {
-            return Problems.response(400, ErrorCode.MALFORMED_JSON, "the request body is not valid JSON",
+            return Problems.response(ErrorCode.MALFORMED_JSON, "the request body is not valid JSON",
                     RequestIds.of(request), Map.of());
         }
     }
@@ -61,7 +61,7 @@ public final class ProblemMappers {
 
         @Override
         public Response toResponse(JsonbException e) {
-            return Problems.response(400, ErrorCode.MALFORMED_JSON, "the request body is not valid JSON",
+            return Problems.response(ErrorCode.MALFORMED_JSON, "the request body is not valid JSON",
                     RequestIds.of(request), Map.of());
         }
     }
@@ -82,28 +82,28 @@ public final class ProblemMappers {
             var route = request.getMethod() + " " + request.getRequestURI();
             Response problem;
             if (e instanceof NotFoundException) {
-                problem = Problems.response(404, ErrorCode.NOT_FOUND, "no resource at " + route, requestId, Map.of());
+                problem = Problems.response(ErrorCode.NOT_FOUND, "no resource at " + route, requestId, Map.of());
             } else if (e instanceof NotAllowedException) {
                 var allowed = String.join(", ", e.getResponse().getAllowedMethods());
-                problem = Response.fromResponse(Problems.response(405, ErrorCode.METHOD_NOT_ALLOWED,
+                problem = Response.fromResponse(Problems.response(ErrorCode.METHOD_NOT_ALLOWED,
                         route + " is not supported; allowed: " + allowed, requestId, Map.of()))
                         .header(HttpHeaders.ALLOW, allowed).build();
             } else if (e instanceof NotSupportedException) {
-                problem = Problems.response(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                problem = Problems.response(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                         "send the request body as application/json", requestId, Map.of());
             } else if (e instanceof NotAcceptableException) {
-                problem = Problems.response(406, ErrorCode.NOT_ACCEPTABLE,
+                problem = Problems.response(ErrorCode.NOT_ACCEPTABLE,
                         "this resource answers application/json", requestId, Map.of());
             } else if (e instanceof NotAuthorizedException) {
-                problem = Response.fromResponse(Problems.response(401, ErrorCode.UNAUTHORIZED,
+                problem = Response.fromResponse(Problems.response(ErrorCode.UNAUTHORIZED,
                         "a valid bearer token is required", requestId, Map.of()))
                         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"rafiki\"").build();
             } else if (e instanceof ForbiddenException) {
-                problem = Problems.response(403, ErrorCode.FORBIDDEN, "the token does not grant this", requestId, Map.of());
+                problem = Problems.response(ErrorCode.FORBIDDEN, "the token does not grant this", requestId, Map.of());
             } else if (e instanceof ClientErrorException && status == 413) {
-                problem = Problems.response(413, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large", requestId, Map.of());
+                problem = Problems.response(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is too large", requestId, Map.of());
             } else if (isMalformedBody(e)) {
-                problem = Problems.response(400, ErrorCode.MALFORMED_JSON, "the request body is not valid JSON", requestId, Map.of());
+                problem = Problems.response(ErrorCode.MALFORMED_JSON, "the request body is not valid JSON", requestId, Map.of());
             } else {
                 problem = Problems.response(status, ErrorCode.VALIDATION_FAILED, "the request was not accepted", requestId, Map.of());
             }
@@ -138,12 +138,12 @@ public final class ProblemMappers {
         static Response fault(Throwable e, String requestId) {
             if (find(e, SQLException.class) != null || find(e, jakarta.jms.JMSException.class) != null) {
                 LogFields.log(LOG, Level.WARNING, "a backing service is unavailable", e, LogFields.REQUEST_ID, requestId);
-                return Response.fromResponse(Problems.response(503, ErrorCode.SERVICE_UNAVAILABLE,
+                return Response.fromResponse(Problems.response(ErrorCode.SERVICE_UNAVAILABLE,
                         "a backing service is unavailable; retry shortly", requestId, Map.of()))
                         .header(HttpHeaders.RETRY_AFTER, "5").build();
             }
             LogFields.log(LOG, Level.SEVERE, "request failed", e, LogFields.REQUEST_ID, requestId);
-            return Problems.response(500, ErrorCode.INTERNAL_ERROR,
+            return Problems.response(ErrorCode.INTERNAL_ERROR,
                     "an unexpected error occurred; quote request id " + requestId, requestId, Map.of());
         }
 

@@ -41,6 +41,12 @@ public final class Problems {
                 .build();
     }
 
+    /** The answer for {@code code}, with the status that code always has. */
+    public static Response response(ErrorCode code, String detail, String requestId, Map<String, Object> extensions) {
+        return response(code.status(), code, detail, requestId, extensions);
+    }
+
+    /** Only for a status the container chose, which no code of ours names (see {@link ProblemMappers}). */
     public static Response response(int status, ErrorCode code, String detail, String requestId,
                                     Map<String, Object> extensions) {
         return Response.status(status)

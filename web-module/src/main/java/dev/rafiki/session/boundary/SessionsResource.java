@@ -69,7 +69,7 @@ public class SessionsResource {
         var model = Bodies.string(json, "model", false, 200);
         var metadata = Bodies.object(json, "metadata");
         if (metadata != null && metadata.toString().length() > 16_384) {
-            throw new ApiException(413, dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
                     "'metadata' is larger than 16 KiB");
         }
         var created = sessions.create(owner(), title, model, metadata);
@@ -251,7 +251,7 @@ public class SessionsResource {
             return owner();
         }
         if (!caller.getGroups().contains(Roles.ADMIN)) {
-            throw new ApiException(403, dev.rafiki.platform.problem.ErrorCode.FORBIDDEN, "only administrators read other users' data");
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN, "only administrators read other users' data");
         }
         return requested;
     }

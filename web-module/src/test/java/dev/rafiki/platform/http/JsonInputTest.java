@@ -219,7 +219,7 @@ class JsonInputTest {
 
     @Test
     void theEdgesRefusalOfAnOversizedBodyPassesThrough() {
-        var tooLarge = new ApiException(413, ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than 10 bytes");
+        var tooLarge = new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than 10 bytes");
         var body = new InputStream() {
             int sent;
 
