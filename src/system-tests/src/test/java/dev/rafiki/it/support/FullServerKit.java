@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /** What the tests of the EAR on a full server (EarIT: Payara Server, WildFlyIT: WildFly) set up alike. */
 public final class FullServerKit {
@@ -67,5 +71,56 @@ public final class FullServerKit {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
+    }
+
+    /**
+     * A base port (a multiple of 100 in [100 × {@code fromHundreds}, 100 × {@code toHundreds}))
+     * at which every one of {@code offsets} is free: a full server opens all of them at once.
+     */
+    public static int freePortBase(int[] offsets, int fromHundreds, int toHundreds) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(fromHundreds, toHundreds) * 100;
+            if (allFree(base, offsets)) {
+                return base;
+            }
+        }
+        throw new IOException("no port base found with " + offsets.length + " free ports");
+    }
+
+    private static boolean allFree(int base, int[] offsets) {
+        for (int offset : offsets) {
+            try (var socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(base + offset));
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Stops the server whose pid file this is, if it still runs and its command line names
+     * {@code marker} (its own directory: never another process that reused the pid).
+     */
+    public static void stopServer(Path pidFile, String marker, Duration grace) {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            var server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false));
+            if (server.isPresent()) {
+                server.get().destroy();
+                try {
+                    server.get().onExit().get(grace.toSeconds(), TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    server.get().destroyForcibly();
+                    server.get().onExit().get(30, TimeUnit.SECONDS);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the server of " + pidFile, e);
+        }
     }
 }

@@ -1,14 +1,11 @@
 package dev.rafiki.it.support;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +47,7 @@ public final class PayaraServerDomain implements AutoCloseable {
     public static PayaraServerDomain create(Path home, Path work, String name) throws IOException {
         var domains = work.resolve("domains");
         Files.createDirectories(work);
-        var domain = new PayaraServerDomain(home, domains, name, work.resolve("asadmin.log"), freePortBase());
+        var domain = new PayaraServerDomain(home, domains, name, work.resolve("asadmin.log"), FullServerKit.freePortBase(PORT_OFFSETS, 200, 600));
         domain.run(120, "create-domain", "--domaindir", domains.toString(), "--portbase", Integer.toString(domain.portBase),
                 "--nopassword", "--checkports=true", name);
         return domain;
@@ -152,51 +149,6 @@ public final class PayaraServerDomain implements AutoCloseable {
         }
     }
 
-    private static int freePortBase() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(200, 600) * 100;
-            if (allFree(base)) {
-                return base;
-            }
-        }
-        throw new IOException("no free port base found for a Payara Server domain");
-    }
-
-    private static boolean allFree(int base) {
-        for (int offset : PORT_OFFSETS) {
-            try (var socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(base + offset));
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Stops the server whose pid file this is, if it still runs, and only if it is that domain's server. */
-    private static void stopOrphan(Path pidFile) {
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            var domainDir = pidFile.getParent().getParent().toString();
-            var server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(domainDir)).orElse(false));
-            if (server.isPresent()) {
-                server.get().destroy();
-                try {
-                    server.get().onExit().get(60, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    server.get().destroyForcibly();
-                    server.get().onExit().get(30, TimeUnit.SECONDS);
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop the server of " + pidFile, e);
-        }
-    }
-
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
@@ -206,5 +158,10 @@ public final class PayaraServerDomain implements AutoCloseable {
                 Files.delete(path);
             }
         }
+    }
+
+    /** A domain's server an earlier run left running, only if it is that domain's. */
+    private static void stopOrphan(Path pidFile) {
+        FullServerKit.stopServer(pidFile, pidFile.getParent().getParent().toString(), java.time.Duration.ofSeconds(60));
     }
 }

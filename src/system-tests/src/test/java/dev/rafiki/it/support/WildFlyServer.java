@@ -1,11 +1,8 @@
 package dev.rafiki.it.support;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,12 +35,12 @@ public final class WildFlyServer implements AutoCloseable {
     public static WildFlyServer create(Path home, Path work) throws IOException {
         Files.createDirectories(work.resolve("modules"));
         copyTree(home.resolve("standalone"), work.resolve("base"));
-        return new WildFlyServer(home, work, freeOffset());
+        return new WildFlyServer(home, work, FullServerKit.freePortBase(PORTS, 100, 500));
     }
 
     /** Stops a server that an earlier, killed run left on {@code work} (its @AfterAll never ran). */
     public static void stopLeftOver(Path work) {
-        stopOrphan(work.resolve("wildfly.pid"), work);
+        stopOrphan(work);
     }
 
     public int httpPort() {
@@ -170,52 +167,7 @@ public final class WildFlyServer implements AutoCloseable {
     }
 
     private void stopServerProcess() {
-        stopOrphan(work.resolve("wildfly.pid"), work);
-    }
-
-    private static int freeOffset() throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int offset = ThreadLocalRandom.current().nextInt(100, 500) * 100;
-            if (allFree(offset)) {
-                return offset;
-            }
-        }
-        throw new IOException("no free port offset found for WildFly");
-    }
-
-    private static boolean allFree(int offset) {
-        for (int port : PORTS) {
-            try (var socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(port + offset));
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Stops the server whose pid file this is, if it still runs and is the one of this work directory. */
-    private static void stopOrphan(Path pidFile, Path work) {
-        if (!Files.exists(pidFile)) {
-            return;
-        }
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            var server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(work.toString())).orElse(false));
-            if (server.isPresent()) {
-                server.get().destroy();
-                try {
-                    server.get().onExit().get(90, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    server.get().destroyForcibly();
-                    server.get().onExit().get(30, TimeUnit.SECONDS);
-                }
-            }
-            Files.deleteIfExists(pidFile);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop the server of " + pidFile, e);
-        }
+        stopOrphan(work);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -228,6 +180,17 @@ public final class WildFlyServer implements AutoCloseable {
                     Files.copy(path, target);
                 }
             }
+        }
+    }
+
+    /** A WildFly this work directory's earlier run left running, or this run's own. */
+    private static void stopOrphan(Path work) {
+        var pidFile = work.resolve("wildfly.pid");
+        FullServerKit.stopServer(pidFile, work.toString(), java.time.Duration.ofSeconds(90));
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
