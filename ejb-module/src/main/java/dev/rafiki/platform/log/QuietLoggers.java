@@ -12,10 +12,7 @@ import java.util.logging.Logger;
  * request answered from another thread (every {@code POST /query}), Weld on Payara warns five
  * times (WELD-000714/715 guard leak, WELD-000225 bean store leak twice, WELD-000335 conversation
  * still active) and then cleans up itself: five log lines per request, written under the
- * console's lock. And for each bearer token it refuses, Payara's MicroProfile JWT logs its
- * exception with the whole stack trace at INFO (about 5 KB: 500 forged tokens grew the log by
- * 2.5 MB); the edge filter logs refused tokens instead, in one short line, a few a minute. The
- * asadmin {@code set-log-levels} boot command reported success but did not take effect on Payara
+ * console's lock. The asadmin {@code set-log-levels} boot command reported success but did not take effect on Payara
  * Micro; levels set from the application do, on Payara Micro and in the EAR on Payara Server.
  */
 @ApplicationScoped
@@ -24,11 +21,8 @@ public class QuietLoggers {
     /** Held: java.util.logging keeps loggers only weakly, and a collected logger forgets its level. */
     private static final List<Logger> QUIETED = List.of(Logger.getLogger("org.jboss.weld.Servlet"),
             Logger.getLogger("org.jboss.weld.Context"), Logger.getLogger("org.jboss.weld.Conversation"));
-    /** Its only INFO line is "Exception trying to parse JWT token." with the stack trace. */
-    private static final Logger JWT_REFUSALS = Logger.getLogger("fish.payara.microprofile.jwtauth.eesecurity.SignedJWTIdentityStore");
 
     void quiet(@Observes @Initialized(ApplicationScoped.class) Object started) {
         QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
-        JWT_REFUSALS.setLevel(Level.WARNING);
     }
 }

@@ -50,7 +50,6 @@ class TokenClaimsIT {
     static String session;
     static final Map<String, AtomicInteger> VERDICTS = new ConcurrentHashMap<>();
     static final AtomicInteger TRIES = new AtomicInteger();
-    static final AtomicInteger UNTYPED = new AtomicInteger();
 
     @BeforeContainer
     static void start() {
@@ -62,8 +61,8 @@ class TokenClaimsIT {
 
     @AfterContainer
     static void report() {
-        System.out.printf("Token claims: %d tokens, each in the header and as access_token on 4 routes; verdicts %s; "
-                + "%d handshake refusals by MP-JWT without a Content-Type%n", TRIES.get(), new TreeMap<>(VERDICTS), UNTYPED.get());
+        System.out.printf("Token claims: %d tokens, each in the header and as access_token on 4 routes; verdicts %s%n",
+                TRIES.get(), new TreeMap<>(VERDICTS));
         assertReady();
         // not vacuous: each kind of answer was seen
         for (var verdict : List.of("accepted", "forbidden", "refused")) {
@@ -144,13 +143,13 @@ class TokenClaimsIT {
         var header = Map.of(
                 "rest", http(api.as(token).get("/sessions"), about),
                 "stream", http(api.as(token).get(page), about),
-                "ws", socket(WsClient.handshake(server, "/ws", token), true, about),
-                "query_stream", socket(WsClient.handshake(server, "/query_stream", token), true, about));
+                "ws", socket(WsClient.handshake(server, "/ws", token), about),
+                "query_stream", socket(WsClient.handshake(server, "/query_stream", token), about));
         var parameter = Map.of(
                 "rest", http(api.as(null).get("/sessions?access_token=" + token), about),
                 "stream", http(api.as(null).get(page + "?access_token=" + token), about),
-                "ws", socket(WsClient.handshake(server, "/ws?access_token=" + token, null), false, about),
-                "query_stream", socket(WsClient.handshake(server, "/query_stream?access_token=" + token, null), false, about));
+                "ws", socket(WsClient.handshake(server, "/ws?access_token=" + token, null), about),
+                "query_stream", socket(WsClient.handshake(server, "/query_stream?access_token=" + token, null), about));
 
         var verdict = switch (header.get("stream").status()) {
             case 401 -> "refused";
@@ -194,20 +193,12 @@ class TokenClaimsIT {
         return new Answer(response.status(), response.json().getString("code"));
     }
 
-    /**
-     * @param header when MP-JWT refuses the Authorization header of a handshake, Payara sends the
-     *               error page's problem without its Content-Type (docs/platform-notes.md): counted
-     */
-    static Answer socket(WsClient.Handshake handshake, boolean header, String about) {
+    static Answer socket(WsClient.Handshake handshake, String about) {
         assertTrue(handshake.status() < 500, () -> handshake.status() + " " + handshake.body() + " for " + about);
         if (handshake.upgraded()) {
             return new Answer(101, null);
         }
-        if (header && handshake.contentType().isEmpty()) {
-            UNTYPED.incrementAndGet();
-        } else {
-            assertTrue(handshake.contentType().startsWith("application/problem+json"), handshake.contentType() + " for " + about);
-        }
+        assertTrue(handshake.contentType().startsWith("application/problem+json"), handshake.contentType() + " for " + about);
         assertNoStackTrace(handshake.body());
         return new Answer(handshake.status(), handshake.json().getString("code"));
     }

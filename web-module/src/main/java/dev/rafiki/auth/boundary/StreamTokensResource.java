@@ -1,5 +1,6 @@
 package dev.rafiki.auth.boundary;
 
+import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.auth.control.StreamTokens;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.UUID;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -41,7 +41,7 @@ public class StreamTokensResource {
     Sessions sessions;
 
     @Inject
-    JsonWebToken caller;
+    CurrentCaller caller;
 
     /** The token, when it expires, and the session it is good for. */
     public record StreamToken(String token, String tokenType, Instant expiresAt, String sessionId, long expiresIn) {
@@ -62,8 +62,8 @@ public class StreamTokensResource {
     @APIResponse(ref = "NotFound", responseCode = "404")
     public StreamToken issue(@PathParam("id") String id) {
         var sessionId = Bodies.pathId(id, "session");
-        sessions.owned(caller.getSubject(), sessionId);
-        return issue(tokens, caller.getSubject(), sessionId, null);
+        sessions.owned(caller.subject(), sessionId);
+        return issue(tokens, caller.subject(), sessionId, null);
     }
 
     /** A token for the caller's session, or for one job of it ({@code jobId} not null). */

@@ -1,5 +1,6 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.job.control.ArtifactStore;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.RequestIds;
@@ -21,7 +22,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -47,7 +47,7 @@ public class ArtifactDownloads {
     ArtifactStore store;
 
     @Inject
-    JsonWebToken caller;
+    CurrentCaller caller;
 
     @Context
     HttpServletRequest request;
@@ -68,7 +68,7 @@ public class ArtifactDownloads {
                              @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange,
                              @HeaderParam("If-None-Match") String ifNoneMatch) {
         var jobId = Bodies.pathId(id, "job");
-        var meta = jobs.artifact(caller.getSubject(), jobId, name)
+        var meta = jobs.artifact(caller.subject(), jobId, name)
                 .orElseThrow(() -> ApiException.notFound("artifact '" + name + "' of job " + jobId));
         var etag = "\"" + meta.sha256() + "\"";
         if (ifNoneMatch != null && ByteRange.matches(ifNoneMatch, etag)) {

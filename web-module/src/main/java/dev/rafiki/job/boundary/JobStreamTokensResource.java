@@ -1,5 +1,6 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.auth.boundary.StreamTokensResource;
 import dev.rafiki.auth.boundary.StreamTokensResource.StreamToken;
 import dev.rafiki.auth.control.StreamTokens;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -37,7 +37,7 @@ public class JobStreamTokensResource {
     Jobs jobs;
 
     @Inject
-    JsonWebToken caller;
+    CurrentCaller caller;
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
@@ -54,6 +54,6 @@ public class JobStreamTokensResource {
     @APIResponse(ref = "NotFound", responseCode = "404")
     public StreamToken issue(@PathParam("id") String id) {
         var jobId = Bodies.pathId(id, "job");
-        return StreamTokensResource.issue(tokens, caller.getSubject(), jobs.sessionOf(caller.getSubject(), jobId), jobId);
+        return StreamTokensResource.issue(tokens, caller.subject(), jobs.sessionOf(caller.subject(), jobId), jobId);
     }
 }

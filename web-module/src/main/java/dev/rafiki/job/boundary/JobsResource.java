@@ -1,5 +1,6 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.job.control.WebhookSignature;
 import dev.rafiki.job.control.WebhookTargets;
 import dev.rafiki.platform.http.Bodies;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -48,7 +48,7 @@ public class JobsResource {
     Jobs jobs;
 
     @Inject
-    JsonWebToken caller;
+    CurrentCaller caller;
 
     @Inject
     @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
@@ -103,7 +103,7 @@ public class JobsResource {
                 secret = WebhookSignature.newSecret();
             }
         }
-        var submitted = jobs.submit(new NewJob(caller.getSubject(), sessionId, prompt, model, webhookUrl, secret,
+        var submitted = jobs.submit(new NewJob(caller.subject(), sessionId, prompt, model, webhookUrl, secret,
                 metadata == null ? null : metadata.toString(), idempotencyKey));
         var job = submitted.job();
         var builder = Response.accepted(job).location(URI.create(job.links().self()));
@@ -126,7 +126,7 @@ public class JobsResource {
     public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("after") String after,
                                  @QueryParam("limit") String limit) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        return jobs.list(caller.getSubject(), statuses(status), cursor, Bodies.limit(limit, 50, 200));
+        return jobs.list(caller.subject(), statuses(status), cursor, Bodies.limit(limit, 50, 200));
     }
 
     @GET
@@ -139,7 +139,7 @@ public class JobsResource {
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
     public JobViews.JobView get(@PathParam("id") String id) {
-        return jobs.get(caller.getSubject(), Bodies.pathId(id, "job"));
+        return jobs.get(caller.subject(), Bodies.pathId(id, "job"));
     }
 
     @POST
@@ -153,7 +153,7 @@ public class JobsResource {
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
     public JobViews.JobView cancel(@PathParam("id") String id) {
-        return jobs.cancel(caller.getSubject(), Bodies.pathId(id, "job"));
+        return jobs.cancel(caller.subject(), Bodies.pathId(id, "job"));
     }
 
     @DELETE
@@ -179,7 +179,7 @@ public class JobsResource {
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ArtifactList")))
     @APIResponse(ref = "NotFound", responseCode = "404")
     public ArtifactList artifacts(@PathParam("id") String id) {
-        return new ArtifactList(jobs.artifacts(caller.getSubject(), Bodies.pathId(id, "job")));
+        return new ArtifactList(jobs.artifacts(caller.subject(), Bodies.pathId(id, "job")));
     }
 
     public record ArtifactList(List<JobViews.ArtifactView> items) {

@@ -6,10 +6,8 @@ import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.platform.problem.Problems;
 import jakarta.inject.Inject;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
-import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
@@ -35,16 +33,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * WebSocket handshakes of pages of its own origin (the console) pass the origin check.
  * A servlet filter rather than a JAX-RS one, because WebSocket handshakes never reach JAX-RS.
  * <p>
- * The container's MicroProfile JWT authenticates in the container's own pipeline, before any
- * filter: a token it refuses never reaches the edge as a request, only as the error dispatch of its
- * 401. The edge takes that dispatch too, so that such a request also draws on its address's budget
- * (a flood of forged tokens gets 429 like any flood) and is logged like any refused token.
+ * <p>
+ * The edge is where a request is authenticated: the Authorization header's token is verified here
+ * ({@link BearerTokens}) and, when valid, becomes the request's user principal for everything
+ * behind (Jakarta REST's {@code SecurityContext} and {@code @RolesAllowed}, the WebSocket
+ * handshake's {@code getUserPrincipal}). A refused token is answered here, after it drew on its
+ * address's rate budget, so a flood of forged tokens gets 429 like any flood.
  */
-@WebFilter(urlPatterns = "/*", asyncSupported = true, dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ERROR})
+@WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class EdgeFilter extends HttpFilter {
 
-    /** Set once the edge has seen a request; an error dispatch without it was refused before any filter ran. */
-    private static final String SEEN = "rafiki.edge.seen";
     private static final Set<String> SOCKETS = Set.of("/ws", "/query_stream");
 
     @Inject
@@ -68,15 +66,6 @@ public class EdgeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request.getDispatcherType() == DispatcherType.ERROR) {
-            if (request.getAttribute(SEEN) == null && Integer.valueOf(401).equals(request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE))) {
-                refusedByTheContainer(request, response, chain);
-            } else {
-                chain.doFilter(request, response);
-            }
-            return;
-        }
-        request.setAttribute(SEEN, Boolean.TRUE);
         var requestId = RequestIds.assign(request);
         response.setHeader(RequestIds.HEADER, requestId);
         if (Cors.isPreflight(request)) {
@@ -143,6 +132,9 @@ public class EdgeFilter extends HttpFilter {
             request.setCharacterEncoding("UTF-8");
         }
         HttpServletRequest forward = declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request;
+        if (credentials.valid() && credentials.source() == BearerTokens.Source.HEADER) {
+            forward = new Authenticated(forward, credentials.caller());
+        }
         chain.doFilter(SameOriginHandshake.applies(request) ? new SameOriginHandshake(forward) : forward, response);
     }
 
@@ -161,34 +153,6 @@ public class EdgeFilter extends HttpFilter {
         response.setHeader("Retry-After", Long.toString(outcome.retryAfterSeconds()));
         problem(request, response, ErrorCode.RATE_LIMITED, "too many requests; retry in " + outcome.retryAfterSeconds()
                 + " s", requestId, Map.of("retry_after", outcome.retryAfterSeconds()));
-    }
-
-    /**
-     * The error dispatch of a 401 the container's MicroProfile JWT answered to the Authorization
-     * header's token before any filter ran: counted on the address (429 once its budget is spent),
-     * logged, then answered by the error page.
-     */
-    private void refusedByTheContainer(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        request.setAttribute(SEEN, Boolean.TRUE);
-        var requestId = RequestIds.assign(request);
-        var uri = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
-        var path = uri.startsWith(request.getContextPath()) ? uri.substring(request.getContextPath().length()) : uri;
-        var method = request.getMethod();
-        var address = remoteAddress(request);
-        var outcome = limit(method, path, null, address, response);
-        if (!outcome.allowed()) {
-            // answered here rather than by the error page, which would make it a 401
-            response.setHeader(RequestIds.HEADER, requestId);
-            cors.decorate(request, response);
-            tooMany(request, response, outcome, requestId);
-            return;
-        }
-        var header = request.getHeader("Authorization");
-        refusals.refused(() -> java.util.Objects.requireNonNullElse(header != null && header.startsWith("Bearer ")
-                ? tokens.refusal(header.substring(7)) : null, "refused by MicroProfile JWT"), "Authorization header", method, path,
-                address, requestId);
-        chain.doFilter(request, response);
     }
 
     private static void unauthorized(HttpServletRequest request, HttpServletResponse response, String requestId) throws IOException {
@@ -398,6 +362,40 @@ public class EdgeFilter extends HttpFilter {
         @Override
         public boolean isCommitted() {
             return false;
+        }
+    }
+
+    /**
+     * A request whose Authorization header carried a valid token: its caller is the user principal,
+     * its groups are the roles. An {@code access_token} parameter never becomes a principal: it is
+     * good for the stream routes only, which read it themselves.
+     */
+    static final class Authenticated extends HttpServletRequestWrapper {
+        private final BearerTokens.Caller caller;
+
+        Authenticated(HttpServletRequest request, BearerTokens.Caller caller) {
+            super(request);
+            this.caller = caller;
+        }
+
+        @Override
+        public java.security.Principal getUserPrincipal() {
+            return caller;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return caller.subject();
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return caller.inRole(role);
+        }
+
+        @Override
+        public String getAuthType() {
+            return "Bearer";
         }
     }
 

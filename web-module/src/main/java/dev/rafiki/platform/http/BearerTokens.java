@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
+import java.security.Principal;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -18,12 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -41,29 +43,35 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 
 /**
  * The one verifier of bearer tokens, wherever a request presents one: in the {@code Authorization}
- * header, which the container's MicroProfile JWT has checked already (it refuses what it cannot
- * accept before any filter runs), or as the {@code access_token} query parameter, which browsers
- * use because they cannot set headers on a WebSocket or an EventSource (MicroProfile JWT ignores
- * it). Both go through the same rules, so a token gets one answer wherever it is presented:
+ * header, or as the {@code access_token} query parameter, which browsers use because they cannot
+ * set headers on a WebSocket or an EventSource. The tokens are MicroProfile JWT tokens, configured
+ * with the MicroProfile JWT keys ({@code mp.jwt.verify.*}); Rafiki verifies them itself, at the edge
+ * ({@code EdgeFilter}), rather than through the container's MP-JWT mechanism: that one rebuilt the
+ * public key and looked up CDI beans through JNDI on every request, about a third of an echo
+ * prompt's CPU, and could not remember a token it had already verified (docs/platform-notes.md).
+ * Both places go through the same rules, so a token gets one answer wherever it is presented:
  * <ul>
  * <li>a JWS with {@code typ} {@code JWT}, RS256 or ES256, signed by the configured key
  *     ({@code mp.jwt.verify.publickey(.location)}: PEM, JWK, JWKS or a JWKS URL);</li>
  * <li>{@code iss} the configured issuer, {@code aud} one of the configured audiences when set;</li>
  * <li>{@code exp}, {@code iat} (before {@code exp}) and {@code nbf} when present are dates: numbers
  *     from 0 to the year 9999; {@code exp} and {@code nbf} hold with {@code mp.jwt.verify.clock.skew}
- *     seconds of skew, the container's setting;</li>
+ *     seconds of skew;</li>
  * <li>{@code sub} a string of 1 to 255 characters without control characters (it is stored as a
  *     row's owner), {@code jti} a string, {@code upn} and {@code preferred_username} strings when
  *     present;</li>
- * <li>{@code aud} and {@code groups} when present a string (one value, as the container reads it)
- *     or an array of strings.</li>
+ * <li>{@code aud} and {@code groups} when present a string (one value) or an array of strings.</li>
  * </ul>
  * Every registered claim must have its registered type: anything else refuses the token (401),
- * never reaches code that reads the claim. These rules refuse at least what Payara's MP-JWT
- * refuses (docs/platform-notes.md), so a parameter is never accepted where the same token in the
- * header is not; the edge filter refuses a header token the container let through but these rules
- * do not. The {@code user} group (and any role) is the caller's to check, with {@link Caller}.
- * A parameter may also be one of Rafiki's own stream tokens, which grant one session or one job.
+ * never reaches code that reads the claim. The {@code user} group (and any role) is the caller's
+ * to check, with {@link Caller}. A parameter may also be one of Rafiki's own stream tokens, which
+ * grant one session or one job.
+ * <p>
+ * A token that passed is remembered, by its exact text, until it expires or for
+ * {@code rafiki.auth.token-cache-seconds}, whichever comes first: the same bytes always verify the
+ * same way, and only the clock can change the answer, so a remembered token is checked against
+ * its {@code exp} again on every use. Refused tokens are never remembered (a forger cannot fill
+ * the memory); at most {@code rafiki.auth.token-cache-size} tokens are.
  */
 @ApplicationScoped
 public class BearerTokens {
@@ -84,8 +92,17 @@ public class BearerTokens {
 
     /** Checks signatures and claims; null when the verification key could not be loaded. */
     private JwtConsumer verifying;
-    /** Checks the claims of a token whose signature the container has verified. */
-    private JwtConsumer claimsOnly;
+    private int skewSeconds;
+    /** Tokens that passed, by their text; see the class comment. */
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+    private int cacheSize = 4096;
+    private long cacheMillis = 300_000;
+    /** The clock of the memory of verified tokens (tests move it). */
+    LongSupplier clock = System::currentTimeMillis;
+
+    /** A token that passed, and the last instant it may be used without verifying it again. */
+    private record Verified(Caller caller, long usableUntil) {
+    }
 
     /** Where a request's token came from. */
     public enum Source { NONE, HEADER, QUERY }
@@ -95,7 +112,12 @@ public class BearerTokens {
      * session, and {@code onlyJob} for one limited further to a single job of it; a stream token
      * has no groups.
      */
-    public record Caller(String subject, Set<String> groups, UUID onlySession, UUID onlyJob) {
+    public record Caller(String subject, Set<String> groups, UUID onlySession, UUID onlyJob) implements Principal {
+        @Override
+        public String getName() {
+            return subject;
+        }
+
         public boolean scoped() {
             return onlySession != null;
         }
@@ -133,19 +155,38 @@ public class BearerTokens {
         var audiences = config.getOptionalValue("mp.jwt.verify.audiences", String.class)
                 .map(value -> List.of(value.split("\\s*,\\s*"))).orElse(List.of());
         int skew = config.getOptionalValue("mp.jwt.verify.clock.skew", Integer.class).orElse(0);
+        cacheSize = config.getOptionalValue("rafiki.auth.token-cache-size", Integer.class).orElse(4096);
+        cacheMillis = 1000L * config.getOptionalValue("rafiki.auth.token-cache-seconds", Integer.class).orElse(300);
         Consumer<JwtConsumerBuilder> key = null;
         try {
+            if (issuer == null) {
+                throw new IllegalStateException("mp.jwt.verify.issuer is not set");
+            }
             key = key(config);
         } catch (Exception e) {
-            LOG.warning(() -> "access_token parameters are refused: the verification key could not be loaded: " + e);
+            // fails closed: every token is refused, and the log says why at start-up
+            LOG.severe(() -> "every bearer token is refused: the verification key could not be loaded: " + e);
         }
         configure(issuer, audiences, skew, key);
     }
 
-    /** @param key sets the verification key on a builder; null when there is none (then only the container verifies) */
+    /** @param key sets the verification key on a builder; null when there is none (then every token is refused) */
     void configure(String issuer, List<String> audiences, int skewSeconds, Consumer<JwtConsumerBuilder> key) {
+        this.skewSeconds = skewSeconds;
         verifying = key == null ? null : consumer(issuer, audiences, skewSeconds, key);
-        claimsOnly = consumer(issuer, audiences, skewSeconds, JwtConsumerBuilder::setSkipSignatureVerification);
+        verified.clear();
+    }
+
+    /** Sets the memory of verified tokens: at most {@code size} tokens, each for at most {@code seconds}; 0 turns it off. */
+    void remember(int size, int seconds) {
+        cacheSize = size;
+        cacheMillis = 1000L * seconds;
+        verified.clear();
+    }
+
+    /** How many verified tokens are remembered now. */
+    int remembered() {
+        return verified.size();
     }
 
     private static JwtConsumer consumer(String issuer, List<String> audiences, int skewSeconds, Consumer<JwtConsumerBuilder> key) {
@@ -227,7 +268,7 @@ public class BearerTokens {
         return value instanceof String || value instanceof List<?> list && list.stream().allMatch(String.class::isInstance);
     }
 
-    /** One group given as a string counts as a one-element set, as the container reads it. */
+    /** One group given as a string counts as a one-element set, as MicroProfile JWT reads it. */
     static Set<String> groups(Object value) {
         if (value instanceof String one) {
             return Set.of(one);
@@ -238,29 +279,45 @@ public class BearerTokens {
         return Set.of();
     }
 
-    /** A request's credentials, worked out once per request. */
+    /**
+     * A request's credentials, worked out once per request: the {@code Authorization} header's
+     * bearer token (the scheme's name in any case, RFC 7235) or else the {@code access_token}
+     * parameter. Another scheme in the header counts as no token.
+     */
     public Credentials of(HttpServletRequest request) {
         if (request.getAttribute(ATTRIBUTE) instanceof Credentials known) {
             return known;
         }
-        var credentials = of(request.getUserPrincipal(), accessToken(request.getQueryString()));
+        var header = request.getHeader("Authorization");
+        Credentials credentials;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            var outcome = verify(header.substring(7).strip());
+            credentials = new Credentials(Source.HEADER, outcome.caller(), outcome.refusal());
+        } else {
+            credentials = of(null, accessToken(request.getQueryString()));
+        }
         request.setAttribute(ATTRIBUTE, credentials);
         return credentials;
     }
 
+    /** The caller the edge verified for a request, or null when its Authorization header held no valid token. */
+    public static Caller headerCaller(HttpServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof Credentials known && known.source() == Source.HEADER
+                ? known.caller() : null;
+    }
+
     /**
-     * @param principal   the container's caller: a {@link JsonWebToken} when a bearer header was accepted by it
+     * @param principal   the request's caller: a {@link Caller} when the edge accepted its Authorization header
      * @param accessToken the {@code access_token} parameter, or null; used only without a bearer header
      */
-    public Credentials of(java.security.Principal principal, String accessToken) {
-        if (principal instanceof JsonWebToken jwt) {
-            var outcome = check(rawToken(jwt), claimsOnly);
-            return new Credentials(Source.HEADER, outcome.caller(), outcome.refusal());
+    public Credentials of(Principal principal, String accessToken) {
+        if (principal instanceof Caller caller) {
+            return new Credentials(Source.HEADER, caller, null);
         }
         if (accessToken == null || accessToken.isEmpty()) {
             return Credentials.NONE;
         }
-        var outcome = check(accessToken, verifying);
+        var outcome = verify(accessToken);
         if (outcome.caller() == null) {
             var grant = stream(accessToken);
             if (grant != null) {
@@ -271,16 +328,37 @@ public class BearerTokens {
     }
 
     /** Why a token is refused, for the log; null when it is valid. Verifies the signature too. */
-    public String refusal(String token) {
-        return check(token, verifying).refusal();
+    String refusal(String token) {
+        return verify(token).refusal();
     }
 
-    private static String rawToken(JsonWebToken jwt) {
-        try {
-            return jwt.getRawToken();
-        } catch (RuntimeException e) {
-            return null;
+    /** Verifies a token, or recalls that it passed and has not expired since. */
+    private Outcome verify(String token) {
+        if (cacheMillis <= 0 || token == null) {
+            return check(token, verifying);
         }
+        long now = clock.getAsLong();
+        var known = verified.get(token);
+        if (known != null) {
+            if (now < known.usableUntil()) {
+                return new Outcome(known.caller(), null, null);
+            }
+            verified.remove(token, known);
+        }
+        var outcome = check(token, verifying);
+        if (outcome.caller() != null) {
+            if (verified.size() >= cacheSize) {
+                verified.values().removeIf(entry -> entry.usableUntil() <= now);
+                if (verified.size() >= cacheSize) {
+                    // a burst of distinct valid tokens: start afresh rather than keep an order of use
+                    verified.clear();
+                }
+            }
+            // jose4j refuses a token once now >= exp + skew; the memory stops one second earlier
+            long expires = (outcome.expires() + skewSeconds - 1) * 1000;
+            verified.put(token, new Verified(outcome.caller(), Math.min(expires, now + cacheMillis)));
+        }
+        return outcome;
     }
 
     private Caller stream(String token) {
@@ -292,21 +370,23 @@ public class BearerTokens {
         }
     }
 
-    private record Outcome(Caller caller, String refusal) {
+    /** @param expires the token's {@code exp} (seconds) when it passed */
+    private record Outcome(Caller caller, String refusal, Long expires) {
     }
 
     private static Outcome check(String token, JwtConsumer consumer) {
         if (consumer == null || token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-            return new Outcome(null, consumer == null ? "no verification key" : "malformed");
+            return new Outcome(null, consumer == null ? "no verification key" : "malformed", null);
         }
         try {
             var claims = consumer.processToClaims(token);
-            return new Outcome(new Caller(claims.getSubject(), groups(claims.getClaimValue("groups")), null, null), null);
+            return new Outcome(new Caller(claims.getSubject(), groups(claims.getClaimValue("groups")), null, null), null,
+                    claims.getExpirationTime().getValue());
         } catch (InvalidJwtException e) {
-            return new Outcome(null, reason(e));
+            return new Outcome(null, reason(e), null);
         } catch (MalformedClaimException | RuntimeException hostile) {
             // whatever a token's content makes a parser do, it is a refusal, never a server fault
-            return new Outcome(null, "malformed");
+            return new Outcome(null, "malformed", null);
         }
     }
 

@@ -1,21 +1,17 @@
 package dev.rafiki.platform.http;
 
 import jakarta.annotation.security.DeclareRoles;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Map;
-import org.eclipse.microprofile.auth.LoginConfig;
 
 /**
  * The public API, at the root of the application. Callers authenticate with a MicroProfile JWT
- * bearer token; its {@code groups} claim carries the roles. {@code @ApplicationScoped} because
- * Payara otherwise cannot inject the token (PLATFORM-NOTES).
+ * bearer token; its {@code groups} claim carries the roles. The edge verifies it
+ * ({@link BearerTokens}), not the container: no {@code @LoginConfig}.
  */
 @ApplicationPath("/")
-@LoginConfig(authMethod = "MP-JWT")
 @DeclareRoles({Roles.USER, Roles.ADMIN})
-@ApplicationScoped
 public class RestApplication extends Application {
 
     /**

@@ -22,7 +22,7 @@ import java.util.List;
  * Jakarta REST, whatever the container does. Payara installs its own check only when the REST
  * application happens to start inside a deployment: in the EAR on Payara Server it did not, and
  * every resource answered callers without a token or without the role (found by EarIT). The
- * token itself is still verified by the container's MP-JWT mechanism; this only reads the result.
+ * token itself is verified at the edge ({@link BearerTokens}); this only reads the result.
  * No token: 401; a token without the role: 403. A method's annotation wins over its class's.
  */
 @Provider

@@ -1,5 +1,6 @@
 package dev.rafiki.prompt.boundary;
 
+import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.http.Roles;
@@ -33,7 +34,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code POST /query}: run a prompt and answer with its result. The request holds no thread
@@ -53,10 +53,7 @@ public class QueryResource {
     Prompts prompts;
 
     @Inject
-    JsonWebToken caller;
-
-    @Context
-    HttpServletRequest http;
+    CurrentCaller caller;
 
     @Inject
     @ConfigProperty(name = "rafiki.query.wait-timeout-seconds", defaultValue = "60")
@@ -83,8 +80,9 @@ public class QueryResource {
     @APIResponse(ref = "PayloadTooLarge", responseCode = "413")
     @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public void query(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                      @HeaderParam("Prefer") String prefer, @Suspended AsyncResponse response) {
-        var request = parse(caller.getSubject(), Bodies.required(body), idempotencyKey, maxPromptLength);
+                      @HeaderParam("Prefer") String prefer, @Context HttpServletRequest http,
+                      @Suspended AsyncResponse response) {
+        var request = parse(caller.subject(), Bodies.required(body), idempotencyKey, maxPromptLength);
         long wait = waitSeconds(prefer, maxWaitSeconds);
         var requestId = RequestIds.of(http);
         var handle = prompts.start(request);

@@ -1,5 +1,6 @@
 package dev.rafiki.session.boundary;
 
+import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
@@ -31,7 +32,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** Sessions of the caller: create, inspect, list, delete, read history, manage the queue, stop. */
 @Path("")
@@ -48,7 +48,7 @@ public class SessionsResource {
     Prompts prompts;
 
     @Inject
-    JsonWebToken caller;
+    CurrentCaller caller;
 
     @POST
     @Path("session")
@@ -234,7 +234,7 @@ public class SessionsResource {
     }
 
     private String owner() {
-        return caller.getSubject();
+        return caller.subject();
     }
 
     /**
@@ -242,7 +242,7 @@ public class SessionsResource {
      * any session as its owner. Changes are always the caller's own.
      */
     private String reader(java.util.UUID session) {
-        return caller.getGroups().contains(Roles.ADMIN) ? sessions.ownerOf(session).orElse(owner()) : owner();
+        return caller.admin() ? sessions.ownerOf(session).orElse(owner()) : owner();
     }
 
     /** {@code ?owner=}: an administrator lists another user's data; anyone else only their own. */
@@ -250,7 +250,7 @@ public class SessionsResource {
         if (requested == null || requested.isBlank() || requested.equals(owner())) {
             return owner();
         }
-        if (!caller.getGroups().contains(Roles.ADMIN)) {
+        if (!caller.admin()) {
             throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN, "only administrators read other users' data");
         }
         return requested;

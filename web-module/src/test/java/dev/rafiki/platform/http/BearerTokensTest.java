@@ -2,7 +2,9 @@ package dev.rafiki.platform.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rafiki.auth.control.StreamTokens;
@@ -11,7 +13,9 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.junit.jupiter.api.Test;
@@ -99,7 +103,7 @@ class BearerTokensTest {
     }
 
     @Test
-    void oneGroupAsAStringIsAOneElementSetAsTheContainerReadsIt() {
+    void oneGroupAsAStringIsAOneElementSetAsMicroProfileJwtReadsIt() {
         assertEquals(Set.of("user"), asParameter(with("\"groups\":\"user\"")).caller().groups());
     }
 
@@ -162,17 +166,49 @@ class BearerTokensTest {
         assertTrue(tokens(0).of(null, soon).refused());
     }
 
-    /** The container verified the header's signature; the claims go through the same rules. */
     @Test
-    void aHeaderTokenTheContainerAcceptedMeetsTheSameRules() {
-        assertEquals("alice", tokens.of(principal(sign(with())), null).caller().subject());
-        var odd = tokens.of(principal(sign(with("\"nbf\":\"x\""))), sign(with()));
-        assertEquals(BearerTokens.Source.HEADER, odd.source());
-        assertTrue(odd.refused(), "the header wins over a parameter, and its claims are checked");
-        assertTrue(tokens.of(principal(sign(with("\"sub\":5", "\"upn\":\"alice\""))), null).refused());
-        // no signature check here: the container made it (and refuses what fails it before any of this)
-        assertTrue(tokens.of(principal(sign(with(), OTHER_KEYS.getPrivate(), "JWT")), null).valid());
-        assertTrue(tokens.of(principal(null), null).refused());
+    void theHeaderTokenIsVerifiedWholeAndWinsOverAParameter() {
+        var valid = tokens.of(request("Bearer " + sign(with()), null));
+        assertEquals(BearerTokens.Source.HEADER, valid.source());
+        assertEquals("alice", valid.caller().subject());
+        assertTrue(tokens.of(request("bearer " + sign(with()), null)).valid(), "the scheme's name is case-insensitive");
+        var forged = tokens.of(request("Bearer " + sign(with(), OTHER_KEYS.getPrivate(), "JWT"), "access_token=" + sign(with())));
+        assertEquals(BearerTokens.Source.HEADER, forged.source());
+        assertTrue(forged.refused(), "the header's signature is checked, and the header wins over a parameter");
+        assertTrue(tokens.of(request("Bearer " + sign(with("\"nbf\":\"x\"")), null)).refused());
+        assertTrue(tokens.of(request("Bearer ", null)).refused());
+        var basic = tokens.of(request("Basic YWxpY2U6c2VjcmV0", "access_token=" + sign(with())));
+        assertEquals(BearerTokens.Source.QUERY, basic.source(), "another scheme is no bearer token");
+        assertEquals(BearerTokens.Credentials.NONE, tokens.of(request(null, null)));
+        // what the edge made the request's principal speaks for itself
+        assertSame(valid.caller(), tokens.of(valid.caller(), null).caller());
+    }
+
+    @Test
+    void aVerifiedTokenIsRememberedUntilItExpiresAndARefusedOneNever() {
+        var token = sign(with());
+        var first = tokens.of(null, token).caller();
+        assertSame(first, tokens.of(null, token).caller(), "remembered, not verified again");
+        assertEquals(1, tokens.remembered());
+        tokens.of(null, sign(with(), OTHER_KEYS.getPrivate(), "JWT"));
+        tokens.of(null, "not-a-jwt");
+        assertEquals(1, tokens.remembered(), "refusals are not remembered");
+        // exp + skew (30 s) is reached: the memory no longer answers, the token is verified again
+        tokens.clock = () -> (NOW + 600 + 30) * 1000;
+        assertNotSame(first, tokens.of(null, token).caller());
+    }
+
+    @Test
+    void theMemoryIsBoundedAndCanBeTurnedOff() {
+        tokens.remember(2, 300);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(tokens.of(null, sign(with("\"jti\":\"j-" + i + "\""))).valid());
+            assertTrue(tokens.remembered() <= 2, "at most 2 remembered");
+        }
+        tokens.remember(10, 0);
+        var token = sign(with());
+        assertNotSame(tokens.of(null, token).caller(), tokens.of(null, token).caller());
+        assertEquals(0, tokens.remembered());
     }
 
     @Test
@@ -184,23 +220,16 @@ class BearerTokensTest {
         assertNull(BearerTokens.accessToken(null));
     }
 
-    static JsonWebToken principal(String rawToken) {
-        return new JsonWebToken() {
-            @Override
-            public String getName() {
-                return "alice";
-            }
-
-            @Override
-            public Set<String> getClaimNames() {
-                return Set.of("raw_token");
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public <T> T getClaim(String name) {
-                return "raw_token".equals(name) ? (T) rawToken : null;
-            }
-        };
+    /** A request with only an Authorization header, a query string and attributes. */
+    static HttpServletRequest request(String authorization, String query) {
+        var attributes = new HashMap<String, Object>();
+        return (HttpServletRequest) Proxy.newProxyInstance(BearerTokensTest.class.getClassLoader(),
+                new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getHeader" -> "Authorization".equalsIgnoreCase((String) args[0]) ? authorization : null;
+                    case "getQueryString" -> query;
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }
