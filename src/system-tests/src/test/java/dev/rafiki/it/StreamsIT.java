@@ -132,6 +132,37 @@ class StreamsIT {
         assertEquals("echo: one two three four five six seven eight", deltas(seen));
     }
 
+    /** GET /events with an upgrade is /ws under another name: the same frames, cursors and refusals. */
+    @Test
+    void theEventsRouteAnswersAWebSocketUpgradeLikeWs() throws Exception {
+        var sessionId = api.createSession();
+        assertEquals(200, api.post("/query", prompt("alias", sessionId)).status());
+        List<JsonObject> viaWs;
+        try (var ws = WsClient.connect(server, "/ws", token)) {
+            ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\",\"after\":0}");
+            assertEquals("subscribed", ws.next(WAIT).getString("type"));
+            viaWs = ws.until(WsClient::terminal, WAIT);
+        }
+        try (var events = WsClient.connect(server, "/events", token)) {
+            events.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\",\"after\":0}");
+            assertEquals("subscribed", events.next(WAIT).getString("type"));
+            var viaEvents = events.until(WsClient::terminal, WAIT);
+            assertEquals(seqs(viaWs), seqs(viaEvents));
+            assertEquals("echo: alias", deltas(viaEvents));
+            events.send("{\"type\":\"subscribe\",\"session_id\":\"not-a-uuid\"}");
+            assertEquals("error", events.next(WAIT).getString("type"));
+        }
+        var anonymous = WsClient.handshake(server, "/events", null);
+        assertEquals(401, anonymous.status());
+        assertEquals("unauthorized", anonymous.json().getString("code"));
+        // without an upgrade, /events is still the Server-Sent Events stream
+        var sse = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.base().resolve("/events?session_id=" + sessionId
+                + "&after=0")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, sse.statusCode());
+        assertTrue(sse.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        sse.body().close();
+    }
+
     @Test
     void sseResumesAfterLastEventId() throws Exception {
         var first = api.query(null, "/slow 5 a b c d");

@@ -94,7 +94,7 @@ public class EdgeFilter extends HttpFilter {
             unauthorized(request, response, requestId);
             return;
         }
-        if ("GET".equals(method) && SOCKETS.contains(path)) {
+        if ("GET".equals(method) && (SOCKETS.contains(path) || "/events".equals(path) && upgrade(request))) {
             // refused before the upgrade, with the answer an HTTP route gives (an upgraded socket
             // could only be closed, and one without the user group was left open and silent)
             if (!credentials.valid()) {
@@ -136,6 +136,11 @@ public class EdgeFilter extends HttpFilter {
             forward = new Authenticated(forward, credentials.caller());
         }
         chain.doFilter(SameOriginHandshake.applies(request) ? new SameOriginHandshake(forward) : forward, response);
+    }
+
+    private static boolean upgrade(HttpServletRequest request) {
+        var upgrade = request.getHeader("Upgrade");
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 
     /** Takes a token for the request; sets the RateLimit fields. */
