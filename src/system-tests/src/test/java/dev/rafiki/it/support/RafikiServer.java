@@ -147,7 +147,15 @@ public final class RafikiServer implements AutoCloseable {
             }
             sleep(250);
         }
-        throw new IllegalStateException(name + " was not ready within " + STARTUP + ":\n" + tail());
+        var log = tail();
+        // a server left running would keep writing into the data directory the next start of
+        // the same name reuses (a later test saw its database errors in "its" log)
+        try {
+            stop();
+        } catch (RuntimeException stopFailed) {
+            log += "\n(and the stop failed: " + stopFailed.getMessage() + ")";
+        }
+        throw new IllegalStateException(name + " was not ready within " + STARTUP + ":\n" + log);
     }
 
     /** Graceful stop, as Ctrl-C does it: the launcher stops Payara Micro, then PostgreSQL. */
