@@ -98,6 +98,9 @@ public final class AnthropicProvider implements ModelProvider {
         if (request.system() != null) {
             body.add("system", request.system());
         }
+        if (request.temperature() != null) {
+            body.add("temperature", java.math.BigDecimal.valueOf(request.temperature()));
+        }
         body.add("messages", messages(request.messages()));
         if (request.tools() != null && !request.tools().isEmpty()) {
             var tools = json.createArrayBuilder();
