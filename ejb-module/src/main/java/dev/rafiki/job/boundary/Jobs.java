@@ -186,7 +186,8 @@ public class Jobs {
         if (view.webhook() == null) {
             return view;
         }
-        return new JobView(view.jobId(), view.status(), view.sessionId(), view.prompt(), view.model(), view.progress(),
+        return new JobView(view.jobId(), view.status(), view.sessionId(), view.prompt(), view.model(), view.agent(),
+                view.progress(),
                 view.result(), view.error(), view.lastError(), view.usage(), view.attempts(), view.maxAttempts(),
                 view.deadLetteredAt(), view.metadata(), view.createdAt(), view.startedAt(), view.finishedAt(),
                 view.artifacts(), new WebhookView(view.webhook().url(), secret, view.webhook().deliveries()),

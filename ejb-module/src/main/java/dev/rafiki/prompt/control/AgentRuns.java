@@ -49,10 +49,6 @@ public class AgentRuns {
     @Inject
     Tracing tracing;
 
-    public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools) {
-        return loop(model, specs, tools, ProfileSpec.NONE);
-    }
-
     /**
      * The loop as the prompt's agent profile shapes it: its instructions as the system prompt,
      * only the tools it allows offered (and a call to another refused, not run), its limits where

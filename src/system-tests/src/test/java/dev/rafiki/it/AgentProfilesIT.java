@@ -291,6 +291,7 @@ class AgentProfilesIT {
         var submitted = alice.post("/submit", "{\"prompt\":\"a job\",\"agent\":\"" + name + "\"}");
         assertEquals(202, submitted.status(), submitted.body());
         var job = submitted.json();
+        assertEquals(id, job.getJsonObject("agent").getString("id"));
         var prompt = alice.get("/session/" + job.getString("session_id") + "/prompts/" + job.getString("job_id")).json();
         assertEquals(id, prompt.getJsonObject("agent").getString("id"));
         refused(alice.post("/submit", "{\"prompt\":\"a job\",\"agent\":\"no-such-agent\"}"), 404, "not-found");
@@ -387,5 +388,51 @@ class AgentProfilesIT {
         assertEquals("step-limit", answer.getJsonObject("error").getString("code"));
         assertEquals(1, alice.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("prompt_id"))
                 .json().getInt("steps"));
+    }
+
+    @Test
+    void aPromptQueuedBehindAnotherRunsWithItsSessionsVersionToo() {
+        var name = unique("durable");
+        var id = created(alice, profile(name, null, "Queued instructions")).getString("id");
+        var sessionId = alice.post("/session", "{\"agent\":\"" + name + "\"}").json().getString("id");
+        // the session is busy with a slow echo prompt, so the next one takes the durable queue
+        var slow = alice.post("/query", Json.createObjectBuilder().add("prompt", "/slow 300 one two three four")
+                .add("session_id", sessionId).build().toString(), "Prefer", "respond-async");
+        assertEquals(202, slow.status(), slow.body());
+        var marker = "queued " + UUID.randomUUID();
+        var queued = query(alice, Json.createObjectBuilder().add("prompt", marker).add("session_id", sessionId)
+                .add("model", "openai/gpt-4o-mini").build());
+
+        assertEquals("completed", queued.getString("status"), queued.toString());
+        assertTrue(queued.getJsonNumber("seq").longValue() > slow.json().getJsonNumber("seq").longValue());
+        assertEquals(id, queued.getJsonObject("agent").getString("id"));
+        assertEquals("Queued instructions", openAiRequestFor(marker).getJsonArray("messages").getJsonObject(0)
+                .getString("content"));
+        var first = alice.get("/session/" + sessionId + "/prompts/" + slow.json().getString("prompt_id")).json();
+        assertEquals(1, first.getJsonObject("agent").getInt("version"));
+    }
+
+    @Test
+    void aQueryStreamPromptFrameCanNameAProfile() {
+        var name = unique("stream");
+        var id = created(alice, profile(name, "openai/gpt-4o-mini", "Streamed instructions")).getString("id");
+        var marker = "streamed " + UUID.randomUUID();
+        try (var ws = dev.rafiki.it.support.WsClient.connect(server, "/query_stream", server.tokenFor("profiles-alice", "user"))) {
+            ws.send(Json.createObjectBuilder().add("prompt", marker).add("agent", name).build().toString());
+            var accepted = ws.next(java.time.Duration.ofSeconds(60));
+            assertEquals("accepted", accepted.getString("type"), accepted.toString());
+            var frames = ws.until(dev.rafiki.it.support.WsClient::terminal, java.time.Duration.ofSeconds(60));
+            assertEquals("prompt.completed", frames.get(frames.size() - 1).getString("type"));
+            var view = alice.get("/session/" + accepted.getString("session_id") + "/prompts/"
+                    + accepted.getString("prompt_id")).json();
+            assertEquals(id, view.getJsonObject("agent").getString("id"));
+            assertEquals("openai says: " + marker, view.getString("answer"));
+
+            ws.send("{\"prompt\":\"x\",\"agent\":\"no-such-agent\"}");
+            var refusal = ws.next(java.time.Duration.ofSeconds(60));
+            assertEquals("not-found", refusal.getString("code"), refusal.toString());
+        }
+        assertEquals("Streamed instructions", openAiRequestFor(marker).getJsonArray("messages").getJsonObject(0)
+                .getString("content"));
     }
 }
