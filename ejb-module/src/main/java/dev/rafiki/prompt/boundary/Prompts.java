@@ -61,6 +61,13 @@ public class Prompts {
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public FastLane.Handle start(NewPrompt asked) {
+        if (asked.agent() != null && asked.idempotencyKey() != null) {
+            // a retry is answered with its first prompt even if the profile it named was deleted since
+            var existing = intake.byIdempotencyKey(asked.owner(), asked.idempotencyKey());
+            if (existing.isPresent()) {
+                return lane.follow(replay(existing.get(), asked));
+            }
+        }
         // only a prompt that names a profile pays a lookup; the session's pin travels with the session
         var request = asked.agent() == null ? asked : asked.pinned(profiles.resolve(asked.owner(), asked.agent()));
         var model = request.effectiveModel();

@@ -282,6 +282,18 @@ class AgentProfilesIT {
 
         refused(alice.post("/query", "{\"prompt\":\"x\",\"agent\":\"no-such-agent\"}"), 404, "not-found");
         refused(alice.post("/query", "{\"prompt\":\"x\",\"agent\":12}"), 400, "validation-failed");
+
+        // a retry after the profile was deleted still gets its first answer
+        var key = UUID.randomUUID().toString();
+        var body = Json.createObjectBuilder().add("prompt", "keyed").add("agent", name).build().toString();
+        var first = alice.post("/query", body, "Idempotency-Key", key);
+        assertEquals(200, first.status(), first.body());
+        assertEquals(204, alice.delete("/agents/" + id).status());
+        var retry = alice.post("/query", body, "Idempotency-Key", key);
+        assertEquals(200, retry.status(), retry.body());
+        assertEquals("true", retry.header("Idempotent-Replayed"));
+        assertEquals(first.json().getString("prompt_id"), retry.json().getString("prompt_id"));
+        refused(alice.post("/query", body, "Idempotency-Key", UUID.randomUUID().toString()), 404, "not-found");
     }
 
     @Test
