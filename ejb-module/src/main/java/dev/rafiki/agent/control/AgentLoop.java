@@ -45,7 +45,21 @@ public final class AgentLoop {
         }
     }
 
-    public record Limits(int maxSteps, Duration maxWallTime, int maxTokens, Duration connectTimeout, Duration idleTimeout) {
+    /**
+     * @param maxTokens       output tokens per model turn
+     * @param maxPromptTokens input plus output tokens of all turns of the prompt; the run ends
+     *                        ({@code token-limit}) after the turn that reaches it
+     */
+    public record Limits(int maxSteps, Duration maxWallTime, int maxTokens, Duration connectTimeout, Duration idleTimeout,
+                         long maxPromptTokens) {
+        public Limits(int maxSteps, Duration maxWallTime, int maxTokens, Duration connectTimeout, Duration idleTimeout) {
+            this(maxSteps, maxWallTime, maxTokens, connectTimeout, idleTimeout, Long.MAX_VALUE);
+        }
+    }
+
+    /** What the agent is told and may use, beyond the conversation: the system prompt and sampling. */
+    public record Setup(String system, Double temperature) {
+        public static final Setup NONE = new Setup(null, null);
     }
 
     /**
@@ -71,8 +85,15 @@ public final class AgentLoop {
     private final List<ToolSpec> toolSpecs;
     private final Tools tools;
     private final Limits limits;
+    private final Setup setup;
 
     public AgentLoop(ModelProvider provider, String model, List<ToolSpec> toolSpecs, Tools tools, Limits limits) {
+        this(provider, model, toolSpecs, tools, limits, Setup.NONE);
+    }
+
+    public AgentLoop(ModelProvider provider, String model, List<ToolSpec> toolSpecs, Tools tools, Limits limits,
+                     Setup setup) {
+        this.setup = setup;
         this.provider = provider;
         this.model = model;
         this.toolSpecs = toolSpecs;
@@ -134,8 +155,8 @@ public final class AgentLoop {
                     listener.toolCallArgumentsDelta(StorableText.of(id), StorableText.of(fragment));
                 }
             };
-            var request = new ModelRequest(model, null, List.copyOf(conversation), toolSpecs, limits.maxTokens(),
-                    limits.connectTimeout(), limits.idleTimeout());
+            var request = new ModelRequest(model, setup.system(), List.copyOf(conversation), toolSpecs,
+                    limits.maxTokens(), limits.connectTimeout(), limits.idleTimeout(), setup.temperature());
             dev.rafiki.agent.model.ModelTurn turn;
             try {
                 turn = provider.complete(request, tee, stop);
@@ -169,6 +190,11 @@ public final class AgentLoop {
             observer.messageCompleted(assistant);
             if (calls.isEmpty()) {
                 return new Outcome(assistant.content(), produced, null, null, input, output, toolCalls, toolMillis, step);
+            }
+            if (input + output >= limits.maxPromptTokens()) {
+                // checked before the tools run: a spent budget starts nothing more
+                return new Outcome("", produced, "token-limit", "the prompt used " + (input + output)
+                        + " tokens, its limit is " + limits.maxPromptTokens(), input, output, toolCalls, toolMillis, step);
             }
             for (var call : calls) {
                 long started = System.nanoTime();

@@ -53,7 +53,9 @@ public final class AnthropicProvider implements ModelProvider {
             base = base.substring(0, base.length() - 1);
         }
         this.endpoint = URI.create(base + "/v1/messages");
-        this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+        // without a key the service answers 401 (model-unauthorized), as the OpenAI provider's does: a
+        // missing key is the operator's to fix, never a server error for the client that named the model
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         this.http = Objects.requireNonNull(http, "http");
         this.timer = Objects.requireNonNull(timer, "timer");
     }
@@ -64,9 +66,12 @@ public final class AnthropicProvider implements ModelProvider {
         if (cancelled.getAsBoolean()) {
             throw ModelHttp.cancelledException();
         }
-        var httpRequest = HttpRequest.newBuilder(endpoint)
+        var builder = HttpRequest.newBuilder(endpoint);
+        if (apiKey != null) {
+            builder.header("x-api-key", apiKey);
+        }
+        var httpRequest = builder
                 .timeout(request.connectTimeout())
-                .header("x-api-key", apiKey)
                 .header("anthropic-version", API_VERSION)
                 .header("content-type", "application/json")
                 .header("accept", "text/event-stream")
@@ -97,6 +102,9 @@ public final class AnthropicProvider implements ModelProvider {
                 .add("max_tokens", request.maxTokens());
         if (request.system() != null) {
             body.add("system", request.system());
+        }
+        if (request.temperature() != null) {
+            body.add("temperature", java.math.BigDecimal.valueOf(request.temperature()));
         }
         body.add("messages", messages(request.messages()));
         if (request.tools() != null && !request.tools().isEmpty()) {

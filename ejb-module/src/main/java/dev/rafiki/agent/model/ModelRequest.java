@@ -11,7 +11,13 @@ import java.util.List;
  * @param maxTokens    upper bound of output tokens for this turn
  * @param connectTimeout bound on connecting and receiving the response headers
  * @param idleTimeout  bound on the silence between two chunks of the stream (and on the first one)
+ * @param temperature  sampling temperature, or null for the provider's default
  */
 public record ModelRequest(String model, String system, List<ChatMessage> messages, List<ToolSpec> tools,
-                           int maxTokens, Duration connectTimeout, Duration idleTimeout) {
+                           int maxTokens, Duration connectTimeout, Duration idleTimeout, Double temperature) {
+
+    public ModelRequest(String model, String system, List<ChatMessage> messages, List<ToolSpec> tools,
+                        int maxTokens, Duration connectTimeout, Duration idleTimeout) {
+        this(model, system, messages, tools, maxTokens, connectTimeout, idleTimeout, null);
+    }
 }

@@ -133,6 +133,9 @@ public final class OpenAiChatProvider implements ModelProvider {
             }
             body.add("tools", tools);
         }
+        if (request.temperature() != null) {
+            body.add("temperature", java.math.BigDecimal.valueOf(request.temperature()));
+        }
         return body.add("max_tokens", request.maxTokens())
                 .add("stream", true)
                 // without it the stream carries no token counts at all

@@ -33,7 +33,7 @@ public class JobIntake {
 
     public Job accept(NewJob request, int maxAttempts) {
         Prompt prompt = prompts.accept(new NewPrompt(request.owner(), request.sessionId(), request.prompt(),
-                BusyPolicy.ENQUEUE, null, request.model()));
+                BusyPolicy.ENQUEUE, null, request.model(), request.agent(), request.pin()));
         prompt.maxAttempts = maxAttempts;
         var job = new Job();
         job.id = prompt.id;

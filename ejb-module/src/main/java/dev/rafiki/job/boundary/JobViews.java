@@ -17,7 +17,8 @@ public final class JobViews {
      * @param lastError while a job waits for another attempt: why the previous one failed
      * @param webhookSecret only in the answer to the submission that created the job
      */
-    public record JobView(UUID jobId, String status, UUID sessionId, String prompt, String model, Progress progress,
+    public record JobView(UUID jobId, String status, UUID sessionId, String prompt, String model,
+                          dev.rafiki.session.boundary.Views.AgentUse agent, Progress progress,
                           Result result, ErrorView error, ErrorView lastError, Usage usage, int attempts,
                           int maxAttempts, Instant deadLetteredAt, JsonObject metadata, Instant createdAt,
                           Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts, WebhookView webhook,

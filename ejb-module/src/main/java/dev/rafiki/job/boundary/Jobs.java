@@ -52,6 +52,9 @@ public class Jobs {
     @Inject
     FastLane lane;
 
+    @Inject
+    dev.rafiki.profile.boundary.AgentProfiles profiles;
+
     @jakarta.annotation.Resource
     jakarta.ejb.SessionContext context;
 
@@ -62,13 +65,14 @@ public class Jobs {
      * at once (the unique key decides).
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public Submitted submit(NewJob request) {
+    public Submitted submit(NewJob asked) {
+        var request = asked.agent() == null ? asked : asked.pinned(profiles.resolve(asked.owner(), asked.agent()));
         if (request.webhookUrl() == null) {
             // the lane may fall back later, on its own thread: through the container, not this instance
             var self = context.getBusinessObject(Jobs.class);
             var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
-                    request.model(), null, null, new FastLane.JobPart(request.metadata(), request.idempotencyKey(),
-                    request.requestHash(), maxAttempts)), () -> self.submitDurably(request));
+                    request.effectiveModel(), null, null, new FastLane.JobPart(request.metadata(), request.idempotencyKey(),
+                    request.requestHash(), maxAttempts), request.pin()), () -> self.submitDurably(request));
             if (fast.isPresent()) {
                 PromptSnapshot accepted;
                 try {
@@ -182,7 +186,8 @@ public class Jobs {
         if (view.webhook() == null) {
             return view;
         }
-        return new JobView(view.jobId(), view.status(), view.sessionId(), view.prompt(), view.model(), view.progress(),
+        return new JobView(view.jobId(), view.status(), view.sessionId(), view.prompt(), view.model(), view.agent(),
+                view.progress(),
                 view.result(), view.error(), view.lastError(), view.usage(), view.attempts(), view.maxAttempts(),
                 view.deadLetteredAt(), view.metadata(), view.createdAt(), view.startedAt(), view.finishedAt(),
                 view.artifacts(), new WebhookView(view.webhook().url(), secret, view.webhook().deliveries()),

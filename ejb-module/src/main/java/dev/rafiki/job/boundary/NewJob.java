@@ -9,10 +9,20 @@ import java.util.UUID;
 /**
  * A validated job submission. {@code sessionId} null means "in a new session of its own";
  * {@code metadata} is the client's JSON object as text; {@code webhookSecret} was given by the
- * client or generated.
+ * client or generated. {@code agent} is the profile the client named, {@code pin} what it resolved to.
  */
 public record NewJob(String owner, UUID sessionId, String prompt, String model, String webhookUrl,
-                     String webhookSecret, String metadata, String idempotencyKey) {
+                     String webhookSecret, String metadata, String idempotencyKey, String agent,
+                     dev.rafiki.profile.control.AgentPin pin) {
+
+    public NewJob pinned(dev.rafiki.profile.control.AgentPin pin) {
+        return new NewJob(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, agent, pin);
+    }
+
+    /** The model the client asked for, else the named profile's; null: the session's. */
+    public String effectiveModel() {
+        return model != null ? model : pin != null ? pin.model() : null;
+    }
 
     /** Fingerprint of what the client asked, to tell a retry from another request under the same key. */
     public String requestHash() {
@@ -21,6 +31,11 @@ public record NewJob(String owner, UUID sessionId, String prompt, String model, 
             for (var part : new String[] {String.valueOf(sessionId), prompt, String.valueOf(model),
                     String.valueOf(webhookUrl), String.valueOf(metadata)}) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            // only when given, so that hashes stored before jobs could name a profile stay valid
+            if (agent != null) {
+                digest.update(("agent=" + agent).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());

@@ -1,13 +1,32 @@
 package dev.rafiki.prompt.boundary;
 
+import dev.rafiki.profile.control.AgentPin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 
-/** A validated request to run a prompt. {@code sessionId} null means "in a new session". */
-public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model) {
+/**
+ * A validated request to run a prompt. {@code sessionId} null means "in a new session";
+ * {@code agent} is the profile the client named (id or name), {@code pin} the version it resolved
+ * to (null until resolved, and when no profile was named: the session's pin applies).
+ */
+public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model,
+                        String agent, AgentPin pin) {
+
+    public NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model) {
+        this(owner, sessionId, prompt, busy, idempotencyKey, model, null, null);
+    }
+
+    public NewPrompt pinned(AgentPin pin) {
+        return new NewPrompt(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin);
+    }
+
+    /** The model the client asked for, else the named profile's; null: the session's. */
+    public String effectiveModel() {
+        return model != null ? model : pin != null ? pin.model() : null;
+    }
 
     /** Fingerprint of what the client asked, to tell a retry from a different request under the same key. */
     public String requestHash() {
@@ -20,6 +39,11 @@ public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy 
             // only when given, so that hashes stored before requests could name a model stay valid
             if (model != null) {
                 digest.update(("model=" + model).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            // the name as the client gave it: a retry after the profile changed is still the same request
+            if (agent != null) {
+                digest.update(("agent=" + agent).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());

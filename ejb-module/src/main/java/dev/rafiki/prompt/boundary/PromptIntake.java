@@ -57,12 +57,20 @@ public class PromptIntake {
     int maxQueue;
 
     public Prompt accept(NewPrompt request) {
-        if (request.model() != null && models.resolve(request.model()) == null) {
-            throw ApiException.invalid("unknown model '" + request.model() + "'; use " + models.describe());
+        var model = request.effectiveModel();
+        if (model != null && models.resolve(model) == null) {
+            throw ApiException.invalid("unknown model '" + model + "'; use " + models.describe());
         }
+        var pin = request.pin();
         AgentSession session;
         if (request.sessionId() == null) {
-            session = AgentSession.create(request.owner(), null, Sessions.DEFAULT_MODEL, null);
+            // a session a prompt creates keeps the prompt's profile for the prompts that follow
+            session = AgentSession.create(request.owner(), null,
+                    pin != null && pin.model() != null ? pin.model() : Sessions.DEFAULT_MODEL, null);
+            if (pin != null) {
+                session.agentId = pin.id();
+                session.agentVersion = pin.version();
+            }
             em.persist(session);
         } else {
             session = sessions.owned(request.owner(), request.sessionId());
@@ -80,7 +88,9 @@ public class PromptIntake {
         prompt.seq = session.nextSeq;
         prompt.owner = request.owner();
         prompt.content = request.prompt();
-        prompt.model = request.model();
+        prompt.model = model;
+        prompt.agentId = pin != null ? pin.id() : session.agentId;
+        prompt.agentVersion = pin != null ? Integer.valueOf(pin.version()) : session.agentVersion;
         prompt.status = PromptStatus.QUEUED;
         prompt.idempotencyKey = request.idempotencyKey();
         prompt.requestHash = request.idempotencyKey() == null ? null : request.requestHash();

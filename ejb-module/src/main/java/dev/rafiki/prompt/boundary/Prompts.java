@@ -8,6 +8,7 @@ import dev.rafiki.prompt.control.PromptSnapshot;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.session.boundary.Sessions;
+import dev.rafiki.session.boundary.Views.AgentUse;
 import dev.rafiki.session.boundary.Views.ErrorView;
 import dev.rafiki.session.boundary.Views.PromptView;
 import dev.rafiki.session.boundary.Views.StopResult;
@@ -50,20 +51,33 @@ public class Prompts {
     @Inject
     dev.rafiki.agent.control.ModelCatalog models;
 
+    @Inject
+    dev.rafiki.profile.boundary.AgentProfiles profiles;
+
     /**
      * Starts a prompt: in the fast lane when its session is idle (accepted, run and recorded in
      * one group commit), else on the durable queue. The handle's {@code accepted} completes once
      * the prompt is committed, {@code finished} once its end is.
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public FastLane.Handle start(NewPrompt request) {
-        if (request.model() != null && models.resolve(request.model()) == null) {
-            throw ApiException.invalid("unknown model '" + request.model() + "'; use " + models.describe());
+    public FastLane.Handle start(NewPrompt asked) {
+        if (asked.agent() != null && asked.idempotencyKey() != null) {
+            // a retry is answered with its first prompt even if the profile it named was deleted since
+            var existing = intake.byIdempotencyKey(asked.owner(), asked.idempotencyKey());
+            if (existing.isPresent()) {
+                return lane.follow(replay(existing.get(), asked));
+            }
+        }
+        // only a prompt that names a profile pays a lookup; the session's pin travels with the session
+        var request = asked.agent() == null ? asked : asked.pinned(profiles.resolve(asked.owner(), asked.agent()));
+        var model = request.effectiveModel();
+        if (model != null && models.resolve(model) == null) {
+            throw ApiException.invalid("unknown model '" + model + "'; use " + models.describe());
         }
         // the lane may fall back later, on its own thread: through the container, not this instance
         var self = context.getBusinessObject(Prompts.class);
         var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
-                request.model(), request.idempotencyKey(), request.requestHash(), null), () -> self.submit(request));
+                model, request.idempotencyKey(), request.requestHash(), null, request.pin()), () -> self.submit(request));
         return fast.orElseGet(() -> lane.follow(submit(request)));
     }
 
@@ -74,6 +88,9 @@ public class Prompts {
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public PromptSnapshot submit(NewPrompt request) {
+        if (request.agent() != null && request.pin() == null) {
+            request = request.pinned(profiles.resolve(request.owner(), request.agent()));
+        }
         if (request.idempotencyKey() != null) {
             var existing = intake.byIdempotencyKey(request.owner(), request.idempotencyKey());
             if (existing.isPresent()) {
@@ -173,14 +190,16 @@ public class Prompts {
     }
 
     public static PromptView view(PromptSnapshot p) {
-        return new PromptView(p.id(), p.sessionId(), p.seq(), p.status(), p.content(), p.model(), p.answer(),
+        return new PromptView(p.id(), p.sessionId(), p.seq(), p.status(), p.content(), p.model(),
+                AgentUse.of(p.agentId(), p.agentVersion()), p.answer(),
                 p.errorCode() == null ? null : new ErrorView(p.errorCode(), p.errorMessage()), p.attempts(), p.steps(),
                 Usage.of(p.inputTokens(), p.outputTokens(), p.toolCalls(), p.toolMillis()), p.createdAt(),
                 p.startedAt(), p.finishedAt());
     }
 
     public static PromptView view(Prompt p) {
-        return new PromptView(p.id, p.sessionId, p.seq, p.status.wire(), p.content, p.model, p.answer,
+        return new PromptView(p.id, p.sessionId, p.seq, p.status.wire(), p.content, p.model,
+                AgentUse.of(p.agentId, p.agentVersion), p.answer,
                 p.errorCode == null ? null : new ErrorView(p.errorCode, p.errorMessage), p.attempts, p.steps,
                 Usage.of(p.inputTokens, p.outputTokens, p.toolCalls, p.toolMillis), p.createdAt, p.startedAt,
                 p.finishedAt);

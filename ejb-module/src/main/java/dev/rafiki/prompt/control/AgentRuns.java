@@ -7,6 +7,7 @@ import dev.rafiki.agent.model.ModelException;
 import dev.rafiki.agent.model.ModelProvider;
 import dev.rafiki.agent.model.ToolCall;
 import dev.rafiki.platform.tracing.Tracing;
+import dev.rafiki.profile.control.ProfileSpec;
 import dev.rafiki.tool.control.ToolResult;
 import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,11 +49,44 @@ public class AgentRuns {
     @Inject
     Tracing tracing;
 
-    public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools) {
-        return new AgentLoop(traced(model), model.providerModel(), specs, traced(tools),
-                new AgentLoop.Limits(maxSteps, Duration.ofSeconds(maxSeconds), maxTokens,
+    /**
+     * The loop as the prompt's agent profile shapes it: its instructions as the system prompt,
+     * only the tools it allows offered (and a call to another refused, not run), its limits where
+     * they are lower than the operator's.
+     */
+    public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools, ProfileSpec profile) {
+        var offered = profile.tools() == null ? specs : specs.stream().filter(spec -> profile.allows(spec.name())).toList();
+        var instructions = profile.instructions() == null || profile.instructions().isEmpty() ? null : profile.instructions();
+        return new AgentLoop(traced(model), model.providerModel(), offered, traced(allowed(tools, profile)),
+                new AgentLoop.Limits(ProfileSpec.lower(maxSteps, profile.maxSteps()),
+                        Duration.ofSeconds(ProfileSpec.lower(maxSeconds, profile.maxSeconds())),
+                        ProfileSpec.lower(maxTokens, profile.maxTokens()),
                         // a local server may hold its headers back while it reads a long prompt
-                        Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout)));
+                        Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout),
+                        profile.maxPromptTokens() == null ? Long.MAX_VALUE : profile.maxPromptTokens()),
+                new AgentLoop.Setup(instructions, profile.temperature()));
+    }
+
+    /** A model may ask for a tool it was not offered: the answer is a tool error, and nothing runs. */
+    static AgentLoop.Tools allowed(AgentLoop.Tools tools, ProfileSpec profile) {
+        if (profile.tools() == null) {
+            return tools;
+        }
+        return new AgentLoop.Tools() {
+            @Override
+            public ToolResult call(String name, String arguments, BooleanSupplier cancelled) {
+                return profile.allows(name) ? tools.call(name, arguments, cancelled) : refused(name);
+            }
+
+            @Override
+            public ToolResult call(ToolCall call, BooleanSupplier cancelled) {
+                return profile.allows(call.name()) ? tools.call(call, cancelled) : refused(call.name());
+            }
+        };
+    }
+
+    private static ToolResult refused(String name) {
+        return ToolResult.failed("the tool '" + name + "' is not allowed for this agent; it was not run");
     }
 
     /** Each model turn a span of the prompt's trace, with its token counts. */

@@ -106,6 +106,9 @@ public class FastLane {
     AgentRuns runs;
 
     @Inject
+    dev.rafiki.profile.control.ProfileCache profiles;
+
+    @Inject
     PromptDispatcher dispatcher;
 
     @Inject
@@ -147,13 +150,14 @@ public class FastLane {
             WHERE id = ? AND owner = ? AND next_seq = ? AND message_count = ?
             AND (worker IS NULL OR claim_expires_at < now())""";
     private static final String INSERT_SESSION = """
-            INSERT INTO agent_session (id, owner, model, next_seq, worker, claim_expires_at, created_at, updated_at)
-            VALUES (?, ?, ?, 1, ?, CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END, ?, ?)""";
+            INSERT INTO agent_session (id, owner, model, next_seq, worker, claim_expires_at, created_at, updated_at,
+            agent_id, agent_version)
+            VALUES (?, ?, ?, 1, ?, CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END, ?, ?, ?, ?)""";
     private static final String INSERT_PROMPT = """
             INSERT INTO prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
             idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
-            finished_at, model, tool_calls, tool_millis, steps, max_attempts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            finished_at, model, tool_calls, tool_millis, steps, max_attempts, agent_id, agent_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_JOB = """
             INSERT INTO job (id, owner, session_id, metadata, idempotency_key, request_hash, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)""";
@@ -185,6 +189,9 @@ public class FastLane {
         long messageCount;
         List<ChatMessage> history = List.of();
         long historyChars;
+        /** The session's pinned profile version: read with the rest, so a prompt needs no lookup of its own. */
+        UUID agentId;
+        Integer agentVersion;
     }
 
     /** A longer conversation is read from the database for each prompt instead of being kept in memory. */
@@ -197,9 +204,13 @@ public class FastLane {
         }
     }
 
-    /** A prompt asking for the lane; {@code sessionId} null for a new session, {@code job} null for a plain prompt. */
+    /**
+     * A prompt asking for the lane; {@code sessionId} null for a new session, {@code job} null for a plain prompt,
+     * {@code agent} null when the prompt runs with its session's profile (if any). {@code model} is the one
+     * asked for (by the request or the named profile), null for the session's.
+     */
     public record Request(String owner, UUID sessionId, String content, String model, String idempotencyKey,
-                          String requestHash, JobPart job) {
+                          String requestHash, JobPart job, dev.rafiki.profile.control.AgentPin agent) {
     }
 
     /** What a job (without a webhook) adds to its prompt: the job row, its events, its tools and a retry budget. */
@@ -257,7 +268,12 @@ public class FastLane {
             state.busy = true;
             state.known = true;
             state.owner = request.owner();
-            state.model = dev.rafiki.session.boundary.Sessions.DEFAULT_MODEL;
+            var agent = request.agent();
+            // a session a prompt creates keeps the prompt's profile for the prompts that follow
+            state.model = agent != null && agent.model() != null ? agent.model()
+                    : dev.rafiki.session.boundary.Sessions.DEFAULT_MODEL;
+            state.agentId = agent == null ? null : agent.id();
+            state.agentVersion = agent == null ? null : agent.version();
             sessions.put(sessionId, state);
         } else {
             state = sessions.computeIfAbsent(sessionId, id -> new Live());
@@ -353,7 +369,8 @@ public class FastLane {
             try (var select = c.prepareStatement("""
                     SELECT s.owner, s.model, s.next_seq, s.message_count,
                     (s.worker IS NULL OR s.claim_expires_at < now()),
-                    EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running'))
+                    EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running')),
+                    s.agent_id, s.agent_version
                     FROM agent_session s WHERE s.id = ?""")) {
                 select.setObject(1, sessionId);
                 try (var row = select.executeQuery()) {
@@ -364,6 +381,8 @@ public class FastLane {
                     state.model = row.getString(2);
                     state.nextSeq = row.getLong(3);
                     state.messageCount = row.getLong(4);
+                    state.agentId = row.getObject(7, UUID.class);
+                    state.agentVersion = (Integer) row.getObject(8);
                 }
             }
         }
@@ -397,13 +416,15 @@ public class FastLane {
         Instant startedAt;
         Instant finishedAt;
         Integer maxAttempts;
+        UUID agentId;
+        Integer agentVersion;
         /** The run ended before the accepting commit: the claim is not taken at all. */
         boolean ended;
 
         PromptSnapshot snapshot(long cursorBefore, List<StoredEvent> events) {
             return new PromptSnapshot(id, sessionId, seq, status, content, model, answer, errorCode, errorMessage, 1,
                     steps, inputTokens, outputTokens, toolCalls, toolMillis, createdAt, startedAt, finishedAt,
-                    cursorBefore, false, events);
+                    cursorBefore, false, events, agentId, agentVersion);
         }
     }
 
@@ -445,6 +466,9 @@ public class FastLane {
             row.owner = request.owner();
             row.content = request.content();
             row.model = request.model();
+            // the profile the request named, else the session's pin (this run owns the state while busy)
+            row.agentId = request.agent() != null ? request.agent().id() : state.agentId;
+            row.agentVersion = request.agent() != null ? Integer.valueOf(request.agent().version()) : state.agentVersion;
             row.idempotencyKey = request.idempotencyKey();
             row.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
             row.createdAt = Instant.now();
@@ -526,8 +550,8 @@ public class FastLane {
                         return durable() ? inner.call(call, stop) : notAccepted();
                     }
                 };
-                var loop = runs.loop(model, specs, gated);
                 try {
+                    var loop = runs.loop(model, specs, gated, profiles.spec(row.agentId, row.agentVersion));
                     outcome = loop.run(history, listener, () -> cancelled.get() || aborted.get());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "a prompt failed in the agent runtime", e);
@@ -582,7 +606,7 @@ public class FastLane {
 
         private PromptLedger.RunningPrompt running(List<ChatMessage> history) {
             return new PromptLedger.RunningPrompt(row.id, sessionId, row.owner, row.seq, row.content, 1,
-                    request.job() != null, modelName, history, tracing.traceparent());
+                    request.job() != null, modelName, history, tracing.traceparent(), row.agentId, row.agentVersion);
         }
 
         private JsonObjectBuilder jobData(String status) {
@@ -775,7 +799,8 @@ public class FastLane {
 
         private PromptSnapshot acceptedSnapshot(long cursorBefore, List<StoredEvent> events) {
             return new PromptSnapshot(row.id, sessionId, row.seq, "running", row.content, row.model, null, null, null, 1,
-                    0, 0, 0, 0, 0, row.createdAt, row.startedAt, null, cursorBefore, false, events);
+                    0, 0, 0, 0, 0, row.createdAt, row.startedAt, null, cursorBefore, false, events, row.agentId,
+                    row.agentVersion);
         }
 
         /** The session as this node knows it now includes this prompt. */
@@ -881,6 +906,8 @@ public class FastLane {
             insert.setDouble(6, runs.lease().toSeconds());
             insert.setTimestamp(7, Timestamp.from(row.createdAt));
             insert.setTimestamp(8, Timestamp.from(row.createdAt));
+            insert.setObject(9, state.agentId);
+            insert.setObject(10, state.agentVersion, java.sql.Types.INTEGER);
         }
 
         private void bindPrompt(PreparedStatement insert) throws SQLException {
@@ -905,6 +932,8 @@ public class FastLane {
             insert.setLong(19, row.toolMillis);
             insert.setInt(20, row.steps);
             insert.setObject(21, row.maxAttempts, java.sql.Types.INTEGER);
+            insert.setObject(22, row.agentId);
+            insert.setObject(23, row.agentVersion, java.sql.Types.INTEGER);
         }
 
         private void bindJob(PreparedStatement insert) throws SQLException {

@@ -131,7 +131,8 @@ public class PromptLedger {
                 .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts).add("model", model).build());
         started.fire(new PromptStarted(prompt.id, sessionId, prompt.owner, prompt.attempts));
         return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
-                prompt.maxAttempts != null, model, history(sessionId, prompt), prompt.traceParent));
+                prompt.maxAttempts != null, model, history(sessionId, prompt), prompt.traceParent, prompt.agentId,
+                prompt.agentVersion));
     }
 
     /** @return false when the prompt is no longer this worker's to finish (cancelled, deleted, claim lost) */
@@ -421,9 +422,11 @@ public class PromptLedger {
     /**
      * @param retryable   whether failures worth retrying start the prompt again (it has a retry budget)
      * @param traceParent the W3C traceparent of the request that queued it, or null
+     * @param agentId     the profile it runs with (recorded when it was accepted), or null
      */
     public record RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
-                                boolean retryable, String model, List<ChatMessage> history, String traceParent) {
+                                boolean retryable, String model, List<ChatMessage> history, String traceParent,
+                                UUID agentId, Integer agentVersion) {
     }
 
     /** What the worker should do next. */

@@ -18,12 +18,12 @@ public record PromptSnapshot(UUID id, UUID sessionId, long seq, String status, S
                              String answer, String errorCode, String errorMessage, int attempts, int steps,
                              long inputTokens, long outputTokens, int toolCalls, long toolMillis, Instant createdAt,
                              Instant startedAt, Instant finishedAt, long cursorBefore, boolean replayed,
-                             List<StoredEvent> events) {
+                             List<StoredEvent> events, UUID agentId, Integer agentVersion) {
 
     public static PromptSnapshot of(Prompt p, boolean replayed) {
         return new PromptSnapshot(p.id, p.sessionId, p.seq, p.status.wire(), p.content, p.model, p.answer, p.errorCode,
                 p.errorMessage, p.attempts, p.steps, p.inputTokens, p.outputTokens, p.toolCalls, p.toolMillis,
-                p.createdAt, p.startedAt, p.finishedAt, -1, replayed, List.of());
+                p.createdAt, p.startedAt, p.finishedAt, -1, replayed, List.of(), p.agentId, p.agentVersion);
     }
 
     public boolean terminal() {
@@ -33,6 +33,6 @@ public record PromptSnapshot(UUID id, UUID sessionId, long seq, String status, S
     public PromptSnapshot replayed(boolean value) {
         return new PromptSnapshot(id, sessionId, seq, status, content, model, answer, errorCode, errorMessage, attempts,
                 steps, inputTokens, outputTokens, toolCalls, toolMillis, createdAt, startedAt, finishedAt, cursorBefore,
-                value, events);
+                value, events, agentId, agentVersion);
     }
 }

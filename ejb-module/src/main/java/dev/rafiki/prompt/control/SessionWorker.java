@@ -64,6 +64,9 @@ public class SessionWorker {
     AgentRuns runs;
 
     @Inject
+    dev.rafiki.profile.control.ProfileCache profiles;
+
+    @Inject
     JobRuns jobs;
 
     @Inject
@@ -190,7 +193,7 @@ public class SessionWorker {
                 return tools.call(call, stop);
             }
         };
-        var loop = runs.loop(model, specs, ordered);
+        var loop = runs.loop(model, specs, ordered, profiles.spec(prompt.agentId(), prompt.agentVersion()));
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);
         // a long run keeps its claim alive; a dead worker's lease simply runs out

@@ -39,12 +39,29 @@ public class Sessions {
     @jakarta.inject.Inject
     dev.rafiki.workspace.control.Workspaces workspaces;
 
-    public SessionView create(String owner, String title, String model, JsonObject metadata) {
+    @jakarta.inject.Inject
+    dev.rafiki.profile.boundary.AgentProfiles profiles;
+
+    /**
+     * @param agent        a profile (id or name) the session runs with, pinned to its latest version
+     *                     unless {@code agentVersion} names another; null for none
+     */
+    public SessionView create(String owner, String title, String model, String agent, Integer agentVersion,
+                              JsonObject metadata) {
+        var pin = agent == null ? null
+                : agentVersion == null ? profiles.resolve(owner, agent) : profiles.resolve(owner, agent, agentVersion);
+        if (model == null && pin != null) {
+            model = pin.model();
+        }
         if (model != null && models.resolve(model) == null) {
             throw ApiException.invalid("unknown model '" + model + "'; use " + models.describe());
         }
         var session = AgentSession.create(owner, title, model == null ? DEFAULT_MODEL : model,
                 metadata == null ? null : metadata.toString());
+        if (pin != null) {
+            session.agentId = pin.id();
+            session.agentVersion = pin.version();
+        }
         em.persist(session);
         return view(session);
     }
@@ -161,7 +178,8 @@ public class Sessions {
                     .getResultList();
             status = !last.isEmpty() && last.get(0) == PromptStatus.CANCELLED ? "stopped" : "idle";
         }
-        return new SessionView(session.id, session.title, session.model, metadata(session.metadata), status,
+        return new SessionView(session.id, session.title, session.model,
+                Views.AgentUse.of(session.agentId, session.agentVersion), metadata(session.metadata), status,
                 running.map(p -> p.id).orElse(null),
                 pending.stream().filter(p -> p.status == PromptStatus.QUEUED).count(),
                 session.promptCount, session.messageCount,

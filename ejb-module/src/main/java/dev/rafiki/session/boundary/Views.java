@@ -22,7 +22,14 @@ public final class Views {
     public record UserUsage(long sessions, long prompts, Usage usage) {
     }
 
-    public record SessionView(UUID id, String title, String model, JsonObject metadata, String status,
+    /** The agent profile version a session or prompt runs with. */
+    public record AgentUse(UUID id, int version) {
+        public static AgentUse of(UUID id, Integer version) {
+            return id == null || version == null ? null : new AgentUse(id, version);
+        }
+    }
+
+    public record SessionView(UUID id, String title, String model, AgentUse agent, JsonObject metadata, String status,
                               UUID runningPromptId, long queueLength, long promptCount, long messageCount,
                               Usage usage, Instant createdAt, Instant updatedAt) {
     }
@@ -31,7 +38,7 @@ public final class Views {
     }
 
     public record PromptView(UUID id, UUID sessionId, long seq, String status, String prompt, String model,
-                             String answer, ErrorView error, int attempts, int steps, Usage usage, Instant createdAt,
+                             AgentUse agent, String answer, ErrorView error, int attempts, int steps, Usage usage, Instant createdAt,
                              Instant startedAt, Instant finishedAt) {
         public boolean terminal() {
             return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);

@@ -521,4 +521,55 @@ class AgentLoopTest {
         assertTrue(outcome.messages().get(1).isError());
         assertTrue(outcome.answer().startsWith("echo: read_file failed: the path leaves the workspace"), outcome.answer());
     }
+
+    @Test
+    void theProfilesInstructionsAndTemperatureGoWithEveryTurn() {
+        provider.then(calls("", 1, 1, new ToolCall("c1", "read_file", "{}"))).then(answer("ok", 1, 1));
+
+        var outcome = new AgentLoop(provider, "test-model", SPECS, tools, limits(10, Duration.ofSeconds(30)),
+                new AgentLoop.Setup("You are terse.", 0.25)).run(HISTORY, listener, cancelled::get);
+
+        assertNull(outcome.errorCode());
+        assertEquals(2, provider.requests.size());
+        for (var request : provider.requests) {
+            assertEquals("You are terse.", request.system());
+            assertEquals(0.25, request.temperature());
+        }
+    }
+
+    @Test
+    void withoutASetupThereIsNoSystemPrompt() {
+        provider.then(answer("ok", 1, 1));
+
+        run();
+
+        assertNull(provider.requests.get(0).system());
+        assertNull(provider.requests.get(0).temperature());
+    }
+
+    @Test
+    void aSpentTokenBudgetEndsTheRunBeforeItsToolsRun() {
+        provider.then(calls("", 60, 50, new ToolCall("c1", "read_file", "{}")));
+
+        var outcome = new AgentLoop(provider, "test-model", SPECS, tools,
+                new AgentLoop.Limits(10, Duration.ofSeconds(30), 1234, Duration.ofSeconds(3), Duration.ofSeconds(4), 100))
+                .run(HISTORY, listener, cancelled::get);
+
+        assertEquals("token-limit", outcome.errorCode());
+        assertEquals(110, outcome.inputTokens() + outcome.outputTokens());
+        assertTrue(invocations.isEmpty(), invocations.toString());
+    }
+
+    @Test
+    void aBudgetNotYetSpentLetsTheRunGoOn() {
+        provider.then(calls("", 40, 50, new ToolCall("c1", "read_file", "{}"))).then(answer("fine", 1, 1));
+
+        var outcome = new AgentLoop(provider, "test-model", SPECS, tools,
+                new AgentLoop.Limits(10, Duration.ofSeconds(30), 1234, Duration.ofSeconds(3), Duration.ofSeconds(4), 100))
+                .run(HISTORY, listener, cancelled::get);
+
+        assertNull(outcome.errorCode());
+        assertEquals("fine", outcome.answer());
+        assertEquals(1, invocations.size());
+    }
 }

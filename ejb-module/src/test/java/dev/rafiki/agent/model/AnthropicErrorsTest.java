@@ -75,6 +75,17 @@ class AnthropicErrorsTest {
     }
 
     @Test
+    void withoutAKeyTheServiceDecidesAndItsRefusalIsUnauthorized() {
+        server.enqueue(jsonError(401, "authentication_error", "x-api-key header is required"));
+        var keyless = new AnthropicProvider(server.baseUrl(), null, HTTP, TIMER);
+
+        var e = failure(keyless, request(FAST, FAST), NEVER);
+
+        assertEquals("model-unauthorized", e.code());
+        assertEquals(null, server.onlyRequest().header("x-api-key"));
+    }
+
+    @Test
     void forbiddenIsUnauthorized() {
         var e = failure(jsonError(403, "permission_error", "Your API key does not have permission to use the specified resource."));
 

@@ -65,6 +65,13 @@ public class Prompt {
     @Column(length = 200)
     public String model;
 
+    /** The agent profile version this prompt runs with: the one its request named, else its session's; null for none. */
+    @Column(name = "agent_id")
+    public UUID agentId;
+
+    @Column(name = "agent_version")
+    public Integer agentVersion;
+
     @Column(name = "tool_calls", nullable = false)
     public int toolCalls;
 

@@ -62,6 +62,13 @@ public class AgentSession {
     @Column(name = "claim_expires_at", insertable = false, updatable = false)
     public Instant claimExpiresAt;
 
+    /** The agent profile version this runs with (pinned when it was created), or null for none. */
+    @Column(name = "agent_id")
+    public UUID agentId;
+
+    @Column(name = "agent_version")
+    public Integer agentVersion;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

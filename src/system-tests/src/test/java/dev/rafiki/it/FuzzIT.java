@@ -92,7 +92,7 @@ class FuzzIT {
             "/session/{id}/prompts/{id2}", "/session/{id}/stop", "/session/{id}/events",
             "/session/{id}/stream-token", "/events", "/submit", "/jobs", "/jobs/{id}", "/jobs/{id}/cancel",
             "/jobs/{id}/artifacts", "/jobs/{id}/stream-token", "/health/ready", "/openapi", "/", "/_problem",
-            "/nowhere/{id}");
+            "/agents", "/agents/{id}", "/agents/{id}/versions/{id2}", "/nowhere/{id}");
 
     /** The routes that read a JSON body: a hostile one must get exactly its code. */
     static final Set<String> READ_A_BODY = Set.of("POST /query", "POST /session", "POST /submit");
@@ -100,7 +100,8 @@ class FuzzIT {
     /** Every route that takes (or ignores) a body; {own} and {job} are the fuzz user's own. */
     static final List<String> BODY_ROUTES = List.of("POST /query", "POST /session", "POST /submit",
             "POST /session/{own}/stop", "POST /session/{own}/stream-token", "POST /jobs/{job}/stream-token",
-            "POST /jobs/{job}/cancel", "PATCH /session/{own}", "PUT /session/{own}", "DELETE /session/{foreign}");
+            "POST /jobs/{job}/cancel", "PATCH /session/{own}", "PUT /session/{own}", "DELETE /session/{foreign}",
+            "POST /agents", "PUT /agents/{own}");
 
     /**
      * Tries and seed from {@code fuzz.tries} and {@code fuzz.seed}, printed before the first

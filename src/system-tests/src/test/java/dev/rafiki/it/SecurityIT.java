@@ -62,7 +62,9 @@ class SecurityIT {
             new String[] {"POST", "/jobs/{J}/cancel", "{}"},
             new String[] {"POST", "/jobs/{J}/stream-token", "{}"},
             new String[] {"DELETE", "/jobs/{J}", null},
-            new String[] {"GET", "/events?job_id={J}", null});
+            new String[] {"GET", "/events?job_id={J}", null},
+            new String[] {"POST", "/agents", "{\"name\":\"sec-agent\"}"},
+            new String[] {"GET", "/agents", null});
 
     @BeforeAll
     static void start() {
@@ -456,7 +458,8 @@ class SecurityIT {
                 "/session/{id}/prompts/{promptId}", "/session/{id}/stop", "/session/{id}/events",
                 "/session/{id}/stream-token", "/events", "/ws", "/query_stream", "/submit", "/jobs", "/jobs/{id}",
                 "/jobs/{id}/cancel", "/jobs/{id}/artifacts", "/jobs/{id}/artifacts/{name}", "/jobs/{id}/stream-token",
-                "/admin/dead-letters", "/admin/dead-letters/{job_id}")) {
+                "/admin/dead-letters", "/admin/dead-letters/{job_id}", "/agents", "/agents/{id}",
+                "/agents/{id}/versions/{version}")) {
             assertTrue(paths.containsKey(path), "missing " + path + " in " + paths.keySet());
             for (var operation : paths.getJsonObject(path).values()) {
                 var responses = operation.asJsonObject().getJsonObject("responses");

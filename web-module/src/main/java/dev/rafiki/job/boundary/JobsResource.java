@@ -79,6 +79,7 @@ public class JobsResource {
         var prompt = Bodies.string(json, "prompt", true, maxPromptLength);
         var sessionId = Bodies.uuid(json, "session_id");
         var model = Bodies.string(json, "model", false, 200);
+        var agent = Bodies.string(json, "agent", false, 100);
         var metadata = Bodies.object(json, "metadata");
         if (metadata != null && metadata.toString().length() > 16_384) {
             throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "'metadata' is larger than 16 KiB");
@@ -104,7 +105,7 @@ public class JobsResource {
             }
         }
         var submitted = jobs.submit(new NewJob(caller.subject(), sessionId, prompt, model, webhookUrl, secret,
-                metadata == null ? null : metadata.toString(), idempotencyKey));
+                metadata == null ? null : metadata.toString(), idempotencyKey, agent, null));
         var job = submitted.job();
         var builder = Response.accepted(job).location(URI.create(job.links().self()));
         if (submitted.replayed()) {

@@ -65,6 +65,22 @@ public final class Bodies {
         return UUID.fromString(text);
     }
 
+    /** A whole number from 1 to {@link Integer#MAX_VALUE}, or null when absent. */
+    public static Integer positiveInt(JsonObject body, String field) {
+        var value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        // compared as BigDecimal: JsonInput bounded the number's size, so nothing here can overflow
+        if (!(value instanceof jakarta.json.JsonNumber number)
+                || number.bigDecimalValue().compareTo(java.math.BigDecimal.ONE) < 0
+                || number.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0
+                || number.bigDecimalValue().stripTrailingZeros().scale() > 0) {
+            throw ApiException.invalid("'" + field + "' must be a whole number from 1 to " + Integer.MAX_VALUE);
+        }
+        return number.intValueExact();
+    }
+
     public static JsonObject object(JsonObject body, String field) {
         var value = body.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {

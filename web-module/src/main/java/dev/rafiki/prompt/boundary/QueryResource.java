@@ -161,7 +161,9 @@ public class QueryResource {
             throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
         }
         var model = Bodies.string(body, "model", false, 200);
-        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model);
+        // an agent profile for this prompt only, by id or name; the session's own applies without it
+        var agent = Bodies.string(body, "agent", false, 100);
+        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model, agent, null);
     }
 
     static Response result(PromptView prompt, boolean replayed) {

@@ -67,12 +67,17 @@ public class SessionsResource {
         var json = Bodies.optional(body);
         var title = Bodies.string(json, "title", false, 500);
         var model = Bodies.string(json, "model", false, 200);
+        var agent = Bodies.string(json, "agent", false, 100);
+        var agentVersion = Bodies.positiveInt(json, "agent_version");
+        if (agentVersion != null && agent == null) {
+            throw ApiException.invalid("'agent_version' needs 'agent'");
+        }
         var metadata = Bodies.object(json, "metadata");
         if (metadata != null && metadata.toString().length() > 16_384) {
             throw new ApiException(dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
                     "'metadata' is larger than 16 KiB");
         }
-        var created = sessions.create(owner(), title, model, metadata);
+        var created = sessions.create(owner(), title, model, agent, agentVersion, metadata);
         return Response.created(URI.create("/session/" + created.id())).entity(created).build();
     }
 

@@ -52,7 +52,8 @@ class RequestBodiesTest {
             }
         }
         // the routes known to take a body: the check above saw them
-        assertTrue(bodies.containsAll(List.of("QueryResource.query", "SessionsResource.create", "JobsResource.submit")),
+        assertTrue(bodies.containsAll(List.of("QueryResource.query", "SessionsResource.create", "JobsResource.submit",
+                "AgentsResource.create", "AgentsResource.replace")),
                 bodies.toString());
     }
 

@@ -2,6 +2,7 @@ package dev.rafiki.prompt.boundary;
 
 import static dev.rafiki.platform.http.TestJson.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -43,6 +44,25 @@ class QueryResourceParseTest {
         var request = parse(object("prompt", "hello", "session_id", SESSION.toString(), "busy", "Interrupt"), "retry-1");
 
         assertEquals(new NewPrompt("alice", SESSION, "hello", BusyPolicy.INTERRUPT, "retry-1", null), request);
+    }
+
+    @Test
+    void anAgentIsTakenAsGivenAndResolvedLater() {
+        var request = parse(object("prompt", "hello", "agent", "reviewer"), null);
+
+        assertEquals("reviewer", request.agent());
+        assertNull(request.pin());
+        assertInvalid("'agent' must be a string", object("prompt", "hello", "agent", 7), null);
+    }
+
+    @Test
+    void theAgentIsPartOfWhatAnIdempotencyKeyStandsFor() {
+        var plain = parse(object("prompt", "hello"), "k");
+        var withAgent = parse(object("prompt", "hello", "agent", "reviewer"), "k");
+
+        assertNotEquals(plain.requestHash(), withAgent.requestHash());
+        assertEquals(withAgent.requestHash(), withAgent.pinned(new dev.rafiki.profile.control.AgentPin(
+                java.util.UUID.randomUUID(), 3, "echo")).requestHash(), "what it resolved to is not what was asked");
     }
 
     @Test

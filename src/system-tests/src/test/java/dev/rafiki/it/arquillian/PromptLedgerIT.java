@@ -127,7 +127,7 @@ class PromptLedgerIT {
     }
 
     private UUID newSession() {
-        return sessions.create("ledger-user", null, null, null).id();
+        return sessions.create("ledger-user", null, null, null, null, null).id();
     }
 
     private UUID accept(UUID session, String text) {

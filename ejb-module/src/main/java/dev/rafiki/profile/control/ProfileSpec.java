@@ -1,0 +1,301 @@
+package dev.rafiki.profile.control;
+
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * What one version of an agent profile says, validated. Absent fields mean "as without a
+ * profile": no instructions, the session's model, every tool, the operator's limits.
+ *
+ * @param instructions    the system prompt sent to the model, or null
+ * @param model           the model new sessions (and prompts naming the profile) use, or null
+ * @param temperature     sampling temperature 0–2, or null for the provider's default
+ * @param maxTokens       output tokens per model turn; can only lower {@code rafiki.model.max-tokens}
+ * @param tools           the built-in tools the model is offered and may call; null: all of them
+ * @param approval        per tool, {@code always} or {@code never}; stored, not yet enforced
+ * @param maxSteps        model turns per prompt; can only lower {@code rafiki.agent.max-steps}
+ * @param maxSeconds      wall time per prompt; can only lower {@code rafiki.agent.max-seconds}
+ * @param maxPromptTokens input plus output tokens per prompt, all turns counted
+ * @param outputSchema    a JSON Schema the answer should follow; stored, not yet enforced
+ */
+public record ProfileSpec(String instructions, String model, Double temperature, Integer maxTokens, List<String> tools,
+                          Map<String, String> approval, Integer maxSteps, Integer maxSeconds, Long maxPromptTokens,
+                          JsonObject outputSchema) {
+
+    /** The profile without any of its fields set: behaves exactly like no profile. */
+    public static final ProfileSpec NONE = new ProfileSpec(null, null, null, null, null, Map.of(), null, null, null, null);
+
+    public static final Set<String> APPROVALS = Set.of("always", "never");
+
+    /** Names may not look like ids: {@code agent} takes either. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
+
+    static final Set<String> FIELDS = Set.of("name", "shared", "instructions", "model", "temperature", "max_tokens",
+            "tools", "approval", "limits", "output_schema");
+    static final Set<String> LIMIT_FIELDS = Set.of("max_steps", "max_seconds", "max_tokens");
+
+    /**
+     * What a profile may name, and how big it may be.
+     *
+     * @param tools        the built-in tools that exist (the tool registry)
+     * @param knownModel   whether a model name is one this server can run
+     * @param maxInstructions longest instructions, in characters
+     * @param maxSchemaChars  longest output schema, as JSON text
+     */
+    public record Rules(Set<String> tools, Predicate<String> knownModel, int maxInstructions, int maxSchemaChars) {
+    }
+
+    /** A create or replace request: the profile's name, whether it is shared, and the definition. */
+    public record Request(String name, Boolean shared, ProfileSpec spec) {
+    }
+
+    /** Reads and validates a request body; every refusal names the field. */
+    public static Request parse(JsonObject body, Rules rules) {
+        for (var key : body.keySet()) {
+            if (!FIELDS.contains(key)) {
+                throw ApiException.invalid("unknown field '" + key + "'; an agent has " + String.join(", ", sorted(FIELDS)));
+            }
+        }
+        var name = string(body, "name", 100);
+        if (name == null) {
+            throw ApiException.invalid("'name' is required");
+        }
+        if (!NAME.matcher(name).matches() || UUID_FORM.matcher(name).matches()) {
+            throw ApiException.invalid("'name' must be 1 to 100 letters, digits, '.', '_' or '-', start with a letter or "
+                    + "digit, and not look like an id");
+        }
+        Boolean shared = null;
+        var sharedValue = body.get("shared");
+        if (sharedValue != null && sharedValue.getValueType() != JsonValue.ValueType.NULL) {
+            if (sharedValue != JsonValue.TRUE && sharedValue != JsonValue.FALSE) {
+                throw ApiException.invalid("'shared' must be true or false");
+            }
+            shared = sharedValue == JsonValue.TRUE;
+        }
+        var instructions = string(body, "instructions", rules.maxInstructions());
+        var model = string(body, "model", 200);
+        if (model != null && !rules.knownModel().test(model)) {
+            throw ApiException.invalid("'model': unknown model '" + model + "'");
+        }
+        var temperature = number(body, "temperature", BigDecimal.ZERO, BigDecimal.valueOf(2), false);
+        var maxTokens = number(body, "max_tokens", BigDecimal.ONE, BigDecimal.valueOf(1_000_000), true);
+        var tools = tools(body, rules.tools());
+        var approval = approval(body, rules.tools());
+        var limits = object(body, "limits");
+        Integer maxSteps = null;
+        Integer maxSeconds = null;
+        Long maxPromptTokens = null;
+        if (limits != null) {
+            for (var key : limits.keySet()) {
+                if (!LIMIT_FIELDS.contains(key)) {
+                    throw ApiException.invalid("unknown field 'limits." + key + "'; limits are "
+                            + String.join(", ", sorted(LIMIT_FIELDS)));
+                }
+            }
+            var steps = number(limits, "max_steps", BigDecimal.ONE, BigDecimal.valueOf(10_000), true);
+            var seconds = number(limits, "max_seconds", BigDecimal.ONE, BigDecimal.valueOf(86_400), true);
+            var tokens = number(limits, "max_tokens", BigDecimal.ONE, BigDecimal.valueOf(1_000_000_000_000L), true);
+            maxSteps = steps == null ? null : steps.intValue();
+            maxSeconds = seconds == null ? null : seconds.intValue();
+            maxPromptTokens = tokens == null ? null : tokens.longValue();
+        }
+        var schema = object(body, "output_schema");
+        if (schema != null && schema.toString().length() > rules.maxSchemaChars()) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
+                    "'output_schema' is longer than " + rules.maxSchemaChars() + " characters as JSON");
+        }
+        return new Request(name, shared, new ProfileSpec(instructions, model,
+                temperature == null ? null : temperature.doubleValue(), maxTokens == null ? null : maxTokens.intValue(),
+                tools, approval, maxSteps, maxSeconds, maxPromptTokens, schema));
+    }
+
+    /** Whether the model may call this tool. */
+    public boolean allows(String tool) {
+        return tools == null || tools.contains(tool);
+    }
+
+    /** The lower of the operator's limit and the profile's own: a profile can tighten, never loosen. */
+    public static int lower(int operator, Integer profile) {
+        return profile == null ? operator : Math.min(operator, profile);
+    }
+
+    public static long lower(long operator, Integer profile) {
+        return profile == null ? operator : Math.min(operator, profile);
+    }
+
+    /** The canonical JSON form, as stored and as shown (with the profile's own fields around it). */
+    public JsonObject toJson() {
+        var json = Json.createObjectBuilder();
+        if (instructions != null) {
+            json.add("instructions", instructions);
+        }
+        if (model != null) {
+            json.add("model", model);
+        }
+        if (temperature != null) {
+            json.add("temperature", BigDecimal.valueOf(temperature));
+        }
+        if (maxTokens != null) {
+            json.add("max_tokens", maxTokens);
+        }
+        if (tools != null) {
+            var array = Json.createArrayBuilder();
+            tools.forEach(array::add);
+            json.add("tools", array);
+        }
+        var rules = Json.createObjectBuilder();
+        approval.forEach(rules::add);
+        json.add("approval", rules);
+        var limits = Json.createObjectBuilder();
+        if (maxSteps != null) {
+            limits.add("max_steps", maxSteps);
+        }
+        if (maxSeconds != null) {
+            limits.add("max_seconds", maxSeconds);
+        }
+        if (maxPromptTokens != null) {
+            limits.add("max_tokens", maxPromptTokens);
+        }
+        json.add("limits", limits);
+        if (outputSchema != null) {
+            json.add("output_schema", outputSchema);
+        }
+        return json.build();
+    }
+
+    /** A stored definition; it was validated when written, so it is read as it is. */
+    public static ProfileSpec fromJson(String text) {
+        JsonObject json;
+        try (var reader = Json.createReader(new StringReader(text))) {
+            json = reader.readObject();
+        }
+        var limits = json.containsKey("limits") ? json.getJsonObject("limits") : JsonValue.EMPTY_JSON_OBJECT;
+        List<String> tools = null;
+        if (json.containsKey("tools")) {
+            tools = json.getJsonArray("tools").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+        }
+        var approval = new LinkedHashMap<String, String>();
+        if (json.containsKey("approval")) {
+            json.getJsonObject("approval").forEach((tool, rule) -> approval.put(tool, ((JsonString) rule).getString()));
+        }
+        return new ProfileSpec(json.getString("instructions", null), json.getString("model", null),
+                json.containsKey("temperature") ? json.getJsonNumber("temperature").doubleValue() : null,
+                json.containsKey("max_tokens") ? json.getInt("max_tokens") : null, tools, Map.copyOf(approval),
+                limits.containsKey("max_steps") ? limits.getInt("max_steps") : null,
+                limits.containsKey("max_seconds") ? limits.getInt("max_seconds") : null,
+                limits.containsKey("max_tokens") ? limits.getJsonNumber("max_tokens").longValue() : null,
+                json.containsKey("output_schema") ? json.getJsonObject("output_schema") : null);
+    }
+
+    private static List<String> tools(JsonObject body, Set<String> known) {
+        var value = body.get("tools");
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw ApiException.invalid("'tools' must be an array of tool names");
+        }
+        var names = new LinkedHashSet<String>();
+        for (var item : array) {
+            if (!(item instanceof JsonString s)) {
+                throw ApiException.invalid("'tools' must be an array of tool names");
+            }
+            names.add(known(s.getString(), known, "tools"));
+        }
+        return List.copyOf(names);
+    }
+
+    private static Map<String, String> approval(JsonObject body, Set<String> known) {
+        var rules = object(body, "approval");
+        if (rules == null) {
+            return Map.of();
+        }
+        var approval = new LinkedHashMap<String, String>();
+        for (var entry : rules.entrySet()) {
+            known(entry.getKey(), known, "approval");
+            if (!(entry.getValue() instanceof JsonString rule) || !APPROVALS.contains(rule.getString())) {
+                throw ApiException.invalid("'approval." + shortened(entry.getKey()) + "' must be \"always\" or \"never\"");
+            }
+            approval.put(entry.getKey(), rule.getString());
+        }
+        return java.util.Collections.unmodifiableMap(approval);
+    }
+
+    private static String known(String tool, Set<String> known, String field) {
+        if (!known.contains(tool)) {
+            throw new ApiException(ErrorCode.UNKNOWN_TOOL, "'" + field + "': no built-in tool is called '"
+                    + shortened(tool) + "'; the tools are " + String.join(", ", sorted(known)),
+                    Map.of("tool", shortened(tool)));
+        }
+        return tool;
+    }
+
+    private static String string(JsonObject body, String field, int maxLength) {
+        var value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString s)) {
+            throw ApiException.invalid("'" + field + "' must be a string");
+        }
+        if (s.getString().length() > maxLength) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "'" + field + "' is longer than " + maxLength + " characters");
+        }
+        return s.getString();
+    }
+
+    private static JsonObject object(JsonObject body, String field) {
+        var value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw ApiException.invalid("'" + field + "' must be a JSON object");
+        }
+        return value.asJsonObject();
+    }
+
+    private static BigDecimal number(JsonObject body, String field, BigDecimal min, BigDecimal max, boolean integral) {
+        var value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonNumber number)) {
+            throw ApiException.invalid("'" + field + "' must be a number");
+        }
+        // compared as BigDecimal: the JSON reader bounded its size, and no conversion can overflow
+        var decimal = number.bigDecimalValue();
+        if (decimal.compareTo(min) < 0 || decimal.compareTo(max) > 0 || integral && decimal.stripTrailingZeros().scale() > 0) {
+            throw ApiException.invalid("'" + field + "' must be " + (integral ? "a whole number" : "a number") + " from "
+                    + min.toPlainString() + " to " + max.toPlainString());
+        }
+        return decimal;
+    }
+
+    private static String shortened(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+
+    private static List<String> sorted(Set<String> names) {
+        var list = new ArrayList<>(names);
+        list.sort(null);
+        return list;
+    }
+}

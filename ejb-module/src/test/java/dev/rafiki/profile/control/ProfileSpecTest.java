@@ -1,0 +1,139 @@
+package dev.rafiki.profile.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ProfileSpecTest {
+
+    static final ProfileSpec.Rules RULES = new ProfileSpec.Rules(
+            Set.of("list_files", "read_file", "write_file", "run_shell"), model -> model.equals("echo") || model.startsWith("openai/"),
+            50, 200);
+
+    static JsonObject json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    static ProfileSpec.Request parse(String text) {
+        return ProfileSpec.parse(json(text), RULES);
+    }
+
+    static ErrorCode refusal(String text) {
+        return assertThrows(ApiException.class, () -> parse(text)).code();
+    }
+
+    @Test
+    void aFullDefinitionIsReadAndSurvivesStorage() {
+        var request = parse("""
+                {"name":"reviewer","shared":false,"instructions":"Review the code.","model":"openai/gpt-4o-mini",
+                 "temperature":0.2,"max_tokens":500,"tools":["read_file","list_files","read_file"],
+                 "approval":{"write_file":"always","run_shell":"never"},
+                 "limits":{"max_steps":4,"max_seconds":60,"max_tokens":10000},"output_schema":{"type":"object"}}""");
+
+        assertEquals("reviewer", request.name());
+        assertEquals(false, request.shared());
+        var spec = request.spec();
+        assertEquals("Review the code.", spec.instructions());
+        assertEquals(0.2, spec.temperature());
+        assertEquals(List.of("read_file", "list_files"), spec.tools(), "named once each, in the order given");
+        assertEquals(Map.of("write_file", "always", "run_shell", "never"), spec.approval());
+        assertEquals(4, spec.maxSteps());
+        assertEquals(10_000L, spec.maxPromptTokens());
+        assertEquals(spec, ProfileSpec.fromJson(spec.toJson().toString()));
+    }
+
+    @Test
+    void onlyANameIsRequiredAndTheRestMeansNoProfile() {
+        var spec = parse("{\"name\":\"plain\"}").spec();
+
+        assertEquals(ProfileSpec.NONE, spec);
+        assertEquals(ProfileSpec.NONE, ProfileSpec.fromJson(spec.toJson().toString()));
+        assertTrue(spec.allows("run_shell"), "no tools list: every tool");
+    }
+
+    @Test
+    void anEmptyToolListAllowsNone() {
+        var spec = parse("{\"name\":\"talker\",\"tools\":[]}").spec();
+
+        assertFalse(spec.allows("read_file"));
+        assertEquals(List.of(), ProfileSpec.fromJson(spec.toJson().toString()).tools());
+    }
+
+    @Test
+    void anUnknownToolHasItsOwnCode() {
+        assertEquals(ErrorCode.UNKNOWN_TOOL, refusal("{\"name\":\"a\",\"tools\":[\"read_file\",\"format_disk\"]}"));
+        assertEquals(ErrorCode.UNKNOWN_TOOL, refusal("{\"name\":\"a\",\"approval\":{\"format_disk\":\"never\"}}"));
+        var e = assertThrows(ApiException.class, () -> parse("{\"name\":\"a\",\"tools\":[\"format_disk\"]}"));
+        assertEquals("format_disk", e.extensions().get("tool"));
+        assertEquals(400, e.status());
+    }
+
+    @Test
+    void approvalIsAlwaysOrNever() {
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"approval\":{\"write_file\":\"sometimes\"}}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"approval\":{\"write_file\":true}}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"approval\":[\"write_file\"]}"));
+    }
+
+    @Test
+    void oversizeTextIsTooLarge() {
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, refusal("{\"name\":\"a\",\"instructions\":\"" + "x".repeat(51) + "\"}"));
+        assertEquals("x".repeat(50), parse("{\"name\":\"a\",\"instructions\":\"" + "x".repeat(50) + "\"}").spec().instructions());
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE,
+                refusal("{\"name\":\"a\",\"output_schema\":{\"description\":\"" + "x".repeat(200) + "\"}}"));
+    }
+
+    @Test
+    void namesAreShortWordsThatCannotBeTakenForIds() {
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"\"}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"two words\"}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"-dash\"}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"0b8f7e5a-1d2c-4f3e-9a8b-7c6d5e4f3a2b\"}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":12}"));
+        assertEquals("code-review_2.1", parse("{\"name\":\"code-review_2.1\"}").name());
+    }
+
+    @Test
+    void unknownFieldsAndWrongTypesAreRefused() {
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"instruction\":\"typo\"}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"limits\":{\"max_turns\":3}}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"tools\":\"read_file\"}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"shared\":\"yes\"}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"model\":\"nope/x\"}"));
+    }
+
+    @Test
+    void numbersAreBounded() {
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"temperature\":2.5}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"temperature\":-0.1}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"max_tokens\":10.5}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"max_tokens\":0}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"limits\":{\"max_steps\":1e300}}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"limits\":{\"max_seconds\":\"60\"}}"));
+        assertEquals(3, parse("{\"name\":\"a\",\"limits\":{\"max_steps\":3.0}}").spec().maxSteps());
+    }
+
+    @Test
+    void aProfileLowersTheOperatorsLimitsButNeverRaisesThem() {
+        assertEquals(5, ProfileSpec.lower(16, 5));
+        assertEquals(16, ProfileSpec.lower(16, 500));
+        assertEquals(16, ProfileSpec.lower(16, (Integer) null));
+        assertEquals(600L, ProfileSpec.lower(600L, 86_400));
+        assertNull(ProfileSpec.NONE.maxSteps());
+    }
+}

@@ -1,0 +1,2 @@
+/** Agent profiles and their immutable versions. */
+package dev.rafiki.profile.entity;
