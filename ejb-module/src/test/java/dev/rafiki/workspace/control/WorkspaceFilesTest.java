@@ -114,4 +114,35 @@ class WorkspaceFilesTest {
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(ApiException.class, () -> files.delete(session, "d/f.txt")).code());
         assertTrue(files.list(session).items().isEmpty());
     }
+
+    @Test
+    void aDirectorySwappedForALinkAfterTheCheckLeadsNowhere() throws Exception {
+        var workspace = files.workspaces.of(session);
+        files.store(session, "d/f.txt", bytes("inside"), -1);
+        var outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("f.txt"), "secret");
+        // what the agent's shell can do between a request's check and its use of the path
+        var checked = workspace.resolve("d/f.txt");
+        Files.move(workspace.root().resolve("d"), workspace.root().resolve("d.old"));
+        Files.createSymbolicLink(workspace.root().resolve("d"), outside);
+        assertThrows(java.nio.file.FileSystemException.class, () -> workspace.openParent(checked).close());
+        // every route checks again, and the listing walks through directory handles only
+        assertEquals(ErrorCode.PATH_NOT_ALLOWED, assertThrows(ApiException.class, () -> files.open(session, "d/f.txt")).code());
+        assertEquals(ErrorCode.PATH_NOT_ALLOWED, assertThrows(ApiException.class, () -> files.delete(session, "d/f.txt")).code());
+        assertEquals(java.util.List.of("d.old/f.txt"), files.list(session).items().stream().map(WorkspaceFiles.FileEntry::path).toList());
+        assertEquals("secret", Files.readString(outside.resolve("f.txt")));
+    }
+
+    @Test
+    void anOpenedFileIsTheOneItsHashDescribes() throws Exception {
+        files.store(session, "a.txt", bytes("first"), -1);
+        var opened = files.open(session, "a.txt");
+        files.store(session, "a.txt", bytes("second!"), -1);
+        try (var channel = opened.channel()) {
+            var buffer = java.nio.ByteBuffer.allocate(100);
+            channel.read(buffer);
+            assertEquals("first", new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8));
+            assertEquals(sha256("first"), opened.entry().sha256());
+        }
+    }
 }

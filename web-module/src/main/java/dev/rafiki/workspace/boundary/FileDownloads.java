@@ -5,12 +5,11 @@ import dev.rafiki.workspace.control.WorkspaceFiles;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLConnection;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.channels.SeekableByteChannel;
 
 /** A workspace file as a download, with a token or a signed link alike. */
 public final class FileDownloads {
@@ -18,44 +17,62 @@ public final class FileDownloads {
     private FileDownloads() {
     }
 
+    /** Takes over {@code opened}'s channel: it is closed once written, or at once when nothing is sent. */
     public static Response answer(WorkspaceFiles.Opened opened, String range, String ifRange, String ifNoneMatch,
                                   String requestId) {
         var entry = opened.entry();
         var name = entry.path().substring(entry.path().lastIndexOf('/') + 1);
         var guessed = URLConnection.guessContentTypeFromName(name);
-        FileChannel channel;
+        var channel = opened.channel();
+        Response response;
         try {
-            // opened now: a later upload renames another file into place, this one stays readable as it was
-            channel = FileChannel.open(opened.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            response = Downloads.answer(new Downloads.Content(name, guessed == null ? "application/octet-stream" : guessed,
+                    entry.size(), entry.sha256()), range, ifRange, ifNoneMatch, requestId, (start, length) -> body(channel, start, length));
+        } catch (RuntimeException e) {
+            close(channel);
+            throw e;
         }
-        var response = Downloads.answer(new Downloads.Content(name, guessed == null ? "application/octet-stream" : guessed,
-                entry.size(), entry.sha256()), range, ifRange, ifNoneMatch, requestId, (start, length) -> body(channel, start, length));
         if (!(response.getEntity() instanceof StreamingOutput)) {
             close(channel);
         }
         return response;
     }
 
-    private static StreamingOutput body(FileChannel channel, long start, long length) {
+    private static StreamingOutput body(SeekableByteChannel channel, long start, long length) {
         return out -> {
             try (channel) {
                 var target = Channels.newChannel(out);
                 long position = start;
                 long end = start + length;
+                if (channel instanceof FileChannel file) {
+                    while (position < end) {
+                        long sent = file.transferTo(position, end - position, target);
+                        if (sent <= 0) {
+                            throw new IOException("the file is shorter than listed");
+                        }
+                        position += sent;
+                    }
+                    return;
+                }
+                channel.position(start);
+                var buffer = ByteBuffer.allocate(65536);
                 while (position < end) {
-                    long sent = channel.transferTo(position, end - position, target);
-                    if (sent <= 0) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                    int n = channel.read(buffer);
+                    if (n < 0) {
                         throw new IOException("the file is shorter than listed");
                     }
-                    position += sent;
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        target.write(buffer);
+                    }
+                    position += n;
                 }
             }
         };
     }
 
-    private static void close(FileChannel channel) {
+    private static void close(SeekableByteChannel channel) {
         try {
             channel.close();
         } catch (IOException ignored) {
