@@ -1,7 +1,13 @@
 package dev.rafiki.workspace.control;
 
-import jakarta.ejb.Schedule;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -16,11 +22,14 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Retention of idle workspaces: every 10 minutes, each node removes from its workspace directory
- * the workspaces idle longer than {@code rafiki.files.idle-retention} (zero keeps them); the rules
- * are {@link IdleWorkspaces}'. The session itself, its history and artifacts stay.
+ * Retention of idle workspaces: every {@code rafiki.files.sweep-interval-seconds}, each node removes
+ * from its workspace directory the workspaces idle longer than {@code rafiki.files.idle-retention}
+ * (zero keeps them); the rules are {@link IdleWorkspaces}'. The session itself, its history and
+ * artifacts stay.
  */
 @Singleton
+@Startup
+@DependsOn("SchemaMigrator")
 public class WorkspaceJanitor {
 
     private static final Logger LOG = Logger.getLogger(WorkspaceJanitor.class.getName());
@@ -35,7 +44,20 @@ public class WorkspaceJanitor {
     @ConfigProperty(name = "rafiki.files.idle-retention", defaultValue = "P30D")
     Duration retention;
 
-    @Schedule(hour = "*", minute = "*/10", persistent = false)
+    @Inject
+    @ConfigProperty(name = "rafiki.files.sweep-interval-seconds", defaultValue = "600")
+    long intervalSeconds;
+
+    @Resource
+    TimerService timers;
+
+    @PostConstruct
+    void start() {
+        long interval = Math.max(1, intervalSeconds) * 1000;
+        timers.createIntervalTimer(interval, interval, new TimerConfig("workspace-janitor", false));
+    }
+
+    @Timeout
     void sweep() {
         if (retention.isZero() || retention.isNegative()) {
             return;

@@ -44,17 +44,27 @@ class FilesIT {
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** Long enough that no other test's workspace goes idle while it runs; the sweep looks every 2 s. */
+    static final Duration RETENTION = Duration.ofSeconds(60);
+
     static RafikiServer server;
     static Api api;
     static String token;
+    /** A session whose workspace is left alone from the start, for the retention test. */
+    static String abandoned;
 
     @BeforeAll
     static void start() {
         server = RafikiServer.start("files", RafikiServer.env(
                 "RAFIKI_FILES_MAX_UPLOAD_BYTES", Long.toString(MAX_UPLOAD),
-                "RAFIKI_FILES_QUOTA_BYTES", Long.toString(QUOTA)));
+                "RAFIKI_FILES_QUOTA_BYTES", Long.toString(QUOTA),
+                "RAFIKI_FILES_IDLE_RETENTION", RETENTION.toString(),
+                "RAFIKI_FILES_SWEEP_INTERVAL_SECONDS", "2"));
         token = server.tokenFor("files-user", "user");
         api = new Api(server.base(), token);
+        abandoned = api.createSession();
+        assertEquals(201, put(abandoned, "left.txt", new byte[] {1}).statusCode());
+        answer(abandoned, "/tool write_file {\"path\":\"by-agent.txt\",\"content\":\"x\"}");
     }
 
     @AfterAll
@@ -426,5 +436,19 @@ class FilesIT {
         var fresh = link("/session/" + session + "/files/a.txt/link", null).getString("url");
         assertEquals(200, open(fresh).statusCode());
         assertTrue(Files.exists(keyFile));
+    }
+
+    @Test
+    void aWorkspaceIdleLongerThanTheRetentionIsRemovedAndItsSessionStays() {
+        var workspace = server.dataDir().resolve("workspaces").resolve(abandoned);
+        Await.until("the idle workspace to be removed", Duration.ofSeconds(300),
+                () -> Files.exists(workspace.resolve("left.txt")), exists -> !exists);
+        assertFalse(Files.exists(workspace.resolve("by-agent.txt")));
+        assertEquals(200, api.get("/session/" + abandoned).status(), "the session itself stays");
+        assertTrue(json(get(abandoned, "")).getJsonArray("items").isEmpty());
+        assertEquals(201, put(abandoned, "again.txt", new byte[] {2}).statusCode());
+        // the agent works in the new, empty workspace
+        assertTrue(answer(abandoned, "/tool list_files {}").contains("again.txt"));
+        assertTrue(answer(abandoned, "/tool read_file {\"path\":\"left.txt\"}").contains("no such file"));
     }
 }
