@@ -72,17 +72,20 @@ public class WorkspaceJanitor {
         }
     }
 
+    /** Pending: a prompt queued or running, or a live claim (a run the fast lane holds). */
     private Optional<IdleWorkspaces.SessionActivity> activity(UUID session) {
         var rows = em.createNativeQuery("""
-                        SELECT s.updated_at, EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id
-                        AND p.status IN ('queued', 'running')) FROM agent_session s WHERE s.id = ?1""")
+                        SELECT s.updated_at, (s.worker IS NOT NULL AND s.claim_expires_at > now())
+                        OR EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running'))
+                        FROM agent_session s WHERE s.id = ?1""")
                 .setParameter(1, session)
                 .getResultList();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         var row = (Object[]) rows.get(0);
-        return Optional.of(new IdleWorkspaces.SessionActivity(instant(row[0]), (Boolean) row[1]));
+        // NULL (a claim without an expiry) counts as not pending, as false does
+        return Optional.of(new IdleWorkspaces.SessionActivity(instant(row[0]), Boolean.TRUE.equals(row[1])));
     }
 
     private static Instant instant(Object value) {
