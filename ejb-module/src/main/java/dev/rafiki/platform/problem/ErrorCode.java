@@ -23,6 +23,12 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED(409, "Idempotency key reused with a different request"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     RANGE_NOT_SATISFIABLE(416, "Range not satisfiable"),
+    /** A workspace path the tools' rule refuses (absolute, leaving the workspace, through a symbolic link). */
+    PATH_NOT_ALLOWED(400, "Path not allowed"),
+    QUOTA_EXCEEDED(413, "Workspace quota exceeded"),
+    /** A signed link whose signature does not match its path and expiry, or whose key is gone. */
+    LINK_INVALID(403, "Invalid link"),
+    LINK_EXPIRED(410, "Link expired"),
     QUEUE_FULL(409, "The session's queue is full"),
     AGENT_NAME_TAKEN(409, "Agent name already in use"),
     RATE_LIMITED(429, "Too many requests"),

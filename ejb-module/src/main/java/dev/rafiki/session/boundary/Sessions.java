@@ -75,6 +75,15 @@ public class Sessions {
         return session;
     }
 
+    /** The session a caller may read: their own; for an administrator, anyone's. Else 404, as a missing one. */
+    public AgentSession readable(String caller, boolean admin, UUID id) {
+        var session = em.find(AgentSession.class, id);
+        if (session == null || !(admin || session.owner.equals(caller))) {
+            throw ApiException.notFound("session " + id);
+        }
+        return session;
+    }
+
     /** For administrators, who may read every session: whose it is, if it exists. */
     public java.util.Optional<String> ownerOf(UUID id) {
         return java.util.Optional.ofNullable(em.find(AgentSession.class, id)).map(session -> session.owner);

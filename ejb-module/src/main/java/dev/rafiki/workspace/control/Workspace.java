@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 
 /**
  * A session's private directory, and the only place its tools may touch. Every path a model
@@ -60,6 +61,43 @@ public final class Workspace {
             }
         }
         return target;
+    }
+
+    /**
+     * The directory holding {@code target} (a path {@link #resolve} returned), opened one level at
+     * a time from the root without following a link: a directory on the way that became a symbolic
+     * link after {@code resolve} checked it (a command of the agent's shell racing a request) makes
+     * this fail instead of leading outside. Operations through the stream ({@code *at} system
+     * calls) act on the name in that very directory.
+     */
+    public SecureDirectoryStream<Path> openParent(Path target) throws IOException {
+        var relative = root.relativize(target);
+        if (relative.getNameCount() < 1 || relative.toString().isEmpty()) {
+            throw new IOException("the workspace root has no parent inside the workspace");
+        }
+        var directory = openRoot();
+        try {
+            for (int i = 0; i < relative.getNameCount() - 1; i++) {
+                var next = directory.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+                directory.close();
+                directory = next;
+            }
+            return directory;
+        } catch (IOException | RuntimeException e) {
+            directory.close();
+            throw e;
+        }
+    }
+
+    /** The root, as a directory stream whose operations never follow a link out of it. */
+    public SecureDirectoryStream<Path> openRoot() throws IOException {
+        var stream = Files.newDirectoryStream(root);
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return secure;
+        }
+        stream.close();
+        // fail closed: without openat(2) and friends, a race could lead outside the workspace
+        throw new IOException("this platform cannot open directories without following symbolic links");
     }
 
     public String relative(Path inside) {

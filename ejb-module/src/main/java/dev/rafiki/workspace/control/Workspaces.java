@@ -22,7 +22,8 @@ public class Workspaces {
     @ConfigProperty(name = "rafiki.data.dir", defaultValue = "data")
     String dataDir;
 
-    private Path directory() {
+    /** The directory that holds every session's workspace (and nothing else but the uploads' staging area). */
+    public Path directory() {
         // default values are not expanded by MicroProfile Config, hence no "${rafiki.data.dir}" default
         return configured.map(Path::of).orElseGet(() -> Path.of(dataDir, "workspaces")).toAbsolutePath();
     }
@@ -37,7 +38,11 @@ public class Workspaces {
 
     /** Removes a deleted session's workspace. */
     public void delete(UUID sessionId) {
-        var root = directory().resolve(sessionId.toString());
+        deleteTree(directory().resolve(sessionId.toString()));
+    }
+
+    /** Removes a directory and everything under it; symbolic links are removed, never followed. */
+    static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

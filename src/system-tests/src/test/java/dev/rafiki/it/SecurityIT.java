@@ -64,7 +64,13 @@ class SecurityIT {
             new String[] {"DELETE", "/jobs/{J}", null},
             new String[] {"GET", "/events?job_id={J}", null},
             new String[] {"POST", "/agents", "{\"name\":\"sec-agent\"}"},
-            new String[] {"GET", "/agents", null});
+            new String[] {"GET", "/agents", null},
+            new String[] {"GET", "/session/{S}/files", null},
+            new String[] {"GET", "/session/{S}/files/notes.txt", null},
+            new String[] {"PUT", "/session/{S}/files/notes.txt", "{\"not\":\"json, a file\"}"},
+            new String[] {"DELETE", "/session/{S}/files/notes.txt", null},
+            new String[] {"POST", "/session/{S}/files/notes.txt/link", "{}"},
+            new String[] {"POST", "/jobs/{J}/artifacts/plan.txt/link", "{}"});
 
     @BeforeAll
     static void start() {
@@ -459,7 +465,8 @@ class SecurityIT {
                 "/session/{id}/stream-token", "/events", "/ws", "/query_stream", "/submit", "/jobs", "/jobs/{id}",
                 "/jobs/{id}/cancel", "/jobs/{id}/artifacts", "/jobs/{id}/artifacts/{name}", "/jobs/{id}/stream-token",
                 "/admin/dead-letters", "/admin/dead-letters/{job_id}", "/agents", "/agents/{id}",
-                "/agents/{id}/versions/{version}")) {
+                "/agents/{id}/versions/{version}", "/session/{id}/files", "/session/{id}/files/{path}",
+                "/jobs/{id}/artifacts/{name}/link")) {
             assertTrue(paths.containsKey(path), "missing " + path + " in " + paths.keySet());
             for (var operation : paths.getJsonObject(path).values()) {
                 var responses = operation.asJsonObject().getJsonObject("responses");

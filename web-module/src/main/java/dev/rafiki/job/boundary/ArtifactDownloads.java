@@ -3,9 +3,9 @@ package dev.rafiki.job.boundary;
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.job.control.ArtifactStore;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.Downloads;
 import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.http.Roles;
-import dev.rafiki.platform.problem.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Context;
 import dev.rafiki.platform.problem.ApiException;
@@ -13,14 +13,20 @@ import dev.rafiki.platform.problem.ErrorCode;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import dev.rafiki.link.control.SignedLinks;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
-import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -49,8 +55,14 @@ public class ArtifactDownloads {
     @Inject
     CurrentCaller caller;
 
+    @Inject
+    SignedLinks links;
+
     @Context
     HttpServletRequest request;
+
+    @Context
+    UriInfo uri;
 
     @GET
     @APIResponse(ref = "Unauthorized", responseCode = "401")
@@ -70,41 +82,32 @@ public class ArtifactDownloads {
         var jobId = Bodies.pathId(id, "job");
         var meta = jobs.artifact(caller.subject(), jobId, name)
                 .orElseThrow(() -> ApiException.notFound("artifact '" + name + "' of job " + jobId));
-        var etag = "\"" + meta.sha256() + "\"";
-        if (ifNoneMatch != null && ByteRange.matches(ifNoneMatch, etag)) {
-            return Response.notModified().header("ETag", etag).header("Cache-Control", "private, no-cache").build();
-        }
-        ByteRange wanted = null;
-        if (range != null && (ifRange == null || ifRange.strip().equals(etag))) {
-            try {
-                wanted = ByteRange.parse(range, meta.size());
-            } catch (ByteRange.Unsatisfiable e) {
-                return Response.fromResponse(Problems.response(ErrorCode.RANGE_NOT_SATISFIABLE,
-                                "the range " + range + " lies outside the artifact's " + meta.size() + " bytes",
-                                RequestIds.of(request), Map.of("size", meta.size())))
-                        .header("Content-Range", "bytes */" + meta.size()).build();
-            }
-        }
-        long start = wanted == null ? 0 : wanted.first();
-        long length = wanted == null ? meta.size() : wanted.length();
-        var builder = Response.status(wanted == null ? 200 : 206)
-                .entity(body(jobId, meta, start, length))
-                .type(meta.contentType())
-                .header("Content-Length", length)
-                .header("ETag", etag)
-                .header("Accept-Ranges", "bytes")
-                .header("Cache-Control", "private, no-cache")
-                // what an agent produced is never rendered as part of this origin
-                .header("Content-Disposition", "attachment; filename=\"" + meta.name() + "\"; filename*=UTF-8''" + meta.name())
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "sandbox; default-src 'none'");
-        if (wanted != null) {
-            builder.header("Content-Range", "bytes " + wanted.first() + "-" + wanted.last() + "/" + meta.size());
-        }
-        return builder.build();
+        return Downloads.answer(new Downloads.Content(meta.name(), meta.contentType(), meta.size(), meta.sha256()),
+                range, ifRange, ifNoneMatch, RequestIds.of(request), (start, length) -> body(store, jobId, meta, start, length));
     }
 
-    private StreamingOutput body(UUID jobId, ArtifactStore.Meta meta, long start, long length) {
+    @POST
+    @Path("link")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @APIResponse(ref = "NotFound", responseCode = "404")
+    @Operation(summary = "A signed link to an artifact", description = "Body optional: expires_in (seconds). Answers "
+            + "url and expires_at; the url opens the artifact without a token until then.")
+    @APIResponse(responseCode = "201", description = "the link")
+    public Response link(@PathParam("id") String id, @PathParam("name") String name, JsonValue body) {
+        var jobId = Bodies.pathId(id, "job");
+        var meta = jobs.artifact(caller.subject(), jobId, name)
+                .orElseThrow(() -> ApiException.notFound("artifact '" + name + "' of job " + jobId));
+        var link = links.create(uri.getBaseUri(), "/jobs/" + jobId + "/artifacts/" + meta.name(), SignedLinks.expiresIn(body));
+        return Response.status(Response.Status.CREATED).entity(link).build();
+    }
+
+    /** Also serves a signed link's download: the same chunks, the same checks. */
+    public static StreamingOutput body(ArtifactStore store, UUID jobId, ArtifactStore.Meta meta, long start, long length) {
         return out -> {
             long position = start;
             long end = start + length;

@@ -5,6 +5,7 @@ import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.platform.problem.Problems;
+import dev.rafiki.workspace.control.WorkspaceFiles;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -44,12 +45,17 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class EdgeFilter extends HttpFilter {
 
     private static final Set<String> SOCKETS = Set.of("/ws", "/query_stream");
+    /** File uploads are not JSON: they have their own, larger limit ({@code rafiki.files.max-upload-bytes}). */
+    private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile("/session/[^/]+/files/.+");
 
     @Inject
     RateLimiter limiter;
 
     @Inject
     BearerTokens tokens;
+
+    @Inject
+    WorkspaceFiles files;
 
     private Cors cors;
     private long maxBodyBytes;
@@ -108,9 +114,10 @@ public class EdgeFilter extends HttpFilter {
         }
 
         long declared = request.getContentLengthLong();
-        if (declared > maxBodyBytes) {
+        long maxBody = "PUT".equals(method) && UPLOAD.matcher(path).matches() ? files.maxUploadBytes() : maxBodyBytes;
+        if (declared > maxBody) {
             problem(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
-                    "the request body is larger than " + maxBodyBytes + " bytes", requestId, Map.of());
+                    "the request body is larger than " + maxBody + " bytes", requestId, Map.of());
             return;
         }
         if ("HEAD".equals(method) && RouteClass.of("GET", path) == RouteClass.STREAM) {
@@ -131,7 +138,7 @@ public class EdgeFilter extends HttpFilter {
             // UTF-16 with a 500 (found by FuzzIT)
             request.setCharacterEncoding("UTF-8");
         }
-        HttpServletRequest forward = declared < 0 && maxBodyBytes > 0 ? new LimitedBody(request, maxBodyBytes) : request;
+        HttpServletRequest forward = declared < 0 && maxBody > 0 ? new LimitedBody(request, maxBody) : request;
         if (credentials.valid() && credentials.source() == BearerTokens.Source.HEADER) {
             forward = new Authenticated(forward, credentials.caller());
         }

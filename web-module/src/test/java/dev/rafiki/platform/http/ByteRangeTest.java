@@ -1,4 +1,4 @@
-package dev.rafiki.job.boundary;
+package dev.rafiki.platform.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

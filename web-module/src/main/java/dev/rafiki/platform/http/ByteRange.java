@@ -1,17 +1,17 @@
-package dev.rafiki.job.boundary;
+package dev.rafiki.platform.http;
 
 import java.util.regex.Pattern;
 
 /** One byte range of a representation (RFC 9110 section 14): {@code first} to {@code last}, inclusive. */
-record ByteRange(long first, long last) {
+public record ByteRange(long first, long last) {
 
     private static final Pattern SINGLE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
 
-    long length() {
+    public long length() {
         return last - first + 1;
     }
 
-    static final class Unsatisfiable extends Exception {
+    public static final class Unsatisfiable extends Exception {
         Unsatisfiable() {
             super(null, null, false, false);
         }
@@ -21,7 +21,7 @@ record ByteRange(long first, long last) {
      * @return the range to send, or null to send the whole content (a header we do not understand,
      *         or several ranges, which the RFC lets a server answer in full)
      */
-    static ByteRange parse(String header, long size) throws Unsatisfiable {
+    public static ByteRange parse(String header, long size) throws Unsatisfiable {
         var matcher = SINGLE.matcher(header.strip());
         if (!matcher.matches()) {
             return null;
@@ -50,7 +50,7 @@ record ByteRange(long first, long last) {
     }
 
     /** If-None-Match: {@code *} or a list of entity tags, compared weakly. */
-    static boolean matches(String ifNoneMatch, String etag) {
+    public static boolean matches(String ifNoneMatch, String etag) {
         for (var tag : ifNoneMatch.split(",")) {
             var t = tag.strip();
             if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {

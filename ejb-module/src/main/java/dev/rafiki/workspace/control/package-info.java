@@ -1,0 +1,9 @@
+/**
+ * Sessions' workspaces. Guarantees: one path rule for the tools and the HTTP routes
+ * ({@link dev.rafiki.workspace.control.Workspace#resolve}: relative, never leaving the workspace,
+ * never through a symbolic link), and over HTTP it holds at the moment of use too (directory
+ * handles, no link followed); an upload replaces a file in one atomic rename, so a tool sees the
+ * old file or the new one, whole; uploads respect the session's quota; workspaces idle longer than
+ * the retention, with no pending prompt, are removed.
+ */
+package dev.rafiki.workspace.control;
