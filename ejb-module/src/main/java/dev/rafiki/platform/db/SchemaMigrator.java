@@ -64,6 +64,9 @@ public class SchemaMigrator {
         var result = Flyway.configure(SchemaMigrator.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                // Feature branches number their migrations ahead of merging (V9 may be applied before
+                // a V7 exists): each adds its own objects, so a lower one found later still applies.
+                .outOfOrder(true)
                 .load()
                 .migrate();
         LOG.info(() -> "database schema at version " + result.targetSchemaVersion
