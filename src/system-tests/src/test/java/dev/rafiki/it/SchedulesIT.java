@@ -171,13 +171,16 @@ class SchedulesIT {
         // every second: the server allows two at the least
         assertProblem(api.post("/schedules", "{\"cron\":\"* * * * * *\",\"timezone\":\"UTC\",\"prompt\":\"x\"}"),
                 400, "cron-too-frequent");
-        for (var zone : List.of("Mars/Olympus_Mons", "CEST", "", "../../etc/passwd")) {
+        for (var zone : List.of("Mars/Olympus_Mons", "CEST", "UTC+25", "../../etc/passwd")) {
             assertProblem(api.post("/schedules", "{\"cron\":\"0 9 * * *\",\"timezone\":\"" + zone + "\",\"prompt\":\"x\"}"),
                     400, "invalid-timezone");
         }
         assertProblem(api.post("/schedules", "{\"cron\":\"0 9 * * *\",\"timezone\":\"UTC\",\"prompt\":\"x\",\"missed\":\"all\"}"),
                 400, "validation-failed");
         assertProblem(api.post("/schedules", "{\"cron\":\"0 9 * * *\",\"timezone\":\"UTC\"}"), 400, "validation-failed");
+        // missing or blank: a required field like any other
+        assertProblem(api.post("/schedules", "{\"cron\":\"0 9 * * *\",\"timezone\":\" \",\"prompt\":\"x\"}"), 400,
+                "validation-failed");
         // nothing was created by any of these
         assertEquals(0, api.get("/schedules").json().getJsonArray("items").size());
     }
