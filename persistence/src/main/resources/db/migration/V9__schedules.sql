@@ -8,8 +8,15 @@ ALTER TABLE prompt DROP CONSTRAINT prompt_status_ck;
 ALTER TABLE prompt ADD CONSTRAINT prompt_status_ck
     CHECK (status IN ('scheduled', 'queued', 'running', 'completed', 'failed', 'cancelled'));
 ALTER TABLE job ADD COLUMN run_at TIMESTAMPTZ;
--- what the timer looks for every second on every node: small, since released jobs leave it
+-- counting a user's waiting delayed jobs (the per-user cap)
 CREATE INDEX prompt_scheduled_idx ON prompt (owner) WHERE status = 'scheduled';
+-- what every node's timer reads every second: only jobs not yet released (a release deletes the
+-- row), so the poll reads the few due rows, however many delayed jobs ever ran
+CREATE TABLE due_job (
+    job_id UUID        PRIMARY KEY REFERENCES job (id) ON DELETE CASCADE,
+    run_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX due_job_run_at_idx ON due_job (run_at);
 
 -- A schedule: a cron expression in a time zone that creates a job at each tick.
 -- next_fire_at is the next tick not yet handled; a node handles it by moving it on in the

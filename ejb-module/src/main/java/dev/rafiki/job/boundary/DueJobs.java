@@ -58,9 +58,8 @@ public class DueJobs {
         List<UUID> due;
         try {
             due = em.createNativeQuery("""
-                            SELECT j.id FROM prompt p JOIN job j ON j.id = p.id
-                            WHERE p.status = 'scheduled' AND j.run_at <= now()
-                            ORDER BY j.run_at LIMIT ?1""", UUID.class)
+                            SELECT job_id FROM due_job WHERE run_at <= now()
+                            ORDER BY run_at LIMIT ?1""", UUID.class)
                     .setParameter(1, BATCH)
                     .getResultList();
         } catch (RuntimeException e) {

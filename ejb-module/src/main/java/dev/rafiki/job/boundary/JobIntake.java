@@ -63,6 +63,8 @@ public class JobIntake {
         em.persist(job);
         em.flush();
         if (delayed) {
+            em.createNativeQuery("INSERT INTO due_job (job_id, run_at) VALUES (?1, ?2)")
+                    .setParameter(1, job.id).setParameter(2, job.runAt).executeUpdate();
             events.append(job.owner, job.sessionId, job.id, EventTypes.JOB_SCHEDULED, Json.createObjectBuilder()
                     .add("job_id", job.id.toString()).add("status", "scheduled").add("run_at", job.runAt.toString())
                     .build());
@@ -79,6 +81,8 @@ public class JobIntake {
      * @return whether this call queued it
      */
     public boolean release(UUID jobId) {
+        // due now, whatever became of it (a cancelled one is simply forgotten here)
+        em.createNativeQuery("DELETE FROM due_job WHERE job_id = ?1").setParameter(1, jobId).executeUpdate();
         var prompt = prompts.release(jobId);
         prompt.ifPresent(p -> queued(em.find(Job.class, jobId)));
         return prompt.isPresent();
