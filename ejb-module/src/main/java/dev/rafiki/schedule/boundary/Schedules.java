@@ -202,7 +202,7 @@ public class Schedules {
             throw new ApiException(ErrorCode.INVALID_CRON, "'cron' never ticks: " + expression);
         }
         var minimum = Duration.ofSeconds(minIntervalSeconds);
-        cron.shortestInterval(now).filter(gap -> gap.compareTo(minimum) < 0).ifPresent(gap -> {
+        cron.shortestInterval(now, minimum).filter(gap -> gap.compareTo(minimum) < 0).ifPresent(gap -> {
             throw new ApiException(ErrorCode.CRON_TOO_FREQUENT, "'cron' ticks " + gap.toSeconds()
                     + " s apart; the least allowed is " + minimum.toSeconds() + " s (rafiki.schedules.min-interval-seconds)");
         });

@@ -35,6 +35,8 @@ public final class CronSchedule {
     public static final int MAX_LENGTH = 200;
     /** Ticks looked at to find the shortest interval (see {@link #shortestInterval}). */
     static final int SAMPLED_TICKS = 1000;
+    /** How far past the first tick {@link #shortestInterval} looks: a week and a day of matching days. */
+    static final Duration SAMPLED_SPAN = Duration.ofDays(8);
 
     private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     private static final CronParser WITH_SECONDS =
@@ -144,14 +146,26 @@ public final class CronSchedule {
 
     /**
      * The shortest time between two consecutive ticks among the next {@value #SAMPLED_TICKS}
-     * after {@code from}. Fields are a product of sets, so the closest ticks of an expression
-     * (its seconds or minutes set) already show up within its first cycle; empty if it ticks at
-     * most once.
+     * after {@code from}, looking at most {@link #SAMPLED_SPAN} past the first. Fields are a
+     * product of sets, so the closest ticks of an expression (within a day, or from one matching
+     * day to the next) show up on its first matching days; the bounds keep a rare expression
+     * (29 February) from costing seconds of CPU per request. A close pair that only occurs on rare
+     * days (a Sunday 23:59 followed by 1 January 00:00) goes unseen; it cannot make a schedule
+     * tick often, which is what the minimum interval is for. Empty if it ticks at most once.
      */
     public Optional<Duration> shortestInterval(Instant from) {
+        return shortestInterval(from, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #shortestInterval(Instant)}, but stops at the first interval shorter than
+     * {@code enough}: to refuse {@code * * * * * *} two ticks suffice, not a thousand.
+     */
+    public Optional<Duration> shortestInterval(Instant from, Duration enough) {
         Duration shortest = null;
         var previous = nextAfter(from);
-        for (int i = 0; i < SAMPLED_TICKS && previous.isPresent(); i++) {
+        var horizon = previous.map(first -> first.plus(SAMPLED_SPAN)).orElse(Instant.MAX);
+        for (int i = 0; i < SAMPLED_TICKS && previous.isPresent() && previous.get().isBefore(horizon); i++) {
             var next = nextAfter(previous.get());
             if (next.isEmpty()) {
                 break;
@@ -159,6 +173,9 @@ public final class CronSchedule {
             var gap = Duration.between(previous.get(), next.get());
             if (shortest == null || gap.compareTo(shortest) < 0) {
                 shortest = gap;
+            }
+            if (shortest.compareTo(enough) < 0) {
+                break;
             }
             previous = next;
         }

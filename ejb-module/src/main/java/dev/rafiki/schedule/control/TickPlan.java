@@ -36,8 +36,8 @@ public record TickPlan(Instant fire, int ticks, int due, Instant next) {
         }
     }
 
-    /** Due ticks counted at most; an every-second schedule down for a day stops counting here. */
-    static final int MAX_COUNTED = 10_000;
+    /** Due ticks counted at most: counting costs a cron step each, for every schedule of every user after an outage. */
+    static final int MAX_COUNTED = 1_000;
 
     public static TickPlan of(CronSchedule cron, Instant firstDue, Instant now, Duration grace, Missed missed) {
         if (firstDue.isAfter(now)) {

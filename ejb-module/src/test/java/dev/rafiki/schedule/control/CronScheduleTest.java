@@ -98,6 +98,19 @@ class CronScheduleTest {
         assertEquals(Duration.ofSeconds(1),
                 CronSchedule.parse("0,1 0 12 * * *", "UTC").shortestInterval(Instant.now()).orElseThrow());
         assertEquals(Duration.ofDays(1), CronSchedule.parse("0 9 * * *", "UTC").shortestInterval(Instant.now()).orElseThrow());
+        // from one matching day to the next: 23:59, then 00:00
+        assertEquals(Duration.ofMinutes(1),
+                CronSchedule.parse("0,59 0,23 * * *", "UTC").shortestInterval(Instant.now()).orElseThrow());
+        assertEquals(Duration.ofMinutes(1),
+                CronSchedule.parse("0,59 0,23 * * 1,2", "UTC").shortestInterval(Instant.now()).orElseThrow());
+        // enough seen: the first interval below the floor ends the search
+        assertEquals(Duration.ofSeconds(1), CronSchedule.parse("* * * * * *", "UTC")
+                .shortestInterval(Instant.now(), Duration.ofMinutes(1)).orElseThrow());
+        assertEquals(Duration.ofMinutes(1), CronSchedule.parse("0,1 3 * * *", "UTC")
+                .shortestInterval(Instant.now(), Duration.ofMinutes(1)).orElseThrow());
+        // a rare tick is judged on the first two, not on a thousand years of them
+        assertEquals(Duration.ofDays(366 + 3 * 365), CronSchedule.parse("0 0 29 2 *", "UTC")
+                .shortestInterval(Instant.parse("2027-01-01T00:00:00Z")).orElseThrow());
     }
 
     @Test
