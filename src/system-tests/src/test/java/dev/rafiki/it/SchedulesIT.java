@@ -45,6 +45,7 @@ class SchedulesIT {
                 "RAFIKI_SCHEDULES_MIN_INTERVAL_SECONDS", "2",
                 "RAFIKI_SCHEDULES_MISFIRE_GRACE_SECONDS", Integer.toString(GRACE_SECONDS),
                 "RAFIKI_SCHEDULES_MAX_PER_USER", "5",
+                "RAFIKI_SESSION_MAX_QUEUE", "2",
                 "RAFIKI_JOBS_MAX_DELAY", "P7D"));
         api = server.api("schedules-user");
     }
@@ -246,6 +247,34 @@ class SchedulesIT {
         assertProblem(api.get("/schedules/" + id), 404, "not-found");
         // the jobs it created stay
         assertEquals(200, api.get("/jobs/" + lastJob).status());
+    }
+
+    @Test
+    @Order(2)
+    void aTickWhoseJobIsRefusedIsSkippedWithTheReasonAndTheNextOneRuns() {
+        // a long job holds the session and two more fill its queue (this server lets 2 wait)
+        var session = api.createSession();
+        var holder = submit("{\"prompt\":\"/slow 10000 hold the session\",\"session_id\":\"" + session + "\"}")
+                .getString("job_id");
+        Await.until("the holder to run", WAIT, () -> job(holder), j -> "running".equals(j.getString("status")));
+        for (int i = 0; i < 2; i++) {
+            submit("{\"prompt\":\"/slow 10000 wait\",\"session_id\":\"" + session + "\"}");
+        }
+        var id = createSchedule(api, "{\"cron\":\"*/2 * * * * *\",\"timezone\":\"UTC\",\"prompt\":\"into a full queue\","
+                + "\"session_id\":\"" + session + "\"}").getString("id");
+        var refused = Await.until("a tick refused", WAIT, () -> api.get("/schedules/" + id).json(),
+                s -> s.containsKey("last_error"));
+        assertTrue(refused.getString("last_error").startsWith("queue-full"), refused.toString());
+        assertEquals("active", refused.getString("status"));
+        assertTrue(refused.containsKey("next_run_at"), refused.toString());
+        assertEquals(0, runs(id).size(), "a refused tick left a run");
+
+        var stopped = api.post("/session/" + session + "/stop?clear_queue=true", "");
+        assertEquals(200, stopped.status(), stopped.body());
+        var ran = Await.until("a run once the queue has room", WAIT, () -> runs(id), r -> !r.isEmpty());
+        assertEquals(session, ran.get(ran.size() - 1).getJsonObject("job").getString("session_id"));
+        Await.until("the error to clear", WAIT, () -> api.get("/schedules/" + id).json(), s -> !s.containsKey("last_error"));
+        assertEquals(204, api.delete("/schedules/" + id).status());
     }
 
     @Test
