@@ -8,7 +8,7 @@ import { badge, bytes, duration, fill, h, shortId, time } from '../dom.js';
 import { Follower, streamPill } from '../follow.js';
 import { progress } from './jobs.js';
 
-const ACTIVE = new Set(['queued', 'running']);
+const ACTIVE = new Set(['scheduled', 'queued', 'running']);
 const PREVIEW_BYTES = 256 * 1024;
 const PREVIEW_IMAGE_BYTES = 8 * 1024 * 1024;
 const PREVIEW_ROWS = 200;

@@ -7,8 +7,9 @@ import { pageLink, pager as pagerLinks, paging } from '../paging.js';
 
 const PAGE = 20;
 const REFRESH_MS = 2000;
-const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
-const ACTIVE = new Set(['queued', 'running']);
+const STATUSES = ['scheduled', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
+// a delayed job too: it can be cancelled, and the page looks again until it has run
+const ACTIVE = new Set(['scheduled', 'queued', 'running']);
 
 export function jobsView(root, context, query) {
   const status = query.get('status') || '';
@@ -90,6 +91,9 @@ export function jobsView(root, context, query) {
 
 /** The progress the agent reported, as a bar. */
 export function progress(job) {
+  if (job.status === 'scheduled') {
+    return h('span', { class: 'muted' }, `runs ${time(job.run_at)}`);
+  }
   const percent = job.progress && job.progress.percent;
   if (percent === null || percent === undefined) {
     return h('span', { class: 'muted' }, '—');

@@ -14,6 +14,7 @@ public final class EventTypes {
     public static final String PROMPT_FAILED = "prompt.failed";
     public static final String PROMPT_CANCELLED = "prompt.cancelled";
     public static final String PROMPT_RETRYING = "prompt.retrying";
+    public static final String JOB_SCHEDULED = "job.scheduled";
     public static final String JOB_QUEUED = "job.queued";
     public static final String JOB_STARTED = "job.started";
     public static final String JOB_PROGRESS = "job.progress";

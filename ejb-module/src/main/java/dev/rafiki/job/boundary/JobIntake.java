@@ -13,7 +13,10 @@ import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
+import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Accepts a job in one transaction: its prompt joins the session queue (a new session unless one
@@ -31,9 +34,20 @@ public class JobIntake {
     @Inject
     EventLog events;
 
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.jobs.max-scheduled-per-user",
+            defaultValue = "1000")
+    int maxScheduledPerUser;
+
     public Job accept(NewJob request, int maxAttempts) {
-        Prompt prompt = prompts.accept(new NewPrompt(request.owner(), request.sessionId(), request.prompt(),
-                BusyPolicy.ENQUEUE, null, request.model(), request.agent(), request.pin()));
+        var asPrompt = new NewPrompt(request.owner(), request.sessionId(), request.prompt(), BusyPolicy.ENQUEUE, null,
+                request.model(), request.agent(), request.pin());
+        // a run_at already past when the job arrives: due at once, like a job without one
+        boolean delayed = request.runAt() != null && request.runAt().isAfter(Instant.now());
+        if (delayed) {
+            refuseBeyondScheduledCap(request.owner());
+        }
+        Prompt prompt = delayed ? prompts.acceptScheduled(asPrompt) : prompts.accept(asPrompt);
         prompt.maxAttempts = maxAttempts;
         var job = new Job();
         job.id = prompt.id;
@@ -44,12 +58,52 @@ public class JobIntake {
         job.webhookSecret = request.webhookSecret();
         job.idempotencyKey = request.idempotencyKey();
         job.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
+        job.runAt = request.runAt();
         job.createdAt = Instant.now();
         em.persist(job);
         em.flush();
+        if (delayed) {
+            em.createNativeQuery("INSERT INTO due_job (job_id, run_at) VALUES (?1, ?2)")
+                    .setParameter(1, job.id).setParameter(2, job.runAt).executeUpdate();
+            events.append(job.owner, job.sessionId, job.id, EventTypes.JOB_SCHEDULED, Json.createObjectBuilder()
+                    .add("job_id", job.id.toString()).add("status", "scheduled").add("run_at", job.runAt.toString())
+                    .build());
+        } else {
+            queued(job);
+        }
+        return job;
+    }
+
+    /**
+     * Queues a delayed job whose time has come (its wake-up leaves after the commit); a job
+     * already queued or cancelled is left alone, so every node may try.
+     *
+     * @return whether this call queued it
+     */
+    public boolean release(UUID jobId) {
+        // due now, whatever became of it (a cancelled one is simply forgotten here)
+        em.createNativeQuery("DELETE FROM due_job WHERE job_id = ?1").setParameter(1, jobId).executeUpdate();
+        var prompt = prompts.release(jobId);
+        prompt.ifPresent(p -> queued(em.find(Job.class, jobId)));
+        return prompt.isPresent();
+    }
+
+    /** Counted under a per-user transaction lock, so concurrent submissions cannot overshoot. */
+    private void refuseBeyondScheduledCap(String owner) {
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext('delayed-jobs:' || ?1))").setParameter(1, owner)
+                .getSingleResult();
+        var waiting = ((Number) em.createNativeQuery(
+                        "SELECT count(*) FROM prompt WHERE owner = ?1 AND status = 'scheduled'")
+                .setParameter(1, owner).getSingleResult()).longValue();
+        if (waiting >= maxScheduledPerUser) {
+            throw new ApiException(ErrorCode.SCHEDULE_LIMIT_REACHED, "you already have " + waiting
+                    + " delayed jobs waiting (rafiki.jobs.max-scheduled-per-user); cancel some or wait for them to run");
+        }
+    }
+
+    private void queued(Job job) {
         events.append(job.owner, job.sessionId, job.id, EventTypes.JOB_QUEUED, Json.createObjectBuilder()
                 .add("job_id", job.id.toString()).add("status", "queued").build());
-        return job;
     }
 
     public Optional<Job> byIdempotencyKey(String owner, String key) {

@@ -33,6 +33,7 @@ public class JobReader {
     /** What a job looks like: the prompt's status under the job's names. */
     public static String status(PromptStatus status) {
         return switch (status) {
+            case SCHEDULED -> "scheduled";
             case QUEUED -> "queued";
             case RUNNING -> "running";
             case COMPLETED -> "succeeded";
@@ -54,7 +55,7 @@ public class JobReader {
                 prompt.status.terminal() ? error : null, prompt.status.terminal() ? null : error,
                 Usage.of(prompt.inputTokens, prompt.outputTokens, prompt.toolCalls, prompt.toolMillis), prompt.attempts,
                 prompt.maxAttempts == null ? defaultMaxAttempts : prompt.maxAttempts, job.deadLetteredAt,
-                metadata(job.metadata), job.createdAt, prompt.startedAt, prompt.finishedAt, files, webhook,
+                metadata(job.metadata), job.runAt, job.createdAt, prompt.startedAt, prompt.finishedAt, files, webhook,
                 Links.of(job.id));
     }
 

@@ -20,11 +20,21 @@ public final class JobViews {
     public record JobView(UUID jobId, String status, UUID sessionId, String prompt, String model,
                           dev.rafiki.session.boundary.Views.AgentUse agent, Progress progress,
                           Result result, ErrorView error, ErrorView lastError, Usage usage, int attempts,
-                          int maxAttempts, Instant deadLetteredAt, JsonObject metadata, Instant createdAt,
+                          int maxAttempts, Instant deadLetteredAt, JsonObject metadata, Instant runAt, Instant createdAt,
                           Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts, WebhookView webhook,
                           Links links) {
         public boolean terminal() {
             return "succeeded".equals(status) || "failed".equals(status) || "cancelled".equals(status);
+        }
+
+        /** The same view with the webhook secret, for the one who created the job. */
+        public JobView withSecret(String secret) {
+            if (webhook == null) {
+                return this;
+            }
+            return new JobView(jobId, status, sessionId, prompt, model, agent, progress, result, error, lastError, usage,
+                    attempts, maxAttempts, deadLetteredAt, metadata, runAt, createdAt, startedAt, finishedAt, artifacts,
+                    new WebhookView(webhook.url(), secret, webhook.deliveries()), links);
         }
     }
 

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletionException;
 import dev.rafiki.job.boundary.JobViews.JobPage;
 import dev.rafiki.job.boundary.JobViews.JobView;
 import dev.rafiki.job.boundary.JobViews.Submitted;
-import dev.rafiki.job.boundary.JobViews.WebhookView;
 import dev.rafiki.job.control.ArtifactStore;
 import dev.rafiki.job.entity.Job;
 import dev.rafiki.platform.problem.ApiException;
@@ -55,6 +54,10 @@ public class Jobs {
     @Inject
     dev.rafiki.profile.boundary.AgentProfiles profiles;
 
+    @Inject
+    @ConfigProperty(name = "rafiki.jobs.max-delay", defaultValue = "P365D")
+    java.time.Duration maxDelay;
+
     @jakarta.annotation.Resource
     jakarta.ejb.SessionContext context;
 
@@ -67,7 +70,9 @@ public class Jobs {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public Submitted submit(NewJob asked) {
         var request = asked.agent() == null ? asked : asked.pinned(profiles.resolve(asked.owner(), asked.agent()));
-        if (request.webhookUrl() == null) {
+        // a delayed job must not start now: only the durable path can hold it back
+        boolean delayed = RunAt.bounded(request.runAt(), java.time.Instant.now(), maxDelay) != null;
+        if (request.webhookUrl() == null && !delayed) {
             // the lane may fall back later, on its own thread: through the container, not this instance
             var self = context.getBusinessObject(Jobs.class);
             var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
@@ -113,6 +118,15 @@ public class Jobs {
             }
             throw e;
         }
+    }
+
+    /**
+     * Accepts a job on the durable queue inside the caller's transaction (a schedule's tick): the
+     * job commits, and its wake-up leaves, only with whatever the caller records beside it.
+     */
+    @TransactionAttribute(TransactionAttributeType.MANDATORY)
+    public UUID acceptWithin(NewJob request) {
+        return intake.accept(request, maxAttempts).id;
     }
 
     public JobView get(String owner, UUID jobId) {
@@ -183,15 +197,7 @@ public class Jobs {
     }
 
     private static JobView withSecret(JobView view, String secret) {
-        if (view.webhook() == null) {
-            return view;
-        }
-        return new JobView(view.jobId(), view.status(), view.sessionId(), view.prompt(), view.model(), view.agent(),
-                view.progress(),
-                view.result(), view.error(), view.lastError(), view.usage(), view.attempts(), view.maxAttempts(),
-                view.deadLetteredAt(), view.metadata(), view.createdAt(), view.startedAt(), view.finishedAt(),
-                view.artifacts(), new WebhookView(view.webhook().url(), secret, view.webhook().deliveries()),
-                view.links());
+        return view.withSecret(secret);
     }
 
 }

@@ -3,6 +3,7 @@ package dev.rafiki.job.boundary;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -10,13 +11,21 @@ import java.util.UUID;
  * A validated job submission. {@code sessionId} null means "in a new session of its own";
  * {@code metadata} is the client's JSON object as text; {@code webhookSecret} was given by the
  * client or generated. {@code agent} is the profile the client named, {@code pin} what it resolved to.
+ * {@code runAt} non-null: a delayed job, held as {@code scheduled} until then.
  */
 public record NewJob(String owner, UUID sessionId, String prompt, String model, String webhookUrl,
                      String webhookSecret, String metadata, String idempotencyKey, String agent,
-                     dev.rafiki.profile.control.AgentPin pin) {
+                     dev.rafiki.profile.control.AgentPin pin, Instant runAt) {
+
+    /** The same submission without a profile and without a delay. */
+    public NewJob(String owner, UUID sessionId, String prompt, String model, String webhookUrl, String webhookSecret,
+                  String metadata, String idempotencyKey) {
+        this(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, null, null, null);
+    }
 
     public NewJob pinned(dev.rafiki.profile.control.AgentPin pin) {
-        return new NewJob(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, agent, pin);
+        return new NewJob(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, agent, pin,
+                runAt);
     }
 
     /** The model the client asked for, else the named profile's; null: the session's. */
@@ -29,7 +38,7 @@ public record NewJob(String owner, UUID sessionId, String prompt, String model, 
         try {
             var digest = MessageDigest.getInstance("SHA-256");
             for (var part : new String[] {String.valueOf(sessionId), prompt, String.valueOf(model),
-                    String.valueOf(webhookUrl), String.valueOf(metadata)}) {
+                    String.valueOf(webhookUrl), String.valueOf(metadata), String.valueOf(runAt)}) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }

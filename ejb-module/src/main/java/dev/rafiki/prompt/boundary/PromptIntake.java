@@ -57,6 +57,51 @@ public class PromptIntake {
     int maxQueue;
 
     public Prompt accept(NewPrompt request) {
+        return accept(request, false);
+    }
+
+    /**
+     * Accepts a prompt that must not run before its time (a delayed job): it is committed as
+     * {@code scheduled}, outside the session's queue, and {@link #release} queues it later.
+     */
+    public Prompt acceptScheduled(NewPrompt request) {
+        return accept(request, true);
+    }
+
+    /**
+     * Puts a scheduled prompt into its session's queue now, under the session's row lock, with
+     * the session's next sequence number: it runs after what was queued before its time came and
+     * before what is queued later, exactly as if it had been submitted now. Whichever node or
+     * thread comes second finds it no longer scheduled and does nothing.
+     *
+     * @return the prompt if this call queued it, else empty
+     */
+    public Optional<Prompt> release(UUID promptId) {
+        var found = em.find(Prompt.class, promptId);
+        if (found == null || found.status != PromptStatus.SCHEDULED) {
+            return Optional.empty();
+        }
+        // session row first, then the prompt's: the order every writer locks in
+        var session = em.find(AgentSession.class, found.sessionId, LockModeType.PESSIMISTIC_WRITE);
+        if (session == null) {
+            return Optional.empty();
+        }
+        em.refresh(session);
+        var prompt = found;
+        em.refresh(prompt, LockModeType.PESSIMISTIC_WRITE);
+        if (prompt.status != PromptStatus.SCHEDULED) {
+            return Optional.empty();
+        }
+        session.nextSeq++;
+        session.updatedAt = Instant.now();
+        prompt.seq = session.nextSeq;
+        prompt.status = PromptStatus.QUEUED;
+        em.flush();
+        queued(prompt);
+        return Optional.of(prompt);
+    }
+
+    private Prompt accept(NewPrompt request, boolean scheduled) {
         var model = request.effectiveModel();
         if (model != null && models.resolve(model) == null) {
             throw ApiException.invalid("unknown model '" + model + "'; use " + models.describe());
@@ -76,7 +121,9 @@ public class PromptIntake {
             session = sessions.owned(request.owner(), request.sessionId());
             em.refresh(session, LockModeType.PESSIMISTIC_WRITE);
             applyBusyPolicy(request.busy(), session.id);
-            refuseWhenQueueFull(session.id);
+            if (!scheduled) {
+                refuseWhenQueueFull(session.id);
+            }
         }
         session.nextSeq++;
         session.promptCount++;
@@ -91,17 +138,23 @@ public class PromptIntake {
         prompt.model = model;
         prompt.agentId = pin != null ? pin.id() : session.agentId;
         prompt.agentVersion = pin != null ? Integer.valueOf(pin.version()) : session.agentVersion;
-        prompt.status = PromptStatus.QUEUED;
+        prompt.status = scheduled ? PromptStatus.SCHEDULED : PromptStatus.QUEUED;
         prompt.idempotencyKey = request.idempotencyKey();
         prompt.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
         prompt.createdAt = Instant.now();
         prompt.traceParent = tracing.traceparent();
         em.persist(prompt);
         em.flush();
-        events.append(prompt.owner, session.id, prompt.id, EventTypes.PROMPT_QUEUED, Json.createObjectBuilder()
-                .add("prompt_id", prompt.id.toString()).add("prompt_seq", prompt.seq).add("prompt", prompt.content).build());
-        dispatcher.wakeAfterCommit(session.id);
+        if (!scheduled) {
+            queued(prompt);
+        }
         return prompt;
+    }
+
+    private void queued(Prompt prompt) {
+        events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.PROMPT_QUEUED, Json.createObjectBuilder()
+                .add("prompt_id", prompt.id.toString()).add("prompt_seq", prompt.seq).add("prompt", prompt.content).build());
+        dispatcher.wakeAfterCommit(prompt.sessionId);
     }
 
     public Optional<Prompt> byIdempotencyKey(String owner, String key) {

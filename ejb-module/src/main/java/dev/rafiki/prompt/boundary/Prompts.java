@@ -165,7 +165,8 @@ public class Prompts {
         if (prompt == null || !prompt.sessionId.equals(sessionId)) {
             throw ApiException.notFound("prompt " + promptId);
         }
-        if (prompt.status != PromptStatus.QUEUED) {
+        // a delayed job's prompt has not started either
+        if (prompt.status != PromptStatus.QUEUED && prompt.status != PromptStatus.SCHEDULED) {
             throw new ApiException(ErrorCode.SESSION_BUSY, "prompt " + promptId + " is " + prompt.status.wire()
                     + " and can no longer be removed from the queue; use POST /session/" + sessionId + "/stop");
         }

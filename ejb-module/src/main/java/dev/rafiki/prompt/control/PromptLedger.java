@@ -216,7 +216,8 @@ public class PromptLedger {
         }
         return em.createQuery("""
                         SELECT p.id FROM Prompt p WHERE p.id IN :ids
-                        AND p.status NOT IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)""",
+                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.COMPLETED, dev.rafiki.prompt.entity.PromptStatus.FAILED,
+                            dev.rafiki.prompt.entity.PromptStatus.CANCELLED)""",
                         UUID.class)
                 .setParameter("ids", promptIds)
                 .getResultList();

@@ -53,6 +53,10 @@ public class Job {
     @Column(name = "request_hash", length = 64)
     public String requestHash;
 
+    /** A delayed job's time: its prompt stays {@code scheduled} until then. */
+    @Column(name = "run_at")
+    public Instant runAt;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }

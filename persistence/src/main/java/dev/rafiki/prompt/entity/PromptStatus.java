@@ -3,7 +3,8 @@ package dev.rafiki.prompt.entity;
 import java.util.Locale;
 
 public enum PromptStatus {
-    QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
+    /** A delayed job's prompt before its time: not pending, joins the queue when due. */
+    SCHEDULED, QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
 
     public boolean terminal() {
         return this == COMPLETED || this == FAILED || this == CANCELLED;

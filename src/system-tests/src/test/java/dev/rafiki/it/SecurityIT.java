@@ -70,7 +70,10 @@ class SecurityIT {
             new String[] {"PUT", "/session/{S}/files/notes.txt", "{\"not\":\"json, a file\"}"},
             new String[] {"DELETE", "/session/{S}/files/notes.txt", null},
             new String[] {"POST", "/session/{S}/files/notes.txt/link", "{}"},
-            new String[] {"POST", "/jobs/{J}/artifacts/plan.txt/link", "{}"});
+            new String[] {"POST", "/jobs/{J}/artifacts/plan.txt/link", "{}"},
+            new String[] {"POST", "/schedules", "{\"cron\":\"0 9 * * *\",\"timezone\":\"UTC\",\"prompt\":\"p\"}"},
+            new String[] {"GET", "/schedules", null},
+            new String[] {"GET", "/schedules/00000000-0000-0000-0000-000000000000/runs", null});
 
     @BeforeAll
     static void start() {
@@ -466,7 +469,8 @@ class SecurityIT {
                 "/jobs/{id}/cancel", "/jobs/{id}/artifacts", "/jobs/{id}/artifacts/{name}", "/jobs/{id}/stream-token",
                 "/admin/dead-letters", "/admin/dead-letters/{job_id}", "/agents", "/agents/{id}",
                 "/agents/{id}/versions/{version}", "/session/{id}/files", "/session/{id}/files/{path}",
-                "/jobs/{id}/artifacts/{name}/link")) {
+                "/jobs/{id}/artifacts/{name}/link", "/schedules", "/schedules/{id}", "/schedules/{id}/pause",
+                "/schedules/{id}/resume", "/schedules/{id}/runs")) {
             assertTrue(paths.containsKey(path), "missing " + path + " in " + paths.keySet());
             for (var operation : paths.getJsonObject(path).values()) {
                 var responses = operation.asJsonObject().getJsonObject("responses");

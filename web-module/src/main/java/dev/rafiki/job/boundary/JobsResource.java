@@ -66,7 +66,8 @@ public class JobsResource {
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Submit a background job", description = "Idempotency-Key gives one job per key; "
-            + "the same key with another body is 409 idempotency-key-reused.")
+            + "the same key with another body is 409 idempotency-key-reused. With run_at (RFC 3339) the job is "
+            + "scheduled until then (cancellable), at most rafiki.jobs.max-delay ahead.")
     @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(ref = "SubmitRequest")))
     @APIResponse(responseCode = "202", description = "accepted, with Location; webhook.secret only here", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
@@ -84,6 +85,8 @@ public class JobsResource {
         if (metadata != null && metadata.toString().length() > 16_384) {
             throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "'metadata' is larger than 16 KiB");
         }
+        var runAtText = Bodies.string(json, "run_at", false, 64);
+        var runAt = runAtText == null ? null : RunAt.parse(runAtText);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
         }
@@ -105,7 +108,7 @@ public class JobsResource {
             }
         }
         var submitted = jobs.submit(new NewJob(caller.subject(), sessionId, prompt, model, webhookUrl, secret,
-                metadata == null ? null : metadata.toString(), idempotencyKey, agent, null));
+                metadata == null ? null : metadata.toString(), idempotencyKey, agent, null, runAt));
         var job = submitted.job();
         var builder = Response.accepted(job).location(URI.create(job.links().self()));
         if (submitted.replayed()) {
@@ -194,12 +197,13 @@ public class JobsResource {
         }
         for (var part : text.split(",")) {
             statuses.add(switch (part.strip().toLowerCase(Locale.ROOT)) {
+                case "scheduled" -> PromptStatus.SCHEDULED;
                 case "queued" -> PromptStatus.QUEUED;
                 case "running" -> PromptStatus.RUNNING;
                 case "succeeded" -> PromptStatus.COMPLETED;
                 case "failed" -> PromptStatus.FAILED;
                 case "cancelled" -> PromptStatus.CANCELLED;
-                default -> throw ApiException.invalid("'status' must be one or more of queued, running, succeeded, "
+                default -> throw ApiException.invalid("'status' must be one or more of scheduled, queued, running, succeeded, "
                         + "failed, cancelled (comma-separated)");
             });
         }

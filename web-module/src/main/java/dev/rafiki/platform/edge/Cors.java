@@ -15,7 +15,7 @@ import org.eclipse.microprofile.config.Config;
  */
 public final class Cors {
 
-    static final String METHODS = "GET, POST, DELETE, OPTIONS";
+    static final String METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
     static final String HEADERS = "Authorization, Content-Type, Idempotency-Key, Prefer, Last-Event-ID, X-Request-Id";
     static final String EXPOSED = "X-Request-Id, Location, Retry-After, RateLimit, RateLimit-Policy, "
             + "Idempotent-Replayed, WWW-Authenticate, Allow";
