@@ -59,22 +59,11 @@ public class SchemaMigrator {
     @PersistenceUnit(unitName = "rafiki")
     EntityManagerFactory emf;
 
-    /**
-     * The one Flyway set-up, for the server and for tests. Feature branches number their
-     * migrations ahead of merging (a V9 may be applied before a V7 exists): each adds its own
-     * objects, so a lower version found later still applies.
-     */
-    public static org.flywaydb.core.api.configuration.FluentConfiguration flyway(DataSource dataSource,
-                                                                             String... locations) {
-        return Flyway.configure(SchemaMigrator.class.getClassLoader())
-                .dataSource(dataSource)
-                .locations(locations)
-                .outOfOrder(true);
-    }
-
     @PostConstruct
     void migrate() {
-        var result = flyway(dataSource, "classpath:db/migration")
+        var result = Flyway.configure(SchemaMigrator.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
                 .load()
                 .migrate();
         LOG.info(() -> "database schema at version " + result.targetSchemaVersion
