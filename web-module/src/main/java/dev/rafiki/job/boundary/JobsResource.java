@@ -1,8 +1,6 @@
 package dev.rafiki.job.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
-import dev.rafiki.job.control.WebhookSignature;
-import dev.rafiki.job.control.WebhookTargets;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
@@ -55,8 +53,7 @@ public class JobsResource {
     int maxPromptLength;
 
     @Inject
-    @ConfigProperty(name = "rafiki.webhooks.allow-private-networks", defaultValue = "false")
-    boolean allowPrivateWebhooks;
+    WebhookRequests webhooks;
 
     @POST
     @Path("submit")
@@ -90,23 +87,9 @@ public class JobsResource {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
             throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
         }
-        String webhookUrl = null;
-        String secret = null;
-        var webhook = Bodies.object(json, "webhook");
-        if (webhook != null) {
-            webhookUrl = Bodies.string(webhook, "url", true, 2000);
-            var problem = WebhookTargets.problem(webhookUrl, allowPrivateWebhooks);
-            if (problem != null) {
-                throw ApiException.invalid(problem);
-            }
-            secret = Bodies.string(webhook, "secret", false, 200);
-            if (secret != null && !WebhookSignature.valid(secret)) {
-                throw ApiException.invalid("'webhook.secret' must be whsec_ followed by the base64 of 24 to 64 bytes");
-            }
-            if (secret == null) {
-                secret = WebhookSignature.newSecret();
-            }
-        }
+        var webhook = webhooks.read(json);
+        String webhookUrl = webhook == null ? null : webhook.url();
+        String secret = webhook == null ? null : webhook.secret();
         var submitted = jobs.submit(new NewJob(caller.subject(), sessionId, prompt, model, webhookUrl, secret,
                 metadata == null ? null : metadata.toString(), idempotencyKey, agent, null, runAt));
         var job = submitted.job();

@@ -1,8 +1,7 @@
 package dev.rafiki.schedule.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
-import dev.rafiki.job.control.WebhookSignature;
-import dev.rafiki.job.control.WebhookTargets;
+import dev.rafiki.job.boundary.WebhookRequests;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
@@ -60,8 +59,7 @@ public class SchedulesResource {
     int maxPromptLength;
 
     @Inject
-    @ConfigProperty(name = "rafiki.webhooks.allow-private-networks", defaultValue = "false")
-    boolean allowPrivateWebhooks;
+    WebhookRequests webhooks;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -78,23 +76,9 @@ public class SchedulesResource {
     @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public Response create(JsonValue body) {
         var json = Bodies.required(body);
-        String webhookUrl = null;
-        String secret = null;
-        var webhook = Bodies.object(json, "webhook");
-        if (webhook != null) {
-            webhookUrl = Bodies.string(webhook, "url", true, 2000);
-            var problem = WebhookTargets.problem(webhookUrl, allowPrivateWebhooks);
-            if (problem != null) {
-                throw ApiException.invalid(problem);
-            }
-            secret = Bodies.string(webhook, "secret", false, 200);
-            if (secret != null && !WebhookSignature.valid(secret)) {
-                throw ApiException.invalid("'webhook.secret' must be whsec_ followed by the base64 of 24 to 64 bytes");
-            }
-            if (secret == null) {
-                secret = WebhookSignature.newSecret();
-            }
-        }
+        var webhook = webhooks.read(json);
+        String webhookUrl = webhook == null ? null : webhook.url();
+        String secret = webhook == null ? null : webhook.secret();
         var created = schedules.create(new NewSchedule(caller.subject(), Bodies.string(json, "cron", true, 200),
                 Bodies.string(json, "timezone", true, 64), Bodies.string(json, "prompt", true, maxPromptLength),
                 Bodies.string(json, "model", false, 200), Bodies.uuid(json, "session_id"), webhookUrl, secret,
