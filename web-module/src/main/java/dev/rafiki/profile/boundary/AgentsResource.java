@@ -34,6 +34,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "agents")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class AgentsResource {
 
     @Inject
@@ -44,10 +48,6 @@ public class AgentsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Create an agent profile (version 1)", description = "shared: true is for administrators.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "AgentRequest")))
     @APIResponse(responseCode = "201", description = "created, with Location", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AgentView")))
@@ -61,10 +61,6 @@ public class AgentsResource {
     }
 
     @GET
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The caller's agents and the shared ones, oldest first", description = "Cursor pagination: pass next_cursor as after.")
     @APIResponse(responseCode = "200", description = "a page of agents (their latest versions)", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AgentPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
@@ -75,10 +71,6 @@ public class AgentsResource {
 
     @GET
     @Path("{id}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "An agent's latest version")
     @APIResponse(responseCode = "200", description = "the agent", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AgentView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -88,10 +80,6 @@ public class AgentsResource {
 
     @GET
     @Path("{id}/versions/{version}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "One version of an agent", description = "Also of a deleted agent, for the sessions pinned to it.")
     @APIResponse(responseCode = "200", description = "the version", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AgentView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -105,10 +93,6 @@ public class AgentsResource {
     @PUT
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Replace an agent's definition: a new version", description = "Sessions pinned to an older version keep it.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "AgentRequest")))
     @APIResponse(responseCode = "200", description = "the new version", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AgentView")))
@@ -123,10 +107,6 @@ public class AgentsResource {
 
     @DELETE
     @Path("{id}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Hide an agent from new sessions and prompts", description = "Sessions pinned to it keep running with their version.")
     @APIResponse(responseCode = "204", description = "deleted")
     @APIResponse(ref = "NotFound", responseCode = "404")

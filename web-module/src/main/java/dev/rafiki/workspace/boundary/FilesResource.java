@@ -43,6 +43,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "files")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class FilesResource {
 
     private static final String LINK = "/link";
@@ -71,11 +75,7 @@ public class FilesResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The workspace's files", description = "Every regular file with its path, size, SHA-256 "
             + "and modification time, sorted by path; used_bytes and quota_bytes.")
     @APIResponse(responseCode = "200", description = "the files")
@@ -86,12 +86,8 @@ public class FilesResource {
 
     @GET
     @Path("{path: .+}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "NotFound", responseCode = "404")
     @APIResponse(ref = "RangeNotSatisfiable", responseCode = "416")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Download a workspace file", description = "As an artifact: ETag (SHA-256), one Range, "
             + "Content-Disposition: attachment, nosniff, CSP sandbox.")
     @APIResponse(responseCode = "200", description = "the content")
@@ -104,12 +100,8 @@ public class FilesResource {
     @PUT
     @Path("{path: .+}")
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "NotFound", responseCode = "404")
     @APIResponse(ref = "PayloadTooLarge", responseCode = "413")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Upload a file into the workspace", description = "Any media type, streamed to disk; at "
             + "most rafiki.files.max-upload-bytes (413 payload-too-large), within rafiki.files.quota-bytes "
             + "(413 quota-exceeded); replaces a file at that path in one atomic rename. 400 path-not-allowed "
@@ -130,11 +122,7 @@ public class FilesResource {
 
     @DELETE
     @Path("{path: .+}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Delete a workspace file")
     @APIResponse(responseCode = "204", description = "deleted")
     public Response delete(@PathParam("id") String id, @PathParam("path") String path) {
@@ -146,11 +134,7 @@ public class FilesResource {
     @Path("{path: .+}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "A signed link to a workspace file: POST /session/{id}/files/{path}/link",
             description = "Body optional: expires_in (seconds). Answers url and expires_at; the url opens the file "
                     + "without a token until then.")
