@@ -130,6 +130,7 @@ public final class RafikiServer implements AutoCloseable {
         var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         var request = HttpRequest.newBuilder(base().resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + STARTUP.toNanos();
+        String lastSeen = "nothing";
         while (System.nanoTime() < deadline) {
             if (!launcher.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + launcher.exitValue() + " while starting:\n" + tail());
@@ -139,15 +140,16 @@ public final class RafikiServer implements AutoCloseable {
                 if (response.statusCode() == 200 && response.body().contains("\"rafiki\"")) {
                     return;
                 }
+                lastSeen = response.statusCode() + " " + response.body();
             } catch (IOException notYet) {
-                // still starting
+                lastSeen = notYet.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
             sleep(250);
         }
-        var log = tail();
+        var log = "last answer of " + request.uri() + ": " + lastSeen + "\n" + tail() + "\n" + threadDumps();
         // a server left running would keep writing into the data directory the next start of
         // the same name reuses (a later test saw its database errors in "its" log)
         try {
@@ -188,6 +190,23 @@ public final class RafikiServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What the server's JVMs were doing, written into its log, for a start that never became ready. */
+    private String threadDumps() {
+        var jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        var pids = new ArrayList<Long>();
+        pids.add(launcher.pid());
+        launcher.descendants().forEach(child -> pids.add(child.pid()));
+        for (long pid : pids) {
+            try {
+                new ProcessBuilder(jcmd, Long.toString(pid), "Thread.print").redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start().waitFor(30, TimeUnit.SECONDS);
+            } catch (IOException | InterruptedException e) {
+                return "(thread dumps failed: " + e + ")\n";
+            }
+        }
+        return "(thread dumps of processes " + pids + " are in " + log + ")\n";
     }
 
     public String tail() {
