@@ -45,6 +45,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class EdgeFilter extends HttpFilter {
 
     private static final Set<String> SOCKETS = Set.of("/ws", "/query_stream");
+    /** The largest refused body read to keep its connection open. */
+    private static final long DRAINED_BODY_BYTES = 64 * 1024;
     /** File uploads are not JSON: they have their own, larger limit ({@code rafiki.files.max-upload-bytes}). */
     private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile("/session/[^/]+/files/.+");
 
@@ -209,7 +211,7 @@ public class EdgeFilter extends HttpFilter {
     private static void problem(HttpServletRequest request, HttpServletResponse response, ErrorCode code,
                                 String detail, String requestId, Map<String, Object> extensions) throws IOException {
         int status = code.status();
-        if (request.getContentLengthLong() != 0 && !"GET".equals(request.getMethod())) {
+        if (request.getContentLengthLong() != 0 && !"GET".equals(request.getMethod()) && !drained(request)) {
             // The body is left unread. Without this, Grizzly reused the connection for the client's
             // next request while still holding the unread body, and that request failed with a 500
             // (SecurityIT, POST right after a refused POST).
@@ -219,6 +221,25 @@ public class EdgeFilter extends HttpFilter {
         response.setContentType(Problems.MEDIA_TYPE);
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(Problems.body(status, code, detail, requestId, extensions).toString());
+    }
+
+    /**
+     * Reads and drops a small refused body, so that the connection stays open: closing a keep-alive
+     * connection after each refusal of a storm of them is where Grizzly served a request whose
+     * objects it was recycling (a 500 in one SecurityIT run, see docs/platform-notes.md). A large
+     * or chunked body is not worth reading for a refusal.
+     */
+    private static boolean drained(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared < 0 || declared > DRAINED_BODY_BYTES) {
+            return false;
+        }
+        try {
+            request.getInputStream().skipNBytes(declared);
+            return true;
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
     }
 
     /** Learns the status and the {@code Allow} header the application gives a request; writes nothing itself. */
