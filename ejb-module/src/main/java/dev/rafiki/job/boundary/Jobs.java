@@ -129,13 +129,21 @@ public class Jobs {
         return intake.accept(request, maxAttempts).id;
     }
 
+    /** Read-only, so outside a transaction: every poll of a job saved the commit's round trip. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public JobView get(String owner, UUID jobId) {
-        var job = owned(owner, jobId);
-        return reader.view(job, em.find(Prompt.class, jobId), maxAttempts, true);
+        var rows = em.createQuery("SELECT j, p FROM Job j, Prompt p WHERE j.id = :id AND p.id = j.id", Object[].class)
+                .setParameter("id", jobId)
+                .getResultList();
+        if (rows.isEmpty() || !((Job) rows.get(0)[0]).owner.equals(owner)) {
+            throw ApiException.notFound("job " + jobId);
+        }
+        return reader.view((Job) rows.get(0)[0], (Prompt) rows.get(0)[1], maxAttempts, true);
     }
 
-    /** The caller's jobs, newest first. */
-    public JobPage list(String owner, List<PromptStatus> statuses, UUID after, int limit) {
+    /** The caller's jobs, newest (or oldest) first. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public JobPage list(String owner, List<PromptStatus> statuses, UUID after, boolean newestFirst, int limit) {
         var query = new StringBuilder("SELECT j, p FROM Job j, Prompt p WHERE p.id = j.id AND j.owner = :owner");
         if (!statuses.isEmpty()) {
             query.append(" AND p.status IN :statuses");
@@ -143,9 +151,10 @@ public class Jobs {
         Job cursor = null;
         if (after != null) {
             cursor = owned(owner, after);
-            query.append(" AND (j.createdAt < :at OR (j.createdAt = :at AND j.id < :id))");
+            query.append(newestFirst ? " AND (j.createdAt < :at OR (j.createdAt = :at AND j.id < :id))"
+                    : " AND (j.createdAt > :at OR (j.createdAt = :at AND j.id > :id))");
         }
-        query.append(" ORDER BY j.createdAt DESC, j.id DESC");
+        query.append(newestFirst ? " ORDER BY j.createdAt DESC, j.id DESC" : " ORDER BY j.createdAt, j.id");
         var q = em.createQuery(query.toString(), Object[].class).setParameter("owner", owner);
         if (!statuses.isEmpty()) {
             q.setParameter("statuses", statuses);

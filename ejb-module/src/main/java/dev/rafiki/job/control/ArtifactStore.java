@@ -77,6 +77,7 @@ public class ArtifactStore {
                 event == null ? null : event.seq(), now));
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<Meta> list(UUID promptId) {
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT name, content_type, size, sha256, tool_call_id, event_seq, created_at

@@ -90,6 +90,7 @@ public class WebhookOutbox {
                 .executeUpdate();
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<DeliveryView> deliveries(UUID jobId) {
         List<Object[]> rows = em.createNativeQuery("""
                         SELECT d.id, d.message_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.delivered_at,

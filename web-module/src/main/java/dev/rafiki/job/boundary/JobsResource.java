@@ -107,13 +107,14 @@ public class JobsResource {
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The caller's jobs, newest first", description = "status=queued,running,… filters; "
-            + "next_cursor is passed as after for the next page.")
+            + "next_cursor is passed as after for the next page; order=asc lists oldest first.")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("after") String after,
-                                 @QueryParam("limit") String limit) {
+                                 @QueryParam("limit") String limit, @QueryParam("order") String order) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        return jobs.list(caller.subject(), statuses(status), cursor, Bodies.limit(limit, 50, 200));
+        return jobs.list(caller.subject(), statuses(status), cursor, Bodies.descending(order, true),
+                Bodies.limit(limit, 50, 200));
     }
 
     @GET

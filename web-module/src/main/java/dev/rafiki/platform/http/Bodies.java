@@ -100,6 +100,18 @@ public final class Bodies {
         return UUID.fromString(text);
     }
 
+    /** A list's direction from {@code order=asc|desc}: true for newest (or last) first. */
+    public static boolean descending(String order, boolean fallback) {
+        if (order == null || order.isBlank()) {
+            return fallback;
+        }
+        return switch (order.strip()) {
+            case "desc" -> true;
+            case "asc" -> false;
+            default -> throw ApiException.invalid("'order' must be asc or desc");
+        };
+    }
+
     public static int limit(String text, int fallback, int max) {
         if (text == null || text.isBlank()) {
             return fallback;
