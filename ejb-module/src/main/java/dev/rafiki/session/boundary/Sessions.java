@@ -17,8 +17,11 @@ import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.io.StringReader;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -114,37 +117,101 @@ public class Sessions {
         return ((Number) value).longValue();
     }
 
+    /** Which of the owner's sessions a list shows, in which order; null fields do not filter. */
+    public record SessionFilter(String search, String status, Instant updatedSince, Map<String, String> metadata,
+                                boolean newestFirst) {
+        public static final Set<String> STATUSES = Set.of("idle", "running", "stopped");
+    }
+
     /**
-     * The owner's sessions, oldest first, from a cursor; with {@code search}, only those whose
-     * title contains it, ignoring case ({@code %} and {@code _} match themselves).
+     * The owner's sessions from a cursor, by creation time in either direction. {@code search}
+     * matches inside the title, ignoring case ({@code %} and {@code _} match themselves);
+     * {@code metadata} keeps sessions whose metadata has each key with exactly that string value;
+     * {@code status} is the one the view shows (running while a prompt is queued or running,
+     * stopped when the last prompt was cancelled, else idle).
      */
-    public Page<SessionView> list(String owner, String search, UUID after, int limit) {
-        var query = new StringBuilder("SELECT s FROM AgentSession s WHERE s.owner = :owner");
-        if (search != null) {
-            query.append(" AND LOWER(s.title) LIKE :search ESCAPE '!'");
+    public Page<SessionView> list(String owner, SessionFilter filter, UUID after, int limit) {
+        var sql = new StringBuilder("SELECT s.* FROM agent_session s WHERE s.owner = ?1");
+        var parameters = new ArrayList<Object>();
+        parameters.add(owner);
+        if (filter.search() != null) {
+            parameters.add("%" + filter.search().toLowerCase(java.util.Locale.ROOT)
+                    .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+            sql.append(" AND lower(s.title) LIKE ?").append(parameters.size()).append(" ESCAPE '!'");
         }
-        AgentSession cursor = null;
+        if (filter.updatedSince() != null) {
+            parameters.add(filter.updatedSince());
+            sql.append(" AND s.updated_at >= ?").append(parameters.size());
+        }
+        for (var entry : filter.metadata().entrySet()) {
+            parameters.add(entry.getKey());
+            sql.append(" AND CAST(s.metadata AS jsonb) ->> ?").append(parameters.size());
+            parameters.add(entry.getValue());
+            sql.append(" = ?").append(parameters.size());
+        }
+        if (filter.status() != null) {
+            var pending = "EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running'))";
+            var lastCancelled = "(SELECT p.status FROM prompt p WHERE p.session_id = s.id ORDER BY p.seq DESC LIMIT 1)"
+                    + " IS NOT DISTINCT FROM 'cancelled'";
+            sql.append(switch (filter.status()) {
+                case "running" -> " AND " + pending;
+                case "stopped" -> " AND NOT " + pending + " AND " + lastCancelled;
+                default -> " AND NOT " + pending + " AND NOT " + lastCancelled;
+            });
+        }
+        var direction = filter.newestFirst() ? "DESC" : "ASC";
         if (after != null) {
-            cursor = owned(owner, after);
-            query.append(" AND (s.createdAt > :at OR (s.createdAt = :at AND s.id > :id))");
+            var cursor = owned(owner, after);
+            parameters.add(cursor.createdAt);
+            int at = parameters.size();
+            parameters.add(cursor.id);
+            sql.append(" AND (s.created_at, s.id) ").append(filter.newestFirst() ? "<" : ">")
+                    .append(" (?").append(at).append(", ?").append(parameters.size()).append(")");
         }
-        query.append(" ORDER BY s.createdAt, s.id");
-        var q = em.createQuery(query.toString(), AgentSession.class).setParameter("owner", owner);
-        if (search != null) {
-            var literal = search.toLowerCase(java.util.Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
-            q.setParameter("search", "%" + literal + "%");
+        parameters.add(limit + 1);
+        sql.append(" ORDER BY s.created_at ").append(direction).append(", s.id ").append(direction)
+                .append(" LIMIT ?").append(parameters.size());
+        var query = em.createNativeQuery(sql.toString(), AgentSession.class);
+        for (int i = 0; i < parameters.size(); i++) {
+            query.setParameter(i + 1, parameters.get(i));
         }
-        if (cursor != null) {
-            q.setParameter("at", cursor.createdAt).setParameter("id", cursor.id);
-        }
-        var rows = q.setMaxResults(limit + 1).getResultList();
+        @SuppressWarnings("unchecked")
+        List<AgentSession> rows = query.getResultList();
         var items = rows.stream().limit(limit).map(this::view).toList();
         return new Page<>(items, rows.size() > limit ? items.get(items.size() - 1).id().toString() : null);
     }
 
-    public Page<MessageView> messages(String owner, UUID sessionId, long after, int limit) {
+    /**
+     * Changes a session's title and metadata (a null field stays as it is; {@code clear*} empties
+     * it). Only those columns are written: the prompt path updates the session's counters at
+     * the same time, and writing the whole row back would undo its updates.
+     */
+    public SessionView update(String owner, UUID id, String title, boolean clearTitle, JsonObject metadata,
+                              boolean clearMetadata) {
+        owned(owner, id);
+        em.createNativeQuery("""
+                        UPDATE agent_session SET
+                          title = CASE WHEN ?2 THEN NULL ELSE coalesce(CAST(?3 AS text), title) END,
+                          metadata = CASE WHEN ?4 THEN NULL ELSE coalesce(CAST(?5 AS text), metadata) END,
+                          updated_at = now()
+                        WHERE id = ?1""")
+                .setParameter(1, id)
+                .setParameter(2, clearTitle)
+                .setParameter(3, title)
+                .setParameter(4, clearMetadata)
+                .setParameter(5, metadata == null ? null : metadata.toString())
+                .executeUpdate();
+        var session = owned(owner, id);
+        em.refresh(session);
+        return view(session);
+    }
+
+    /** A page of the history after a message id, or before it when reading from the latest back. */
+    public Page<MessageView> messages(String owner, UUID sessionId, long after, boolean latestFirst, int limit) {
         owned(owner, sessionId);
-        var rows = em.createQuery("SELECT m FROM Message m WHERE m.sessionId = :session AND m.id > :after ORDER BY m.id",
+        var rows = em.createQuery(latestFirst
+                                ? "SELECT m FROM Message m WHERE m.sessionId = :session AND m.id < :after ORDER BY m.id DESC"
+                                : "SELECT m FROM Message m WHERE m.sessionId = :session AND m.id > :after ORDER BY m.id",
                         Message.class)
                 .setParameter("session", sessionId)
                 .setParameter("after", after)

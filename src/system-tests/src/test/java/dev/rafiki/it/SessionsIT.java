@@ -51,15 +51,21 @@ class SessionsIT {
         for (int i = 0; i < 5; i++) {
             ids.add(lister.createSession());
         }
-        var page1 = lister.get("/sessions?limit=2").json();
-        var page2 = lister.get("/sessions?limit=2&after=" + page1.getString("next_cursor")).json();
-        var page3 = lister.get("/sessions?limit=2&after=" + page2.getString("next_cursor")).json();
-        var listed = new ArrayList<String>();
-        for (var page : List.of(page1, page2, page3)) {
-            page.getJsonArray("items").forEach(v -> listed.add(v.asJsonObject().getString("id")));
+        for (var order : List.of("", "&order=asc")) {
+            var page1 = lister.get("/sessions?limit=2" + order).json();
+            var page2 = lister.get("/sessions?limit=2" + order + "&after=" + page1.getString("next_cursor")).json();
+            var page3 = lister.get("/sessions?limit=2" + order + "&after=" + page2.getString("next_cursor")).json();
+            var listed = new ArrayList<String>();
+            for (var page : List.of(page1, page2, page3)) {
+                page.getJsonArray("items").forEach(v -> listed.add(v.asJsonObject().getString("id")));
+            }
+            var expected = new ArrayList<>(ids);
+            if (order.isEmpty()) {
+                java.util.Collections.reverse(expected);
+            }
+            assertEquals(expected, listed, "pages list every session once, newest first unless order=asc");
+            assertFalse(page3.containsKey("next_cursor"));
         }
-        assertEquals(ids, listed, "pages list every session once, oldest first");
-        assertFalse(page3.containsKey("next_cursor"));
 
         assertEquals(204, api.delete("/session/" + id).status());
         assertEquals(404, api.get("/session/" + id).status());
@@ -74,6 +80,62 @@ class SessionsIT {
         assertEquals(400, api.get("/sessions?limit=0").status());
         assertEquals(400, api.get("/sessions?limit=abc").status());
         assertEquals(404, api.get("/session/not-a-uuid").status());
+    }
+
+    @Test
+    void sessionsAreFilteredAndTheirTitleAndMetadataChangedWithoutDisturbingTheirPrompts() {
+        var owner = server.api("filter-" + System.nanoTime());
+        var red = owner.post("/session", "{\"title\":\"Red one\",\"metadata\":{\"team\":\"red\",\"tier\":\"gold\"}}").json();
+        var blue = owner.post("/session", "{\"title\":\"Blue one\",\"metadata\":{\"team\":\"blue\"}}").json();
+        var plain = owner.post("/session", "{}").json();
+        assertEquals(List.of(red.getString("id")), ids(owner.get("/sessions?metadata.team=red")));
+        assertEquals(List.of(red.getString("id")), ids(owner.get("/sessions?metadata.team=red&metadata.tier=gold")));
+        assertEquals(List.of(), ids(owner.get("/sessions?metadata.team=red&metadata.tier=silver")));
+        assertEquals(List.of(), ids(owner.get("/sessions?metadata.team=%27%20OR%201%3D1%20--")), "a value is data, never SQL");
+
+        // a prompt running while the session is renamed: the rename changes only what it names
+        var running = submit(owner, blue.getString("id"), "/slow 200 a b c d e f g h i j k l m n o p");
+        awaitRunning(owner, blue.getString("id"), running);
+        assertEquals(List.of(blue.getString("id")), ids(owner.get("/sessions?status=running")));
+        var renamed = owner.send("PATCH", "/session/" + blue.getString("id"), "application/json",
+                "{\"title\":\"Blue, renamed\",\"metadata\":{\"team\":\"green\"}}");
+        assertEquals(200, renamed.status(), renamed.body());
+        assertEquals("Blue, renamed", renamed.json().getString("title"));
+        assertEquals("green", renamed.json().getJsonObject("metadata").getString("team"));
+        assertEquals("completed", awaitEnd(owner, blue.getString("id"), running).getString("status"));
+        var after = owner.get("/session/" + blue.getString("id")).json();
+        assertEquals("Blue, renamed", after.getString("title"));
+        assertEquals(1, after.getInt("prompt_count"), "the prompt's counters survive the rename");
+        assertEquals(2, after.getInt("message_count"));
+        assertEquals(List.of(blue.getString("id")), ids(owner.get("/sessions?metadata.team=green")));
+        assertEquals(List.of(plain.getString("id"), blue.getString("id"), red.getString("id")),
+                ids(owner.get("/sessions?status=idle")));
+
+        var since = owner.get("/session/" + blue.getString("id")).json().getString("updated_at");
+        assertEquals(List.of(blue.getString("id")), ids(owner.get("/sessions?updated_since=" + since)));
+
+        var cleared = owner.send("PATCH", "/session/" + red.getString("id"), "application/json", "{\"title\":null}").json();
+        assertFalse(cleared.containsKey("title") && !cleared.isNull("title"), "null clears the title: " + cleared);
+        assertEquals("red", cleared.getJsonObject("metadata").getString("team"), "what is not given stays");
+
+        for (var bad : List.of("?order=sideways", "?status=asleep", "?updated_since=yesterday", "?metadata.=x")) {
+            var refused = owner.get("/sessions" + bad);
+            assertEquals(400, refused.status(), bad);
+            assertEquals("validation-failed", refused.json().getString("code"), bad);
+        }
+        for (var body : List.of("{\"model\":\"other\"}", "{}", "{\"metadata\":[1]}", "{\"title\":5}", "[]")) {
+            assertEquals(400, owner.send("PATCH", "/session/" + red.getString("id"), "application/json", body).status(), body);
+        }
+        assertEquals(404, api.send("PATCH", "/session/" + red.getString("id"), "application/json", "{\"title\":\"mine\"}").status(),
+                "someone else's session is not there");
+        var unchanged = owner.get("/session/" + red.getString("id")).json();
+        assertTrue(!unchanged.containsKey("title") || unchanged.isNull("title"), "refused changes changed nothing: " + unchanged);
+        assertEquals("red", unchanged.getJsonObject("metadata").getString("team"));
+    }
+
+    static List<String> ids(Api.Response page) {
+        assertEquals(200, page.status(), page.body());
+        return page.json().getJsonArray("items").stream().map(v -> v.asJsonObject().getString("id")).toList();
     }
 
     @Test
@@ -94,6 +156,17 @@ class SessionsIT {
             assertEquals("echo: m" + i, all.get(2 * i + 1).getString("content"));
         }
         assertEquals(400, api.get("/session/" + id + "/messages?after=abc").status());
+
+        // a chat shows the latest first and reads back as it scrolls
+        var latest = api.get("/session/" + id + "/messages?order=desc&limit=4").json();
+        var back = api.get("/session/" + id + "/messages?order=desc&limit=100&after=" + latest.getString("next_cursor")).json();
+        var reversed = new ArrayList<String>();
+        for (var page : List.of(latest, back)) {
+            page.getJsonArray("items").forEach(v -> reversed.add(v.asJsonObject().getString("content")));
+        }
+        var forward = new ArrayList<>(all.stream().map(m -> m.getString("content")).toList());
+        java.util.Collections.reverse(forward);
+        assertEquals(forward, reversed);
     }
 
     @Test
@@ -235,25 +308,41 @@ class SessionsIT {
     }
 
     private static String submit(String sessionId, String prompt) {
+        return submit(api, sessionId, prompt);
+    }
+
+    private static String submit(Api as, String sessionId, String prompt) {
         var body = jakarta.json.Json.createObjectBuilder().add("prompt", prompt).add("session_id", sessionId).build();
-        var response = api.post("/query", body.toString(), "Prefer", "respond-async");
+        var response = as.post("/query", body.toString(), "Prefer", "respond-async");
         assertEquals(202, response.status(), response.body());
         return response.json().getString("prompt_id");
     }
 
     private static JsonObject prompt(String sessionId, String promptId) {
-        var response = api.get("/session/" + sessionId + "/prompts/" + promptId);
+        return prompt(api, sessionId, promptId);
+    }
+
+    private static JsonObject prompt(Api as, String sessionId, String promptId) {
+        var response = as.get("/session/" + sessionId + "/prompts/" + promptId);
         assertEquals(200, response.status(), response.body());
         return response.json();
     }
 
     private static void awaitRunning(String sessionId, String promptId) {
-        Await.until("prompt " + promptId + " running", Duration.ofSeconds(20), () -> prompt(sessionId, promptId),
+        awaitRunning(api, sessionId, promptId);
+    }
+
+    private static void awaitRunning(Api as, String sessionId, String promptId) {
+        Await.until("prompt " + promptId + " running", Duration.ofSeconds(20), () -> prompt(as, sessionId, promptId),
                 p -> "running".equals(p.getString("status")));
     }
 
     private static JsonObject awaitEnd(String sessionId, String promptId) {
-        return Await.until("prompt " + promptId + " to end", Duration.ofSeconds(30), () -> prompt(sessionId, promptId),
+        return awaitEnd(api, sessionId, promptId);
+    }
+
+    private static JsonObject awaitEnd(Api as, String sessionId, String promptId) {
+        return Await.until("prompt " + promptId + " to end", Duration.ofSeconds(30), () -> prompt(as, sessionId, promptId),
                 p -> List.of("completed", "failed", "cancelled").contains(p.getString("status")));
     }
 }

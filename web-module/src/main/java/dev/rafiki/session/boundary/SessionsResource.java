@@ -14,18 +14,25 @@ import dev.rafiki.session.boundary.Views.StopResult;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -72,11 +79,7 @@ public class SessionsResource {
         if (agentVersion != null && agent == null) {
             throw ApiException.invalid("'agent_version' needs 'agent'");
         }
-        var metadata = Bodies.object(json, "metadata");
-        if (metadata != null && metadata.toString().length() > 16_384) {
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
-                    "'metadata' is larger than 16 KiB");
-        }
+        var metadata = metadata(json);
         var created = sessions.create(owner(), title, model, agent, agentVersion, metadata);
         return Response.created(URI.create("/session/" + created.id())).entity(created).build();
     }
@@ -99,22 +102,113 @@ public class SessionsResource {
     @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
-    @Operation(summary = "The caller's sessions, oldest first", description = "Cursor pagination: pass next_cursor as after. "
-            + "q=<text> keeps the sessions whose title contains it (ignoring case). Administrators may pass owner=<user>.")
+    @Operation(summary = "The caller's sessions, newest first", description = "Cursor pagination: pass next_cursor as after; "
+            + "order=asc lists oldest first. q=<text> keeps the sessions whose title contains it (ignoring case); "
+            + "status=idle|running|stopped; updated_since=<RFC 3339 time>; metadata.<key>=<value> keeps those whose "
+            + "metadata has that key with that string value (up to 10). Administrators may pass owner=<user>.")
     @APIResponse(responseCode = "200", description = "a page of sessions", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     public Page<SessionView> list(@QueryParam("after") String after, @QueryParam("limit") String limit,
-                                  @QueryParam("owner") String owner, @QueryParam("q") String search) {
+                                  @QueryParam("owner") String owner, @QueryParam("q") String search,
+                                  @QueryParam("order") String order, @QueryParam("status") String status,
+                                  @QueryParam("updated_since") String updatedSince, @Context UriInfo uri) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        if (search != null && search.length() > 200) {
-            throw ApiException.invalid("q: at most 200 characters");
+        var filter = new Sessions.SessionFilter(text(search, "q", 200), status(status), instant(updatedSince),
+                metadataFilter(uri.getQueryParameters()), Bodies.descending(order, true));
+        return sessions.list(readerOf(owner), filter, cursor, Bodies.limit(limit, 50, 200));
+    }
+
+    @PATCH
+    @Path("session/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(ref = "Unauthorized", responseCode = "401")
+    @APIResponse(ref = "Forbidden", responseCode = "403")
+    @APIResponse(ref = "TooManyRequests", responseCode = "429")
+    @APIResponse(ref = "ServerError", responseCode = "500")
+    @Operation(summary = "Change a session's title or metadata", description = "Give title and/or metadata; "
+            + "null clears one; metadata is replaced as a whole. Prompts running meanwhile are not disturbed.")
+    @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionPatch")))
+    @APIResponse(responseCode = "200", description = "the session as changed", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionView")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
+    @APIResponse(ref = "PayloadTooLarge", responseCode = "413")
+    @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
+    public SessionView update(@PathParam("id") String id, JsonValue body) {
+        var json = Bodies.required(body);
+        for (var field : json.keySet()) {
+            if (!Set.of("title", "metadata").contains(field)) {
+                throw ApiException.invalid("'" + field + "' cannot be changed; PATCH takes title, metadata");
+            }
         }
-        if (search != null && search.indexOf('\u0000') >= 0) {
-            // PostgreSQL refuses NUL in text: the client's error, never a 500
-            throw ApiException.invalid("q must not contain the NUL character (\\u0000)");
+        if (json.isEmpty()) {
+            throw ApiException.invalid("nothing to change; PATCH takes title, metadata");
         }
-        return sessions.list(readerOf(owner), search == null || search.isBlank() ? null : search.strip(), cursor,
-                Bodies.limit(limit, 50, 200));
+        var metadata = metadata(json);
+        return sessions.update(owner(), sessionId(id), Bodies.string(json, "title", false, 500),
+                json.containsKey("title") && json.isNull("title"), metadata,
+                json.containsKey("metadata") && json.isNull("metadata"));
+    }
+
+    private static JsonObject metadata(JsonObject json) {
+        var metadata = Bodies.object(json, "metadata");
+        if (metadata != null && metadata.toString().length() > 16_384) {
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
+                    "'metadata' is larger than 16 KiB");
+        }
+        return metadata;
+    }
+
+    /** A query's free text: PostgreSQL refuses NUL in text, which is the client's error, never a 500. */
+    private static String text(String value, String name, int maxLength) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > maxLength) {
+            throw ApiException.invalid(name + ": at most " + maxLength + " characters");
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            throw ApiException.invalid(name + " must not contain the NUL character (\\u0000)");
+        }
+        return value.strip();
+    }
+
+    private static String status(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        if (!Sessions.SessionFilter.STATUSES.contains(status.strip())) {
+            throw ApiException.invalid("'status' must be one of idle, running, stopped");
+        }
+        return status.strip();
+    }
+
+    private static java.time.Instant instant(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text.strip()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid("'updated_since' must be an RFC 3339 time such as 2026-12-01T10:00:00Z");
+        }
+    }
+
+    private static Map<String, String> metadataFilter(MultivaluedMap<String, String> query) {
+        var filter = new java.util.LinkedHashMap<String, String>();
+        for (var entry : query.entrySet()) {
+            if (!entry.getKey().startsWith("metadata.")) {
+                continue;
+            }
+            var key = text(entry.getKey().substring("metadata.".length()), "a metadata key", 200);
+            if (key == null || entry.getValue().size() != 1) {
+                throw ApiException.invalid("metadata.<key>=<value>: a key, once, with one value");
+            }
+            filter.put(key, java.util.Objects.requireNonNullElse(text(entry.getValue().get(0), "metadata." + key, 1000), ""));
+        }
+        if (filter.size() > 10) {
+            throw ApiException.invalid("at most 10 metadata filters");
+        }
+        return filter;
     }
 
     @GET
@@ -164,13 +258,15 @@ public class SessionsResource {
     @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
-    @Operation(summary = "A session's history, in order")
+    @Operation(summary = "A session's history, in order", description = "Cursor pagination: pass next_cursor as after; "
+            + "order=desc reads it from the latest message back.")
     @APIResponse(responseCode = "200", description = "a page of messages", content = @Content(mediaType = "application/json", schema = @Schema(ref = "MessagePage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(ref = "NotFound", responseCode = "404")
     public Page<MessageView> messages(@PathParam("id") String id, @QueryParam("after") String after,
-                                      @QueryParam("limit") String limit) {
-        long cursor = 0;
+                                      @QueryParam("limit") String limit, @QueryParam("order") String order) {
+        boolean latestFirst = Bodies.descending(order, false);
+        long cursor = latestFirst ? Long.MAX_VALUE : 0;
         if (after != null && !after.isBlank()) {
             try {
                 cursor = Long.parseLong(after.strip());
@@ -179,7 +275,7 @@ public class SessionsResource {
             }
         }
         var session = sessionId(id);
-        return sessions.messages(reader(session), session, cursor, Bodies.limit(limit, 100, 500));
+        return sessions.messages(reader(session), session, cursor, latestFirst, Bodies.limit(limit, 100, 500));
     }
 
     @GET

@@ -93,7 +93,7 @@ class PromptLedgerIT {
         var view = prompts.get("ledger-user", session, promptId);
         assertEquals("completed", view.status());
         assertEquals("echo: survive me", view.answer());
-        assertEquals(2, sessions.messages("ledger-user", session, 0, 10).items().size(), "one user and one assistant message");
+        assertEquals(2, sessions.messages("ledger-user", session, 0, false, 10).items().size(), "one user and one assistant message");
     }
 
     @Test
