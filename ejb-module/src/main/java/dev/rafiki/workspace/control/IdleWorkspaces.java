@@ -2,6 +2,7 @@ package dev.rafiki.workspace.control;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,9 @@ public final class IdleWorkspaces {
     }
 
     /** @return the sessions whose workspaces were removed */
+    /** The name prefix of a workspace being removed. */
+    static final String REMOVING = ".removing-";
+
     public static List<UUID> sweep(Path directory, Function<UUID, Optional<SessionActivity>> sessions, Instant now,
                                    Duration retention) throws IOException {
         var removed = new ArrayList<UUID>();
@@ -49,6 +53,10 @@ public final class IdleWorkspaces {
             var name = entry.getFileName().toString();
             if (name.equals(".incoming")) {
                 removeOldStaging(entry, now.minus(STAGING_AGE));
+                continue;
+            }
+            if (name.startsWith(REMOVING)) {
+                Workspaces.deleteTree(entry); // a removal a stop or crash interrupted
                 continue;
             }
             UUID session;
@@ -67,7 +75,11 @@ public final class IdleWorkspaces {
             }
             var last = activity.map(a -> a.updatedAt().isAfter(touched) ? a.updatedAt() : touched).orElse(touched);
             if (last.isBefore(cutoff)) {
-                Workspaces.deleteTree(entry);
+                // out of sight in one step, then deleted: nobody sees half a workspace (FilesIT saw
+                // one file gone and the next still there), and a new upload starts a fresh one
+                var removing = directory.resolve(REMOVING + name);
+                Files.move(entry, removing, StandardCopyOption.ATOMIC_MOVE);
+                Workspaces.deleteTree(removing);
                 removed.add(session);
             }
         }

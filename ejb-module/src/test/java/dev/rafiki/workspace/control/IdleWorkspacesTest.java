@@ -34,6 +34,19 @@ class IdleWorkspacesTest {
     }
 
     @Test
+    void aRemovalLeavesNothingBehindAndOneAStopInterruptedIsFinished() throws Exception {
+        var idle = UUID.randomUUID();
+        workspace(idle, OLD);
+        var interrupted = Files.createDirectories(dir.resolve(IdleWorkspaces.REMOVING + UUID.randomUUID()).resolve("deep"));
+        Files.writeString(interrupted.resolve("half.txt"), "x");
+        var removed = IdleWorkspaces.sweep(dir, id -> Optional.empty(), NOW, RETENTION);
+        assertEquals(List.of(idle), removed);
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "no workspace and no half-removed one");
+        }
+    }
+
+    @Test
     void onlyWorkspacesIdleOnBothCountsAndWithoutPendingWorkGo() throws Exception {
         var idle = UUID.randomUUID();
         var usedByAPrompt = UUID.randomUUID();
