@@ -98,7 +98,7 @@ export class Follower {
       case 'unsubscribed':
         return;
       case 'error':
-        this.end(frame.message || frame.code);
+        this.end(frame.detail || frame.code);
         return;
       default:
         // Events after a resume start past the cursor; the check keeps a late duplicate out anyway.

@@ -405,6 +405,9 @@ class FuzzIT {
         } while (answer.getString("type", "").equals("keep-alive"));
         assertEquals("error", answer.getString("type"), frame + " on " + path + " -> " + answer);
         assertEquals(frame.code(), answer.getString("code"), frame + " on " + path + " -> " + answer);
+        // problem+json's members, the status a number
+        assertTrue(answer.getInt("status") >= 400 && answer.getInt("status") < 500 && !answer.getString("detail").isEmpty()
+                && !answer.getString("title").isEmpty(), answer.toString());
         assertTrue(!socket.closed.isDone(), () -> path + " closed after " + frame + ": " + socket.closed.getNow(null));
     }
 

@@ -236,9 +236,10 @@ class StreamsIT {
     void streamsOfOtherUsersAreRefused() throws Exception {
         var mine = api.createSession();
         var intruderToken = server.tokenFor("stream-intruder", "user");
+        jakarta.json.JsonObject error;
         try (var ws = WsClient.connect(server, "/ws", intruderToken)) {
             ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + mine + "\",\"after\":0}");
-            var error = ws.next(WAIT);
+            error = ws.next(WAIT);
             assertEquals("error", error.getString("type"));
             assertEquals("not-found", error.getString("code"));
         }
@@ -246,6 +247,13 @@ class StreamsIT {
                 .header("Authorization", "Bearer " + intruderToken).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, sse.statusCode());
         assertEquals("application/problem+json", sse.headers().firstValue("Content-Type").orElse(""));
+        // the frame and the problem are one shape: a client reads both with one type
+        var problem = jakarta.json.Json.createReader(new java.io.StringReader(sse.body())).readObject();
+        for (var member : List.of("code", "title")) {
+            assertEquals(problem.getString(member), error.getString(member), member);
+        }
+        assertEquals(problem.getInt("status"), error.getInt("status"));
+        assertTrue(error.getString("detail").contains(mine), error.toString());
         // refused before the upgrade, as any HTTP route refuses a request without a valid token
         for (var path : List.of("/ws", "/query_stream", "/ws?access_token=forged." + token.substring(10))) {
             var anonymous = WsClient.handshake(server, path, null);

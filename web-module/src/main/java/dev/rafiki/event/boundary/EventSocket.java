@@ -6,6 +6,7 @@ import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.session.boundary.Sessions;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -103,12 +104,12 @@ public class EventSocket {
             switch (frame.getString("type", "")) {
                 case "subscribe" -> subscribe(session, frame);
                 case "unsubscribe" -> unsubscribe(frame);
-                default -> sender.trySend(SocketSupport.error("validation-failed", "type must be subscribe or unsubscribe"));
+                default -> sender.trySend(SocketSupport.error(ErrorCode.VALIDATION_FAILED, "type must be subscribe or unsubscribe"));
             }
         } catch (ApiException e) {
-            sender.trySend(SocketSupport.error(e.code().wire(), e.getMessage()));
+            sender.trySend(SocketSupport.error(e));
         } catch (ClassCastException e) {
-            sender.trySend(SocketSupport.error("validation-failed", "a field has the wrong type"));
+            sender.trySend(SocketSupport.error(ErrorCode.VALIDATION_FAILED, "a field has the wrong type"));
         }
     }
 

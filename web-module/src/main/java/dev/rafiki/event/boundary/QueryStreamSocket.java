@@ -6,6 +6,7 @@ import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.prompt.boundary.Prompts;
 import dev.rafiki.prompt.boundary.QueryResource;
 import jakarta.inject.Inject;
@@ -106,12 +107,12 @@ public class QueryStreamSocket {
                 case "prompt" -> prompt(session, frame);
                 case "attach" -> attach(session, frame);
                 case "cancel" -> cancel();
-                default -> sender.trySend(SocketSupport.error("validation-failed", "type must be prompt, attach or cancel"));
+                default -> sender.trySend(SocketSupport.error(ErrorCode.VALIDATION_FAILED, "type must be prompt, attach or cancel"));
             }
         } catch (ApiException e) {
-            sender.trySend(errorFrame(e));
+            sender.trySend(SocketSupport.error(e));
         } catch (ClassCastException e) {
-            sender.trySend(SocketSupport.error("validation-failed", "a field has the wrong type"));
+            sender.trySend(SocketSupport.error(ErrorCode.VALIDATION_FAILED, "a field has the wrong type"));
         }
     }
 
@@ -158,16 +159,13 @@ public class QueryStreamSocket {
         var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof ApiException e) {
-            sender.trySend(errorFrame(e));
+            sender.trySend(SocketSupport.error(e));
         } else {
-            sender.trySend(SocketSupport.error(dev.rafiki.platform.problem.ErrorCode.SERVICE_UNAVAILABLE.wire(),
+            sender.trySend(SocketSupport.error(ErrorCode.SERVICE_UNAVAILABLE,
                     "the prompt could not be accepted now; retry"));
         }
     }
 
-    private static String errorFrame(ApiException e) {
-        return SocketSupport.error(e.code().wire(), e.getMessage(), e.extensions());
-    }
 
     private void attach(Session session, JsonObject frame) {
         requireIdle();

@@ -11,6 +11,7 @@ import dev.rafiki.platform.http.BearerTokens;
 import dev.rafiki.platform.http.JsonInput;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
+import dev.rafiki.platform.problem.Problems;
 import java.util.Map;
 
 /** What both WebSocket endpoints share: the caller, frames, and the close codes of the API. */
@@ -53,24 +54,33 @@ final class SocketSupport {
         try {
             value = json.read(text);
         } catch (ApiException e) {
-            sender.trySend(error(e.code().wire(), e.getMessage(), e.extensions()));
+            sender.trySend(error(e));
             return null;
         }
         if (value instanceof JsonObject frame) {
             return frame;
         }
-        sender.trySend(error(ErrorCode.MALFORMED_JSON.wire(), "frames are JSON objects", Map.of()));
+        sender.trySend(error(ErrorCode.MALFORMED_JSON, "frames are JSON objects"));
         return null;
     }
 
-    static String error(String code, String message) {
-        return error(code, message, Map.of());
+    static String error(ApiException e) {
+        return error(e.code(), e.getMessage(), e.extensions());
     }
 
-    static String error(String code, String message, Map<String, Object> extensions) {
-        var error = Json.createObjectBuilder().add("type", "error").add("code", code).add("message", message);
-        extensions.forEach((name, value) -> error.add(name, String.valueOf(value)));
-        return error.build().toString();
+    static String error(ErrorCode code, String detail) {
+        return error(code, detail, Map.of());
+    }
+
+    /**
+     * An error frame carries the members of the problem+json an HTTP route would answer ({@code
+     * code}, {@code title}, {@code status}, {@code detail}, extensions with numbers as numbers),
+     * so that a client reads both with one type; {@code type} is the frame's, as on every frame.
+     */
+    static String error(ErrorCode code, String detail, Map<String, Object> extensions) {
+        var problem = Problems.body(code.status(), code, detail, null, extensions);
+        var frame = Json.createObjectBuilder(problem).remove("request_id").add("type", "error");
+        return frame.build().toString();
     }
 
     static String eventFrame(StoredEvent event, String stream) {
