@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rafiki.it.support.Api;
+import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.Attacks;
 import dev.rafiki.it.support.RafikiServer;
 import dev.rafiki.it.support.Tokens;
@@ -168,16 +169,20 @@ class LimitsIT {
     @Test
     void aFullQueueIs409() {
         var api = api("queuer");
-        var running = api.post("/query", "{\"prompt\":\"/slow 300 a b c d e f g h i j\"}", "Prefer", "respond-async");
+        // long enough to outlast the test on a loaded machine (a 3 s one ended first in CI, and
+        // the queue had room again); stopped at the end
+        var running = api.post("/query", "{\"prompt\":\"/slow 3000 a b c d e f g h i j\"}", "Prefer", "respond-async");
         assertEquals(202, running.status(), running.body());
         var session = running.json().getString("session_id");
-        RafikiServer.sleep(500); // let it start, so the next two are queued behind it
+        Await.until("the first prompt running", java.time.Duration.ofSeconds(30),
+                () -> api.get("/session/" + session).json().getString("status"), "running"::equals);
         var body = "{\"prompt\":\"next\",\"session_id\":\"" + session + "\"}";
         assertEquals(202, api.post("/query", body, "Prefer", "respond-async").status());
         assertEquals(202, api.post("/query", body, "Prefer", "respond-async").status());
         var full = api.post("/query", body, "Prefer", "respond-async");
         assertProblem(full, 409, "queue-full");
         assertEquals(2, full.json().getInt("queue_length"));
+        assertEquals(200, api.post("/session/" + session + "/stop?clear_queue=true", "").status());
     }
 
     @Test
