@@ -183,6 +183,12 @@ public class Jobs {
         return artifacts.find(jobId, name);
     }
 
+    /** Who submitted the job, for an administrator's reads. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public Optional<String> ownerOf(UUID jobId) {
+        return Optional.ofNullable(em.find(Job.class, jobId)).map(job -> job.owner);
+    }
+
     /** The session a job runs in, for subscriptions to the job. */
     public UUID sessionOf(String owner, UUID jobId) {
         return owned(owner, jobId).sessionId;

@@ -12,6 +12,7 @@ import dev.rafiki.it.support.Attacks;
 import dev.rafiki.it.support.RafikiServer;
 import dev.rafiki.it.support.SharedServer;
 import dev.rafiki.it.support.Tokens;
+import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.WsClient;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -280,7 +281,7 @@ class SecurityIT {
         assertEquals("POST", query.header("Allow"));
         var session = victim.send("OPTIONS", "/session/" + sessionId, null, null);
         assertProblem(session, 405, "method-not-allowed");
-        assertEquals(java.util.Set.of("GET", "HEAD", "DELETE"), java.util.Set.of(session.header("Allow").split(",\\s*")));
+        assertEquals(java.util.Set.of("GET", "HEAD", "PATCH", "DELETE"), java.util.Set.of(session.header("Allow").split(",\\s*")));
         assertFalse(session.body().contains("wadl"), session.body());
         assertProblem(anonymous.send("OPTIONS", "/no/such/route", null, null), 404, "not-found");
         assertProblem(anonymous.send("OPTIONS", "/health/ready", null, null), 405, "method-not-allowed");
@@ -324,8 +325,9 @@ class SecurityIT {
     }
 
     @Test
-    void administratorsReadEveryonesSessionsButChangeOnlyTheirOwn() {
-        var admin = victim.as(server.tokenFor("sec-admin", "user", "admin"));
+    void administratorsReadEveryonesSessionsButChangeOnlyTheirOwn() throws Exception {
+        var adminToken = server.tokenFor("sec-admin", "user", "admin");
+        var admin = victim.as(adminToken);
         assertEquals(200, admin.get("/session/" + sessionId).status());
         assertEquals(victim.get("/session/" + sessionId + "/messages").json(), admin.get("/session/" + sessionId + "/messages").json());
         assertEquals(200, admin.get("/session/" + sessionId + "/prompts/" + promptId).status());
@@ -334,9 +336,45 @@ class SecurityIT {
         assertTrue(listed.stream().anyMatch(s -> s.asJsonObject().getString("id").equals(sessionId)));
         assertProblem(admin.send("DELETE", "/session/" + sessionId, null, null), 404, "not-found");
         assertProblem(admin.post("/session/" + sessionId + "/stop", "{}"), 404, "not-found");
+        assertProblem(admin.send("PATCH", "/session/" + sessionId, "application/json", "{\"title\":\"admin was here\"}"),
+                404, "not-found");
         // a plain user may not ask for someone else's list
         assertProblem(intruder.get("/sessions?owner=sec-victim"), 403, "forbidden");
         assertEquals(200, victim.get("/session/" + sessionId).status());
+
+        // the same rule on jobs, their artifacts, and the streams
+        var submitted = victim.post("/submit", jakarta.json.Json.createObjectBuilder()
+                .add("prompt", "/tool save_artifact {\"name\":\"r.txt\",\"content\":\"for the victim\"}").build().toString());
+        assertEquals(202, submitted.status(), submitted.body());
+        var job = submitted.json().getString("job_id");
+        var done = Await.until("the job to end", Duration.ofSeconds(60), () -> victim.get("/jobs/" + job).json(),
+                j -> !List.of("queued", "running").contains(j.getString("status")));
+        assertEquals(done.getString("status"), admin.get("/jobs/" + job).json().getString("status"));
+        assertEquals(1, victim.get("/jobs/" + job + "/artifacts").json().getJsonArray("items").size(), done.toString());
+        assertEquals(victim.get("/jobs/" + job + "/artifacts").json(), admin.get("/jobs/" + job + "/artifacts").json());
+        assertEquals("for the victim", admin.get("/jobs/" + job + "/artifacts/r.txt").body());
+        assertProblem(intruder.get("/jobs/" + job + "/artifacts/r.txt"), 404, "not-found");
+        assertTrue(admin.get("/jobs?owner=sec-victim").json().getJsonArray("items").stream()
+                .anyMatch(j -> j.asJsonObject().getString("job_id").equals(job)));
+        assertProblem(admin.post("/jobs/" + job + "/cancel", ""), 404, "not-found");
+        assertProblem(intruder.get("/jobs/" + job), 404, "not-found");
+        assertProblem(intruder.get("/jobs?owner=sec-victim"), 403, "forbidden");
+        try (var ws = WsClient.connect(server, "/ws", adminToken)) {
+            ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\",\"after\":0}");
+            assertEquals("subscribed", ws.next(Duration.ofSeconds(10)).getString("type"));
+            assertEquals(sessionId, ws.next(Duration.ofSeconds(10)).getString("session_id"), "the victim's events, from the start");
+            ws.send("{\"type\":\"subscribe\",\"job_id\":\"" + job + "\",\"after\":0}");
+            var frame = ws.next(Duration.ofSeconds(10));
+            while (!"subscribed".equals(frame.getString("type"))) {
+                frame = ws.next(Duration.ofSeconds(10));
+            }
+        }
+        var sse = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        server.base().resolve("/events?session_id=" + sessionId + "&after=0"))
+                        .header("Authorization", "Bearer " + adminToken).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, sse.statusCode());
+        sse.body().close();
     }
 
     @Test

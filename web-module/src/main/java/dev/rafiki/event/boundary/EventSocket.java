@@ -5,6 +5,8 @@ import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.metrics.StreamConnections;
+import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.session.boundary.Sessions;
@@ -67,6 +69,8 @@ public class EventSocket {
     private String owner;
     private java.util.function.BooleanSupplier metered;
     /** Set for a stream token: the only session this socket may follow. */
+    /** An administrator may follow any user's session or job (never the whole activity of another user). */
+    private boolean admin;
     private UUID onlySession;
     /** Set for a job's stream token: the only job this socket may follow. */
     private UUID onlyJob;
@@ -85,6 +89,7 @@ public class EventSocket {
         }
         counted = true;
         owner = caller.subject();
+        admin = ReadAccess.admin(caller);
         onlySession = caller.onlySession();
         onlyJob = caller.onlyJob();
         sender = new SocketSender(session);
@@ -175,18 +180,14 @@ public class EventSocket {
                     "this token may only subscribe to job " + onlyJob);
         }
         if (job != null) {
-            UUID jobId;
-            try {
-                jobId = UUID.fromString(job);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.notFound("job " + job);
-            }
-            var sessionId = jobs.sessionOf(owner, jobId);
+            var jobId = Bodies.pathId(job, "job");
+            var reader = ReadAccess.reader(owner, admin, jobId, jobs::ownerOf);
+            var sessionId = jobs.sessionOf(reader, jobId);
             if (onlySession != null && !onlySession.equals(sessionId)) {
                 throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                         "this token may only subscribe to session " + onlySession);
             }
-            return new Target(Subscription.Key.session(owner, sessionId), "job:" + jobId, jobId);
+            return new Target(Subscription.Key.session(reader, sessionId), "job:" + jobId, jobId);
         }
         var key = key(frame);
         return new Target(key, "session:" + key.sessionId(), null);
@@ -197,18 +198,14 @@ public class EventSocket {
         if (text == null) {
             throw ApiException.invalid("give session_id, job_id, or scope \"user\"");
         }
-        UUID id;
-        try {
-            id = UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("session " + text);
-        }
+        var id = Bodies.pathId(text, "session");
         if (onlySession != null && !onlySession.equals(id)) {
             throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only subscribe to session " + onlySession);
         }
-        sessions.owned(owner, id);
-        return Subscription.Key.session(owner, id);
+        var reader = ReadAccess.reader(owner, admin, id, sessions::ownerOf);
+        sessions.owned(reader, id);
+        return Subscription.Key.session(reader, id);
     }
 
     @OnClose

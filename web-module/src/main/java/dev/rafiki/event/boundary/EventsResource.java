@@ -5,6 +5,7 @@ import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.BearerTokens;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.metrics.StreamConnections;
@@ -109,16 +110,18 @@ public class EventsResource {
             sessionId = who.onlySession().toString();
         }
         if (jobId != null && !jobId.isBlank()) {
-            var id = Bodies.uuid(jobId, "job_id");
-            var jobSession = jobs.sessionOf(owner, id);
+            var id = Bodies.pathId(jobId.strip(), "job");
+            var reader = ReadAccess.reader(owner, ReadAccess.admin(who), id, jobs::ownerOf);
+            var jobSession = jobs.sessionOf(reader, id);
             onlyScoped(who, jobSession);
-            key = Subscription.Key.session(owner, jobSession);
+            key = Subscription.Key.session(reader, jobSession);
             filter = e -> id.equals(e.promptId());
         } else if (sessionId != null && !sessionId.isBlank()) {
-            var id = Bodies.uuid(sessionId, "session_id");
+            var id = Bodies.pathId(sessionId.strip(), "session");
             onlyScoped(who, id);
-            sessions.owned(owner, id);
-            key = Subscription.Key.session(owner, id);
+            var reader = ReadAccess.reader(owner, ReadAccess.admin(who), id, sessions::ownerOf);
+            sessions.owned(reader, id);
+            key = Subscription.Key.session(reader, id);
         } else {
             key = Subscription.Key.user(owner);
         }
@@ -204,8 +207,7 @@ public class EventsResource {
             throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
                     "this token may only follow job " + who.onlyJob() + " (GET /events?job_id=…)");
         }
-        // an administrator reads any session's events (groups claim "admin")
-        var reader = who.inRole(Roles.ADMIN) ? sessions.ownerOf(sessionId).orElse(who.subject()) : who.subject();
+        var reader = ReadAccess.reader(who.subject(), ReadAccess.admin(who), sessionId, sessions::ownerOf);
         sessions.owned(reader, sessionId);
         long cursor = after == null || after.isBlank() ? 0 : cursor(after);
         int size = Bodies.limit(limit, 200, 1000);

@@ -80,7 +80,8 @@ public class ArtifactDownloads {
                              @HeaderParam("Range") String range, @HeaderParam("If-Range") String ifRange,
                              @HeaderParam("If-None-Match") String ifNoneMatch) {
         var jobId = Bodies.pathId(id, "job");
-        var meta = jobs.artifact(caller.subject(), jobId, name)
+        var reader = dev.rafiki.platform.http.ReadAccess.reader(caller.subject(), caller.admin(), jobId, jobs::ownerOf);
+        var meta = jobs.artifact(reader, jobId, name)
                 .orElseThrow(() -> ApiException.notFound("artifact '" + name + "' of job " + jobId));
         return Downloads.answer(new Downloads.Content(meta.name(), meta.contentType(), meta.size(), meta.sha256()),
                 range, ifRange, ifNoneMatch, RequestIds.of(request), (start, length) -> body(store, jobId, meta, start, length));

@@ -2,6 +2,7 @@ package dev.rafiki.job.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
@@ -75,7 +76,7 @@ public class JobsResource {
     public Response submit(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         var json = Bodies.required(body);
         var prompt = Bodies.string(json, "prompt", true, maxPromptLength);
-        var sessionId = Bodies.uuid(json, "session_id");
+        var sessionId = Bodies.reference(json, "session_id", "session");
         var model = Bodies.string(json, "model", false, 200);
         var agent = Bodies.string(json, "agent", false, 100);
         var metadata = Bodies.object(json, "metadata");
@@ -107,13 +108,16 @@ public class JobsResource {
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The caller's jobs, newest first", description = "status=queued,running,… filters; "
-            + "next_cursor is passed as after for the next page; order=asc lists oldest first.")
+            + "next_cursor is passed as after for the next page; order=asc lists oldest first. "
+            + "Administrators may pass owner=<user>.")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("after") String after,
-                                 @QueryParam("limit") String limit, @QueryParam("order") String order) {
+                                 @QueryParam("limit") String limit, @QueryParam("order") String order,
+                                 @QueryParam("owner") String owner) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        return jobs.list(caller.subject(), statuses(status), cursor, Bodies.descending(order, true),
+        return jobs.list(ReadAccess.readerOf(caller.subject(), caller.admin(), owner), statuses(status), cursor,
+                Bodies.descending(order, true),
                 Bodies.limit(limit, 50, 200));
     }
 
@@ -127,7 +131,8 @@ public class JobsResource {
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
     public JobViews.JobView get(@PathParam("id") String id) {
-        return jobs.get(caller.subject(), Bodies.pathId(id, "job"));
+        var jobId = Bodies.pathId(id, "job");
+        return jobs.get(reader(jobId), jobId);
     }
 
     @POST
@@ -167,7 +172,13 @@ public class JobsResource {
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ArtifactList")))
     @APIResponse(ref = "NotFound", responseCode = "404")
     public ArtifactList artifacts(@PathParam("id") String id) {
-        return new ArtifactList(jobs.artifacts(caller.subject(), Bodies.pathId(id, "job")));
+        var jobId = Bodies.pathId(id, "job");
+        return new ArtifactList(jobs.artifacts(reader(jobId), jobId));
+    }
+
+    /** Whose job a read is: an administrator reads anyone's (ReadAccess). */
+    private String reader(java.util.UUID jobId) {
+        return ReadAccess.reader(caller.subject(), caller.admin(), jobId, jobs::ownerOf);
     }
 
     public record ArtifactList(List<JobViews.ArtifactView> items) {

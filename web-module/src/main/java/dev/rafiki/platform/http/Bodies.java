@@ -92,6 +92,15 @@ public final class Bodies {
         return value.asJsonObject();
     }
 
+    /**
+     * A body field naming a resource: a malformed id is answered like a well-formed one that names
+     * nothing (404), as it is in a path, a query or a frame; only a value of the wrong JSON type is a 400.
+     */
+    public static UUID reference(JsonObject body, String field, String what) {
+        var text = string(body, field, false, Integer.MAX_VALUE);
+        return text == null ? null : pathId(text, what);
+    }
+
     /** A path id; a malformed one cannot name anything, so it is reported as not found. */
     public static UUID pathId(String text, String what) {
         if (!CANONICAL_UUID.matcher(text).matches()) {

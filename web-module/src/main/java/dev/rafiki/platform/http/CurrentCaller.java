@@ -23,7 +23,7 @@ public class CurrentCaller {
     }
 
     public boolean admin() {
-        return caller().inRole(Roles.ADMIN);
+        return ReadAccess.admin(caller());
     }
 
     private BearerTokens.Caller caller() {

@@ -151,7 +151,7 @@ public class QueryResource {
 
     public static NewPrompt parse(String owner, JsonObject body, String idempotencyKey, int maxPromptLength) {
         var text = Bodies.string(body, "prompt", true, maxPromptLength);
-        var sessionId = Bodies.uuid(body, "session_id");
+        var sessionId = Bodies.reference(body, "session_id", "session");
         var busyText = Bodies.string(body, "busy", false, Integer.MAX_VALUE);
         var busy = BusyPolicy.parse(busyText);
         if (busy == null) {

@@ -81,7 +81,7 @@ public class SchedulesResource {
         String secret = webhook == null ? null : webhook.secret();
         var created = schedules.create(new NewSchedule(caller.subject(), Bodies.string(json, "cron", true, 200),
                 Bodies.string(json, "timezone", true, 64), Bodies.string(json, "prompt", true, maxPromptLength),
-                Bodies.string(json, "model", false, 200), Bodies.uuid(json, "session_id"), webhookUrl, secret,
+                Bodies.string(json, "model", false, 200), Bodies.reference(json, "session_id", "session"), webhookUrl, secret,
                 metadata(json), Bodies.string(json, "missed", false, 16)));
         return Response.created(URI.create(created.links().self())).entity(created).build();
     }

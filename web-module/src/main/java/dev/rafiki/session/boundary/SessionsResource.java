@@ -2,6 +2,7 @@ package dev.rafiki.session.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.prompt.boundary.Prompts;
@@ -343,18 +344,11 @@ public class SessionsResource {
      * any session as its owner. Changes are always the caller's own.
      */
     private String reader(java.util.UUID session) {
-        return caller.admin() ? sessions.ownerOf(session).orElse(owner()) : owner();
+        return ReadAccess.reader(owner(), caller.admin(), session, sessions::ownerOf);
     }
 
-    /** {@code ?owner=}: an administrator lists another user's data; anyone else only their own. */
     private String readerOf(String requested) {
-        if (requested == null || requested.isBlank() || requested.equals(owner())) {
-            return owner();
-        }
-        if (!caller.admin()) {
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN, "only administrators read other users' data");
-        }
-        return requested;
+        return ReadAccess.readerOf(owner(), caller.admin(), requested);
     }
 
     private static java.util.UUID sessionId(String id) {

@@ -155,6 +155,19 @@ class BodiesTest {
     }
 
     @Test
+    void aMalformedReferenceNamesNothing() {
+        for (var text : new String[] {"s-1", "", "1-2-3-4-5"}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.rafiki.platform.problem.ApiException.class,
+                    () -> Bodies.reference(object("session_id", text), "session_id", "session"));
+            assertEquals(404, e.status(), text);
+            assertEquals("session " + text + " not found", e.getMessage());
+        }
+        assertInvalid("'session_id' must be a string", () -> Bodies.reference(object("session_id", 7), "session_id", "session"));
+        assertNull(Bodies.reference(object(), "session_id", "session"));
+        assertEquals(UUID.fromString(ID), Bodies.reference(object("session_id", ID), "session_id", "session"));
+    }
+
+    @Test
     void onlyCanonicalIdsAreIds() {
         assertInvalid("'session_id' is not a valid id", () -> Bodies.uuid("1-2-3-4-5", "session_id"));
         var e = org.junit.jupiter.api.Assertions.assertThrows(dev.rafiki.platform.problem.ApiException.class,

@@ -93,7 +93,9 @@ class QueryResourceParseTest {
 
     @Test
     void sessionIdMustBeAnId() {
-        assertInvalid("'session_id' is not a valid id", object("prompt", "hi", "session_id", "my-session"), null);
+        var malformed = refused(object("prompt", "hi", "session_id", "my-session"), null);
+        assertEquals(404, malformed.status(), "an id that cannot name a session is answered like one that names none");
+        assertEquals(ErrorCode.NOT_FOUND, malformed.code());
         assertInvalid("'session_id' must be a string", object("prompt", "hi", "session_id", 12), null);
     }
 
