@@ -52,18 +52,21 @@ public class Budgets {
     private BudgetView set(String scope, String subject, Limits limits, String admin) {
         var now = Instant.now();
         var budget = em.find(Budget.class, new Budget.Key(scope, subject));
-        if (budget == null) {
+        boolean created = budget == null;
+        if (created) {
             budget = new Budget();
             budget.scope = scope;
             budget.subject = subject;
             budget.createdAt = now;
-            em.persist(budget);
         }
         budget.window = limits.window().wire();
         budget.maxTokens = limits.maxTokens();
         budget.maxToolSeconds = limits.maxToolSeconds();
         budget.updatedBy = admin;
         budget.updatedAt = now;
+        if (created) {
+            em.persist(budget);
+        }
         changed.fire(new BudgetsChanged());
         return BudgetViews.of(budget, rules.standing(rule(budget), now));
     }
