@@ -59,9 +59,10 @@ public final class BudgetViews {
         var spent = standing.spent();
         var tokens = view.maxTokens() == null ? null
                 : new Tokens(view.maxTokens(), spent.tokens(), Math.max(0, view.maxTokens() - spent.tokens()));
-        var tool = view.maxToolSeconds() == null ? null
+        var maxToolMillis = standing.rule().maxToolMillis();
+        var tool = maxToolMillis == null ? null
                 : new ToolSeconds(view.maxToolSeconds(), spent.toolMillis() / 1000.0,
-                        Math.max(0, view.maxToolSeconds() * 1000 - spent.toolMillis()) / 1000.0);
+                        Math.max(0, maxToolMillis - spent.toolMillis()) / 1000.0);
         return new BudgetView(view.scope(), view.user(), view.agentId(), view.window(), view.maxTokens(),
                 view.maxToolSeconds(), view.operatorDefault(), tokens, tool, standing.resetsAt(), view.updatedBy(),
                 view.createdAt(), view.updatedAt());

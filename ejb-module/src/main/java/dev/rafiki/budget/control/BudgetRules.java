@@ -45,6 +45,14 @@ public class BudgetRules {
             return new Subject(scope, subject);
         }
 
+        /** The tool-time limit in milliseconds, null when there is none; a limit too large to say so is no limit. */
+        public Long maxToolMillis() {
+            if (maxToolSeconds == null) {
+                return null;
+            }
+            return maxToolSeconds > Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : maxToolSeconds * 1000;
+        }
+
         String describe() {
             return (UsageCounters.AGENT.equals(scope) ? "agent " + subject + "'s " : "the user's ")
                     + (window == BudgetWindow.DAY ? "daily" : "monthly") + " budget";
@@ -61,7 +69,7 @@ public class BudgetRules {
                 return rule.describe() + " of " + rule.maxTokens() + " tokens is spent (" + usedTokens
                         + " used); it resets at " + resetsAt;
             }
-            if (rule.maxToolSeconds() != null && usedMillis >= rule.maxToolSeconds() * 1000) {
+            if (rule.maxToolMillis() != null && usedMillis >= rule.maxToolMillis()) {
                 return rule.describe() + " of " + rule.maxToolSeconds() + " tool seconds is spent ("
                         + usedMillis / 1000.0 + " s used); it resets at " + resetsAt;
             }

@@ -42,4 +42,9 @@ class BudgetStandingTest {
     void theRefusalSaysWhenTheBudgetResets() {
         assertTrue(standing(1L, null, new Spent(1, 0, 0, 0)).exhausted(0, 0).contains(RESET.toString()));
     }
+
+    @Test
+    void theLargestToolTimeLimitIsNoLimitRatherThanAnOverflow() {
+        assertNull(standing(null, Long.MAX_VALUE, new Spent(0, 0, 1, 1_000_000)).exhausted(0, 0));
+    }
 }

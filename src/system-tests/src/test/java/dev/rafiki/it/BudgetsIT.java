@@ -158,6 +158,30 @@ class BudgetsIT {
     }
 
     @Test
+    void whatAPromptOnTheDurableQueueSpendsCountsToo() {
+        var user = unique("durable");
+        var api = server.api(user);
+        put("/admin/budgets/users/" + user, "{\"window\":\"day\",\"max_tokens\":1000}");
+        var session = api.createSession();
+        // the session is busy with a slow prompt, so the next one waits on the durable queue
+        var slow = api.post("/query", "{\"prompt\":\"/slow 300 a b c\",\"session_id\":\"" + session + "\"}",
+                "Prefer", "respond-async");
+        assertEquals(202, slow.status(), slow.body());
+        var queued = answered(hello(api, "session_id", session));
+        var first = api.get("/session/" + session + "/prompts/" + slow.json().getString("prompt_id")).json();
+        assertEquals("completed", first.getString("status"), first.toString());
+
+        long spent = 0;
+        for (var prompt : List.of(first, queued)) {
+            var usage = prompt.getJsonObject("usage");
+            spent += usage.getInt("input_tokens") + usage.getInt("output_tokens");
+        }
+        var today = api.get("/usage").json().getJsonObject("today");
+        assertEquals(spent, today.getInt("input_tokens") + today.getInt("output_tokens"), today.toString());
+        assertEquals(spent, usageBudget(api, "user").getJsonObject("tokens").getInt("used"));
+    }
+
+    @Test
     void aDelayedJobThatComesDueBeyondItsBudgetFailsWithBudgetExceeded() {
         var user = unique("delayed");
         var api = server.api(user);
