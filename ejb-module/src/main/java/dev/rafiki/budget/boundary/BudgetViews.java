@@ -42,8 +42,7 @@ public final class BudgetViews {
     }
 
     static BudgetView of(Budget budget, BudgetRules.Standing standing) {
-        var view = of(budget);
-        return withStanding(view, standing);
+        return withStanding(of(budget), standing);
     }
 
     static BudgetView of(BudgetRules.Standing standing) {

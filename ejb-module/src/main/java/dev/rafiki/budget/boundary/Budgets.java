@@ -87,9 +87,9 @@ public class Budgets {
      * their subjects, from a cursor ({@code next_cursor}).
      */
     public BudgetPage list(String scope, String after, int limit) {
-        var query = new StringBuilder("SELECT b FROM Budget b WHERE 1 = 1");
+        var conditions = new ArrayList<String>();
         if (scope != null) {
-            query.append(" AND b.scope = :scope");
+            conditions.add("b.scope = :scope");
         }
         String[] cursor = null;
         if (after != null) {
@@ -98,10 +98,11 @@ public class Budgets {
                 throw ApiException.invalid("'after' must be a next_cursor of an earlier page");
             }
             cursor = new String[] {after.substring(0, colon), after.substring(colon + 1)};
-            query.append(" AND (b.scope > :afterScope OR (b.scope = :afterScope AND b.subject > :afterSubject))");
+            conditions.add("(b.scope > :afterScope OR (b.scope = :afterScope AND b.subject > :afterSubject))");
         }
-        query.append(" ORDER BY b.scope, b.subject");
-        var q = em.createQuery(query.toString(), Budget.class);
+        var query = "SELECT b FROM Budget b" + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + " ORDER BY b.scope, b.subject";
+        var q = em.createQuery(query, Budget.class);
         if (scope != null) {
             q.setParameter("scope", scope);
         }

@@ -46,7 +46,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * one counter update per session and per user and batch, under the same row locks every other
  * writer takes (session rows, then the user's account row), so they stay gap-free and in commit
  * order even with other writers and other nodes. A batch that fails is retried unit by unit, so a
- * bad unit fails alone.
+ * bad unit fails alone. What the batch's runs cost is added to the budget counters last, after the
+ * accounts, in the counters' own lock order ({@link UsageCounters}).
  */
 @ApplicationScoped
 public class GroupCommit {
