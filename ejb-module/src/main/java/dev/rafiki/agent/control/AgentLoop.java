@@ -57,6 +57,20 @@ public final class AgentLoop {
         }
     }
 
+    /**
+     * Asked before every model turn with what the run has spent so far: a budget that is spent
+     * stops the run there, failed with {@link #BUDGET_EXCEEDED}, what it produced until then kept.
+     */
+    @FunctionalInterface
+    public interface Budget {
+        Budget NONE = (tokens, toolMillis) -> null;
+
+        /** @return why no further turn may be taken, or null */
+        String exhausted(long tokens, long toolMillis);
+    }
+
+    public static final String BUDGET_EXCEEDED = "budget-exceeded";
+
     /** What the agent is told and may use, beyond the conversation: the system prompt and sampling. */
     public record Setup(String system, Double temperature) {
         public static final Setup NONE = new Setup(null, null);
@@ -86,6 +100,7 @@ public final class AgentLoop {
     private final Tools tools;
     private final Limits limits;
     private final Setup setup;
+    private final Budget budget;
 
     public AgentLoop(ModelProvider provider, String model, List<ToolSpec> toolSpecs, Tools tools, Limits limits) {
         this(provider, model, toolSpecs, tools, limits, Setup.NONE);
@@ -93,7 +108,13 @@ public final class AgentLoop {
 
     public AgentLoop(ModelProvider provider, String model, List<ToolSpec> toolSpecs, Tools tools, Limits limits,
                      Setup setup) {
+        this(provider, model, toolSpecs, tools, limits, setup, Budget.NONE);
+    }
+
+    public AgentLoop(ModelProvider provider, String model, List<ToolSpec> toolSpecs, Tools tools, Limits limits,
+                     Setup setup, Budget budget) {
         this.setup = setup;
+        this.budget = budget;
         this.provider = provider;
         this.model = model;
         this.toolSpecs = toolSpecs;
@@ -130,6 +151,11 @@ public final class AgentLoop {
         int toolCalls = 0;
         long toolMillis = 0;
         for (int step = 1; step <= limits.maxSteps(); step++) {
+            // also before the first turn: a queued prompt may find its budget spent by the time it starts
+            var spent = budget.exhausted(input + output, toolMillis);
+            if (spent != null) {
+                return new Outcome("", produced, BUDGET_EXCEEDED, spent, input, output, toolCalls, toolMillis, step - 1);
+            }
             var streamed = new StringBuilder();
             var pieces = new StorableText.Pieces();
             var tee = new ModelStreamListener() {

@@ -55,6 +55,9 @@ public class Jobs {
     dev.rafiki.profile.boundary.AgentProfiles profiles;
 
     @Inject
+    dev.rafiki.prompt.control.RunAdmission admission;
+
+    @Inject
     @ConfigProperty(name = "rafiki.jobs.max-delay", defaultValue = "P365D")
     java.time.Duration maxDelay;
 
@@ -72,6 +75,14 @@ public class Jobs {
         var request = asked.agent() == null ? asked : asked.pinned(profiles.resolve(asked.owner(), asked.agent()));
         // a delayed job must not start now: only the durable path can hold it back
         boolean delayed = RunAt.bounded(request.runAt(), java.time.Instant.now(), maxDelay) != null;
+        // a delayed job may start in another window: its budget is asked when it starts
+        var refusal = delayed ? null : admission.refusal(request.owner(), request.sessionId(),
+                request.pin() == null ? null : request.pin().id());
+        // a retry of a job accepted before the budget ran out is still answered with that job
+        if (refusal != null && (request.idempotencyKey() == null
+                || intake.byIdempotencyKey(request.owner(), request.idempotencyKey()).isEmpty())) {
+            throw refusal;
+        }
         if (request.webhookUrl() == null && !delayed) {
             // the lane may fall back later, on its own thread: through the container, not this instance
             var self = context.getBusinessObject(Jobs.class);

@@ -37,6 +37,8 @@ public enum ErrorCode {
     QUEUE_FULL(409, "The session's queue is full"),
     AGENT_NAME_TAKEN(409, "Agent name already in use"),
     RATE_LIMITED(429, "Too many requests"),
+    /** A user's or an agent profile's budget is spent until its window resets. */
+    BUDGET_EXCEEDED(429, "Budget exceeded"),
     TOO_MANY_STREAMS(429, "Too many open streams"),
     ORIGIN_NOT_ALLOWED(403, "Origin not allowed"),
     SERVICE_UNAVAILABLE(503, "Service unavailable"),

@@ -54,6 +54,9 @@ public class Prompts {
     @Inject
     dev.rafiki.profile.boundary.AgentProfiles profiles;
 
+    @Inject
+    dev.rafiki.prompt.control.RunAdmission admission;
+
     /**
      * Starts a prompt: in the fast lane when its session is idle (accepted, run and recorded in
      * one group commit), else on the durable queue. The handle's {@code accepted} completes once
@@ -73,6 +76,13 @@ public class Prompts {
         var model = request.effectiveModel();
         if (model != null && models.resolve(model) == null) {
             throw ApiException.invalid("unknown model '" + model + "'; use " + models.describe());
+        }
+        var refusal = admission.refusal(request.owner(), request.sessionId(),
+                request.pin() == null ? null : request.pin().id());
+        // a retry of a prompt accepted before the budget ran out is still answered with that prompt
+        if (refusal != null && (request.idempotencyKey() == null
+                || intake.byIdempotencyKey(request.owner(), request.idempotencyKey()).isEmpty())) {
+            throw refusal;
         }
         // the lane may fall back later, on its own thread: through the container, not this instance
         var self = context.getBusinessObject(Prompts.class);

@@ -49,12 +49,17 @@ public class AgentRuns {
     @Inject
     Tracing tracing;
 
+    @Inject
+    dev.rafiki.budget.control.BudgetRules budgets;
+
     /**
      * The loop as the prompt's agent profile shapes it: its instructions as the system prompt,
      * only the tools it allows offered (and a call to another refused, not run), its limits where
-     * they are lower than the operator's.
+     * they are lower than the operator's; and stopped before a model turn once a budget of its user
+     * or its profile ({@code agentId}, null for none) is spent.
      */
-    public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools, ProfileSpec profile) {
+    public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools, ProfileSpec profile,
+                          String owner, java.util.UUID agentId) {
         var offered = profile.tools() == null ? specs : specs.stream().filter(spec -> profile.allows(spec.name())).toList();
         var instructions = profile.instructions() == null || profile.instructions().isEmpty() ? null : profile.instructions();
         return new AgentLoop(traced(model), model.providerModel(), offered, traced(allowed(tools, profile)),
@@ -64,7 +69,12 @@ public class AgentRuns {
                         // a local server may hold its headers back while it reads a long prompt
                         Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout),
                         profile.maxPromptTokens() == null ? Long.MAX_VALUE : profile.maxPromptTokens()),
-                new AgentLoop.Setup(instructions, profile.temperature()));
+                new AgentLoop.Setup(instructions, profile.temperature()), budget(owner, agentId));
+    }
+
+    private AgentLoop.Budget budget(String owner, java.util.UUID agentId) {
+        var guard = budgets.guard(owner, agentId);
+        return guard == null ? AgentLoop.Budget.NONE : guard::exhausted;
     }
 
     /** A model may ask for a tool it was not offered: the answer is a tool error, and nothing runs. */

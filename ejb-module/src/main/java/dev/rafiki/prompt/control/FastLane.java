@@ -5,6 +5,7 @@ import dev.rafiki.agent.control.AgentLoop.Outcome;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.agent.model.ChatMessage;
+import dev.rafiki.budget.control.UsageCounters;
 import dev.rafiki.event.control.EventTypes;
 import dev.rafiki.event.control.PromptEvents;
 import dev.rafiki.event.control.StoredEvent;
@@ -551,7 +552,8 @@ public class FastLane {
                     }
                 };
                 try {
-                    var loop = runs.loop(model, specs, gated, profiles.spec(row.agentId, row.agentVersion));
+                    var loop = runs.loop(model, specs, gated, profiles.spec(row.agentId, row.agentVersion),
+                            row.owner, row.agentId);
                     outcome = loop.run(history, listener, () -> cancelled.get() || aborted.get());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "a prompt failed in the agent runtime", e);
@@ -635,6 +637,7 @@ public class FastLane {
                 insertMessages(accepting, outcome.messages(), !"completed".equals(status));
                 accepting.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
+                accepting.charge(charge(outcome));
                 accepting.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(), outcome.errorMessage()));
                 if (job) {
                     accepting.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
@@ -692,6 +695,7 @@ public class FastLane {
                 insertMessages(closing, outcome.messages(), !"completed".equals(status));
                 closing.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
+                closing.charge(charge(outcome));
                 closing.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(),
                         outcome.errorMessage()));
                 if (job) {
@@ -761,6 +765,11 @@ public class FastLane {
                 LOG.log(Level.WARNING, "prompt " + row.id + " could not be failed either; it resumes after its lease", failed);
             }
             forgetAndFinishFromLog();
+        }
+
+        private UsageCounters.Charge charge(Outcome outcome) {
+            return UsageCounters.Charge.now(row.owner, row.agentId, outcome.inputTokens(), outcome.outputTokens(),
+                    outcome.toolCalls(), outcome.toolMillis());
         }
 
         private JsonObject succeeded() {

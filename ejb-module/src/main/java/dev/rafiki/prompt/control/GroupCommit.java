@@ -1,5 +1,6 @@
 package dev.rafiki.prompt.control;
 
+import dev.rafiki.budget.control.UsageCounters;
 import dev.rafiki.event.control.EventHub;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.db.SchemaMigrator;
@@ -45,7 +46,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * one counter update per session and per user and batch, under the same row locks every other
  * writer takes (session rows, then the user's account row), so they stay gap-free and in commit
  * order even with other writers and other nodes. A batch that fails is retried unit by unit, so a
- * bad unit fails alone.
+ * bad unit fails alone. What the batch's runs cost is added to the budget counters last, after the
+ * accounts, in the counters' own lock order ({@link UsageCounters}).
  */
 @ApplicationScoped
 public class GroupCommit {
@@ -63,6 +65,9 @@ public class GroupCommit {
 
     @Inject
     Tracing tracing;
+
+    @Inject
+    UsageCounters counters;
 
     @Inject
     @ConfigProperty(name = "rafiki.prompt.group-commit-max-units", defaultValue = "256")
@@ -127,6 +132,7 @@ public class GroupCommit {
         private final List<Object> steps = new ArrayList<>();
         private final List<NewEvent> events = new ArrayList<>();
         private final Counts counts = new Counts();
+        private final List<UsageCounters.Charge> charges = new ArrayList<>();
         private boolean sealed;
         private boolean submitted;
         final CompletableFuture<Result> done = new CompletableFuture<>();
@@ -185,6 +191,15 @@ public class GroupCommit {
             counts.outputTokens += outputTokens;
             counts.toolCalls += toolCalls;
             counts.toolMillis += toolMillis;
+            return true;
+        }
+
+        /** Charges what a run cost to its user's and its profile's spending when the unit is applied. */
+        public synchronized boolean charge(UsageCounters.Charge charge) {
+            if (sealed) {
+                return false;
+            }
+            charges.add(charge);
             return true;
         }
 
@@ -359,12 +374,26 @@ public class GroupCommit {
                 run(c, wave, applied);
             }
             var results = numberAndInsert(c, ordered, applied);
+            var charged = charges(ordered, applied);
+            counters.charge(c, charged);
             c.commit();
+            counters.forget(charged);
             return results;
         } catch (SQLException | RuntimeException e) {
             rollback(c);
             throw e instanceof SQLException sql ? sql : new SQLException("group commit failed", e);
         }
+    }
+
+    /** Charged last, after the accounts: budget rows are the last locks every writer takes. */
+    private static List<UsageCounters.Charge> charges(List<Unit> ordered, Map<Unit, Boolean> applied) {
+        var charges = new ArrayList<UsageCounters.Charge>();
+        for (var unit : ordered) {
+            if (applied.get(unit)) {
+                charges.addAll(unit.charges);
+            }
+        }
+        return charges;
     }
 
     private static List<List<Unit>> waves(List<Unit> ordered) {

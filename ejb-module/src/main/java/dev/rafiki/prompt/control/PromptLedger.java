@@ -3,6 +3,7 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.agent.control.AgentLoop.Outcome;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.ToolCall;
+import dev.rafiki.budget.control.UsageCounters;
 import jakarta.json.Json;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -45,6 +46,9 @@ public class PromptLedger {
 
     @PersistenceContext(unitName = "rafiki")
     EntityManager em;
+
+    @Inject
+    UsageCounters counters;
 
     @Inject
     Event<PromptFinished> finished;
@@ -148,6 +152,7 @@ public class PromptLedger {
         }
         finish(prompt, PromptStatus.COMPLETED, null, null);
         count(prompt.sessionId, outcome.messages().size(), outcome);
+        charge(prompt, outcome);
         return true;
     }
 
@@ -167,6 +172,7 @@ public class PromptLedger {
         }
         finish(prompt, PromptStatus.FAILED, code, message);
         count(prompt.sessionId, stored, outcome);
+        charge(prompt, outcome);
         return true;
     }
 
@@ -195,6 +201,7 @@ public class PromptLedger {
                 .add("max_attempts", prompt.maxAttempts).add("retry_in_ms", pause.toMillis())
                 .add("error", Json.createObjectBuilder().add("code", code).add("message", message == null ? code : message))
                 .build());
+        charge(prompt, outcome);
         return true;
     }
 
@@ -341,6 +348,14 @@ public class PromptLedger {
         prompt.toolCalls += outcome.toolCalls();
         prompt.toolMillis += outcome.toolMillis();
         prompt.steps += outcome.steps();
+    }
+
+    /** Last in its transaction: budget rows are the last locks every writer takes. */
+    private void charge(Prompt prompt, Outcome outcome) {
+        if (outcome != null) {
+            counters.charge(em, UsageCounters.Charge.now(prompt.owner, prompt.agentId, outcome.inputTokens(),
+                    outcome.outputTokens(), outcome.toolCalls(), outcome.toolMillis()));
+        }
     }
 
     private void count(UUID sessionId, int messages, Outcome outcome) {

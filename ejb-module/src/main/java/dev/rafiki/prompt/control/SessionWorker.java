@@ -193,7 +193,8 @@ public class SessionWorker {
                 return tools.call(call, stop);
             }
         };
-        var loop = runs.loop(model, specs, ordered, profiles.spec(prompt.agentId(), prompt.agentVersion()));
+        var loop = runs.loop(model, specs, ordered, profiles.spec(prompt.agentId(), prompt.agentVersion()),
+                prompt.owner(), prompt.agentId());
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);
         // a long run keeps its claim alive; a dead worker's lease simply runs out

@@ -43,6 +43,12 @@ public class Sessions {
     dev.rafiki.workspace.control.Workspaces workspaces;
 
     @jakarta.inject.Inject
+    dev.rafiki.budget.control.UsageCounters counters;
+
+    @jakarta.inject.Inject
+    dev.rafiki.budget.boundary.Budgets budgets;
+
+    @jakarta.inject.Inject
     dev.rafiki.profile.boundary.AgentProfiles profiles;
 
     /**
@@ -109,8 +115,12 @@ public class Sessions {
                         FROM agent_session WHERE owner = ?1""")
                 .setParameter(1, owner)
                 .getSingleResult();
+        var day = dev.rafiki.budget.control.BudgetWindow.day(java.time.Instant.now());
+        var today = counters.read(dev.rafiki.budget.control.UsageCounters.Subject.user(owner), day, day.plusDays(1));
         return new Views.UserUsage(number(row[0]), number(row[1]),
-                Usage.of(number(row[2]), number(row[3]), number(row[4]), number(row[5])));
+                Usage.of(number(row[2]), number(row[3]), number(row[4]), number(row[5])),
+                Usage.of(today.inputTokens(), today.outputTokens(), today.toolCalls(), today.toolMillis()),
+                budgets.standings(owner));
     }
 
     private static long number(Object value) {

@@ -18,8 +18,12 @@ public final class Views {
         }
     }
 
-    /** The caller's totals over all their sessions. */
-    public record UserUsage(long sessions, long prompts, Usage usage) {
+    /**
+     * The caller's totals over all their sessions, what they spent today (UTC; from the budget
+     * counters, so prompts are counted on the day they ended), and the budgets that limit them.
+     */
+    public record UserUsage(long sessions, long prompts, Usage usage, Usage today,
+                            List<dev.rafiki.budget.boundary.BudgetViews.BudgetView> budgets) {
     }
 
     /** The agent profile version a session or prompt runs with. */

@@ -572,4 +572,36 @@ class AgentLoopTest {
         assertEquals("fine", outcome.answer());
         assertEquals(1, invocations.size());
     }
+
+    @Test
+    void aSpentBudgetStopsTheRunBeforeItsNextModelTurnAndKeepsWhatItProduced() {
+        provider.then(calls("looking ", 40, 50, new ToolCall("c1", "read_file", "{}")));
+        var asked = new ArrayList<String>();
+        AgentLoop.Budget budget = (tokens, toolMillis) -> {
+            asked.add(tokens + "/" + invocations.size());
+            return tokens >= 90 ? "spent" : null;
+        };
+
+        var outcome = new AgentLoop(provider, "test-model", SPECS, tools, limits(10, Duration.ofSeconds(30)),
+                AgentLoop.Setup.NONE, budget).run(HISTORY, listener, cancelled::get);
+
+        assertEquals(AgentLoop.BUDGET_EXCEEDED, outcome.errorCode());
+        assertEquals("spent", outcome.errorMessage());
+        assertEquals(List.of("0/0", "90/1"), asked, "asked before each turn, with the run's tokens so far");
+        assertEquals(1, provider.requests.size(), "no second turn");
+        assertEquals(1, invocations.size(), "the tools of the turn that crossed it ran");
+        assertEquals(2, outcome.messages().size(), "the assistant turn and its tool result are kept");
+        assertEquals(90, outcome.inputTokens() + outcome.outputTokens());
+        assertEquals(1, outcome.steps());
+    }
+
+    @Test
+    void aBudgetSpentBeforeTheRunStartsCallsNoModel() {
+        var outcome = new AgentLoop(provider, "test-model", SPECS, tools, limits(10, Duration.ofSeconds(30)),
+                AgentLoop.Setup.NONE, (tokens, toolMillis) -> "spent").run(HISTORY, listener, cancelled::get);
+
+        assertEquals(AgentLoop.BUDGET_EXCEEDED, outcome.errorCode());
+        assertTrue(provider.requests.isEmpty());
+        assertEquals(0, outcome.steps());
+    }
 }

@@ -57,6 +57,7 @@ class GroupCommitTest {
         writer.hub = new EventHub();
         writer.tracing = dev.rafiki.platform.tracing.Tracing.off();
         writer.maxUnits = 256;
+        writer.counters = new dev.rafiki.budget.control.UsageCounters();
         writer.threads = new ManagedThreadFactory() {
             @Override
             public Thread newThread(Runnable r) {
@@ -282,5 +283,45 @@ class GroupCommitTest {
         assertTrue(writer.submit(unit(writer, session, owner, 1)).get(10, TimeUnit.SECONDS).applied(),
                 "the next unit gets a new connection");
         assertEquals(oneTo(2), column("SELECT seq FROM event WHERE session_id = ? ORDER BY seq", session));
+    }
+
+    @Test
+    void whatABatchsPromptsCostIsChargedToTheirUsersAndProfilesUnlessTheirUnitIsRefused() throws Exception {
+        var writer = writer();
+        var owner = "charges-" + UUID.randomUUID();
+        var agent = UUID.randomUUID();
+        var session = session(owner);
+        var queued = new CountDownLatch(1);
+        var blocker = unit(writer, session, owner, 0);
+        blocker.step(c -> {
+            try {
+                return queued.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.submit(blocker);
+        var today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        var results = new ArrayList<CompletableFuture<GroupCommit.Result>>();
+        for (var agentId : java.util.Arrays.asList(agent, null, agent)) {
+            var unit = unit(writer, session, owner, 0);
+            unit.charge(new dev.rafiki.budget.control.UsageCounters.Charge(owner, agentId, today, 10, 5, 1, 300));
+            results.add(writer.submit(unit));
+        }
+        var refused = unit(writer, session, owner, 0);
+        refused.step(c -> false);
+        refused.charge(new dev.rafiki.budget.control.UsageCounters.Charge(owner, agent, today, 1000, 1000, 1, 1000));
+        results.add(writer.submit(refused));
+        queued.countDown();
+        for (var result : results) {
+            result.get(10, TimeUnit.SECONDS);
+        }
+
+        assertEquals(List.of(30L, 15L, 3L, 900L), column("""
+                SELECT unnest(ARRAY[input_tokens, output_tokens, tool_calls, tool_millis]) FROM budget_usage
+                WHERE scope = 'user' AND subject = ?""", owner), "three applied prompts, in one row for the day");
+        assertEquals(List.of(20L, 10L, 2L, 600L), column("""
+                SELECT unnest(ARRAY[input_tokens, output_tokens, tool_calls, tool_millis]) FROM budget_usage
+                WHERE scope = 'agent' AND subject = ?""", agent.toString()), "only the prompts that ran with the profile");
     }
 }

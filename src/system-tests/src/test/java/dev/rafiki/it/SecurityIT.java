@@ -508,7 +508,8 @@ class SecurityIT {
                 "/admin/dead-letters", "/admin/dead-letters/{job_id}", "/agents", "/agents/{id}",
                 "/agents/{id}/versions/{version}", "/session/{id}/files", "/session/{id}/files/{path}",
                 "/jobs/{id}/artifacts/{name}/link", "/schedules", "/schedules/{id}", "/schedules/{id}/pause",
-                "/schedules/{id}/resume", "/schedules/{id}/runs")) {
+                "/schedules/{id}/resume", "/schedules/{id}/runs", "/admin/budgets", "/admin/budgets/users/{user}",
+                "/admin/budgets/agents/{agent_id}")) {
             assertTrue(paths.containsKey(path), "missing " + path + " in " + paths.keySet());
             for (var operation : paths.getJsonObject(path).values()) {
                 var responses = operation.asJsonObject().getJsonObject("responses");

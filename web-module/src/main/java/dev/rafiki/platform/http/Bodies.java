@@ -81,6 +81,22 @@ public final class Bodies {
         return number.intValueExact();
     }
 
+    /** A whole number from 0 to {@link Long#MAX_VALUE}, or null when absent. */
+    public static Long nonNegativeLong(JsonObject body, String field) {
+        var value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        // compared as BigDecimal: JsonInput bounded the number's size, so nothing here can overflow
+        if (!(value instanceof jakarta.json.JsonNumber number)
+                || number.bigDecimalValue().signum() < 0
+                || number.bigDecimalValue().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0
+                || number.bigDecimalValue().stripTrailingZeros().scale() > 0) {
+            throw ApiException.invalid("'" + field + "' must be a whole number from 0 to " + Long.MAX_VALUE);
+        }
+        return number.longValueExact();
+    }
+
     public static JsonObject object(JsonObject body, String field) {
         var value = body.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {

@@ -38,7 +38,12 @@ public final class ProblemMappers {
 
         @Override
         public Response toResponse(ApiException e) {
-            return Problems.response(e.status(), e.code(), e.getMessage(), RequestIds.of(request), e.extensions());
+            var problem = Problems.response(e.status(), e.code(), e.getMessage(), RequestIds.of(request), e.extensions());
+            // a refusal that says when to come back says it in the header too, where clients and proxies look
+            if (e.extensions().get("retry_after") instanceof Number seconds) {
+                return Response.fromResponse(problem).header("Retry-After", Long.toString(seconds.longValue())).build();
+            }
+            return problem;
         }
     }
 

@@ -1,0 +1,2 @@
+/** Budgets as administrators set them, and as users see them beside their usage. */
+package dev.rafiki.budget.boundary;

@@ -1,0 +1,237 @@
+package dev.rafiki.budget.control;
+
+import dev.rafiki.platform.db.SchemaMigrator;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What users and agent profiles spent, per UTC day: charged in the transaction that records a
+ * prompt's usage (on either path that records it), so the database is the truth on every node.
+ * Reads for budget checks are cached for a moment per subject; a node forgets its cached value of a
+ * subject as soon as it commits a charge of it, so its own prompts are seen at once and other
+ * nodes' within the cache time.
+ * <p>
+ * Lock order: budget rows are the last a transaction takes (after sessions, prompts and accounts),
+ * in the order (scope, subject, day), so two writers never wait on each other in a cycle.
+ */
+@ApplicationScoped
+public class UsageCounters {
+
+    public static final String USER = "user";
+    public static final String AGENT = "agent";
+
+    /** Whose spending: a user, or an agent profile (all of its prompts, whoever sent them). */
+    public record Subject(String scope, String subject) {
+        public static Subject user(String owner) {
+            return new Subject(USER, owner);
+        }
+
+        public static Subject agent(UUID agentId) {
+            return new Subject(AGENT, agentId.toString());
+        }
+    }
+
+    public record Spent(long inputTokens, long outputTokens, long toolCalls, long toolMillis) {
+        public static final Spent NONE = new Spent(0, 0, 0, 0);
+
+        public long tokens() {
+            return inputTokens + outputTokens;
+        }
+    }
+
+    /** What a run cost, charged to its user and its profile (if any) on the UTC day it is recorded. */
+    public record Charge(String owner, UUID agentId, LocalDate day, long inputTokens, long outputTokens,
+                         long toolCalls, long toolMillis) {
+
+        public static Charge now(String owner, UUID agentId, long inputTokens, long outputTokens, long toolCalls,
+                                 long toolMillis) {
+            return new Charge(owner, agentId, BudgetWindow.day(Instant.now()), inputTokens, outputTokens, toolCalls,
+                    toolMillis);
+        }
+
+        boolean empty() {
+            return inputTokens == 0 && outputTokens == 0 && toolCalls == 0 && toolMillis == 0;
+        }
+
+        List<Subject> subjects() {
+            return agentId == null ? List.of(Subject.user(owner)) : List.of(Subject.user(owner), Subject.agent(agentId));
+        }
+    }
+
+    private record Row(String scope, String subject, LocalDate day) {
+    }
+
+    private static final Comparator<Row> LOCK_ORDER =
+            Comparator.comparing(Row::scope).thenComparing(Row::subject).thenComparing(Row::day);
+
+    private static final String UPSERT_MANY = """
+            INSERT INTO budget_usage AS u (scope, subject, day, input_tokens, output_tokens, tool_calls, tool_millis)
+            SELECT v.scope, v.subject, v.day::date, v.i, v.o, v.c, v.m
+            FROM unnest(?::varchar[], ?::varchar[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                 AS v(scope, subject, day, i, o, c, m)
+            ON CONFLICT (scope, subject, day) DO UPDATE SET input_tokens = u.input_tokens + EXCLUDED.input_tokens,
+            output_tokens = u.output_tokens + EXCLUDED.output_tokens, tool_calls = u.tool_calls + EXCLUDED.tool_calls,
+            tool_millis = u.tool_millis + EXCLUDED.tool_millis""";
+
+    private static final String UPSERT_ONE = """
+            INSERT INTO budget_usage AS u (scope, subject, day, input_tokens, output_tokens, tool_calls, tool_millis)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            ON CONFLICT (scope, subject, day) DO UPDATE SET input_tokens = u.input_tokens + EXCLUDED.input_tokens,
+            output_tokens = u.output_tokens + EXCLUDED.output_tokens, tool_calls = u.tool_calls + EXCLUDED.tool_calls,
+            tool_millis = u.tool_millis + EXCLUDED.tool_millis""";
+
+    @Resource(lookup = SchemaMigrator.DATA_SOURCE)
+    DataSource dataSource;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    @ConfigProperty(name = "rafiki.budgets.usage-cache-ms", defaultValue = "1000")
+    long cacheMillis;
+
+    private record Cached(LocalDate first, LocalDate next, Spent spent, long readAtNanos) {
+    }
+
+    private final ConcurrentHashMap<Subject, Cached> cache = new ConcurrentHashMap<>();
+
+    /**
+     * Charges in the caller's JDBC transaction (the group commit's), in one statement; once that
+     * commits, the caller calls {@link #forget}.
+     */
+    public void charge(Connection c, Collection<Charge> charges) throws SQLException {
+        var rows = rows(charges);
+        if (rows.isEmpty()) {
+            return;
+        }
+        int n = rows.size();
+        var scopes = new String[n];
+        var subjects = new String[n];
+        var days = new String[n];
+        var columns = new Long[4][n];
+        int i = 0;
+        for (var entry : rows.entrySet()) {
+            scopes[i] = entry.getKey().scope();
+            subjects[i] = entry.getKey().subject();
+            days[i] = entry.getKey().day().toString();
+            for (int column = 0; column < 4; column++) {
+                columns[column][i] = entry.getValue()[column];
+            }
+            i++;
+        }
+        try (var upsert = c.prepareStatement(UPSERT_MANY)) {
+            upsert.setArray(1, c.createArrayOf("varchar", scopes));
+            upsert.setArray(2, c.createArrayOf("varchar", subjects));
+            upsert.setArray(3, c.createArrayOf("text", days));
+            for (int column = 0; column < 4; column++) {
+                upsert.setArray(column + 4, c.createArrayOf("bigint", columns[column]));
+            }
+            upsert.executeUpdate();
+        }
+    }
+
+    /** Charges in the caller's JTA transaction; this node's cached values are forgotten once it commits. */
+    public void charge(EntityManager em, Charge charge) {
+        var rows = rows(List.of(charge));
+        for (var entry : rows.entrySet()) {
+            var sums = entry.getValue();
+            em.createNativeQuery(UPSERT_ONE)
+                    .setParameter(1, entry.getKey().scope())
+                    .setParameter(2, entry.getKey().subject())
+                    .setParameter(3, entry.getKey().day())
+                    .setParameter(4, sums[0])
+                    .setParameter(5, sums[1])
+                    .setParameter(6, sums[2])
+                    .setParameter(7, sums[3])
+                    .executeUpdate();
+        }
+        if (!rows.isEmpty()) {
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        forget(List.of(charge));
+                    }
+                }
+            });
+        }
+    }
+
+    /** The charged subjects' next check reads the database. */
+    public void forget(Collection<Charge> charges) {
+        for (var charge : charges) {
+            charge.subjects().forEach(cache::remove);
+        }
+    }
+
+    private static TreeMap<Row, long[]> rows(Collection<Charge> charges) {
+        var rows = new TreeMap<Row, long[]>(LOCK_ORDER);
+        for (var charge : charges) {
+            if (charge.empty()) {
+                continue;
+            }
+            for (var subject : charge.subjects()) {
+                var sums = rows.computeIfAbsent(new Row(subject.scope(), subject.subject(), charge.day()), r -> new long[4]);
+                sums[0] += charge.inputTokens();
+                sums[1] += charge.outputTokens();
+                sums[2] += charge.toolCalls();
+                sums[3] += charge.toolMillis();
+            }
+        }
+        return rows;
+    }
+
+    /** What {@code subject} spent from {@code first} to before {@code next}, at most the cache time old. */
+    public Spent spent(Subject subject, LocalDate first, LocalDate next) {
+        long now = System.nanoTime();
+        var cached = cache.get(subject);
+        if (cached != null && cached.first().equals(first) && cached.next().equals(next)
+                && now - cached.readAtNanos() < cacheMillis * 1_000_000) {
+            return cached.spent();
+        }
+        var spent = read(subject, first, next);
+        cache.put(subject, new Cached(first, next, spent, now));
+        return spent;
+    }
+
+    /** What {@code subject} spent from {@code first} to before {@code next}, read now. */
+    public Spent read(Subject subject, LocalDate first, LocalDate next) {
+        try (var c = dataSource.getConnection();
+             var select = c.prepareStatement("""
+                     SELECT coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0),
+                     coalesce(sum(tool_calls), 0), coalesce(sum(tool_millis), 0)
+                     FROM budget_usage WHERE scope = ? AND subject = ? AND day >= ? AND day < ?""")) {
+            select.setString(1, subject.scope());
+            select.setString(2, subject.subject());
+            select.setObject(3, first);
+            select.setObject(4, next);
+            try (var row = select.executeQuery()) {
+                row.next();
+                return new Spent(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read what " + subject + " spent", e);
+        }
+    }
+}

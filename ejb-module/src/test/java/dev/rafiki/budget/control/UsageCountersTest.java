@@ -1,0 +1,93 @@
+package dev.rafiki.budget.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rafiki.budget.control.UsageCounters.Charge;
+import dev.rafiki.budget.control.UsageCounters.Spent;
+import dev.rafiki.budget.control.UsageCounters.Subject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The spending counters against a real PostgreSQL with the application's schema. */
+class UsageCountersTest {
+
+    static EmbeddedPostgres postgres;
+    final UsageCounters counters = new UsageCounters();
+
+    @BeforeAll
+    static void database() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration").load().migrate();
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        postgres.close();
+    }
+
+    UsageCountersTest() {
+        counters.dataSource = postgres.getPostgresDatabase();
+        counters.cacheMillis = 60_000;
+    }
+
+    void charge(Charge... charges) throws Exception {
+        try (var c = counters.dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            counters.charge(c, List.of(charges));
+            c.commit();
+        }
+        counters.forget(List.of(charges));
+    }
+
+    static LocalDate day(String text) {
+        return LocalDate.parse(text);
+    }
+
+    @Test
+    void aWindowAddsUpTheDaysItHolds() throws Exception {
+        var user = "window-" + UUID.randomUUID();
+        charge(new Charge(user, null, day("2026-12-31"), 1, 1, 1, 1),
+                new Charge(user, null, day("2027-01-01"), 10, 20, 2, 500),
+                new Charge(user, null, day("2027-01-01"), 1, 2, 1, 50),
+                new Charge(user, null, day("2027-01-31"), 100, 200, 1, 5));
+
+        assertEquals(new Spent(111, 222, 4, 555), counters.read(Subject.user(user), day("2027-01-01"), day("2027-02-01")));
+        assertEquals(new Spent(11, 22, 3, 550), counters.read(Subject.user(user), day("2027-01-01"), day("2027-01-02")));
+        assertEquals(Spent.NONE, counters.read(Subject.user(user), day("2027-02-01"), day("2027-03-01")));
+    }
+
+    @Test
+    void aChargeWithAProfileCountsForTheUserAndTheProfile() throws Exception {
+        var user = "both-" + UUID.randomUUID();
+        var agent = UUID.randomUUID();
+        var today = day("2026-12-01");
+        charge(new Charge(user, agent, today, 3, 4, 0, 0), new Charge(user, null, today, 1, 1, 0, 0),
+                new Charge(user, agent, today, 0, 0, 0, 0));
+
+        assertEquals(9, counters.read(Subject.user(user), today, today.plusDays(1)).tokens());
+        assertEquals(7, counters.read(Subject.agent(agent), today, today.plusDays(1)).tokens());
+    }
+
+    @Test
+    void aCachedValueLastsUntilThisNodeChargesTheSubject() throws Exception {
+        var user = "cached-" + UUID.randomUUID();
+        var today = day("2026-12-01");
+        var subject = Subject.user(user);
+        assertEquals(0, counters.spent(subject, today, today.plusDays(1)).tokens());
+        try (var c = counters.dataSource.getConnection()) {
+            // another node's charge: seen once the cache time is over
+            counters.charge(c, List.of(new Charge(user, null, today, 5, 0, 0, 0)));
+        }
+        assertEquals(0, counters.spent(subject, today, today.plusDays(1)).tokens());
+
+        charge(new Charge(user, null, today, 1, 0, 0, 0));
+
+        assertEquals(6, counters.spent(subject, today, today.plusDays(1)).tokens());
+    }
+}
