@@ -9,7 +9,9 @@ import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.RafikiServer;
 import dev.rafiki.it.support.SharedServer;
+import dev.rafiki.it.support.WsClient;
 import jakarta.json.JsonObject;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -131,6 +133,40 @@ class SessionsIT {
         var unchanged = owner.get("/session/" + red.getString("id")).json();
         assertTrue(!unchanged.containsKey("title") || unchanged.isNull("title"), "refused changes changed nothing: " + unchanged);
         assertEquals("red", unchanged.getJsonObject("metadata").getString("team"));
+    }
+
+    @Test
+    void deletingASessionStopsItsRunningPromptAndTakesItsJobsWithIt() throws Exception {
+        var subject = "deleter-" + System.nanoTime();
+        var owner = server.api(subject);
+        var session = owner.createSession();
+        var submitted = owner.post("/submit", jakarta.json.Json.createObjectBuilder().add("session_id", session)
+                .add("prompt", "/tool save_artifact {\"name\":\"kept.txt\",\"content\":\"x\"}").build().toString());
+        assertEquals(202, submitted.status(), submitted.body());
+        var job = submitted.json().getString("job_id");
+        Await.until("the job to succeed", Duration.ofSeconds(60), () -> owner.get("/jobs/" + job).json().getString("status"),
+                "succeeded"::equals);
+        assertEquals(1, owner.get("/jobs/" + job + "/artifacts").json().getJsonArray("items").size());
+
+        try (var activity = dev.rafiki.it.support.WsClient.connect(server, "/ws", server.tokenFor(subject, "user"))) {
+            activity.send("{\"type\":\"subscribe\",\"scope\":\"user\"}");
+            assertEquals("subscribed", activity.next(Duration.ofSeconds(10)).getString("type"));
+            var running = submit(owner, session, "/slow 1000 one two three four five six seven eight nine ten eleven twelve");
+            awaitRunning(owner, session, running);
+
+            assertEquals(204, owner.delete("/session/" + session).status());
+            // the run was stopped, not left going on in a session that is gone
+            var ended = activity.until(f -> f.getString("type", "").startsWith("prompt.") && WsClient.terminal(f),
+                    Duration.ofSeconds(20));
+            var last = ended.get(ended.size() - 1);
+            assertEquals("prompt.cancelled", last.getString("type"), last.toString());
+            assertEquals(running, last.getJsonObject("data").getString("prompt_id"));
+            assertEquals(404, owner.get("/session/" + session + "/prompts/" + running).status());
+        }
+        assertEquals(404, owner.get("/session/" + session).status());
+        assertEquals(404, owner.get("/jobs/" + job).status(), "a job that ran in the session goes with it");
+        assertEquals(404, owner.get("/jobs/" + job + "/artifacts/kept.txt").status());
+        assertFalse(Files.exists(server.dataDir().resolve("workspaces").resolve(session)));
     }
 
     static List<String> ids(Api.Response page) {

@@ -245,11 +245,17 @@ public class SessionsResource {
     @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
-    @Operation(summary = "Delete a session with its prompts and messages")
+    @Operation(summary = "Delete a session with everything in it", description = "Its running prompt is cancelled and "
+            + "its queue cleared first; then the session goes with its prompts, messages, events, workspace, the jobs "
+            + "that ran in it (with their artifacts and webhook deliveries) and the schedules bound to it.")
     @APIResponse(responseCode = "204", description = "deleted")
     @APIResponse(ref = "NotFound", responseCode = "404")
     public Response delete(@PathParam("id") String id) {
-        sessions.delete(owner(), sessionId(id));
+        var session = sessionId(id);
+        // stopped first, and committed: the run hears it and ends, rather than going on calling the
+        // model and running tools for a session that is gone (its waiting client gets the cancelled prompt)
+        prompts.stop(owner(), session, true);
+        sessions.delete(owner(), session);
         return Response.noContent().build();
     }
 
