@@ -60,9 +60,16 @@ public class JobReader {
     }
 
     public java.util.List<ArtifactView> artifacts(UUID jobId) {
-        return artifacts.list(jobId).stream().map(a -> new ArtifactView(a.name(), a.size(), a.contentType(),
-                a.sha256(), "/jobs/" + jobId + "/artifacts/" + a.name(), a.toolCallId(), a.eventSeq(), a.createdAt()))
-                .toList();
+        return artifacts.list(jobId).stream().map(a -> view(jobId, a)).toList();
+    }
+
+    public java.util.List<ArtifactView> artifacts(UUID jobId, String afterName, int limit) {
+        return artifacts.page(jobId, afterName, limit).stream().map(a -> view(jobId, a)).toList();
+    }
+
+    private static ArtifactView view(UUID jobId, ArtifactStore.Meta a) {
+        return new ArtifactView(a.name(), a.size(), a.contentType(), a.sha256(), "/jobs/" + jobId + "/artifacts/" + a.name(),
+                a.toolCallId(), a.eventSeq(), a.createdAt());
     }
 
     static JsonObject metadata(String text) {

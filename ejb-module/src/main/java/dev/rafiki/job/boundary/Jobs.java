@@ -185,8 +185,10 @@ public class Jobs {
         return get(owner, jobId);
     }
 
-    public List<JobViews.ArtifactView> artifacts(String owner, UUID jobId) {
-        return reader.artifacts(owned(owner, jobId).id);
+    /** A page of the job's artifacts by name; one more than {@code limit} says another page follows. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<JobViews.ArtifactView> artifacts(String owner, UUID jobId, String afterName, int limit) {
+        return reader.artifacts(owned(owner, jobId).id, afterName, limit);
     }
 
     public Optional<ArtifactStore.Meta> artifact(String owner, UUID jobId, String name) {

@@ -77,6 +77,19 @@ public class ArtifactStore {
                 event == null ? null : event.seq(), now));
     }
 
+    /** A page of a job's artifacts by name, after {@code afterName} (null: from the first). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public List<Meta> page(UUID promptId, String afterName, int limit) {
+        List<Object[]> rows = em.createNativeQuery("""
+                        SELECT name, content_type, size, sha256, tool_call_id, event_seq, created_at
+                        FROM artifact WHERE prompt_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3""")
+                .setParameter(1, promptId)
+                .setParameter(2, afterName == null ? "" : afterName)
+                .setParameter(3, limit)
+                .getResultList();
+        return rows.stream().map(ArtifactStore::meta).toList();
+    }
+
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public List<Meta> list(UUID promptId) {
         List<Object[]> rows = em.createNativeQuery("""

@@ -66,8 +66,10 @@ public class DeadLetters {
 
     /** What the queue holds now, oldest first, without taking anything off it. */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public List<JsonObject> browse(int limit) {
+    /** Up to {@code limit} letters, oldest first, after the one with message id {@code after} (null: from the first). */
+    public List<JsonObject> browse(String after, int limit) {
         var letters = new ArrayList<JsonObject>();
+        boolean past = after == null;
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
@@ -75,6 +77,10 @@ public class DeadLetters {
                 var messages = browser.getEnumeration();
                 while (messages.hasMoreElements() && letters.size() < limit) {
                     if (messages.nextElement() instanceof TextMessage text) {
+                        if (!past) {
+                            past = text.getJMSMessageID().equals(after);
+                            continue;
+                        }
                         try (var reader = Json.createReader(new StringReader(text.getText()))) {
                             letters.add(Json.createObjectBuilder(reader.readObject())
                                     .add("message_id", text.getJMSMessageID()).build());

@@ -124,6 +124,12 @@ class JobsIT {
         assertEquals(200, listed.status(), listed.body());
         var artifacts = listed.json().getJsonArray("items");
         assertEquals(2, artifacts.size(), listed.body());
+        // one page at a time, by name
+        var first = api.get("/jobs/" + jobId + "/artifacts?limit=1").json();
+        assertEquals("notes.txt", first.getJsonArray("items").getJsonObject(0).getString("name"));
+        var second = api.get("/jobs/" + jobId + "/artifacts?limit=1&after=" + first.getString("next_cursor")).json();
+        assertEquals("report.csv", second.getJsonArray("items").getJsonObject(0).getString("name"));
+        assertFalse(second.containsKey("next_cursor"), second.toString());
         var report = artifacts.stream().map(v -> v.asJsonObject()).filter(a -> a.getString("name").equals("report.csv"))
                 .findFirst().orElseThrow();
         assertEquals(csv.length(), report.getInt("size"));
@@ -336,6 +342,16 @@ class JobsIT {
                 .filter(l -> l.getString("job_id").equals(jobId)).findFirst().orElseThrow(() -> new AssertionError(letters.body()));
         assertEquals("model-unavailable", letter.getJsonObject("error").getString("code"));
         assertEquals(3, letter.getInt("attempts"));
+        // paged by message id: walking one at a time meets every letter once, this one among them
+        var walked = new java.util.ArrayList<String>();
+        String cursor = null;
+        do {
+            var page = admin.get("/admin/dead-letters?limit=1" + (cursor == null ? "" : "&after=" + cursor)).json();
+            page.getJsonArray("items").forEach(v -> walked.add(v.asJsonObject().getString("message_id")));
+            cursor = page.getString("next_cursor", null);
+        } while (cursor != null && walked.size() < 1000);
+        assertEquals(letters.json().getJsonArray("items").stream().map(v -> v.asJsonObject().getString("message_id")).toList(),
+                walked);
         assertEquals(204, admin.delete("/admin/dead-letters/" + jobId).status());
         assertEquals(404, admin.delete("/admin/dead-letters/" + jobId).status());
     }

@@ -34,7 +34,7 @@ public class DeadLettersResource {
     @Inject
     DeadLetters deadLetters;
 
-    public record Letters(List<JsonObject> items) {
+    public record Letters(List<JsonObject> items, String nextCursor) {
     }
 
     @GET
@@ -43,11 +43,15 @@ public class DeadLettersResource {
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Jobs on the dead-letter queue (admin group)", description = "Browsed from the broker's "
-            + "RAFIKI.JOBS.DLQ queue, oldest first, without taking anything off it.")
+            + "RAFIKI.JOBS.DLQ queue, oldest first, without taking anything off it. Cursor pagination: pass "
+            + "next_cursor (a letter's message_id) as after.")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "DeadLetters")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
-    public Letters list(@QueryParam("limit") String limit) {
-        return new Letters(deadLetters.browse(Bodies.limit(limit, 100, 1000)));
+    public Letters list(@QueryParam("limit") String limit, @QueryParam("after") String after) {
+        int size = Bodies.limit(limit, 100, 1000);
+        var letters = deadLetters.browse(after == null || after.isBlank() ? null : after.strip(), size + 1);
+        var page = letters.stream().limit(size).toList();
+        return new Letters(page, letters.size() > size ? page.get(size - 1).getString("message_id") : null);
     }
 
     /** Takes a job's letter off the queue once it was dealt with. */

@@ -168,12 +168,20 @@ public class JobsResource {
     @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
-    @Operation(summary = "A job's artifacts")
+    @Operation(summary = "A job's artifacts, by name", description = "Cursor pagination: pass next_cursor as after.")
+    @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ArtifactList")))
     @APIResponse(ref = "NotFound", responseCode = "404")
-    public ArtifactList artifacts(@PathParam("id") String id) {
+    public ArtifactList artifacts(@PathParam("id") String id, @QueryParam("after") String after,
+                                  @QueryParam("limit") String limit) {
         var jobId = Bodies.pathId(id, "job");
-        return new ArtifactList(jobs.artifacts(reader(jobId), jobId));
+        int size = Bodies.limit(limit, 100, 1000);
+        if (after != null && (after.length() > 255 || after.indexOf('\u0000') >= 0)) {
+            throw ApiException.invalid("'after' must be an artifact name from a previous page");
+        }
+        var items = jobs.artifacts(reader(jobId), jobId, after == null || after.isBlank() ? null : after, size + 1);
+        var page = items.stream().limit(size).toList();
+        return new ArtifactList(page, items.size() > size ? page.get(size - 1).name() : null);
     }
 
     /** Whose job a read is: an administrator reads anyone's (ReadAccess). */
@@ -181,7 +189,7 @@ public class JobsResource {
         return ReadAccess.reader(caller.subject(), caller.admin(), jobId, jobs::ownerOf);
     }
 
-    public record ArtifactList(List<JobViews.ArtifactView> items) {
+    public record ArtifactList(List<JobViews.ArtifactView> items, String nextCursor) {
     }
 
     /** {@code ?status=running,queued}: any of the job statuses. */
