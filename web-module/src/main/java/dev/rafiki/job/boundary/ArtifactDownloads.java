@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -98,7 +99,7 @@ public class ArtifactDownloads {
     @APIResponse(ref = "NotFound", responseCode = "404")
     @Operation(summary = "A signed link to an artifact", description = "Body optional: expires_in (seconds). Answers "
             + "url and expires_at; the url opens the artifact without a token until then.")
-    @APIResponse(responseCode = "201", description = "the link")
+    @APIResponse(responseCode = "201", description = "the link", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SignedLink")))
     public Response link(@PathParam("id") String id, @PathParam("name") String name, JsonValue body) {
         var jobId = Bodies.pathId(id, "job");
         var meta = jobs.artifact(caller.subject(), jobId, name)

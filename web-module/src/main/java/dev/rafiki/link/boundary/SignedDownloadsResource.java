@@ -22,6 +22,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -52,8 +54,8 @@ public class SignedDownloadsResource {
 
     @GET
     @Path("session/{id}/files/{path: .+}")
-    @APIResponse(responseCode = "403", description = "link-invalid")
-    @APIResponse(responseCode = "410", description = "link-expired")
+    @APIResponse(responseCode = "403", description = "link-invalid", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "410", description = "link-expired", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(ref = "NotFound", responseCode = "404")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
@@ -73,8 +75,8 @@ public class SignedDownloadsResource {
 
     @GET
     @Path("jobs/{id}/artifacts/{name}")
-    @APIResponse(responseCode = "403", description = "link-invalid")
-    @APIResponse(responseCode = "410", description = "link-expired")
+    @APIResponse(responseCode = "403", description = "link-invalid", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "410", description = "link-expired", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(ref = "NotFound", responseCode = "404")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")

@@ -31,6 +31,8 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -78,7 +80,7 @@ public class FilesResource {
     @APIResponse(ref = "NotFound", responseCode = "404")
     @Operation(summary = "The workspace's files", description = "Every regular file with its path, size, SHA-256 "
             + "and modification time, sorted by path; used_bytes and quota_bytes.")
-    @APIResponse(responseCode = "200", description = "the files")
+    @APIResponse(responseCode = "200", description = "the files", content = @Content(mediaType = "application/json", schema = @Schema(ref = "FileList")))
     public FileList list(@PathParam("id") String id) {
         var listing = files.list(readable(id));
         return new FileList(listing.items(), listing.usedBytes(), listing.quotaBytes(), listing.truncated());
@@ -106,7 +108,7 @@ public class FilesResource {
             + "most rafiki.files.max-upload-bytes (413 payload-too-large), within rafiki.files.quota-bytes "
             + "(413 quota-exceeded); replaces a file at that path in one atomic rename. 400 path-not-allowed "
             + "for paths the tools refuse.")
-    @APIResponse(responseCode = "201", description = "stored")
+    @APIResponse(responseCode = "201", description = "stored", content = @Content(mediaType = "application/json", schema = @Schema(ref = "FileEntry")))
     public Response upload(@PathParam("id") String id, @PathParam("path") String path, InputStream body) {
         var session = owned(id);
         try {
@@ -138,7 +140,7 @@ public class FilesResource {
     @Operation(summary = "A signed link to a workspace file: POST /session/{id}/files/{path}/link",
             description = "Body optional: expires_in (seconds). Answers url and expires_at; the url opens the file "
                     + "without a token until then.")
-    @APIResponse(responseCode = "201", description = "the link")
+    @APIResponse(responseCode = "201", description = "the link", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SignedLink")))
     public Response link(@PathParam("id") String id, @PathParam("path") String pathAndLink, JsonValue body) {
         if (!pathAndLink.endsWith(LINK)) {
             // a file itself is read, replaced or deleted; only its link is made with POST
