@@ -82,11 +82,16 @@ class QueryIT {
     @Test
     void malformedAndMistypedBodiesAreProblemsNotServerErrors() {
         for (var body : new String[] {"{oops", "[1,2]", "\"text\"", "{\"prompt\": 42}", "{\"prompt\": \"x\", \"busy\": \"sometimes\"}",
-                "{\"prompt\": \"x\", \"session_id\": \"not-a-uuid\"}"}) {
+                "{\"prompt\": \"x\", \"session_id\": 7}"}) {
             var response = api.post("/query", body);
             assertEquals(400, response.status(), body + " -> " + response.body());
             assertEquals("application/problem+json", response.contentType(), body);
         }
+        // an id that cannot name a session is answered like one that names none
+        var malformed = api.post("/query", "{\"prompt\": \"x\", \"session_id\": \"not-a-uuid\"}");
+        assertEquals(404, malformed.status(), malformed.body());
+        assertEquals("not-found", malformed.json().getString("code"));
+        assertEquals(404, api.post("/query", "{\"prompt\": \"x\", \"session_id\": \"" + java.util.UUID.randomUUID() + "\"}").status());
         var wrongType = api.send("POST", "/query", "text/plain", "hello");
         assertEquals(415, wrongType.status());
         assertEquals("unsupported-media-type", wrongType.json().getString("code"));
