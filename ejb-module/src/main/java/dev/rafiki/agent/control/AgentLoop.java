@@ -71,9 +71,16 @@ public final class AgentLoop {
 
     public static final String BUDGET_EXCEEDED = "budget-exceeded";
 
-    /** What the agent is told and may use, beyond the conversation: the system prompt and sampling. */
-    public record Setup(String system, Double temperature) {
-        public static final Setup NONE = new Setup(null, null);
+    /**
+     * What the agent is told and may use, beyond the conversation: the system prompt, sampling, and
+     * the schema its answer must follow (null: free text).
+     */
+    public record Setup(String system, Double temperature, OutputSchema output) {
+        public static final Setup NONE = new Setup(null, null, null);
+
+        public Setup(String system, Double temperature) {
+            this(system, temperature, null);
+        }
     }
 
     /**
@@ -122,6 +129,11 @@ public final class AgentLoop {
         this.limits = limits;
     }
 
+    /** Whether the answer must follow a schema: a completed run's answer is then that JSON. */
+    public boolean structured() {
+        return setup.output() != null;
+    }
+
     /**
      * @param history the conversation, ending with the new user message
      */
@@ -150,6 +162,7 @@ public final class AgentLoop {
         long output = 0;
         int toolCalls = 0;
         long toolMillis = 0;
+        boolean corrected = false;
         for (int step = 1; step <= limits.maxSteps(); step++) {
             // also before the first turn: a queued prompt may find its budget spent by the time it starts
             var spent = budget.exhausted(input + output, toolMillis);
@@ -182,7 +195,8 @@ public final class AgentLoop {
                 }
             };
             var request = new ModelRequest(model, setup.system(), List.copyOf(conversation), toolSpecs,
-                    limits.maxTokens(), limits.connectTimeout(), limits.idleTimeout(), setup.temperature());
+                    limits.maxTokens(), limits.connectTimeout(), limits.idleTimeout(), setup.temperature(),
+                    setup.output() == null ? null : setup.output().json());
             dev.rafiki.agent.model.ModelTurn turn;
             try {
                 turn = provider.complete(request, tee, stop);
@@ -215,7 +229,21 @@ public final class AgentLoop {
             produced.add(assistant);
             observer.messageCompleted(assistant);
             if (calls.isEmpty()) {
-                return new Outcome(assistant.content(), produced, null, null, input, output, toolCalls, toolMillis, step);
+                var errors = setup.output() == null ? List.<String>of() : setup.output().check(assistant.content());
+                if (errors.isEmpty()) {
+                    return new Outcome(assistant.content(), produced, null, null, input, output, toolCalls, toolMillis, step);
+                }
+                if (corrected) {
+                    return new Outcome("", produced, OutputSchema.OUTPUT_INVALID, StorableText.of(
+                            "the answer did not match the output schema, also when asked again: " + String.join("; ", errors)),
+                            input, output, toolCalls, toolMillis, step);
+                }
+                // asked once more with what was wrong; the refused answer stays out of the session's history
+                corrected = true;
+                produced.remove(produced.size() - 1);
+                conversation.add(ChatMessage.user(ModelRequest.OUTPUT_FEEDBACK + ". Answer again with only the JSON value, "
+                        + "corrected. The errors:\n- " + String.join("\n- ", errors)));
+                continue;
             }
             if (input + output >= limits.maxPromptTokens()) {
                 // checked before the tools run: a spent budget starts nothing more

@@ -90,7 +90,7 @@ public final class AnthropicProvider implements ModelProvider {
             throw e;
         }
         try (stream) {
-            return new TurnReader(listener).read(stream, cancelled);
+            return new TurnReader(listener, request.outputSchema() != null).read(stream, cancelled);
         }
     }
 
@@ -107,7 +107,14 @@ public final class AnthropicProvider implements ModelProvider {
             body.add("temperature", java.math.BigDecimal.valueOf(request.temperature()));
         }
         body.add("messages", messages(request.messages()));
-        if (request.tools() != null && !request.tools().isEmpty()) {
+        if (request.outputSchema() != null) {
+            // the API has no JSON Schema output: a forced tool whose input is the answer is its way to one
+            body.add("tools", json.createArrayBuilder().add(json.createObjectBuilder()
+                    .add("name", ModelRequest.OUTPUT_NAME)
+                    .add("description", "Give the answer: its input is the whole answer, following the schema.")
+                    .add("input_schema", request.outputSchema())));
+            body.add("tool_choice", json.createObjectBuilder().add("type", "tool").add("name", ModelRequest.OUTPUT_NAME));
+        } else if (request.tools() != null && !request.tools().isEmpty()) {
             var tools = json.createArrayBuilder();
             for (var tool : request.tools()) {
                 var spec = json.createObjectBuilder().add("name", tool.name());
@@ -279,8 +286,13 @@ public final class AnthropicProvider implements ModelProvider {
         private long inputTokens;
         private long outputTokens;
 
-        TurnReader(ModelStreamListener listener) {
+        /** The forced output tool's input is the answer: streamed and returned as text, not as a tool call. */
+        private final boolean outputTool;
+        private int outputBlock = -1;
+
+        TurnReader(ModelStreamListener listener, boolean outputTool) {
             this.listener = listener;
+            this.outputTool = outputTool;
         }
 
         ModelTurn read(SseStream stream, BooleanSupplier cancelled) throws ModelException {
@@ -341,6 +353,14 @@ public final class AnthropicProvider implements ModelProvider {
                     throw malformed("a tool_use block without id or name");
                 }
                 var input = object(block, "input");
+                if (outputTool && ModelRequest.OUTPUT_NAME.equals(name) && outputBlock < 0) {
+                    outputBlock = index;
+                    if (input != null && !input.isEmpty()) {
+                        text.append(input);
+                        listener.textDelta(input.toString());
+                    }
+                    return;
+                }
                 toolBlocks.put(index, new ToolBlock(id, name, input == null || input.isEmpty() ? null : input.toString()));
                 listener.toolCallStarted(id, name);
             }
@@ -352,6 +372,12 @@ public final class AnthropicProvider implements ModelProvider {
             var type = delta == null ? null : string(delta, "type");
             if ("text_delta".equals(type)) {
                 var fragment = string(delta, "text");
+                if (fragment != null && !fragment.isEmpty()) {
+                    text.append(fragment);
+                    listener.textDelta(fragment);
+                }
+            } else if ("input_json_delta".equals(type) && index == outputBlock) {
+                var fragment = string(delta, "partial_json");
                 if (fragment != null && !fragment.isEmpty()) {
                     text.append(fragment);
                     listener.textDelta(fragment);
@@ -383,7 +409,8 @@ public final class AnthropicProvider implements ModelProvider {
             var calls = new ArrayList<ToolCall>(toolBlocks.size());
             toolBlocks.values().forEach(block -> calls.add(block.toToolCall()));
             // message_stop without a stop reason still is a complete turn; say how it ended as best we can
-            var reason = stopReason != null ? stopReason : calls.isEmpty() ? "end" : "tool_calls";
+            var reason = outputBlock >= 0 && calls.isEmpty() ? "end"
+                    : stopReason != null ? stopReason : calls.isEmpty() ? "end" : "tool_calls";
             return new ModelTurn(text.toString(), List.copyOf(calls), reason, inputTokens, outputTokens);
         }
 

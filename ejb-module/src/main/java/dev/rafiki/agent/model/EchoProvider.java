@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  * <li>{@code /tools [{"name": ..., "arguments": {...}}, ...]}: calls those tools one step after
  * another, then answers with all their results.</li>
  * </ul>
+ * With an output schema (structured output) it answers with the prompt itself when the prompt is
+ * JSON, and with {@code "echo: " + prompt} (which no schema accepts) when it is not; the prompt
+ * {@code /outputs [a, b, …]} answers {@code a} first and, asked again with the validation errors,
+ * {@code b}, so a test can send an invalid answer and then a valid one.
  */
 public final class EchoProvider implements ModelProvider {
 
@@ -22,6 +26,7 @@ public final class EchoProvider implements ModelProvider {
     static final long MAX_WORD_DELAY_MS = 10_000;
     private static final Pattern SLOW = Pattern.compile("^/slow\\s+(\\d{1,6})\\s+(.*)$", Pattern.DOTALL);
     private static final Pattern TOOLS = Pattern.compile("^/tools\\s+(\\[.*\\])\\s*$", Pattern.DOTALL);
+    private static final Pattern OUTPUTS = Pattern.compile("^/outputs\\s+(\\[.*\\])\\s*$", Pattern.DOTALL);
     private static final Pattern TOOL = Pattern.compile("^/tool\\s+([A-Za-z0-9_-]+)\\s*(.*)$", Pattern.DOTALL);
 
     @Override
@@ -60,12 +65,56 @@ public final class EchoProvider implements ModelProvider {
             listener.toolCallArgumentsDelta(call.id(), arguments);
             return new ModelTurn("", List.of(call), "tool_calls", input, tokens(arguments));
         }
+        if (request.outputSchema() != null) {
+            return structured(messages, listener, cancelled, input);
+        }
         var slow = SLOW.matcher(prompt);
         if (slow.matches()) {
             long delay = Math.min(Long.parseLong(slow.group(1)), MAX_WORD_DELAY_MS);
             return stream("echo: " + slow.group(2).strip(), delay, listener, cancelled, input);
         }
         return stream("echo: " + prompt, 0, listener, cancelled, input);
+    }
+
+    /** The prompt as the answer if it is JSON; the n-th of {@code /outputs} after n-1 corrections. */
+    private static ModelTurn structured(List<ChatMessage> messages, ModelStreamListener listener,
+                                        BooleanSupplier cancelled, long input) throws ModelException {
+        int prompt = messages.size() - 1;
+        int corrections = 0;
+        while (prompt > 0 && messages.get(prompt).role() == Role.USER
+               && messages.get(prompt).content().startsWith(ModelRequest.OUTPUT_FEEDBACK)) {
+            corrections++;
+            prompt = previousUserMessage(messages, prompt);
+        }
+        var text = messages.get(prompt).content();
+        var outputs = OUTPUTS.matcher(text);
+        if (outputs.matches()) {
+            var answers = json(outputs.group(1));
+            if (answers instanceof jakarta.json.JsonArray array && !array.isEmpty()) {
+                return stream(array.get(Math.min(corrections, array.size() - 1)).toString(), 0, listener, cancelled, input);
+            }
+        } else if (json(text) != null) {
+            return stream(text.strip(), 0, listener, cancelled, input);
+        }
+        return stream("echo: " + text, 0, listener, cancelled, input);
+    }
+
+    private static int previousUserMessage(List<ChatMessage> messages, int from) {
+        for (int i = from - 1; i >= 0; i--) {
+            if (messages.get(i).role() == Role.USER) {
+                return i;
+            }
+        }
+        return from;
+    }
+
+    /** @return null when the text is not one JSON value */
+    private static jakarta.json.JsonValue json(String text) {
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
+            return reader.readValue();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static int lastUserMessage(List<ChatMessage> messages) {

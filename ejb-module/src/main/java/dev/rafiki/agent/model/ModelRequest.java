@@ -1,5 +1,6 @@
 package dev.rafiki.agent.model;
 
+import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,9 +13,22 @@ import java.util.List;
  * @param connectTimeout bound on connecting and receiving the response headers
  * @param idleTimeout  bound on the silence between two chunks of the stream (and on the first one)
  * @param temperature  sampling temperature, or null for the provider's default
+ * @param outputSchema the JSON Schema the answer must follow (structured output), or null for free text
  */
 public record ModelRequest(String model, String system, List<ChatMessage> messages, List<ToolSpec> tools,
-                           int maxTokens, Duration connectTimeout, Duration idleTimeout, Double temperature) {
+                           int maxTokens, Duration connectTimeout, Duration idleTimeout, Double temperature,
+                           JsonObject outputSchema) {
+
+    /** What a provider names the answer when it asks for it as a tool's input or as a named format. */
+    public static final String OUTPUT_NAME = "structured_output";
+
+    /** Opens the follow-up that gives a model its answer's validation errors (the echo model knows it by this). */
+    public static final String OUTPUT_FEEDBACK = "Your answer does not match the required JSON Schema";
+
+    public ModelRequest(String model, String system, List<ChatMessage> messages, List<ToolSpec> tools,
+                        int maxTokens, Duration connectTimeout, Duration idleTimeout, Double temperature) {
+        this(model, system, messages, tools, maxTokens, connectTimeout, idleTimeout, temperature, null);
+    }
 
     public ModelRequest(String model, String system, List<ChatMessage> messages, List<ToolSpec> tools,
                         int maxTokens, Duration connectTimeout, Duration idleTimeout) {

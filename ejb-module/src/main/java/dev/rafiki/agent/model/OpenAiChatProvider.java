@@ -136,6 +136,13 @@ public final class OpenAiChatProvider implements ModelProvider {
         if (request.temperature() != null) {
             body.add("temperature", java.math.BigDecimal.valueOf(request.temperature()));
         }
+        if (request.outputSchema() != null) {
+            // not strict: strict mode refuses most schemas a client may give (optional properties, open
+            // objects); Rafiki validates the answer itself and asks again when it does not match
+            body.add("response_format", Json.createObjectBuilder().add("type", "json_schema")
+                    .add("json_schema", Json.createObjectBuilder().add("name", ModelRequest.OUTPUT_NAME)
+                            .add("schema", request.outputSchema()).add("strict", false)));
+        }
         return body.add("max_tokens", request.maxTokens())
                 .add("stream", true)
                 // without it the stream carries no token counts at all

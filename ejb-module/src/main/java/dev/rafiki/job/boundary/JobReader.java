@@ -51,7 +51,8 @@ public class JobReader {
         var webhook = job.webhookUrl == null ? null
                 : new WebhookView(job.webhookUrl, null, withDeliveries ? outbox.deliveries(job.id) : null);
         return new JobView(job.id, status, job.sessionId, prompt.content, prompt.model,
-                dev.rafiki.session.boundary.Views.AgentUse.of(prompt.agentId, prompt.agentVersion), progress, prompt.status == PromptStatus.COMPLETED ? new Result(prompt.answer) : null,
+                dev.rafiki.session.boundary.Views.AgentUse.of(prompt.agentId, prompt.agentVersion), progress, prompt.status == PromptStatus.COMPLETED ? new Result(prompt.answer,
+                        dev.rafiki.session.boundary.Views.output(prompt.structured, prompt.answer)) : null,
                 prompt.status.terminal() ? error : null, prompt.status.terminal() ? null : error,
                 Usage.of(prompt.inputTokens, prompt.outputTokens, prompt.toolCalls, prompt.toolMillis), prompt.attempts,
                 prompt.maxAttempts == null ? defaultMaxAttempts : prompt.maxAttempts, job.deadLetteredAt,

@@ -41,7 +41,8 @@ public final class JobViews {
     public record Progress(Integer percent, String message, Instant updatedAt) {
     }
 
-    public record Result(String answer) {
+    /** @param output the answer parsed, when the job's prompt had an output schema */
+    public record Result(String answer, jakarta.json.JsonValue output) {
     }
 
     public record ArtifactView(String name, long size, String contentType, String sha256, String url,

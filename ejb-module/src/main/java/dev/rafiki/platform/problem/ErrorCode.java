@@ -39,6 +39,8 @@ public enum ErrorCode {
     RATE_LIMITED(429, "Too many requests"),
     /** A user's or an agent profile's budget is spent until its window resets. */
     BUDGET_EXCEEDED(429, "Budget exceeded"),
+    /** A prompt's answer that still did not follow its output schema after one corrected try. */
+    OUTPUT_INVALID(422, "Answer does not match the output schema"),
     TOO_MANY_STREAMS(429, "Too many open streams"),
     ORIGIN_NOT_ALLOWED(403, "Origin not allowed"),
     SERVICE_UNAVAILABLE(503, "Service unavailable"),

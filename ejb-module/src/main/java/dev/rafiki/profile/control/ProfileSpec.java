@@ -1,5 +1,6 @@
 package dev.rafiki.profile.control;
 
+import dev.rafiki.agent.control.OutputSchema;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import jakarta.json.Json;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  * @param maxSteps        model turns per prompt; can only lower {@code rafiki.agent.max-steps}
  * @param maxSeconds      wall time per prompt; can only lower {@code rafiki.agent.max-seconds}
  * @param maxPromptTokens input plus output tokens per prompt, all turns counted
- * @param outputSchema    a JSON Schema the answer should follow; stored, not yet enforced
+ * @param outputSchema    a JSON Schema the answer must follow (a request's own wins over it)
  */
 public record ProfileSpec(String instructions, String model, Double temperature, Integer maxTokens, List<String> tools,
                           Map<String, String> approval, Integer maxSteps, Integer maxSeconds, Long maxPromptTokens,
@@ -117,13 +118,29 @@ public record ProfileSpec(String instructions, String model, Double temperature,
             maxPromptTokens = tokens == null ? null : tokens.longValue();
         }
         var schema = object(body, "output_schema");
-        if (schema != null && schema.toString().length() > rules.maxSchemaChars()) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
-                    "'output_schema' is longer than " + rules.maxSchemaChars() + " characters as JSON");
-        }
+        outputSchema(schema, rules.maxSchemaChars());
         return new Request(name, shared, new ProfileSpec(instructions, model,
                 temperature == null ? null : temperature.doubleValue(), maxTokens == null ? null : maxTokens.intValue(),
                 tools, approval, maxSteps, maxSeconds, maxPromptTokens, schema));
+    }
+
+    /**
+     * Refuses an output schema (of a profile or a request) that is too long, or is no JSON Schema
+     * the answer could be checked against.
+     */
+    public static void outputSchema(JsonObject schema, int maxChars) {
+        if (schema == null) {
+            return;
+        }
+        if (schema.toString().length() > maxChars) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
+                    "'output_schema' is longer than " + maxChars + " characters as JSON");
+        }
+        try {
+            OutputSchema.of(schema);
+        } catch (OutputSchema.InvalidSchema e) {
+            throw ApiException.invalid("'output_schema': " + e.getMessage());
+        }
     }
 
     /** Whether the model may call this tool. */
@@ -180,12 +197,16 @@ public record ProfileSpec(String instructions, String model, Double temperature,
         return json.build();
     }
 
+    /** JSON text stored by this application (a definition, a schema), read back as the object it was. */
+    public static JsonObject parseObject(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
     /** A stored definition; it was validated when written, so it is read as it is. */
     public static ProfileSpec fromJson(String text) {
-        JsonObject json;
-        try (var reader = Json.createReader(new StringReader(text))) {
-            json = reader.readObject();
-        }
+        var json = parseObject(text);
         var limits = json.containsKey("limits") ? json.getJsonObject("limits") : JsonValue.EMPTY_JSON_OBJECT;
         List<String> tools = null;
         if (json.containsKey("tools")) {

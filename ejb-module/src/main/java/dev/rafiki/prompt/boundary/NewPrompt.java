@@ -10,17 +10,24 @@ import java.util.UUID;
 /**
  * A validated request to run a prompt. {@code sessionId} null means "in a new session";
  * {@code agent} is the profile the client named (id or name), {@code pin} the version it resolved
- * to (null until resolved, and when no profile was named: the session's pin applies).
+ * to (null until resolved, and when no profile was named: the session's pin applies);
+ * {@code outputSchema} the JSON Schema (as JSON text, validated) the answer must follow, which wins
+ * over the profile's, or null.
  */
 public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model,
-                        String agent, AgentPin pin) {
+                        String agent, AgentPin pin, String outputSchema) {
 
     public NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model) {
-        this(owner, sessionId, prompt, busy, idempotencyKey, model, null, null);
+        this(owner, sessionId, prompt, busy, idempotencyKey, model, null, null, null);
+    }
+
+    public NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model,
+                     String agent, AgentPin pin) {
+        this(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin, null);
     }
 
     public NewPrompt pinned(AgentPin pin) {
-        return new NewPrompt(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin);
+        return new NewPrompt(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin, outputSchema);
     }
 
     /** The model the client asked for, else the named profile's; null: the session's. */
@@ -44,6 +51,10 @@ public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy 
             // the name as the client gave it: a retry after the profile changed is still the same request
             if (agent != null) {
                 digest.update(("agent=" + agent).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            if (outputSchema != null) {
+                digest.update(("output_schema=" + outputSchema).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());

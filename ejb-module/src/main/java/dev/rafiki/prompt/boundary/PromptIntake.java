@@ -136,6 +136,7 @@ public class PromptIntake {
         prompt.owner = request.owner();
         prompt.content = request.prompt();
         prompt.model = model;
+        prompt.outputSchema = request.outputSchema();
         prompt.agentId = pin != null ? pin.id() : session.agentId;
         prompt.agentVersion = pin != null ? Integer.valueOf(pin.version()) : session.agentVersion;
         prompt.status = scheduled ? PromptStatus.SCHEDULED : PromptStatus.QUEUED;

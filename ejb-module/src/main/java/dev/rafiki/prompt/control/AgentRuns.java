@@ -2,6 +2,7 @@ package dev.rafiki.prompt.control;
 
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.control.ModelCatalog;
+import dev.rafiki.agent.control.OutputSchema;
 import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.agent.model.ModelException;
 import dev.rafiki.agent.model.ModelProvider;
@@ -60,6 +61,17 @@ public class AgentRuns {
      */
     public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools, ProfileSpec profile,
                           String owner, java.util.UUID agentId) {
+        return loop(model, specs, tools, profile, owner, agentId, null);
+    }
+
+    /**
+     * @param outputSchema the schema the prompt's request gave (JSON text), which wins over the
+     *                     profile's; null: the profile's, if it has one
+     */
+    public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools, ProfileSpec profile,
+                          String owner, java.util.UUID agentId, String outputSchema) {
+        var schema = outputSchema != null ? OutputSchema.of(ProfileSpec.parseObject(outputSchema))
+                : profile.outputSchema() != null ? OutputSchema.of(profile.outputSchema()) : null;
         var offered = profile.tools() == null ? specs : specs.stream().filter(spec -> profile.allows(spec.name())).toList();
         var instructions = profile.instructions() == null || profile.instructions().isEmpty() ? null : profile.instructions();
         return new AgentLoop(traced(model), model.providerModel(), offered, traced(allowed(tools, profile)),
@@ -69,7 +81,7 @@ public class AgentRuns {
                         // a local server may hold its headers back while it reads a long prompt
                         Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout),
                         profile.maxPromptTokens() == null ? Long.MAX_VALUE : profile.maxPromptTokens()),
-                new AgentLoop.Setup(instructions, profile.temperature()), budget(owner, agentId));
+                new AgentLoop.Setup(instructions, profile.temperature(), schema), budget(owner, agentId));
     }
 
     private AgentLoop.Budget budget(String owner, java.util.UUID agentId) {

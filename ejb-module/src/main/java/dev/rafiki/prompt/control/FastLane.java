@@ -157,8 +157,9 @@ public class FastLane {
     private static final String INSERT_PROMPT = """
             INSERT INTO prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
             idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
-            finished_at, model, tool_calls, tool_millis, steps, max_attempts, agent_id, agent_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            finished_at, model, tool_calls, tool_millis, steps, max_attempts, agent_id, agent_version, output_schema,
+            structured)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_JOB = """
             INSERT INTO job (id, owner, session_id, metadata, idempotency_key, request_hash, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)""";
@@ -168,7 +169,7 @@ public class FastLane {
     /** The prompt's end, only if nobody ended it meanwhile (a stop, a cancel). */
     private static final String END = """
             UPDATE prompt SET status = ?, answer = ?, error_code = ?, error_message = ?, input_tokens = ?,
-            output_tokens = ?, tool_calls = ?, tool_millis = ?, steps = ?, finished_at = ?
+            output_tokens = ?, tool_calls = ?, tool_millis = ?, steps = ?, finished_at = ?, structured = ?
             WHERE id = ? AND status = 'running'""";
 
     private ThreadPoolExecutor runners;
@@ -208,10 +209,16 @@ public class FastLane {
     /**
      * A prompt asking for the lane; {@code sessionId} null for a new session, {@code job} null for a plain prompt,
      * {@code agent} null when the prompt runs with its session's profile (if any). {@code model} is the one
-     * asked for (by the request or the named profile), null for the session's.
+     * asked for (by the request or the named profile), null for the session's; {@code outputSchema} the
+     * request's own schema for the answer (JSON text), null for the profile's or none.
      */
     public record Request(String owner, UUID sessionId, String content, String model, String idempotencyKey,
-                          String requestHash, JobPart job, dev.rafiki.profile.control.AgentPin agent) {
+                          String requestHash, JobPart job, dev.rafiki.profile.control.AgentPin agent,
+                          String outputSchema) {
+        public Request(String owner, UUID sessionId, String content, String model, String idempotencyKey,
+                       String requestHash, JobPart job, dev.rafiki.profile.control.AgentPin agent) {
+            this(owner, sessionId, content, model, idempotencyKey, requestHash, job, agent, null);
+        }
     }
 
     /** What a job (without a webhook) adds to its prompt: the job row, its events, its tools and a retry budget. */
@@ -419,13 +426,15 @@ public class FastLane {
         Integer maxAttempts;
         UUID agentId;
         Integer agentVersion;
+        String outputSchema;
+        boolean structured;
         /** The run ended before the accepting commit: the claim is not taken at all. */
         boolean ended;
 
         PromptSnapshot snapshot(long cursorBefore, List<StoredEvent> events) {
             return new PromptSnapshot(id, sessionId, seq, status, content, model, answer, errorCode, errorMessage, 1,
                     steps, inputTokens, outputTokens, toolCalls, toolMillis, createdAt, startedAt, finishedAt,
-                    cursorBefore, false, events, agentId, agentVersion);
+                    cursorBefore, false, events, agentId, agentVersion, structured);
         }
     }
 
@@ -467,6 +476,7 @@ public class FastLane {
             row.owner = request.owner();
             row.content = request.content();
             row.model = request.model();
+            row.outputSchema = request.outputSchema();
             // the profile the request named, else the session's pin (this run owns the state while busy)
             row.agentId = request.agent() != null ? request.agent().id() : state.agentId;
             row.agentVersion = request.agent() != null ? Integer.valueOf(request.agent().version()) : state.agentVersion;
@@ -516,6 +526,7 @@ public class FastLane {
             ScheduledFuture<?> early = null;
             ScheduledFuture<?> heartbeat = null;
             Outcome outcome;
+            boolean structured = false;
             // a run still going when its prompt is accepted tells its client at once, not at its end
             accepting.done().thenAcceptAsync(result -> {
                 if (result.applied() && !row.ended) {
@@ -553,8 +564,9 @@ public class FastLane {
                 };
                 try {
                     var loop = runs.loop(model, specs, gated, profiles.spec(row.agentId, row.agentVersion),
-                            row.owner, row.agentId);
+                            row.owner, row.agentId, row.outputSchema);
                     outcome = loop.run(history, listener, () -> cancelled.get() || aborted.get());
+                    structured = loop.structured();
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "a prompt failed in the agent runtime", e);
                     var refused = SqlStates.dataRefusal(e);
@@ -577,7 +589,7 @@ public class FastLane {
             }
             metrics.tokens(model.name(), outcome.inputTokens(), outcome.outputTokens());
             try {
-                finish(outcome);
+                finish(outcome, structured);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "the fast lane could not finish prompt " + row.id, e);
                 fail(e);
@@ -624,9 +636,11 @@ public class FastLane {
             }
         }
 
-        private void finish(Outcome outcome) {
+        private void finish(Outcome outcome, boolean structured) {
             boolean abortedRun = aborted.get();
             var status = outcome.errorCode() == null ? "completed" : outcome.cancelled() ? "cancelled" : "failed";
+            // set before the row is written: the accepting insert binds it when the run ended inline
+            row.structured = structured && "completed".equals(status);
             var finishedAt = Instant.now();
             int stored = outcome.messages().size();
             boolean job = request.job() != null;
@@ -809,7 +823,7 @@ public class FastLane {
         private PromptSnapshot acceptedSnapshot(long cursorBefore, List<StoredEvent> events) {
             return new PromptSnapshot(row.id, sessionId, row.seq, "running", row.content, row.model, null, null, null, 1,
                     0, 0, 0, 0, 0, row.createdAt, row.startedAt, null, cursorBefore, false, events, row.agentId,
-                    row.agentVersion);
+                    row.agentVersion, false);
         }
 
         /** The session as this node knows it now includes this prompt. */
@@ -943,6 +957,8 @@ public class FastLane {
             insert.setObject(21, row.maxAttempts, java.sql.Types.INTEGER);
             insert.setObject(22, row.agentId);
             insert.setObject(23, row.agentVersion, java.sql.Types.INTEGER);
+            insert.setString(24, row.outputSchema);
+            insert.setBoolean(25, row.structured);
         }
 
         private void bindJob(PreparedStatement insert) throws SQLException {
@@ -991,7 +1007,8 @@ public class FastLane {
             update.setLong(8, outcome.toolMillis());
             update.setInt(9, outcome.steps());
             update.setTimestamp(10, Timestamp.from(finishedAt));
-            update.setObject(11, row.id);
+            update.setBoolean(11, row.structured);
+            update.setObject(12, row.id);
         }
 
         /** @return whether prompts are pending (accepted by the durable path while this one ran) */

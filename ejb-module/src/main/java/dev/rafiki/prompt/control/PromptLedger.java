@@ -136,16 +136,17 @@ public class PromptLedger {
         started.fire(new PromptStarted(prompt.id, sessionId, prompt.owner, prompt.attempts));
         return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
                 prompt.maxAttempts != null, model, history(sessionId, prompt), prompt.traceParent, prompt.agentId,
-                prompt.agentVersion));
+                prompt.agentVersion, prompt.outputSchema));
     }
 
     /** @return false when the prompt is no longer this worker's to finish (cancelled, deleted, claim lost) */
-    public boolean complete(UUID promptId, String worker, Outcome outcome) {
+    public boolean complete(UUID promptId, String worker, Outcome outcome, boolean structured) {
         var prompt = lockedRunningPrompt(promptId, worker);
         if (prompt == null) {
             return false;
         }
         prompt.answer = outcome.answer();
+        prompt.structured = structured;
         recordRun(prompt, outcome);
         for (var message : outcome.messages()) {
             em.persist(toEntity(prompt, message, false));
@@ -439,10 +440,17 @@ public class PromptLedger {
      * @param retryable   whether failures worth retrying start the prompt again (it has a retry budget)
      * @param traceParent the W3C traceparent of the request that queued it, or null
      * @param agentId     the profile it runs with (recorded when it was accepted), or null
+     * @param outputSchema the schema its request gave for the answer (JSON text), or null
      */
     public record RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
                                 boolean retryable, String model, List<ChatMessage> history, String traceParent,
-                                UUID agentId, Integer agentVersion) {
+                                UUID agentId, Integer agentVersion, String outputSchema) {
+        public RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
+                             boolean retryable, String model, List<ChatMessage> history, String traceParent,
+                             UUID agentId, Integer agentVersion) {
+            this(id, sessionId, owner, seq, content, attempt, retryable, model, history, traceParent, agentId,
+                    agentVersion, null);
+        }
     }
 
     /** What the worker should do next. */

@@ -194,7 +194,7 @@ public class SessionWorker {
             }
         };
         var loop = runs.loop(model, specs, ordered, profiles.spec(prompt.agentId(), prompt.agentVersion()),
-                prompt.owner(), prompt.agentId());
+                prompt.owner(), prompt.agentId(), prompt.outputSchema());
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);
         // a long run keeps its claim alive; a dead worker's lease simply runs out
@@ -242,7 +242,7 @@ public class SessionWorker {
         var ended = outcome;
         recording(prompt, worker, lease, outcome, () -> {
             if (ended.errorCode() == null) {
-                if (!ledger.complete(prompt.id(), worker, ended)) {
+                if (!ledger.complete(prompt.id(), worker, ended, loop.structured())) {
                     ledger.keepPartial(prompt.id(), ended.answer());
                 }
             } else if (ended.cancelled()) {

@@ -1,5 +1,7 @@
 package dev.rafiki.session.boundary;
 
+import jakarta.json.JsonValue;
+
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -41,9 +43,22 @@ public final class Views {
     public record ErrorView(String code, String message) {
     }
 
+    /**
+     * A structured answer parsed, beside its text: the answer of a prompt with an output schema was
+     * validated as JSON before it was stored; null for a free-text answer.
+     */
+    public static JsonValue output(boolean structured, String answer) {
+        if (!structured || answer == null) {
+            return null;
+        }
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(answer))) {
+            return reader.readValue();
+        }
+    }
+
     public record PromptView(UUID id, UUID sessionId, long seq, String status, String prompt, String model,
                              AgentUse agent, String answer, ErrorView error, int attempts, int steps, Usage usage, Instant createdAt,
-                             Instant startedAt, Instant finishedAt) {
+                             Instant startedAt, Instant finishedAt, JsonValue output) {
         public boolean terminal() {
             return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
         }

@@ -72,6 +72,14 @@ public class Prompt {
     @Column(name = "agent_version")
     public Integer agentVersion;
 
+    /** The JSON Schema the request gave for the answer; null when it gave none (a profile's may still apply). */
+    @Column(name = "output_schema", columnDefinition = "text")
+    public String outputSchema;
+
+    /** The answer is JSON that followed the prompt's output schema. */
+    @Column(nullable = false)
+    public boolean structured;
+
     @Column(name = "tool_calls", nullable = false)
     public int toolCalls;
 

@@ -163,7 +163,23 @@ public class QueryResource {
         var model = Bodies.string(body, "model", false, 200);
         // an agent profile for this prompt only, by id or name; the session's own applies without it
         var agent = Bodies.string(body, "agent", false, 100);
-        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model, agent, null);
+        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model, agent, null, outputSchema(body));
+    }
+
+    /**
+     * The request's own schema for the answer, checked now (an invalid one is refused before
+     * anything runs), as JSON text; null when not given. Its size is bounded by the request body's.
+     */
+    public static String outputSchema(JsonObject body) {
+        var value = body.get("output_schema");
+        if (value == null || value.getValueType() == jakarta.json.JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() != jakarta.json.JsonValue.ValueType.OBJECT) {
+            throw ApiException.invalid("'output_schema' must be a JSON object (a JSON Schema)");
+        }
+        dev.rafiki.profile.control.ProfileSpec.outputSchema(value.asJsonObject(), Integer.MAX_VALUE);
+        return value.toString();
     }
 
     static Response result(PromptView prompt, boolean replayed) {

@@ -86,9 +86,9 @@ class PromptLedgerIT {
         assertEquals(promptId, resumed.prompt().id(), "the same prompt resumes, not the next one");
         assertEquals(2, resumed.prompt().attempt());
         assertEquals(Kind.LOST, ledger.startNext(session, "dead-worker", LEASE, 3).kind());
-        assertFalse(ledger.complete(promptId, "dead-worker", answer("late")), "a worker that lost its claim cannot finish");
-        assertTrue(ledger.complete(promptId, "next-worker", answer("echo: survive me")));
-        assertFalse(ledger.complete(promptId, "next-worker", answer("again")), "a prompt finishes once");
+        assertFalse(ledger.complete(promptId, "dead-worker", answer("late"), false), "a worker that lost its claim cannot finish");
+        assertTrue(ledger.complete(promptId, "next-worker", answer("echo: survive me"), false));
+        assertFalse(ledger.complete(promptId, "next-worker", answer("again"), false), "a prompt finishes once");
 
         var view = prompts.get("ledger-user", session, promptId);
         assertEquals("completed", view.status());
@@ -106,7 +106,7 @@ class PromptLedgerIT {
 
         var next = ledger.startNext(session, "worker", LEASE, 3);
         assertEquals(promptId, next.prompt().id());
-        assertTrue(ledger.complete(promptId, "worker", answer("done")));
+        assertTrue(ledger.complete(promptId, "worker", answer("done"), false));
         assertEquals(Kind.EMPTY, ledger.startNext(session, "worker", LEASE, 3).kind());
         assertTrue(ledger.release(session, "worker"));
     }

@@ -80,6 +80,18 @@ public final class FakeModelProviders implements AutoCloseable {
             error(exchange, 503, "{\"error\":{\"message\":\"The server is overloaded\",\"type\":\"server_error\"}}");
             return;
         }
+        if (request.containsKey("response_format")) {
+            try (var out = startStream(exchange)) {
+                var id = "\"id\":\"chatcmpl-2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + request.getString("model") + "\"";
+                for (var piece : pieces(structuredAnswer(messages))) {
+                    send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":" + quote(piece) + "},\"finish_reason\":null}]}\n\n");
+                }
+                send(out, "data: {" + id + ",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+                send(out, "data: {" + id + ",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":3,\"total_tokens\":8}}\n\n");
+                send(out, "data: [DONE]\n\n");
+            }
+            return;
+        }
         var script = script(messages);
         if (script != null) {
             scripted(exchange, request, messages, script);
@@ -211,6 +223,21 @@ public final class FakeModelProviders implements AutoCloseable {
             error(exchange, 401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
             return;
         }
+        if (request.containsKey("tool_choice") && "tool".equals(request.getJsonObject("tool_choice").getString("type"))) {
+            var tool = request.getJsonObject("tool_choice").getString("name");
+            try (var out = startStream(exchange)) {
+                send(out, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+                        + request.getString("model") + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":6,\"output_tokens\":1}}}\n\n");
+                send(out, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_out\",\"name\":" + quote(tool) + ",\"input\":{}}}\n\n");
+                for (var piece : pieces(structuredAnswer(messages))) {
+                    send(out, "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + quote(piece) + "}}\n\n");
+                }
+                send(out, "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+                send(out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":4}}\n\n");
+                send(out, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+            }
+            return;
+        }
         try (var out = startStream(exchange)) {
             send(out, "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
                     + request.getString("model") + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":13,\"output_tokens\":1}}}\n\n");
@@ -235,6 +262,46 @@ public final class FakeModelProviders implements AutoCloseable {
             send(out, "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stop + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}\n\n");
             send(out, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         }
+    }
+
+    /**
+     * A structured answer (the request asked for JSON): the prompt {@code outputs: [a, b, …]} is
+     * answered with {@code a}, then, after each follow-up that gives validation errors, the next one.
+     */
+    private static String structuredAnswer(jakarta.json.JsonArray messages) {
+        int corrections = 0;
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            var message = messages.getJsonObject(i);
+            if (!"user".equals(message.getString("role"))) {
+                continue;
+            }
+            var text = userText(message);
+            if (text.startsWith("Your answer does not match")) {
+                corrections++;
+            } else if (text.startsWith("outputs:")) {
+                try (var reader = Json.createReader(new StringReader(text.substring("outputs:".length())))) {
+                    var outputs = reader.readArray();
+                    return outputs.get(Math.min(corrections, outputs.size() - 1)).toString();
+                }
+            } else {
+                return "not json: " + text;
+            }
+        }
+        return "not json";
+    }
+
+    private static String userText(JsonObject message) {
+        var content = message.get("content");
+        if (content.getValueType() == JsonValue.ValueType.STRING) {
+            return message.getString("content");
+        }
+        var text = new StringBuilder();
+        for (var block : content.asJsonArray()) {
+            if ("text".equals(block.asJsonObject().getString("type"))) {
+                text.append(block.asJsonObject().getString("text"));
+            }
+        }
+        return text.toString();
     }
 
     private static JsonObject read(HttpExchange exchange) throws IOException {
