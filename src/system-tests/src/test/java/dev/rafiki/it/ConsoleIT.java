@@ -185,10 +185,11 @@ class ConsoleIT {
         browser.until("a full first page", d -> rows("#sessions tr.row").size() == 20);
         browser.screenshot("04-sessions");
         browser.find("#next-page").click();
-        browser.until("the last two", d -> titles().equals(List.of("paged 21", "paged 22")));
+        // newest first, as GET /sessions lists them
+        browser.until("the oldest two", d -> titles().equals(List.of("paged 2", "paged 1")));
         browser.find("#previous-page").click();
         browser.until("the first page again", d -> titles().equals(
-                IntStream.rangeClosed(1, 20).mapToObj(i -> "paged " + i).toList()));
+                IntStream.rangeClosed(3, 22).mapToObj(i -> "paged " + (25 - i)).toList()));
         search("demo");
         browser.until("one session", d -> titles().equals(List.of("Streaming demo")));
         search("no such title");

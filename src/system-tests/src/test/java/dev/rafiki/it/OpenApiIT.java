@@ -58,6 +58,12 @@ class OpenApiIT {
         var answer = check(problems, api, "POST", "/query", "/query",
                 "{\"session_id\":\"" + sid + "\",\"prompt\":\"/tool write_file {\\\"path\\\":\\\"a.txt\\\",\\\"content\\\":\\\"x\\\"}\"}");
         var pid = answer.getString("prompt_id");
+        // a structured answer: output beside the text
+        var structured = check(problems, api, "POST", "/query", "/query", "{\"session_id\":\"" + sid + "\","
+                + "\"prompt\":\"{\\\"n\\\":1}\",\"output_schema\":{\"type\":\"object\",\"required\":[\"n\"]}}");
+        assertEquals(1, structured.getJsonObject("output").getInt("n"), structured.toString());
+        check(problems, api, "GET", "/session/{id}/prompts/{promptId}",
+                "/session/" + sid + "/prompts/" + structured.getString("prompt_id"), null);
         check(problems, api, "GET", "/session/{id}/prompts/{promptId}", "/session/" + sid + "/prompts/" + pid, null);
         check(problems, api, "GET", "/session/{id}/messages", "/session/" + sid + "/messages?limit=2", null);
         check(problems, api, "GET", "/session/{id}/queue", "/session/" + sid + "/queue", null);
