@@ -176,10 +176,7 @@ public class JobsResource {
                                   @QueryParam("limit") String limit) {
         var jobId = Bodies.pathId(id, "job");
         int size = Bodies.limit(limit, 100, 1000);
-        if (after != null && (after.length() > 255 || after.indexOf('\u0000') >= 0)) {
-            throw ApiException.invalid("'after' must be an artifact name from a previous page");
-        }
-        var items = jobs.artifacts(reader(jobId), jobId, after == null || after.isBlank() ? null : after, size + 1);
+        var items = jobs.artifacts(reader(jobId), jobId, Bodies.queryText(after, "after", 255), size + 1);
         var page = items.stream().limit(size).toList();
         return new ArtifactList(page, items.size() > size ? page.get(size - 1).name() : null);
     }

@@ -125,6 +125,23 @@ public final class Bodies {
         return UUID.fromString(text);
     }
 
+    /**
+     * A query parameter's free text, stripped, or null when blank. PostgreSQL refuses NUL in text:
+     * that is the client's error, never a 500.
+     */
+    public static String queryText(String value, String name, int maxLength) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > maxLength) {
+            throw ApiException.invalid(name + ": at most " + maxLength + " characters");
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            throw ApiException.invalid(name + " must not contain the NUL character (\\u0000)");
+        }
+        return value.strip();
+    }
+
     /** A list's direction from {@code order=asc|desc}: true for newest (or last) first. */
     public static boolean descending(String order, boolean fallback) {
         if (order == null || order.isBlank()) {

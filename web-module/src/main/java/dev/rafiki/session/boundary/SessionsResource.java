@@ -114,7 +114,7 @@ public class SessionsResource {
                                   @QueryParam("order") String order, @QueryParam("status") String status,
                                   @QueryParam("updated_since") String updatedSince, @Context UriInfo uri) {
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        var filter = new Sessions.SessionFilter(text(search, "q", 200), status(status), instant(updatedSince),
+        var filter = new Sessions.SessionFilter(Bodies.queryText(search, "q", 200), status(status), instant(updatedSince),
                 metadataFilter(uri.getQueryParameters()), Bodies.descending(order, true));
         return sessions.list(readerOf(owner), filter, cursor, Bodies.limit(limit, 50, 200));
     }
@@ -159,20 +159,6 @@ public class SessionsResource {
         return metadata;
     }
 
-    /** A query's free text: PostgreSQL refuses NUL in text, which is the client's error, never a 500. */
-    private static String text(String value, String name, int maxLength) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        if (value.length() > maxLength) {
-            throw ApiException.invalid(name + ": at most " + maxLength + " characters");
-        }
-        if (value.indexOf('\u0000') >= 0) {
-            throw ApiException.invalid(name + " must not contain the NUL character (\\u0000)");
-        }
-        return value.strip();
-    }
-
     private static String status(String status) {
         if (status == null || status.isBlank()) {
             return null;
@@ -200,11 +186,11 @@ public class SessionsResource {
             if (!entry.getKey().startsWith("metadata.")) {
                 continue;
             }
-            var key = text(entry.getKey().substring("metadata.".length()), "a metadata key", 200);
+            var key = Bodies.queryText(entry.getKey().substring("metadata.".length()), "a metadata key", 200);
             if (key == null || entry.getValue().size() != 1) {
                 throw ApiException.invalid("metadata.<key>=<value>: a key, once, with one value");
             }
-            filter.put(key, java.util.Objects.requireNonNullElse(text(entry.getValue().get(0), "metadata." + key, 1000), ""));
+            filter.put(key, java.util.Objects.requireNonNullElse(Bodies.queryText(entry.getValue().get(0), "metadata." + key, 1000), ""));
         }
         if (filter.size() > 10) {
             throw ApiException.invalid("at most 10 metadata filters");
