@@ -47,7 +47,7 @@ public class EventHub {
      * subscriber borrows one for microseconds; one stuck in a write keeps one until the sweep
      * closes it for stalling.
      */
-    private java.util.concurrent.ThreadPoolExecutor senders;
+    java.util.concurrent.ThreadPoolExecutor senders;
 
     @Inject
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.subscriber-buffer-bytes", defaultValue = "4194304")
