@@ -4,8 +4,6 @@ import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.auth.control.StreamTokens;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
-import dev.rafiki.platform.problem.ApiException;
-import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.session.boundary.Sessions;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -15,8 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Instant;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -43,10 +39,6 @@ public class StreamTokensResource {
     @Inject
     CurrentCaller caller;
 
-    /** The token, when it expires, and the session it is good for. */
-    public record StreamToken(String token, String tokenType, Instant expiresAt, String sessionId, long expiresIn) {
-    }
-
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @APIResponse(ref = "Unauthorized", responseCode = "401")
@@ -63,15 +55,6 @@ public class StreamTokensResource {
     public StreamToken issue(@PathParam("id") String id) {
         var sessionId = Bodies.pathId(id, "session");
         sessions.owned(caller.subject(), sessionId);
-        return issue(tokens, caller.subject(), sessionId, null);
-    }
-
-    /** A token for the caller's session, or for one job of it ({@code jobId} not null). */
-    public static StreamToken issue(StreamTokens tokens, String subject, UUID sessionId, UUID jobId) {
-        if (!tokens.available()) {
-            throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "stream tokens are not configured on this server");
-        }
-        var issued = tokens.issue(subject, sessionId, jobId);
-        return new StreamToken(issued.token(), "Bearer", issued.expiresAt(), sessionId.toString(), tokens.ttlSeconds());
+        return StreamToken.issue(tokens, caller.subject(), sessionId, null);
     }
 }

@@ -25,9 +25,6 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -45,7 +42,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "jobs")
 public class ArtifactDownloads {
 
-    private static final int CHUNK = 1 << 20;
 
     @Inject
     Jobs jobs;
@@ -85,7 +81,7 @@ public class ArtifactDownloads {
         var meta = jobs.artifact(reader, jobId, name)
                 .orElseThrow(() -> ApiException.notFound("artifact '" + name + "' of job " + jobId));
         return Downloads.answer(new Downloads.Content(meta.name(), meta.contentType(), meta.size(), meta.sha256()),
-                range, ifRange, ifNoneMatch, RequestIds.of(request), (start, length) -> body(store, jobId, meta, start, length));
+                range, ifRange, ifNoneMatch, RequestIds.of(request), (start, length) -> ArtifactBodies.of(store, jobId, meta, start, length));
     }
 
     @POST
@@ -106,23 +102,5 @@ public class ArtifactDownloads {
                 .orElseThrow(() -> ApiException.notFound("artifact '" + name + "' of job " + jobId));
         var link = links.create(uri.getBaseUri(), "/jobs/" + jobId + "/artifacts/" + meta.name(), SignedLinks.expiresIn(body));
         return Response.status(Response.Status.CREATED).entity(link).build();
-    }
-
-    /** Also serves a signed link's download: the same chunks, the same checks. */
-    public static StreamingOutput body(ArtifactStore store, UUID jobId, ArtifactStore.Meta meta, long start, long length) {
-        return out -> {
-            long position = start;
-            long end = start + length;
-            while (position < end) {
-                int size = (int) Math.min(CHUNK, end - position);
-                var chunk = store.read(jobId, meta.name(), meta.sha256(), position, size)
-                        .orElseThrow(() -> new IOException("the artifact was replaced during the download"));
-                if (chunk.length == 0) {
-                    throw new IOException("the artifact is shorter than recorded");
-                }
-                out.write(chunk);
-                position += chunk.length;
-            }
-        };
     }
 }

@@ -1,8 +1,7 @@
 package dev.rafiki.job.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
-import dev.rafiki.auth.boundary.StreamTokensResource;
-import dev.rafiki.auth.boundary.StreamTokensResource.StreamToken;
+import dev.rafiki.auth.boundary.StreamToken;
 import dev.rafiki.auth.control.StreamTokens;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
@@ -54,6 +53,6 @@ public class JobStreamTokensResource {
     @APIResponse(ref = "NotFound", responseCode = "404")
     public StreamToken issue(@PathParam("id") String id) {
         var jobId = Bodies.pathId(id, "job");
-        return StreamTokensResource.issue(tokens, caller.subject(), jobs.sessionOf(caller.subject(), jobId), jobId);
+        return StreamToken.issue(tokens, caller.subject(), jobs.sessionOf(caller.subject(), jobId), jobId);
     }
 }

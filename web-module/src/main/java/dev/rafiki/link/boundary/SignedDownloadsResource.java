@@ -1,6 +1,6 @@
 package dev.rafiki.link.boundary;
 
-import dev.rafiki.job.boundary.ArtifactDownloads;
+import dev.rafiki.job.boundary.ArtifactBodies;
 import dev.rafiki.job.control.ArtifactStore;
 import dev.rafiki.link.control.SignedLinks;
 import dev.rafiki.platform.http.Bodies;
@@ -91,6 +91,6 @@ public class SignedDownloadsResource {
         var meta = artifacts.find(jobId, name).orElseThrow(() -> ApiException.notFound("artifact '" + name + "' of job " + jobId));
         return Downloads.answer(new Downloads.Content(meta.name(), meta.contentType(), meta.size(), meta.sha256()),
                 range, ifRange, ifNoneMatch, RequestIds.of(request),
-                (start, length) -> ArtifactDownloads.body(artifacts, jobId, meta, start, length));
+                (start, length) -> ArtifactBodies.of(artifacts, jobId, meta, start, length));
     }
 }
