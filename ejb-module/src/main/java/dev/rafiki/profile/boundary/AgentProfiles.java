@@ -63,6 +63,22 @@ public class AgentProfiles {
     @Inject
     McpTools mcp;
 
+    /**
+     * The tools a profile may name: the built-in ones (the job tools too, offered in jobs only;
+     * the shell even where this node has no sandbox for it), then the MCP servers' tools known now.
+     */
+    public ToolView.Page tools() {
+        var items = new java.util.ArrayList<ToolView>();
+        Stream.concat(WorkspaceTools.SPECS.stream(), JobTools.SPECS.stream())
+                .forEach(spec -> items.add(new ToolView(spec.name(), spec.description(), "built-in", null,
+                        ProfileSpec.parseObject(spec.parametersSchema()))));
+        for (var spec : mcp.specs()) {
+            items.add(new ToolView(spec.name(), spec.description(), "mcp", spec.name().substring(0, spec.name().indexOf('.')),
+                    ProfileSpec.parseObject(spec.parametersSchema())));
+        }
+        return new ToolView.Page(items);
+    }
+
     /** The MCP servers' tools change while the server runs: the tools a profile may name are taken per request. */
     private ProfileSpec.Rules rules() {
         var tools = new HashSet<>(BUILT_IN_TOOLS);

@@ -31,6 +31,7 @@ class McpToolsIT {
     static FakeModelProviders models;
     static McpTestServer demo;
     static McpTestServer mortal;
+    static McpTestServer legacy;
     static RafikiServer server;
     static Api api;
 
@@ -39,6 +40,7 @@ class McpToolsIT {
         models = new FakeModelProviders();
         demo = new McpTestServer("demo", TOKEN);
         mortal = new McpTestServer("mortal", TOKEN);
+        legacy = McpTestServer.sse("legacy", TOKEN);
         var secrets = Files.createTempDirectory("mcp-secrets");
         var headerFile = secrets.resolve("demo-headers");
         Files.writeString(headerFile, "# sent with every request to demo\nX-Tenant: acme\n");
@@ -58,6 +60,9 @@ class McpToolsIT {
                 "RAFIKI_MCP_MORTAL_URL", mortal.url(),
                 "RAFIKI_MCP_MORTAL_BEARER_TOKEN_FILE", tokenFile.toString(),
                 "RAFIKI_MCP_MORTAL_TIMEOUT_SECONDS", "20",
+                "RAFIKI_MCP_LEGACY_URL", legacy.url(),
+                "RAFIKI_MCP_LEGACY_TRANSPORT", "sse",
+                "RAFIKI_MCP_LEGACY_BEARER_TOKEN", TOKEN,
                 // registered, but refuses Rafiki (no token): its tools are not known
                 "RAFIKI_MCP_LOCKED_URL", demo.url()));
         api = server.api("mcp-user");
@@ -70,6 +75,7 @@ class McpToolsIT {
         }
         demo.close();
         mortal.close();
+        legacy.close();
         models.close();
     }
 
@@ -134,6 +140,18 @@ class McpToolsIT {
     }
 
     @Test
+    void aServerOnTheOlderHttpSseTransportWorksToo() {
+        int before = legacy.calls("echo");
+        var answer = query(agent("legacy.echo"), script("legacy__echo", "{\"text\":\"over SSE\"}"));
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals(before + 1, legacy.calls("echo"));
+        var result = messages(answer, "tool").get(0);
+        assertFalse(result.getBoolean("error"), result.toString());
+        assertEquals("echo: over SSE", result.getString("content"));
+    }
+
+    @Test
     void anMcpToolIsOfferedOnlyWhereTheProfileNamesIt() {
         int before = demo.calls("echo");
         var prompt = script("demo__echo", "{\"text\":\"not for you\"}");
@@ -153,6 +171,23 @@ class McpToolsIT {
         assertTrue(offered(requestFor(plain)).stream().noneMatch(name -> name.startsWith("demo")), offered(requestFor(plain)).toString());
         assertTrue(messages(unprofiled, "tool").get(0).getBoolean("error"));
         assertEquals(before, demo.calls("echo"), "a tool that was not allowed ran");
+    }
+
+    @Test
+    void theToolListShowsBuiltInAndDiscoveredMcpTools() {
+        var list = api.get("/tools");
+        assertEquals(200, list.status(), list.body());
+        var items = list.json().getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+        var readFile = items.stream().filter(t -> "read_file".equals(t.getString("name"))).findFirst().orElseThrow();
+        assertEquals("built-in", readFile.getString("source"));
+        var echo = items.stream().filter(t -> "demo.echo".equals(t.getString("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("demo.echo not listed: " + items));
+        assertEquals("mcp", echo.getString("source"));
+        assertEquals("demo", echo.getString("server"));
+        assertEquals("Says the text back", echo.getString("description"));
+        assertEquals("string", echo.getJsonObject("parameters").getJsonObject("properties").getJsonObject("text").getString("type"));
+        assertTrue(items.stream().anyMatch(t -> "patient.hang".equals(t.getString("name"))));
+        assertTrue(items.stream().noneMatch(t -> t.getString("name").startsWith("locked.")), "the refused server's tools are unknown");
     }
 
     @Test

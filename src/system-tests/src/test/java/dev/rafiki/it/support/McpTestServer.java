@@ -24,8 +24,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A real MCP server, the official Java SDK's, speaking Streamable HTTP on an embedded Jetty on
- * loopback. Its tools:
+ * A real MCP server, the official Java SDK's, speaking Streamable HTTP (or, made with
+ * {@link #sse}, the older HTTP+SSE transport) on an embedded Jetty on loopback. Its tools:
  * <ul>
  * <li>{@code echo {text}} → "echo: " + text;</li>
  * <li>{@code fail} → an error result ({@code isError: true}) saying "the database is on fire";</li>
@@ -38,6 +38,7 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class McpTestServer implements AutoCloseable {
 
     public static final String ENDPOINT = "/mcp";
+    public static final String SSE_ENDPOINT = "/sse";
 
     /** How often each tool was called, by name. */
     public final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -52,35 +53,29 @@ public final class McpTestServer implements AutoCloseable {
     private volatile CountDownLatch release = new CountDownLatch(1);
 
     public McpTestServer(String name, String token) throws Exception {
+        this(name, token, false);
+    }
+
+    /** A server that speaks only the HTTP+SSE transport of MCP's 2024-11-05 revision. */
+    public static McpTestServer sse(String name, String token) throws Exception {
+        return new McpTestServer(name, token, true);
+    }
+
+    @SuppressWarnings("deprecation") // HTTP+SSE is deprecated by the protocol: a server that still speaks it is the point
+    private McpTestServer(String name, String token, boolean sse) throws Exception {
         var jackson = tools.jackson.databind.json.JsonMapper.builder().build();
         var json = new JacksonMcpJsonMapper(jackson);
-        var transport = HttpServletStreamableServerTransportProvider.builder().jsonMapper(json).mcpEndpoint(ENDPOINT).build();
-        mcp = McpServer.sync(transport).jsonMapper(json).serverInfo(name, "1.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(tool("echo", "Says the text back", Map.of("text", Map.of("type", "string")), arguments ->
-                                text("echo: " + arguments.get("text"), false)),
-                        tool("fail", "Always fails", Map.of(), arguments -> text("the database is on fire", true)),
-                        tool("hang", "Never answers in time", Map.of(), arguments -> {
-                            hanging.incrementAndGet();
-                            try {
-                                release.await(2, TimeUnit.MINUTES);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            } finally {
-                                hanging.decrementAndGet();
-                            }
-                            return text("finally", false);
-                        }),
-                        tool("crash", "Takes the server down", Map.of(), arguments -> {
-                            new Thread(this::close, "mcp-crash").start();
-                            try {
-                                Thread.sleep(30_000);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            return text("survived", false);
-                        }))
-                .build();
+        jakarta.servlet.http.HttpServlet transport;
+        if (sse) {
+            var provider = io.modelcontextprotocol.server.transport.HttpServletSseServerTransportProvider.builder()
+                    .jsonMapper(json).sseEndpoint(SSE_ENDPOINT).messageEndpoint(ENDPOINT + "/message").build();
+            transport = provider;
+            mcp = configured(McpServer.sync(provider), name, json).build();
+        } else {
+            var provider = HttpServletStreamableServerTransportProvider.builder().jsonMapper(json).mcpEndpoint(ENDPOINT).build();
+            transport = provider;
+            mcp = configured(McpServer.sync(provider), name, json).build();
+        }
         jetty = new Server();
         var connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
@@ -107,7 +102,35 @@ public final class McpTestServer implements AutoCloseable {
         context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
         jetty.setHandler(context);
         jetty.start();
-        url = "http://127.0.0.1:" + connector.getLocalPort() + ENDPOINT;
+        url = "http://127.0.0.1:" + connector.getLocalPort() + (sse ? SSE_ENDPOINT : ENDPOINT);
+    }
+
+    private <S extends McpServer.SyncSpecification<S>> S configured(S spec, String name, JacksonMcpJsonMapper json) {
+        return spec.jsonMapper(json).serverInfo(name, "1.0")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tool("echo", "Says the text back", Map.of("text", Map.of("type", "string")), arguments ->
+                                text("echo: " + arguments.get("text"), false)),
+                        tool("fail", "Always fails", Map.of(), arguments -> text("the database is on fire", true)),
+                        tool("hang", "Never answers in time", Map.of(), arguments -> {
+                            hanging.incrementAndGet();
+                            try {
+                                release.await(2, TimeUnit.MINUTES);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } finally {
+                                hanging.decrementAndGet();
+                            }
+                            return text("finally", false);
+                        }),
+                        tool("crash", "Takes the server down", Map.of(), arguments -> {
+                            new Thread(this::close, "mcp-crash").start();
+                            try {
+                                Thread.sleep(30_000);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return text("survived", false);
+                        }));
     }
 
     private SyncToolSpecification tool(String name, String description, Map<String, Object> properties,
