@@ -45,7 +45,7 @@ final class McpServer implements AutoCloseable {
     private final Settings settings;
 
     private McpAsyncClient client;
-    private volatile List<McpSchema.Tool> tools = List.of();
+    private volatile List<ToolSpec> specs = List.of();
     private volatile long listedAt;
     private volatile boolean listed;
     private volatile long failedAt;
@@ -63,9 +63,13 @@ final class McpServer implements AutoCloseable {
 
     /** The server's tools as offered to models, named {@code <server>.<tool>}; stale ones while it cannot be reached. */
     List<ToolSpec> specs() {
-        var current = tools();
-        var specs = new ArrayList<ToolSpec>(current.size());
-        for (var tool : current) {
+        refreshIfStale();
+        return specs;
+    }
+
+    private List<ToolSpec> specsOf(List<McpSchema.Tool> listed) {
+        var offered = new ArrayList<ToolSpec>(listed.size());
+        for (var tool : listed) {
             String schema;
             try {
                 schema = settings.json().writeValueAsString(tool.inputSchema());
@@ -74,19 +78,19 @@ final class McpServer implements AutoCloseable {
                 continue;
             }
             var description = tool.description() != null ? tool.description() : tool.title() != null ? tool.title() : "";
-            specs.add(new ToolSpec(name() + "." + tool.name(), description, schema));
+            offered.add(new ToolSpec(name() + "." + tool.name(), description, schema));
         }
-        return specs;
+        return List.copyOf(offered);
     }
 
     /**
-     * The cached list while it is fresh. A stale list is refreshed in the background and served
+     * Keeps the cached list while it is fresh. A stale list is refreshed in the background and served
      * meanwhile, so a slow or broken server does not hold up every prompt; only the first listing
      * of a server is waited for (bounded by its connect timeout).
      */
-    private List<McpSchema.Tool> tools() {
+    private void refreshIfStale() {
         if (listed && System.nanoTime() - listedAt < settings.ttl().toNanos()) {
-            return tools;
+            return;
         }
         boolean failedBefore = failedAt != 0;
         var running = refresh();
@@ -99,7 +103,6 @@ final class McpServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        return tools;
     }
 
     /** Starts listing the tools unless that is under way or failed within the retry pause; the listing, or null. */
@@ -111,7 +114,11 @@ final class McpServer implements AutoCloseable {
             if (failedAt != 0 && System.nanoTime() - failedAt < settings.retry().toNanos()) {
                 return null;
             }
-            refreshing = CompletableFuture.runAsync(this::list, settings.executor());
+            try {
+                refreshing = CompletableFuture.runAsync(this::list, settings.executor());
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                return null; // the application is stopping: the list there is will do
+            }
             return refreshing;
         }
     }
@@ -123,7 +130,7 @@ final class McpServer implements AutoCloseable {
             failedAt = 0;
         } catch (RuntimeException e) {
             failedAt = System.nanoTime();
-            LOG.warning("MCP server " + name() + " (" + config.url() + "): tools/list failed, keeping the " + tools.size()
+            LOG.warning("MCP server " + name() + " (" + config.url() + "): tools/list failed, keeping the " + specs.size()
                     + " tools known before; next try in " + settings.retry().toSeconds() + " s: " + reason(e));
             LOG.log(Level.FINE, "MCP server " + name() + ": tools/list failed", e);
             reset();
@@ -131,7 +138,7 @@ final class McpServer implements AutoCloseable {
     }
 
     private void listed(List<McpSchema.Tool> list) {
-        tools = List.copyOf(list);
+        specs = specsOf(list);
         listedAt = System.nanoTime();
         listed = true;
     }

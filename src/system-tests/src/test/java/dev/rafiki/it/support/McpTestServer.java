@@ -81,7 +81,7 @@ public final class McpTestServer implements AutoCloseable {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         jetty.addConnector(connector);
-        jetty.setStopTimeout(200);
+        jetty.setStopTimeout(0); // no graceful stop: open SSE streams and calls are cut, as when a server dies
         var context = new ServletContextHandler();
         context.setContextPath("/");
         var servlet = new ServletHolder(transport);
@@ -105,10 +105,12 @@ public final class McpTestServer implements AutoCloseable {
         url = "http://127.0.0.1:" + connector.getLocalPort() + (sse ? SSE_ENDPOINT : ENDPOINT);
     }
 
+    /** The same server, whichever transport: the specification's setters change it in place. */
     private <S extends McpServer.SyncSpecification<S>> S configured(S spec, String name, JacksonMcpJsonMapper json) {
-        return spec.jsonMapper(json).serverInfo(name, "1.0")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(tool("echo", "Says the text back", Map.of("text", Map.of("type", "string")), arguments ->
+        spec.jsonMapper(json);
+        spec.serverInfo(name, "1.0");
+        spec.capabilities(McpSchema.ServerCapabilities.builder().tools(true).build());
+        spec.tools(tool("echo", "Says the text back", Map.of("text", Map.of("type", "string")), arguments ->
                                 text("echo: " + arguments.get("text"), false)),
                         tool("fail", "Always fails", Map.of(), arguments -> text("the database is on fire", true)),
                         tool("hang", "Never answers in time", Map.of(), arguments -> {
@@ -131,6 +133,7 @@ public final class McpTestServer implements AutoCloseable {
                             }
                             return text("survived", false);
                         }));
+        return spec;
     }
 
     private SyncToolSpecification tool(String name, String description, Map<String, Object> properties,
