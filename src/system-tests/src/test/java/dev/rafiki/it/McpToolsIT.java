@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rafiki.it.support.Api;
+import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.FakeModelProviders;
 import dev.rafiki.it.support.McpTestServer;
 import dev.rafiki.it.support.RafikiServer;
@@ -188,6 +189,20 @@ class McpToolsIT {
         assertEquals("string", echo.getJsonObject("parameters").getJsonObject("properties").getJsonObject("text").getString("type"));
         assertTrue(items.stream().anyMatch(t -> "patient.hang".equals(t.getString("name"))));
         assertTrue(items.stream().noneMatch(t -> t.getString("name").startsWith("locked.")), "the refused server's tools are unknown");
+    }
+
+    @Test
+    void aToolTheServerAddsIsKnownOnceItSaysTheListChanged() {
+        var name = "added_" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(400, api.post("/agents", "{\"name\":\"mcp-early\",\"tools\":[\"demo." + name + "\"]}").status());
+
+        demo.addTool(name);
+
+        // well within the list's TTL (300 s): only the notification can make it known
+        Await.until("demo." + name + " in GET /tools", java.time.Duration.ofSeconds(30),
+                () -> api.get("/tools").body(), body -> body.contains("\"demo." + name + "\""));
+        var answer = query(agent("demo." + name), script("demo__" + name, "{}"));
+        assertEquals(name + " here", messages(answer, "tool").get(0).getString("content"));
     }
 
     @Test

@@ -161,6 +161,12 @@ public final class McpTestServer implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** Adds a tool that says its name, and tells the connected clients that the list changed. */
+    public void addTool(String name) {
+        mcp.addTool(tool(name, "Added while running", Map.of(), arguments -> text(name + " here", false)));
+        mcp.notifyToolsListChanged();
+    }
+
     /** Lets every {@code hang} call answer. */
     public void release() {
         release.countDown();
