@@ -10,8 +10,8 @@ import dev.rafiki.profile.control.ProfileCache;
 import dev.rafiki.profile.control.ProfileSpec;
 import dev.rafiki.profile.entity.AgentProfile;
 import dev.rafiki.profile.entity.AgentProfileVersion;
+import dev.rafiki.tool.control.McpTools;
 import dev.rafiki.tool.control.WorkspaceTools;
-import jakarta.annotation.PostConstruct;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -20,6 +20,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -59,15 +60,34 @@ public class AgentProfiles {
     @ConfigProperty(name = "rafiki.agents.max-output-schema-length", defaultValue = "65536")
     int maxSchema;
 
-    private ProfileSpec.Rules rules;
+    @Inject
+    McpTools mcp;
 
-    @PostConstruct
-    void init() {
-        rules = new ProfileSpec.Rules(BUILT_IN_TOOLS, name -> models.resolve(name) != null, maxInstructions, maxSchema);
+    /**
+     * The tools a profile may name: the built-in ones (the job tools too, offered in jobs only;
+     * the shell even where this node has no sandbox for it), then the MCP servers' tools known now.
+     */
+    public ToolView.Page tools() {
+        var items = new java.util.ArrayList<ToolView>();
+        Stream.concat(WorkspaceTools.SPECS.stream(), JobTools.SPECS.stream())
+                .forEach(spec -> items.add(new ToolView(spec.name(), spec.description(), "built-in", null,
+                        ProfileSpec.parseObject(spec.parametersSchema()))));
+        for (var spec : mcp.specs()) {
+            items.add(new ToolView(spec.name(), spec.description(), "mcp", spec.name().substring(0, spec.name().indexOf('.')),
+                    ProfileSpec.parseObject(spec.parametersSchema())));
+        }
+        return new ToolView.Page(items);
+    }
+
+    /** The MCP servers' tools change while the server runs: the tools a profile may name are taken per request. */
+    private ProfileSpec.Rules rules() {
+        var tools = new HashSet<>(BUILT_IN_TOOLS);
+        tools.addAll(mcp.names());
+        return new ProfileSpec.Rules(tools, name -> models.resolve(name) != null, maxInstructions, maxSchema);
     }
 
     public ProfileView create(String caller, boolean admin, JsonObject body) {
-        var request = ProfileSpec.parse(body, rules);
+        var request = ProfileSpec.parse(body, rules());
         boolean shared = Boolean.TRUE.equals(request.shared());
         if (shared && !admin) {
             throw new ApiException(ErrorCode.FORBIDDEN, "only administrators publish shared agents");
@@ -127,7 +147,7 @@ public class AgentProfiles {
     /** Replaces the definition: a new version; sessions pinned to older ones keep theirs. */
     public ProfileView replace(String caller, boolean admin, UUID id, JsonObject body) {
         var profile = changeable(caller, admin, id);
-        var request = ProfileSpec.parse(body, rules);
+        var request = ProfileSpec.parse(body, rules());
         if (request.shared() != null && request.shared() != profile.shared) {
             throw ApiException.invalid("'shared' is set when an agent is created and cannot change");
         }

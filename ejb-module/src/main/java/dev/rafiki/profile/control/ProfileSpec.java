@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * @param model           the model new sessions (and prompts naming the profile) use, or null
  * @param temperature     sampling temperature 0–2, or null for the provider's default
  * @param maxTokens       output tokens per model turn; can only lower {@code rafiki.model.max-tokens}
- * @param tools           the built-in tools the model is offered and may call; null: all of them
+ * @param tools           the tools the model is offered and may call (built-in, and MCP tools as
+ *                        {@code <server>.<tool>}); null: all built-in ones, no MCP tool
  * @param approval        per tool, {@code always} or {@code never}; stored, not yet enforced
  * @param maxSteps        model turns per prompt; can only lower {@code rafiki.agent.max-steps}
  * @param maxSeconds      wall time per prompt; can only lower {@code rafiki.agent.max-seconds}
@@ -55,7 +56,7 @@ public record ProfileSpec(String instructions, String model, Double temperature,
     /**
      * What a profile may name, and how big it may be.
      *
-     * @param tools        the built-in tools that exist (the tool registry)
+     * @param tools        the tools that exist: the built-in ones and the MCP servers' known now
      * @param knownModel   whether a model name is one this server can run
      * @param maxInstructions longest instructions, in characters
      * @param maxSchemaChars  longest output schema, as JSON text
@@ -143,9 +144,13 @@ public record ProfileSpec(String instructions, String model, Double temperature,
         }
     }
 
-    /** Whether the model may call this tool. */
+    /**
+     * Whether the model may call this tool. An MCP server's tool ({@code <server>.<tool>}, the
+     * only names with a dot) only when the profile names it: a server an operator registers for
+     * some agents is not handed to every agent that kept the default.
+     */
     public boolean allows(String tool) {
-        return tools == null || tools.contains(tool);
+        return tools == null ? tool.indexOf('.') < 0 : tools.contains(tool);
     }
 
     /** The lower of the operator's limit and the profile's own: a profile can tighten, never loosen. */
@@ -261,7 +266,7 @@ public record ProfileSpec(String instructions, String model, Double temperature,
 
     private static String known(String tool, Set<String> known, String field) {
         if (!known.contains(tool)) {
-            throw new ApiException(ErrorCode.UNKNOWN_TOOL, "'" + field + "': no built-in tool is called '"
+            throw new ApiException(ErrorCode.UNKNOWN_TOOL, "'" + field + "': no tool is called '"
                     + shortened(tool) + "'; the tools are " + String.join(", ", sorted(known)),
                     Map.of("tool", shortened(tool)));
         }

@@ -7,6 +7,7 @@ import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.agent.model.ModelException;
 import dev.rafiki.agent.model.ModelProvider;
 import dev.rafiki.agent.model.ToolCall;
+import dev.rafiki.agent.model.WireToolNames;
 import dev.rafiki.platform.tracing.Tracing;
 import dev.rafiki.profile.control.ProfileSpec;
 import dev.rafiki.tool.control.ToolResult;
@@ -72,7 +73,7 @@ public class AgentRuns {
                           String owner, java.util.UUID agentId, String outputSchema) {
         var schema = outputSchema != null ? OutputSchema.of(ProfileSpec.parseObject(outputSchema))
                 : profile.outputSchema() != null ? OutputSchema.of(profile.outputSchema()) : null;
-        var offered = profile.tools() == null ? specs : specs.stream().filter(spec -> profile.allows(spec.name())).toList();
+        var offered = specs.stream().filter(spec -> profile.allows(spec.name())).toList();
         var instructions = profile.instructions() == null || profile.instructions().isEmpty() ? null : profile.instructions();
         return new AgentLoop(traced(model), model.providerModel(), offered, traced(allowed(tools, profile)),
                 new AgentLoop.Limits(ProfileSpec.lower(maxSteps, profile.maxSteps()),
@@ -91,9 +92,6 @@ public class AgentRuns {
 
     /** A model may ask for a tool it was not offered: the answer is a tool error, and nothing runs. */
     static AgentLoop.Tools allowed(AgentLoop.Tools tools, ProfileSpec profile) {
-        if (profile.tools() == null) {
-            return tools;
-        }
         return new AgentLoop.Tools() {
             @Override
             public ToolResult call(String name, String arguments, BooleanSupplier cancelled) {
@@ -113,7 +111,8 @@ public class AgentRuns {
 
     /** Each model turn a span of the prompt's trace, with its token counts. */
     private ModelProvider traced(ModelCatalog.Resolved model) {
-        var provider = model.provider();
+        // MCP tools are named <server>.<tool>; providers take no dot in a tool's name
+        var provider = WireToolNames.of(model.provider());
         var attributes = Map.of("rafiki.model", model.name(), "gen_ai.request.model", model.providerModel());
         return (request, listener, cancelled) -> {
             var span = tracing.child("rafiki.model.call", attributes);

@@ -15,7 +15,6 @@ import dev.rafiki.platform.db.SqlStates;
 import dev.rafiki.platform.metrics.PromptMetrics;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.tool.control.ToolRuntime;
-import dev.rafiki.tool.control.WorkspaceTools;
 import dev.rafiki.platform.tracing.Tracing;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -542,7 +541,7 @@ public class FastLane {
                 var history = new ArrayList<ChatMessage>(state.history.size() + 1);
                 history.addAll(state.history);
                 history.add(ChatMessage.user(row.content));
-                WorkspaceTools workspace = tools.forSession(sessionId);
+                var workspace = tools.forSession(sessionId);
                 AgentLoop.Tools runTools = workspace::call;
                 var specs = tools.specs();
                 if (request.job() != null) {

@@ -4,7 +4,6 @@ import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.tool.control.ToolRuntime;
-import dev.rafiki.tool.control.WorkspaceTools;
 import dev.rafiki.platform.tracing.Tracing;
 import io.opentelemetry.api.trace.SpanKind;
 import jakarta.annotation.Resource;
@@ -168,7 +167,7 @@ public class SessionWorker {
                     + models.describe(), null);
             return true;
         }
-        WorkspaceTools workspace = tools.forSession(prompt.sessionId());
+        var workspace = tools.forSession(prompt.sessionId());
         AgentLoop.Tools runTools = workspace::call;
         var specs = tools.specs();
         if (prompt.retryable()) {

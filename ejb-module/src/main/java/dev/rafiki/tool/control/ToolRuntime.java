@@ -28,6 +28,9 @@ public class ToolRuntime {
     Workspaces workspaces;
 
     @Inject
+    McpTools mcp;
+
+    @Inject
     @ConfigProperty(name = "rafiki.tool.shell.sandbox", defaultValue = "auto")
     String sandboxSetting;
 
@@ -82,12 +85,24 @@ public class ToolRuntime {
         }
     }
 
-    public WorkspaceTools forSession(UUID sessionId) {
-        return new WorkspaceTools(workspaces.of(sessionId), sandbox, limits);
+    /** The tools of one session: an MCP tool's name goes to its server, any other to the workspace tools. */
+    public SessionTools forSession(UUID sessionId) {
+        var workspace = new WorkspaceTools(workspaces.of(sessionId), sandbox, limits);
+        return (name, arguments, cancelled) -> McpTools.isMcp(name) ? mcp.call(name, arguments, cancelled)
+                : workspace.call(name, arguments, cancelled);
     }
 
-    /** The workspace tools models are offered here: without a shell, no {@code run_shell}. */
+    /**
+     * The tools models may be offered here: the workspace tools (without a shell, no
+     * {@code run_shell}), then the MCP servers' tools, which a profile must name to be offered.
+     */
     public List<ToolSpec> specs() {
-        return specs;
+        var mcpSpecs = mcp.specs();
+        if (mcpSpecs.isEmpty()) {
+            return specs;
+        }
+        var all = new java.util.ArrayList<>(specs);
+        all.addAll(mcpSpecs);
+        return all;
     }
 }

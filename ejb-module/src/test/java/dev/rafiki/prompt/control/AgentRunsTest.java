@@ -2,7 +2,6 @@ package dev.rafiki.prompt.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rafiki.agent.control.AgentLoop;
@@ -40,7 +39,23 @@ class AgentRunsTest {
     }
 
     @Test
-    void withoutAnAllowListTheToolsAreLeftAsTheyAre() {
-        assertSame(tools, AgentRuns.allowed(tools, ProfileSpec.NONE));
+    void withoutAnAllowListEveryBuiltInToolRunsButNoMcpTool() {
+        var guarded = AgentRuns.allowed(tools, ProfileSpec.NONE);
+
+        var builtIn = guarded.call(new ToolCall("c1", "run_shell", "{}"), () -> false);
+        var mcp = guarded.call(new ToolCall("c2", "docs.search", "{}"), () -> false);
+
+        assertFalse(builtIn.error());
+        assertTrue(mcp.error());
+        assertEquals(List.of("run_shell"), ran);
+    }
+
+    @Test
+    void anMcpToolRunsWhenTheAllowListNamesIt() {
+        var guarded = AgentRuns.allowed(tools, allowing(List.of("docs.search")));
+
+        assertFalse(guarded.call(new ToolCall("c1", "docs.search", "{}"), () -> false).error());
+        assertTrue(guarded.call(new ToolCall("c2", "docs.fetch", "{}"), () -> false).error());
+        assertEquals(List.of("docs.search"), ran);
     }
 }

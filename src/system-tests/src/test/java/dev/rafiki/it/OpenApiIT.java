@@ -102,6 +102,7 @@ class OpenApiIT {
                 "{\"name\":\"oa-" + System.nanoTime() + "\",\"instructions\":\"be brief\",\"tools\":[\"read_file\"]}");
         var aid = agent.getString("id");
         check(problems, api, "GET", "/agents", "/agents?limit=5", null);
+        check(problems, api, "GET", "/tools", "/tools", null);
         check(problems, api, "GET", "/agents/{id}", "/agents/" + aid, null);
         check(problems, api, "PUT", "/agents/{id}", "/agents/" + aid, "{\"name\":\"" + agent.getString("name") + "\",\"instructions\":\"be briefer\"}");
         check(problems, api, "GET", "/agents/{id}/versions/{version}", "/agents/" + aid + "/versions/1", null);

@@ -1,0 +1,278 @@
+package dev.rafiki.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rafiki.it.support.Api;
+import dev.rafiki.it.support.Await;
+import dev.rafiki.it.support.FakeModelProviders;
+import dev.rafiki.it.support.McpTestServer;
+import dev.rafiki.it.support.RafikiServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MCP tools through the real server against real MCP servers (the official SDK's server side on
+ * Jetty, Streamable HTTP on the wire): discovered, offered to the model under wire-safe names only
+ * where a profile allows them, called with the operator's credentials, their results and failures
+ * (an error result, a server that hangs, one that dies mid-call, a stopped prompt) stored as tool
+ * results while the prompt goes on.
+ */
+class McpToolsIT {
+
+    static final String TOKEN = "mcp-secret-" + UUID.randomUUID();
+
+    static FakeModelProviders models;
+    static McpTestServer demo;
+    static McpTestServer mortal;
+    static McpTestServer legacy;
+    static RafikiServer server;
+    static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        models = new FakeModelProviders();
+        demo = new McpTestServer("demo", TOKEN);
+        mortal = new McpTestServer("mortal", TOKEN);
+        legacy = McpTestServer.sse("legacy", TOKEN);
+        var secrets = Files.createTempDirectory("mcp-secrets");
+        var headerFile = secrets.resolve("demo-headers");
+        Files.writeString(headerFile, "# sent with every request to demo\nX-Tenant: acme\n");
+        var tokenFile = secrets.resolve("mortal-token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+        server = RafikiServer.start("mcp", RafikiServer.env(
+                "RAFIKI_PROVIDER_OPENAI_BASE_URL", models.openAiBaseUrl(),
+                "RAFIKI_PROVIDER_OPENAI_API_KEY", FakeModelProviders.OPENAI_KEY,
+                "RAFIKI_MCP_DEMO_URL", demo.url(),
+                "RAFIKI_MCP_DEMO_BEARER_TOKEN", TOKEN,
+                "RAFIKI_MCP_DEMO_HEADER_FILE", headerFile.toString(),
+                "RAFIKI_MCP_DEMO_TIMEOUT_SECONDS", "3",
+                // the same server under a second name, patient enough that only a stop ends a hanging call
+                "RAFIKI_MCP_PATIENT_URL", demo.url(),
+                "RAFIKI_MCP_PATIENT_BEARER_TOKEN", TOKEN,
+                "RAFIKI_MCP_PATIENT_TIMEOUT_SECONDS", "100",
+                "RAFIKI_MCP_MORTAL_URL", mortal.url(),
+                "RAFIKI_MCP_MORTAL_BEARER_TOKEN_FILE", tokenFile.toString(),
+                "RAFIKI_MCP_MORTAL_TIMEOUT_SECONDS", "20",
+                "RAFIKI_MCP_LEGACY_URL", legacy.url(),
+                "RAFIKI_MCP_LEGACY_TRANSPORT", "sse",
+                "RAFIKI_MCP_LEGACY_BEARER_TOKEN", TOKEN,
+                // registered, but refuses Rafiki (no token): its tools are not known
+                "RAFIKI_MCP_LOCKED_URL", demo.url()));
+        api = server.api("mcp-user");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+        demo.close();
+        mortal.close();
+        legacy.close();
+        models.close();
+    }
+
+    static String agent(String... tools) {
+        var name = "mcp-" + UUID.randomUUID().toString().substring(0, 8);
+        var list = Json.createArrayBuilder();
+        for (var tool : tools) {
+            list.add(tool);
+        }
+        var response = api.post("/agents", Json.createObjectBuilder().add("name", name).add("model", "openai/gpt-4o-mini")
+                .add("tools", list).build().toString());
+        assertEquals(201, response.status(), response.body());
+        return name;
+    }
+
+    static String script(String tool, String arguments) {
+        return "script:{\"tools\":[{\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}],\"nonce\":\"" + UUID.randomUUID() + "\"}";
+    }
+
+    static JsonObject query(String agent, String prompt) {
+        var response = api.post("/query", Json.createObjectBuilder().add("prompt", prompt).add("agent", agent).build().toString());
+        assertEquals(200, response.status(), response.body());
+        return response.json();
+    }
+
+    static List<JsonObject> messages(JsonObject answer, String role) {
+        return api.messages(answer.getString("session_id")).stream().filter(m -> role.equals(m.getString("role"))).toList();
+    }
+
+    static JsonObject requestFor(String marker) {
+        return models.openAiRequests.stream()
+                .filter(r -> r.getJsonArray("messages").stream().map(JsonObject.class::cast)
+                        .anyMatch(m -> !m.isNull("content") && marker.equals(m.getString("content", ""))))
+                .findFirst().orElseThrow(() -> new AssertionError("the model never saw " + marker));
+    }
+
+    static List<String> offered(JsonObject request) {
+        return !request.containsKey("tools") ? List.of() : request.getJsonArray("tools").stream()
+                .map(t -> t.asJsonObject().getJsonObject("function").getString("name")).sorted().toList();
+    }
+
+    @Test
+    void anAllowedMcpToolIsOfferedCalledWithTheOperatorsHeadersAndItsResultStored() {
+        var agent = agent("demo.echo", "read_file");
+        int before = demo.calls("echo");
+        // the model calls the name it was offered: dots are not allowed in function names
+        var prompt = script("demo__echo", "{\"text\":\"hello from the model\"}");
+        var answer = query(agent, prompt);
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals("done: echo: hello from the model", answer.getString("answer"));
+        assertEquals(before + 1, demo.calls("echo"));
+        assertEquals(List.of("demo__echo", "read_file"), offered(requestFor(prompt)));
+        assertTrue(demo.tenants.contains("acme"), "the header file's header was sent: " + demo.tenants);
+
+        // users see the tool by its Rafiki name
+        var call = messages(answer, "assistant").get(0).getJsonArray("tool_calls").getJsonObject(0);
+        assertEquals("demo.echo", call.getString("name"), call.toString());
+        var result = messages(answer, "tool").get(0);
+        assertFalse(result.getBoolean("error"), result.toString());
+        assertEquals("echo: hello from the model", result.getString("content"));
+    }
+
+    @Test
+    void aServerOnTheOlderHttpSseTransportWorksToo() {
+        int before = legacy.calls("echo");
+        var answer = query(agent("legacy.echo"), script("legacy__echo", "{\"text\":\"over SSE\"}"));
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals(before + 1, legacy.calls("echo"));
+        var result = messages(answer, "tool").get(0);
+        assertFalse(result.getBoolean("error"), result.toString());
+        assertEquals("echo: over SSE", result.getString("content"));
+    }
+
+    @Test
+    void anMcpToolIsOfferedOnlyWhereTheProfileNamesIt() {
+        int before = demo.calls("echo");
+        var prompt = script("demo__echo", "{\"text\":\"not for you\"}");
+        var answer = query(agent("read_file"), prompt);
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals(List.of("read_file"), offered(requestFor(prompt)));
+        var result = messages(answer, "tool").get(0);
+        assertTrue(result.getBoolean("error"), result.toString());
+        assertTrue(result.getString("content").contains("not allowed"), result.toString());
+
+        // a session without a profile: every built-in tool, no MCP tool, and a call to one is refused
+        var plain = "script:{\"tools\":[{\"name\":\"demo.echo\",\"arguments\":{\"text\":\"x\"}}],\"nonce\":\"" + UUID.randomUUID() + "\"}";
+        var unprofiled = api.post("/query", Json.createObjectBuilder().add("prompt", plain).add("model", "openai/gpt-4o-mini")
+                .build().toString()).json();
+        assertEquals("completed", unprofiled.getString("status"), unprofiled.toString());
+        assertTrue(offered(requestFor(plain)).stream().noneMatch(name -> name.startsWith("demo")), offered(requestFor(plain)).toString());
+        assertTrue(messages(unprofiled, "tool").get(0).getBoolean("error"));
+        assertEquals(before, demo.calls("echo"), "a tool that was not allowed ran");
+    }
+
+    @Test
+    void theToolListShowsBuiltInAndDiscoveredMcpTools() {
+        var list = api.get("/tools");
+        assertEquals(200, list.status(), list.body());
+        var items = list.json().getJsonArray("items").stream().map(JsonObject.class::cast).toList();
+        var readFile = items.stream().filter(t -> "read_file".equals(t.getString("name"))).findFirst().orElseThrow();
+        assertEquals("built-in", readFile.getString("source"));
+        var echo = items.stream().filter(t -> "demo.echo".equals(t.getString("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("demo.echo not listed: " + items));
+        assertEquals("mcp", echo.getString("source"));
+        assertEquals("demo", echo.getString("server"));
+        assertEquals("Says the text back", echo.getString("description"));
+        assertEquals("string", echo.getJsonObject("parameters").getJsonObject("properties").getJsonObject("text").getString("type"));
+        assertTrue(items.stream().anyMatch(t -> "patient.hang".equals(t.getString("name"))));
+        assertTrue(items.stream().noneMatch(t -> t.getString("name").startsWith("locked.")), "the refused server's tools are unknown");
+    }
+
+    @Test
+    void aToolTheServerAddsIsKnownOnceItSaysTheListChanged() {
+        var name = "added_" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(400, api.post("/agents", "{\"name\":\"mcp-early\",\"tools\":[\"demo." + name + "\"]}").status());
+
+        demo.addTool(name);
+
+        // well within the list's TTL (300 s): only the notification can make it known
+        Await.until("demo." + name + " in GET /tools", java.time.Duration.ofSeconds(30),
+                () -> api.get("/tools").body(), body -> body.contains("\"demo." + name + "\""));
+        var answer = query(agent("demo." + name), script("demo__" + name, "{}"));
+        assertEquals(name + " here", messages(answer, "tool").get(0).getString("content"));
+    }
+
+    @Test
+    void aProfileNamesOnlyToolsThatExist() {
+        for (var tool : List.of("demo.nosuch", "nosuch.echo", "locked.echo")) {
+            var response = api.post("/agents", "{\"name\":\"mcp-bad-" + UUID.randomUUID().toString().substring(0, 8)
+                    + "\",\"tools\":[\"" + tool + "\"]}");
+            assertEquals(400, response.status(), tool + ": " + response.body());
+            assertEquals("unknown-tool", response.json().getString("code"), response.body());
+        }
+    }
+
+    @Test
+    void anErrorResultReachesTheModelAsAToolError() {
+        var answer = query(agent("demo.fail"), script("demo__fail", "{}"));
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        var result = messages(answer, "tool").get(0);
+        assertTrue(result.getBoolean("error"), result.toString());
+        assertEquals("the database is on fire", result.getString("content"));
+        // the OpenAI wire marks a failed tool's result: the fake model answers with what it was sent
+        assertEquals("done: Error: the database is on fire", answer.getString("answer"));
+    }
+
+    @Test
+    void aServerThatHangsIsAbandonedAtItsTimeoutAndThePromptGoesOn() {
+        var answer = query(agent("demo.hang"), script("demo__hang", "{}"));
+        demo.release();
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        var result = messages(answer, "tool").get(0);
+        assertTrue(result.getBoolean("error"), result.toString());
+        assertTrue(result.getString("content").contains("did not answer hang within 3 s"), result.toString());
+    }
+
+    @Test
+    void aStoppedPromptAbandonsTheCall() throws Exception {
+        var agent = agent("patient.hang");
+        var sessionId = api.post("/session", "{\"agent\":\"" + agent + "\"}").json().getString("id");
+        var pending = api.postAsync("/query", Json.createObjectBuilder().add("prompt", script("patient__hang", "{}"))
+                .add("session_id", sessionId).build().toString());
+        for (int i = 0; i < 600 && demo.hanging.get() == 0; i++) {
+            RafikiServer.sleep(100);
+        }
+        assertEquals(1, demo.hanging.get(), "the call never reached the MCP server");
+
+        assertEquals(200, api.post("/session/" + sessionId + "/stop", "").status());
+        var answer = pending.get().json();
+        // ended while the server still holds the call: the call was abandoned, not waited for
+        int stillHanging = demo.hanging.get();
+        demo.release();
+        assertEquals("cancelled", answer.getString("status"), answer.toString());
+        assertEquals(1, stillHanging);
+    }
+
+    @Test
+    void aServerThatDiesMidCallIsAToolErrorAndThePromptGoesOn() {
+        var agent = agent("mortal.crash");
+        var answer = query(agent, script("mortal__crash", "{}"));
+
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        var result = messages(answer, "tool").get(0);
+        assertTrue(result.getBoolean("error"), result.toString());
+        assertTrue(result.getString("content").contains("mortal"), result.toString());
+
+        // and once it is gone: the call is answered at once with why
+        var again = query(agent, script("mortal__crash", "{}"));
+        assertEquals("completed", again.getString("status"), again.toString());
+        var gone = messages(again, "tool").get(0);
+        assertTrue(gone.getBoolean("error"), gone.toString());
+        assertTrue(gone.getString("content").contains("mortal"), gone.toString());
+    }
+}
