@@ -34,10 +34,7 @@ public class EventTopicListener implements MessageListener {
     dev.rafiki.platform.config.NodeIdentity node;
 
     @Inject
-    dev.rafiki.prompt.control.CancellationSignals signals;
-
-    @Inject
-    dev.rafiki.prompt.control.PromptWaiters waiters;
+    jakarta.enterprise.event.Event<PromptEndedElsewhere> promptEnded;
 
     @Override
     public void onMessage(Message message) {
@@ -57,9 +54,7 @@ public class EventTopicListener implements MessageListener {
         }
         hub.announced(event);
         if (event.promptId() != null && TERMINAL.contains(event.type())) {
-            // a prompt that ended on another node: stop it here if it still runs, answer who waits for it here
-            signals.finishedElsewhere(event.promptId());
-            waiters.finishedElsewhere(event.promptId());
+            promptEnded.fire(new PromptEndedElsewhere(event.promptId()));
         }
     }
 

@@ -30,6 +30,10 @@ public class CancellationSignals {
      * A prompt reached its terminal status on another node (stop or cancel sent there): if it runs
      * here, its model stops now rather than at its end, where fencing would drop its result anyway.
      */
+    void onEndedElsewhere(@jakarta.enterprise.event.Observes dev.rafiki.event.control.PromptEndedElsewhere ended) {
+        finishedElsewhere(ended.promptId());
+    }
+
     public void finishedElsewhere(UUID promptId) {
         var flag = running.get(promptId);
         if (flag != null) {

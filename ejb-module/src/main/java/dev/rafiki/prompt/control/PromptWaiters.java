@@ -38,6 +38,10 @@ public class PromptWaiters {
     }
 
     /** The prompt ended on another node (its terminal event was announced on the cluster topic). */
+    void onEndedElsewhere(@jakarta.enterprise.event.Observes dev.rafiki.event.control.PromptEndedElsewhere ended) {
+        finishedElsewhere(ended.promptId());
+    }
+
     public void finishedElsewhere(UUID promptId) {
         wake(promptId);
     }

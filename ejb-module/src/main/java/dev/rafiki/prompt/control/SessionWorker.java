@@ -13,7 +13,6 @@ import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.platform.db.SqlStates;
 import dev.rafiki.job.control.JobRuns;
 import dev.rafiki.platform.log.LogFields;
-import dev.rafiki.platform.metrics.PromptMetrics;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;

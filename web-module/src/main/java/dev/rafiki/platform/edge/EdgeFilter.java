@@ -5,7 +5,6 @@ import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.platform.problem.Problems;
-import dev.rafiki.workspace.control.WorkspaceFiles;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -47,8 +46,6 @@ public class EdgeFilter extends HttpFilter {
     private static final Set<String> SOCKETS = Set.of("/ws", "/query_stream");
     /** The largest refused body read to keep its connection open. */
     private static final long DRAINED_BODY_BYTES = 64 * 1024;
-    /** File uploads are not JSON: they have their own, larger limit ({@code rafiki.files.max-upload-bytes}). */
-    private static final java.util.regex.Pattern UPLOAD = java.util.regex.Pattern.compile("/session/[^/]+/files/.+");
 
     @Inject
     RateLimiter limiter;
@@ -56,8 +53,11 @@ public class EdgeFilter extends HttpFilter {
     @Inject
     BearerTokens tokens;
 
+    /** Routes with larger bodies than JSON (file uploads), told by their features. */
     @Inject
-    WorkspaceFiles files;
+    jakarta.enterprise.inject.Instance<LargeBodies> largeBodies;
+
+    private java.util.List<LargeBodies> large;
 
     private Cors cors;
     private long maxBodyBytes;
@@ -68,6 +68,7 @@ public class EdgeFilter extends HttpFilter {
         var config = ConfigProvider.getConfig();
         cors = Cors.of(config);
         maxBodyBytes = config.getOptionalValue("rafiki.http.max-body-bytes", Long.class).orElse(1_048_576L);
+        large = largeBodies.stream().toList();
         refusals = new RefusalLog(config.getOptionalValue("rafiki.log.refusals-per-minute", Integer.class).orElse(10));
     }
 
@@ -116,7 +117,7 @@ public class EdgeFilter extends HttpFilter {
         }
 
         long declared = request.getContentLengthLong();
-        long maxBody = "PUT".equals(method) && UPLOAD.matcher(path).matches() ? files.maxUploadBytes() : maxBodyBytes;
+        long maxBody = maxBody(method, path);
         if (declared > maxBody) {
             problem(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
                     "the request body is larger than " + maxBody + " bytes", requestId, Map.of());
@@ -145,6 +146,16 @@ public class EdgeFilter extends HttpFilter {
             forward = new Authenticated(forward, credentials.caller());
         }
         chain.doFilter(SameOriginHandshake.applies(request) ? new SameOriginHandshake(forward) : forward, response);
+    }
+
+    private long maxBody(String method, String path) {
+        for (var route : large) {
+            long max = route.maxBytes(method, path);
+            if (max >= 0) {
+                return max;
+            }
+        }
+        return maxBodyBytes;
     }
 
     private static boolean upgrade(HttpServletRequest request) {

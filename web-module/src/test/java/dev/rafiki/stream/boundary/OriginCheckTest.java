@@ -1,4 +1,4 @@
-package dev.rafiki.event.boundary;
+package dev.rafiki.stream.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.rafiki.workspace.boundary;
+package dev.rafiki.session.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.link.control.SignedLinks;
@@ -8,7 +8,7 @@ import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.platform.problem.Problems;
-import dev.rafiki.session.boundary.Sessions;
+import dev.rafiki.workspace.boundary.FileDownloads;
 import dev.rafiki.workspace.control.WorkspaceFiles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;

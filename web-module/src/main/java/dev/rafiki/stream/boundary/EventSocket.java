@@ -1,4 +1,4 @@
-package dev.rafiki.event.boundary;
+package dev.rafiki.stream.boundary;
 
 import dev.rafiki.event.control.EventHub;
 import dev.rafiki.event.control.EventLog;

@@ -1,4 +1,4 @@
-package dev.rafiki.platform.metrics;
+package dev.rafiki.prompt.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

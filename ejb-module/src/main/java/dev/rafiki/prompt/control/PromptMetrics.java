@@ -1,6 +1,5 @@
-package dev.rafiki.platform.metrics;
+package dev.rafiki.prompt.control;
 
-import dev.rafiki.prompt.control.PromptFinished;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;

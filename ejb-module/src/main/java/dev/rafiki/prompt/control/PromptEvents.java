@@ -1,6 +1,7 @@
-package dev.rafiki.event.control;
+package dev.rafiki.prompt.control;
 
-import dev.rafiki.prompt.control.PromptFinished;
+import dev.rafiki.event.control.EventLog;
+import dev.rafiki.event.control.EventTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
