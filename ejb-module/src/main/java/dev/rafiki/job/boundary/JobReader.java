@@ -15,9 +15,6 @@ import dev.rafiki.session.boundary.Views.ErrorView;
 import dev.rafiki.session.boundary.Views.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.util.UUID;
 
 /** Puts a job's view together from its row, its prompt, its artifacts and its webhook deliveries. */
@@ -56,7 +53,7 @@ public class JobReader {
                 prompt.status.terminal() ? error : null, prompt.status.terminal() ? null : error,
                 Usage.of(prompt.inputTokens, prompt.outputTokens, prompt.toolCalls, prompt.toolMillis), prompt.attempts,
                 prompt.maxAttempts == null ? defaultMaxAttempts : prompt.maxAttempts, job.deadLetteredAt,
-                metadata(job.metadata), job.runAt, job.createdAt, prompt.startedAt, prompt.finishedAt, files, webhook,
+                dev.rafiki.session.boundary.Views.metadata(job.metadata), job.runAt, job.createdAt, prompt.startedAt, prompt.finishedAt, files, webhook,
                 Links.of(job.id));
     }
 
@@ -73,13 +70,5 @@ public class JobReader {
                 a.toolCallId(), a.eventSeq(), a.createdAt());
     }
 
-    static JsonObject metadata(String text) {
-        if (text == null) {
-            return null;
-        }
-        try (var reader = Json.createReader(new StringReader(text))) {
-            return reader.readObject();
-        }
-    }
 
 }

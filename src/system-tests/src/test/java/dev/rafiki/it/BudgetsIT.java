@@ -182,6 +182,36 @@ class BudgetsIT {
     }
 
     @Test
+    void usageOverAWindowAddsUpItsUtcDays() {
+        var user = unique("window");
+        var api = server.api(user);
+        answered(hello(api));
+        answered(hello(api));
+        var plain = api.get("/usage").json();
+        assertFalse(plain.containsKey("window"), "no window unless asked: " + plain);
+        var today = plain.getJsonObject("today");
+        assertEquals(6, today.getInt("input_tokens") + today.getInt("output_tokens"), today.toString());
+
+        var todayStart = LocalDate.ofInstant(Instant.now(), ZoneOffset.UTC);
+        var since = api.get("/usage?from=" + todayStart.minusDays(6)).json();
+        var window = since.getJsonObject("window");
+        assertEquals(since.getJsonObject("today"), window.getJsonObject("usage"), "nothing before today: " + since);
+        assertEquals(todayStart.minusDays(6) + "T00:00:00Z", window.getString("from"));
+        assertEquals(todayStart.plusDays(1) + "T00:00:00Z", window.getString("to"), "through today by default");
+
+        var before = api.get("/usage?from=" + todayStart.minusDays(6) + "T00:00:00Z&to=" + todayStart).json();
+        assertEquals(0, before.getJsonObject("window").getJsonObject("usage").getInt("output_tokens"), before.toString());
+        var asAdmin = admin.get("/usage?owner=" + user + "&from=" + todayStart).json();
+        assertEquals(since.getJsonObject("today"), asAdmin.getJsonObject("window").getJsonObject("usage"));
+
+        refused(api.get("/usage?from=yesterday"), 400, "validation-failed");
+        refused(api.get("/usage?from=" + todayStart + "T10:00:00Z"), 400, "validation-failed");
+        refused(api.get("/usage?to=" + todayStart), 400, "validation-failed");
+        refused(api.get("/usage?from=" + todayStart + "&to=" + todayStart), 400, "validation-failed");
+        refused(api.get("/usage?from=" + todayStart.minusDays(400)), 400, "validation-failed");
+    }
+
+    @Test
     void aDelayedJobThatComesDueBeyondItsBudgetFailsWithBudgetExceeded() {
         var user = unique("delayed");
         var api = server.api(user);

@@ -66,6 +66,38 @@ class QueryIT {
     }
 
     @Test
+    void metadataIsKeptOnThePromptOnEitherPathAndNotOnTheSessionItCreates() {
+        var fast = api.post("/query", "{\"prompt\":\"tagged\",\"metadata\":{\"ticket\":\"T-1\",\"n\":[1,2]}}");
+        assertEquals(200, fast.status(), fast.body());
+        var answer = fast.json();
+        assertEquals("{\"ticket\":\"T-1\",\"n\":[1,2]}", answer.getJsonObject("metadata").toString());
+        var sessionId = answer.getString("session_id");
+        var view = api.get("/session/" + sessionId + "/prompts/" + answer.getString("prompt_id")).json();
+        assertEquals(answer.getJsonObject("metadata"), view.getJsonObject("metadata"));
+        assertFalse(api.get("/session/" + sessionId).json().containsKey("metadata"), "the prompt's, not the session's");
+
+        // behind a running prompt, the request takes the durable queue
+        var running = api.post("/query", "{\"prompt\":\"/slow 300 busy\",\"session_id\":\"" + sessionId + "\"}",
+                "Prefer", "respond-async");
+        assertEquals(202, running.status(), running.body());
+        var queued = api.post("/query", "{\"prompt\":\"second\",\"session_id\":\"" + sessionId
+                + "\",\"metadata\":{\"ticket\":\"T-2\"}}");
+        assertEquals(200, queued.status(), queued.body());
+        assertEquals("T-2", queued.json().getJsonObject("metadata").getString("ticket"));
+        var queuedView = api.get("/session/" + sessionId + "/prompts/" + queued.json().getString("prompt_id")).json();
+        assertEquals("T-2", queuedView.getJsonObject("metadata").getString("ticket"), queuedView.toString());
+        assertFalse(api.get("/session/" + sessionId + "/prompts/" + running.json().getString("prompt_id")).json()
+                .containsKey("metadata"), "a prompt without metadata shows none");
+
+        var notAnObject = api.post("/query", "{\"prompt\":\"x\",\"metadata\":[1]}");
+        assertEquals(400, notAnObject.status(), notAnObject.body());
+        assertEquals("validation-failed", notAnObject.json().getString("code"));
+        var tooLarge = api.post("/query", "{\"prompt\":\"x\",\"metadata\":{\"blob\":\"" + "x".repeat(16_400) + "\"}}");
+        assertEquals(413, tooLarge.status(), tooLarge.body());
+        assertEquals("payload-too-large", tooLarge.json().getString("code"));
+    }
+
+    @Test
     void aMissingPromptIsAClearProblem() {
         var response = api.post("/query", "{\"session_id\": null}");
 
