@@ -653,7 +653,7 @@ public class FastLane {
                 accepting.charge(charge(outcome));
                 accepting.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(), outcome.errorMessage()));
                 if (job) {
-                    accepting.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
+                    accepting.event(row.id, EventTypes.JOB_COMPLETED, completed());
                 }
             });
             commits.submit(accepting);
@@ -712,7 +712,7 @@ public class FastLane {
                 closing.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(),
                         outcome.errorMessage()));
                 if (job) {
-                    closing.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
+                    closing.event(row.id, EventTypes.JOB_COMPLETED, completed());
                 }
             }
             closing.step(c -> {
@@ -785,8 +785,8 @@ public class FastLane {
                     outcome.toolCalls(), outcome.toolMillis());
         }
 
-        private JsonObject succeeded() {
-            return jobData("succeeded").add("attempts", 1).add("dead_lettered", false).build();
+        private JsonObject completed() {
+            return jobData("completed").add("attempts", 1).add("dead_lettered", false).build();
         }
 
         private GroupCommit.Result release(boolean[] pendingAfter) {

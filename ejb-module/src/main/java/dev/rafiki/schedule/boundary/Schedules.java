@@ -182,7 +182,7 @@ public class Schedules {
             var jobId = (UUID) row[0];
             items.add(new RunView(instant(row[1]), ((Number) row[2]).intValue(), jobs.get(owner, jobId)));
         }
-        return new RunPage(items, rows.size() > limit ? items.get(items.size() - 1).job().jobId().toString() : null);
+        return new RunPage(items, rows.size() > limit ? items.get(items.size() - 1).job().id().toString() : null);
     }
 
     private CronSchedule cron(String expression, String timezone) {

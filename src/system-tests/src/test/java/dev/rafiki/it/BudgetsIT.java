@@ -146,7 +146,7 @@ class BudgetsIT {
         var prompt = response.json();
         assertEquals("failed", prompt.getString("status"), prompt.toString());
         assertEquals("budget-exceeded", prompt.getJsonObject("error").getString("code"));
-        var stored = api.get("/session/" + prompt.getString("session_id") + "/prompts/" + prompt.getString("prompt_id")).json();
+        var stored = api.get("/session/" + prompt.getString("session_id") + "/prompts/" + prompt.getString("id")).json();
         assertEquals(2, stored.getInt("steps"), "two turns of the four the script asks for");
         var spent = stored.getJsonObject("usage");
         assertTrue(spent.getInt("input_tokens") + spent.getInt("output_tokens") >= 4, stored.toString());
@@ -168,7 +168,7 @@ class BudgetsIT {
                 "Prefer", "respond-async");
         assertEquals(202, slow.status(), slow.body());
         var queued = answered(hello(api, "session_id", session));
-        var first = api.get("/session/" + session + "/prompts/" + slow.json().getString("prompt_id")).json();
+        var first = api.get("/session/" + session + "/prompts/" + slow.json().getString("id")).json();
         assertEquals("completed", first.getString("status"), first.toString());
 
         long spent = 0;
@@ -220,11 +220,11 @@ class BudgetsIT {
         // accepted: it may come due in another window; it is asked again when it starts
         var submitted = api.post("/submit", "{\"prompt\":\"later\",\"run_at\":\"" + runAt + "\"}");
         assertEquals(202, submitted.status(), submitted.body());
-        var jobId = submitted.json().getString("job_id");
+        var jobId = submitted.json().getString("id");
         answered(hello(api));
 
         var job = Await.until("the delayed job to end", Duration.ofSeconds(90), () -> api.get("/jobs/" + jobId).json(),
-                j -> List.of("succeeded", "failed", "cancelled").contains(j.getString("status")));
+                j -> List.of("completed", "failed", "cancelled").contains(j.getString("status")));
         assertEquals("failed", job.getString("status"), job.toString());
         assertEquals("budget-exceeded", job.getJsonObject("error").getString("code"), job.toString());
         assertEquals(1, job.getInt("attempts"), "a spent budget is not retried");

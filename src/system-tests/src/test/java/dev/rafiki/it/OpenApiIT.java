@@ -57,14 +57,14 @@ class OpenApiIT {
         check(problems, api, "GET", "/sessions", "/sessions?limit=1", null);
         var answer = check(problems, api, "POST", "/query", "/query",
                 "{\"session_id\":\"" + sid + "\",\"prompt\":\"/tool write_file {\\\"path\\\":\\\"a.txt\\\",\\\"content\\\":\\\"x\\\"}\"}");
-        var pid = answer.getString("prompt_id");
+        var pid = answer.getString("id");
         // a structured answer: output beside the text
         var structured = check(problems, api, "POST", "/query", "/query", "{\"session_id\":\"" + sid + "\","
                 + "\"prompt\":\"{\\\"n\\\":1}\",\"output_schema\":{\"type\":\"object\",\"required\":[\"n\"]},"
                 + "\"metadata\":{\"ticket\":\"T-1\"}}");
         assertEquals(1, structured.getJsonObject("output").getInt("n"), structured.toString());
         check(problems, api, "GET", "/session/{id}/prompts/{promptId}",
-                "/session/" + sid + "/prompts/" + structured.getString("prompt_id"), null);
+                "/session/" + sid + "/prompts/" + structured.getString("id"), null);
         check(problems, api, "GET", "/session/{id}/prompts/{promptId}", "/session/" + sid + "/prompts/" + pid, null);
         check(problems, api, "GET", "/session/{id}/messages", "/session/" + sid + "/messages?limit=2", null);
         check(problems, api, "GET", "/session/{id}/queue", "/session/" + sid + "/queue", null);
@@ -85,7 +85,7 @@ class OpenApiIT {
 
         var job = check(problems, api, "POST", "/submit", "/submit",
                 "{\"prompt\":\"/tool save_artifact {\\\"name\\\":\\\"r.txt\\\",\\\"content\\\":\\\"x\\\"}\",\"metadata\":{\"k\":\"v\"}}");
-        var jid = job.getString("job_id");
+        var jid = job.getString("id");
         Await.until("the job to end", Duration.ofSeconds(60), () -> api.get("/jobs/" + jid).json().getString("status"),
                 s -> !List.of("queued", "running").contains(s));
         check(problems, api, "GET", "/jobs/{id}", "/jobs/" + jid, null);

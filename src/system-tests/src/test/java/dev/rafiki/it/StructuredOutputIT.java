@@ -58,7 +58,7 @@ class StructuredOutputIT {
         assertEquals("completed", answer.getString("status"), answer.toString());
         assertEquals("{\"city\": \"Nairobi\"}", answer.getString("answer"));
         assertEquals("Nairobi", answer.getJsonObject("output").getString("city"));
-        var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("prompt_id"));
+        var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("id"));
         assertEquals(200, view.status(), view.body());
         assertEquals("Nairobi", view.json().getJsonObject("output").getString("city"), view.body());
 
@@ -148,7 +148,7 @@ class StructuredOutputIT {
     static JsonObject finishedJob(String body) {
         var submitted = api.post("/submit", body);
         assertEquals(202, submitted.status(), submitted.body());
-        var id = submitted.json().getString("job_id");
+        var id = submitted.json().getString("id");
         return dev.rafiki.it.support.Await.until("job " + id + " to end", java.time.Duration.ofSeconds(60),
                 () -> api.get("/jobs/" + id).json(),
                 job -> !java.util.List.of("scheduled", "queued", "running").contains(job.getString("status")));
@@ -158,16 +158,16 @@ class StructuredOutputIT {
     void aJobsOwnSchemaIsFollowedOnEitherPathAndItsOutputIsInItsResult() {
         var job = finishedJob(Json.createObjectBuilder().add("prompt", "{\"city\": \"Naivasha\"}")
                 .add("output_schema", CITY).build().toString());
-        assertEquals("succeeded", job.getString("status"), job.toString());
-        assertEquals("Naivasha", job.getJsonObject("result").getJsonObject("output").getString("city"));
+        assertEquals("completed", job.getString("status"), job.toString());
+        assertEquals("Naivasha", job.getJsonObject("output").getString("city"));
 
         // behind a running prompt of its session the job takes the durable queue
         var busy = api.post("/query", "{\"prompt\": \"/slow 300 hold on\"}", "Prefer", "respond-async");
         assertEquals(202, busy.status(), busy.body());
         var queued = finishedJob(Json.createObjectBuilder().add("prompt", "/outputs [{\"city\": 3}, {\"city\": \"Kitale\"}]")
                 .add("session_id", busy.json().getString("session_id")).add("output_schema", CITY).build().toString());
-        assertEquals("succeeded", queued.getString("status"), queued.toString());
-        assertEquals("Kitale", queued.getJsonObject("result").getJsonObject("output").getString("city"));
+        assertEquals("completed", queued.getString("status"), queued.toString());
+        assertEquals("Kitale", queued.getJsonObject("output").getString("city"));
 
         var invalid = finishedJob(Json.createObjectBuilder().add("prompt", "no json here").add("output_schema", CITY)
                 .build().toString());

@@ -192,17 +192,15 @@ public class JobsResource {
         if (text == null || text.isBlank()) {
             return statuses;
         }
+        // a job's status is its prompt's, word for word
+        var words = java.util.Arrays.stream(PromptStatus.values()).map(PromptStatus::wire).toList();
         for (var part : text.split(",")) {
-            statuses.add(switch (part.strip().toLowerCase(Locale.ROOT)) {
-                case "scheduled" -> PromptStatus.SCHEDULED;
-                case "queued" -> PromptStatus.QUEUED;
-                case "running" -> PromptStatus.RUNNING;
-                case "succeeded" -> PromptStatus.COMPLETED;
-                case "failed" -> PromptStatus.FAILED;
-                case "cancelled" -> PromptStatus.CANCELLED;
-                default -> throw ApiException.invalid("'status' must be one or more of scheduled, queued, running, succeeded, "
-                        + "failed, cancelled (comma-separated)");
-            });
+            var word = part.strip().toLowerCase(Locale.ROOT);
+            if (!words.contains(word)) {
+                throw ApiException.invalid("'status' must be one or more of " + String.join(", ", words)
+                        + " (comma-separated)");
+            }
+            statuses.add(PromptStatus.valueOf(word.toUpperCase(Locale.ROOT)));
         }
         return statuses;
     }
