@@ -263,7 +263,7 @@ public class StreamBench {
                     .build();
             long t0 = System.nanoTime();
             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            var p = PROMPT.matcher(response.body());
+            var p = ID.matcher(response.body());
             if (response.statusCode() != 200 || !p.find()) {
                 failedPosts++;
                 REPORT.warning("POST /query answered " + response.statusCode() + ": " + response.body());

@@ -81,7 +81,7 @@ export function jobView(root, context, jobId) {
         job.finished_at ? [h('dt', {}, 'Finished'), h('dd', {}, time(job.finished_at))] : '',
         h('dt', {}, 'Usage'), h('dd', {}, `${usage.input_tokens || 0} in / ${usage.output_tokens || 0} out tokens · ${usage.tool_calls || 0} tool calls`),
         job.metadata && Object.keys(job.metadata).length ? [h('dt', {}, 'Metadata'), h('dd', { class: 'mono' }, JSON.stringify(job.metadata))] : '',
-        job.result ? [h('dt', {}, 'Answer'), h('dd', { class: 'pre', id: 'job-answer' }, job.result.answer)] : '',
+        job.answer != null ? [h('dt', {}, 'Answer'), h('dd', { class: 'pre', id: 'job-answer' }, job.answer)] : '',
         job.error ? [h('dt', {}, 'Error'), h('dd', { class: 'error-text' }, `${job.error.code}: ${job.error.message || ''}`)] : '',
         job.last_error ? [h('dt', {}, 'Last error'), h('dd', { class: 'error-text' }, `${job.last_error.code}: ${job.last_error.message || ''}`)] : ''));
     fill(controls, ACTIVE.has(job.status)
@@ -132,7 +132,7 @@ export function jobView(root, context, jobId) {
   async function again() {
     try {
       const copy = await api.post('/submit', { prompt: job.prompt, model: job.model, ...(job.metadata ? { metadata: job.metadata } : {}) });
-      context.go(`#/jobs/${copy.job_id}`);
+      context.go(`#/jobs/${copy.id}`);
     } catch (error) {
       context.say(`Not submitted: ${error.message}`);
     }

@@ -7,7 +7,7 @@ import { pageLink, pager as pagerLinks, paging } from '../paging.js';
 
 const PAGE = 20;
 const REFRESH_MS = 2000;
-const STATUSES = ['scheduled', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
+const STATUSES = ['scheduled', 'queued', 'running', 'completed', 'failed', 'cancelled'];
 // a delayed job too: it can be cancelled, and the page looks again until it has run
 const ACTIVE = new Set(['scheduled', 'queued', 'running']);
 
@@ -33,7 +33,7 @@ export function jobsView(root, context, query) {
         }
         try {
           const job = await context.api.post('/submit', { prompt: prompt.value, model: model.value.trim() || 'echo' });
-          context.go(`#/jobs/${job.job_id}`);
+          context.go(`#/jobs/${job.id}`);
         } catch (error) {
           context.say(`Not submitted: ${error.message}`);
         }
@@ -63,10 +63,10 @@ export function jobsView(root, context, query) {
         ? h('p', { class: 'muted empty' }, status ? `No ${status} jobs.` : 'No jobs yet.')
         : h('table', { class: 'table' },
           h('thead', {}, h('tr', {}, ['Job', 'Status', 'Progress', 'Prompt', 'Attempts', 'Artifacts', 'Created'].map((c) => h('th', {}, c)))),
-          h('tbody', {}, page.items.map((job) => h('tr', { class: 'row', dataset: { jobId: job.job_id, status: job.status } },
-            h('td', { class: 'mono' }, h('a', { href: `#/jobs/${job.job_id}` }, shortId(job.job_id))),
+          h('tbody', {}, page.items.map((job) => h('tr', { class: 'row', dataset: { jobId: job.id, status: job.status } },
+            h('td', { class: 'mono' }, h('a', { href: `#/jobs/${job.id}` }, shortId(job.id))),
             h('td', {}, badge(job.status)),
-            h('td', {}, ACTIVE.has(job.status) ? progress(job) : h('span', { class: 'muted' }, job.status === 'succeeded' ? 'done' : '—')),
+            h('td', {}, ACTIVE.has(job.status) ? progress(job) : h('span', { class: 'muted' }, job.status === 'completed' ? 'done' : '—')),
             h('td', { class: 'excerpt' }, excerpt(job.prompt)),
             h('td', {}, `${job.attempts}/${job.max_attempts}`),
             h('td', {}, (job.artifacts || []).length),

@@ -19,7 +19,7 @@ public final class EventTypes {
     public static final String JOB_STARTED = "job.started";
     public static final String JOB_PROGRESS = "job.progress";
     public static final String JOB_ARTIFACT = "job.artifact";
-    public static final String JOB_SUCCEEDED = "job.succeeded";
+    public static final String JOB_COMPLETED = "job.completed";
     public static final String JOB_FAILED = "job.failed";
     public static final String JOB_CANCELLED = "job.cancelled";
 

@@ -4,7 +4,6 @@ import dev.rafiki.job.boundary.JobViews.ArtifactView;
 import dev.rafiki.job.boundary.JobViews.JobView;
 import dev.rafiki.job.boundary.JobViews.Links;
 import dev.rafiki.job.boundary.JobViews.Progress;
-import dev.rafiki.job.boundary.JobViews.Result;
 import dev.rafiki.job.boundary.JobViews.WebhookView;
 import dev.rafiki.job.control.ArtifactStore;
 import dev.rafiki.job.control.WebhookOutbox;
@@ -15,9 +14,6 @@ import dev.rafiki.session.boundary.Views.ErrorView;
 import dev.rafiki.session.boundary.Views.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.util.UUID;
 
 /** Puts a job's view together from its row, its prompt, its artifacts and its webhook deliveries. */
@@ -30,33 +26,25 @@ public class JobReader {
     @Inject
     WebhookOutbox outbox;
 
-    /** What a job looks like: the prompt's status under the job's names. */
-    public static String status(PromptStatus status) {
-        return switch (status) {
-            case SCHEDULED -> "scheduled";
-            case QUEUED -> "queued";
-            case RUNNING -> "running";
-            case COMPLETED -> "succeeded";
-            case FAILED -> "failed";
-            case CANCELLED -> "cancelled";
-        };
-    }
-
     public JobView view(Job job, Prompt prompt, int defaultMaxAttempts, boolean withDeliveries) {
-        var status = status(prompt.status);
+        // one vocabulary: a job's status is its prompt's
+        var status = prompt.status.wire();
         var error = prompt.errorCode == null ? null : new ErrorView(prompt.errorCode, prompt.errorMessage);
         var progress = job.progressPercent == null ? null
                 : new Progress(job.progressPercent, job.progressMessage, job.progressAt);
         var files = artifacts(job.id);
+        // an answer only once completed: a failed run's partial one stays in the session's history
+        boolean completed = prompt.status == PromptStatus.COMPLETED;
         var webhook = job.webhookUrl == null ? null
                 : new WebhookView(job.webhookUrl, null, withDeliveries ? outbox.deliveries(job.id) : null);
         return new JobView(job.id, status, job.sessionId, prompt.content, prompt.model,
-                dev.rafiki.session.boundary.Views.AgentUse.of(prompt.agentId, prompt.agentVersion), progress, prompt.status == PromptStatus.COMPLETED ? new Result(prompt.answer,
-                        dev.rafiki.session.boundary.Views.output(prompt.structured, prompt.answer)) : null,
+                dev.rafiki.session.boundary.Views.AgentUse.of(prompt.agentId, prompt.agentVersion), progress,
+                completed ? prompt.answer : null,
+                completed ? dev.rafiki.session.boundary.Views.output(prompt.structured, prompt.answer) : null,
                 prompt.status.terminal() ? error : null, prompt.status.terminal() ? null : error,
                 Usage.of(prompt.inputTokens, prompt.outputTokens, prompt.toolCalls, prompt.toolMillis), prompt.attempts,
                 prompt.maxAttempts == null ? defaultMaxAttempts : prompt.maxAttempts, job.deadLetteredAt,
-                metadata(job.metadata), job.runAt, job.createdAt, prompt.startedAt, prompt.finishedAt, files, webhook,
+                dev.rafiki.session.boundary.Views.metadata(job.metadata), job.runAt, job.createdAt, prompt.startedAt, prompt.finishedAt, files, webhook,
                 Links.of(job.id));
     }
 
@@ -73,13 +61,5 @@ public class JobReader {
                 a.toolCallId(), a.eventSeq(), a.createdAt());
     }
 
-    static JsonObject metadata(String text) {
-        if (text == null) {
-            return null;
-        }
-        try (var reader = Json.createReader(new StringReader(text))) {
-            return reader.readObject();
-        }
-    }
 
 }

@@ -14,35 +14,32 @@ public final class JobViews {
     }
 
     /**
+     * A job is its prompt with more to it, so it shows the prompt's members under the prompt's
+     * names ({@code id}, {@code status} in the prompt's words, {@code answer} and {@code output} at the top).
+     *
+     * @param output    the answer parsed, when the job's prompt had an output schema
      * @param lastError while a job waits for another attempt: why the previous one failed
-     * @param webhookSecret only in the answer to the submission that created the job
+     * @param webhook   its secret only in the answer to the submission that created the job
      */
-    public record JobView(UUID jobId, String status, UUID sessionId, String prompt, String model,
+    public record JobView(UUID id, String status, UUID sessionId, String prompt, String model,
                           dev.rafiki.session.boundary.Views.AgentUse agent, Progress progress,
-                          Result result, ErrorView error, ErrorView lastError, Usage usage, int attempts,
-                          int maxAttempts, Instant deadLetteredAt, JsonObject metadata, Instant runAt, Instant createdAt,
-                          Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts, WebhookView webhook,
-                          Links links) {
-        public boolean terminal() {
-            return "succeeded".equals(status) || "failed".equals(status) || "cancelled".equals(status);
-        }
+                          String answer, jakarta.json.JsonValue output, ErrorView error, ErrorView lastError, Usage usage,
+                          int attempts, int maxAttempts, Instant deadLetteredAt, JsonObject metadata, Instant runAt,
+                          Instant createdAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts,
+                          WebhookView webhook, Links links) {
 
         /** The same view with the webhook secret, for the one who created the job. */
         public JobView withSecret(String secret) {
             if (webhook == null) {
                 return this;
             }
-            return new JobView(jobId, status, sessionId, prompt, model, agent, progress, result, error, lastError, usage,
-                    attempts, maxAttempts, deadLetteredAt, metadata, runAt, createdAt, startedAt, finishedAt, artifacts,
-                    new WebhookView(webhook.url(), secret, webhook.deliveries()), links);
+            return new JobView(id, status, sessionId, prompt, model, agent, progress, answer, output, error, lastError,
+                    usage, attempts, maxAttempts, deadLetteredAt, metadata, runAt, createdAt, startedAt, finishedAt,
+                    artifacts, new WebhookView(webhook.url(), secret, webhook.deliveries()), links);
         }
     }
 
     public record Progress(Integer percent, String message, Instant updatedAt) {
-    }
-
-    /** @param output the answer parsed, when the job's prompt had an output schema */
-    public record Result(String answer, jakarta.json.JsonValue output) {
     }
 
     public record ArtifactView(String name, long size, String contentType, String sha256, String url,

@@ -88,7 +88,8 @@ public class Jobs {
             var self = context.getBusinessObject(Jobs.class);
             var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
                     request.effectiveModel(), null, null, new FastLane.JobPart(request.metadata(), request.idempotencyKey(),
-                    request.requestHash(), maxAttempts), request.pin()), () -> self.submitDurably(request));
+                    request.requestHash(), maxAttempts), request.pin(), request.outputSchema(), request.metadata()),
+                    () -> self.submitDurably(request));
             if (fast.isPresent()) {
                 PromptSnapshot accepted;
                 try {
@@ -106,7 +107,7 @@ public class Jobs {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public PromptSnapshot submitDurably(NewJob request) {
         var submitted = durably(request);
-        return PromptSnapshot.of(em.find(Prompt.class, submitted.job().jobId()), submitted.replayed());
+        return PromptSnapshot.of(em.find(Prompt.class, submitted.job().id()), submitted.replayed());
     }
 
     private Submitted durably(NewJob request) {
@@ -175,7 +176,7 @@ public class Jobs {
         }
         var rows = q.setMaxResults(limit + 1).getResultList();
         var items = rows.stream().limit(limit).map(r -> reader.view((Job) r[0], (Prompt) r[1], maxAttempts, false)).toList();
-        return new JobPage(items, rows.size() > limit ? items.get(items.size() - 1).jobId().toString() : null);
+        return new JobPage(items, rows.size() > limit ? items.get(items.size() - 1).id().toString() : null);
     }
 
     /** Stops the job's work (model call and tool process) or takes it off the queue; repeating it is harmless. */

@@ -11,21 +11,23 @@ import java.util.UUID;
  * A validated job submission. {@code sessionId} null means "in a new session of its own";
  * {@code metadata} is the client's JSON object as text; {@code webhookSecret} was given by the
  * client or generated. {@code agent} is the profile the client named, {@code pin} what it resolved to.
- * {@code runAt} non-null: a delayed job, held as {@code scheduled} until then.
+ * {@code runAt} non-null: a delayed job, held as {@code scheduled} until then. {@code outputSchema}: the
+ * JSON Schema (as JSON text, checked) the answer must follow, over the profile's; null for none.
  */
 public record NewJob(String owner, UUID sessionId, String prompt, String model, String webhookUrl,
                      String webhookSecret, String metadata, String idempotencyKey, String agent,
-                     dev.rafiki.profile.control.AgentPin pin, Instant runAt) {
+                     dev.rafiki.profile.control.AgentPin pin, Instant runAt, String outputSchema) {
 
-    /** The same submission without a profile and without a delay. */
+    /** The same submission without a profile, a delay or an output schema. */
     public NewJob(String owner, UUID sessionId, String prompt, String model, String webhookUrl, String webhookSecret,
                   String metadata, String idempotencyKey) {
-        this(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, null, null, null);
+        this(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, null, null, null,
+                null);
     }
 
     public NewJob pinned(dev.rafiki.profile.control.AgentPin pin) {
         return new NewJob(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, agent, pin,
-                runAt);
+                runAt, outputSchema);
     }
 
     /** The model the client asked for, else the named profile's; null: the session's. */
@@ -45,6 +47,10 @@ public record NewJob(String owner, UUID sessionId, String prompt, String model, 
             // only when given, so that hashes stored before jobs could name a profile stay valid
             if (agent != null) {
                 digest.update(("agent=" + agent).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            if (outputSchema != null) {
+                digest.update(("output_schema=" + outputSchema).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());

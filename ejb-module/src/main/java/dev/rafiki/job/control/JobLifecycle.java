@@ -90,11 +90,11 @@ public class JobLifecycle {
                     .add("dead_lettered_at", job.deadLetteredAt.toString()).build());
         }
         var type = switch (finished.status()) {
-            case "completed" -> EventTypes.JOB_SUCCEEDED;
+            case "completed" -> EventTypes.JOB_COMPLETED;
             case "cancelled" -> EventTypes.JOB_CANCELLED;
             default -> EventTypes.JOB_FAILED;
         };
-        var data = Json.createObjectBuilder().add("job_id", job.id.toString()).add("status", JobReader.status(prompt.status))
+        var data = Json.createObjectBuilder().add("job_id", job.id.toString()).add("status", prompt.status.wire())
                 .add("attempts", prompt.attempts).add("dead_lettered", job.deadLetteredAt != null);
         if (finished.errorCode() != null) {
             data.add("error", Json.createObjectBuilder().add("code", finished.errorCode())

@@ -12,22 +12,18 @@ import java.util.UUID;
  * {@code agent} is the profile the client named (id or name), {@code pin} the version it resolved
  * to (null until resolved, and when no profile was named: the session's pin applies);
  * {@code outputSchema} the JSON Schema (as JSON text, validated) the answer must follow, which wins
- * over the profile's, or null.
+ * over the profile's, or null; {@code metadata} the client's JSON object (as text, checked), kept on
+ * the prompt only (a session the prompt creates does not take it, as with jobs), or null.
  */
 public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model,
-                        String agent, AgentPin pin, String outputSchema) {
+                        String agent, AgentPin pin, String outputSchema, String metadata) {
 
     public NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model) {
-        this(owner, sessionId, prompt, busy, idempotencyKey, model, null, null, null);
-    }
-
-    public NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model,
-                     String agent, AgentPin pin) {
-        this(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin, null);
+        this(owner, sessionId, prompt, busy, idempotencyKey, model, null, null, null, null);
     }
 
     public NewPrompt pinned(AgentPin pin) {
-        return new NewPrompt(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin, outputSchema);
+        return new NewPrompt(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin, outputSchema, metadata);
     }
 
     /** The model the client asked for, else the named profile's; null: the session's. */
@@ -55,6 +51,10 @@ public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy 
             }
             if (outputSchema != null) {
                 digest.update(("output_schema=" + outputSchema).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            if (metadata != null) {
+                digest.update(("metadata=" + metadata).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());

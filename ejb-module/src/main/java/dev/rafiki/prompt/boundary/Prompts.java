@@ -87,7 +87,7 @@ public class Prompts {
         // the lane may fall back later, on its own thread: through the container, not this instance
         var self = context.getBusinessObject(Prompts.class);
         var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
-                model, request.idempotencyKey(), request.requestHash(), null, request.pin(), request.outputSchema()),
+                model, request.idempotencyKey(), request.requestHash(), null, request.pin(), request.outputSchema(), request.metadata()),
                 () -> self.submit(request));
         return fast.orElseGet(() -> lane.follow(submit(request)));
     }
@@ -206,7 +206,8 @@ public class Prompts {
                 AgentUse.of(p.agentId(), p.agentVersion()), p.answer(),
                 p.errorCode() == null ? null : new ErrorView(p.errorCode(), p.errorMessage()), p.attempts(), p.steps(),
                 Usage.of(p.inputTokens(), p.outputTokens(), p.toolCalls(), p.toolMillis()), p.createdAt(),
-                p.startedAt(), p.finishedAt(), dev.rafiki.session.boundary.Views.output(p.structured(), p.answer()));
+                p.startedAt(), p.finishedAt(), dev.rafiki.session.boundary.Views.output(p.structured(), p.answer()),
+                dev.rafiki.session.boundary.Views.metadata(p.metadata()));
     }
 
     public static PromptView view(Prompt p) {
@@ -214,6 +215,7 @@ public class Prompts {
                 AgentUse.of(p.agentId, p.agentVersion), p.answer,
                 p.errorCode == null ? null : new ErrorView(p.errorCode, p.errorMessage), p.attempts, p.steps,
                 Usage.of(p.inputTokens, p.outputTokens, p.toolCalls, p.toolMillis), p.createdAt, p.startedAt,
-                p.finishedAt, dev.rafiki.session.boundary.Views.output(p.structured, p.answer));
+                p.finishedAt, dev.rafiki.session.boundary.Views.output(p.structured, p.answer),
+                dev.rafiki.session.boundary.Views.metadata(p.metadata));
     }
 }

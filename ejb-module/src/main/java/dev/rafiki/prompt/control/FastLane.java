@@ -155,8 +155,8 @@ public class FastLane {
             INSERT INTO prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
             idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
             finished_at, model, tool_calls, tool_millis, steps, max_attempts, agent_id, agent_version, output_schema,
-            structured)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            structured, metadata)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String INSERT_JOB = """
             INSERT INTO job (id, owner, session_id, metadata, idempotency_key, request_hash, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)""";
@@ -207,15 +207,12 @@ public class FastLane {
      * A prompt asking for the lane; {@code sessionId} null for a new session, {@code job} null for a plain prompt,
      * {@code agent} null when the prompt runs with its session's profile (if any). {@code model} is the one
      * asked for (by the request or the named profile), null for the session's; {@code outputSchema} the
-     * request's own schema for the answer (JSON text), null for the profile's or none.
+     * request's own schema for the answer (JSON text), null for the profile's or none; {@code metadata} the
+     * client's (JSON text), kept on the prompt.
      */
     public record Request(String owner, UUID sessionId, String content, String model, String idempotencyKey,
                           String requestHash, JobPart job, dev.rafiki.profile.control.AgentPin agent,
-                          String outputSchema) {
-        public Request(String owner, UUID sessionId, String content, String model, String idempotencyKey,
-                       String requestHash, JobPart job, dev.rafiki.profile.control.AgentPin agent) {
-            this(owner, sessionId, content, model, idempotencyKey, requestHash, job, agent, null);
-        }
+                          String outputSchema, String metadata) {
     }
 
     /** What a job (without a webhook) adds to its prompt: the job row, its events, its tools and a retry budget. */
@@ -425,13 +422,14 @@ public class FastLane {
         Integer agentVersion;
         String outputSchema;
         boolean structured;
+        String metadata;
         /** The run ended before the accepting commit: the claim is not taken at all. */
         boolean ended;
 
         PromptSnapshot snapshot(long cursorBefore, List<StoredEvent> events) {
             return new PromptSnapshot(id, sessionId, seq, status, content, model, answer, errorCode, errorMessage, 1,
                     steps, inputTokens, outputTokens, toolCalls, toolMillis, createdAt, startedAt, finishedAt,
-                    cursorBefore, false, events, agentId, agentVersion, structured);
+                    cursorBefore, false, events, agentId, agentVersion, structured, metadata);
         }
     }
 
@@ -474,6 +472,7 @@ public class FastLane {
             row.content = request.content();
             row.model = request.model();
             row.outputSchema = request.outputSchema();
+            row.metadata = request.metadata();
             // the profile the request named, else the session's pin (this run owns the state while busy)
             row.agentId = request.agent() != null ? request.agent().id() : state.agentId;
             row.agentVersion = request.agent() != null ? Integer.valueOf(request.agent().version()) : state.agentVersion;
@@ -651,7 +650,7 @@ public class FastLane {
                 accepting.charge(charge(outcome));
                 accepting.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(), outcome.errorMessage()));
                 if (job) {
-                    accepting.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
+                    accepting.event(row.id, EventTypes.JOB_COMPLETED, completed());
                 }
             });
             commits.submit(accepting);
@@ -710,7 +709,7 @@ public class FastLane {
                 closing.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(),
                         outcome.errorMessage()));
                 if (job) {
-                    closing.event(row.id, EventTypes.JOB_SUCCEEDED, succeeded());
+                    closing.event(row.id, EventTypes.JOB_COMPLETED, completed());
                 }
             }
             closing.step(c -> {
@@ -783,8 +782,8 @@ public class FastLane {
                     outcome.toolCalls(), outcome.toolMillis());
         }
 
-        private JsonObject succeeded() {
-            return jobData("succeeded").add("attempts", 1).add("dead_lettered", false).build();
+        private JsonObject completed() {
+            return jobData("completed").add("attempts", 1).add("dead_lettered", false).build();
         }
 
         private GroupCommit.Result release(boolean[] pendingAfter) {
@@ -820,7 +819,7 @@ public class FastLane {
         private PromptSnapshot acceptedSnapshot(long cursorBefore, List<StoredEvent> events) {
             return new PromptSnapshot(row.id, sessionId, row.seq, "running", row.content, row.model, null, null, null, 1,
                     0, 0, 0, 0, 0, row.createdAt, row.startedAt, null, cursorBefore, false, events, row.agentId,
-                    row.agentVersion, false);
+                    row.agentVersion, false, row.metadata);
         }
 
         /** The session as this node knows it now includes this prompt. */
@@ -956,6 +955,7 @@ public class FastLane {
             insert.setObject(23, row.agentVersion, java.sql.Types.INTEGER);
             insert.setString(24, row.outputSchema);
             insert.setBoolean(25, row.structured);
+            insert.setString(26, row.metadata);
         }
 
         private void bindJob(PreparedStatement insert) throws SQLException {

@@ -14,17 +14,20 @@ import java.util.UUID;
  * @param events       the prompt's first events as committed with it (all of them when it ran at once),
  *                     so a stream can start from them without reading the log; empty when not known
  * @param structured   the answer is JSON that followed the prompt's output schema
+ * @param metadata     the client's metadata (JSON text) from the request that created it, or null
  */
 public record PromptSnapshot(UUID id, UUID sessionId, long seq, String status, String content, String model,
                              String answer, String errorCode, String errorMessage, int attempts, int steps,
                              long inputTokens, long outputTokens, int toolCalls, long toolMillis, Instant createdAt,
                              Instant startedAt, Instant finishedAt, long cursorBefore, boolean replayed,
-                             List<StoredEvent> events, UUID agentId, Integer agentVersion, boolean structured) {
+                             List<StoredEvent> events, UUID agentId, Integer agentVersion, boolean structured,
+                             String metadata) {
 
     public static PromptSnapshot of(Prompt p, boolean replayed) {
         return new PromptSnapshot(p.id, p.sessionId, p.seq, p.status.wire(), p.content, p.model, p.answer, p.errorCode,
                 p.errorMessage, p.attempts, p.steps, p.inputTokens, p.outputTokens, p.toolCalls, p.toolMillis,
-                p.createdAt, p.startedAt, p.finishedAt, -1, replayed, List.of(), p.agentId, p.agentVersion, p.structured);
+                p.createdAt, p.startedAt, p.finishedAt, -1, replayed, List.of(), p.agentId, p.agentVersion, p.structured,
+                p.metadata);
     }
 
     public boolean terminal() {
@@ -34,6 +37,6 @@ public record PromptSnapshot(UUID id, UUID sessionId, long seq, String status, S
     public PromptSnapshot replayed(boolean value) {
         return new PromptSnapshot(id, sessionId, seq, status, content, model, answer, errorCode, errorMessage, attempts,
                 steps, inputTokens, outputTokens, toolCalls, toolMillis, createdAt, startedAt, finishedAt, cursorBefore,
-                value, events, agentId, agentVersion, structured);
+                value, events, agentId, agentVersion, structured, metadata);
     }
 }

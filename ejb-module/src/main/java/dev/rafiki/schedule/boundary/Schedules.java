@@ -16,12 +16,9 @@ import dev.rafiki.schedule.entity.Schedule;
 import dev.rafiki.session.boundary.Sessions;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
-import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -185,7 +182,7 @@ public class Schedules {
             var jobId = (UUID) row[0];
             items.add(new RunView(instant(row[1]), ((Number) row[2]).intValue(), jobs.get(owner, jobId)));
         }
-        return new RunPage(items, rows.size() > limit ? items.get(items.size() - 1).job().jobId().toString() : null);
+        return new RunPage(items, rows.size() > limit ? items.get(items.size() - 1).job().id().toString() : null);
     }
 
     private CronSchedule cron(String expression, String timezone) {
@@ -241,16 +238,8 @@ public class Schedules {
     static ScheduleView view(Schedule s, boolean withSecret) {
         var webhook = s.webhookUrl == null ? null : new Webhook(s.webhookUrl, withSecret ? s.webhookSecret : null);
         return new ScheduleView(s.id, s.paused ? "paused" : "active", s.cron, s.timezone, s.prompt, s.model,
-                s.sessionId, webhook, metadata(s.metadata), s.missed, s.paused ? null : s.nextFireAt, s.lastFiredAt,
+                s.sessionId, webhook, dev.rafiki.session.boundary.Views.metadata(s.metadata), s.missed, s.paused ? null : s.nextFireAt, s.lastFiredAt,
                 s.lastError, s.createdAt, s.updatedAt, Links.of(s.id));
     }
 
-    private static JsonObject metadata(String text) {
-        if (text == null) {
-            return null;
-        }
-        try (var reader = Json.createReader(new StringReader(text))) {
-            return reader.readObject();
-        }
-    }
 }

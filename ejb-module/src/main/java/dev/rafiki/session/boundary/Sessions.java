@@ -108,7 +108,8 @@ public class Sessions {
         workspaces.delete(id);
     }
 
-    public Views.UserUsage usage(String owner) {
+    /** @param window the days to add up as well (from the budget counters, like today's); null: none */
+    public Views.UserUsage usage(String owner, dev.rafiki.budget.control.UsageWindow window) {
         var row = (Object[]) em.createNativeQuery("""
                         SELECT count(*), coalesce(sum(prompt_count), 0), coalesce(sum(input_tokens), 0),
                         coalesce(sum(output_tokens), 0), coalesce(sum(tool_calls), 0), coalesce(sum(tool_millis), 0)
@@ -116,11 +117,20 @@ public class Sessions {
                 .setParameter(1, owner)
                 .getSingleResult();
         var day = dev.rafiki.budget.control.BudgetWindow.day(java.time.Instant.now());
-        var today = counters.read(dev.rafiki.budget.control.UsageCounters.Subject.user(owner), day, day.plusDays(1));
+        var user = dev.rafiki.budget.control.UsageCounters.Subject.user(owner);
+        var today = counters.read(user, day, day.plusDays(1));
+        Views.WindowUsage inWindow = null;
+        if (window != null) {
+            var spent = counters.read(user, window.from(), window.to());
+            inWindow = new Views.WindowUsage(window.fromInstant(), window.toInstant(), usage(spent));
+        }
         return new Views.UserUsage(number(row[0]), number(row[1]),
-                Usage.of(number(row[2]), number(row[3]), number(row[4]), number(row[5])),
-                Usage.of(today.inputTokens(), today.outputTokens(), today.toolCalls(), today.toolMillis()),
-                budgets.standings(owner));
+                Usage.of(number(row[2]), number(row[3]), number(row[4]), number(row[5])), usage(today),
+                budgets.standings(owner), inWindow);
+    }
+
+    private static Usage usage(dev.rafiki.budget.control.UsageCounters.Spent spent) {
+        return Usage.of(spent.inputTokens(), spent.outputTokens(), spent.toolCalls(), spent.toolMillis());
     }
 
     private static long number(Object value) {
@@ -265,7 +275,7 @@ public class Sessions {
             status = !last.isEmpty() && last.get(0) == PromptStatus.CANCELLED ? "stopped" : "idle";
         }
         return new SessionView(session.id, session.title, session.model,
-                Views.AgentUse.of(session.agentId, session.agentVersion), metadata(session.metadata), status,
+                Views.AgentUse.of(session.agentId, session.agentVersion), Views.metadata(session.metadata), status,
                 running.map(p -> p.id).orElse(null),
                 pending.stream().filter(p -> p.status == PromptStatus.QUEUED).count(),
                 session.promptCount, session.messageCount,
@@ -282,12 +292,4 @@ public class Sessions {
                 .getResultList();
     }
 
-    private static JsonObject metadata(String json) {
-        if (json == null) {
-            return null;
-        }
-        try (var reader = Json.createReader(new StringReader(json))) {
-            return reader.readObject();
-        }
-    }
 }

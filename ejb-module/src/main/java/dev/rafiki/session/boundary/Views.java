@@ -22,10 +22,15 @@ public final class Views {
 
     /**
      * The caller's totals over all their sessions, what they spent today (UTC; from the budget
-     * counters, so prompts are counted on the day they ended), and the budgets that limit them.
+     * counters, so prompts are counted on the day they ended), and the budgets that limit them;
+     * {@code window} only when the caller asked for one.
      */
     public record UserUsage(long sessions, long prompts, Usage usage, Usage today,
-                            List<dev.rafiki.budget.boundary.BudgetViews.BudgetView> budgets) {
+                            List<dev.rafiki.budget.boundary.BudgetViews.BudgetView> budgets, WindowUsage window) {
+    }
+
+    /** What was spent from {@code from} (inclusive) to {@code to} (exclusive), both at 00:00 UTC. */
+    public record WindowUsage(Instant from, Instant to, Usage usage) {
     }
 
     /** The agent profile version a session or prompt runs with. */
@@ -56,9 +61,20 @@ public final class Views {
         }
     }
 
+    /** A client's metadata as stored (JSON text, checked when it was given); null when none. */
+    public static JsonObject metadata(String text) {
+        if (text == null) {
+            return null;
+        }
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    /** {@code metadata}: what the request that created the prompt (a query, a job) gave, as given. */
     public record PromptView(UUID id, UUID sessionId, long seq, String status, String prompt, String model,
                              AgentUse agent, String answer, ErrorView error, int attempts, int steps, Usage usage, Instant createdAt,
-                             Instant startedAt, Instant finishedAt, JsonValue output) {
+                             Instant startedAt, Instant finishedAt, JsonValue output, JsonObject metadata) {
         public boolean terminal() {
             return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
         }

@@ -76,6 +76,10 @@ public class Prompt {
     @Column(name = "output_schema", columnDefinition = "text")
     public String outputSchema;
 
+    /** The client's metadata (a JSON object as text) from the request that created the prompt; null for none. */
+    @Column(columnDefinition = "text")
+    public String metadata;
+
     /** The answer is JSON that followed the prompt's output schema. */
     @Column(nullable = false)
     public boolean structured;

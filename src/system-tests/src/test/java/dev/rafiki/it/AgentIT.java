@@ -135,7 +135,7 @@ class AgentIT {
         var accepted = api.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
                 .add("prompt", "/tool run_shell {\"command\":\"sleep 60\",\"timeout_seconds\":120}").build().toString(),
                 "Prefer", "respond-async").json();
-        var promptId = accepted.getString("prompt_id");
+        var promptId = accepted.getString("id");
         Await.until("the shell command to run", Duration.ofSeconds(20), () -> Checks.prompt(api, sessionId, promptId),
                 p -> "running".equals(p.getString("status")));
         RafikiServer.sleep(500);
@@ -277,7 +277,7 @@ class AgentIT {
                 .add("model", "openai/gpt-4o-mini").add("prompt", "script:" + script).build().toString(),
                 "Prefer", "respond-async");
         assertEquals(202, queued.status(), queued.body());
-        var promptId = queued.json().getString("prompt_id");
+        var promptId = queued.json().getString("id");
         var durable = Await.until("the queued prompt to end", Duration.ofSeconds(60),
                 () -> Checks.prompt(api, sessionId, promptId),
                 p -> List.of("completed", "failed", "cancelled").contains(p.getString("status")));

@@ -254,7 +254,7 @@ class AgentProfilesIT {
         assertEquals("Only for this prompt", openAiRequestFor(marker).getJsonArray("messages").getJsonObject(0)
                 .getString("content"));
 
-        var view = alice.get("/session/" + sessionId + "/prompts/" + answer.getString("prompt_id")).json();
+        var view = alice.get("/session/" + sessionId + "/prompts/" + answer.getString("id")).json();
         assertEquals(id, view.getJsonObject("agent").getString("id"));
         assertEquals(1, view.getJsonObject("agent").getInt("version"));
         assertEquals("openai/gpt-4o-mini", view.getString("model"));
@@ -292,7 +292,7 @@ class AgentProfilesIT {
         var retry = alice.post("/query", body, "Idempotency-Key", key);
         assertEquals(200, retry.status(), retry.body());
         assertEquals("true", retry.header("Idempotent-Replayed"));
-        assertEquals(first.json().getString("prompt_id"), retry.json().getString("prompt_id"));
+        assertEquals(first.json().getString("id"), retry.json().getString("id"));
         refused(alice.post("/query", body, "Idempotency-Key", UUID.randomUUID().toString()), 404, "not-found");
     }
 
@@ -304,7 +304,7 @@ class AgentProfilesIT {
         assertEquals(202, submitted.status(), submitted.body());
         var job = submitted.json();
         assertEquals(id, job.getJsonObject("agent").getString("id"));
-        var prompt = alice.get("/session/" + job.getString("session_id") + "/prompts/" + job.getString("job_id")).json();
+        var prompt = alice.get("/session/" + job.getString("session_id") + "/prompts/" + job.getString("id")).json();
         assertEquals(id, prompt.getJsonObject("agent").getString("id"));
         refused(alice.post("/submit", "{\"prompt\":\"a job\",\"agent\":\"no-such-agent\"}"), 404, "not-found");
     }
@@ -398,7 +398,7 @@ class AgentProfilesIT {
         var answer = query(alice, Json.createObjectBuilder().add("prompt", marker).add("agent", name).build());
         assertEquals("failed", answer.getString("status"), answer.toString());
         assertEquals("step-limit", answer.getJsonObject("error").getString("code"));
-        assertEquals(1, alice.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("prompt_id"))
+        assertEquals(1, alice.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("id"))
                 .json().getInt("steps"));
     }
 
@@ -420,7 +420,7 @@ class AgentProfilesIT {
         assertEquals(id, queued.getJsonObject("agent").getString("id"));
         assertEquals("Queued instructions", openAiRequestFor(marker).getJsonArray("messages").getJsonObject(0)
                 .getString("content"));
-        var first = alice.get("/session/" + sessionId + "/prompts/" + slow.json().getString("prompt_id")).json();
+        var first = alice.get("/session/" + sessionId + "/prompts/" + slow.json().getString("id")).json();
         assertEquals(1, first.getJsonObject("agent").getInt("version"));
     }
 

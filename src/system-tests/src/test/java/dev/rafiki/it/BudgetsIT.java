@@ -146,7 +146,7 @@ class BudgetsIT {
         var prompt = response.json();
         assertEquals("failed", prompt.getString("status"), prompt.toString());
         assertEquals("budget-exceeded", prompt.getJsonObject("error").getString("code"));
-        var stored = api.get("/session/" + prompt.getString("session_id") + "/prompts/" + prompt.getString("prompt_id")).json();
+        var stored = api.get("/session/" + prompt.getString("session_id") + "/prompts/" + prompt.getString("id")).json();
         assertEquals(2, stored.getInt("steps"), "two turns of the four the script asks for");
         var spent = stored.getJsonObject("usage");
         assertTrue(spent.getInt("input_tokens") + spent.getInt("output_tokens") >= 4, stored.toString());
@@ -168,7 +168,7 @@ class BudgetsIT {
                 "Prefer", "respond-async");
         assertEquals(202, slow.status(), slow.body());
         var queued = answered(hello(api, "session_id", session));
-        var first = api.get("/session/" + session + "/prompts/" + slow.json().getString("prompt_id")).json();
+        var first = api.get("/session/" + session + "/prompts/" + slow.json().getString("id")).json();
         assertEquals("completed", first.getString("status"), first.toString());
 
         long spent = 0;
@@ -182,6 +182,36 @@ class BudgetsIT {
     }
 
     @Test
+    void usageOverAWindowAddsUpItsUtcDays() {
+        var user = unique("window");
+        var api = server.api(user);
+        answered(hello(api));
+        answered(hello(api));
+        var plain = api.get("/usage").json();
+        assertFalse(plain.containsKey("window"), "no window unless asked: " + plain);
+        var today = plain.getJsonObject("today");
+        assertEquals(6, today.getInt("input_tokens") + today.getInt("output_tokens"), today.toString());
+
+        var todayStart = LocalDate.ofInstant(Instant.now(), ZoneOffset.UTC);
+        var since = api.get("/usage?from=" + todayStart.minusDays(6)).json();
+        var window = since.getJsonObject("window");
+        assertEquals(since.getJsonObject("today"), window.getJsonObject("usage"), "nothing before today: " + since);
+        assertEquals(todayStart.minusDays(6) + "T00:00:00Z", window.getString("from"));
+        assertEquals(todayStart.plusDays(1) + "T00:00:00Z", window.getString("to"), "through today by default");
+
+        var before = api.get("/usage?from=" + todayStart.minusDays(6) + "T00:00:00Z&to=" + todayStart).json();
+        assertEquals(0, before.getJsonObject("window").getJsonObject("usage").getInt("output_tokens"), before.toString());
+        var asAdmin = admin.get("/usage?owner=" + user + "&from=" + todayStart).json();
+        assertEquals(since.getJsonObject("today"), asAdmin.getJsonObject("window").getJsonObject("usage"));
+
+        refused(api.get("/usage?from=yesterday"), 400, "validation-failed");
+        refused(api.get("/usage?from=" + todayStart + "T10:00:00Z"), 400, "validation-failed");
+        refused(api.get("/usage?to=" + todayStart), 400, "validation-failed");
+        refused(api.get("/usage?from=" + todayStart + "&to=" + todayStart), 400, "validation-failed");
+        refused(api.get("/usage?from=" + todayStart.minusDays(400)), 400, "validation-failed");
+    }
+
+    @Test
     void aDelayedJobThatComesDueBeyondItsBudgetFailsWithBudgetExceeded() {
         var user = unique("delayed");
         var api = server.api(user);
@@ -190,11 +220,11 @@ class BudgetsIT {
         // accepted: it may come due in another window; it is asked again when it starts
         var submitted = api.post("/submit", "{\"prompt\":\"later\",\"run_at\":\"" + runAt + "\"}");
         assertEquals(202, submitted.status(), submitted.body());
-        var jobId = submitted.json().getString("job_id");
+        var jobId = submitted.json().getString("id");
         answered(hello(api));
 
         var job = Await.until("the delayed job to end", Duration.ofSeconds(90), () -> api.get("/jobs/" + jobId).json(),
-                j -> List.of("succeeded", "failed", "cancelled").contains(j.getString("status")));
+                j -> List.of("completed", "failed", "cancelled").contains(j.getString("status")));
         assertEquals("failed", job.getString("status"), job.toString());
         assertEquals("budget-exceeded", job.getJsonObject("error").getString("code"), job.toString());
         assertEquals(1, job.getInt("attempts"), "a spent budget is not retried");

@@ -152,7 +152,7 @@ class ClusterIT {
                     var response = api(p == 0 ? nodeA : nodeB, user).post("/query", Json.createObjectBuilder()
                             .add("prompt", text).add("session_id", sessionId).build().toString(), "Prefer", "respond-async");
                     assertTrue(response.status() == 202 || response.status() == 200, response.body());
-                    prompts.put(response.json().getString("prompt_id"), "echo: " + text.substring("/slow 80 ".length()));
+                    prompts.put(response.json().getString("id"), "echo: " + text.substring("/slow 80 ".length()));
                 }
             }
             var workers = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
@@ -287,7 +287,7 @@ class ClusterIT {
         var submitted = api(nodeA, user).post("/query", Json.createObjectBuilder()
                 .add("prompt", "/slow 300 " + "word ".repeat(60).strip()).add("session_id", sessionId).build().toString(),
                 "Prefer", "respond-async");
-        var promptId = submitted.json().getString("prompt_id");
+        var promptId = submitted.json().getString("id");
         var runningOn = awaitValue("the prompt to run somewhere", Duration.ofSeconds(30), () -> {
             var nodes = workingNodes(user);
             return nodes.isEmpty() ? null : nodes.iterator().next();
@@ -362,7 +362,7 @@ class ClusterIT {
                     var response = api(s % 2 == 0 ? nodeA : nodeB, user).post("/query", Json.createObjectBuilder()
                             .add("prompt", text).add("session_id", sessionId).build().toString(), "Prefer", "respond-async");
                     assertTrue(response.status() == 202 || response.status() == 200, response.body());
-                    promptIds.computeIfAbsent(sessionId, k -> new ArrayList<>()).add(response.json().getString("prompt_id"));
+                    promptIds.computeIfAbsent(sessionId, k -> new ArrayList<>()).add(response.json().getString("id"));
                     texts.computeIfAbsent(sessionId, k -> new ArrayList<>()).add(text);
                 }
             }
@@ -457,7 +457,7 @@ class ClusterIT {
                 .add("prompt", "/slow 100 accepted before the " + what).build().toString(), "Prefer", "respond-async");
         assertTrue(before.status() == 202 || before.status() == 200, before.body());
         var beforeSession = before.json().getString("session_id");
-        var beforePrompt = before.json().getString("prompt_id");
+        var beforePrompt = before.json().getString("id");
         RafikiServer.sleep(300);
 
         long faultAt = System.nanoTime();

@@ -258,12 +258,12 @@ class ConsoleIT {
                     .add("webhook", Json.createObjectBuilder().add("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"))
                     .build().toString());
             assertEquals(202, submitted.status(), submitted.body());
-            var jobId = submitted.json().getString("job_id");
+            var jobId = submitted.json().getString("id");
 
             browser.open(console + "#/jobs");
             browser.visible("#jobs tr.row[data-job-id='" + jobId + "']");
             browser.click("#jobs tr.row[data-job-id='" + jobId + "'] a");
-            browser.until("the job to succeed", d -> browser.text("#job-summary .job-status").startsWith("succeeded"));
+            browser.until("the job to succeed", d -> browser.text("#job-summary .job-status").startsWith("completed"));
             browser.until("both artifacts", d -> browser.all("#artifacts tr.artifact").size() == 2);
             browser.until("the delivered webhook", d -> browser.all("#deliveries .delivery[data-status='delivered'] tbody tr").size() == 2);
             assertTrue(browser.text("#deliveries").contains("HTTP 503") && browser.text("#deliveries").contains("HTTP 204"),
@@ -316,7 +316,7 @@ class ConsoleIT {
     void theOperatorViewIsForAdministratorsOnly() throws Exception {
         var failing = api.post("/submit", "{\"prompt\":\"fail 503\",\"model\":\"openai/gpt-4o-mini\"}");
         assertEquals(202, failing.status(), failing.body());
-        var deadJob = failing.json().getString("job_id");
+        var deadJob = failing.json().getString("id");
         Await.until("the job to be dead-lettered", Browser.PATIENCE, () -> api.get("/jobs/" + deadJob).json(),
                 job -> job.containsKey("dead_lettered_at"));
 
@@ -360,7 +360,7 @@ class ConsoleIT {
 
         // every view once more, as a user who is also an administrator: not one console message
         signInWith(server.tokenFor("dev", "user", "admin"));
-        var job = api.get("/jobs?limit=1").json().getJsonArray("items").getJsonObject(0).getString("job_id");
+        var job = api.get("/jobs?limit=1").json().getJsonArray("items").getJsonObject(0).getString("id");
         var session = api.get("/sessions?limit=1").json().getJsonArray("items").getJsonObject(0).getString("id");
         var views = new java.util.LinkedHashMap<String, String>();
         views.put("#/sessions", "#sessions table");

@@ -139,7 +139,7 @@ class DurabilityIT {
                     .build();
             var response = api.post("/submit", Json.createObjectBuilder().add("prompt", "/tools " + script).build().toString());
             assertEquals(202, response.status(), response.body());
-            ids.add(response.json().getString("job_id"));
+            ids.add(response.json().getString("id"));
         }
         Await.until("jobs to be running", Duration.ofSeconds(60),
                 () -> api.get("/jobs?status=running&limit=200").json().getJsonArray("items").size(), n -> n >= 2);
@@ -151,7 +151,7 @@ class DurabilityIT {
         int resumed = 0;
         for (int i = 0; i < count; i++) {
             var job = api.get("/jobs/" + ids.get(i)).json();
-            assertEquals("succeeded", job.getString("status"), job.toString());
+            assertEquals("completed", job.getString("status"), job.toString());
             var artifacts = job.getJsonArray("artifacts");
             assertEquals(1, artifacts.size(), job.toString());
             assertEquals("job " + i + "\n", api.get("/jobs/" + ids.get(i) + "/artifacts/out.txt").body());
@@ -160,10 +160,10 @@ class DurabilityIT {
         assertTrue(resumed > 0, "some job was running at the crash and ran again");
         try (var db = server.database(); var statement = db.prepareStatement("""
                 SELECT count(*), count(DISTINCT prompt_id) FROM event
-                WHERE owner = 'job-crash-user' AND type = 'job.succeeded'""")) {
+                WHERE owner = 'job-crash-user' AND type = 'job.completed'""")) {
             try (var result = statement.executeQuery()) {
                 result.next();
-                assertEquals(count, result.getInt(1), "one job.succeeded per job");
+                assertEquals(count, result.getInt(1), "one job.completed per job");
                 assertEquals(count, result.getInt(2));
             }
         }
@@ -202,7 +202,7 @@ class DurabilityIT {
             var retry = server.api("lost-reply-user").post("/query", body, "Idempotency-Key", key);
             assertEquals(200, retry.status(), retry.body());
             assertEquals("true", retry.header("Idempotent-Replayed"));
-            assertEquals(committed[0], retry.json().getString("prompt_id"), "the same prompt");
+            assertEquals(committed[0], retry.json().getString("id"), "the same prompt");
             assertEquals("echo: answer me once", retry.json().getString("answer"));
             assertEquals(committed[1], retry.json().getString("answer"));
         }
@@ -239,7 +239,7 @@ class DurabilityIT {
                 .add("prompt", "/slow 400 one two three four five six seven eight").build().toString(),
                 "Prefer", "respond-async");
         assertEquals(202, accepted.status(), accepted.body());
-        var promptId = accepted.json().getString("prompt_id");
+        var promptId = accepted.json().getString("id");
         // the claim is lost while the run goes on (as when its lease ran out): the sweeper gives the session to another worker
         try (var db = server.database(); var steal = db.prepareStatement(
                 "UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker IS NOT NULL")) {
@@ -281,7 +281,7 @@ class DurabilityIT {
                 try {
                     var response = api.post("/query", body, "Prefer", "respond-async", "Idempotency-Key", key);
                     if (response.status() == 200 || response.status() == 202) {
-                        ids.add(response.json().getString("prompt_id"));
+                        ids.add(response.json().getString("id"));
                         accepted.incrementAndGet();
                         break;
                     }

@@ -111,16 +111,16 @@ class EarIT {
     void aJobRunsInTheBackgroundUntilItSucceeds() {
         var submitted = api.post("/submit", "{\"prompt\":\"a job on the full server\"}");
         assertEquals(202, submitted.status(), submitted.body());
-        var jobId = submitted.json().getString("job_id");
+        var jobId = submitted.json().getString("id");
 
         var job = api.get("/jobs/" + jobId).json();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!List.of("succeeded", "failed", "cancelled").contains(job.getString("status")) && System.nanoTime() < deadline) {
+        while (!List.of("completed", "failed", "cancelled").contains(job.getString("status")) && System.nanoTime() < deadline) {
             sleep(200);
             job = api.get("/jobs/" + jobId).json();
         }
-        assertEquals("succeeded", job.getString("status"), job.toString());
-        assertEquals("echo: a job on the full server", job.getJsonObject("result").getString("answer"));
+        assertEquals("completed", job.getString("status"), job.toString());
+        assertEquals("echo: a job on the full server", job.getString("answer"));
     }
 
     /** Authorisation is the container's job here: the EAR must not lose it (it once did, see web.xml). */

@@ -401,9 +401,9 @@ class FilesIT {
         var submitted = api.post("/submit", Json.createObjectBuilder().add("prompt",
                 "/tool save_artifact {\"name\":\"r.csv\",\"content\":\"a,b\\n1,2\\n\"}").build().toString());
         assertEquals(202, submitted.status(), submitted.body());
-        var job = submitted.json().getString("job_id");
+        var job = submitted.json().getString("id");
         Await.until("the job to succeed", Duration.ofSeconds(90), () -> api.get("/jobs/" + job).json().getString("status"),
-                "succeeded"::equals);
+                "completed"::equals);
         var artifactLink = link("/jobs/" + job + "/artifacts/r.csv/link", "{}").getString("url");
         assertTrue(artifactLink.startsWith(server.base() + "/signed/jobs/" + job + "/artifacts/r.csv?"), artifactLink);
         var opened = open(artifactLink);

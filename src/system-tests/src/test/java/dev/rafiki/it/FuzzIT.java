@@ -147,7 +147,7 @@ class FuzzIT {
         var api = server.api("fuzz-user");
         ownSession = api.createSession();
         foreignSession = server.api("fuzz-other").createSession();
-        ownJob = api.post("/submit", "{\"prompt\":\"a job to ask stream tokens for\"}").json().getString("job_id");
+        ownJob = api.post("/submit", "{\"prompt\":\"a job to ask stream tokens for\"}").json().getString("id");
         started = System.nanoTime();
     }
 

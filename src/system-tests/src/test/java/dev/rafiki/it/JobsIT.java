@@ -62,13 +62,13 @@ class JobsIT {
         var response = as.post("/submit", body.toString(), headers);
         assertEquals(202, response.status(), response.body());
         var job = response.json();
-        assertTrue(response.header("Location").endsWith("/jobs/" + job.getString("job_id")), response.header("Location"));
+        assertTrue(response.header("Location").endsWith("/jobs/" + job.getString("id")), response.header("Location"));
         return job;
     }
 
     static JsonObject awaitTerminal(Api as, String jobId) {
         return Await.until("job " + jobId + " to end", Duration.ofSeconds(90), () -> as.get("/jobs/" + jobId).json(),
-                job -> List.of("succeeded", "failed", "cancelled").contains(job.getString("status")));
+                job -> List.of("completed", "failed", "cancelled").contains(job.getString("status")));
     }
 
     static String tools(String json) {
@@ -105,17 +105,23 @@ class JobsIT {
                 .build();
         var submitted = submit(api, Json.createObjectBuilder().add("prompt", tools(script.toString()))
                 .add("metadata", Json.createObjectBuilder().add("customer", "acme")).build());
-        var jobId = submitted.getString("job_id");
-        assertTrue(List.of("queued", "running", "succeeded").contains(submitted.getString("status")), submitted.toString());
+        var jobId = submitted.getString("id");
+        assertTrue(List.of("queued", "running", "completed").contains(submitted.getString("status")), submitted.toString());
         assertEquals("/jobs/" + jobId, submitted.getJsonObject("links").getString("self"));
 
         var job = awaitTerminal(api, jobId);
-        assertEquals("succeeded", job.getString("status"), job.toString());
-        assertTrue(job.getJsonObject("result").getString("answer").contains("save_artifact returned: saved artifact 'notes.txt'"),
+        assertEquals("completed", job.getString("status"), job.toString());
+        assertTrue(job.getString("answer").contains("save_artifact returned: saved artifact 'notes.txt'"),
                 job.toString());
         assertEquals(60, job.getJsonObject("progress").getInt("percent"));
         assertEquals("report written", job.getJsonObject("progress").getString("message"));
         assertEquals("acme", job.getJsonObject("metadata").getString("customer"));
+        // a job is its prompt: the same id, status word and answer in the same place
+        assertFalse(job.containsKey("job_id") || job.containsKey("result"), job.toString());
+        var prompt = api.get("/session/" + job.getString("session_id") + "/prompts/" + jobId).json();
+        assertEquals(prompt.getString("status"), job.getString("status"));
+        assertEquals(prompt.getString("answer"), job.getString("answer"));
+        assertEquals(job.getJsonObject("metadata"), prompt.getJsonObject("metadata"), "the job's metadata is its prompt's");
         assertEquals(1, job.getInt("attempts"));
         assertEquals(4, job.getJsonObject("usage").getInt("tool_calls"));
         assertNotNull(job.getString("finished_at"));
@@ -181,11 +187,12 @@ class JobsIT {
         assertEquals(404, stranger.get("/jobs/" + jobId + "/artifacts/report.csv").status());
         assertEquals(404, stranger.post("/jobs/" + jobId + "/cancel", "").status());
 
-        var succeeded = api.get("/jobs?status=succeeded&limit=200").json().getJsonArray("items");
-        assertTrue(succeeded.stream().anyMatch(v -> v.asJsonObject().getString("job_id").equals(jobId)));
+        var completed = api.get("/jobs?status=completed&limit=200").json().getJsonArray("items");
+        assertTrue(completed.stream().anyMatch(v -> v.asJsonObject().getString("id").equals(jobId)));
         var running = api.get("/jobs?status=running,queued").json().getJsonArray("items");
-        assertFalse(running.stream().anyMatch(v -> v.asJsonObject().getString("job_id").equals(jobId)));
+        assertFalse(running.stream().anyMatch(v -> v.asJsonObject().getString("id").equals(jobId)));
         assertEquals(400, api.get("/jobs?status=done").status());
+        assertEquals(400, api.get("/jobs?status=succeeded").status(), "one vocabulary: completed");
     }
 
     @Test
@@ -202,7 +209,7 @@ class JobsIT {
             for (var attempt : attempts) {
                 var response = attempt.join();
                 assertEquals(202, response.status(), response.body());
-                ids.add(response.json().getString("job_id"));
+                ids.add(response.json().getString("id"));
             }
             assertEquals(1, ids.size(), ids.toString());
             var replay = api.post("/submit", body, "Idempotency-Key", key);
@@ -228,7 +235,7 @@ class JobsIT {
     @Test
     void cancellingARunningJobStopsItAndRepeatingIsHarmless() {
         var jobId = submit(api, Json.createObjectBuilder()
-                .add("prompt", "/slow 300 " + "word ".repeat(100)).build()).getString("job_id");
+                .add("prompt", "/slow 300 " + "word ".repeat(100)).build()).getString("id");
         Await.until("the job to run", Duration.ofSeconds(30), () -> api.get("/jobs/" + jobId).json(),
                 job -> job.getString("status").equals("running"));
         var cancelled = api.post("/jobs/" + jobId + "/cancel", "");
@@ -247,9 +254,9 @@ class JobsIT {
         // a queued job is taken off the queue: it never starts
         var sessionId = api.createSession();
         var blocker = submit(api, Json.createObjectBuilder().add("session_id", sessionId)
-                .add("prompt", "/slow 300 " + "word ".repeat(20)).build()).getString("job_id");
+                .add("prompt", "/slow 300 " + "word ".repeat(20)).build()).getString("id");
         var queued = submit(api, Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "later").build())
-                .getString("job_id");
+                .getString("id");
         assertEquals("cancelled", api.delete("/jobs/" + queued).json().getString("status"));
         api.post("/jobs/" + blocker + "/cancel", "");
         var never = awaitTerminal(api, queued);
@@ -258,9 +265,9 @@ class JobsIT {
 
         // newest first, page by page
         var first = api.get("/jobs?limit=1").json();
-        assertEquals(queued, first.getJsonArray("items").getJsonObject(0).getString("job_id"));
+        assertEquals(queued, first.getJsonArray("items").getJsonObject(0).getString("id"));
         var second = api.get("/jobs?limit=1&after=" + first.getString("next_cursor")).json();
-        assertEquals(blocker, second.getJsonArray("items").getJsonObject(0).getString("job_id"));
+        assertEquals(blocker, second.getJsonArray("items").getJsonObject(0).getString("id"));
     }
 
     @Test
@@ -285,7 +292,7 @@ class JobsIT {
                     .add("webhook", Json.createObjectBuilder()
                             .add("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook").add("secret", secret))
                     .build());
-            var jobId = submitted.getString("job_id");
+            var jobId = submitted.getString("id");
             assertEquals(secret, submitted.getJsonObject("webhook").getString("secret"));
 
             var job = Await.until("the webhook to be delivered", Duration.ofSeconds(60), () -> api.get("/jobs/" + jobId).json(),
@@ -294,7 +301,7 @@ class JobsIT {
                             && j.getJsonObject("webhook").getJsonArray("deliveries").getJsonObject(0).getString("status").equals("delivered"));
             assertFalse(job.getJsonObject("webhook").containsKey("secret"), "the secret is shown only at submission");
             var delivery = job.getJsonObject("webhook").getJsonArray("deliveries").getJsonObject(0);
-            assertEquals("job.succeeded", delivery.getString("event_type"));
+            assertEquals("job.completed", delivery.getString("event_type"));
             assertEquals(3, delivery.getInt("attempts"));
             var log = delivery.getJsonArray("log");
             assertEquals(List.of(500, 500, 204), log.stream().map(a -> a.asJsonObject().getInt("status_code")).toList());
@@ -307,10 +314,10 @@ class JobsIT {
                 assertTrue(Math.abs(Long.parseLong(request.get("timestamp")) - System.currentTimeMillis() / 1000) < 120);
             }
             var payload = Json.createReader(new StringReader(received.get(2).get("body"))).readObject();
-            assertEquals("job.succeeded", payload.getString("type"));
-            assertEquals(jobId, payload.getJsonObject("data").getString("job_id"));
-            assertEquals("succeeded", payload.getJsonObject("data").getString("status"));
-            assertEquals("echo: tell the hook", payload.getJsonObject("data").getJsonObject("result").getString("answer"));
+            assertEquals("job.completed", payload.getString("type"));
+            assertEquals(jobId, payload.getJsonObject("data").getString("id"));
+            assertEquals("completed", payload.getJsonObject("data").getString("status"));
+            assertEquals("echo: tell the hook", payload.getJsonObject("data").getString("answer"));
         } finally {
             receiver.stop(0);
         }
@@ -319,7 +326,7 @@ class JobsIT {
     @Test
     void aJobThatKeepsFailingIsRetriedThenDeadLettered() {
         var submitted = submit(api, Json.createObjectBuilder().add("prompt", "fail 503").add("model", "openai/gpt-test").build());
-        var jobId = submitted.getString("job_id");
+        var jobId = submitted.getString("id");
         var job = awaitTerminal(api, jobId);
         assertEquals("failed", job.getString("status"), job.toString());
         assertEquals("model-unavailable", job.getJsonObject("error").getString("code"));
@@ -363,16 +370,16 @@ class JobsIT {
             var other = submit(api, Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "/slow 20 not this one").build());
             var jobId = submit(api, Json.createObjectBuilder().add("session_id", sessionId)
                     .add("prompt", tools("[{\"name\":\"report_progress\",\"arguments\":{\"percent\":50}}]")).build())
-                    .getString("job_id");
+                    .getString("id");
             ws.send(Json.createObjectBuilder().add("type", "subscribe").add("job_id", jobId).add("after", 0).build().toString());
-            var frames = ws.until(f -> "job.succeeded".equals(f.getString("type")), Duration.ofSeconds(30));
+            var frames = ws.until(f -> "job.completed".equals(f.getString("type")), Duration.ofSeconds(30));
             var events = frames.stream().filter(f -> f.containsKey("stream")).toList();
             assertTrue(events.stream().allMatch(f -> jobId.equals(f.getString("prompt_id", ""))), events.toString());
             var types = events.stream().map(f -> f.getString("type")).toList();
             assertEquals(List.of("prompt.queued", "job.queued", "prompt.started", "job.started"), types.subList(0, 4));
             assertTrue(types.indexOf("job.started") < types.indexOf("job.progress"), types.toString());
-            assertTrue(types.indexOf("prompt.completed") < types.indexOf("job.succeeded"), types.toString());
-            assertFalse(events.stream().anyMatch(f -> other.getString("job_id").equals(f.getString("prompt_id", ""))));
+            assertTrue(types.indexOf("prompt.completed") < types.indexOf("job.completed"), types.toString());
+            assertFalse(events.stream().anyMatch(f -> other.getString("id").equals(f.getString("prompt_id", ""))));
         }
         assertEquals(404, status("/events?job_id=" + UUID.randomUUID() + "&access_token=" + server.tokenFor("jobs-user", "user")));
     }
@@ -381,9 +388,9 @@ class JobsIT {
     void aJobStreamTokenFollowsThatJobAndNothingElse() throws Exception {
         var sessionId = api.createSession();
         var other = submit(api, Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "not for the browser")
-                .build()).getString("job_id");
+                .build()).getString("id");
         var jobId = submit(api, Json.createObjectBuilder().add("session_id", sessionId)
-                .add("prompt", "/slow 30 for the browser").build()).getString("job_id");
+                .add("prompt", "/slow 30 for the browser").build()).getString("id");
         var issued = api.post("/jobs/" + jobId + "/stream-token", "");
         assertEquals(200, issued.status(), issued.body());
         var token = issued.json().getString("token");
@@ -403,7 +410,7 @@ class JobsIT {
                         var event = Json.createReader(new StringReader(line.substring(5).strip())).readObject();
                         assertEquals(jobId, event.getString("prompt_id"), event.toString());
                         types.add(event.getString("type"));
-                        if (event.getString("type").equals("job.succeeded")) {
+                        if (event.getString("type").equals("job.completed")) {
                             return types;
                         }
                     }
@@ -412,7 +419,7 @@ class JobsIT {
             }
         });
         var seen = events.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals("job.succeeded", seen.get(seen.size() - 1), seen.toString());
+        assertEquals("job.completed", seen.get(seen.size() - 1), seen.toString());
         assertTrue(seen.contains("message.delta"), seen.toString());
 
         assertEquals(403, status("/events?session_id=" + sessionId + "&access_token=" + token));
@@ -425,7 +432,7 @@ class JobsIT {
             ws.send("{\"type\":\"subscribe\",\"job_id\":\"" + other + "\"}");
             assertEquals("forbidden", ws.next(Duration.ofSeconds(10)).getString("code"));
             ws.send("{\"type\":\"subscribe\",\"job_id\":\"" + jobId + "\",\"after\":0}");
-            var frames = ws.until(f -> "job.succeeded".equals(f.getString("type")), Duration.ofSeconds(20));
+            var frames = ws.until(f -> "job.completed".equals(f.getString("type")), Duration.ofSeconds(20));
             assertTrue(frames.stream().filter(f -> f.containsKey("stream")).allMatch(f -> jobId.equals(f.getString("prompt_id"))));
         }
     }
@@ -459,7 +466,7 @@ class JobsIT {
         }
         var ids = ConcurrentHashMap.<String>newKeySet();
         for (var future : futures) {
-            ids.add(Json.createReader(new StringReader(future.join())).readObject().getString("job_id"));
+            ids.add(Json.createReader(new StringReader(future.join())).readObject().getString("id"));
         }
         assertEquals(jobs, ids.size());
         Await.until("all jobs to finish", Duration.ofSeconds(240), () -> bulk.get("/jobs?status=queued,running&limit=1")
@@ -492,11 +499,11 @@ class JobsIT {
                 }
             }
             try (var ends = db.prepareStatement("""
-                    SELECT count(*), count(DISTINCT prompt_id) FROM event WHERE owner = ? AND type = 'job.succeeded'""")) {
+                    SELECT count(*), count(DISTINCT prompt_id) FROM event WHERE owner = ? AND type = 'job.completed'""")) {
                 ends.setString(1, owner);
                 try (var rows = ends.executeQuery()) {
                     rows.next();
-                    assertEquals(jobs, rows.getInt(1), "one job.succeeded per job");
+                    assertEquals(jobs, rows.getInt(1), "one job.completed per job");
                     assertEquals(jobs, rows.getInt(2));
                 }
             }

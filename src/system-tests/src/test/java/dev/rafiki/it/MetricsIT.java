@@ -138,7 +138,7 @@ class MetricsIT {
         long outputTokens = tokens(first, "output_tokens") + tokens(second, "output_tokens");
         assertTrue(inputTokens > 0 && outputTokens > 0);
         // the cancelled prompt used tokens too, as many as its answer shows
-        var stopped = api.get("/session/" + cancelled.getString("session_id") + "/prompts/" + cancelled.getString("prompt_id")).json();
+        var stopped = api.get("/session/" + cancelled.getString("session_id") + "/prompts/" + cancelled.getString("id")).json();
         assertEquals(inputTokens + tokens(stopped, "input_tokens"), delta(before, after, "rafiki_model_tokens_total", input));
         assertEquals(outputTokens + tokens(stopped, "output_tokens"), delta(before, after, "rafiki_model_tokens_total", output));
     }
@@ -165,8 +165,8 @@ class MetricsIT {
         var job = api.post("/submit", "{\"prompt\":\"/slow 150 a b c d e f g h i j k l m n o p q r s t\"}").json();
         Await.until("the job to be counted", PATIENCE, this::scrape,
                 s -> value(s, "rafiki_queue_depth", jobs) == 1 && value(s, "rafiki_queue_depth", prompts) == 1);
-        Await.until("the job to end", PATIENCE, () -> api.get("/jobs/" + job.getString("job_id")).json(),
-                j -> j.getString("status").equals("succeeded"));
+        Await.until("the job to end", PATIENCE, () -> api.get("/jobs/" + job.getString("id")).json(),
+                j -> j.getString("status").equals("completed"));
         Await.until("the jobs gauge to drain", PATIENCE, this::scrape, s -> value(s, "rafiki_queue_depth", jobs) == 0);
     }
 
@@ -216,7 +216,7 @@ class MetricsIT {
         var line = Await.until("the log line of the request", PATIENCE, () -> logLineWith(requestId), l -> l != null);
         assertEquals(requestId, line.getString("request_id"), line.toString());
         assertEquals(sessionId, line.getString("session_id"), line.toString());
-        assertEquals(response.json().getString("prompt_id"), line.getString("prompt_id"), line.toString());
+        assertEquals(response.json().getString("id"), line.getString("prompt_id"), line.toString());
         assertTrue(line.getString("LogMessage").startsWith("prompt accepted"), line.toString());
     }
 
@@ -236,8 +236,8 @@ class MetricsIT {
     }
 
     void awaitTerminal(JsonObject accepted) {
-        var path = "/session/" + accepted.getString("session_id") + "/prompts/" + accepted.getString("prompt_id");
-        Await.until("prompt " + accepted.getString("prompt_id") + " to end", PATIENCE, () -> api.get(path).json(),
+        var path = "/session/" + accepted.getString("session_id") + "/prompts/" + accepted.getString("id");
+        Await.until("prompt " + accepted.getString("id") + " to end", PATIENCE, () -> api.get(path).json(),
                 p -> Pattern.matches("completed|failed|cancelled", p.getString("status")));
     }
 

@@ -57,13 +57,14 @@ class OpenApiIT {
         check(problems, api, "GET", "/sessions", "/sessions?limit=1", null);
         var answer = check(problems, api, "POST", "/query", "/query",
                 "{\"session_id\":\"" + sid + "\",\"prompt\":\"/tool write_file {\\\"path\\\":\\\"a.txt\\\",\\\"content\\\":\\\"x\\\"}\"}");
-        var pid = answer.getString("prompt_id");
+        var pid = answer.getString("id");
         // a structured answer: output beside the text
         var structured = check(problems, api, "POST", "/query", "/query", "{\"session_id\":\"" + sid + "\","
-                + "\"prompt\":\"{\\\"n\\\":1}\",\"output_schema\":{\"type\":\"object\",\"required\":[\"n\"]}}");
+                + "\"prompt\":\"{\\\"n\\\":1}\",\"output_schema\":{\"type\":\"object\",\"required\":[\"n\"]},"
+                + "\"metadata\":{\"ticket\":\"T-1\"}}");
         assertEquals(1, structured.getJsonObject("output").getInt("n"), structured.toString());
         check(problems, api, "GET", "/session/{id}/prompts/{promptId}",
-                "/session/" + sid + "/prompts/" + structured.getString("prompt_id"), null);
+                "/session/" + sid + "/prompts/" + structured.getString("id"), null);
         check(problems, api, "GET", "/session/{id}/prompts/{promptId}", "/session/" + sid + "/prompts/" + pid, null);
         check(problems, api, "GET", "/session/{id}/messages", "/session/" + sid + "/messages?limit=2", null);
         check(problems, api, "GET", "/session/{id}/queue", "/session/" + sid + "/queue", null);
@@ -80,10 +81,11 @@ class OpenApiIT {
         check(problems, api, "DELETE", "/session/{id}/files/{path}", "/session/" + sid + "/files/up.bin", null);
         check(problems, api, "DELETE", "/session/{id}/queue/{promptId}", "/session/" + sid + "/queue/" + pid, null);
         check(problems, api, "GET", "/usage", "/usage", null);
+        check(problems, api, "GET", "/usage", "/usage?from=2026-01-01&to=2026-02-01", null);
 
         var job = check(problems, api, "POST", "/submit", "/submit",
                 "{\"prompt\":\"/tool save_artifact {\\\"name\\\":\\\"r.txt\\\",\\\"content\\\":\\\"x\\\"}\",\"metadata\":{\"k\":\"v\"}}");
-        var jid = job.getString("job_id");
+        var jid = job.getString("id");
         Await.until("the job to end", Duration.ofSeconds(60), () -> api.get("/jobs/" + jid).json().getString("status"),
                 s -> !List.of("queued", "running").contains(s));
         check(problems, api, "GET", "/jobs/{id}", "/jobs/" + jid, null);
@@ -134,6 +136,7 @@ class OpenApiIT {
         check(problems, api, "GET", "/session/{id}", "/session/00000000-0000-4000-8000-000000000000", null);
         check(problems, api, "POST", "/query", "/query", "{\"prompt\":5}");
         check(problems, api, "GET", "/sessions", "/sessions?order=sideways", null);
+        check(problems, api, "GET", "/usage", "/usage?from=someday", null);
         check(problems, api.as(null), "GET", "/jobs", "/jobs", null);
         check(problems, api, "GET", "/admin/dead-letters", "/admin/dead-letters", null);
         check(problems, api, "PATCH", "/session/{id}", "/session/" + sid, "{\"model\":\"x\"}");

@@ -61,7 +61,7 @@ class OrderingIT {
             var body = Json.createObjectBuilder().add("prompt", prompt).add("session_id", sessionId).build();
             var response = api.post("/query", body.toString(), "Prefer", "respond-async");
             if (response.status() == 200 || response.status() == 202) {
-                ids.add(response.json().getString("prompt_id"));
+                ids.add(response.json().getString("id"));
             } else {
                 throw new AssertionError("submission answered " + response.status() + ": " + response.body());
             }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.RafikiServer;
 import dev.rafiki.it.support.SharedServer;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class QueryIT {
 
         assertEquals("echo: hello, Rafiki", answer.getString("answer"));
         assertEquals("completed", answer.getString("status"));
-        assertNotNull(answer.getString("prompt_id"));
+        assertNotNull(answer.getString("id"));
         var session = api.get("/session/" + answer.getString("session_id"));
         assertEquals(200, session.status());
         assertEquals(1, session.json().getInt("prompt_count"));
@@ -52,7 +53,7 @@ class QueryIT {
         assertEquals("assistant:echo: one", messages.get(1).getString("role") + ":" + messages.get(1).getString("content"));
         assertEquals("user:two", messages.get(2).getString("role") + ":" + messages.get(2).getString("content"));
         assertEquals("assistant:echo: two", messages.get(3).getString("role") + ":" + messages.get(3).getString("content"));
-        assertEquals(second.getString("prompt_id"), messages.get(3).getString("prompt_id"));
+        assertEquals(second.getString("id"), messages.get(3).getString("prompt_id"));
     }
 
     @Test
@@ -63,6 +64,38 @@ class QueryIT {
         assertEquals(4, usage.getInt("output_tokens"));
         var session = api.get("/session/" + answer.getString("session_id")).json();
         assertEquals(4, session.getJsonObject("usage").getInt("output_tokens"));
+    }
+
+    @Test
+    void metadataIsKeptOnThePromptOnEitherPathAndNotOnTheSessionItCreates() {
+        var fast = api.post("/query", "{\"prompt\":\"tagged\",\"metadata\":{\"ticket\":\"T-1\",\"n\":[1,2]}}");
+        assertEquals(200, fast.status(), fast.body());
+        var answer = fast.json();
+        assertEquals("{\"ticket\":\"T-1\",\"n\":[1,2]}", answer.getJsonObject("metadata").toString());
+        var sessionId = answer.getString("session_id");
+        var view = api.get("/session/" + sessionId + "/prompts/" + answer.getString("id")).json();
+        assertEquals(answer.getJsonObject("metadata"), view.getJsonObject("metadata"));
+        assertFalse(api.get("/session/" + sessionId).json().containsKey("metadata"), "the prompt's, not the session's");
+
+        // behind a running prompt, the request takes the durable queue
+        var running = api.post("/query", "{\"prompt\":\"/slow 300 busy\",\"session_id\":\"" + sessionId + "\"}",
+                "Prefer", "respond-async");
+        assertEquals(202, running.status(), running.body());
+        var queued = api.post("/query", "{\"prompt\":\"second\",\"session_id\":\"" + sessionId
+                + "\",\"metadata\":{\"ticket\":\"T-2\"}}");
+        assertEquals(200, queued.status(), queued.body());
+        assertEquals("T-2", queued.json().getJsonObject("metadata").getString("ticket"));
+        var queuedView = api.get("/session/" + sessionId + "/prompts/" + queued.json().getString("id")).json();
+        assertEquals("T-2", queuedView.getJsonObject("metadata").getString("ticket"), queuedView.toString());
+        assertFalse(api.get("/session/" + sessionId + "/prompts/" + running.json().getString("id")).json()
+                .containsKey("metadata"), "a prompt without metadata shows none");
+
+        var notAnObject = api.post("/query", "{\"prompt\":\"x\",\"metadata\":[1]}");
+        assertEquals(400, notAnObject.status(), notAnObject.body());
+        assertEquals("validation-failed", notAnObject.json().getString("code"));
+        var tooLarge = api.post("/query", "{\"prompt\":\"x\",\"metadata\":{\"blob\":\"" + "x".repeat(16_400) + "\"}}");
+        assertEquals(413, tooLarge.status(), tooLarge.body());
+        assertEquals("payload-too-large", tooLarge.json().getString("code"));
     }
 
     @Test
@@ -149,6 +182,18 @@ class QueryIT {
         var done = api.get(location).json();
         assertEquals("completed", done.getString("status"));
         assertEquals("echo: later please", done.getString("answer"));
+        assertEquals(accepted.getString("id"), done.getString("id"));
+    }
+
+    @Test
+    void theAnswerIsThePromptAsItsViewShowsItUnderTheSameNames() {
+        var answer = api.query(null, "one shape");
+        assertFalse(answer.containsKey("prompt_id"), "the prompt's own id is id: " + answer);
+        var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("id")).json();
+        assertEquals(view.keySet(), answer.keySet(), "one type parses both");
+        for (var member : List.of("id", "session_id", "seq", "status", "prompt", "answer", "attempts", "steps", "usage")) {
+            assertEquals(view.get(member), answer.get(member), member);
+        }
     }
 
     @Test

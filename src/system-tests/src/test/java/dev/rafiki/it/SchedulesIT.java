@@ -106,18 +106,18 @@ class SchedulesIT {
     void aDelayedJobIsScheduledUntilItsTimeThenRunsAndSucceeds() {
         var runAt = Instant.now().plusSeconds(6).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         var submitted = submit("{\"prompt\":\"later, please\",\"run_at\":\"" + runAt + "\"}");
-        var id = submitted.getString("job_id");
+        var id = submitted.getString("id");
         assertEquals("scheduled", submitted.getString("status"));
         assertEquals(runAt, Instant.parse(submitted.getString("run_at")));
         assertEquals("scheduled", job(id).getString("status"));
         var listed = api.get("/jobs?status=scheduled").json().getJsonArray("items").stream()
-                .map(j -> j.asJsonObject().getString("job_id")).toList();
+                .map(j -> j.asJsonObject().getString("id")).toList();
         assertTrue(listed.contains(id), listed.toString());
 
         var done = Await.until("the delayed job to end", WAIT, () -> job(id),
-                j -> List.of("succeeded", "failed", "cancelled").contains(j.getString("status")));
-        assertEquals("succeeded", done.getString("status"), done.toString());
-        assertEquals("echo: later, please", done.getJsonObject("result").getString("answer"));
+                j -> List.of("completed", "failed", "cancelled").contains(j.getString("status")));
+        assertEquals("completed", done.getString("status"), done.toString());
+        assertEquals("echo: later, please", done.getString("answer"));
         assertFalse(Instant.parse(done.getString("started_at")).isBefore(runAt), done.toString());
         assertEquals(1, done.getInt("attempts"));
     }
@@ -129,9 +129,9 @@ class SchedulesIT {
         var runAt = Instant.now().plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         var delayed = submit("{\"prompt\":\"second\",\"session_id\":\"" + session + "\",\"run_at\":\"" + runAt + "\"}");
         var first = submit("{\"prompt\":\"first\",\"session_id\":\"" + session + "\"}");
-        Await.until("the delayed job to end", WAIT, () -> job(delayed.getString("job_id")),
-                j -> "succeeded".equals(j.getString("status")));
-        assertEquals("succeeded", job(first.getString("job_id")).getString("status"));
+        Await.until("the delayed job to end", WAIT, () -> job(delayed.getString("id")),
+                j -> "completed".equals(j.getString("status")));
+        assertEquals("completed", job(first.getString("id")).getString("status"));
         var users = api.messages(session).stream().filter(m -> "user".equals(m.getString("role")))
                 .map(m -> m.getString("content")).toList();
         assertEquals(List.of("first", "second"), users);
@@ -141,7 +141,7 @@ class SchedulesIT {
     @Order(1)
     void aDelayedJobCancelledWhileScheduledNeverRuns() {
         var runAt = Instant.now().plusSeconds(3600);
-        var id = submit("{\"prompt\":\"never\",\"run_at\":\"" + runAt + "\"}").getString("job_id");
+        var id = submit("{\"prompt\":\"never\",\"run_at\":\"" + runAt + "\"}").getString("id");
         var cancelled = api.post("/jobs/" + id + "/cancel", "");
         assertEquals(200, cancelled.status(), cancelled.body());
         assertEquals("cancelled", cancelled.json().getString("status"));
@@ -150,7 +150,7 @@ class SchedulesIT {
         assertFalse(again.containsKey("started_at"), again.toString());
         assertEquals(0, again.getInt("attempts"));
         var scheduled = api.get("/jobs?status=scheduled").json().getJsonArray("items").stream()
-                .map(j -> j.asJsonObject().getString("job_id")).toList();
+                .map(j -> j.asJsonObject().getString("id")).toList();
         assertFalse(scheduled.contains(id));
     }
 
@@ -208,8 +208,8 @@ class SchedulesIT {
             assertEquals("tick", job.getString("prompt"));
             assertEquals("blue", job.getJsonObject("metadata").getString("team"));
         }
-        var lastJob = firstRuns.get(0).getJsonObject("job").getString("job_id");
-        Await.until("a run to succeed", WAIT, () -> job(lastJob), j -> "succeeded".equals(j.getString("status")));
+        var lastJob = firstRuns.get(0).getJsonObject("job").getString("id");
+        Await.until("a run to succeed", WAIT, () -> job(lastJob), j -> "completed".equals(j.getString("status")));
         // a new session for each run
         assertEquals(firstRuns.size(), firstRuns.stream().map(r -> r.getJsonObject("job").getString("session_id"))
                 .distinct().count());
@@ -255,7 +255,7 @@ class SchedulesIT {
         // a long job holds the session and two more fill its queue (this server lets 2 wait)
         var session = api.createSession();
         var holder = submit("{\"prompt\":\"/slow 10000 hold the session\",\"session_id\":\"" + session + "\"}")
-                .getString("job_id");
+                .getString("id");
         Await.until("the holder to run", WAIT, () -> job(holder), j -> "running".equals(j.getString("status")));
         for (int i = 0; i < 2; i++) {
             submit("{\"prompt\":\"/slow 10000 wait\",\"session_id\":\"" + session + "\"}");
@@ -334,9 +334,9 @@ class SchedulesIT {
             caughtUp |= gap > GRACE_SECONDS + 2;
         }
         assertTrue(caughtUp, "no run stands for the outage's ticks: " + onceRuns);
-        var caughtUpJob = onceRuns.get(0).getJsonObject("job").getString("job_id");
+        var caughtUpJob = onceRuns.get(0).getJsonObject("job").getString("id");
         Await.until("the run after the restart to succeed", WAIT, () -> job(caughtUpJob),
-                j -> "succeeded".equals(j.getString("status")));
+                j -> "completed".equals(j.getString("status")));
 
         var skipRuns = Await.until("skip to run again after the restart", WAIT, () -> runs(skip),
                 r -> tick(r.get(0)).isAfter(stoppedAt));

@@ -84,12 +84,12 @@ class SecurityIT {
         intruder = server.api("sec-intruder");
         var answer = victim.query(null, "my secret plans");
         sessionId = answer.getString("session_id");
-        promptId = answer.getString("prompt_id");
+        promptId = answer.getString("id");
         var script = "/tools [{\"name\":\"save_artifact\",\"arguments\":{\"name\":\"plan.txt\",\"content\":\"secret\"}}]";
         jobId = victim.post("/submit", jakarta.json.Json.createObjectBuilder().add("prompt", script).build().toString())
-                .json().getString("job_id");
+                .json().getString("id");
         dev.rafiki.it.support.Await.until("the victim's job to end", Duration.ofSeconds(60),
-                () -> victim.get("/jobs/" + jobId).json().getString("status"), "succeeded"::equals);
+                () -> victim.get("/jobs/" + jobId).json().getString("status"), "completed"::equals);
     }
 
     static String fill(String template, String session, String prompt, String job) {
@@ -314,7 +314,7 @@ class SecurityIT {
                     route[1]);
         }
         // the victim's job is untouched: not cancelled, its artifact still there
-        assertEquals("succeeded", victim.get("/jobs/" + jobId).json().getString("status"));
+        assertEquals("completed", victim.get("/jobs/" + jobId).json().getString("status"));
         assertEquals("secret", victim.get("/jobs/" + jobId + "/artifacts/plan.txt").body());
         try (var ws = WsClient.connect(server, "/ws", server.tokenFor("sec-intruder", "user"))) {
             ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\"}");
@@ -347,7 +347,7 @@ class SecurityIT {
         var submitted = victim.post("/submit", jakarta.json.Json.createObjectBuilder()
                 .add("prompt", "/tool save_artifact {\"name\":\"r.txt\",\"content\":\"for the victim\"}").build().toString());
         assertEquals(202, submitted.status(), submitted.body());
-        var job = submitted.json().getString("job_id");
+        var job = submitted.json().getString("id");
         var done = Await.until("the job to end", Duration.ofSeconds(60), () -> victim.get("/jobs/" + job).json(),
                 j -> !List.of("queued", "running").contains(j.getString("status")));
         assertEquals(done.getString("status"), admin.get("/jobs/" + job).json().getString("status"));
@@ -356,7 +356,7 @@ class SecurityIT {
         assertEquals("for the victim", admin.get("/jobs/" + job + "/artifacts/r.txt").body());
         assertProblem(intruder.get("/jobs/" + job + "/artifacts/r.txt"), 404, "not-found");
         assertTrue(admin.get("/jobs?owner=sec-victim").json().getJsonArray("items").stream()
-                .anyMatch(j -> j.asJsonObject().getString("job_id").equals(job)));
+                .anyMatch(j -> j.asJsonObject().getString("id").equals(job)));
         assertProblem(admin.post("/jobs/" + job + "/cancel", ""), 404, "not-found");
         assertProblem(intruder.get("/jobs/" + job), 404, "not-found");
         assertProblem(intruder.get("/jobs?owner=sec-victim"), 403, "forbidden");

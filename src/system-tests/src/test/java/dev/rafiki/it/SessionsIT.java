@@ -143,9 +143,9 @@ class SessionsIT {
         var submitted = owner.post("/submit", jakarta.json.Json.createObjectBuilder().add("session_id", session)
                 .add("prompt", "/tool save_artifact {\"name\":\"kept.txt\",\"content\":\"x\"}").build().toString());
         assertEquals(202, submitted.status(), submitted.body());
-        var job = submitted.json().getString("job_id");
+        var job = submitted.json().getString("id");
         Await.until("the job to succeed", Duration.ofSeconds(60), () -> owner.get("/jobs/" + job).json().getString("status"),
-                "succeeded"::equals);
+                "completed"::equals);
         assertEquals(1, owner.get("/jobs/" + job + "/artifacts").json().getJsonArray("items").size());
 
         try (var activity = dev.rafiki.it.support.WsClient.connect(server, "/ws", server.tokenFor(subject, "user"))) {
@@ -326,12 +326,12 @@ class SessionsIT {
         for (var future : futures) {
             var response = future.get();
             assertEquals(200, response.status(), response.body());
-            promptIds.add(response.json().getString("prompt_id"));
+            promptIds.add(response.json().getString("id"));
         }
         assertEquals(1, promptIds.size(), "all retries name one prompt");
         var later = api.post("/query", body, "Idempotency-Key", key);
         assertEquals("true", later.header("Idempotent-Replayed"));
-        assertEquals(promptIds.iterator().next(), later.json().getString("prompt_id"));
+        assertEquals(promptIds.iterator().next(), later.json().getString("id"));
         assertEquals(2, api.messages(id).size(), "ran once");
 
         var conflict = api.post("/query", "{\"prompt\":\"something else\",\"session_id\":\"" + id + "\"}", "Idempotency-Key", key);
@@ -340,7 +340,7 @@ class SessionsIT {
 
         var otherUser = server.api("someone-else").post("/query", "{\"prompt\":\"exactly once\"}", "Idempotency-Key", key);
         assertEquals(200, otherUser.status(), "keys are per user");
-        assertNotEquals(promptIds.iterator().next(), otherUser.json().getString("prompt_id"));
+        assertNotEquals(promptIds.iterator().next(), otherUser.json().getString("id"));
     }
 
     private static String submit(String sessionId, String prompt) {
@@ -351,7 +351,7 @@ class SessionsIT {
         var body = jakarta.json.Json.createObjectBuilder().add("prompt", prompt).add("session_id", sessionId).build();
         var response = as.post("/query", body.toString(), "Prefer", "respond-async");
         assertEquals(202, response.status(), response.body());
-        return response.json().getString("prompt_id");
+        return response.json().getString("id");
     }
 
     private static JsonObject prompt(String sessionId, String promptId) {

@@ -85,6 +85,24 @@ class StreamsIT {
     }
 
     @Test
+    void aPromptFrameTakesMetadataLikePostQuery() {
+        try (var ws = WsClient.connect(server, "/query_stream", token)) {
+            ws.send("{\"prompt\":\"tagged frame\",\"metadata\":{\"source\":\"ws\"}}");
+            var accepted = ws.next(WAIT);
+            assertEquals("accepted", accepted.getString("type"), accepted.toString());
+            ws.until(WsClient::terminal, WAIT);
+            var view = api.get("/session/" + accepted.getString("session_id") + "/prompts/"
+                    + accepted.getString("prompt_id")).json();
+            assertEquals("ws", view.getJsonObject("metadata").getString("source"), view.toString());
+
+            ws.send("{\"prompt\":\"x\",\"metadata\":\"not an object\"}");
+            var refused = ws.next(WAIT);
+            assertEquals("error", refused.getString("type"), refused.toString());
+            assertEquals("validation-failed", refused.getString("code"));
+        }
+    }
+
+    @Test
     void concurrentStreamsEachGetTheirOwnTokensInOrder() throws Exception {
         var futures = new ArrayList<CompletableFuture<Void>>();
         for (int i = 0; i < 8; i++) {

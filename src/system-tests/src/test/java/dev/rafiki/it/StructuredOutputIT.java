@@ -58,7 +58,7 @@ class StructuredOutputIT {
         assertEquals("completed", answer.getString("status"), answer.toString());
         assertEquals("{\"city\": \"Nairobi\"}", answer.getString("answer"));
         assertEquals("Nairobi", answer.getJsonObject("output").getString("city"));
-        var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("prompt_id"));
+        var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("id"));
         assertEquals(200, view.status(), view.body());
         assertEquals("Nairobi", view.json().getJsonObject("output").getString("city"), view.body());
 
@@ -145,6 +145,37 @@ class StructuredOutputIT {
         assertEquals(3, overridden.getJsonObject("output").getInt("n"));
     }
 
+    static JsonObject finishedJob(String body) {
+        var submitted = api.post("/submit", body);
+        assertEquals(202, submitted.status(), submitted.body());
+        var id = submitted.json().getString("id");
+        return dev.rafiki.it.support.Await.until("job " + id + " to end", java.time.Duration.ofSeconds(60),
+                () -> api.get("/jobs/" + id).json(),
+                job -> !java.util.List.of("scheduled", "queued", "running").contains(job.getString("status")));
+    }
+
+    @Test
+    void aJobsOwnSchemaIsFollowedOnEitherPathAndItsOutputIsInItsResult() {
+        var job = finishedJob(Json.createObjectBuilder().add("prompt", "{\"city\": \"Naivasha\"}")
+                .add("output_schema", CITY).build().toString());
+        assertEquals("completed", job.getString("status"), job.toString());
+        assertEquals("Naivasha", job.getJsonObject("output").getString("city"));
+
+        // behind a running prompt of its session the job takes the durable queue
+        var busy = api.post("/query", "{\"prompt\": \"/slow 300 hold on\"}", "Prefer", "respond-async");
+        assertEquals(202, busy.status(), busy.body());
+        var queued = finishedJob(Json.createObjectBuilder().add("prompt", "/outputs [{\"city\": 3}, {\"city\": \"Kitale\"}]")
+                .add("session_id", busy.json().getString("session_id")).add("output_schema", CITY).build().toString());
+        assertEquals("completed", queued.getString("status"), queued.toString());
+        assertEquals("Kitale", queued.getJsonObject("output").getString("city"));
+
+        var invalid = finishedJob(Json.createObjectBuilder().add("prompt", "no json here").add("output_schema", CITY)
+                .build().toString());
+        assertEquals("failed", invalid.getString("status"), invalid.toString());
+        assertEquals("output-invalid", invalid.getJsonObject("error").getString("code"));
+        assertEquals(1, invalid.getInt("attempts"), "an answer that does not follow the schema is not retried");
+    }
+
     @Test
     void anInvalidSchemaIsRefusedBeforeAnythingRuns() {
         for (var schema : new String[] {"{\"type\": 5}", "{\"required\": \"city\"}", "\"object\"",
@@ -152,6 +183,9 @@ class StructuredOutputIT {
             var response = api.post("/query", "{\"prompt\": \"x\", \"output_schema\": " + schema + "}");
             assertEquals(400, response.status(), schema + " → " + response.body());
             assertEquals("validation-failed", response.json().getString("code"));
+            var job = api.post("/submit", "{\"prompt\": \"x\", \"output_schema\": " + schema + "}");
+            assertEquals(400, job.status(), schema + " → " + job.body());
+            assertEquals("validation-failed", job.json().getString("code"));
             var profile = api.post("/agents", "{\"name\": \"bad-" + UUID.randomUUID().toString().substring(0, 8)
                     + "\", \"output_schema\": " + schema + "}");
             assertEquals(400, profile.status(), schema + " → " + profile.body());

@@ -62,7 +62,7 @@ class TracingIT {
                 .add("prompt", "/tool write_file {\"path\":\"traced.txt\",\"content\":\"hello\"}").build().toString(),
                 "traceparent", "00-" + trace + "-" + client + "-01");
         assertEquals(200, response.status(), response.body());
-        var promptId = response.json().getString("prompt_id");
+        var promptId = response.json().getString("id");
 
         var spans = Await.until("the prompt's spans", PATIENCE, () -> trace(trace),
                 s -> names(s).containsAll(Set.of("rafiki.prompt.run", "rafiki.model.call", "rafiki.tool.call",
@@ -97,7 +97,7 @@ class TracingIT {
                 .build().toString(), "traceparent", "00-" + trace + "-" + client + "-01");
         assertEquals(200, second.status(), second.body());
         assertEquals(200, first.get().status());
-        var promptId = second.json().getString("prompt_id");
+        var promptId = second.json().getString("id");
 
         // the request's own span ends after its response and may be exported after the run's
         var spans = Await.until("the queued prompt's spans", PATIENCE, () -> trace(trace),

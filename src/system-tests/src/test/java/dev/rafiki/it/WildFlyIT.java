@@ -171,15 +171,15 @@ class WildFlyIT {
         var submitted = api.post("/submit", "{\"prompt\":\"/tools [{\\\"name\\\":\\\"save_artifact\\\",\\\"arguments\\\":"
                 + "{\\\"name\\\":\\\"report.txt\\\",\\\"content\\\":\\\"made on WildFly\\\"}}]\"}");
         assertEquals(202, submitted.status(), submitted.body());
-        var jobId = submitted.json().getString("job_id");
+        var jobId = submitted.json().getString("id");
 
         var job = api.get("/jobs/" + jobId).json();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!List.of("succeeded", "failed", "cancelled").contains(job.getString("status")) && System.nanoTime() < deadline) {
+        while (!List.of("completed", "failed", "cancelled").contains(job.getString("status")) && System.nanoTime() < deadline) {
             RafikiServer.sleep(200);
             job = api.get("/jobs/" + jobId).json();
         }
-        assertEquals("succeeded", job.getString("status"), job.toString());
+        assertEquals("completed", job.getString("status"), job.toString());
         var download = api.get("/jobs/" + jobId + "/artifacts/report.txt");
         assertEquals(200, download.status(), download.body());
         assertEquals("made on WildFly", download.body());

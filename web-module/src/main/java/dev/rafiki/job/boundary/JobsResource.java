@@ -5,7 +5,6 @@ import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
-import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.prompt.entity.PromptStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,10 +78,7 @@ public class JobsResource {
         var sessionId = Bodies.reference(json, "session_id", "session");
         var model = Bodies.string(json, "model", false, 200);
         var agent = Bodies.string(json, "agent", false, 100);
-        var metadata = Bodies.object(json, "metadata");
-        if (metadata != null && metadata.toString().length() > 16_384) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "'metadata' is larger than 16 KiB");
-        }
+        var metadata = Bodies.metadata(json);
         var runAtText = Bodies.string(json, "run_at", false, 64);
         var runAt = runAtText == null ? null : RunAt.parse(runAtText);
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
@@ -92,7 +88,8 @@ public class JobsResource {
         String webhookUrl = webhook == null ? null : webhook.url();
         String secret = webhook == null ? null : webhook.secret();
         var submitted = jobs.submit(new NewJob(caller.subject(), sessionId, prompt, model, webhookUrl, secret,
-                metadata == null ? null : metadata.toString(), idempotencyKey, agent, null, runAt));
+                metadata == null ? null : metadata.toString(), idempotencyKey, agent, null, runAt,
+                dev.rafiki.prompt.boundary.QueryResource.outputSchema(json)));
         var job = submitted.job();
         var builder = Response.accepted(job).location(URI.create(job.links().self()));
         if (submitted.replayed()) {
@@ -195,17 +192,15 @@ public class JobsResource {
         if (text == null || text.isBlank()) {
             return statuses;
         }
+        // a job's status is its prompt's, word for word
+        var words = java.util.Arrays.stream(PromptStatus.values()).map(PromptStatus::wire).toList();
         for (var part : text.split(",")) {
-            statuses.add(switch (part.strip().toLowerCase(Locale.ROOT)) {
-                case "scheduled" -> PromptStatus.SCHEDULED;
-                case "queued" -> PromptStatus.QUEUED;
-                case "running" -> PromptStatus.RUNNING;
-                case "succeeded" -> PromptStatus.COMPLETED;
-                case "failed" -> PromptStatus.FAILED;
-                case "cancelled" -> PromptStatus.CANCELLED;
-                default -> throw ApiException.invalid("'status' must be one or more of scheduled, queued, running, succeeded, "
-                        + "failed, cancelled (comma-separated)");
-            });
+            var word = part.strip().toLowerCase(Locale.ROOT);
+            if (!words.contains(word)) {
+                throw ApiException.invalid("'status' must be one or more of " + String.join(", ", words)
+                        + " (comma-separated)");
+            }
+            statuses.add(PromptStatus.valueOf(word.toUpperCase(Locale.ROOT)));
         }
         return statuses;
     }

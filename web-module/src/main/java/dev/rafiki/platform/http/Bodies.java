@@ -12,6 +12,8 @@ import java.util.UUID;
  */
 public final class Bodies {
 
+    private static final int MAX_METADATA_CHARS = 16_384;
+
     /** Only the canonical form: {@link UUID#fromString} also reads shorthand such as "1-2-3-4-5". */
     private static final java.util.regex.Pattern CANONICAL_UUID =
             java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -106,6 +108,19 @@ public final class Bodies {
             throw ApiException.invalid("'" + field + "' must be a JSON object");
         }
         return value.asJsonObject();
+    }
+
+    /**
+     * A client's {@code metadata}: any JSON object of at most 16 KiB (as written back), the same
+     * rule wherever a body takes one (sessions, prompts, jobs); null when absent or null.
+     */
+    public static JsonObject metadata(JsonObject body) {
+        var metadata = object(body, "metadata");
+        if (metadata != null && metadata.toString().length() > MAX_METADATA_CHARS) {
+            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
+                    "'metadata' is larger than 16 KiB");
+        }
+        return metadata;
     }
 
     /**

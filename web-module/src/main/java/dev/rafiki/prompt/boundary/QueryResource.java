@@ -163,7 +163,9 @@ public class QueryResource {
         var model = Bodies.string(body, "model", false, 200);
         // an agent profile for this prompt only, by id or name; the session's own applies without it
         var agent = Bodies.string(body, "agent", false, 100);
-        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model, agent, null, outputSchema(body));
+        var metadata = Bodies.metadata(body);
+        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model, agent, null, outputSchema(body),
+                metadata == null ? null : metadata.toString());
     }
 
     /**

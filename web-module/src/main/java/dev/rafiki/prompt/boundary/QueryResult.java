@@ -4,16 +4,24 @@ import dev.rafiki.session.boundary.Views.AgentUse;
 import dev.rafiki.session.boundary.Views.ErrorView;
 import dev.rafiki.session.boundary.Views.PromptView;
 import dev.rafiki.session.boundary.Views.Usage;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.UUID;
 
-/** The answer of {@code POST /query}; {@code resultUrl} is set while the prompt is still pending. */
-public record QueryResult(UUID sessionId, UUID promptId, long seq, String status, AgentUse agent, String answer,
-                          ErrorView error, Usage usage, int attempts, Instant createdAt, Instant startedAt,
-                          Instant finishedAt, String resultUrl, jakarta.json.JsonValue output) {
+/**
+ * The answer of {@code POST /query}: the prompt, member for member as {@code GET
+ * /session/{id}/prompts/{p}} shows it (one type parses both), and {@code resultUrl}, that view's
+ * address, while the prompt is still pending.
+ */
+public record QueryResult(UUID id, UUID sessionId, long seq, String status, String prompt, String model,
+                          AgentUse agent, String answer, ErrorView error, int attempts, int steps, Usage usage,
+                          Instant createdAt, Instant startedAt, Instant finishedAt, JsonValue output,
+                          JsonObject metadata, String resultUrl) {
 
     static QueryResult of(PromptView p, String resultUrl) {
-        return new QueryResult(p.sessionId(), p.id(), p.seq(), p.status(), p.agent(), p.answer(), p.error(), p.usage(),
-                p.attempts(), p.createdAt(), p.startedAt(), p.finishedAt(), resultUrl, p.output());
+        return new QueryResult(p.id(), p.sessionId(), p.seq(), p.status(), p.prompt(), p.model(), p.agent(), p.answer(),
+                p.error(), p.attempts(), p.steps(), p.usage(), p.createdAt(), p.startedAt(), p.finishedAt(), p.output(),
+                p.metadata(), resultUrl);
     }
 }

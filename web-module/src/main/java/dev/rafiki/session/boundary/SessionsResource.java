@@ -58,6 +58,10 @@ public class SessionsResource {
     @Inject
     CurrentCaller caller;
 
+    @Inject
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.usage.max-window-days", defaultValue = "366")
+    int maxUsageWindowDays;
+
     @POST
     @Path("session")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -80,7 +84,7 @@ public class SessionsResource {
         if (agentVersion != null && agent == null) {
             throw ApiException.invalid("'agent_version' needs 'agent'");
         }
-        var metadata = metadata(json);
+        var metadata = Bodies.metadata(json);
         var created = sessions.create(owner(), title, model, agent, agentVersion, metadata);
         return Response.created(URI.create("/session/" + created.id())).entity(created).build();
     }
@@ -91,10 +95,16 @@ public class SessionsResource {
     @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")
     @APIResponse(ref = "ServerError", responseCode = "500")
-    @Operation(summary = "The caller's usage totals", description = "Administrators may pass owner=<user>.")
+    @Operation(summary = "The caller's usage totals", description = "from=&to= (ISO dates, or RFC 3339 times at "
+            + "00:00 UTC; to exclusive, default the end of today) add window: what was spent in those UTC days, at "
+            + "most rafiki.usage.max-window-days. Administrators may pass owner=<user>.")
     @APIResponse(responseCode = "200", description = "totals", content = @Content(mediaType = "application/json", schema = @Schema(ref = "UserUsage")))
-    public Views.UserUsage usage(@QueryParam("owner") String owner) {
-        return sessions.usage(readerOf(owner));
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    public Views.UserUsage usage(@QueryParam("owner") String owner, @QueryParam("from") String from,
+                                 @QueryParam("to") String to) {
+        var window = dev.rafiki.budget.control.UsageWindow.parse(from, to,
+                dev.rafiki.budget.control.BudgetWindow.day(java.time.Instant.now()), maxUsageWindowDays);
+        return sessions.usage(readerOf(owner), window);
     }
 
     @GET
@@ -144,20 +154,12 @@ public class SessionsResource {
         if (json.isEmpty()) {
             throw ApiException.invalid("nothing to change; PATCH takes title, metadata");
         }
-        var metadata = metadata(json);
+        var metadata = Bodies.metadata(json);
         return sessions.update(owner(), sessionId(id), Bodies.string(json, "title", false, 500),
                 json.containsKey("title") && json.isNull("title"), metadata,
                 json.containsKey("metadata") && json.isNull("metadata"));
     }
 
-    private static JsonObject metadata(JsonObject json) {
-        var metadata = Bodies.object(json, "metadata");
-        if (metadata != null && metadata.toString().length() > 16_384) {
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.PAYLOAD_TOO_LARGE,
-                    "'metadata' is larger than 16 KiB");
-        }
-        return metadata;
-    }
 
     private static String status(String status) {
         if (status == null || status.isBlank()) {

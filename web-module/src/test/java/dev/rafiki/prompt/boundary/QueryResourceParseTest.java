@@ -66,6 +66,17 @@ class QueryResourceParseTest {
     }
 
     @Test
+    void metadataIsAnObjectOfAtMost16KiBAndPartOfWhatAKeyStandsFor() {
+        var request = parse(object("prompt", "hello", "metadata", object("ticket", "T-1")), "k");
+
+        assertEquals("{\"ticket\":\"T-1\"}", request.metadata());
+        assertNotEquals(parse(object("prompt", "hello"), "k").requestHash(), request.requestHash());
+        assertInvalid("'metadata' must be a JSON object", object("prompt", "hello", "metadata", "T-1"), null);
+        var tooLarge = refused(object("prompt", "hello", "metadata", object("blob", "x".repeat(16_384))), null);
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, tooLarge.code());
+    }
+
+    @Test
     void nullOrBlankOptionalFieldsTakeTheirDefaults() {
         var request = parse(object("prompt", "hello", "session_id", null, "busy", ""), null);
 
