@@ -35,8 +35,7 @@ class ArchitectureTest {
             "prompt -> job");        // SessionWorker, FastLane and Run start job runs (JobRuns)
 
     /** Endpoints that call another endpoint today. */
-    static final Set<String> ENDPOINT_DEBTS = Set.of(
-            "QueryStreamSocket -> QueryResource"); // a prompt frame is parsed like a POST /query body
+    static final Set<String> ENDPOINT_DEBTS = Set.of();
 
     static JavaClasses classes;
 

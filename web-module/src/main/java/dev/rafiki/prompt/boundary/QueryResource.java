@@ -10,7 +10,6 @@ import dev.rafiki.session.boundary.Views.PromptView;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
@@ -82,7 +81,7 @@ public class QueryResource {
     public void query(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                       @HeaderParam("Prefer") String prefer, @Context HttpServletRequest http,
                       @Suspended AsyncResponse response) {
-        var request = parse(caller.subject(), Bodies.required(body), idempotencyKey, maxPromptLength);
+        var request = PromptRequests.parse(caller.subject(), Bodies.required(body), idempotencyKey, maxPromptLength);
         long wait = waitSeconds(prefer, maxWaitSeconds);
         var requestId = RequestIds.of(http);
         var handle = prompts.start(request);
@@ -147,41 +146,6 @@ public class QueryResource {
             }
         }
         return wait;
-    }
-
-    public static NewPrompt parse(String owner, JsonObject body, String idempotencyKey, int maxPromptLength) {
-        var text = Bodies.string(body, "prompt", true, maxPromptLength);
-        var sessionId = Bodies.reference(body, "session_id", "session");
-        var busyText = Bodies.string(body, "busy", false, Integer.MAX_VALUE);
-        var busy = BusyPolicy.parse(busyText);
-        if (busy == null) {
-            throw ApiException.invalid("'busy' must be one of enqueue, reject, interrupt");
-        }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
-        }
-        var model = Bodies.string(body, "model", false, 200);
-        // an agent profile for this prompt only, by id or name; the session's own applies without it
-        var agent = Bodies.string(body, "agent", false, 100);
-        var metadata = Bodies.metadata(body);
-        return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model, agent, null, outputSchema(body),
-                metadata == null ? null : metadata.toString());
-    }
-
-    /**
-     * The request's own schema for the answer, checked now (an invalid one is refused before
-     * anything runs), as JSON text; null when not given. Its size is bounded by the request body's.
-     */
-    public static String outputSchema(JsonObject body) {
-        var value = body.get("output_schema");
-        if (value == null || value.getValueType() == jakarta.json.JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (value.getValueType() != jakarta.json.JsonValue.ValueType.OBJECT) {
-            throw ApiException.invalid("'output_schema' must be a JSON object (a JSON Schema)");
-        }
-        dev.rafiki.profile.control.ProfileSpec.outputSchema(value.asJsonObject(), Integer.MAX_VALUE);
-        return value.toString();
     }
 
     static Response result(PromptView prompt, boolean replayed) {

@@ -8,7 +8,7 @@ import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.prompt.boundary.Prompts;
-import dev.rafiki.prompt.boundary.QueryResource;
+import dev.rafiki.prompt.boundary.PromptRequests;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -126,7 +126,7 @@ public class QueryStreamSocket {
                     java.util.Map.of("retry_after", allowance.retryAfterSeconds()));
         }
         var key = frame.getString("idempotency_key", null);
-        var request = QueryResource.parse(owner, frame, key, maxPromptLength);
+        var request = PromptRequests.parse(owner, frame, key, maxPromptLength);
         starting = true;
         try {
             var handle = prompts.start(request);

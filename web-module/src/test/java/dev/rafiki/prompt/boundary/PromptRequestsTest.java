@@ -12,13 +12,13 @@ import jakarta.json.JsonObject;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-class QueryResourceParseTest {
+class PromptRequestsTest {
 
     static final UUID SESSION = UUID.fromString("6f1c2b9e-0a4d-4c3e-9b7a-2d5e8f10a3c4");
     static final int MAX = 20;
 
     static NewPrompt parse(JsonObject body, String idempotencyKey) {
-        return QueryResource.parse("alice", body, idempotencyKey, MAX);
+        return PromptRequests.parse("alice", body, idempotencyKey, MAX);
     }
 
     static ApiException refused(JsonObject body, String idempotencyKey) {
