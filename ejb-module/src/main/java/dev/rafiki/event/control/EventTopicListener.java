@@ -60,6 +60,8 @@ public class EventTopicListener implements MessageListener {
             // a prompt that ended on another node: stop it here if it still runs, answer who waits for it here
             signals.finishedElsewhere(event.promptId());
             waiters.finishedElsewhere(event.promptId());
+        } else if (event.promptId() != null && EventTypes.TOOL_CALL_APPROVAL_REQUESTED.equals(event.type())) {
+            waiters.finishedElsewhere(event.promptId()); // it waits for a person: answer who waits for it here
         }
     }
 

@@ -36,6 +36,7 @@ public class JobReader {
             case SCHEDULED -> "scheduled";
             case QUEUED -> "queued";
             case RUNNING -> "running";
+            case WAITING_APPROVAL -> "waiting_approval";
             case COMPLETED -> "succeeded";
             case FAILED -> "failed";
             case CANCELLED -> "cancelled";

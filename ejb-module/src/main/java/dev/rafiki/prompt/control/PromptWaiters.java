@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Lets a request wait for a prompt's end without holding a thread. Completion is signalled only
- * after the terminal status is committed, so whoever is woken reads the final state.
+ * after the terminal status is committed, so whoever is woken reads the final state. A prompt that
+ * starts waiting for a person's decision on a tool call wakes its waiters too.
  */
 @ApplicationScoped
 public class PromptWaiters {
@@ -35,6 +36,11 @@ public class PromptWaiters {
 
     void onFinished(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptFinished finished) {
         wake(finished.promptId());
+    }
+
+    /** A prompt that waits for a person's decision: whoever waits for it is answered now, not in an hour. */
+    void onPaused(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptPaused paused) {
+        wake(paused.promptId());
     }
 
     /** The prompt ended on another node (its terminal event was announced on the cluster topic). */
