@@ -60,17 +60,17 @@ public class ToolApprovals {
     Duration timeout;
 
     /** The session claim a waiting prompt holds: no worker takes the session while it waits. */
-    static String parkedClaim(UUID promptId) {
+    public static String parkedClaim(UUID promptId) {
         return PARKED + promptId;
     }
 
-    /** How long a request waits for its decision. */
-    Duration timeout() {
+    /** How long a request waits for its decision. (Public: an EJB's callers reach only public methods.) */
+    public Duration timeout() {
         return timeout;
     }
 
     /** Records a waiting call and tells every subscriber; inside the transaction that pauses the prompt. */
-    void request(Prompt prompt, long messageId, ToolCall call, Instant expires) {
+    public void request(Prompt prompt, long messageId, ToolCall call, Instant expires) {
         var approval = new ToolApproval();
         approval.promptId = prompt.id;
         approval.sessionId = prompt.sessionId;
@@ -90,7 +90,7 @@ public class ToolApprovals {
     }
 
     /** The decisions on the last turn of the prompt that waited, by tool call id. */
-    Map<String, AgentLoop.Decision> decisions(UUID promptId) {
+    public Map<String, AgentLoop.Decision> decisions(UUID promptId) {
         List<ToolApproval> rows = em.createQuery("""
                         SELECT a FROM ToolApproval a WHERE a.promptId = :prompt AND a.messageId =
                         (SELECT max(b.messageId) FROM ToolApproval b WHERE b.promptId = :prompt)""", ToolApproval.class)
