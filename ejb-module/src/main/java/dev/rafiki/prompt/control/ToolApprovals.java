@@ -80,12 +80,12 @@ public class ToolApprovals {
         approval.tool = call.name();
         approval.arguments = call.arguments() == null ? "{}" : call.arguments();
         approval.status = ToolApproval.PENDING;
-        approval.requestedAt = Instant.now();
-        approval.expiresAt = expires;
+        approval.requestedAt = now();
+        approval.expiresAt = expires.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         em.persist(approval);
         var data = Json.createObjectBuilder().add("prompt_id", prompt.id.toString())
                 .add("tool_call_id", approval.toolCallId).add("tool", approval.tool)
-                .add("arguments", json(approval.arguments)).add("expires_at", expires.toString());
+                .add("arguments", json(approval.arguments)).add("expires_at", approval.expiresAt.toString());
         events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.TOOL_CALL_APPROVAL_REQUESTED, data.build());
     }
 
@@ -143,7 +143,7 @@ public class ToolApprovals {
         approval.decidedArguments = approve ? arguments : null;
         approval.reason = reason;
         approval.decidedBy = owner;
-        approval.decidedAt = Instant.now();
+        approval.decidedAt = now();
         decided(prompt, approval, false);
         return approval;
     }
@@ -172,7 +172,7 @@ public class ToolApprovals {
         approval.status = ToolApproval.EXPIRED;
         approval.reason = "no decision within " + Duration.between(approval.requestedAt, approval.expiresAt).toSeconds()
                 + " s: the request expired";
-        approval.decidedAt = Instant.now();
+        approval.decidedAt = now();
         decided(prompt, approval, true);
     }
 
@@ -188,7 +188,7 @@ public class ToolApprovals {
             if (approval.pending()) {
                 approval.status = ToolApproval.CANCELLED;
                 approval.reason = "the prompt was stopped";
-                approval.decidedAt = Instant.now();
+                approval.decidedAt = now();
             }
         }
         var turn = asking == null ? null : em.find(Message.class, asking);
@@ -236,6 +236,11 @@ public class ToolApprovals {
                 .setParameter(2, parkedClaim(prompt.id))
                 .executeUpdate();
         dispatcher.wakeAfterCommit(prompt.sessionId);
+    }
+
+    /** As PostgreSQL keeps it: a record answered now and read back later must be the same. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     private boolean lockSession(UUID sessionId) {
