@@ -276,6 +276,26 @@ class ApprovalsIT {
 
     @Test
     @Order(6)
+    void theBusyPoliciesTreatAWaitingPromptAsRunning() {
+        var accepted = waiting(alice, null, script("busy.txt", "never"));
+        var sessionId = accepted.getString("session_id");
+        var rejected = alice.post("/query", Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "not now")
+                .add("busy", "reject").build().toString());
+        problem(rejected, 409, "session-busy");
+        assertEquals(accepted.getString("prompt_id"), rejected.json().getString("running_prompt_id"));
+        var interrupting = alice.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
+                .add("prompt", "instead").add("busy", "interrupt").build().toString());
+        assertEquals(200, interrupting.status(), interrupting.body());
+        assertEquals("completed", interrupting.json().getString("status"));
+        var interrupted = prompt(alice, accepted);
+        assertEquals("cancelled", interrupted.getString("status"));
+        assertEquals("interrupted", interrupted.getJsonObject("error").getString("code"));
+        assertEquals("cancelled", interrupted.getJsonArray("approvals").getJsonObject(0).getString("status"));
+        assertFalse(Files.exists(workspace(sessionId).resolve("busy.txt")));
+    }
+
+    @Test
+    @Order(6)
     void stopCancelsAWaitingPromptAndFreesTheSession() {
         var accepted = waiting(alice, null, script("stopped.txt", "never"));
         var sessionId = accepted.getString("session_id");
