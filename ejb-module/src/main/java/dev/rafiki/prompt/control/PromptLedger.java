@@ -151,8 +151,7 @@ public class PromptLedger {
      * turns, the one asking for the calls last) is stored as the prompt's messages, its costs are
      * counted, each waiting call gets a {@code tool_approval} row and an event, and the session's
      * claim is parked on the prompt, so the prompts behind it stay queued and no worker, no
-     * thread and no connection is held while a person decides. The attempt is given back: the
-     * resumed run goes on with the same attempt.
+     * thread and no connection is held while a person decides.
      *
      * @return false when the prompt is no longer this worker's (cancelled, deleted, claim lost)
      */
@@ -174,7 +173,6 @@ public class PromptLedger {
             approvals.request(prompt, asking.id, call, expires);
         }
         prompt.status = PromptStatus.WAITING_APPROVAL;
-        prompt.attempts = Math.max(0, prompt.attempts - 1);
         em.createNativeQuery("""
                         UPDATE agent_session SET worker = ?1, claim_expires_at = 'infinity' WHERE id = ?2 AND worker = ?3""")
                 .setParameter(1, ToolApprovals.parkedClaim(prompt.id))

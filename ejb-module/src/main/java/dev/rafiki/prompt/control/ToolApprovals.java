@@ -52,8 +52,13 @@ public class ToolApprovals {
     @Inject
     EventLog events;
 
+    /**
+     * Fired here, inside this transaction, so the wake-up leaves after its commit: the dispatcher's
+     * own {@code wakeAfterCommit} runs outside any transaction (the bean is NOT_SUPPORTED) and
+     * sent it at once, before the released claim was visible.
+     */
     @Inject
-    PromptDispatcher dispatcher;
+    jakarta.enterprise.event.Event<PromptDispatcher.Wake> wakes;
 
     @Inject
     @ConfigProperty(name = "rafiki.approvals.timeout", defaultValue = "PT1H")
@@ -225,6 +230,8 @@ public class ToolApprovals {
                 .setParameter("prompt", prompt.id).getSingleResult();
         if (open == 0) {
             prompt.status = PromptStatus.RUNNING;
+            // the worker that resumes it counts an attempt when it starts: the resumed run is the same attempt
+            prompt.attempts = Math.max(0, prompt.attempts - 1);
             release(prompt);
         }
     }
@@ -235,7 +242,7 @@ public class ToolApprovals {
                 .setParameter(1, prompt.sessionId)
                 .setParameter(2, parkedClaim(prompt.id))
                 .executeUpdate();
-        dispatcher.wakeAfterCommit(prompt.sessionId);
+        wakes.fire(new PromptDispatcher.Wake(prompt.sessionId));
     }
 
     /** As PostgreSQL keeps it: a record answered now and read back later must be the same. */
