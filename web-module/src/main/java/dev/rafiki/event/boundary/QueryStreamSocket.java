@@ -214,7 +214,7 @@ public class QueryStreamSocket {
             throw ApiException.invalid("no prompt is being followed: 'prompt_id' is required");
         }
         var prompt = prompts.find(owner, id);
-        var record = dev.rafiki.prompt.boundary.ApprovalsResource.decide(prompts, owner, prompt.sessionId(), id, frame);
+        var record = dev.rafiki.prompt.boundary.ApprovalBodies.decide(prompts, owner, prompt.sessionId(), id, frame);
         sender.trySend(Json.createObjectBuilder().add("type", "approval")
                 .add("approval", Json.createReader(new java.io.StringReader(
                         dev.rafiki.platform.json.ApiJson.JSONB.toJson(record))).readObject())

@@ -3,13 +3,10 @@ package dev.rafiki.prompt.boundary;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Roles;
-import dev.rafiki.platform.problem.ApiException;
-import dev.rafiki.prompt.control.ToolApprovals;
 import dev.rafiki.session.boundary.Views.ApprovalView;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -17,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -54,22 +50,7 @@ public class ApprovalsResource {
     @APIResponse(ref = "PayloadTooLarge", responseCode = "413")
     @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public ApprovalView decide(@PathParam("id") String id, @PathParam("promptId") String promptId, JsonValue body) {
-        return decide(prompts, caller.subject(), Bodies.pathId(id, "session"), Bodies.pathId(promptId, "prompt"),
-                Bodies.required(body));
-    }
-
-    /** The same decision from a {@code /query_stream} frame or this route's body. */
-    public static ApprovalView decide(Prompts prompts, String owner, UUID sessionId, UUID promptId, JsonObject body) {
-        var toolCallId = Bodies.string(body, "tool_call_id", true, 200);
-        var decision = Bodies.string(body, "decision", true, 10);
-        if (!ToolApprovals.APPROVE.equals(decision) && !ToolApprovals.DENY.equals(decision)) {
-            throw ApiException.invalid("'decision' must be approve or deny");
-        }
-        var reason = Bodies.string(body, "reason", false, 2000);
-        var arguments = ToolApprovals.arguments(body.get("arguments"));
-        if (arguments != null && ToolApprovals.DENY.equals(decision)) {
-            throw ApiException.invalid("'arguments' go with approve: a denied call does not run");
-        }
-        return prompts.decide(owner, sessionId, promptId, toolCallId, decision, reason, arguments);
+        return ApprovalBodies.decide(prompts, caller.subject(), Bodies.pathId(id, "session"),
+                Bodies.pathId(promptId, "prompt"), Bodies.required(body));
     }
 }
