@@ -72,6 +72,37 @@ public final class AgentLoop {
     public static final String BUDGET_EXCEEDED = "budget-exceeded";
 
     /**
+     * The run stopped before a turn's tool calls because at least one of them waits for a person's
+     * decision: not an end, the prompt pauses ({@link Outcome#awaiting()} names the calls).
+     */
+    public static final String WAITING_APPROVAL = "waiting-approval";
+
+    /** Which tool calls must wait for a person's decision before they run (the approval rules). */
+    @FunctionalInterface
+    public interface Approvals {
+        Approvals NONE = call -> false;
+
+        boolean required(ToolCall call);
+    }
+
+    /**
+     * A person's decision on a tool call that waited.
+     *
+     * @param arguments the arguments to run it with when approved (edited, or the model's own)
+     * @param reason    why it was denied, given to the model; may be null
+     */
+    public record Decision(boolean approved, String arguments, String reason) {
+    }
+
+    /**
+     * Where a paused run goes on: the turn whose tool calls waited, and the decisions. The run
+     * starts by running that turn's calls (a denied one answered with its denial), then asks the
+     * model again: the turn itself is not asked for again.
+     */
+    public record Resume(List<ToolCall> calls, java.util.Map<String, Decision> decisions) {
+    }
+
+    /**
      * What the agent is told and may use, beyond the conversation: the system prompt, sampling, and
      * the schema its answer must follow (null: free text).
      */
@@ -86,18 +117,31 @@ public final class AgentLoop {
     /**
      * @param messages  what the run added to the conversation, in order: assistant turns (with
      *                  their tool calls), tool results, and the final answer
-     * @param errorCode null when the model gave a final answer; {@code cancelled} when stopped
+     * @param errorCode null when the model gave a final answer; {@code cancelled} when stopped;
+     *                  {@link #WAITING_APPROVAL} when paused before calls that wait for a person
      */
     public record Outcome(String answer, List<ChatMessage> messages, String errorCode, String errorMessage,
-                          long inputTokens, long outputTokens, int toolCalls, long toolMillis, int steps) {
+                          long inputTokens, long outputTokens, int toolCalls, long toolMillis, int steps,
+                          List<ToolCall> awaiting) {
+        public Outcome(String answer, List<ChatMessage> messages, String errorCode, String errorMessage,
+                       long inputTokens, long outputTokens, int toolCalls, long toolMillis, int steps) {
+            this(answer, messages, errorCode, errorMessage, inputTokens, outputTokens, toolCalls, toolMillis, steps,
+                    List.of());
+        }
+
         public boolean cancelled() {
             return "cancelled".equals(errorCode);
+        }
+
+        /** The run paused: the last of {@link #messages()} asked for {@link #awaiting()}, which wait for a person. */
+        public boolean waiting() {
+            return WAITING_APPROVAL.equals(errorCode);
         }
 
         /** What the run cost, without what it said: for a prompt whose output could not be stored. */
         public Outcome costsOnly() {
             return new Outcome("", List.of(), errorCode, errorMessage, inputTokens, outputTokens, toolCalls, toolMillis,
-                    steps);
+                    steps, awaiting);
         }
     }
 
@@ -108,6 +152,7 @@ public final class AgentLoop {
     private final Limits limits;
     private final Setup setup;
     private final Budget budget;
+    private Approvals approvals = Approvals.NONE;
 
     public AgentLoop(ModelProvider provider, String model, List<ToolSpec> toolSpecs, Tools tools, Limits limits) {
         this(provider, model, toolSpecs, tools, limits, Setup.NONE);
@@ -129,6 +174,12 @@ public final class AgentLoop {
         this.limits = limits;
     }
 
+    /** The calls that wait for a person before they run; without rules none do. */
+    public AgentLoop approvals(Approvals rules) {
+        this.approvals = rules;
+        return this;
+    }
+
     /** Whether the answer must follow a schema: a completed run's answer is then that JSON. */
     public boolean structured() {
         return setup.output() != null;
@@ -138,6 +189,15 @@ public final class AgentLoop {
      * @param history the conversation, ending with the new user message
      */
     public Outcome run(List<ChatMessage> history, ModelStreamListener listener, BooleanSupplier cancelled) {
+        return run(history, null, listener, cancelled);
+    }
+
+    /**
+     * @param history the conversation: ending with the new user message, or, when resuming, with
+     *                the turn whose calls waited
+     * @param resume  the decisions on the turn that waited, or null for a fresh run
+     */
+    public Outcome run(List<ChatMessage> history, Resume resume, ModelStreamListener listener, BooleanSupplier cancelled) {
         var observer = listener instanceof Listener l ? l : new Listener() {
             @Override
             public void textDelta(String text) {
@@ -163,6 +223,30 @@ public final class AgentLoop {
         int toolCalls = 0;
         long toolMillis = 0;
         boolean corrected = false;
+        if (resume != null) {
+            for (var call : resume.calls()) {
+                var decision = resume.decisions().get(call.id());
+                long started = System.nanoTime();
+                ToolResult result;
+                if (stop.getAsBoolean()) {
+                    result = ToolResult.failed("not run: the prompt was stopped");
+                } else if (decision == null) {
+                    result = tools.call(call, stop); // a call of the turn that needed no decision
+                } else if (decision.approved()) {
+                    result = tools.call(new ToolCall(call.id(), call.name(), StorableText.json(decision.arguments())), stop);
+                } else {
+                    result = ToolResult.failed("not run: a person denied this tool call"
+                            + (decision.reason() == null || decision.reason().isBlank() ? "" : ": " + decision.reason()));
+                }
+                result = new ToolResult(StorableText.of(result.content()), result.error());
+                toolMillis += (System.nanoTime() - started) / 1_000_000;
+                toolCalls++;
+                observer.toolFinished(call, result);
+                var message = ChatMessage.toolResult(call.id(), result.content(), result.error());
+                conversation.add(message);
+                produced.add(message);
+            }
+        }
         for (int step = 1; step <= limits.maxSteps(); step++) {
             // also before the first turn: a queued prompt may find its budget spent by the time it starts
             var spent = budget.exhausted(input + output, toolMillis);
@@ -249,6 +333,11 @@ public final class AgentLoop {
                 // checked before the tools run: a spent budget starts nothing more
                 return new Outcome("", produced, "token-limit", "the prompt used " + (input + output)
                         + " tokens, its limit is " + limits.maxPromptTokens(), input, output, toolCalls, toolMillis, step);
+            }
+            if (calls.stream().anyMatch(approvals::required)) {
+                // nothing of this turn runs before a person decided: the turn is resumed as a whole
+                return new Outcome("", produced, WAITING_APPROVAL, "a tool call waits for approval", input, output,
+                        toolCalls, toolMillis, step, calls.stream().filter(approvals::required).toList());
             }
             for (var call : calls) {
                 long started = System.nanoTime();

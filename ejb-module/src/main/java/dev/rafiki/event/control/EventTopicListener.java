@@ -36,6 +36,9 @@ public class EventTopicListener implements MessageListener {
     @Inject
     jakarta.enterprise.event.Event<PromptEndedElsewhere> promptEnded;
 
+    @Inject
+    jakarta.enterprise.event.Event<PromptWaitingElsewhere> promptWaiting;
+
     @Override
     public void onMessage(Message message) {
         StoredEvent event;
@@ -55,6 +58,8 @@ public class EventTopicListener implements MessageListener {
         hub.announced(event);
         if (event.promptId() != null && TERMINAL.contains(event.type())) {
             promptEnded.fire(new PromptEndedElsewhere(event.promptId()));
+        } else if (event.promptId() != null && EventTypes.TOOL_CALL_APPROVAL_REQUESTED.equals(event.type())) {
+            promptWaiting.fire(new PromptWaitingElsewhere(event.promptId()));
         }
     }
 

@@ -9,6 +9,8 @@ public final class EventTypes {
     public static final String TOOL_CALL_STARTED = "tool_call.started";
     public static final String TOOL_CALL_DELTA = "tool_call.delta";
     public static final String TOOL_CALL_FINISHED = "tool_call.finished";
+    public static final String TOOL_CALL_APPROVAL_REQUESTED = "tool_call.approval_requested";
+    public static final String TOOL_CALL_APPROVAL_DECIDED = "tool_call.approval_decided";
     public static final String MESSAGE_COMPLETED = "message.completed";
     public static final String PROMPT_COMPLETED = "prompt.completed";
     public static final String PROMPT_FAILED = "prompt.failed";

@@ -35,6 +35,8 @@ public enum ErrorCode {
     LINK_INVALID(403, "Invalid link"),
     LINK_EXPIRED(410, "Link expired"),
     QUEUE_FULL(409, "The session's queue is full"),
+    /** A tool call that was already decided otherwise (or expired, or its prompt was stopped). */
+    APPROVAL_DECIDED(409, "Tool call already decided"),
     AGENT_NAME_TAKEN(409, "Agent name already in use"),
     RATE_LIMITED(429, "Too many requests"),
     /** A user's or an agent profile's budget is spent until its window resets. */

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * @param maxTokens       output tokens per model turn; can only lower {@code rafiki.model.max-tokens}
  * @param tools           the tools the model is offered and may call (built-in, and MCP tools as
  *                        {@code <server>.<tool>}); null: all built-in ones, no MCP tool
- * @param approval        per tool, {@code always} or {@code never}; stored, not yet enforced
+ * @param approval        per tool, {@code always} (the call waits for a person's decision) or {@code never}
  * @param maxSteps        model turns per prompt; can only lower {@code rafiki.agent.max-steps}
  * @param maxSeconds      wall time per prompt; can only lower {@code rafiki.agent.max-seconds}
  * @param maxPromptTokens input plus output tokens per prompt, all turns counted

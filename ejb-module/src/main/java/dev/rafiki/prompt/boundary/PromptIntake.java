@@ -35,6 +35,9 @@ public class PromptIntake {
     EntityManager em;
 
     @Inject
+    dev.rafiki.prompt.control.ToolApprovals approvals;
+
+    @Inject
     Tracing tracing;
 
     @Inject
@@ -186,14 +189,16 @@ public class PromptIntake {
         }
         List<Prompt> pending = em.createQuery("""
                         SELECT p FROM Prompt p WHERE p.sessionId = :session
-                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)
+                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING,
+                            dev.rafiki.prompt.entity.PromptStatus.WAITING_APPROVAL)
                         ORDER BY p.seq""", Prompt.class)
                 .setParameter("session", sessionId)
                 .getResultList();
         if (pending.isEmpty()) {
             return;
         }
-        var running = pending.stream().filter(p -> p.status == PromptStatus.RUNNING).findFirst();
+        // a prompt waiting for an approval holds the session like a running one
+        var running = pending.stream().filter(p -> p.status != PromptStatus.QUEUED).findFirst();
         if (policy == BusyPolicy.REJECT) {
             var blocking = running.orElse(pending.get(0));
             throw new ApiException(ErrorCode.SESSION_BUSY,
@@ -201,11 +206,15 @@ public class PromptIntake {
                     Map.of("running_prompt_id", blocking.id.toString(), "queue_length", pending.size()));
         }
         running.ifPresent(p -> {
+            boolean waiting = p.status == PromptStatus.WAITING_APPROVAL;
             p.status = PromptStatus.CANCELLED;
             p.errorCode = "interrupted";
             p.errorMessage = "interrupted by a newer prompt";
             p.finishedAt = Instant.now();
             finished.fire(PromptFinished.of(p));
+            if (waiting) {
+                approvals.stopped(p);
+            }
         });
     }
 }

@@ -45,6 +45,9 @@ public class Prompts {
     @Inject
     FastLane lane;
 
+    @Inject
+    dev.rafiki.prompt.control.ToolApprovals approvals;
+
     @jakarta.annotation.Resource
     jakarta.ejb.SessionContext context;
 
@@ -135,13 +138,32 @@ public class Prompts {
         if (prompt == null || !prompt.owner.equals(owner) || !prompt.sessionId.equals(sessionId)) {
             throw ApiException.notFound("prompt " + promptId);
         }
-        return view(prompt);
+        return withApprovals(view(prompt));
+    }
+
+    /** The view with the tool calls that waited for a person, if any did. */
+    private PromptView withApprovals(PromptView view) {
+        return view.withApprovals(approvals.of(view.id()).stream()
+                .map(dev.rafiki.session.boundary.Views.ApprovalView::of).toList());
+    }
+
+    /**
+     * A person's decision on a tool call the prompt waits for: approved, it runs (with the edited
+     * arguments, if given) and the run goes on; denied, the model gets the denial as the call's
+     * result. The same decision again answers the same record.
+     */
+    public dev.rafiki.session.boundary.Views.ApprovalView decide(String owner, UUID sessionId, UUID promptId,
+                                                                 String toolCallId, String decision, String reason,
+                                                                 String arguments) {
+        return dev.rafiki.session.boundary.Views.ApprovalView.of(
+                approvals.decide(owner, sessionId, promptId, toolCallId, decision, reason, arguments));
     }
 
     /** Cancels the running prompt (and, if asked, every queued one). Repeating it is harmless. */
     public StopResult stop(String owner, UUID sessionId, boolean clearQueue) {
         em.refresh(sessions.owned(owner, sessionId), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        var statuses = clearQueue ? List.of(PromptStatus.RUNNING, PromptStatus.QUEUED) : List.of(PromptStatus.RUNNING);
+        var statuses = clearQueue ? List.of(PromptStatus.RUNNING, PromptStatus.WAITING_APPROVAL, PromptStatus.QUEUED)
+                : List.of(PromptStatus.RUNNING, PromptStatus.WAITING_APPROVAL);
         var targets = em.createQuery("SELECT p FROM Prompt p WHERE p.sessionId = :session AND p.status IN :statuses",
                         Prompt.class)
                 .setParameter("session", sessionId)
@@ -186,11 +208,15 @@ public class Prompts {
     }
 
     private void cancel(Prompt prompt, String code, String message) {
+        boolean waiting = prompt.status == PromptStatus.WAITING_APPROVAL;
         prompt.status = PromptStatus.CANCELLED;
         prompt.errorCode = code;
         prompt.errorMessage = message;
         prompt.finishedAt = Instant.now();
         finished.fire(PromptFinished.of(prompt));
+        if (waiting) {
+            approvals.stopped(prompt);
+        }
     }
 
     private PromptSnapshot replay(Prompt existing, NewPrompt request) {
@@ -207,7 +233,7 @@ public class Prompts {
                 p.errorCode() == null ? null : new ErrorView(p.errorCode(), p.errorMessage()), p.attempts(), p.steps(),
                 Usage.of(p.inputTokens(), p.outputTokens(), p.toolCalls(), p.toolMillis()), p.createdAt(),
                 p.startedAt(), p.finishedAt(), dev.rafiki.session.boundary.Views.output(p.structured(), p.answer()),
-                dev.rafiki.session.boundary.Views.metadata(p.metadata()));
+                dev.rafiki.session.boundary.Views.metadata(p.metadata()), null);
     }
 
     public static PromptView view(Prompt p) {
@@ -216,6 +242,6 @@ public class Prompts {
                 p.errorCode == null ? null : new ErrorView(p.errorCode, p.errorMessage), p.attempts, p.steps,
                 Usage.of(p.inputTokens, p.outputTokens, p.toolCalls, p.toolMillis), p.createdAt, p.startedAt,
                 p.finishedAt, dev.rafiki.session.boundary.Views.output(p.structured, p.answer),
-                dev.rafiki.session.boundary.Views.metadata(p.metadata));
+                dev.rafiki.session.boundary.Views.metadata(p.metadata), null);
     }
 }

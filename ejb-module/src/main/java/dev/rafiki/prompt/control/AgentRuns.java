@@ -58,7 +58,8 @@ public class AgentRuns {
      * The loop as the prompt's agent profile shapes it: its instructions as the system prompt,
      * only the tools it allows offered (and a call to another refused, not run), its limits where
      * they are lower than the operator's; and stopped before a model turn once a budget of its user
-     * or its profile ({@code agentId}, null for none) is spent.
+     * or its profile ({@code agentId}, null for none) is spent. Tool calls its approval rules name
+     * pause the run until a person decides.
      */
     public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools, ProfileSpec profile,
                           String owner, java.util.UUID agentId) {
@@ -82,7 +83,13 @@ public class AgentRuns {
                         // a local server may hold its headers back while it reads a long prompt
                         Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout),
                         profile.maxPromptTokens() == null ? Long.MAX_VALUE : profile.maxPromptTokens()),
-                new AgentLoop.Setup(instructions, profile.temperature(), schema), budget(owner, agentId));
+                new AgentLoop.Setup(instructions, profile.temperature(), schema), budget(owner, agentId))
+                .approvals(approvals(profile));
+    }
+
+    /** The profile's approval rules: which of the tools it allows wait for a person before they run. */
+    public static dev.rafiki.agent.control.ApprovalRules approvals(ProfileSpec profile) {
+        return dev.rafiki.agent.control.ApprovalRules.of(profile.approval(), profile::allows);
     }
 
     private AgentLoop.Budget budget(String owner, java.util.UUID agentId) {

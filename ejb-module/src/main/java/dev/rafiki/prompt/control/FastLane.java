@@ -66,7 +66,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * reaches a client or a subscriber before the commit that makes it true.
  * <p>
  * Work that is not for this lane (a session already busy, a job, a session another worker
- * holds) is refused with an empty answer, and the caller takes the durable queue's path.
+ * holds, a prompt whose agent profile makes some tool calls wait for approval) is refused with an empty answer, and the caller takes the durable queue's path.
  */
 @ApplicationScoped
 public class FastLane {
@@ -299,6 +299,16 @@ public class FastLane {
                 return Optional.empty(); // the durable path answers exactly like a missing session
             }
         }
+        var agentId = request.agent() != null ? request.agent().id() : state.agentId;
+        var agentVersion = request.agent() != null ? Integer.valueOf(request.agent().version()) : state.agentVersion;
+        if (AgentRuns.approvals(profiles.spec(agentId, agentVersion)).any()) {
+            // a run that may pause for a person must be able to park its session's claim: the durable queue's way
+            idle(sessionId, state);
+            if (newSession) {
+                sessions.remove(sessionId, state);
+            }
+            return Optional.empty();
+        }
         var modelName = request.model() != null ? request.model() : state.model;
         var model = models.resolve(modelName);
         if (model == null) {
@@ -322,8 +332,8 @@ public class FastLane {
     }
 
     /**
-     * A prompt accepted on the durable queue's path: its handle completes once the prompt ended,
-     * wherever it ran (the waiters hear ends on this node and announcements from others).
+     * A prompt accepted on the durable queue's path: its handle completes once the prompt ended
+     * or waits for a person's decision, wherever it ran (the waiters hear ends on this node and announcements from others).
      */
     public Handle follow(PromptSnapshot accepted) {
         var handle = Handle.of();
@@ -339,7 +349,7 @@ public class FastLane {
     private void follow(UUID promptId, Handle handle) {
         var done = waiters.await(promptId);
         var now = ledger.snapshot(promptId);
-        if (now == null || now.terminal()) {
+        if (now == null || now.terminal() || now.waiting()) {
             waiters.forget(promptId, done);
             handle.finished().complete(now);
             return;

@@ -62,6 +62,12 @@ public class PromptLedger {
     @Inject
     dev.rafiki.event.control.EventLog events;
 
+    @Inject
+    ToolApprovals approvals;
+
+    @Inject
+    Event<PromptPaused> paused;
+
     public boolean claim(UUID sessionId, String worker, Duration lease) {
         return em.createNativeQuery("""
                         UPDATE agent_session SET worker = ?1, claim_expires_at = now() + make_interval(secs => ?2)
@@ -134,9 +140,63 @@ public class PromptLedger {
         events.append(prompt.owner, sessionId, prompt.id, EventTypes.PROMPT_STARTED, Json.createObjectBuilder()
                 .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts).add("model", model).build());
         started.fire(new PromptStarted(prompt.id, sessionId, prompt.owner, prompt.attempts));
+        var history = history(sessionId, prompt);
         return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
-                prompt.maxAttempts != null, model, history(sessionId, prompt), prompt.traceParent, prompt.agentId,
-                prompt.agentVersion, prompt.outputSchema));
+                prompt.maxAttempts != null, model, history, prompt.traceParent, prompt.agentId,
+                prompt.agentVersion, prompt.outputSchema, resumeOf(prompt.id, history)));
+    }
+
+    /**
+     * Pauses a run before tool calls that wait for a person: what the run produced so far (its
+     * turns, the one asking for the calls last) is stored as the prompt's messages, its costs are
+     * counted, each waiting call gets a {@code tool_approval} row and an event, and the session's
+     * claim is parked on the prompt, so the prompts behind it stay queued and no worker, no
+     * thread and no connection is held while a person decides.
+     *
+     * @return false when the prompt is no longer this worker's (cancelled, deleted, claim lost)
+     */
+    public boolean pause(UUID promptId, String worker, Outcome outcome) {
+        var prompt = lockedRunningPrompt(promptId, worker);
+        if (prompt == null) {
+            return false;
+        }
+        recordRun(prompt, outcome);
+        Message asking = null;
+        for (var message : outcome.messages()) {
+            var entity = toEntity(prompt, message, false);
+            em.persist(entity);
+            asking = entity;
+        }
+        em.flush(); // the asking turn's id names the decisions
+        var expires = Instant.now().plus(approvals.timeout());
+        for (var call : outcome.awaiting()) {
+            approvals.request(prompt, asking.id, call, expires);
+        }
+        prompt.status = PromptStatus.WAITING_APPROVAL;
+        em.createNativeQuery("""
+                        UPDATE agent_session SET worker = ?1, claim_expires_at = 'infinity' WHERE id = ?2 AND worker = ?3""")
+                .setParameter(1, ToolApprovals.parkedClaim(prompt.id))
+                .setParameter(2, prompt.sessionId)
+                .setParameter(3, worker)
+                .executeUpdate();
+        count(prompt.sessionId, outcome.messages().size(), outcome);
+        paused.fire(new PromptPaused(prompt.id, prompt.sessionId, prompt.owner));
+        charge(prompt, outcome);
+        return true;
+    }
+
+    /**
+     * How a prompt that waited goes on: if its own stored messages end with a turn whose tool
+     * calls have no results yet, the run starts with that turn's calls and their decisions. A
+     * prompt resumed after a crash finds the same and runs the approved calls again (tool calls are
+     * at-least-once).
+     */
+    private dev.rafiki.agent.control.AgentLoop.Resume resumeOf(UUID promptId, List<ChatMessage> history) {
+        var last = history.get(history.size() - 1);
+        if (last.role() != ChatMessage.Role.ASSISTANT || last.toolCalls().isEmpty()) {
+            return null;
+        }
+        return new dev.rafiki.agent.control.AgentLoop.Resume(last.toolCalls(), approvals.decisions(promptId));
     }
 
     /** @return false when the prompt is no longer this worker's to finish (cancelled, deleted, claim lost) */
@@ -217,7 +277,7 @@ public class PromptLedger {
                 .executeUpdate() == 1;
     }
 
-    /** Those of the given prompts that have reached their terminal status. */
+    /** Those of the given prompts that have reached their terminal status or wait for a person. */
     public List<UUID> finishedAmong(java.util.Collection<UUID> promptIds) {
         if (promptIds.isEmpty()) {
             return List.of();
@@ -225,7 +285,7 @@ public class PromptLedger {
         return em.createQuery("""
                         SELECT p.id FROM Prompt p WHERE p.id IN :ids
                         AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.COMPLETED, dev.rafiki.prompt.entity.PromptStatus.FAILED,
-                            dev.rafiki.prompt.entity.PromptStatus.CANCELLED)""",
+                            dev.rafiki.prompt.entity.PromptStatus.CANCELLED, dev.rafiki.prompt.entity.PromptStatus.WAITING_APPROVAL)""",
                         UUID.class)
                 .setParameter("ids", promptIds)
                 .getResultList();
@@ -381,7 +441,21 @@ public class PromptLedger {
     private List<ChatMessage> history(UUID sessionId, Prompt current) {
         var history = new ArrayList<>(conversation(sessionId, current.seq));
         history.add(ChatMessage.user(current.content));
+        // what the prompt itself produced before it waited for a decision (stored only then)
+        List<Message> own = em.createQuery("""
+                        SELECT m FROM Message m WHERE m.promptId = :prompt AND m.role <> 'user' ORDER BY m.id""", Message.class)
+                .setParameter("prompt", current.id)
+                .getResultList();
+        own.forEach(row -> history.add(chatMessage(row)));
         return history;
+    }
+
+    private static ChatMessage chatMessage(Message row) {
+        return switch (row.role) {
+            case "user" -> ChatMessage.user(row.content);
+            case "tool" -> ChatMessage.toolResult(row.toolCallId, row.content, row.error);
+            default -> ChatMessage.assistant(row.content, toolCalls(row.toolCalls));
+        };
     }
 
     /** The conversation the model sees before the prompt numbered {@code beforeSeq}. */
@@ -397,11 +471,7 @@ public class PromptLedger {
                 .getResultList();
         var history = new ArrayList<ChatMessage>();
         for (var row : rows) {
-            history.add(switch (row.role) {
-                case "user" -> ChatMessage.user(row.content);
-                case "tool" -> ChatMessage.toolResult(row.toolCallId, row.content, row.error);
-                default -> ChatMessage.assistant(row.content, toolCalls(row.toolCalls));
-            });
+            history.add(chatMessage(row));
         }
         return history;
     }
@@ -441,15 +511,17 @@ public class PromptLedger {
      * @param traceParent the W3C traceparent of the request that queued it, or null
      * @param agentId     the profile it runs with (recorded when it was accepted), or null
      * @param outputSchema the schema its request gave for the answer (JSON text), or null
+     * @param resume      the decided turn a prompt that waited for approval goes on with, or null
      */
     public record RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
                                 boolean retryable, String model, List<ChatMessage> history, String traceParent,
-                                UUID agentId, Integer agentVersion, String outputSchema) {
+                                UUID agentId, Integer agentVersion, String outputSchema,
+                                dev.rafiki.agent.control.AgentLoop.Resume resume) {
         public RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
                              boolean retryable, String model, List<ChatMessage> history, String traceParent,
                              UUID agentId, Integer agentVersion) {
             this(id, sessionId, owner, seq, content, attempt, retryable, model, history, traceParent, agentId,
-                    agentVersion, null);
+                    agentVersion, null, null);
         }
     }
 

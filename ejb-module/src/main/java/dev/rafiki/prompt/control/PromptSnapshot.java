@@ -30,6 +30,11 @@ public record PromptSnapshot(UUID id, UUID sessionId, long seq, String status, S
                 p.metadata);
     }
 
+    /** Waits for a person's decision on a tool call: not ended, but nothing happens until someone decides. */
+    public boolean waiting() {
+        return "waiting_approval".equals(status);
+    }
+
     public boolean terminal() {
         return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
     }

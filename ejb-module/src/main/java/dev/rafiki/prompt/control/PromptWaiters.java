@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Lets a request wait for a prompt's end without holding a thread. Completion is signalled only
- * after the terminal status is committed, so whoever is woken reads the final state.
+ * after the terminal status is committed, so whoever is woken reads the final state. A prompt that
+ * starts waiting for a person's decision on a tool call wakes its waiters too.
  */
 @ApplicationScoped
 public class PromptWaiters {
@@ -37,9 +38,18 @@ public class PromptWaiters {
         wake(finished.promptId());
     }
 
+    /** A prompt that waits for a person's decision: whoever waits for it is answered now, not in an hour. */
+    void onPaused(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptPaused paused) {
+        wake(paused.promptId());
+    }
+
     /** The prompt ended on another node (its terminal event was announced on the cluster topic). */
     void onEndedElsewhere(@jakarta.enterprise.event.Observes dev.rafiki.event.control.PromptEndedElsewhere ended) {
         finishedElsewhere(ended.promptId());
+    }
+
+    void onWaitingElsewhere(@jakarta.enterprise.event.Observes dev.rafiki.event.control.PromptWaitingElsewhere waiting) {
+        finishedElsewhere(waiting.promptId());
     }
 
     public void finishedElsewhere(UUID promptId) {

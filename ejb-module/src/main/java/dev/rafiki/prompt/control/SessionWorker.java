@@ -210,7 +210,7 @@ public class SessionWorker {
         AgentLoop.Outcome outcome;
         var eventing = new PromptEventListener(events, prompt.id());
         try {
-            outcome = loop.run(prompt.history(), eventing, cancelled::get);
+            outcome = loop.run(prompt.history(), prompt.resume(), eventing, cancelled::get);
             eventing.flush();
             // the prompt's end is numbered after its events: they must be in the log first
             events.awaitDurable();
@@ -239,7 +239,10 @@ public class SessionWorker {
         metrics.tokens(model.name(), outcome.inputTokens(), outcome.outputTokens());
         var ended = outcome;
         recording(prompt, worker, lease, outcome, () -> {
-            if (ended.errorCode() == null) {
+            if (ended.waiting()) {
+                // parks the session's claim on the prompt: this worker's next look finds the session lost
+                ledger.pause(prompt.id(), worker, ended);
+            } else if (ended.errorCode() == null) {
                 if (!ledger.complete(prompt.id(), worker, ended, loop.structured())) {
                     ledger.keepPartial(prompt.id(), ended.answer());
                 }

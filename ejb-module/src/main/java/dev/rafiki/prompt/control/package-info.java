@@ -13,5 +13,11 @@
  * at all; a refused or failing unit leaves the others of its batch untouched; event numbers are
  * assigned at commit, gap-free and in commit order; nothing a unit wrote (answer, event) reaches
  * anyone before its commit.
+ * <p>
+ * A tool call that waits for a person ({@link dev.rafiki.prompt.control.ToolApprovals}) pauses its
+ * prompt on the durable queue only: the run's turns so far become the prompt's messages, the
+ * session's claim is parked on the prompt (the queue behind it waits, no thread or connection is
+ * held), and the decision, expiry or stop that ends the wait is decided once, under the session's
+ * row lock, on any node; the resumed run goes on from the stored turn, never asking it again.
  */
 package dev.rafiki.prompt.control;

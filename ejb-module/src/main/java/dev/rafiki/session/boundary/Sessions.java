@@ -170,7 +170,7 @@ public class Sessions {
             sql.append(" = ?").append(parameters.size());
         }
         if (filter.status() != null) {
-            var pending = "EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running'))";
+            var pending = "EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running', 'waiting_approval'))";
             var lastCancelled = "(SELECT p.status FROM prompt p WHERE p.session_id = s.id ORDER BY p.seq DESC LIMIT 1)"
                     + " IS NOT DISTINCT FROM 'cancelled'";
             sql.append(switch (filter.status()) {
@@ -251,7 +251,7 @@ public class Sessions {
         UUID running = null;
         var queued = new ArrayList<QueueEntry>();
         for (var prompt : pending) {
-            if (prompt.status == PromptStatus.RUNNING) {
+            if (prompt.status != PromptStatus.QUEUED) {
                 running = prompt.id;
             } else {
                 queued.add(new QueueEntry(queued.size() + 1, prompt.id, prompt.content, prompt.createdAt));
@@ -262,7 +262,7 @@ public class Sessions {
 
     SessionView view(AgentSession session) {
         var pending = pending(session.id);
-        var running = pending.stream().filter(p -> p.status == PromptStatus.RUNNING).findFirst();
+        var running = pending.stream().filter(p -> p.status != PromptStatus.QUEUED).findFirst();
         String status;
         if (!pending.isEmpty()) {
             status = "running";
@@ -283,10 +283,12 @@ public class Sessions {
                 session.createdAt, session.updatedAt);
     }
 
+    /** Queued, running and waiting for an approval (which holds the session like a running one). */
     private List<Prompt> pending(UUID sessionId) {
         return em.createQuery("""
                         SELECT p FROM Prompt p WHERE p.sessionId = :session
-                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)
+                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING,
+                            dev.rafiki.prompt.entity.PromptStatus.WAITING_APPROVAL)
                         ORDER BY p.seq""", Prompt.class)
                 .setParameter("session", sessionId)
                 .getResultList();

@@ -71,12 +71,51 @@ public final class Views {
         }
     }
 
-    /** {@code metadata}: what the request that created the prompt (a query, a job) gave, as given. */
+    /**
+     * {@code metadata}: what the request that created the prompt (a query, a job) gave, as given;
+     * {@code approvals}: the tool calls that waited for a person, with their decisions; null when none did.
+     */
     public record PromptView(UUID id, UUID sessionId, long seq, String status, String prompt, String model,
                              AgentUse agent, String answer, ErrorView error, int attempts, int steps, Usage usage, Instant createdAt,
-                             Instant startedAt, Instant finishedAt, JsonValue output, JsonObject metadata) {
+                             Instant startedAt, Instant finishedAt, JsonValue output, JsonObject metadata,
+                             List<ApprovalView> approvals) {
+        public PromptView withApprovals(List<ApprovalView> requests) {
+            return new PromptView(id, sessionId, seq, status, prompt, model, agent, answer, error, attempts, steps, usage,
+                    createdAt, startedAt, finishedAt, output, metadata, requests.isEmpty() ? null : requests);
+        }
+
         public boolean terminal() {
             return "completed".equals(status) || "failed".equals(status) || "cancelled".equals(status);
+        }
+    }
+
+    /**
+     * A tool call that waited for a person's decision. {@code status}: {@code pending},
+     * {@code approved}, {@code denied}, {@code expired} (no decision in time: denied) or
+     * {@code cancelled} (its prompt was stopped); {@code decision} ({@code approve} or {@code deny})
+     * once decided; {@code decidedArguments} when a person approved it with edited arguments.
+     */
+    public record ApprovalView(UUID promptId, UUID sessionId, String toolCallId, String tool, JsonValue arguments,
+                               String status, String decision, String reason, JsonValue decidedArguments,
+                               String decidedBy, Instant requestedAt, Instant expiresAt, Instant decidedAt) {
+        public static ApprovalView of(dev.rafiki.prompt.entity.ToolApproval a) {
+            var decision = switch (a.status) {
+                case dev.rafiki.prompt.entity.ToolApproval.APPROVED -> "approve";
+                case dev.rafiki.prompt.entity.ToolApproval.PENDING -> null;
+                default -> "deny";
+            };
+            return new ApprovalView(a.promptId, a.sessionId, a.toolCallId, a.tool, parsed(a.arguments), a.status, decision,
+                    a.reason, a.decidedArguments == null ? null : parsed(a.decidedArguments), a.decidedBy, a.requestedAt,
+                    a.expiresAt, a.decidedAt);
+        }
+
+        /** A model may send arguments that are not JSON: shown as the text they are. */
+        private static JsonValue parsed(String text) {
+            try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
+                return reader.readValue();
+            } catch (RuntimeException notJson) {
+                return jakarta.json.Json.createValue(text);
+            }
         }
     }
 

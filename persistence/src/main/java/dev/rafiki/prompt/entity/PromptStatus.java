@@ -4,7 +4,9 @@ import java.util.Locale;
 
 public enum PromptStatus {
     /** A delayed job's prompt before its time: not pending, joins the queue when due. */
-    SCHEDULED, QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED;
+    SCHEDULED, QUEUED, RUNNING,
+    /** Holds its session while a person decides on a tool call its model asked for; not pending, not ended. */
+    WAITING_APPROVAL, COMPLETED, FAILED, CANCELLED;
 
     public boolean terminal() {
         return this == COMPLETED || this == FAILED || this == CANCELLED;

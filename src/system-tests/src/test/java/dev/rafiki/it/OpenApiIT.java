@@ -103,6 +103,22 @@ class OpenApiIT {
         var agent = check(problems, api, "POST", "/agents", "/agents",
                 "{\"name\":\"oa-" + System.nanoTime() + "\",\"instructions\":\"be brief\",\"tools\":[\"read_file\"]}");
         var aid = agent.getString("id");
+        // a tool call that waits for a person: 202 at once, the prompt's view with its request, the decision, twice otherwise
+        var careful = check(problems, api, "POST", "/agents", "/agents",
+                "{\"name\":\"oa-careful-" + System.nanoTime() + "\",\"approval\":{\"write_file\":\"always\"}}");
+        var waiting = check(problems, api, "POST", "/query", "/query", "{\"agent\":\"" + careful.getString("name") + "\","
+                + "\"prompt\":\"/tool write_file {\\\"path\\\":\\\"w.txt\\\",\\\"content\\\":\\\"x\\\"}\"}");
+        assertEquals("waiting_approval", waiting.getString("status"), waiting.toString());
+        var wsid = waiting.getString("session_id");
+        var wpid = waiting.getString("prompt_id");
+        var request = check(problems, api, "GET", "/session/{id}/prompts/{promptId}", "/session/" + wsid + "/prompts/" + wpid, null)
+                .getJsonArray("approvals").getJsonObject(0);
+        var decision = "{\"tool_call_id\":\"" + request.getString("tool_call_id") + "\",\"decision\":\"approve\","
+                + "\"arguments\":{\"path\":\"w.txt\",\"content\":\"edited\"}}";
+        check(problems, api, "POST", "/session/{id}/prompts/{promptId}/approvals", "/session/" + wsid + "/prompts/" + wpid + "/approvals", decision);
+        check(problems, api, "POST", "/session/{id}/prompts/{promptId}/approvals", "/session/" + wsid + "/prompts/" + wpid + "/approvals",
+                "{\"tool_call_id\":\"" + request.getString("tool_call_id") + "\",\"decision\":\"deny\"}");
+        check(problems, api, "DELETE", "/agents/{id}", "/agents/" + careful.getString("id"), null);
         check(problems, api, "GET", "/agents", "/agents?limit=5", null);
         check(problems, api, "GET", "/tools", "/tools", null);
         check(problems, api, "GET", "/agents/{id}", "/agents/" + aid, null);

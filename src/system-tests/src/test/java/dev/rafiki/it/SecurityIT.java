@@ -52,6 +52,7 @@ class SecurityIT {
             new String[] {"GET", "/session/{S}/events", null},
             new String[] {"DELETE", "/session/{S}/queue/{P}", null},
             new String[] {"POST", "/session/{S}/stop", "{}"},
+            new String[] {"POST", "/session/{S}/prompts/{P}/approvals", "{\"tool_call_id\":\"call_1\",\"decision\":\"approve\"}"},
             new String[] {"POST", "/session/{S}/stream-token", "{}"},
             new String[] {"DELETE", "/session/{S}", null},
             new String[] {"GET", "/events?session_id={S}", null},
@@ -503,7 +504,8 @@ class SecurityIT {
         var paths = json.getJsonObject("paths");
         for (var path : List.of("/query", "/session", "/sessions", "/usage", "/session/{id}", "/session/{id}/state",
                 "/session/{id}/messages", "/session/{id}/queue", "/session/{id}/queue/{promptId}",
-                "/session/{id}/prompts/{promptId}", "/session/{id}/stop", "/session/{id}/events",
+                "/session/{id}/prompts/{promptId}", "/session/{id}/prompts/{promptId}/approvals", "/session/{id}/stop",
+                "/session/{id}/events",
                 "/session/{id}/stream-token", "/events", "/ws", "/query_stream", "/submit", "/jobs", "/jobs/{id}",
                 "/jobs/{id}/cancel", "/jobs/{id}/artifacts", "/jobs/{id}/artifacts/{name}", "/jobs/{id}/stream-token",
                 "/admin/dead-letters", "/admin/dead-letters/{job_id}", "/agents", "/agents/{id}", "/tools",

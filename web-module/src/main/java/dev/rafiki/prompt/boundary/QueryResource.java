@@ -111,6 +111,9 @@ public class QueryResource {
                     response.resume(unwrap(error));
                 } else if (finished == null) {
                     response.resume(ApiException.notFound("prompt " + prompt.id()));
+                } else if (!finished.terminal()) {
+                    // it waits for a person's decision on a tool call: where to look, at once
+                    response.resume(stillRunning(Prompts.view(finished), replayed));
                 } else {
                     response.resume(result(Prompts.view(finished), replayed));
                 }

@@ -26,7 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code GET /query_stream}: send a prompt, receive its events live up to its terminal event.
  * Client frames: {@code {"prompt":…, "session_id":…, "busy":…, "model":…, "idempotency_key":…}},
  * {@code {"type":"attach","prompt_id":…,"after":n}} to follow a prompt again (e.g. after a
- * disconnect), {@code {"type":"cancel"}}. A disconnect never cancels the prompt.
+ * disconnect), {@code {"type":"cancel"}}, {@code {"type":"approval","tool_call_id":…,"decision":…}}
+ * to decide a tool call the followed prompt waits for. A disconnect never cancels the prompt.
  */
 @ServerEndpoint(value = "/query_stream", configurator = OriginCheck.class)
 public class QueryStreamSocket {
@@ -107,7 +108,9 @@ public class QueryStreamSocket {
                 case "prompt" -> prompt(session, frame);
                 case "attach" -> attach(session, frame);
                 case "cancel" -> cancel();
-                default -> sender.trySend(SocketSupport.error(ErrorCode.VALIDATION_FAILED, "type must be prompt, attach or cancel"));
+                case "approval" -> approval(frame);
+                default -> sender.trySend(SocketSupport.error(ErrorCode.VALIDATION_FAILED,
+                        "type must be prompt, attach, cancel or approval"));
             }
         } catch (ApiException e) {
             sender.trySend(SocketSupport.error(e));
@@ -190,6 +193,32 @@ public class QueryStreamSocket {
             throw ApiException.invalid("no prompt is being followed");
         }
         prompts.cancel(owner, current);
+    }
+
+    /**
+     * A decision on a tool call of the followed prompt (or the one {@code prompt_id} names); the
+     * record comes back as an {@code approval} frame, the event follows on the stream.
+     */
+    private void approval(JsonObject frame) {
+        var text = frame.getString("prompt_id", null);
+        UUID id;
+        if (text != null) {
+            try {
+                id = UUID.fromString(text);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.notFound("prompt " + text);
+            }
+        } else if (promptId != null) {
+            id = promptId;
+        } else {
+            throw ApiException.invalid("no prompt is being followed: 'prompt_id' is required");
+        }
+        var prompt = prompts.find(owner, id);
+        var record = dev.rafiki.prompt.boundary.ApprovalBodies.decide(prompts, owner, prompt.sessionId(), id, frame);
+        sender.trySend(Json.createObjectBuilder().add("type", "approval")
+                .add("approval", Json.createReader(new java.io.StringReader(
+                        dev.rafiki.platform.json.ApiJson.JSONB.toJson(record))).readObject())
+                .build().toString());
     }
 
     private void requireIdle() {
