@@ -197,6 +197,21 @@ public final class AgentLoop {
      *                the turn whose calls waited
      * @param resume  the decisions on the turn that waited, or null for a fresh run
      */
+    /**
+     * A tool call's result, made storable, told to the listener and added to the conversation;
+     * @return the milliseconds the call took, from {@code started}
+     */
+    private static long recorded(ToolCall call, ToolResult result, long started, Listener observer,
+                                 List<ChatMessage> conversation, List<ChatMessage> produced) {
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        var stored = new ToolResult(StorableText.of(result.content()), result.error());
+        observer.toolFinished(call, stored);
+        var message = ChatMessage.toolResult(call.id(), stored.content(), stored.error());
+        conversation.add(message);
+        produced.add(message);
+        return millis;
+    }
+
     public Outcome run(List<ChatMessage> history, Resume resume, ModelStreamListener listener, BooleanSupplier cancelled) {
         var observer = listener instanceof Listener l ? l : new Listener() {
             @Override
@@ -238,13 +253,8 @@ public final class AgentLoop {
                     result = ToolResult.failed("not run: a person denied this tool call"
                             + (decision.reason() == null || decision.reason().isBlank() ? "" : ": " + decision.reason()));
                 }
-                result = new ToolResult(StorableText.of(result.content()), result.error());
-                toolMillis += (System.nanoTime() - started) / 1_000_000;
+                toolMillis += recorded(call, result, started, observer, conversation, produced);
                 toolCalls++;
-                observer.toolFinished(call, result);
-                var message = ChatMessage.toolResult(call.id(), result.content(), result.error());
-                conversation.add(message);
-                produced.add(message);
             }
         }
         for (int step = 1; step <= limits.maxSteps(); step++) {
@@ -344,13 +354,8 @@ public final class AgentLoop {
                 ToolResult result = stop.getAsBoolean()
                         ? ToolResult.failed("not run: the prompt was stopped")
                         : tools.call(call, stop);
-                result = new ToolResult(StorableText.of(result.content()), result.error());
-                toolMillis += (System.nanoTime() - started) / 1_000_000;
+                toolMillis += recorded(call, result, started, observer, conversation, produced);
                 toolCalls++;
-                observer.toolFinished(call, result);
-                var message = ChatMessage.toolResult(call.id(), result.content(), result.error());
-                conversation.add(message);
-                produced.add(message);
             }
             if (stop.getAsBoolean()) {
                 var code = cancelled.getAsBoolean() ? "cancelled" : "time-limit";
