@@ -110,7 +110,7 @@ class OpenApiIT {
                 + "\"prompt\":\"/tool write_file {\\\"path\\\":\\\"w.txt\\\",\\\"content\\\":\\\"x\\\"}\"}");
         assertEquals("waiting_approval", waiting.getString("status"), waiting.toString());
         var wsid = waiting.getString("session_id");
-        var wpid = waiting.getString("prompt_id");
+        var wpid = waiting.getString("id");
         var request = check(problems, api, "GET", "/session/{id}/prompts/{promptId}", "/session/" + wsid + "/prompts/" + wpid, null)
                 .getJsonArray("approvals").getJsonObject(0);
         var decision = "{\"tool_call_id\":\"" + request.getString("tool_call_id") + "\",\"decision\":\"approve\","
