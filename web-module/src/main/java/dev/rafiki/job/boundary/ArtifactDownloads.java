@@ -9,7 +9,6 @@ import dev.rafiki.platform.http.Roles;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.Context;
 import dev.rafiki.platform.problem.ApiException;
-import dev.rafiki.platform.problem.ErrorCode;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
