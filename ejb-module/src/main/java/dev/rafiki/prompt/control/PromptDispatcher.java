@@ -62,7 +62,13 @@ public class PromptDispatcher {
     public record Wake(UUID sessionId) {
     }
 
-    /** Wakes the session's worker once the caller's transaction has committed. */
+    /**
+     * Wakes the session's worker once the caller's transaction has committed. SUPPORTS, unlike the
+     * rest of the bean: the event must be fired inside the caller's transaction for its
+     * AFTER_SUCCESS observer to wait for that commit; fired with the transaction suspended, the
+     * wake-up left at once and the worker found nothing yet, leaving the work to the sweeper.
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public void wakeAfterCommit(UUID sessionId) {
         wakes.fire(new Wake(sessionId));
     }

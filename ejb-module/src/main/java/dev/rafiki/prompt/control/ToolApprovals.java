@@ -52,13 +52,8 @@ public class ToolApprovals {
     @Inject
     EventLog events;
 
-    /**
-     * Fired here, inside this transaction, so the wake-up leaves after its commit: the dispatcher's
-     * own {@code wakeAfterCommit} runs outside any transaction (the bean is NOT_SUPPORTED) and
-     * sent it at once, before the released claim was visible.
-     */
     @Inject
-    jakarta.enterprise.event.Event<PromptDispatcher.Wake> wakes;
+    PromptDispatcher dispatcher;
 
     @Inject
     @ConfigProperty(name = "rafiki.approvals.timeout", defaultValue = "PT1H")
@@ -242,7 +237,7 @@ public class ToolApprovals {
                 .setParameter(1, prompt.sessionId)
                 .setParameter(2, parkedClaim(prompt.id))
                 .executeUpdate();
-        wakes.fire(new PromptDispatcher.Wake(prompt.sessionId));
+        dispatcher.wakeAfterCommit(prompt.sessionId);
     }
 
     /** As PostgreSQL keeps it: a record answered now and read back later must be the same. */
