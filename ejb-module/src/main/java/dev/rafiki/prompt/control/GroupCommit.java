@@ -15,14 +15,13 @@ import jakarta.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -93,9 +92,11 @@ public class GroupCommit {
 
     /**
      * A statement that the writer sends together with the same statement of the other units of
-     * its batch (one round trip for all). A guard refuses its unit unless it changed exactly one row.
+     * its batch (one round trip for all). Consecutive writes of a unit with the same statement (a
+     * prompt's messages) are one step, with one binder each. A guard has one binder and refuses
+     * its unit unless it changed exactly one row.
      */
-    record Batched(String sql, Binder binder, boolean guard) {
+    record Batched(String sql, List<Binder> binders, boolean guard) {
     }
 
     /** What a committed unit produced. {@code applied} is false when one of its fences refused it. */
@@ -158,7 +159,12 @@ public class GroupCommit {
             if (sealed) {
                 return false;
             }
-            steps.add(new Batched(sql, binder, false));
+            if (!steps.isEmpty() && steps.get(steps.size() - 1) instanceof Batched last
+                && !last.guard() && last.sql().equals(sql)) {
+                last.binders().add(binder);
+            } else {
+                steps.add(new Batched(sql, new ArrayList<>(List.of(binder)), false));
+            }
             return true;
         }
 
@@ -167,7 +173,7 @@ public class GroupCommit {
             if (sealed) {
                 return false;
             }
-            steps.add(new Batched(sql, binder, true));
+            steps.add(new Batched(sql, List.of(binder), true));
             return true;
         }
 
@@ -398,7 +404,7 @@ public class GroupCommit {
 
     private static List<List<Unit>> waves(List<Unit> ordered) {
         var waves = new ArrayList<List<Unit>>();
-        var seen = new java.util.HashMap<UUID, Integer>();
+        var seen = new HashMap<UUID, Integer>();
         for (var unit : ordered) {
             int wave = seen.merge(unit.sessionId, 1, Integer::sum) - 1;
             while (waves.size() <= wave) {
@@ -431,35 +437,48 @@ public class GroupCommit {
             for (var group : groups.entrySet()) {
                 try (var statement = c.prepareStatement(group.getKey())) {
                     for (var entry : group.getValue()) {
-                        entry.getValue().binder().bind(statement);
-                        statement.addBatch();
+                        for (var binder : entry.getValue().binders()) {
+                            binder.bind(statement);
+                            statement.addBatch();
+                        }
                     }
                     var counts = statement.executeBatch();
-                    for (int i = 0; i < counts.length; i++) {
-                        var entry = group.getValue().get(i);
-                        if (entry.getValue().guard() && counts[i] != 1) {
+                    int i = 0;
+                    for (var entry : group.getValue()) {
+                        var batched = entry.getValue();
+                        if (batched.guard() && counts[i] != 1) {
                             applied.put(entry.getKey(), false);
                         }
+                        i += batched.binders().size();
                     }
                 }
             }
         }
     }
 
+    /**
+     * Numbers the batch's events and writes them with the sessions' and the users' counters, in one
+     * statement (one round trip instead of one per table): the sessions' counters first (their rows
+     * are already locked by the fences), then the users' (in owner order, as every writer locks
+     * them), then the events. Numbers come from the counters as they were updated, so they are
+     * gap-free and in commit order; an event of a session that is gone takes no number.
+     */
     private Map<Unit, Result> numberAndInsert(Connection c, List<Unit> ordered, Map<Unit, Boolean> applied)
             throws SQLException {
         var perSession = new LinkedHashMap<UUID, Counts>();
         var eventsPerSession = new LinkedHashMap<UUID, Integer>();
+        int eventCount = 0;
         for (var unit : ordered) {
             if (!applied.get(unit)) {
                 continue;
             }
             perSession.computeIfAbsent(unit.sessionId, id -> new Counts()).add(unit.counts);
             eventsPerSession.merge(unit.sessionId, unit.events.size(), Integer::sum);
+            eventCount += unit.events.size();
         }
-        var firstSeq = new LinkedHashMap<UUID, Long>();
+        var sessionBase = new HashMap<UUID, Long>();
+        var userBase = new HashMap<String, Long>();
         if (!perSession.isEmpty()) {
-            // one statement for every session of the batch; their rows are already locked by the fences
             int n = perSession.size();
             var ids = new UUID[n];
             var columns = new Long[7][n];
@@ -476,90 +495,113 @@ public class GroupCommit {
                 columns[6][i] = counts.toolMillis;
                 i++;
             }
-            try (var update = c.prepareStatement("""
-                    UPDATE agent_session s SET next_event_seq = s.next_event_seq + v.events,
-                    prompt_count = s.prompt_count + v.prompts, message_count = s.message_count + v.messages,
-                    input_tokens = s.input_tokens + v.input_tokens, output_tokens = s.output_tokens + v.output_tokens,
-                    tool_calls = s.tool_calls + v.tool_calls, tool_millis = s.tool_millis + v.tool_millis, updated_at = now()
-                    FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-                         AS v(id, events, prompts, messages, input_tokens, output_tokens, tool_calls, tool_millis)
-                    WHERE s.id = v.id RETURNING s.id, s.next_event_seq, v.events""")) {
-                update.setArray(1, c.createArrayOf("uuid", ids));
-                for (int column = 0; column < 7; column++) {
-                    update.setArray(column + 2, c.createArrayOf("bigint", columns[column]));
-                }
-                try (var rows = update.executeQuery()) {
-                    while (rows.next()) {
-                        firstSeq.put(rows.getObject(1, UUID.class), rows.getLong(2) - rows.getLong(3) + 1);
-                    }
-                }
-            }
-        }
-        // users after sessions: the lock order of every writer (session rows, prompts, account)
-        var perUser = new TreeMap<String, Integer>();
-        for (var unit : ordered) {
-            if (applied.get(unit) && firstSeq.containsKey(unit.sessionId)) {
-                perUser.merge(unit.owner, unit.events.size(), Integer::sum);
-            }
-        }
-        var firstUserSeq = new TreeMap<String, Long>();
-        try (var upsert = c.prepareStatement("""
-                INSERT INTO account (owner, next_event_seq) VALUES (?, ?)
-                ON CONFLICT (owner) DO UPDATE SET next_event_seq = account.next_event_seq + EXCLUDED.next_event_seq
-                RETURNING next_event_seq""")) {
-            for (var entry : perUser.entrySet()) {
-                if (entry.getValue() == 0) {
+            var owners = new String[eventCount];
+            var sessions = new UUID[eventCount];
+            var ordinals = new Long[eventCount];
+            var prompts = new UUID[eventCount];
+            var types = new String[eventCount];
+            var data = new String[eventCount];
+            var times = new String[eventCount];
+            var ordinal = new HashMap<UUID, Long>();
+            int e = 0;
+            for (var unit : ordered) {
+                if (!applied.get(unit)) {
                     continue;
                 }
-                upsert.setString(1, entry.getKey());
-                upsert.setLong(2, entry.getValue());
-                try (var rows = upsert.executeQuery()) {
-                    rows.next();
-                    firstUserSeq.put(entry.getKey(), rows.getLong(1) - entry.getValue() + 1);
+                for (var event : unit.events) {
+                    owners[e] = unit.owner;
+                    sessions[e] = unit.sessionId;
+                    ordinals[e] = ordinal.merge(unit.sessionId, 1L, Long::sum);
+                    prompts[e] = event.promptId();
+                    types[e] = event.type();
+                    data[e] = event.data();
+                    times[e] = event.at().toString();
+                    e++;
+                }
+            }
+            try (var number = c.prepareStatement(NUMBER_AND_INSERT)) {
+                number.setArray(1, c.createArrayOf("uuid", ids));
+                for (int column = 0; column < 7; column++) {
+                    number.setArray(column + 2, c.createArrayOf("bigint", columns[column]));
+                }
+                number.setArray(9, c.createArrayOf("varchar", owners));
+                number.setArray(10, c.createArrayOf("uuid", sessions));
+                number.setArray(11, c.createArrayOf("bigint", ordinals));
+                number.setArray(12, c.createArrayOf("uuid", prompts));
+                number.setArray(13, c.createArrayOf("varchar", types));
+                number.setArray(14, c.createArrayOf("text", data));
+                number.setArray(15, c.createArrayOf("text", times));
+                try (var rows = number.executeQuery()) {
+                    while (rows.next()) {
+                        if (rows.getInt(1) == 0) {
+                            sessionBase.put(UUID.fromString(rows.getString(2)), rows.getLong(3));
+                        } else {
+                            userBase.put(rows.getString(2), rows.getLong(3));
+                        }
+                    }
                 }
             }
         }
         var results = new LinkedHashMap<Unit, Result>();
-        try (var insert = c.prepareStatement("""
-                INSERT INTO event (owner, session_id, seq, user_seq, prompt_id, type, data, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            boolean any = false;
-            for (var unit : ordered) {
-                if (!applied.get(unit)) {
-                    results.put(unit, new Result(false, List.of()));
-                    continue;
-                }
-                var stored = new ArrayList<StoredEvent>(unit.events.size());
-                Long seq = firstSeq.get(unit.sessionId);
-                if (seq != null) {
-                    for (var event : unit.events) {
-                        long s = seq;
-                        long u = firstUserSeq.get(unit.owner);
-                        firstSeq.put(unit.sessionId, s + 1);
-                        firstUserSeq.put(unit.owner, u + 1);
-                        seq = s + 1;
-                        insert.setString(1, unit.owner);
-                        insert.setObject(2, unit.sessionId);
-                        insert.setLong(3, s);
-                        insert.setLong(4, u);
-                        insert.setObject(5, event.promptId());
-                        insert.setString(6, event.type());
-                        insert.setString(7, event.data());
-                        insert.setTimestamp(8, Timestamp.from(event.at()));
-                        insert.addBatch();
-                        any = true;
-                        stored.add(new StoredEvent(unit.owner, unit.sessionId, s, u, event.promptId(), event.type(),
-                                event.data(), event.at()));
-                    }
-                }
-                results.put(unit, new Result(true, stored));
+        var sessionSeq = new HashMap<UUID, Long>();
+        var userSeq = new HashMap<String, Long>();
+        for (var unit : ordered) {
+            if (!applied.get(unit)) {
+                results.put(unit, new Result(false, List.of()));
+                continue;
             }
-            if (any) {
-                insert.executeBatch();
+            var stored = new ArrayList<StoredEvent>(unit.events.size());
+            Long base = sessionBase.get(unit.sessionId);
+            if (base != null) {
+                for (var event : unit.events) {
+                    long s = base + sessionSeq.merge(unit.sessionId, 1L, Long::sum);
+                    long u = userBase.get(unit.owner) + userSeq.merge(unit.owner, 1L, Long::sum);
+                    stored.add(new StoredEvent(unit.owner, unit.sessionId, s, u, event.promptId(), event.type(),
+                            event.data(), event.at()));
+                }
             }
+            results.put(unit, new Result(true, stored));
         }
         return results;
     }
+
+    /**
+     * The batch's counters and events in one statement. Parameters: the sessions (id, then their
+     * events, prompts, messages, input and output tokens, tool calls, tool milliseconds added), then
+     * the events in numbering order (owner, session, ordinal within its session, prompt, type, data,
+     * time). Answers (0, session id, number before its first event) per session and (1, owner,
+     * number before its first event) per user.
+     */
+    private static final String NUMBER_AND_INSERT = """
+            WITH s AS (
+                UPDATE agent_session s SET next_event_seq = s.next_event_seq + v.events,
+                prompt_count = s.prompt_count + v.prompts, message_count = s.message_count + v.messages,
+                input_tokens = s.input_tokens + v.input_tokens, output_tokens = s.output_tokens + v.output_tokens,
+                tool_calls = s.tool_calls + v.tool_calls, tool_millis = s.tool_millis + v.tool_millis, updated_at = now()
+                FROM unnest(?::uuid[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                     AS v(id, events, prompts, messages, input_tokens, output_tokens, tool_calls, tool_millis)
+                WHERE s.id = v.id RETURNING s.id, s.next_event_seq - v.events AS base
+            ), e AS (
+                SELECT x.ord, x.owner, x.session_id, s.base + x.ordinal AS seq, x.prompt_id, x.type, x.data,
+                       x.created_at, row_number() OVER (PARTITION BY x.owner ORDER BY x.ord) AS nth
+                FROM unnest(?::varchar[], ?::uuid[], ?::bigint[], ?::uuid[], ?::varchar[], ?::text[], ?::timestamptz[])
+                     WITH ORDINALITY AS x(owner, session_id, ordinal, prompt_id, type, data, created_at, ord)
+                JOIN s ON s.id = x.session_id
+            ), n AS (
+                SELECT owner, count(*) AS events FROM e GROUP BY owner
+            ), a AS (
+                INSERT INTO account AS t (owner, next_event_seq) SELECT owner, events FROM n ORDER BY owner
+                ON CONFLICT (owner) DO UPDATE SET next_event_seq = t.next_event_seq + EXCLUDED.next_event_seq
+                RETURNING t.owner, t.next_event_seq
+            ), i AS (
+                INSERT INTO event (owner, session_id, seq, user_seq, prompt_id, type, data, created_at)
+                SELECT e.owner, e.session_id, e.seq, a.next_event_seq - n.events + e.nth, e.prompt_id, e.type, e.data,
+                       e.created_at
+                FROM e JOIN a ON a.owner = e.owner JOIN n ON n.owner = e.owner ORDER BY e.ord
+            )
+            SELECT 0, s.id::text, s.base FROM s
+            UNION ALL
+            SELECT 1, a.owner, a.next_event_seq - n.events FROM a JOIN n ON n.owner = a.owner""";
 
     private Connection connection() throws SQLException {
         if (connection != null) {

@@ -324,4 +324,71 @@ class GroupCommitTest {
                 SELECT unnest(ARRAY[input_tokens, output_tokens, tool_calls, tool_millis]) FROM budget_usage
                 WHERE scope = 'agent' AND subject = ?""", agent.toString()), "only the prompts that ran with the profile");
     }
+
+    @Test
+    void oneBatchOfSeveralUsersAndSessionsNumbersEveryEventAsStoredAndWritesEveryMergedRow() throws Exception {
+        var writer = writer();
+        var alice = "batch-alice-" + UUID.randomUUID();
+        var bob = "batch-bob-" + UUID.randomUUID();
+        var sessions = List.of(session(alice), session(bob), session(alice), session(bob));
+        var gate = new CountDownLatch(1);
+        var blocker = unit(writer, sessions.get(0), alice, 0);
+        blocker.step(c -> {
+            try {
+                return gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.submit(blocker);
+        // queued behind the blocked batch: one batch, units of two users, two units per session
+        var results = new ArrayList<CompletableFuture<GroupCommit.Result>>();
+        var marks = new ArrayList<String>();
+        for (int round = 0; round < 2; round++) {
+            for (int s = 0; s < sessions.size(); s++) {
+                var owner = s % 2 == 0 ? alice : bob;
+                var unit = unit(writer, sessions.get(s), owner, 1 + s);
+                for (int w = 0; w < 2; w++) {
+                    // consecutive writes of one statement travel as one step; each row must still land
+                    var mark = owner + "/" + round + "/" + s + "/" + w;
+                    marks.add(mark);
+                    unit.write("INSERT INTO account (owner) VALUES (?)", insert -> insert.setString(1, mark));
+                }
+                results.add(writer.submit(unit));
+            }
+        }
+        gate.countDown();
+        var stored = new ArrayList<dev.rafiki.event.control.StoredEvent>();
+        for (var result : results) {
+            var r = result.get(10, TimeUnit.SECONDS);
+            assertTrue(r.applied());
+            stored.addAll(r.events());
+        }
+
+        assertEquals(2 * (1 + 2 + 3 + 4), stored.size());
+        try (var c = db.getConnection(); var select = c.prepareStatement("""
+                SELECT seq, user_seq, data FROM event WHERE session_id = ? ORDER BY seq""")) {
+            for (var session : sessions) {
+                var mine = stored.stream().filter(e -> e.sessionId().equals(session)).toList();
+                select.setObject(1, session);
+                var rows = new ArrayList<String>();
+                try (var r = select.executeQuery()) {
+                    while (r.next()) {
+                        rows.add(r.getLong(1) + " " + r.getLong(2) + " " + r.getString(3));
+                    }
+                }
+                assertEquals(mine.stream().map(e -> e.seq() + " " + e.userSeq() + " " + e.data()).toList(), rows,
+                        "what the writer handed on is what it stored");
+                assertEquals(oneTo(mine.size()), mine.stream().map(e -> e.seq()).toList());
+            }
+        }
+        for (var owner : List.of(alice, bob)) {
+            var numbers = column("SELECT user_seq FROM event WHERE owner = ? ORDER BY user_seq", owner);
+            assertEquals(oneTo(numbers.size()), numbers, "each user's numbers are gap-free");
+            assertEquals(List.of((long) numbers.size()), column("SELECT next_event_seq FROM account WHERE owner = ?", owner));
+        }
+        for (var mark : marks) {
+            assertEquals(List.of(0L), column("SELECT next_event_seq FROM account WHERE owner = ?", mark), mark);
+        }
+    }
 }
