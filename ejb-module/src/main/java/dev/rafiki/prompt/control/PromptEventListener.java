@@ -9,6 +9,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * Turns what a running prompt does into events, handed to a {@link Sink} in order.
@@ -32,16 +33,23 @@ final class PromptEventListener implements AgentLoop.Listener {
 
     private final Sink sink;
     private final UUID promptId;
+    private final LongSupplier nanoTime;
 
     PromptEventListener(Sink sink, UUID promptId) {
+        this(sink, promptId, System::nanoTime);
+    }
+
+    /** With the clock the coalescing reads (a test's own, so that it never depends on how fast it runs). */
+    PromptEventListener(Sink sink, UUID promptId, LongSupplier nanoTime) {
         this.sink = sink;
         this.promptId = promptId;
+        this.nanoTime = nanoTime;
     }
 
     @Override
     public void textDelta(String text) {
         pendingText.append(text);
-        if (lastTextFlush == Long.MIN_VALUE || System.nanoTime() - lastTextFlush >= COALESCE_NANOS) {
+        if (lastTextFlush == Long.MIN_VALUE || nanoTime.getAsLong() - lastTextFlush >= COALESCE_NANOS) {
             flush();
         }
     }
@@ -51,7 +59,7 @@ final class PromptEventListener implements AgentLoop.Listener {
         if (pendingText.length() > 0) {
             var text = pendingText.toString();
             pendingText.setLength(0);
-            lastTextFlush = System.nanoTime();
+            lastTextFlush = nanoTime.getAsLong();
             sink.event(EventTypes.TEXT_DELTA, data().add("text", text).build());
         }
     }
