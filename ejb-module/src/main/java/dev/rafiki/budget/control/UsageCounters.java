@@ -8,7 +8,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -81,14 +81,22 @@ public class UsageCounters {
     private static final Comparator<Row> LOCK_ORDER =
             Comparator.comparing(Row::scope).thenComparing(Row::subject).thenComparing(Row::day);
 
-    private static final String UPSERT_MANY = """
-            INSERT INTO budget_usage AS u (scope, subject, day, input_tokens, output_tokens, tool_calls, tool_millis)
-            SELECT v.scope, v.subject, v.day::date, v.i, v.o, v.c, v.m
-            FROM unnest(?::varchar[], ?::varchar[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
-                 AS v(scope, subject, day, i, o, c, m)
-            ON CONFLICT (scope, subject, day) DO UPDATE SET input_tokens = u.input_tokens + EXCLUDED.input_tokens,
-            output_tokens = u.output_tokens + EXCLUDED.output_tokens, tool_calls = u.tool_calls + EXCLUDED.tool_calls,
-            tool_millis = u.tool_millis + EXCLUDED.tool_millis""";
+    /**
+     * The budget rows of a batch's charges as a data-modifying CTE of the group commit's statement
+     * ({@link #bind} gives its seven parameters). It waits for the CTE named {@code after} (the
+     * users' counters) to finish before it takes a row: budget rows are the last locks.
+     */
+    public static String upsertAfter(String after) {
+        return """
+                INSERT INTO budget_usage AS u (scope, subject, day, input_tokens, output_tokens, tool_calls, tool_millis)
+                SELECT v.scope, v.subject, v.day::date, v.i, v.o, v.c, v.m
+                FROM unnest(?::varchar[], ?::varchar[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+                     AS v(scope, subject, day, i, o, c, m)
+                WHERE (SELECT count(*) FROM %s) >= 0
+                ON CONFLICT (scope, subject, day) DO UPDATE SET input_tokens = u.input_tokens + EXCLUDED.input_tokens,
+                output_tokens = u.output_tokens + EXCLUDED.output_tokens, tool_calls = u.tool_calls + EXCLUDED.tool_calls,
+                tool_millis = u.tool_millis + EXCLUDED.tool_millis""".formatted(after);
+    }
 
     private static final String UPSERT_ONE = """
             INSERT INTO budget_usage AS u (scope, subject, day, input_tokens, output_tokens, tool_calls, tool_millis)
@@ -113,14 +121,12 @@ public class UsageCounters {
     private final ConcurrentHashMap<Subject, Cached> cache = new ConcurrentHashMap<>();
 
     /**
-     * Charges in the caller's JDBC transaction (the group commit's), in one statement; once that
-     * commits, the caller calls {@link #forget}.
+     * Binds the charges (in lock order, one row per subject and day) as the parameters of
+     * {@link #upsertAfter} from {@code first} on; once the caller's transaction commits, it calls
+     * {@link #forget}.
      */
-    public void charge(Connection c, Collection<Charge> charges) throws SQLException {
+    public void bind(PreparedStatement statement, int first, Collection<Charge> charges) throws SQLException {
         var rows = rows(charges);
-        if (rows.isEmpty()) {
-            return;
-        }
         int n = rows.size();
         var scopes = new String[n];
         var subjects = new String[n];
@@ -136,14 +142,12 @@ public class UsageCounters {
             }
             i++;
         }
-        try (var upsert = c.prepareStatement(UPSERT_MANY)) {
-            upsert.setArray(1, c.createArrayOf("varchar", scopes));
-            upsert.setArray(2, c.createArrayOf("varchar", subjects));
-            upsert.setArray(3, c.createArrayOf("text", days));
-            for (int column = 0; column < 4; column++) {
-                upsert.setArray(column + 4, c.createArrayOf("bigint", columns[column]));
-            }
-            upsert.executeUpdate();
+        var c = statement.getConnection();
+        statement.setArray(first, c.createArrayOf("varchar", scopes));
+        statement.setArray(first + 1, c.createArrayOf("varchar", subjects));
+        statement.setArray(first + 2, c.createArrayOf("text", days));
+        for (int column = 0; column < 4; column++) {
+            statement.setArray(first + 3 + column, c.createArrayOf("bigint", columns[column]));
         }
     }
 

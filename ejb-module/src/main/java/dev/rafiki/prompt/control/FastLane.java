@@ -151,12 +151,25 @@ public class FastLane {
             INSERT INTO agent_session (id, owner, model, next_seq, worker, claim_expires_at, created_at, updated_at,
             agent_id, agent_version)
             VALUES (?, ?, ?, 1, ?, CASE WHEN ? THEN NULL ELSE now() + make_interval(secs => ?) END, ?, ?, ?, ?)""";
-    private static final String INSERT_PROMPT = """
-            INSERT INTO prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
+    private static final String PROMPT_COLUMNS = """
+            prompt (id, session_id, seq, owner, content, status, answer, error_code, error_message,
             idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
             finished_at, model, tool_calls, tool_millis, steps, max_attempts, agent_id, agent_version, output_schema,
-            structured, metadata)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            structured, metadata)""";
+    private static final String INSERT_PROMPT = "INSERT INTO " + PROMPT_COLUMNS + """
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** Parameters of {@link #FENCE} taken before those of the prompt row. */
+    private static final int FENCE_PARAMETERS = 7;
+    /**
+     * The fence and the prompt row in one round trip: the row is inserted only if the fence took,
+     * so the statement changes one row or none (a refusal that wrote nothing). The casts are
+     * needed because a SELECT's parameters are not typed by the columns they go to.
+     */
+    private static final String FENCED_PROMPT = "WITH fence AS (" + FENCE + " RETURNING id) INSERT INTO "
+            + PROMPT_COLUMNS + """
+             SELECT ?::uuid, ?::uuid, ?::bigint, ?::varchar, ?::text, ?::varchar, ?::text, ?::varchar, ?::text,
+            ?::varchar, ?::varchar, 1, ?::bigint, ?::bigint, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::varchar,
+            ?::integer, ?::bigint, ?::integer, ?::integer, ?::uuid, ?::integer, ?::text, ?::boolean, ?::text FROM fence""";
     private static final String INSERT_JOB = """
             INSERT INTO job (id, owner, session_id, metadata, idempotency_key, request_hash, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)""";
@@ -493,10 +506,13 @@ public class FastLane {
             accepting = commits.open(sessionId, request.owner());
             if (newSession) {
                 accepting.write(INSERT_SESSION, this::bindSession);
+                accepting.write(INSERT_PROMPT, insert -> bindPrompt(insert, 0));
             } else {
-                accepting.guard(FENCE, this::bindFence);
+                accepting.guard(FENCED_PROMPT, statement -> {
+                    bindFence(statement);
+                    bindPrompt(statement, FENCE_PARAMETERS);
+                });
             }
-            accepting.write(INSERT_PROMPT, this::bindPrompt);
             if (request.job() != null) {
                 row.maxAttempts = request.job().maxAttempts();
                 accepting.write(INSERT_JOB, this::bindJob);
@@ -939,33 +955,34 @@ public class FastLane {
             insert.setObject(10, state.agentVersion, java.sql.Types.INTEGER);
         }
 
-        private void bindPrompt(PreparedStatement insert) throws SQLException {
-            insert.setObject(1, row.id);
-            insert.setObject(2, sessionId);
-            insert.setLong(3, row.seq);
-            insert.setString(4, row.owner);
-            insert.setString(5, row.content);
-            insert.setString(6, row.status);
-            insert.setString(7, row.answer);
-            insert.setString(8, row.errorCode);
-            insert.setString(9, row.errorMessage);
-            insert.setString(10, row.idempotencyKey);
-            insert.setString(11, row.requestHash);
-            insert.setLong(12, row.inputTokens);
-            insert.setLong(13, row.outputTokens);
-            insert.setTimestamp(14, Timestamp.from(row.createdAt));
-            insert.setTimestamp(15, Timestamp.from(row.startedAt));
-            insert.setTimestamp(16, row.finishedAt == null ? null : Timestamp.from(row.finishedAt));
-            insert.setString(17, row.model);
-            insert.setInt(18, row.toolCalls);
-            insert.setLong(19, row.toolMillis);
-            insert.setInt(20, row.steps);
-            insert.setObject(21, row.maxAttempts, java.sql.Types.INTEGER);
-            insert.setObject(22, row.agentId);
-            insert.setObject(23, row.agentVersion, java.sql.Types.INTEGER);
-            insert.setString(24, row.outputSchema);
-            insert.setBoolean(25, row.structured);
-            insert.setString(26, row.metadata);
+        /** Binds the prompt row's columns after the first {@code at} parameters. */
+        private void bindPrompt(PreparedStatement insert, int at) throws SQLException {
+            insert.setObject(at + 1, row.id);
+            insert.setObject(at + 2, sessionId);
+            insert.setLong(at + 3, row.seq);
+            insert.setString(at + 4, row.owner);
+            insert.setString(at + 5, row.content);
+            insert.setString(at + 6, row.status);
+            insert.setString(at + 7, row.answer);
+            insert.setString(at + 8, row.errorCode);
+            insert.setString(at + 9, row.errorMessage);
+            insert.setString(at + 10, row.idempotencyKey);
+            insert.setString(at + 11, row.requestHash);
+            insert.setLong(at + 12, row.inputTokens);
+            insert.setLong(at + 13, row.outputTokens);
+            insert.setTimestamp(at + 14, Timestamp.from(row.createdAt));
+            insert.setTimestamp(at + 15, Timestamp.from(row.startedAt));
+            insert.setTimestamp(at + 16, row.finishedAt == null ? null : Timestamp.from(row.finishedAt));
+            insert.setString(at + 17, row.model);
+            insert.setInt(at + 18, row.toolCalls);
+            insert.setLong(at + 19, row.toolMillis);
+            insert.setInt(at + 20, row.steps);
+            insert.setObject(at + 21, row.maxAttempts, java.sql.Types.INTEGER);
+            insert.setObject(at + 22, row.agentId);
+            insert.setObject(at + 23, row.agentVersion, java.sql.Types.INTEGER);
+            insert.setString(at + 24, row.outputSchema);
+            insert.setBoolean(at + 25, row.structured);
+            insert.setString(at + 26, row.metadata);
         }
 
         private void bindJob(PreparedStatement insert) throws SQLException {

@@ -379,9 +379,8 @@ public class GroupCommit {
             for (var wave : waves(ordered)) {
                 run(c, wave, applied);
             }
-            var results = numberAndInsert(c, ordered, applied);
             var charged = charges(ordered, applied);
-            counters.charge(c, charged);
+            var results = numberAndInsert(c, ordered, applied, charged);
             c.commit();
             counters.forget(charged);
             return results;
@@ -457,14 +456,14 @@ public class GroupCommit {
     }
 
     /**
-     * Numbers the batch's events and writes them with the sessions' and the users' counters, in one
-     * statement (one round trip instead of one per table): the sessions' counters first (their rows
-     * are already locked by the fences), then the users' (in owner order, as every writer locks
-     * them), then the events. Numbers come from the counters as they were updated, so they are
+     * Numbers the batch's events and writes them with the sessions' and the users' counters and
+     * what the batch's runs cost, in one statement (one round trip instead of one per table): the
+     * sessions' counters first (their rows are already locked by the fences), then the users' (in
+     * owner order, as every writer locks them), then the events, then the budget counters. Numbers come from the counters as they were updated, so they are
      * gap-free and in commit order; an event of a session that is gone takes no number.
      */
-    private Map<Unit, Result> numberAndInsert(Connection c, List<Unit> ordered, Map<Unit, Boolean> applied)
-            throws SQLException {
+    private Map<Unit, Result> numberAndInsert(Connection c, List<Unit> ordered, Map<Unit, Boolean> applied,
+                                              List<UsageCounters.Charge> charged) throws SQLException {
         var perSession = new LinkedHashMap<UUID, Counts>();
         var eventsPerSession = new LinkedHashMap<UUID, Integer>();
         int eventCount = 0;
@@ -531,6 +530,7 @@ public class GroupCommit {
                 number.setArray(13, c.createArrayOf("varchar", types));
                 number.setArray(14, c.createArrayOf("text", data));
                 number.setArray(15, c.createArrayOf("text", times));
+                counters.bind(number, 16, charged);
                 try (var rows = number.executeQuery()) {
                     while (rows.next()) {
                         if (rows.getInt(1) == 0) {
@@ -569,7 +569,7 @@ public class GroupCommit {
      * The batch's counters and events in one statement. Parameters: the sessions (id, then their
      * events, prompts, messages, input and output tokens, tool calls, tool milliseconds added), then
      * the events in numbering order (owner, session, ordinal within its session, prompt, type, data,
-     * time). Answers (0, session id, number before its first event) per session and (1, owner,
+     * time), then the charges ({@link UsageCounters#bind}). Answers (0, session id, number before its first event) per session and (1, owner,
      * number before its first event) per user.
      */
     private static final String NUMBER_AND_INSERT = """
@@ -598,6 +598,8 @@ public class GroupCommit {
                 SELECT e.owner, e.session_id, e.seq, a.next_event_seq - n.events + e.nth, e.prompt_id, e.type, e.data,
                        e.created_at
                 FROM e JOIN a ON a.owner = e.owner JOIN n ON n.owner = e.owner ORDER BY e.ord
+            ), b AS (
+            """ + UsageCounters.upsertAfter("a") + """
             )
             SELECT 0, s.id::text, s.base FROM s
             UNION ALL

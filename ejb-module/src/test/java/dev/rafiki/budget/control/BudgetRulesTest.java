@@ -58,8 +58,10 @@ class BudgetRulesTest {
     }
 
     void spend(String user, UUID agent, long tokens) throws Exception {
-        try (var c = counters.dataSource.getConnection()) {
-            counters.charge(c, List.of(Charge.now(user, agent, tokens, 0, 0, 0)));
+        try (var c = counters.dataSource.getConnection();
+             var upsert = c.prepareStatement("WITH a AS (SELECT 1) " + UsageCounters.upsertAfter("a"))) {
+            counters.bind(upsert, 1, List.of(Charge.now(user, agent, tokens, 0, 0, 0)));
+            upsert.executeUpdate();
         }
     }
 

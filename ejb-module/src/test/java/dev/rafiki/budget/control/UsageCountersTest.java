@@ -39,10 +39,18 @@ class UsageCountersTest {
     void charge(Charge... charges) throws Exception {
         try (var c = counters.dataSource.getConnection()) {
             c.setAutoCommit(false);
-            counters.charge(c, List.of(charges));
+            upsert(c, List.of(charges));
             c.commit();
         }
         counters.forget(List.of(charges));
+    }
+
+    /** The group commit's fragment, after a stand-in for the users' counters. */
+    void upsert(java.sql.Connection c, List<Charge> charges) throws Exception {
+        try (var statement = c.prepareStatement("WITH a AS (SELECT 1) " + UsageCounters.upsertAfter("a"))) {
+            counters.bind(statement, 1, charges);
+            statement.executeUpdate();
+        }
     }
 
     static LocalDate day(String text) {
@@ -82,7 +90,7 @@ class UsageCountersTest {
         assertEquals(0, counters.spent(subject, today, today.plusDays(1)).tokens());
         try (var c = counters.dataSource.getConnection()) {
             // another node's charge: seen once the cache time is over
-            counters.charge(c, List.of(new Charge(user, null, today, 5, 0, 0, 0)));
+            upsert(c, List.of(new Charge(user, null, today, 5, 0, 0, 0)));
         }
         assertEquals(0, counters.spent(subject, today, today.plusDays(1)).tokens());
 
