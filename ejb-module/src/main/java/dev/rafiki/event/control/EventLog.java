@@ -5,7 +5,6 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSDestinationDefinition;
 import jakarta.jms.JMSException;
 import jakarta.jms.Topic;
 import jakarta.json.JsonObject;
@@ -26,13 +25,6 @@ import org.hibernate.Session;
  * locks, stored, and announced on the cluster-wide topic, all in the caller's transaction (or a
  * new one): so it is published only once committed, and the numbers are in commit order.
  */
-@JMSDestinationDefinition(
-        name = Destinations.EVENT_TOPIC,
-        resourceAdapter = Destinations.RESOURCE_ADAPTER,
-        interfaceName = "jakarta.jms.Topic",
-        className = "org.apache.activemq.command.ActiveMQTopic",
-        destinationName = Destinations.EVENT_TOPIC_PHYSICAL,
-        properties = {"PhysicalName=" + Destinations.EVENT_TOPIC_PHYSICAL})
 @Stateless
 public class EventLog {
 

@@ -1,5 +1,6 @@
 package dev.rafiki.event.control;
 
+import dev.rafiki.platform.messaging.Destinations;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 import jakarta.ejb.TransactionAttribute;
@@ -16,9 +17,9 @@ import java.util.logging.Logger;
 /** Every node hears every committed event (a non-durable topic subscription per node). */
 @MessageDriven(activationConfig = {
     @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Topic"),
-    @ActivationConfigProperty(propertyName = "destination", propertyValue = "RAFIKI.EVENTS"),
+    @ActivationConfigProperty(propertyName = "destination", propertyValue = Destinations.EVENT_TOPIC_PHYSICAL),
     @ActivationConfigProperty(propertyName = "subscriptionDurability", propertyValue = "NonDurable"),
-    @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "activemq-rar"),
+    @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Destinations.RESOURCE_ADAPTER),
     // one consumer: announcements are handled in the order the broker delivers them
     @ActivationConfigProperty(propertyName = "maxSessions", propertyValue = "1")
 })

@@ -8,7 +8,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSDestinationDefinition;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
@@ -27,13 +26,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * queue of the broker, where operators (and their tooling) find it. The message is sent in the
  * transaction that fails the job, so it exists exactly when the failure was committed.
  */
-@JMSDestinationDefinition(
-        name = Destinations.JOB_DEAD_LETTER_QUEUE,
-        resourceAdapter = Destinations.RESOURCE_ADAPTER,
-        interfaceName = "jakarta.jms.Queue",
-        className = "org.apache.activemq.command.ActiveMQQueue",
-        destinationName = Destinations.JOB_DEAD_LETTER_QUEUE_PHYSICAL,
-        properties = {"PhysicalName=" + Destinations.JOB_DEAD_LETTER_QUEUE_PHYSICAL})
 @Stateless
 public class DeadLetters {
 

@@ -1,5 +1,6 @@
 package dev.rafiki.prompt.boundary;
 
+import dev.rafiki.platform.messaging.Destinations;
 import dev.rafiki.platform.tracing.Tracing;
 import dev.rafiki.prompt.control.PromptDispatcher;
 import dev.rafiki.prompt.control.SessionWorker;
@@ -23,8 +24,8 @@ import java.util.logging.Logger;
  */
 @MessageDriven(activationConfig = {
     @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
-    @ActivationConfigProperty(propertyName = "destination", propertyValue = "RAFIKI.PROMPTS"),
-    @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "activemq-rar"),
+    @ActivationConfigProperty(propertyName = "destination", propertyValue = Destinations.PROMPT_QUEUE_PHYSICAL),
+    @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = Destinations.RESOURCE_ADAPTER),
     @ActivationConfigProperty(propertyName = "maxSessions", propertyValue = "16")
 })
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)

@@ -12,8 +12,6 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSConnectionFactoryDefinition;
-import jakarta.jms.JMSDestinationDefinition;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
@@ -26,19 +24,6 @@ import java.util.UUID;
  * to a crash in between is harmless because the queue itself lives in the database and the
  * {@link QueueSweeper} wakes any session with pending work and no live claim.
  */
-@JMSConnectionFactoryDefinition(
-        name = Destinations.CONNECTION_FACTORY,
-        resourceAdapter = Destinations.RESOURCE_ADAPTER,
-        interfaceName = "jakarta.jms.ConnectionFactory",
-        maxPoolSize = 64,
-        minPoolSize = 1)
-@JMSDestinationDefinition(
-        name = Destinations.PROMPT_QUEUE,
-        resourceAdapter = Destinations.RESOURCE_ADAPTER,
-        interfaceName = "jakarta.jms.Queue",
-        className = "org.apache.activemq.command.ActiveMQQueue",
-        destinationName = Destinations.PROMPT_QUEUE_PHYSICAL,
-        properties = {"PhysicalName=" + Destinations.PROMPT_QUEUE_PHYSICAL})
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class PromptDispatcher {

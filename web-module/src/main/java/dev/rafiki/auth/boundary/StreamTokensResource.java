@@ -28,6 +28,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "streams")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class StreamTokensResource {
 
     @Inject
@@ -41,10 +45,6 @@ public class StreamTokensResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Issue a stream token for one session",
             description = "A token (`rafiki.stream-token.ttl-seconds`, default 5 minutes) that only subscribes to this "
                     + "session's events, passed as `access_token` on GET /ws, /events or /session/{id}/events. "

@@ -39,6 +39,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "jobs")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class ArtifactDownloads {
 
 
@@ -61,10 +65,6 @@ public class ArtifactDownloads {
     UriInfo uri;
 
     @GET
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Download an artifact", description = "ETag is the SHA-256 (If-None-Match → 304); one "
             + "Range per request (206 with Content-Range, If-Range honoured); Content-Disposition: attachment.")
     @APIResponse(responseCode = "200", description = "the content", content = @Content(mediaType = "application/octet-stream"))
@@ -87,10 +87,6 @@ public class ArtifactDownloads {
     @Path("link")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @APIResponse(ref = "NotFound", responseCode = "404")
     @Operation(summary = "A signed link to an artifact", description = "Body optional: expires_in (seconds). Answers "
             + "url and expires_at; the url opens the artifact without a token until then.")

@@ -29,6 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class DeadLettersResource {
 
     @Inject
@@ -38,10 +42,6 @@ public class DeadLettersResource {
     }
 
     @GET
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Jobs on the dead-letter queue (admin group)", description = "Browsed from the broker's "
             + "RAFIKI.JOBS.DLQ queue, oldest first, without taking anything off it. Cursor pagination: pass "
             + "next_cursor (a letter's message_id) as after.")
@@ -57,10 +57,6 @@ public class DeadLettersResource {
     /** Takes a job's letter off the queue once it was dealt with. */
     @DELETE
     @Path("{job_id}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Take a job's letter off the dead-letter queue (admin group)")
     @APIResponse(responseCode = "204", description = "removed")
     @APIResponse(ref = "NotFound", responseCode = "404")

@@ -27,6 +27,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "jobs")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class JobStreamTokensResource {
 
     @Inject
@@ -40,10 +44,6 @@ public class JobStreamTokensResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Issue a stream token for one job",
             description = "A token (`rafiki.stream-token.ttl-seconds`, default 5 minutes) that only follows this job's "
                     + "events, passed as `access_token` on GET /events?job_id= or GET /ws (subscribe with job_id). "

@@ -40,6 +40,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "jobs")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class JobsResource {
 
     @Inject
@@ -58,10 +62,6 @@ public class JobsResource {
     @POST
     @Path("submit")
     @Consumes(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Submit a background job", description = "Idempotency-Key gives one job per key; "
             + "the same key with another body is 409 idempotency-key-reused. With run_at (RFC 3339) the job is "
             + "scheduled until then (cancellable), at most rafiki.jobs.max-delay ahead.")
@@ -100,10 +100,6 @@ public class JobsResource {
 
     @GET
     @Path("jobs")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The caller's jobs, newest first", description = "status=queued,running,… filters; "
             + "next_cursor is passed as after for the next page; order=asc lists oldest first. "
             + "Administrators may pass owner=<user>.")
@@ -120,10 +116,6 @@ public class JobsResource {
 
     @GET
     @Path("jobs/{id}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "A job: status, progress, result or error, usage, attempts, artifacts, webhook deliveries")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -134,10 +126,6 @@ public class JobsResource {
 
     @POST
     @Path("jobs/{id}/cancel")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Cancel a job", description = "Stops the model call and the tool's processes, or takes a "
             + "queued job off the queue; a finished job is left as it is. Safe to repeat.")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
@@ -148,10 +136,6 @@ public class JobsResource {
 
     @DELETE
     @Path("jobs/{id}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Cancel a job (as POST /jobs/{id}/cancel)")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "JobView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -161,10 +145,6 @@ public class JobsResource {
 
     @GET
     @Path("jobs/{id}/artifacts")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "A job's artifacts, by name", description = "Cursor pagination: pass next_cursor as after.")
     @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ArtifactList")))

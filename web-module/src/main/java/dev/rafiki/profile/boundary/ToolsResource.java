@@ -26,6 +26,7 @@ public class ToolsResource {
     AgentProfiles profiles;
 
     @GET
+    // on the method, not the class: Payara drops a class's responses for a method with only one @APIResponse
     @APIResponse(ref = "Unauthorized", responseCode = "401")
     @APIResponse(ref = "Forbidden", responseCode = "403")
     @APIResponse(ref = "TooManyRequests", responseCode = "429")

@@ -26,6 +26,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @ApplicationScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "sessions")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class ApprovalsResource {
 
     @Inject
@@ -37,10 +41,6 @@ public class ApprovalsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Approve or deny a tool call the prompt waits for")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "ApprovalDecision")))
     @APIResponse(responseCode = "200", description = "the decision as recorded (also when this decision was already made)", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ApprovalView")))

@@ -44,6 +44,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @ApplicationScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "query")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class QueryResource {
 
     private static final Logger LOG = Logger.getLogger(QueryResource.class.getName());
@@ -65,10 +69,6 @@ public class QueryResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Run a prompt and answer with its result", description = "Headers: Idempotency-Key; Prefer: respond-async or wait=N.")
     @RequestBody(required = true, content = @Content(mediaType = "application/json", schema = @Schema(ref = "QueryRequest")))
     @APIResponse(responseCode = "200", description = "the prompt ended", content = @Content(mediaType = "application/json", schema = @Schema(ref = "QueryResult")))

@@ -47,6 +47,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "sessions")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class SessionsResource {
 
     @Inject
@@ -65,10 +69,6 @@ public class SessionsResource {
     @POST
     @Path("session")
     @Consumes(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Create a session")
     @RequestBody(required = false, content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionRequest")))
     @APIResponse(responseCode = "201", description = "created, with Location", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionView")))
@@ -91,10 +91,6 @@ public class SessionsResource {
 
     @GET
     @Path("usage")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The caller's usage totals", description = "from=&to= (ISO dates, or RFC 3339 times at "
             + "00:00 UTC; to exclusive, default the end of today) add window: what was spent in those UTC days, at "
             + "most rafiki.usage.max-window-days. Administrators may pass owner=<user>.")
@@ -109,10 +105,6 @@ public class SessionsResource {
 
     @GET
     @Path("sessions")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The caller's sessions, newest first", description = "Cursor pagination: pass next_cursor as after; "
             + "order=asc lists oldest first. q=<text> keeps the sessions whose title contains it (ignoring case); "
             + "status=idle|running|stopped; updated_since=<RFC 3339 time>; metadata.<key>=<value> keeps those whose "
@@ -132,10 +124,6 @@ public class SessionsResource {
     @PATCH
     @Path("session/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Change a session's title or metadata", description = "Give title and/or metadata; "
             + "null clears one; metadata is replaced as a whole. Prompts running meanwhile are not disturbed.")
     @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionPatch")))
@@ -202,10 +190,6 @@ public class SessionsResource {
 
     @GET
     @Path("session/{id}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "A session's state")
     @APIResponse(responseCode = "200", description = "the session", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -216,10 +200,6 @@ public class SessionsResource {
 
     @GET
     @Path("session/{id}/state")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "A session's state (alias of GET /session/{id})")
     @APIResponse(responseCode = "200", description = "the session", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -229,10 +209,6 @@ public class SessionsResource {
 
     @DELETE
     @Path("session/{id}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Delete a session with everything in it", description = "Its running prompt is cancelled and "
             + "its queue cleared first; then the session goes with its prompts, messages, events, workspace, the jobs "
             + "that ran in it (with their artifacts and webhook deliveries) and the schedules bound to it.")
@@ -249,10 +225,6 @@ public class SessionsResource {
 
     @GET
     @Path("session/{id}/messages")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "A session's history, in order", description = "Cursor pagination: pass next_cursor as after; "
             + "order=desc reads it from the latest message back.")
     @APIResponse(responseCode = "200", description = "a page of messages", content = @Content(mediaType = "application/json", schema = @Schema(ref = "MessagePage")))
@@ -275,10 +247,6 @@ public class SessionsResource {
 
     @GET
     @Path("session/{id}/queue")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The running prompt and the queued ones")
     @APIResponse(responseCode = "200", description = "the queue", content = @Content(mediaType = "application/json", schema = @Schema(ref = "QueueView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -289,10 +257,6 @@ public class SessionsResource {
 
     @DELETE
     @Path("session/{id}/queue/{promptId}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Remove a prompt that has not started")
     @APIResponse(responseCode = "200", description = "the prompt, now cancelled", content = @Content(mediaType = "application/json", schema = @Schema(ref = "PromptView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -303,10 +267,6 @@ public class SessionsResource {
 
     @GET
     @Path("session/{id}/prompts/{promptId}")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "One prompt: status, answer, error, usage, timing")
     @APIResponse(responseCode = "200", description = "the prompt", content = @Content(mediaType = "application/json", schema = @Schema(ref = "PromptView")))
     @APIResponse(ref = "NotFound", responseCode = "404")
@@ -317,10 +277,6 @@ public class SessionsResource {
 
     @POST
     @Path("session/{id}/stop")
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Cancel the running prompt, optionally every queued one")
     @APIResponse(responseCode = "200", description = "what was cancelled", content = @Content(mediaType = "application/json", schema = @Schema(ref = "StopResult")))
     @APIResponse(ref = "NotFound", responseCode = "404")

@@ -48,6 +48,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "streams")
+@APIResponse(ref = "Unauthorized", responseCode = "401")
+@APIResponse(ref = "Forbidden", responseCode = "403")
+@APIResponse(ref = "TooManyRequests", responseCode = "429")
+@APIResponse(ref = "ServerError", responseCode = "500")
 public class EventsResource {
 
     @Inject
@@ -79,10 +83,6 @@ public class EventsResource {
     @Path("events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @PermitAll // a browser's EventSource cannot send the header: it may pass access_token instead
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "Server-Sent Events of a session, a job, or all the caller's activity", description = "The SSE id is the cursor: Last-Event-ID or after resumes. Browsers pass a user or stream token as access_token.")
     @APIResponse(responseCode = "200", description = "the event stream", content = @Content(mediaType = "text/event-stream"))
     @APIResponse(ref = "BadRequest", responseCode = "400")
@@ -188,10 +188,6 @@ public class EventsResource {
     @Path("session/{id}/events")
     @Produces(MediaType.APPLICATION_JSON)
     @PermitAll // like /events: a browser may page with a stream token in access_token
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "A session's events as JSON pages")
     @APIResponse(responseCode = "200", description = "a page of events", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EventPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")

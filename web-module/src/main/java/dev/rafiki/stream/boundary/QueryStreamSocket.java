@@ -1,25 +1,27 @@
 package dev.rafiki.stream.boundary;
 
-import dev.rafiki.event.control.EventHub;
-import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
+import dev.rafiki.platform.edge.RateLimiter;
+import dev.rafiki.platform.edge.RouteClass;
+import dev.rafiki.platform.http.BearerTokens;
+import dev.rafiki.platform.json.ApiJson;
 import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
-import dev.rafiki.prompt.boundary.Prompts;
+import dev.rafiki.prompt.boundary.ApprovalBodies;
 import dev.rafiki.prompt.boundary.PromptRequests;
+import dev.rafiki.prompt.boundary.Prompts;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
-import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
+import java.io.StringReader;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -30,103 +32,51 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * to decide a tool call the followed prompt waits for. A disconnect never cancels the prompt.
  */
 @ServerEndpoint(value = "/query_stream", configurator = OriginCheck.class)
-public class QueryStreamSocket {
+public class QueryStreamSocket extends StreamSocket {
 
     @Inject
     Prompts prompts;
-
-    @Inject
-    EventHub hub;
-
-    @Inject
-    dev.rafiki.platform.http.BearerTokens tokens;
-
-    @Inject
-    dev.rafiki.platform.http.JsonInput json;
-
-    @Inject
-    EventLog log;
 
     @Inject
     @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
     int maxPromptLength;
 
     @Inject
-    @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
-    int buffer;
+    RateLimiter limiter;
 
-    @Inject
-    StreamConnections connections;
-
-    @Inject
-    dev.rafiki.platform.edge.OpenStreams streams;
-
-    @Inject
-    dev.rafiki.platform.edge.RateLimiter limiter;
-
-    private String owner;
-    private boolean counted;
-    private SocketSender sender;
-    private java.util.function.BooleanSupplier metered;
     private volatile Subscription following;
     private volatile UUID promptId;
     private volatile boolean starting;
 
-    @OnOpen
-    public void open(Session session) {
-        var caller = SocketSupport.caller(session, tokens);
-        if (caller == null) {
-            SocketSupport.close(session, SocketSupport.UNAUTHORIZED, "a valid bearer token is required");
-            return;
-        }
-        if (caller.scoped()) {
-            SocketSupport.close(session, SocketSupport.FORBIDDEN, "a stream token can only subscribe, on /ws or /events");
-            return;
-        }
-        if (!streams.open(caller.subject())) {
-            SocketSupport.close(session, SocketSupport.TOO_MANY_STREAMS, "at most " + streams.maxPerUser() + " open streams per user");
-            return;
-        }
-        counted = true;
-        owner = caller.subject();
-        sender = new SocketSender(session);
-        metered = connections.opened(StreamConnections.QUERY_STREAM, session::isOpen);
+    public QueryStreamSocket() {
+        super(StreamConnections.QUERY_STREAM);
     }
 
-    @OnMessage
-    public void message(Session session, String text) {
-        if (sender == null) {
-            return; // refused at open, closing
-        }
-        var frame = SocketSupport.frame(json, text, sender);
-        if (frame == null) {
-            return;
-        }
-        try {
-            var type = frame.getString("type", frame.containsKey("prompt") ? "prompt" : "");
-            switch (type) {
-                case "prompt" -> prompt(session, frame);
-                case "attach" -> attach(session, frame);
-                case "cancel" -> cancel();
-                case "approval" -> approval(frame);
-                default -> sender.trySend(SocketSupport.error(ErrorCode.VALIDATION_FAILED,
-                        "type must be prompt, attach, cancel or approval"));
-            }
-        } catch (ApiException e) {
-            sender.trySend(SocketSupport.error(e));
-        } catch (ClassCastException e) {
-            sender.trySend(SocketSupport.error(ErrorCode.VALIDATION_FAILED, "a field has the wrong type"));
+    @Override
+    String refusal(BearerTokens.Caller caller) {
+        return caller.scoped() ? "a stream token can only subscribe, on /ws or /events" : null;
+    }
+
+    @Override
+    void receive(JsonObject frame) {
+        var type = frame.getString("type", frame.containsKey("prompt") ? "prompt" : "");
+        switch (type) {
+            case "prompt" -> prompt(frame);
+            case "attach" -> attach(frame);
+            case "cancel" -> cancel();
+            case "approval" -> approval(frame);
+            default -> sendError(ErrorCode.VALIDATION_FAILED, "type must be prompt, attach, cancel or approval");
         }
     }
 
-    private void prompt(Session session, JsonObject frame) {
+    private void prompt(JsonObject frame) {
         requireIdle();
         // a prompt here costs what POST /query costs, so it draws on the same budget
-        var allowance = limiter.take(dev.rafiki.platform.edge.RouteClass.QUERY, owner, null);
+        var allowance = limiter.take(RouteClass.QUERY, owner, null);
         if (!allowance.allowed()) {
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.RATE_LIMITED,
+            throw new ApiException(ErrorCode.RATE_LIMITED,
                     "too many prompts; retry in " + allowance.retryAfterSeconds() + " s",
-                    java.util.Map.of("retry_after", allowance.retryAfterSeconds()));
+                    Map.of("retry_after", allowance.retryAfterSeconds()));
         }
         var key = frame.getString("idempotency_key", null);
         var request = PromptRequests.parse(owner, frame, key, maxPromptLength);
@@ -136,18 +86,18 @@ public class QueryStreamSocket {
             handle.accepted().whenComplete((accepted, failure) -> {
                 try {
                     if (failure != null) {
-                        sendError(failure);
+                        notAccepted(failure);
                         return;
                     }
                     // sent only once the prompt is committed; its events follow from the log
-                    sender.trySend(Json.createObjectBuilder().add("type", "accepted")
+                    reply(Json.createObjectBuilder().add("type", "accepted")
                             .add("prompt_id", accepted.id().toString())
                             .add("session_id", accepted.sessionId().toString()).add("prompt_seq", accepted.seq())
-                            .add("status", accepted.status()).build().toString());
+                            .add("status", accepted.status()));
                     long after = accepted.cursorBefore() >= 0 ? accepted.cursorBefore() : log.cursorBefore(accepted.id());
-                    follow(session, accepted.sessionId(), accepted.id(), after, accepted.events());
+                    follow(accepted.sessionId(), accepted.id(), after, accepted.events());
                 } catch (RuntimeException e) {
-                    sendError(e);
+                    notAccepted(e);
                 } finally {
                     starting = false;
                 }
@@ -158,33 +108,25 @@ public class QueryStreamSocket {
         }
     }
 
-    private void sendError(Throwable failure) {
-        var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+    private void notAccepted(Throwable failure) {
+        var cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof ApiException e) {
-            sender.trySend(SocketSupport.error(e));
+            sendError(e);
         } else {
-            sender.trySend(SocketSupport.error(ErrorCode.SERVICE_UNAVAILABLE,
-                    "the prompt could not be accepted now; retry"));
+            sendError(ErrorCode.SERVICE_UNAVAILABLE, "the prompt could not be accepted now; retry");
         }
     }
 
-
-    private void attach(Session session, JsonObject frame) {
+    private void attach(JsonObject frame) {
         requireIdle();
         var text = frame.getString("prompt_id", null);
         if (text == null) {
             throw ApiException.invalid("'prompt_id' is required");
         }
-        UUID id;
-        try {
-            id = UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("prompt " + text);
-        }
+        var id = promptId(text);
         var prompt = prompts.find(owner, id);
         long after = frame.get("after") instanceof JsonNumber n ? n.longValue() : log.cursorBefore(id);
-        follow(session, prompt.sessionId(), id, after, java.util.List.of());
+        follow(prompt.sessionId(), id, after, List.of());
     }
 
     private void cancel() {
@@ -203,46 +145,38 @@ public class QueryStreamSocket {
         var text = frame.getString("prompt_id", null);
         UUID id;
         if (text != null) {
-            try {
-                id = UUID.fromString(text);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.notFound("prompt " + text);
-            }
+            id = promptId(text);
         } else if (promptId != null) {
             id = promptId;
         } else {
             throw ApiException.invalid("no prompt is being followed: 'prompt_id' is required");
         }
         var prompt = prompts.find(owner, id);
-        var record = dev.rafiki.prompt.boundary.ApprovalBodies.decide(prompts, owner, prompt.sessionId(), id, frame);
-        sender.trySend(Json.createObjectBuilder().add("type", "approval")
-                .add("approval", Json.createReader(new java.io.StringReader(
-                        dev.rafiki.platform.json.ApiJson.JSONB.toJson(record))).readObject())
-                .build().toString());
+        var record = ApprovalBodies.decide(prompts, owner, prompt.sessionId(), id, frame);
+        reply(Json.createObjectBuilder().add("type", "approval")
+                .add("approval", Json.createReader(new StringReader(ApiJson.JSONB.toJson(record))).readObject()));
+    }
+
+    /** A prompt id from a frame; one that is no id names no prompt of the caller's. */
+    private static UUID promptId(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("prompt " + text);
+        }
     }
 
     private void requireIdle() {
         if (starting || following != null && !following.closed() && !following.ended()) {
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.SESSION_BUSY,
+            throw new ApiException(ErrorCode.SESSION_BUSY,
                     "this stream still follows prompt " + promptId + "; wait for its end or cancel it");
         }
     }
 
-    private void follow(Session session, UUID sessionId, UUID id, long after, java.util.List<StoredEvent> known) {
+    private void follow(UUID sessionId, UUID id, long after, List<StoredEvent> known) {
         promptId = id;
-        var subscription = new Subscription(Subscription.Key.session(owner, sessionId), after, buffer,
-                e -> id.equals(e.promptId())) {
-            @Override
-            protected void transmit(StoredEvent event) throws Exception {
-                sender.send(SocketSupport.eventFrame(event, "session"));
-            }
-
-            @Override
-            protected void overflowed(long resumeAfter) {
-                SocketSupport.close(session, SocketSupport.SLOW_CONSUMER,
-                        "slow consumer: attach prompt " + id + " after " + resumeAfter);
-            }
-
+        var subscription = new Feed(Subscription.Key.session(owner, sessionId), after, e -> id.equals(e.promptId()),
+                "session", "attach prompt " + id) {
             @Override
             protected void finished(StoredEvent last) {
                 hub.unsubscribe(this);
@@ -254,21 +188,11 @@ public class QueryStreamSocket {
         hub.subscribe(subscription, after, known);
     }
 
-    @OnClose
-    public synchronized void close() {
-        connections.closed(StreamConnections.QUERY_STREAM, metered);
+    @Override
+    void release() {
         var current = following;
         if (current != null) {
             hub.unsubscribe(current);
         }
-        if (counted) {
-            counted = false;
-            streams.close(owner);
-        }
-    }
-
-    @OnError
-    public void error(Throwable failure) {
-        close();
     }
 }
