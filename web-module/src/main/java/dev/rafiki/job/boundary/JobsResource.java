@@ -2,6 +2,7 @@ package dev.rafiki.job.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
@@ -108,10 +109,10 @@ public class JobsResource {
     public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("after") String after,
                                  @QueryParam("limit") String limit, @QueryParam("order") String order,
                                  @QueryParam("owner") String owner) {
+        var page = PageRequest.of(limit, order, true);
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
         return jobs.list(ReadAccess.readerOf(caller.subject(), caller.admin(), owner), statuses(status), cursor,
-                Bodies.descending(order, true),
-                Bodies.limit(limit, 50, 200));
+                page.descending(), page.limit());
     }
 
     @GET
