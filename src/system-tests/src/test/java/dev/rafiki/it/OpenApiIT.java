@@ -71,7 +71,7 @@ class OpenApiIT {
         check(problems, api, "GET", "/session/{id}/events", "/session/" + sid + "/events?limit=3", null);
         check(problems, api, "POST", "/session/{id}/stop", "/session/" + sid + "/stop", "");
         check(problems, api, "POST", "/session/{id}/stream-token", "/session/" + sid + "/stream-token", "");
-        check(problems, api, "GET", "/session/{id}/files", "/session/" + sid + "/files", null);
+        check(problems, api, "GET", "/session/{id}/files", "/session/" + sid + "/files?limit=1&order=desc", null);
         var upload = api.send("PUT", "/session/" + sid + "/files/up.bin", "application/octet-stream", "bytes");
         check(problems, "PUT", "/session/{id}/files/{path}", upload);
         // a file's link is POST …/files/{path}/link, which the document lists under the file's path
