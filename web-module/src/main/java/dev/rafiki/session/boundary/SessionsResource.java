@@ -234,7 +234,8 @@ public class SessionsResource {
     @APIResponse(ref = "NotFound", responseCode = "404")
     public Page<MessageView> messages(@PathParam("id") String id, @QueryParam("after") String after,
                                       @QueryParam("limit") String limit, @QueryParam("order") String order) {
-        boolean latestFirst = Bodies.descending(order, false);
+        var page = PageRequest.of(limit, order, false);
+        boolean latestFirst = page.descending();
         long cursor = latestFirst ? Long.MAX_VALUE : 0;
         if (after != null && !after.isBlank()) {
             try {
@@ -244,7 +245,7 @@ public class SessionsResource {
             }
         }
         var session = sessionId(id);
-        return sessions.messages(reader(session), session, cursor, latestFirst, Bodies.limit(limit, 100, 500));
+        return sessions.messages(reader(session), session, cursor, latestFirst, page.limit());
     }
 
     @GET
