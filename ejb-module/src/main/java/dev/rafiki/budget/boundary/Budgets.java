@@ -84,9 +84,9 @@ public class Budgets {
 
     /**
      * Every budget ({@code scope} null: profiles' then users') or one scope's, in the order of
-     * their subjects, from a cursor ({@code next_cursor}).
+     * their subjects (or backwards), from a cursor ({@code next_cursor}).
      */
-    public BudgetPage list(String scope, String after, int limit) {
+    public BudgetPage list(String scope, String after, boolean descending, int limit) {
         var conditions = new ArrayList<String>();
         if (scope != null) {
             conditions.add("b.scope = :scope");
@@ -98,10 +98,13 @@ public class Budgets {
                 throw ApiException.invalid("'after' must be a next_cursor of an earlier page");
             }
             cursor = new String[] {after.substring(0, colon), after.substring(colon + 1)};
-            conditions.add("(b.scope > :afterScope OR (b.scope = :afterScope AND b.subject > :afterSubject))");
+            // (scope, subject) is the primary key: the keyset needs no other tie-break
+            conditions.add(descending
+                    ? "(b.scope < :afterScope OR (b.scope = :afterScope AND b.subject < :afterSubject))"
+                    : "(b.scope > :afterScope OR (b.scope = :afterScope AND b.subject > :afterSubject))");
         }
         var query = "SELECT b FROM Budget b" + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-                + " ORDER BY b.scope, b.subject";
+                + (descending ? " ORDER BY b.scope DESC, b.subject DESC" : " ORDER BY b.scope, b.subject");
         var q = em.createQuery(query, Budget.class);
         if (scope != null) {
             q.setParameter("scope", scope);

@@ -52,8 +52,8 @@ public class JobReader {
         return artifacts.list(jobId).stream().map(a -> view(jobId, a)).toList();
     }
 
-    public java.util.List<ArtifactView> artifacts(UUID jobId, String afterName, int limit) {
-        return artifacts.page(jobId, afterName, limit).stream().map(a -> view(jobId, a)).toList();
+    public java.util.List<ArtifactView> artifacts(UUID jobId, String afterName, boolean descending, int limit) {
+        return artifacts.page(jobId, afterName, descending, limit).stream().map(a -> view(jobId, a)).toList();
     }
 
     private static ArtifactView view(UUID jobId, ArtifactStore.Meta a) {

@@ -186,10 +186,10 @@ public class Jobs {
         return get(owner, jobId);
     }
 
-    /** A page of the job's artifacts by name; one more than {@code limit} says another page follows. */
+    /** A page of the job's artifacts by name (or backwards); one more than {@code limit} says another page follows. */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<JobViews.ArtifactView> artifacts(String owner, UUID jobId, String afterName, int limit) {
-        return reader.artifacts(owned(owner, jobId).id, afterName, limit);
+    public List<JobViews.ArtifactView> artifacts(String owner, UUID jobId, String afterName, boolean descending, int limit) {
+        return reader.artifacts(owned(owner, jobId).id, afterName, descending, limit);
     }
 
     public Optional<ArtifactStore.Meta> artifact(String owner, UUID jobId, String name) {

@@ -77,16 +77,22 @@ public class ArtifactStore {
                 event == null ? null : event.seq(), now));
     }
 
-    /** A page of a job's artifacts by name, after {@code afterName} (null: from the first). */
+    /** A page of a job's artifacts by name (or backwards), after {@code afterName} (null: from the first). */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public List<Meta> page(UUID promptId, String afterName, int limit) {
-        List<Object[]> rows = em.createNativeQuery("""
+    public List<Meta> page(UUID promptId, String afterName, boolean descending, int limit) {
+        // (prompt_id, name) is unique: the name alone is the keyset, no tie-break needed
+        var keyset = afterName == null ? "" : descending ? " AND name < ?3" : " AND name > ?3";
+        var query = em.createNativeQuery("""
                         SELECT name, content_type, size, sha256, tool_call_id, event_seq, created_at
-                        FROM artifact WHERE prompt_id = ?1 AND name > ?2 ORDER BY name LIMIT ?3""")
+                        FROM artifact WHERE prompt_id = ?1""" + keyset
+                        + (descending ? " ORDER BY name DESC" : " ORDER BY name") + " LIMIT ?2")
                 .setParameter(1, promptId)
-                .setParameter(2, afterName == null ? "" : afterName)
-                .setParameter(3, limit)
-                .getResultList();
+                .setParameter(2, limit);
+        if (afterName != null) {
+            query.setParameter(3, afterName);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.getResultList();
         return rows.stream().map(ArtifactStore::meta).toList();
     }
 

@@ -16,7 +16,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -56,26 +58,35 @@ public class DeadLetters {
         }
     }
 
-    /** What the queue holds now, oldest first, without taking anything off it. */
+    /**
+     * What the queue holds now, without taking anything off it: up to {@code limit} letters,
+     * oldest (or newest) first, after the one with message id {@code after} (null: from the
+     * first). A queue browser reads oldest first only, so newest first keeps the last
+     * {@code limit} letters it passes before the cursor; either way it is one walk of the queue.
+     */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    /** Up to {@code limit} letters, oldest first, after the one with message id {@code after} (null: from the first). */
-    public List<JsonObject> browse(String after, int limit) {
-        var letters = new ArrayList<JsonObject>();
+    public List<JsonObject> browse(String after, boolean newestFirst, int limit) {
+        var letters = new ArrayDeque<JsonObject>();
         boolean past = after == null;
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             try (var browser = session.createBrowser(queue)) {
                 var messages = browser.getEnumeration();
-                while (messages.hasMoreElements() && letters.size() < limit) {
+                while (messages.hasMoreElements() && (newestFirst || letters.size() < limit)) {
                     if (messages.nextElement() instanceof TextMessage text) {
-                        if (!past) {
+                        if (newestFirst) {
+                            if (text.getJMSMessageID().equals(after)) {
+                                break;
+                            }
+                            if (letters.size() == limit) {
+                                letters.removeFirst();
+                            }
+                            letters.addLast(letter(text));
+                        } else if (!past) {
                             past = text.getJMSMessageID().equals(after);
-                            continue;
-                        }
-                        try (var reader = Json.createReader(new StringReader(text.getText()))) {
-                            letters.add(Json.createObjectBuilder(reader.readObject())
-                                    .add("message_id", text.getJMSMessageID()).build());
+                        } else {
+                            letters.addLast(letter(text));
                         }
                     }
                 }
@@ -83,7 +94,17 @@ public class DeadLetters {
         } catch (JMSException e) {
             throw new IllegalStateException("could not browse the dead-letter queue", e);
         }
-        return letters;
+        var page = new ArrayList<>(letters);
+        if (newestFirst) {
+            Collections.reverse(page);
+        }
+        return page;
+    }
+
+    private static JsonObject letter(TextMessage text) throws JMSException {
+        try (var reader = Json.createReader(new StringReader(text.getText()))) {
+            return Json.createObjectBuilder(reader.readObject()).add("message_id", text.getJMSMessageID()).build();
+        }
     }
 
     /** Takes a job's letter off the queue once an operator dealt with it. */

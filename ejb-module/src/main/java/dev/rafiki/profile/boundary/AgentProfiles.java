@@ -107,15 +107,16 @@ public class AgentProfiles {
         return view(profile, version, request.spec());
     }
 
-    /** The caller's own profiles and the shared ones, oldest first, from a cursor. */
-    public Page list(String caller, UUID after, int limit) {
+    /** The caller's own profiles and the shared ones, oldest (or newest) first, from a cursor. */
+    public Page list(String caller, UUID after, boolean newestFirst, int limit) {
         var query = new StringBuilder("SELECT p FROM AgentProfile p WHERE p.deletedAt IS NULL AND (p.owner = :caller OR p.shared = true)");
         AgentProfile cursor = null;
         if (after != null) {
             cursor = visible(caller, after);
-            query.append(" AND (p.createdAt > :at OR (p.createdAt = :at AND p.id > :id))");
+            query.append(newestFirst ? " AND (p.createdAt < :at OR (p.createdAt = :at AND p.id < :id))"
+                    : " AND (p.createdAt > :at OR (p.createdAt = :at AND p.id > :id))");
         }
-        query.append(" ORDER BY p.createdAt, p.id");
+        query.append(newestFirst ? " ORDER BY p.createdAt DESC, p.id DESC" : " ORDER BY p.createdAt, p.id");
         var q = em.createQuery(query.toString(), AgentProfile.class).setParameter("caller", caller);
         if (cursor != null) {
             q.setParameter("at", cursor.createdAt).setParameter("id", cursor.id);

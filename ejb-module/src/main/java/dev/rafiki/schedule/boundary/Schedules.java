@@ -92,15 +92,16 @@ public class Schedules {
         return view(owned(owner, id, false), false);
     }
 
-    /** The caller's schedules, oldest first. */
-    public SchedulePage list(String owner, UUID after, int limit) {
+    /** The caller's schedules, oldest (or newest) first, from a cursor. */
+    public SchedulePage list(String owner, UUID after, boolean newestFirst, int limit) {
         var query = new StringBuilder("SELECT s FROM Schedule s WHERE s.owner = :owner");
         Schedule cursor = after == null ? null : owned(owner, after, false);
         if (cursor != null) {
-            query.append(" AND (s.createdAt > :at OR (s.createdAt = :at AND s.id > :id))");
+            query.append(newestFirst ? " AND (s.createdAt < :at OR (s.createdAt = :at AND s.id < :id))"
+                    : " AND (s.createdAt > :at OR (s.createdAt = :at AND s.id > :id))");
         }
-        var q = em.createQuery(query.append(" ORDER BY s.createdAt, s.id").toString(), Schedule.class)
-                .setParameter("owner", owner);
+        query.append(newestFirst ? " ORDER BY s.createdAt DESC, s.id DESC" : " ORDER BY s.createdAt, s.id");
+        var q = em.createQuery(query.toString(), Schedule.class).setParameter("owner", owner);
         if (cursor != null) {
             q.setParameter("at", cursor.createdAt).setParameter("id", cursor.id);
         }
@@ -163,16 +164,23 @@ public class Schedules {
         return view(s, false);
     }
 
-    /** The jobs the schedule created, newest tick first; the cursor is a job id of the previous page. */
-    public RunPage runs(String owner, UUID id, UUID after, int limit) {
+    /**
+     * The jobs the schedule created, newest (or oldest) tick first; the cursor is a job id of the
+     * previous page.
+     */
+    public RunPage runs(String owner, UUID id, UUID after, boolean newestFirst, int limit) {
         owned(owner, id, false);
-        // the cursor's tick, or beyond every tick on the first page
-        var sql = """
+        // (schedule_id, tick_at) is the primary key: the tick alone is the keyset, no tie-break needed.
+        // The cursor's tick, or beyond every tick on the first page (no run has the nil id).
+        var sql = newestFirst ? """
                 SELECT job_id, tick_at, ticks FROM schedule_run WHERE schedule_id = ?1
                 AND tick_at < COALESCE((SELECT tick_at FROM schedule_run WHERE schedule_id = ?1 AND job_id = ?2),
                                        'infinity'::timestamptz)
-                ORDER BY tick_at DESC LIMIT ?3""";
-        // no run has the nil id: the first page
+                ORDER BY tick_at DESC LIMIT ?3""" : """
+                SELECT job_id, tick_at, ticks FROM schedule_run WHERE schedule_id = ?1
+                AND tick_at > COALESCE((SELECT tick_at FROM schedule_run WHERE schedule_id = ?1 AND job_id = ?2),
+                                       '-infinity'::timestamptz)
+                ORDER BY tick_at LIMIT ?3""";
         var q = em.createNativeQuery(sql).setParameter(1, id).setParameter(2, after == null ? new UUID(0, 0) : after)
                 .setParameter(3, limit + 1);
         @SuppressWarnings("unchecked")

@@ -245,7 +245,8 @@ public class Sessions {
         return new Page<>(items, rows.size() > limit ? Long.toString(items.get(items.size() - 1).id()) : null);
     }
 
-    public QueueView queue(String owner, UUID sessionId) {
+    /** The running prompt and the queued ones, next first ({@code lastFirst}: the last queued first). */
+    public QueueView queue(String owner, UUID sessionId, boolean lastFirst) {
         owned(owner, sessionId);
         var pending = pending(sessionId);
         UUID running = null;
@@ -256,6 +257,9 @@ public class Sessions {
             } else {
                 queued.add(new QueueEntry(queued.size() + 1, prompt.id, prompt.content, prompt.createdAt));
             }
+        }
+        if (lastFirst) {
+            java.util.Collections.reverse(queued);
         }
         return new QueueView(sessionId, running, queued);
     }

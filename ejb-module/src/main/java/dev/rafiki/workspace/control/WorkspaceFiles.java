@@ -25,10 +25,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -74,7 +76,8 @@ public class WorkspaceFiles {
     public record FileEntry(String path, long size, String sha256, Instant modifiedAt) {
     }
 
-    public record Listing(List<FileEntry> items, long usedBytes, long quotaBytes, boolean truncated) {
+    /** {@code truncated}: directories deeper than {@link #MAX_DEPTH} were left out; {@code nextCursor}: null on the last page. */
+    public record Listing(List<FileEntry> items, long usedBytes, long quotaBytes, boolean truncated, String nextCursor) {
     }
 
     /** A regular file of a workspace, opened: the caller reads and closes {@code channel}. */
@@ -86,24 +89,45 @@ public class WorkspaceFiles {
     }
 
     public Listing list(UUID session) {
+        var listing = page(session, null, false, MAX_LISTED);
+        return new Listing(listing.items(), listing.usedBytes(), listing.quotaBytes(),
+                listing.truncated() || listing.nextCursor() != null, null);
+    }
+
+    /**
+     * One page of the workspace's regular files by path (or backwards), after the path
+     * {@code after} (null: from the first). The walk sees every file, to count the bytes used, but
+     * keeps only the {@code limit} + 1 nearest the cursor: a page costs memory and hashing for
+     * about its own files, however many the workspace holds.
+     */
+    public Listing page(UUID session, String after, boolean descending, int limit) {
         var workspace = workspaces.of(session);
-        var items = new ArrayList<FileEntry>();
+        Comparator<String> order = descending ? Comparator.reverseOrder() : Comparator.naturalOrder();
+        var nearest = new TreeMap<String, FileEntry>(order);
         long[] used = {0};
         boolean[] truncated = {false};
         try (var root = workspace.openRoot()) {
             walk(root, "", 0, (relative, directory, name, attributes) -> {
                 used[0] += attributes.size();
-                if (items.size() < MAX_LISTED) {
-                    items.add(entry(session, relative, directory, name, attributes));
-                } else {
-                    truncated[0] = true;
+                if (after != null && order.compare(relative, after) <= 0
+                        || nearest.size() > limit && order.compare(relative, nearest.lastKey()) > 0) {
+                    return;
+                }
+                nearest.put(relative, entry(session, relative, directory, name, attributes));
+                if (nearest.size() > limit + 1) {
+                    nearest.pollLastEntry();
                 }
             }, truncated);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        items.sort(java.util.Comparator.comparing(FileEntry::path));
-        return new Listing(items, used[0], quotaBytes, truncated[0]);
+        var items = new ArrayList<>(nearest.values());
+        String next = null;
+        if (items.size() > limit) {
+            items.remove(limit);
+            next = items.get(limit - 1).path();
+        }
+        return new Listing(items, used[0], quotaBytes, truncated[0], next);
     }
 
     /**

@@ -63,6 +63,32 @@ class WorkspaceFilesTest {
     }
 
     @Test
+    void pagesFollowThePathInBothDirectionsAndCountEveryFilesBytes() {
+        var paths = java.util.List.of("a", "b/c", "b/d", "e", "f/g/h");
+        for (var path : paths) {
+            files.store(session, path, bytes("x"), 1);
+        }
+        var first = files.page(session, null, false, 2);
+        assertEquals(java.util.List.of("a", "b/c"), first.items().stream().map(WorkspaceFiles.FileEntry::path).toList());
+        assertEquals("b/c", first.nextCursor());
+        assertEquals(5, first.usedBytes());
+        var forward = new java.util.ArrayList<String>();
+        var backward = new java.util.ArrayList<String>();
+        for (var descending : new boolean[] {false, true}) {
+            String after = null;
+            do {
+                var page = files.page(session, after, descending, 2);
+                assertTrue(page.items().size() <= 2);
+                page.items().forEach(f -> (descending ? backward : forward).add(f.path()));
+                after = page.nextCursor();
+            } while (after != null);
+        }
+        assertEquals(paths, forward);
+        java.util.Collections.reverse(backward);
+        assertEquals(paths, backward);
+    }
+
+    @Test
     void aFileAToolWroteIsHashedWhenListedAndAgainAfterItChanged() throws Exception {
         var tools = new WorkspaceTools(files.workspaces.of(session), ShellSandbox.of("none", Optional.empty()),
                 new WorkspaceTools.Limits(1000, 1000, 1000, Duration.ofSeconds(5), Duration.ofSeconds(5)));

@@ -168,6 +168,12 @@ class AgentProfilesIT {
         var listed = listAll(carol).stream().filter(a -> a.getString("owner").equals(subject))
                 .map(a -> a.getString("name")).toList();
         assertEquals(names, listed);
+        // newest first, two at a time: the same profiles backwards, each once
+        var backwards = carol.pages("/agents?order=desc", 2).stream().filter(a -> a.getString("owner").equals(subject))
+                .map(a -> a.getString("name")).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        java.util.Collections.reverse(backwards);
+        assertEquals(names, backwards);
+        refused(carol.get("/agents?order=sideways"), 400, "validation-failed");
         refused(carol.get("/agents?limit=0"), 400, "validation-failed");
         refused(carol.get("/agents?after=not-an-id"), 400, "validation-failed");
     }

@@ -307,5 +307,11 @@ class BudgetsIT {
         } while (cursor != null);
         assertTrue(seen.containsAll(users), seen.toString());
         assertEquals(seen.size(), seen.stream().distinct().count(), "no budget twice");
+        // backwards, two at a time: the same budgets in reverse
+        var backwards = admin.pages("/admin/budgets?scope=user&order=desc", 2).stream().map(b -> b.getString("user"))
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        java.util.Collections.reverse(backwards);
+        assertEquals(seen, backwards);
+        refused(admin.get("/admin/budgets?order=up"), 400, "validation-failed");
     }
 }

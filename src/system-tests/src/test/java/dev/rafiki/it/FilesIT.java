@@ -134,6 +134,27 @@ class FilesIT {
     // --- the routes ---
 
     @Test
+    void theListIsPagedByPathInBothDirections() {
+        var session = api.createSession();
+        var paths = List.of("a.txt", "b/c.txt", "b/d.txt", "e.txt", "f/g/h.txt");
+        for (var path : paths) {
+            assertEquals(201, put(session, path, path.getBytes(StandardCharsets.UTF_8)).statusCode(), path);
+        }
+        var forward = api.pages("/session/" + session + "/files", 2).stream().map(f -> f.getString("path")).toList();
+        assertEquals(paths, forward);
+        var backward = new java.util.ArrayList<>(api.pages("/session/" + session + "/files?order=desc", 2).stream()
+                .map(f -> f.getString("path")).toList());
+        java.util.Collections.reverse(backward);
+        assertEquals(paths, backward);
+        var page = json(get(session, "?limit=2"));
+        assertEquals("b/c.txt", page.getString("next_cursor"));
+        assertEquals(paths.stream().mapToLong(String::length).sum(), page.getJsonNumber("used_bytes").longValue(),
+                "used_bytes counts every file, not only the page's");
+        assertProblem(400, "validation-failed", get(session, "?order=sideways"));
+        assertProblem(400, "validation-failed", get(session, "?limit=201"));
+    }
+
+    @Test
     void uploadListDownloadWithEtagAndRangeThenDelete() throws Exception {
         var session = api.createSession();
         var content = random(1_200_000, 1); // larger than any JSON body may be

@@ -75,6 +75,16 @@ class JobsIT {
         return "/tools " + json;
     }
 
+    static List<String> names(List<JsonObject> artifacts) {
+        return artifacts.stream().map(a -> a.getString("name")).toList();
+    }
+
+    static void assertValidationFailed(Api.Response response) {
+        assertEquals(400, response.status(), response.body());
+        assertEquals("application/problem+json", response.contentType());
+        assertEquals("validation-failed", response.json().getString("code"), response.body());
+    }
+
     @Test
     void webhookUrlsOnDocumentationAndBroadcastAddressesAreRefusedEvenWherePrivateNetworksAreAllowed() {
         // this server allows private networks (its test receivers listen on loopback): these ranges are no network at all
@@ -136,6 +146,12 @@ class JobsIT {
         var second = api.get("/jobs/" + jobId + "/artifacts?limit=1&after=" + first.getString("next_cursor")).json();
         assertEquals("report.csv", second.getJsonArray("items").getJsonObject(0).getString("name"));
         assertFalse(second.containsKey("next_cursor"), second.toString());
+        // both directions, a page at a time: each artifact once, in name order or backwards
+        var base = "/jobs/" + jobId + "/artifacts";
+        assertEquals(List.of("notes.txt", "report.csv"), names(api.pages(base + "?order=asc", 1)));
+        assertEquals(List.of("report.csv", "notes.txt"), names(api.pages(base + "?order=desc", 1)));
+        assertValidationFailed(api.get(base + "?order=sideways"));
+        assertValidationFailed(api.get(base + "?limit=201"));
         var report = artifacts.stream().map(v -> v.asJsonObject()).filter(a -> a.getString("name").equals("report.csv"))
                 .findFirst().orElseThrow();
         assertEquals(csv.length(), report.getInt("size"));
@@ -343,7 +359,7 @@ class JobsIT {
         assertEquals(403, api.get("/admin/dead-letters").status());
         var admin = server.api("operator");
         admin = admin.as(server.tokenFor("operator", "user", "admin"));
-        var letters = admin.get("/admin/dead-letters?limit=1000");
+        var letters = admin.get("/admin/dead-letters?limit=200");
         assertEquals(200, letters.status(), letters.body());
         var letter = letters.json().getJsonArray("items").stream().map(v -> v.asJsonObject())
                 .filter(l -> l.getString("job_id").equals(jobId)).findFirst().orElseThrow(() -> new AssertionError(letters.body()));
@@ -359,6 +375,12 @@ class JobsIT {
         } while (cursor != null && walked.size() < 1000);
         assertEquals(letters.json().getJsonArray("items").stream().map(v -> v.asJsonObject().getString("message_id")).toList(),
                 walked);
+        // newest first, a page at a time: the same letters backwards
+        var backwards = admin.pages("/admin/dead-letters?order=desc", 1).stream().map(l -> l.getString("message_id"))
+                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        java.util.Collections.reverse(backwards);
+        assertEquals(walked, backwards);
+        assertValidationFailed(admin.get("/admin/dead-letters?order=newest"));
         assertEquals(204, admin.delete("/admin/dead-letters/" + jobId).status());
         assertEquals(404, admin.delete("/admin/dead-letters/" + jobId).status());
     }

@@ -67,11 +67,11 @@ class OpenApiIT {
                 "/session/" + sid + "/prompts/" + structured.getString("id"), null);
         check(problems, api, "GET", "/session/{id}/prompts/{promptId}", "/session/" + sid + "/prompts/" + pid, null);
         check(problems, api, "GET", "/session/{id}/messages", "/session/" + sid + "/messages?limit=2", null);
-        check(problems, api, "GET", "/session/{id}/queue", "/session/" + sid + "/queue", null);
+        check(problems, api, "GET", "/session/{id}/queue", "/session/" + sid + "/queue?order=desc", null);
         check(problems, api, "GET", "/session/{id}/events", "/session/" + sid + "/events?limit=3", null);
         check(problems, api, "POST", "/session/{id}/stop", "/session/" + sid + "/stop", "");
         check(problems, api, "POST", "/session/{id}/stream-token", "/session/" + sid + "/stream-token", "");
-        check(problems, api, "GET", "/session/{id}/files", "/session/" + sid + "/files", null);
+        check(problems, api, "GET", "/session/{id}/files", "/session/" + sid + "/files?limit=1&order=desc", null);
         var upload = api.send("PUT", "/session/" + sid + "/files/up.bin", "application/octet-stream", "bytes");
         check(problems, "PUT", "/session/{id}/files/{path}", upload);
         // a file's link is POST …/files/{path}/link, which the document lists under the file's path
@@ -90,14 +90,14 @@ class OpenApiIT {
                 s -> !List.of("queued", "running").contains(s));
         check(problems, api, "GET", "/jobs/{id}", "/jobs/" + jid, null);
         check(problems, api, "GET", "/jobs", "/jobs?limit=1", null);
-        check(problems, api, "GET", "/jobs/{id}/artifacts", "/jobs/" + jid + "/artifacts?limit=1", null);
+        check(problems, api, "GET", "/jobs/{id}/artifacts", "/jobs/" + jid + "/artifacts?limit=1&order=desc", null);
         check(problems, api, "POST", "/jobs/{id}/artifacts/{name}/link", "/jobs/" + jid + "/artifacts/r.txt/link", "{}");
         check(problems, api, "GET", "/jobs/{id}/artifacts/{name}", "/jobs/" + jid + "/artifacts/missing.txt", null);
         check(problems, api, "GET", "/signed/jobs/{id}/artifacts/{name}", "/signed/jobs/" + jid + "/artifacts/r.txt?exp=1&sig=x", null);
         check(problems, api, "POST", "/jobs/{id}/stream-token", "/jobs/" + jid + "/stream-token", "");
         check(problems, api, "POST", "/jobs/{id}/cancel", "/jobs/" + jid + "/cancel", "");
         check(problems, api, "DELETE", "/jobs/{id}", "/jobs/" + jid, null);
-        check(problems, admin, "GET", "/admin/dead-letters", "/admin/dead-letters?limit=5", null);
+        check(problems, admin, "GET", "/admin/dead-letters", "/admin/dead-letters?limit=5&order=desc", null);
         check(problems, admin, "DELETE", "/admin/dead-letters/{job_id}", "/admin/dead-letters/" + jid, null);
 
         var agent = check(problems, api, "POST", "/agents", "/agents",
@@ -119,7 +119,7 @@ class OpenApiIT {
         check(problems, api, "POST", "/session/{id}/prompts/{promptId}/approvals", "/session/" + wsid + "/prompts/" + wpid + "/approvals",
                 "{\"tool_call_id\":\"" + request.getString("tool_call_id") + "\",\"decision\":\"deny\"}");
         check(problems, api, "DELETE", "/agents/{id}", "/agents/" + careful.getString("id"), null);
-        check(problems, api, "GET", "/agents", "/agents?limit=5", null);
+        check(problems, api, "GET", "/agents", "/agents?limit=5&order=desc", null);
         check(problems, api, "GET", "/tools", "/tools", null);
         check(problems, api, "GET", "/agents/{id}", "/agents/" + aid, null);
         check(problems, api, "PUT", "/agents/{id}", "/agents/" + aid, "{\"name\":\"" + agent.getString("name") + "\",\"instructions\":\"be briefer\"}");
@@ -132,17 +132,17 @@ class OpenApiIT {
         var schedule = check(problems, api, "POST", "/schedules", "/schedules",
                 "{\"cron\":\"0 3 * * *\",\"timezone\":\"Europe/Zurich\",\"prompt\":\"nightly\"}");
         var scid = schedule.getString("id");
-        check(problems, api, "GET", "/schedules", "/schedules", null);
+        check(problems, api, "GET", "/schedules", "/schedules?order=desc", null);
         check(problems, api, "GET", "/schedules/{id}", "/schedules/" + scid, null);
         check(problems, api, "PATCH", "/schedules/{id}", "/schedules/" + scid, "{\"prompt\":\"nightly, changed\"}");
         check(problems, api, "POST", "/schedules/{id}/pause", "/schedules/" + scid + "/pause", "");
         check(problems, api, "POST", "/schedules/{id}/resume", "/schedules/" + scid + "/resume", "");
-        check(problems, api, "GET", "/schedules/{id}/runs", "/schedules/" + scid + "/runs", null);
+        check(problems, api, "GET", "/schedules/{id}/runs", "/schedules/" + scid + "/runs?order=asc", null);
 
         check(problems, admin, "PUT", "/admin/budgets/users/{user}", "/admin/budgets/users/someone",
                 "{\"window\":\"day\",\"max_tokens\":1000}");
         check(problems, admin, "GET", "/admin/budgets/users/{user}", "/admin/budgets/users/someone", null);
-        check(problems, admin, "GET", "/admin/budgets", "/admin/budgets", null);
+        check(problems, admin, "GET", "/admin/budgets", "/admin/budgets?order=desc", null);
         check(problems, admin, "DELETE", "/admin/budgets/users/{user}", "/admin/budgets/users/someone", null);
         check(problems, api, "DELETE", "/schedules/{id}", "/schedules/" + scid, null);
         check(problems, api, "DELETE", "/agents/{id}", "/agents/" + aid, null);
@@ -152,6 +152,8 @@ class OpenApiIT {
         check(problems, api, "GET", "/session/{id}", "/session/00000000-0000-4000-8000-000000000000", null);
         check(problems, api, "POST", "/query", "/query", "{\"prompt\":5}");
         check(problems, api, "GET", "/sessions", "/sessions?order=sideways", null);
+        check(problems, api, "GET", "/jobs/{id}/artifacts", "/jobs/" + jid + "/artifacts?limit=0", null);
+        check(problems, api, "GET", "/session/{id}/queue", "/session/" + sid + "/queue?order=sideways", null);
         check(problems, api, "GET", "/usage", "/usage?from=someday", null);
         check(problems, api.as(null), "GET", "/jobs", "/jobs", null);
         check(problems, api, "GET", "/admin/dead-letters", "/admin/dead-letters", null);

@@ -222,6 +222,12 @@ class SchedulesIT {
         int witnessAtPause = runs(witness).size();
         Await.until("the witness to run three more times", WAIT, () -> runs(witness).size(), n -> n >= witnessAtPause + 3);
         assertEquals(atPause, runs(id).size(), "a paused schedule fired");
+        // paused, its runs hold still: two at a time in either direction, each run once
+        var newestFirst = jobIds(api.pages("/schedules/" + id + "/runs", 2));
+        var oldestFirst = jobIds(api.pages("/schedules/" + id + "/runs?order=asc", 2));
+        assertEquals(atPause, new HashSet<>(newestFirst).size(), newestFirst.toString());
+        assertEquals(newestFirst, backwards(oldestFirst));
+        assertProblem(api.get("/schedules/" + id + "/runs?order=sideways"), 400, "validation-failed");
         assertEquals("paused", api.get("/schedules/" + id).json().getString("status"));
 
         var resumedAt = Instant.now();
@@ -275,6 +281,36 @@ class SchedulesIT {
         assertEquals(session, ran.get(ran.size() - 1).getJsonObject("job").getString("session_id"));
         Await.until("the error to clear", WAIT, () -> api.get("/schedules/" + id).json(), s -> !s.containsKey("last_error"));
         assertEquals(204, api.delete("/schedules/" + id).status());
+    }
+
+    static List<String> ids(List<JsonObject> schedules) {
+        return schedules.stream().map(s -> s.getString("id")).toList();
+    }
+
+    static <T> List<T> backwards(List<T> list) {
+        var copy = new ArrayList<>(list);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
+    static List<String> jobIds(List<JsonObject> runs) {
+        return runs.stream().map(r -> r.getJsonObject("job").getString("id")).toList();
+    }
+
+    @Test
+    @Order(2)
+    void theListIsPagedOldestFirstAndBackwards() {
+        var lister = server.api("schedules-lister");
+        var made = new ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            made.add(createSchedule(lister, "{\"cron\":\"0 9 * * *\",\"timezone\":\"UTC\",\"prompt\":\"s" + i + "\"}")
+                    .getString("id"));
+        }
+        assertEquals(made, ids(lister.pages("/schedules", 2)));
+        assertEquals(made, ids(lister.pages("/schedules?order=asc", 2)));
+        assertEquals(backwards(made), ids(lister.pages("/schedules?order=desc", 2)));
+        assertProblem(lister.get("/schedules?order=newest"), 400, "validation-failed");
+        assertProblem(lister.get("/schedules?limit=201"), 400, "validation-failed");
     }
 
     @Test

@@ -220,6 +220,14 @@ class SessionsIT {
         assertEquals(second, queued.getJsonObject(0).getString("prompt_id"));
         assertEquals(1, queued.getJsonObject(0).getInt("position"));
         assertEquals(third, queued.getJsonObject(1).getString("prompt_id"));
+        // not paged (the queue is bounded), but read either way: the last queued first, positions kept
+        var lastFirst = api.get("/session/" + id + "/queue?order=desc").json().getJsonArray("queued");
+        assertEquals(third, lastFirst.getJsonObject(0).getString("prompt_id"));
+        assertEquals(2, lastFirst.getJsonObject(0).getInt("position"));
+        assertEquals(second, lastFirst.getJsonObject(1).getString("prompt_id"));
+        var refused = api.get("/session/" + id + "/queue?order=sideways");
+        assertEquals(400, refused.status(), refused.body());
+        assertEquals("validation-failed", refused.json().getString("code"));
 
         var removed = api.delete("/session/" + id + "/queue/" + second);
         assertEquals(200, removed.status());

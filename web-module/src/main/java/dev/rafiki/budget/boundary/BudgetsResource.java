@@ -5,6 +5,7 @@ import dev.rafiki.budget.boundary.BudgetViews.BudgetView;
 import dev.rafiki.budget.control.BudgetWindow;
 import dev.rafiki.budget.control.UsageCounters;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
@@ -51,15 +52,16 @@ public class BudgetsResource {
 
     @GET
     @Operation(summary = "Every budget (admin group)", description = "Agents' then users', by subject. Cursor pagination: "
-            + "pass next_cursor as after; scope=user or scope=agent narrows the list.")
+            + "pass next_cursor as after; order=desc reads the list backwards; scope=user or scope=agent narrows the list.")
     @APIResponse(responseCode = "200", description = "a page of budgets", content = @Content(mediaType = "application/json", schema = @Schema(ref = "BudgetPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     public BudgetPage list(@QueryParam("scope") String scope, @QueryParam("after") String after,
-                           @QueryParam("limit") String limit) {
+                           @QueryParam("limit") String limit, @QueryParam("order") String order) {
         if (scope != null && !scope.equals(UsageCounters.USER) && !scope.equals(UsageCounters.AGENT)) {
             throw ApiException.invalid("'scope' must be user or agent");
         }
-        return budgets.list(scope, after == null || after.isBlank() ? null : after, Bodies.limit(limit, 50, 200));
+        var page = PageRequest.of(limit, order, false);
+        return budgets.list(scope, after == null || after.isBlank() ? null : after, page.descending(), page.limit());
     }
 
     @PUT

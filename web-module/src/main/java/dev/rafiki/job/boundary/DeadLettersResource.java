@@ -2,6 +2,7 @@ package dev.rafiki.job.boundary;
 
 import dev.rafiki.job.control.DeadLetters;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import jakarta.annotation.security.RolesAllowed;
@@ -44,12 +45,14 @@ public class DeadLettersResource {
     @GET
     @Operation(summary = "Jobs on the dead-letter queue (admin group)", description = "Browsed from the broker's "
             + "RAFIKI.JOBS.DLQ queue, oldest first, without taking anything off it. Cursor pagination: pass "
-            + "next_cursor (a letter's message_id) as after.")
+            + "next_cursor (a letter's message_id) as after; order=desc lists newest first.")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "DeadLetters")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
-    public Letters list(@QueryParam("limit") String limit, @QueryParam("after") String after) {
-        int size = Bodies.limit(limit, 100, 1000);
-        var letters = deadLetters.browse(after == null || after.isBlank() ? null : after.strip(), size + 1);
+    public Letters list(@QueryParam("limit") String limit, @QueryParam("after") String after,
+                        @QueryParam("order") String order) {
+        var request = PageRequest.of(limit, order, false);
+        int size = request.limit();
+        var letters = deadLetters.browse(after == null || after.isBlank() ? null : after.strip(), request.descending(), size + 1);
         var page = letters.stream().limit(size).toList();
         return new Letters(page, letters.size() > size ? page.get(size - 1).getString("message_id") : null);
     }

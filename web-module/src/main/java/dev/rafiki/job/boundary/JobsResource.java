@@ -2,6 +2,7 @@ package dev.rafiki.job.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
@@ -108,10 +109,10 @@ public class JobsResource {
     public JobViews.JobPage list(@QueryParam("status") String status, @QueryParam("after") String after,
                                  @QueryParam("limit") String limit, @QueryParam("order") String order,
                                  @QueryParam("owner") String owner) {
+        var page = PageRequest.of(limit, order, true);
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
         return jobs.list(ReadAccess.readerOf(caller.subject(), caller.admin(), owner), statuses(status), cursor,
-                Bodies.descending(order, true),
-                Bodies.limit(limit, 50, 200));
+                page.descending(), page.limit());
     }
 
     @GET
@@ -145,17 +146,19 @@ public class JobsResource {
 
     @GET
     @Path("jobs/{id}/artifacts")
-    @Operation(summary = "A job's artifacts, by name", description = "Cursor pagination: pass next_cursor as after.")
+    @Operation(summary = "A job's artifacts, by name", description = "Cursor pagination: pass next_cursor as after; "
+            + "order=desc lists them by name backwards.")
     @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(responseCode = "200", description = "ok", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ArtifactList")))
     @APIResponse(ref = "NotFound", responseCode = "404")
     public ArtifactList artifacts(@PathParam("id") String id, @QueryParam("after") String after,
-                                  @QueryParam("limit") String limit) {
+                                  @QueryParam("limit") String limit, @QueryParam("order") String order) {
+        var page = PageRequest.of(limit, order, false);
         var jobId = Bodies.pathId(id, "job");
-        int size = Bodies.limit(limit, 100, 1000);
-        var items = jobs.artifacts(reader(jobId), jobId, Bodies.queryText(after, "after", 255), size + 1);
-        var page = items.stream().limit(size).toList();
-        return new ArtifactList(page, items.size() > size ? page.get(size - 1).name() : null);
+        int size = page.limit();
+        var items = jobs.artifacts(reader(jobId), jobId, Bodies.queryText(after, "after", 255), page.descending(), size + 1);
+        var shown = items.stream().limit(size).toList();
+        return new ArtifactList(shown, items.size() > size ? shown.get(size - 1).name() : null);
     }
 
     /** Whose job a read is: an administrator reads anyone's (ReadAccess). */

@@ -2,6 +2,7 @@ package dev.rafiki.profile.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import jakarta.annotation.security.RolesAllowed;
@@ -61,12 +62,15 @@ public class AgentsResource {
     }
 
     @GET
-    @Operation(summary = "The caller's agents and the shared ones, oldest first", description = "Cursor pagination: pass next_cursor as after.")
+    @Operation(summary = "The caller's agents and the shared ones, oldest first", description = "Cursor pagination: "
+            + "pass next_cursor as after; order=desc lists newest first.")
     @APIResponse(responseCode = "200", description = "a page of agents (their latest versions)", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AgentPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
-    public AgentProfiles.Page list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
+    public AgentProfiles.Page list(@QueryParam("after") String after, @QueryParam("limit") String limit,
+                                   @QueryParam("order") String order) {
+        var page = PageRequest.of(limit, order, false);
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
-        return profiles.list(caller.subject(), cursor, Bodies.limit(limit, 50, 200));
+        return profiles.list(caller.subject(), cursor, page.descending(), page.limit());
     }
 
     @GET

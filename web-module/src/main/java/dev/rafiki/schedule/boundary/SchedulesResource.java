@@ -3,6 +3,7 @@ package dev.rafiki.schedule.boundary;
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.job.boundary.WebhookRequests;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
@@ -87,12 +88,15 @@ public class SchedulesResource {
     }
 
     @GET
-    @Operation(summary = "The caller's schedules, oldest first", description = "next_cursor is passed as after.")
+    @Operation(summary = "The caller's schedules, oldest first", description = "next_cursor is passed as after; "
+            + "order=desc lists newest first.")
     @APIResponse(responseCode = "200", description = "ok",
             content = @Content(mediaType = "application/json", schema = @Schema(ref = "SchedulePage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
-    public SchedulePage list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
-        return schedules.list(caller.subject(), cursor(after), Bodies.limit(limit, 50, 200));
+    public SchedulePage list(@QueryParam("after") String after, @QueryParam("limit") String limit,
+                             @QueryParam("order") String order) {
+        var page = PageRequest.of(limit, order, false);
+        return schedules.list(caller.subject(), cursor(after), page.descending(), page.limit());
     }
 
     @GET
@@ -166,13 +170,16 @@ public class SchedulesResource {
 
     @GET
     @Path("{id}/runs")
-    @Operation(summary = "The jobs a schedule created, newest tick first", description = "next_cursor is passed as after.")
+    @Operation(summary = "The jobs a schedule created, newest tick first", description = "next_cursor is passed as after; "
+            + "order=asc lists oldest tick first.")
     @APIResponse(responseCode = "200", description = "ok",
             content = @Content(mediaType = "application/json", schema = @Schema(ref = "RunPage")))
     @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    public RunPage runs(@PathParam("id") String id, @QueryParam("after") String after, @QueryParam("limit") String limit) {
-        return schedules.runs(caller.subject(), id(id), cursor(after), Bodies.limit(limit, 50, 200));
+    public RunPage runs(@PathParam("id") String id, @QueryParam("after") String after, @QueryParam("limit") String limit,
+                        @QueryParam("order") String order) {
+        var page = PageRequest.of(limit, order, true);
+        return schedules.runs(caller.subject(), id(id), cursor(after), page.descending(), page.limit());
     }
 
     private static UUID id(String text) {

@@ -3,6 +3,7 @@ package dev.rafiki.session.boundary;
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.link.control.SignedLinks;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -72,18 +74,23 @@ public class FilesResource {
     UriInfo uri;
 
     public record FileList(java.util.List<WorkspaceFiles.FileEntry> items, long usedBytes, long quotaBytes,
-                           boolean truncated) {
+                           boolean truncated, String nextCursor) {
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @APIResponse(ref = "NotFound", responseCode = "404")
     @Operation(summary = "The workspace's files", description = "Every regular file with its path, size, SHA-256 "
-            + "and modification time, sorted by path; used_bytes and quota_bytes.")
+            + "and modification time, sorted by path (order=desc: backwards); used_bytes and quota_bytes. Cursor "
+            + "pagination: pass next_cursor (a path) as after.")
     @APIResponse(responseCode = "200", description = "the files", content = @Content(mediaType = "application/json", schema = @Schema(ref = "FileList")))
-    public FileList list(@PathParam("id") String id) {
-        var listing = files.list(readable(id));
-        return new FileList(listing.items(), listing.usedBytes(), listing.quotaBytes(), listing.truncated());
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    public FileList list(@PathParam("id") String id, @QueryParam("after") String after,
+                         @QueryParam("limit") String limit, @QueryParam("order") String order) {
+        var page = PageRequest.of(limit, order, false);
+        var listing = files.page(readable(id), Bodies.queryText(after, "after", 4096), page.descending(), page.limit());
+        return new FileList(listing.items(), listing.usedBytes(), listing.quotaBytes(), listing.truncated(),
+                listing.nextCursor());
     }
 
     @GET

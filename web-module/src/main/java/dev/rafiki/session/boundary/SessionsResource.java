@@ -2,6 +2,7 @@ package dev.rafiki.session.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
+import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
@@ -115,10 +116,11 @@ public class SessionsResource {
                                   @QueryParam("owner") String owner, @QueryParam("q") String search,
                                   @QueryParam("order") String order, @QueryParam("status") String status,
                                   @QueryParam("updated_since") String updatedSince, @Context UriInfo uri) {
+        var page = PageRequest.of(limit, order, true);
         var cursor = after == null || after.isBlank() ? null : Bodies.uuid(after, "after");
         var filter = new Sessions.SessionFilter(Bodies.queryText(search, "q", 200), status(status), instant(updatedSince),
-                metadataFilter(uri.getQueryParameters()), Bodies.descending(order, true));
-        return sessions.list(readerOf(owner), filter, cursor, Bodies.limit(limit, 50, 200));
+                metadataFilter(uri.getQueryParameters()), page.descending());
+        return sessions.list(readerOf(owner), filter, cursor, page.limit());
     }
 
     @PATCH
@@ -232,7 +234,8 @@ public class SessionsResource {
     @APIResponse(ref = "NotFound", responseCode = "404")
     public Page<MessageView> messages(@PathParam("id") String id, @QueryParam("after") String after,
                                       @QueryParam("limit") String limit, @QueryParam("order") String order) {
-        boolean latestFirst = Bodies.descending(order, false);
+        var page = PageRequest.of(limit, order, false);
+        boolean latestFirst = page.descending();
         long cursor = latestFirst ? Long.MAX_VALUE : 0;
         if (after != null && !after.isBlank()) {
             try {
@@ -242,17 +245,20 @@ public class SessionsResource {
             }
         }
         var session = sessionId(id);
-        return sessions.messages(reader(session), session, cursor, latestFirst, Bodies.limit(limit, 100, 500));
+        return sessions.messages(reader(session), session, cursor, latestFirst, page.limit());
     }
 
     @GET
     @Path("session/{id}/queue")
-    @Operation(summary = "The running prompt and the queued ones")
+    @Operation(summary = "The running prompt and the queued ones", description = "Not paginated: the queue holds at "
+            + "most rafiki.session.max-queue prompts. order=desc lists the last queued first.")
     @APIResponse(responseCode = "200", description = "the queue", content = @Content(mediaType = "application/json", schema = @Schema(ref = "QueueView")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    public QueueView queue(@PathParam("id") String id) {
+    public QueueView queue(@PathParam("id") String id, @QueryParam("order") String order) {
+        boolean lastFirst = Bodies.descending(order, false);
         var session = sessionId(id);
-        return sessions.queue(reader(session), session);
+        return sessions.queue(reader(session), session, lastFirst);
     }
 
     @DELETE

@@ -101,6 +101,30 @@ public final class Api {
         return all;
     }
 
+    /**
+     * Every item of a list route ({@code path} with or without a query), {@code limit} at a time,
+     * following {@code next_cursor}; fails on a page larger than {@code limit}.
+     */
+    public List<JsonObject> pages(String path, int limit) {
+        var all = new ArrayList<JsonObject>();
+        String cursor = null;
+        do {
+            var page = get(path + (path.contains("?") ? "&" : "?") + "limit=" + limit
+                    + (cursor == null ? "" : "&after=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)));
+            if (page.status() != 200) {
+                throw new AssertionError(path + " answered " + page.status() + ": " + page.body());
+            }
+            var json = page.json();
+            var items = json.getJsonArray("items");
+            if (items.size() > limit) {
+                throw new AssertionError(path + " gave " + items.size() + " items for limit " + limit);
+            }
+            items.forEach(v -> all.add(v.asJsonObject()));
+            cursor = json.containsKey("next_cursor") ? json.getString("next_cursor") : null;
+        } while (cursor != null);
+        return all;
+    }
+
     private HttpRequest.Builder request(String path) {
         var builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120));
         if (token != null) {
