@@ -475,6 +475,8 @@ public class GroupCommit {
             eventsPerSession.merge(unit.sessionId, unit.events.size(), Integer::sum);
             eventCount += unit.events.size();
         }
+        // each event's place in its session, as the statement numbers it and as the results below do
+        var ordinals = new Long[eventCount];
         var sessionBase = new HashMap<UUID, Long>();
         var userBase = new HashMap<String, Long>();
         if (!perSession.isEmpty()) {
@@ -496,7 +498,6 @@ public class GroupCommit {
             }
             var owners = new String[eventCount];
             var sessions = new UUID[eventCount];
-            var ordinals = new Long[eventCount];
             var prompts = new UUID[eventCount];
             var types = new String[eventCount];
             var data = new String[eventCount];
@@ -543,8 +544,9 @@ public class GroupCommit {
             }
         }
         var results = new LinkedHashMap<Unit, Result>();
-        var sessionSeq = new HashMap<UUID, Long>();
+        // a user's events of sessions that are gone take no number: counted here as row_number() does there
         var userSeq = new HashMap<String, Long>();
+        int e = 0;
         for (var unit : ordered) {
             if (!applied.get(unit)) {
                 results.put(unit, new Result(false, List.of()));
@@ -552,9 +554,10 @@ public class GroupCommit {
             }
             var stored = new ArrayList<StoredEvent>(unit.events.size());
             Long base = sessionBase.get(unit.sessionId);
-            if (base != null) {
-                for (var event : unit.events) {
-                    long s = base + sessionSeq.merge(unit.sessionId, 1L, Long::sum);
+            for (var event : unit.events) {
+                long ordinal = ordinals[e++];
+                if (base != null) {
+                    long s = base + ordinal;
                     long u = userBase.get(unit.owner) + userSeq.merge(unit.owner, 1L, Long::sum);
                     stored.add(new StoredEvent(unit.owner, unit.sessionId, s, u, event.promptId(), event.type(),
                             event.data(), event.at()));
@@ -569,8 +572,8 @@ public class GroupCommit {
      * The batch's counters and events in one statement. Parameters: the sessions (id, then their
      * events, prompts, messages, input and output tokens, tool calls, tool milliseconds added), then
      * the events in numbering order (owner, session, ordinal within its session, prompt, type, data,
-     * time), then the charges ({@link UsageCounters#bind}). Answers (0, session id, number before its first event) per session and (1, owner,
-     * number before its first event) per user.
+     * time), then the charges ({@link UsageCounters#bind}). Answers (0, session id, number before
+     * its first event) per session and (1, owner, number before its first event) per user.
      */
     private static final String NUMBER_AND_INSERT = """
             WITH s AS (
