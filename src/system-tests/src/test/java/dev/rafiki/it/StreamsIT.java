@@ -204,6 +204,8 @@ class StreamsIT {
                 }
             }
         }
+        // the stream opens with the cursor it starts after, an id without data (no event)
+        assertEquals(3L, ids.remove(0));
         assertContiguous(ids, 4);
         assertEquals("prompt.completed", types.get(types.size() - 1));
         var all = api.get("/session/" + sessionId + "/events").json().getJsonArray("items");
@@ -381,7 +383,12 @@ class StreamsIT {
         var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
         try (var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            assertEquals("event: prompt.queued", reader.readLine());
+            assertEquals("id: 0", reader.readLine(), "the cursor the stream starts after, without data");
+            var line = reader.readLine();
+            while (line.isEmpty()) {
+                line = reader.readLine();
+            }
+            assertEquals("event: prompt.queued", line);
         }
         var otherUsers = server.tokenFor("someone-else", "user");
         var refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.base().resolve(

@@ -42,7 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * Events over Server-Sent Events ({@code GET /events}: one session, or all of the caller's
  * activity) and as pages of JSON ({@code GET /session/{id}/events}). The SSE id of each event is
- * its cursor; {@code Last-Event-ID} (or {@code after}) resumes after it, exactly once.
+ * its cursor; {@code Last-Event-ID} (or {@code after}) resumes after it, exactly once. A stream
+ * opens with an id alone, the cursor it starts after.
  */
 @Path("")
 @RequestScoped
@@ -179,6 +180,17 @@ public class EventsResource {
                 }
             }
         };
+        try {
+            // first, the cursor the stream starts after, as an id without data: it dispatches no
+            // event (WHATWG SSE), but a client that started "from now" knows where to resume from
+            // even if the connection drops before the first event
+            sink.send(sse.newEventBuilder().id(Long.toString(cursor)).data(String.class, "").build())
+                    .toCompletableFuture().get();
+        } catch (Exception gone) {
+            release.run();
+            closeQuietly(sink);
+            return;
+        }
         connections.opened(StreamConnections.SSE, () -> !subscription.closed());
         hub.subscribe(subscription, cursor);
     }

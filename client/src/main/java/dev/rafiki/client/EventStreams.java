@@ -1,0 +1,58 @@
+package dev.rafiki.client;
+
+import jakarta.ws.rs.client.Client;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Where event streams start: a session's, a job's, or all of the caller's. */
+public final class EventStreams {
+
+    /** How streams reconnect, and how long a silent connection is trusted. */
+    record Settings(Duration initialBackoff, Duration maxBackoff, Duration idleTimeout) {
+    }
+
+    private final Transport transport;
+    private final Settings settings;
+    private final ScheduledExecutorService watchdog;
+
+    EventStreams(Transport calls, Client streamClient, Settings settings) {
+        // streams read through their own client: its read timeout is the idle timeout
+        this.transport = new Transport(streamClient, calls.base, calls.token, calls.retries, calls.sleeper);
+        this.settings = settings;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            var thread = new Thread(runnable, "rafiki-client-stream-watchdog");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** One session's events; the cursor is the session's {@code seq}. */
+    public EventStream session(UUID sessionId) {
+        return EventStream.of(this, "session_id", sessionId);
+    }
+
+    /** One job's events (its prompt's and the {@code job.*} ones); the cursor is its session's {@code seq}. */
+    public EventStream job(UUID jobId) {
+        return EventStream.of(this, "job_id", jobId);
+    }
+
+    /** Everything of the caller, every session; the cursor is the user's {@code user_seq}. */
+    public EventStream user() {
+        return EventStream.of(this, null, null);
+    }
+
+    EventSubscription start(Map<String, String> query, Long after, Flow.Subscriber<? super Event> subscriber,
+                            EventListener listener) {
+        var subscription = new SseSubscription(transport, settings, watchdog, query, after, subscriber, listener);
+        subscription.start();
+        return subscription;
+    }
+
+    void close() {
+        watchdog.shutdownNow();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.rafiki.client;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * A prompt to run ({@code POST /query}). Build with {@link #of(String)} and the {@code with…}
+ * methods. Without an {@code idempotencyKey} the client makes one per call, and sends the same
+ * one on every retry of that call: the prompt runs once however often the call is tried.
+ */
+public record QueryRequest(String prompt, UUID sessionId, String model, String agent, Busy busy,
+                           JsonObject outputSchema, JsonObject metadata, String idempotencyKey) {
+
+    public QueryRequest {
+        if (prompt == null) {
+            throw new IllegalArgumentException("a prompt is required");
+        }
+    }
+
+    public static QueryRequest of(String prompt) {
+        return new QueryRequest(prompt, null, null, null, null, null, null, null);
+    }
+
+    /** Run it in this session (without one, the server creates a session). */
+    public QueryRequest inSession(UUID session) {
+        return new QueryRequest(prompt, session, model, agent, busy, outputSchema, metadata, idempotencyKey);
+    }
+
+    public QueryRequest withModel(String name) {
+        return new QueryRequest(prompt, sessionId, name, agent, busy, outputSchema, metadata, idempotencyKey);
+    }
+
+    /** An agent profile (id or name) for this prompt. */
+    public QueryRequest withAgent(String profile) {
+        return new QueryRequest(prompt, sessionId, model, profile, busy, outputSchema, metadata, idempotencyKey);
+    }
+
+    public QueryRequest withBusy(Busy policy) {
+        return new QueryRequest(prompt, sessionId, model, agent, policy, outputSchema, metadata, idempotencyKey);
+    }
+
+    /** A JSON Schema the answer must follow; the answer's parsed JSON is then {@link Prompt#output()}. */
+    public QueryRequest withOutputSchema(JsonObject schema) {
+        return new QueryRequest(prompt, sessionId, model, agent, busy, schema, metadata, idempotencyKey);
+    }
+
+    public QueryRequest withMetadata(JsonObject value) {
+        return new QueryRequest(prompt, sessionId, model, agent, busy, outputSchema, value, idempotencyKey);
+    }
+
+    /** Your own key (1 to 255 characters), to make a retry across processes run the prompt once. */
+    public QueryRequest withIdempotencyKey(String key) {
+        return new QueryRequest(prompt, sessionId, model, agent, busy, outputSchema, metadata, key);
+    }
+
+    JsonObject toJson() {
+        var json = Json.createObjectBuilder().add("prompt", prompt);
+        if (sessionId != null) {
+            json.add("session_id", sessionId.toString());
+        }
+        if (model != null) {
+            json.add("model", model);
+        }
+        if (agent != null) {
+            json.add("agent", agent);
+        }
+        if (busy != null) {
+            json.add("busy", busy.wire());
+        }
+        if (outputSchema != null) {
+            json.add("output_schema", outputSchema);
+        }
+        if (metadata != null) {
+            json.add("metadata", metadata);
+        }
+        return json.build();
+    }
+}

@@ -1,0 +1,237 @@
+package dev.rafiki.client;
+
+import dev.rafiki.client.Transport.Call;
+import jakarta.ws.rs.client.Client;
+import jakarta.ws.rs.client.ClientBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A typed client of Rafiki's public API, on the Jakarta REST client API.
+ *
+ * <pre>{@code
+ * try (var rafiki = RafikiClient.builder(URI.create("http://127.0.0.1:8080")).token(() -> myToken()).build()) {
+ *     var answer = rafiki.query("What is 6 x 7?");
+ *     System.out.println(answer.answer());
+ * }
+ * }</pre>
+ *
+ * Thread-safe: share one instance. Every failure is a {@link RafikiException}.
+ */
+public final class RafikiClient implements AutoCloseable {
+
+    private final Transport transport;
+    private final Client ownClient;
+    private final Client ownStreamClient;
+    private final Duration queryTimeout;
+    private final Duration longestWait;
+    private final Sessions sessions;
+    private final Jobs jobs;
+    private final EventStreams events;
+
+    private RafikiClient(Builder builder) {
+        Client calls = builder.client;
+        Client streams = builder.client;
+        if (calls == null) {
+            // reads wait up to the server's wait limit (60 s by default) for an answer; streams hear a
+            // keep-alive every 15 s, so a read that waits longer than the idle timeout met a dead peer
+            calls = ClientBuilder.newBuilder().connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS).build();
+            streams = ClientBuilder.newBuilder().connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .readTimeout(builder.streamIdleTimeout.toMillis(), TimeUnit.MILLISECONDS).build();
+            ownClient = calls;
+            ownStreamClient = streams;
+        } else {
+            ownClient = null;
+            ownStreamClient = null;
+        }
+        this.transport = new Transport(calls, builder.base, builder.token, builder.retries, builder.sleeper);
+        this.queryTimeout = builder.queryTimeout;
+        // a query asks the server to wait at most this long per request, well inside the read timeout
+        this.longestWait = builder.client == null ? builder.readTimeout.minusSeconds(10) : Duration.ofSeconds(50);
+        this.events = new EventStreams(transport, streams, new EventStreams.Settings(builder.streamInitialBackoff,
+                builder.streamMaxBackoff, builder.streamIdleTimeout));
+        this.sessions = new Sessions(transport);
+        this.jobs = new Jobs(transport, events);
+    }
+
+    /** A client of the server at {@code base} ({@code http://127.0.0.1:8080}). */
+    public static Builder builder(URI base) {
+        return new Builder(base);
+    }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    /** Event streams over Server-Sent Events, each resuming by itself after a drop. */
+    public EventStreams events() {
+        return events;
+    }
+
+    /** Runs {@code prompt} in a new session and answers with the ended prompt. */
+    public Prompt query(String prompt) {
+        return query(QueryRequest.of(prompt));
+    }
+
+    /**
+     * {@code POST /query}: runs the prompt and answers with it once it ended ({@link
+     * Prompt#terminal()}), or as it stands when the query timeout is reached or it waits for a
+     * person's approval. Every request carries the same {@code Idempotency-Key}: a retry after a
+     * lost connection, a {@code 503} or a {@code 429} (after its {@code Retry-After}) never runs the
+     * prompt twice, and asking again while it still runs (the server answers {@code 202} after its
+     * wait limit) just waits on.
+     */
+    public Prompt query(QueryRequest request) {
+        var key = request.idempotencyKey() != null ? request.idempotencyKey() : newIdempotencyKey();
+        var body = request.toJson().toString();
+        var deadline = Instant.now().plus(queryTimeout);
+        while (true) {
+            var left = Duration.between(Instant.now(), deadline);
+            long wait = Math.max(1, Math.min(left.toSeconds(), longestWait.toSeconds()));
+            var call = Call.post("/query", body, true).header("Idempotency-Key", key)
+                    .header("Prefer", "wait=" + wait).success(200, 202);
+            var reply = transport.send(call);
+            Prompt prompt = transport.read(reply.body(), Prompt.class);
+            if (reply.status() == 200 || prompt.terminal() || "waiting_approval".equals(prompt.status())
+                    || !Instant.now().isBefore(deadline)) {
+                return prompt;
+            }
+        }
+    }
+
+    /**
+     * {@code POST /query} with {@code Prefer: respond-async}: the prompt as soon as it is accepted
+     * (follow it with {@link #events()} or {@link Sessions#prompt(UUID, UUID)}).
+     */
+    public Prompt start(QueryRequest request) {
+        var key = request.idempotencyKey() != null ? request.idempotencyKey() : newIdempotencyKey();
+        var call = Call.post("/query", request.toJson().toString(), true).header("Idempotency-Key", key)
+                .header("Prefer", "respond-async").success(200, 202);
+        return transport.send(call, Prompt.class);
+    }
+
+    /** {@code GET /usage}: the caller's totals, today's spending and budgets. */
+    public UserUsage usage() {
+        return transport.send(Call.get("/usage"), UserUsage.class);
+    }
+
+    /** {@code GET /usage?from=&to=}: with what was spent from {@code from} to {@code to} (exclusive; null: through today). */
+    public UserUsage usage(LocalDate from, LocalDate to) {
+        return transport.send(Call.get("/usage").query("from", Objects.requireNonNull(from)).query("to", to),
+                UserUsage.class);
+    }
+
+    /** Closes the event streams and, if the client made them itself, its Jakarta REST clients. */
+    @Override
+    public void close() {
+        events.close();
+        if (ownClient != null) {
+            ownClient.close();
+            ownStreamClient.close();
+        }
+    }
+
+    static String newIdempotencyKey() {
+        return "rafiki-client-" + UUID.randomUUID();
+    }
+
+    /** How to reach the server and how hard to try. */
+    public static final class Builder {
+        private final URI base;
+        private Supplier<String> token = () -> null;
+        private Client client;
+        private RetryPolicy retries = RetryPolicy.defaults();
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration readTimeout = Duration.ofSeconds(90);
+        private Duration queryTimeout = Duration.ofMinutes(10);
+        private Duration streamInitialBackoff = Duration.ofMillis(200);
+        private Duration streamMaxBackoff = Duration.ofSeconds(5);
+        private Duration streamIdleTimeout = Duration.ofSeconds(45);
+        private Transport.Sleeper sleeper = pause -> Thread.sleep(pause.toMillis());
+
+        private Builder(URI base) {
+            this.base = Objects.requireNonNull(base, "base");
+        }
+
+        /** A bearer token (a JWT whose groups hold {@code user}). */
+        public Builder token(String bearer) {
+            Objects.requireNonNull(bearer, "token");
+            this.token = () -> bearer;
+            return this;
+        }
+
+        /** Asked before every request and every reconnection: hand out fresh tokens as they expire. */
+        public Builder token(Supplier<String> supplier) {
+            this.token = Objects.requireNonNull(supplier, "token");
+            return this;
+        }
+
+        /**
+         * The Jakarta REST client to use (a container's, say), which the caller configures and closes.
+         * Give it a read timeout longer than the server's query wait (60 s) for calls; streams also
+         * watch for silence themselves. Without one, the client builds and owns its own.
+         */
+        public Builder client(Client jaxrsClient) {
+            this.client = jaxrsClient;
+            return this;
+        }
+
+        public Builder retries(RetryPolicy policy) {
+            this.retries = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** How long one request may wait for bytes (the client's own Jakarta REST client); at least 20 s. */
+        public Builder readTimeout(Duration timeout) {
+            if (timeout.toSeconds() < 20) {
+                throw new IllegalArgumentException("the read timeout must leave room for the server's wait: at least 20 s");
+            }
+            this.readTimeout = timeout;
+            return this;
+        }
+
+        /** How long {@link RafikiClient#query(QueryRequest)} waits for a prompt to end in all (10 minutes). */
+        public Builder queryTimeout(Duration timeout) {
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /** Streams: the pause before reconnecting grows from {@code initial} to {@code max} while the server is away. */
+        public Builder streamBackoff(Duration initial, Duration max) {
+            this.streamInitialBackoff = initial;
+            this.streamMaxBackoff = max;
+            return this;
+        }
+
+        /** Streams: a connection silent this long is taken for dead and made again (45 s; the server sends keep-alives every 15 s). */
+        public Builder streamIdleTimeout(Duration timeout) {
+            this.streamIdleTimeout = timeout;
+            return this;
+        }
+
+        Builder sleeper(Transport.Sleeper pauses) {
+            this.sleeper = pauses;
+            return this;
+        }
+
+        public RafikiClient build() {
+            return new RafikiClient(this);
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.rafiki.client;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One subscriber's connection to {@code GET /events}, made again after every drop from the cursor
+ * of the last event it delivered. The cursor moves only when an event is handed over, so an event
+ * is delivered once: never skipped (the server resumes strictly after the cursor) and never
+ * twice (an event at or before the cursor is dropped).
+ */
+final class SseSubscription implements Flow.Subscription, EventSubscription {
+
+    private static final Logger LOG = Logger.getLogger(SseSubscription.class.getName());
+    private static final MediaType EVENT_STREAM = new MediaType("text", "event-stream");
+    /** Refusals a retry cannot change; 401 gets one more try, with a fresh token from the supplier. */
+    private static final Set<Integer> FATAL = Set.of(400, 403, 404, 405, 406, 410, 413, 415);
+
+    private final Transport transport;
+    private final EventStreams.Settings settings;
+    private final ScheduledExecutorService watchdog;
+    private final Map<String, String> query;
+    private final Flow.Subscriber<? super Event> subscriber;
+    private final EventListener listener;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicLong demand = new AtomicLong();
+    private final Object lock = new Object();
+
+    private volatile long cursor;
+    private volatile boolean cursorKnown;
+    private volatile boolean closed;
+    private volatile int reconnects;
+    private volatile Response current;
+    private volatile long lastActivity = System.nanoTime();
+    private Thread thread;
+    private ScheduledFuture<?> idleCheck;
+
+    SseSubscription(Transport transport, EventStreams.Settings settings, ScheduledExecutorService watchdog,
+                    Map<String, String> query, Long after, Flow.Subscriber<? super Event> subscriber,
+                    EventListener listener) {
+        this.transport = transport;
+        this.settings = settings;
+        this.watchdog = watchdog;
+        this.query = query;
+        this.subscriber = subscriber;
+        this.listener = listener;
+        if (after != null) {
+            cursor = after;
+            cursorKnown = true;
+        }
+        if (listener != null) {
+            demand.set(Long.MAX_VALUE);
+        }
+    }
+
+    void start() {
+        thread = new Thread(this::run, "rafiki-client-events-" + query.values());
+        thread.setDaemon(true);
+        if (subscriber != null) {
+            subscriber.onSubscribe(this);
+        }
+        thread.start();
+        long period = Math.max(200, settings.idleTimeout().toMillis() / 4);
+        idleCheck = watchdog.scheduleAtFixedRate(this::abortIfSilent, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public long cursor() {
+        return cursor;
+    }
+
+    @Override
+    public int reconnects() {
+        return reconnects;
+    }
+
+    @Override
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            fail(new RafikiException(0, "invalid-demand", "Invalid demand", "request(n) needs n > 0 (§3.9)",
+                    null, null, null, null));
+            return;
+        }
+        demand.getAndUpdate(d -> d + n < 0 ? Long.MAX_VALUE : d + n);
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    @Override
+    public void cancel() {
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+        abort();
+        if (thread != null && thread != Thread.currentThread()) {
+            thread.interrupt();
+        }
+    }
+
+    private void run() {
+        int failures = 0;
+        boolean unauthorizedBefore = false;
+        try {
+            while (!closed) {
+                Throwable cause;
+                Duration pause = null;
+                try {
+                    boolean delivered = connectAndRead();
+                    if (delivered) {
+                        failures = 0;
+                    }
+                    unauthorizedBefore = false;
+                    cause = null;
+                } catch (RafikiException refused) {
+                    if (FATAL.contains(refused.status()) || refused.status() == 401 && unauthorizedBefore) {
+                        fail(refused);
+                        return;
+                    }
+                    unauthorizedBefore = refused.status() == 401;
+                    pause = refused.retryAfter().orElse(null);
+                    cause = refused;
+                } catch (RuntimeException | IOException | Error lost) {
+                    cause = lost;
+                }
+                if (closed) {
+                    break;
+                }
+                failures++;
+                notifyDisconnect(cause);
+                if (pause == null) {
+                    pause = backoff(failures);
+                }
+                sleep(pause);
+                reconnects++;
+            }
+            finish();
+        } catch (Throwable unexpected) {
+            fail(new RafikiException(0, "stream-failed", "Stream failed", String.valueOf(unexpected), null, null, null,
+                    unexpected));
+        }
+    }
+
+    /** One connection: reads events until the server ends the stream; true if it delivered any. */
+    private boolean connectAndRead() throws IOException {
+        var call = Transport.Call.get("/events");
+        query.forEach(call::query);
+        if (cursorKnown) {
+            call.query("after", cursor).header("Last-Event-ID", Long.toString(cursor));
+        }
+        var response = transport.request(call, EVENT_STREAM, Transport.PROBLEM_JSON).get();
+        current = response;
+        lastActivity = System.nanoTime();
+        try {
+            if (closed) {
+                return false;
+            }
+            if (response.getStatus() != 200) {
+                var body = response.hasEntity() ? response.readEntity(String.class) : "";
+                throw RafikiException.of(response.getStatus(), body, response.getHeaderString("Retry-After"),
+                        response.getHeaderString("X-Request-Id"));
+            }
+            return read(response.readEntity(InputStream.class));
+        } finally {
+            current = null;
+            response.close();
+        }
+    }
+
+    /** The SSE grammar (WHATWG HTML §9.2.6), of which the server uses {@code id}, {@code event}, {@code data} and comments. */
+    private boolean read(InputStream stream) throws IOException {
+        boolean delivered = false;
+        var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        String id = null;
+        StringBuilder data = null;
+        String line;
+        while (!closed && (line = reader.readLine()) != null) {
+            lastActivity = System.nanoTime();
+            if (line.isEmpty()) {
+                delivered |= dispatch(id, data);
+                id = null;
+                data = null;
+                continue;
+            }
+            if (line.startsWith(":")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            var field = colon < 0 ? line : line.substring(0, colon);
+            var value = colon < 0 ? "" : line.substring(colon + 1);
+            if (value.startsWith(" ")) {
+                value = value.substring(1);
+            }
+            switch (field) {
+                case "id" -> id = value;
+                case "data" -> {
+                    if (data == null) {
+                        data = new StringBuilder(value);
+                    } else {
+                        data.append('\n').append(value);
+                    }
+                }
+                default -> {
+                    // event (the type is in the data too), retry: the client keeps its own pace
+                }
+            }
+        }
+        return delivered;
+    }
+
+    private boolean dispatch(String id, StringBuilder data) {
+        Long eventCursor = parseCursor(id);
+        if (data == null) {
+            // an id without data: the server names the cursor the stream starts after
+            if (eventCursor != null && !cursorKnown) {
+                cursor = eventCursor;
+                cursorKnown = true;
+            }
+            return false;
+        }
+        if (eventCursor == null) {
+            LOG.log(Level.FINE, "an event without a cursor was skipped: {0}", data);
+            return false;
+        }
+        if (cursorKnown && eventCursor <= cursor) {
+            return false;
+        }
+        var event = Event.parse(data.toString(), eventCursor);
+        if (!awaitDemand()) {
+            return false;
+        }
+        cursor = eventCursor;
+        cursorKnown = true;
+        try {
+            if (subscriber != null) {
+                subscriber.onNext(event);
+            } else {
+                listener.onEvent(event);
+            }
+        } catch (RuntimeException e) {
+            fail(new RafikiException(0, "subscriber-failed", "Subscriber failed", String.valueOf(e), null, null, null, e));
+        }
+        return true;
+    }
+
+    private boolean awaitDemand() {
+        synchronized (lock) {
+            while (!closed && demand.get() == 0) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
+        }
+        if (closed) {
+            return false;
+        }
+        demand.getAndUpdate(d -> d == Long.MAX_VALUE ? d : d - 1);
+        return true;
+    }
+
+    private static Long parseCursor(String id) {
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(id.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A connection silent longer than the idle timeout is taken for dead (the server sends keep-alives). */
+    private void abortIfSilent() {
+        if (current != null && System.nanoTime() - lastActivity > settings.idleTimeout().toNanos()) {
+            lastActivity = System.nanoTime();
+            // on a thread of its own: some connectors' close waits for the read it interrupts
+            var closer = new Thread(this::abort, "rafiki-client-stream-abort");
+            closer.setDaemon(true);
+            closer.start();
+        }
+    }
+
+    private void abort() {
+        var response = current;
+        if (response != null) {
+            try {
+                response.close();
+            } catch (RuntimeException ignored) {
+                // already closed or broken: the reader sees it either way
+            }
+        }
+    }
+
+    private Duration backoff(int failures) {
+        long initial = settings.initialBackoff().toMillis();
+        long base = Math.min(settings.maxBackoff().toMillis(), initial << Math.min(failures - 1, 20));
+        return Duration.ofMillis(base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base - base / 2 + 1));
+    }
+
+    private void sleep(Duration pause) {
+        long until = System.nanoTime() + pause.toNanos();
+        synchronized (lock) {
+            long left;
+            while (!closed && (left = until - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void notifyDisconnect(Throwable cause) {
+        if (listener != null) {
+            try {
+                listener.onDisconnect(cursor, cause);
+            } catch (RuntimeException ignored) {
+                // a listener's trouble must not stop the reconnection
+            }
+        }
+        LOG.log(Level.FINE, "event stream " + query + " dropped after cursor " + cursor + "; reconnecting", cause);
+    }
+
+    /** Closed by its owner: an endless stream never completes on its own, so nothing more is signalled (§1.6). */
+    private void finish() {
+        closed = true;
+        stopWatching();
+        done.complete(null);
+    }
+
+    private void fail(RafikiException failure) {
+        boolean first = !done.isDone();
+        closed = true;
+        stopWatching();
+        abort();
+        if (first) {
+            if (subscriber != null) {
+                subscriber.onError(failure);
+            } else {
+                listener.onError(failure);
+            }
+            done.completeExceptionally(failure);
+        }
+    }
+
+    private void stopWatching() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.rafiki.client;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A background job to submit ({@code POST /submit}). As with {@link QueryRequest}, the client
+ * makes an {@code Idempotency-Key} when none is given and keeps it across retries: one job per call.
+ *
+ * @param webhookUrl    where to announce the job's end (Standard Webhooks; verify with {@link WebhookVerifier})
+ * @param webhookSecret {@code whsec_…}; without one the server makes one and answers it once, in {@link Job#webhook()}
+ */
+public record SubmitRequest(String prompt, UUID sessionId, String model, String agent, JsonObject metadata,
+                            OffsetDateTime runAt, JsonObject outputSchema, String webhookUrl, String webhookSecret,
+                            String idempotencyKey) {
+
+    public SubmitRequest {
+        if (prompt == null) {
+            throw new IllegalArgumentException("a prompt is required");
+        }
+    }
+
+    public static SubmitRequest of(String prompt) {
+        return new SubmitRequest(prompt, null, null, null, null, null, null, null, null, null);
+    }
+
+    public SubmitRequest inSession(UUID session) {
+        return new SubmitRequest(prompt, session, model, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+    }
+
+    public SubmitRequest withModel(String name) {
+        return new SubmitRequest(prompt, sessionId, name, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+    }
+
+    public SubmitRequest withAgent(String profile) {
+        return new SubmitRequest(prompt, sessionId, model, profile, metadata, runAt, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+    }
+
+    public SubmitRequest withMetadata(JsonObject value) {
+        return new SubmitRequest(prompt, sessionId, model, agent, value, runAt, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+    }
+
+    /** Run it not before this time (at most {@code rafiki.jobs.max-delay} ahead). */
+    public SubmitRequest at(OffsetDateTime time) {
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, time, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+    }
+
+    public SubmitRequest withOutputSchema(JsonObject schema) {
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, schema, webhookUrl, webhookSecret, idempotencyKey);
+    }
+
+    /** Announce the job's end to {@code url}, signed with {@code secret} (null: the server makes one). */
+    public SubmitRequest withWebhook(String url, String secret) {
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, outputSchema, url, secret, idempotencyKey);
+    }
+
+    public SubmitRequest withIdempotencyKey(String key) {
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, key);
+    }
+
+    JsonObject toJson() {
+        var json = Json.createObjectBuilder().add("prompt", prompt);
+        if (sessionId != null) {
+            json.add("session_id", sessionId.toString());
+        }
+        if (model != null) {
+            json.add("model", model);
+        }
+        if (agent != null) {
+            json.add("agent", agent);
+        }
+        if (metadata != null) {
+            json.add("metadata", metadata);
+        }
+        if (runAt != null) {
+            json.add("run_at", runAt.toString());
+        }
+        if (outputSchema != null) {
+            json.add("output_schema", outputSchema);
+        }
+        if (webhookUrl != null) {
+            var webhook = Json.createObjectBuilder().add("url", webhookUrl);
+            if (webhookSecret != null) {
+                webhook.add("secret", webhookSecret);
+            }
+            json.add("webhook", webhook);
+        }
+        return json.build();
+    }
+}
