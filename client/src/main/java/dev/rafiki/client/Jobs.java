@@ -175,7 +175,14 @@ public final class Jobs {
                                 have = 0;
                             }
                             etag = response.getHeaderString("ETag");
-                            have += copy(response.readEntity(InputStream.class), part, append);
+                            var length = response.getHeaderString("Content-Length");
+                            long expected = length == null || length.isBlank() ? -1 : Long.parseLong(length.strip());
+                            long got = copy(response.readEntity(InputStream.class), part, append);
+                            if (expected >= 0 && got < expected) {
+                                // some connectors end a body early without a word when the connection drops
+                                throw new java.io.EOFException("the body ended after " + got + " of " + expected + " bytes");
+                            }
+                            have += got;
                             return finish(key, part, target, have, etag, sha256, resumed);
                         }
                         var body = response.hasEntity() ? response.readEntity(String.class) : "";

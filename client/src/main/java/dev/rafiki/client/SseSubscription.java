@@ -366,13 +366,12 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
         closed = true;
         stopWatching();
         abort();
-        if (first) {
+        if (first && done.completeExceptionally(failure)) {
             if (subscriber != null) {
                 subscriber.onError(failure);
             } else {
                 listener.onError(failure);
             }
-            done.completeExceptionally(failure);
         }
     }
 

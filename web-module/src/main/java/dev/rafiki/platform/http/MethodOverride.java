@@ -1,0 +1,34 @@
+package dev.rafiki.platform.http;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * {@code POST} with {@code X-HTTP-Method-Override: PATCH} is a {@code PATCH}: the JDK's
+ * HttpURLConnection, which some HTTP clients are built on (Jersey's default connector among
+ * them), cannot send {@code PATCH}. Only this one override: a {@code POST} never becomes a
+ * {@code DELETE} or {@code PUT}. Browsers must ask first for the header (a CORS preflight), and
+ * it is not among the allowed ones.
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+public class MethodOverride implements ContainerRequestFilter {
+
+    static final String HEADER = "X-HTTP-Method-Override";
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if ("POST".equals(request.getMethod()) && "PATCH".equalsIgnoreCase(strip(request.getHeaderString(HEADER)))) {
+            request.setMethod("PATCH");
+        }
+    }
+
+    private static String strip(String value) {
+        return value == null ? null : value.strip();
+    }
+}
