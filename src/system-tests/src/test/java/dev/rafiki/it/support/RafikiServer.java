@@ -95,6 +95,12 @@ public final class RafikiServer implements AutoCloseable {
         return new Api(base(), tokenFor(subject, "user"));
     }
 
+    /** The Java client as {@code subject} (group {@code user}), at this server's address; close it after use. */
+    public dev.rafiki.client.RafikiClient client(String subject) {
+        var token = tokenFor(subject, "user");
+        return dev.rafiki.client.RafikiClient.builder(base()).token(token).build();
+    }
+
     /** A JDBC connection to the server's embedded PostgreSQL (only while the server runs). */
     public Connection database() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres", "postgres", "postgres");

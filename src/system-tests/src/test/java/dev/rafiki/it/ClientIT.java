@@ -1,0 +1,343 @@
+package dev.rafiki.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.rafiki.client.Busy;
+import dev.rafiki.client.Event;
+import dev.rafiki.client.EventListener;
+import dev.rafiki.client.ListOptions;
+import dev.rafiki.client.NewSession;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
+import dev.rafiki.client.RafikiException;
+import dev.rafiki.client.SessionChanges;
+import dev.rafiki.client.SessionFilter;
+import dev.rafiki.client.SubmitRequest;
+import dev.rafiki.client.WebhookVerifier;
+import dev.rafiki.it.support.Await;
+import dev.rafiki.it.support.RafikiServer;
+import dev.rafiki.it.support.SharedServer;
+import dev.rafiki.it.support.TcpProxy;
+import jakarta.json.Json;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java client ({@code client/}) against the real server: typed calls and refusals, a query
+ * retried through a cut connection that still runs once, jobs awaited by their events, artifacts
+ * downloaded with ETag caching, webhooks checked with the client's verifier, and event streams
+ * that see every event exactly once through a network cut and a {@code kill -9} of the server.
+ */
+class ClientIT {
+
+    private static final Logger LOG = Logger.getLogger(ClientIT.class.getName());
+
+    static RafikiServer server;
+
+    @BeforeAll
+    static void start() {
+        server = SharedServer.get();
+    }
+
+    @Test
+    void callsAreTypedAndRefusalsAreProblems() {
+        try (var client = server.client("client-user")) {
+            var first = client.query("hello");
+            assertTrue(first.completed(), first.toString());
+            assertEquals("echo: hello", first.answer());
+            var sessionId = first.sessionId();
+            var second = client.query(QueryRequest.of("again").inSession(sessionId)
+                    .withMetadata(Json.createObjectBuilder().add("ticket", "T-1").build()));
+            assertEquals(sessionId, second.sessionId());
+            assertEquals("T-1", second.metadata().getString("ticket"));
+            assertEquals(second, client.sessions().prompt(sessionId, second.id()), "one type for both views");
+
+            var session = client.sessions().get(sessionId);
+            assertEquals("idle", session.status());
+            assertEquals(2, session.promptCount());
+            assertEquals(4, session.messageCount());
+            assertEquals(List.of("hello", "echo: hello", "again", "echo: again"),
+                    client.sessions().messages(sessionId).stream().map(m -> m.content()).toList());
+            var latest = client.sessions().messages(sessionId, ListOptions.limit(1).descending());
+            assertEquals("echo: again", latest.items().get(0).content());
+            assertNotNull(latest.nextCursor());
+
+            // PATCH, whatever the client's connector can send
+            var renamed = client.sessions().update(sessionId, SessionChanges.create().title("client demo " + sessionId)
+                    .metadata(Json.createObjectBuilder().add("team", "blue").build()));
+            assertEquals("client demo " + sessionId, renamed.title());
+            var found = client.sessions().list(SessionFilter.all().titleContains(sessionId.toString()).withMetadata("team", "blue"),
+                    ListOptions.first()).items();
+            assertEquals(List.of(sessionId), found.stream().map(s -> s.id()).toList());
+            assertTrue(client.sessions().stream(SessionFilter.all()).anyMatch(s -> s.id().equals(sessionId)));
+
+            // a slow prompt holds the session: another with busy=reject is refused with the problem's code
+            var slow = client.start(QueryRequest.of("/slow 200 " + "word ".repeat(40)).inSession(sessionId));
+            assertFalse(slow.terminal());
+            Await.until("the slow prompt to run", Duration.ofSeconds(30), () -> client.sessions().get(sessionId).status(),
+                    "running"::equals);
+            var busy = assertThrows(RafikiException.class,
+                    () -> client.query(QueryRequest.of("not now").inSession(sessionId).withBusy(Busy.REJECT)));
+            assertEquals(409, busy.status());
+            assertEquals("session-busy", busy.code());
+            assertNotNull(busy.requestId());
+            assertEquals(slow.id().toString(), busy.problem().getString("running_prompt_id"));
+            var stopped = client.sessions().stop(sessionId, true);
+            assertEquals(List.of(slow.id()), stopped.cancelled());
+            assertEquals("cancelled", client.sessions().prompt(sessionId, slow.id()).status());
+            assertTrue(client.usage().prompts() >= 3);
+
+            var missing = assertThrows(RafikiException.class, () -> client.sessions().get(UUID.randomUUID()));
+            assertEquals(404, missing.status());
+            assertEquals("not-found", missing.code());
+            client.sessions().delete(sessionId);
+            assertEquals("not-found", assertThrows(RafikiException.class, () -> client.sessions().get(sessionId)).code());
+        }
+    }
+
+    @Test
+    void aQueryWhoseConnectionIsCutIsRetriedWithItsKeyAndRunsOnce() throws Exception {
+        var owner = "client-retry-" + System.nanoTime();
+        try (var proxy = new TcpProxy(server.base().getPort());
+             var client = RafikiClient.builder(URI.create("http://127.0.0.1:" + proxy.port()))
+                     .token(server.tokenFor(owner, "user")).build()) {
+            var prompt = "/slow 100 " + "cut ".repeat(15) + owner;
+            var sessionId = client.sessions().create().id();
+            var answer = CompletableFuture.supplyAsync(() -> client.query(QueryRequest.of(prompt).inSession(sessionId)));
+            // the prompt runs on the server while its client's connection is cut, then comes back
+            try (var watcher = server.client(owner)) {
+                Await.until("the prompt to run", Duration.ofSeconds(30), () -> watcher.sessions().get(sessionId).status(),
+                        "running"::equals);
+            }
+            proxy.cut();
+            Thread.sleep(700);
+            proxy.restore();
+            var result = answer.get(60, TimeUnit.SECONDS);
+            assertEquals("completed", result.status(), result.toString());
+            assertEquals("echo: " + prompt.substring("/slow 100 ".length()), result.answer());
+            try (var db = server.database()) {
+                assertEquals(1, count(db, owner), "the retries found the first prompt");
+            }
+        }
+    }
+
+    static int count(java.sql.Connection db, String owner) {
+        try (var statement = db.prepareStatement("SELECT count(*) FROM prompt WHERE owner = ?")) {
+            statement.setString(1, owner);
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aJobIsAwaitedByItsEventsAndItsArtifactsDownloadOnce(@TempDir Path dir) throws Exception {
+        try (var client = server.client("client-jobs")) {
+            var csv = "id,name\n1,ada\n2,grace\n";
+            var script = Json.createArrayBuilder()
+                    .add(Json.createObjectBuilder().add("name", "report_progress")
+                            .add("arguments", Json.createObjectBuilder().add("percent", 50).add("message", "half")))
+                    .add(Json.createObjectBuilder().add("name", "save_artifact")
+                            .add("arguments", Json.createObjectBuilder().add("name", "report.csv").add("content", csv)))
+                    .add(Json.createObjectBuilder().add("name", "save_artifact")
+                            .add("arguments", Json.createObjectBuilder().add("name", "notes ü.txt").add("content", "all good")))
+                    .build();
+            var submitted = client.jobs().submit(SubmitRequest.of("/tools " + script)
+                    .withMetadata(Json.createObjectBuilder().add("customer", "acme").build()));
+            assertEquals("/jobs/" + submitted.id(), submitted.links().self());
+            var job = client.jobs().await(submitted.id(), Duration.ofSeconds(60));
+            assertEquals("completed", job.status(), job.toString());
+            assertEquals(50, job.progress().percent());
+            assertEquals("acme", job.metadata().getString("customer"));
+            assertTrue(client.jobs().list(ListOptions.limit(200), "completed").items().stream()
+                    .anyMatch(j -> j.id().equals(job.id())));
+
+            var artifacts = client.jobs().artifacts(job.id());
+            assertEquals(List.of("notes ü.txt", "report.csv"), artifacts.stream().map(a -> a.name()).toList());
+            var report = artifacts.get(1);
+            var target = dir.resolve("report.csv");
+            var download = client.jobs().download(job.id(), report, target);
+            assertEquals(csv, Files.readString(target));
+            assertEquals("\"" + report.sha256() + "\"", download.etag());
+            assertFalse(download.notModified());
+            var again = client.jobs().download(job.id(), "report.csv", target);
+            assertTrue(again.notModified(), "If-None-Match with the ETag: 304");
+            assertEquals(csv, Files.readString(target));
+            var notes = client.jobs().download(job.id(), artifacts.get(0), dir.resolve("notes.txt"));
+            assertArrayEquals("all good".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(notes.path()));
+
+            var absent = assertThrows(RafikiException.class, () -> client.jobs().download(job.id(), "absent.txt", dir.resolve("x")));
+            assertEquals("not-found", absent.code());
+            // a finished job stays as it is
+            assertEquals("completed", client.jobs().cancel(job.id()).status());
+        }
+    }
+
+    @Test
+    void aJobWaitedForWhileItRunsEndsCancelled() {
+        try (var client = server.client("client-jobs-cancel")) {
+            var job = client.jobs().submit(SubmitRequest.of("/slow 200 " + "word ".repeat(100)));
+            var waiting = client.jobs().awaitAsync(job.id(), Duration.ofSeconds(60));
+            Await.until("the job to run", Duration.ofSeconds(30), () -> client.jobs().get(job.id()).status(), "running"::equals);
+            client.jobs().cancel(job.id());
+            assertEquals("cancelled", waiting.join().status());
+            var tooShort = assertThrows(RafikiException.class, () -> client.jobs().await(
+                    client.jobs().submit(SubmitRequest.of("/slow 500 " + "word ".repeat(50))).id(), Duration.ofMillis(300)));
+            assertEquals("timeout", tooShort.code());
+        }
+    }
+
+    @Test
+    void webhooksAreCheckedWithTheClientsVerifier() throws Exception {
+        var secret = "whsec_" + Base64.getEncoder().encodeToString("client-it-secret-of-32-bytes-len".getBytes(StandardCharsets.UTF_8));
+        var verifier = new WebhookVerifier(secret);
+        var verdicts = new CopyOnWriteArrayList<String>();
+        var receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            var body = exchange.getRequestBody().readAllBytes();
+            var headers = exchange.getRequestHeaders();
+            try {
+                verifier.verify(headers::getFirst, body);
+                var tampered = new String(body, StandardCharsets.UTF_8).replace("completed", "failed");
+                verdicts.add(verifier.valid(headers.getFirst("webhook-id"), headers.getFirst("webhook-timestamp"),
+                        headers.getFirst("webhook-signature"), tampered.getBytes(StandardCharsets.UTF_8)) ? "tampered passed" : "ok");
+                exchange.sendResponseHeaders(204, -1);
+            } catch (WebhookVerifier.Invalid e) {
+                verdicts.add("refused: " + e.getMessage());
+                exchange.sendResponseHeaders(400, -1);
+            }
+            exchange.close();
+        });
+        receiver.start();
+        try (var client = server.client("client-hooks")) {
+            var job = client.jobs().submit(SubmitRequest.of("tell the hook")
+                    .withWebhook("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", secret));
+            assertEquals(secret, job.webhook().secret());
+            client.jobs().await(job.id(), Duration.ofSeconds(60));
+            var delivered = Await.until("the webhook to be delivered", Duration.ofSeconds(60), () -> client.jobs().get(job.id()),
+                    j -> j.webhook() != null && j.webhook().deliveries() != null && !j.webhook().deliveries().isEmpty()
+                            && "delivered".equals(j.webhook().deliveries().get(0).status()));
+            assertEquals(List.of("ok"), verdicts);
+            assertEquals("job.completed", delivered.webhook().deliveries().get(0).eventType());
+            assertEquals(204, delivered.webhook().deliveries().get(0).log().get(0).statusCode());
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void aStreamSeesEveryEventOnceThroughANetworkCut() throws Exception {
+        try (var proxy = new TcpProxy(server.base().getPort());
+             var client = RafikiClient.builder(URI.create("http://127.0.0.1:" + proxy.port()))
+                     .token(server.tokenFor("client-stream", "user")).build()) {
+            var sessionId = client.sessions().create(NewSession.titled("stream")).id();
+            client.query(QueryRequest.of("before the subscription").inSession(sessionId));
+            long start = client.sessions().events(sessionId, 0, 200).items().size();
+            var seen = new CopyOnWriteArrayList<Event>();
+            try (var subscription = client.events().session(sessionId).subscribe(seen::add)) {
+                // from now: the stream names its start cursor before any event
+                Await.until("the start cursor", Duration.ofSeconds(10), subscription::cursor, c -> c == start);
+                var prompt = client.start(QueryRequest.of("/slow 60 " + "token ".repeat(40)).inSession(sessionId));
+                Await.until("some tokens", Duration.ofSeconds(30), seen::size, n -> n >= 5);
+                proxy.cut();
+                Thread.sleep(500);
+                proxy.restore();
+                Await.until("the prompt's end", Duration.ofSeconds(60), () -> seen.stream().anyMatch(
+                        e -> e.endsPrompt() && prompt.id().equals(e.promptId())), done -> done);
+                assertTrue(subscription.reconnects() >= 1, "the cut dropped the stream");
+            }
+            assertExactlyTheLog(client, sessionId, start, seen);
+            var text = String.join("", seen.stream().map(Event::text).filter(t -> t != null).toList());
+            assertEquals("echo: " + "token ".repeat(40).strip(), text);
+        }
+    }
+
+    /** The subscriber saw the session's stored events after {@code start}, each once, in order. */
+    static void assertExactlyTheLog(RafikiClient client, UUID sessionId, long start, List<Event> seen) {
+        var log = new ArrayList<Long>();
+        long after = start;
+        while (true) {
+            var page = client.sessions().events(sessionId, after, 200);
+            page.items().forEach(e -> log.add(e.seq()));
+            if (page.last()) {
+                break;
+            }
+            after = page.items().get(page.items().size() - 1).seq();
+        }
+        var cursors = seen.stream().map(Event::cursor).toList();
+        assertEquals(log.subList(0, cursors.size()), cursors, "every event once, in order, none left out");
+        assertEquals(seen.stream().map(Event::seq).toList(), cursors);
+    }
+
+    @Test
+    void aSubscriberSeesEveryEventOnceAcrossAKillDashNineOfTheServer() throws Exception {
+        var own = RafikiServer.start("client-crash");
+        try (var client = RafikiClient.builder(own.base()).token(own.tokenFor("crash-subscriber", "user"))
+                .streamBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)).build()) {
+            var sessionId = client.sessions().create().id();
+            client.query(QueryRequest.of("before").inSession(sessionId));
+            long start = client.sessions().events(sessionId, 0, 200).items().size();
+            var seen = new CopyOnWriteArrayList<Event>();
+            var disconnects = new CopyOnWriteArrayList<Long>();
+            var prompts = new ArrayList<UUID>();
+            try (var subscription = client.events().session(sessionId).subscribe(new EventListener() {
+                @Override
+                public void onEvent(Event event) {
+                    seen.add(event);
+                }
+
+                @Override
+                public void onDisconnect(long cursor, Throwable cause) {
+                    disconnects.add(cursor);
+                }
+            })) {
+                Await.until("the start cursor", Duration.ofSeconds(10), subscription::cursor, c -> c == start);
+                for (int i = 0; i < 4; i++) {
+                    prompts.add(client.start(QueryRequest.of("/slow 40 " + ("p" + i + " ").repeat(30)).inSession(sessionId)).id());
+                }
+                Await.until("a stream well under way", Duration.ofSeconds(60), seen::size, n -> n >= 20);
+                int before = seen.size();
+                own.crash();
+                own.launch();
+                // the prompts were durable: they all end, and the subscriber hears every one of them end
+                Await.until("every prompt's end", Duration.ofSeconds(180), () -> seen.stream().filter(Event::endsPrompt)
+                        .map(Event::promptId).distinct().count(), n -> n == prompts.size());
+                LOG.info(() -> "kill -9 after " + before + " events; " + seen.size() + " seen in all, "
+                        + subscription.reconnects() + " reconnections, disconnected at cursors " + disconnects);
+                assertFalse(disconnects.isEmpty(), "the stream was dropped by the crash");
+                assertTrue(seen.size() > before, "events after the restart arrived");
+            }
+            assertExactlyTheLog(client, sessionId, start, seen);
+            // and the server's log holds nothing after the last event the subscriber saw for those prompts
+            var last = seen.get(seen.size() - 1).seq();
+            assertTrue(client.sessions().events(sessionId, last, 200).items().stream().noneMatch(e -> prompts.contains(e.promptId())
+                    && !e.type().startsWith("job.")), "nothing of the prompts after the last event seen");
+        } finally {
+            own.stop();
+        }
+    }
+}
