@@ -11,6 +11,13 @@ public interface EventSubscription extends AutoCloseable {
     /** How many times the connection was made again after a drop. */
     int reconnects();
 
+    /**
+     * Completes with the cursor the subscription starts after, once known: at once with {@link
+     * EventStream#after(long)}, else when the server names it as the stream opens. Events from
+     * then on reach the subscriber.
+     */
+    CompletableFuture<Long> started();
+
     /** Completes when the subscription ends: normally once closed, exceptionally when the server refused it. */
     CompletableFuture<Void> done();
 

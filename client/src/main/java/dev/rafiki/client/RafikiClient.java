@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -119,6 +120,35 @@ public final class RafikiClient implements AutoCloseable {
         var call = Call.post("/query", request.toJson().toString(), true).header("Idempotency-Key", key)
                 .header("Prefer", "respond-async").success(200, 202);
         return transport.send(call, Prompt.class);
+    }
+
+    /**
+     * Runs a prompt and hands its events to {@code listener} as they happen (its answer token by
+     * token: {@link Event#text()}), each once, whatever drops the stream survives; the future
+     * completes with the prompt once it ended, or with the {@link RafikiException} that refused it.
+     * The prompt's session is followed over SSE from before the prompt is sent, so no event is
+     * missed; without a session in the request, one is created first.
+     */
+    public CompletableFuture<Prompt> stream(QueryRequest request, EventListener listener) {
+        var session = request.sessionId() != null ? request.sessionId() : sessions.create().id();
+        var result = new CompletableFuture<Prompt>();
+        var follower = new PromptFollower(listener, result);
+        var subscription = events.session(session).subscribe(follower);
+        result.whenComplete((prompt, failure) -> subscription.close());
+        try {
+            subscription.started().get(30, TimeUnit.SECONDS);
+            follower.follow(start(request.inSession(session)),
+                    promptId -> CompletableFuture.supplyAsync(() -> sessions.prompt(session, promptId)));
+        } catch (RafikiException refused) {
+            result.completeExceptionally(refused);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            result.completeExceptionally(e.getCause() instanceof RafikiException r ? r : new RafikiException(0,
+                    "stream-failed", "Stream failed", "the event stream did not open: " + e, null, null, null, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(e);
+        }
+        return result;
     }
 
     /** {@code GET /usage}: the caller's totals, today's spending and budgets. */

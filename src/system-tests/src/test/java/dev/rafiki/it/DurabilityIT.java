@@ -46,17 +46,20 @@ class DurabilityIT {
     @Test
     @Order(1)
     void messagesAreInTheDatabaseAfterARestart() throws Exception {
-        var api = server.api("restart-user");
-        var first = api.query(null, "remember me");
-        var sessionId = first.getString("session_id");
-        api.query(sessionId, "and me");
+        String sessionId;
+        try (var client = server.client("restart-user")) {
+            var first = client.query("remember me");
+            sessionId = first.sessionId().toString();
+            client.query(dev.rafiki.client.QueryRequest.of("and me").inSession(first.sessionId()));
+        }
 
         server.stop();
         server.launch();
 
-        var messages = server.api("restart-user").messages(sessionId);
-        assertEquals(List.of("remember me", "echo: remember me", "and me", "echo: and me"),
-                messages.stream().map(m -> m.getString("content")).toList());
+        try (var client = server.client("restart-user")) {
+            assertEquals(List.of("remember me", "echo: remember me", "and me", "echo: and me"),
+                    client.sessions().messages(UUID.fromString(sessionId)).stream().map(m -> m.content()).toList());
+        }
         try (var db = server.database();
              var statement = db.prepareStatement("SELECT role, content FROM message WHERE session_id = ? ORDER BY id")) {
             statement.setObject(1, UUID.fromString(sessionId));

@@ -23,12 +23,14 @@ public class MethodOverride implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if ("POST".equals(request.getMethod()) && "PATCH".equalsIgnoreCase(strip(request.getHeaderString(HEADER)))) {
-            request.setMethod("PATCH");
+        var method = method(request.getMethod(), request.getHeaderString(HEADER));
+        if (!method.equals(request.getMethod())) {
+            request.setMethod(method);
         }
     }
 
-    private static String strip(String value) {
-        return value == null ? null : value.strip();
+    /** The method a request stands for: its own, or PATCH for a POST that says so. */
+    static String method(String sent, String override) {
+        return "POST".equals(sent) && override != null && "PATCH".equalsIgnoreCase(override.strip()) ? "PATCH" : sent;
     }
 }

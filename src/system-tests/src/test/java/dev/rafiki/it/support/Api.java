@@ -35,6 +35,15 @@ public final class Api {
         return new Api(base, otherToken);
     }
 
+    /** The Java client for the same server and caller; close it after use. */
+    public dev.rafiki.client.RafikiClient client() {
+        var builder = dev.rafiki.client.RafikiClient.builder(base);
+        if (token != null) {
+            builder.token(token);
+        }
+        return builder.build();
+    }
+
     public Response get(String path) {
         return send(request(path).GET());
     }
