@@ -18,6 +18,8 @@ public final class EventStreams {
     private final Transport transport;
     private final Settings settings;
     private final ScheduledExecutorService watchdog;
+    private final java.util.Set<SseSubscription> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     EventStreams(Transport calls, Client streamClient, Settings settings) {
         // streams read through their own client: its read timeout is the idle timeout
@@ -47,12 +49,20 @@ public final class EventStreams {
 
     EventSubscription start(Map<String, String> query, Long after, Flow.Subscriber<? super Event> subscriber,
                             EventListener listener) {
+        if (closed) {
+            throw new IllegalStateException("the client is closed");
+        }
         var subscription = new SseSubscription(transport, settings, watchdog, query, after, subscriber, listener);
+        live.add(subscription);
+        subscription.done().whenComplete((ended, failure) -> live.remove(subscription));
         subscription.start();
         return subscription;
     }
 
+    /** Ends every subscription still open: their threads would otherwise retry a closed client forever. */
     void close() {
+        closed = true;
+        live.forEach(SseSubscription::close);
         watchdog.shutdownNow();
     }
 }

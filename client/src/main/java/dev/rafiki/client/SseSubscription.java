@@ -129,7 +129,7 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
         synchronized (lock) {
             lock.notifyAll();
         }
-        abort();
+        abortAsync();
         if (thread != null && thread != Thread.currentThread()) {
             thread.interrupt();
         }
@@ -318,11 +318,22 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
     private void abortIfSilent() {
         if (current != null && System.nanoTime() - lastActivity > settings.idleTimeout().toNanos()) {
             lastActivity = System.nanoTime();
-            // on a thread of its own: some connectors' close waits for the read it interrupts
-            var closer = new Thread(this::abort, "rafiki-client-stream-abort");
-            closer.setDaemon(true);
-            closer.start();
+            abortAsync();
         }
+    }
+
+    /**
+     * Closes the connection on a thread of its own: with some connectors (the JDK's
+     * HttpURLConnection) a close waits for the read it should interrupt, which ends at the next
+     * keep-alive at the latest; nobody should wait for that.
+     */
+    private void abortAsync() {
+        if (current == null) {
+            return;
+        }
+        var closer = new Thread(this::abort, "rafiki-client-stream-abort");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     private void abort() {
@@ -379,7 +390,7 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
         boolean first = !done.isDone();
         closed = true;
         stopWatching();
-        abort();
+        abortAsync();
         started.completeExceptionally(failure);
         if (first && done.completeExceptionally(failure)) {
             if (subscriber != null) {
