@@ -6,8 +6,8 @@ import java.util.UUID;
 import java.util.concurrent.Flow;
 
 /**
- * A stream of events over Server-Sent Events ({@code GET /events}): one session's, one job's, or
- * all of the caller's. It is a {@link Flow.Publisher}: each subscriber gets its own connection.
+ * A stream of events over Server-Sent Events ({@code GET /events}), or over {@code /ws} ({@link
+ * #overWebSocket()}): one session's, one job's, or all of the caller's. It is a {@link Flow.Publisher}: each subscriber gets its own connection.
  *
  * <p>Each subscriber sees every event after its start exactly once, in order, across dropped
  * connections, server restarts and dead nodes: the subscription remembers the cursor of the last
@@ -25,11 +25,13 @@ public final class EventStream implements Flow.Publisher<Event> {
     private final EventStreams owner;
     private final Map<String, String> query;
     private final Long after;
+    private final boolean webSocket;
 
-    EventStream(EventStreams owner, Map<String, String> query, Long after) {
+    EventStream(EventStreams owner, Map<String, String> query, Long after, boolean webSocket) {
         this.owner = owner;
         this.query = Map.copyOf(query);
         this.after = after;
+        this.webSocket = webSocket;
     }
 
     static EventStream of(EventStreams owner, String key, UUID id) {
@@ -37,7 +39,7 @@ public final class EventStream implements Flow.Publisher<Event> {
         if (key != null) {
             query.put(key, id.toString());
         }
-        return new EventStream(owner, query, null);
+        return new EventStream(owner, query, null, false);
     }
 
     /** Start after this cursor ({@code 0}: from the first event): a session's {@code seq}, a user's {@code user_seq}. */
@@ -45,16 +47,25 @@ public final class EventStream implements Flow.Publisher<Event> {
         if (cursor < 0) {
             throw new IllegalArgumentException("a cursor is 0 or more");
         }
-        return new EventStream(owner, query, cursor);
+        return new EventStream(owner, query, cursor, webSocket);
+    }
+
+    /**
+     * The same stream over {@code GET /ws} (the JDK's WebSocket client, since the Jakarta REST client
+     * API has none) instead of SSE: the same events, cursors and guarantees. For places where a
+     * proxy buffers or cuts SSE; on Java SE and in a container alike.
+     */
+    public EventStream overWebSocket() {
+        return new EventStream(owner, query, after, true);
     }
 
     @Override
     public void subscribe(Flow.Subscriber<? super Event> subscriber) {
-        owner.start(query, after, subscriber, null);
+        owner.start(query, after, webSocket, subscriber, null);
     }
 
     /** Delivers every event to {@code listener} until the returned subscription is closed. */
     public EventSubscription subscribe(EventListener listener) {
-        return owner.start(query, after, null, listener);
+        return owner.start(query, after, webSocket, null, listener);
     }
 }

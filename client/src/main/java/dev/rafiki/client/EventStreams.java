@@ -12,14 +12,15 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class EventStreams {
 
     /** How streams reconnect, and how long a silent connection is trusted. */
-    record Settings(Duration initialBackoff, Duration maxBackoff, Duration idleTimeout) {
+    record Settings(Duration initialBackoff, Duration maxBackoff, Duration idleTimeout, Duration connectTimeout) {
     }
 
     private final Transport transport;
     private final Settings settings;
     private final ScheduledExecutorService watchdog;
-    private final java.util.Set<SseSubscription> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<ResumingSubscription> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private java.net.http.HttpClient webSockets;
 
     EventStreams(Transport calls, Client streamClient, Settings settings) {
         // streams read through their own client: its read timeout is the idle timeout
@@ -47,22 +48,34 @@ public final class EventStreams {
         return EventStream.of(this, null, null);
     }
 
-    EventSubscription start(Map<String, String> query, Long after, Flow.Subscriber<? super Event> subscriber,
-                            EventListener listener) {
+    EventSubscription start(Map<String, String> query, Long after, boolean webSocket,
+                            Flow.Subscriber<? super Event> subscriber, EventListener listener) {
         if (closed) {
             throw new IllegalStateException("the client is closed");
         }
-        var subscription = new SseSubscription(transport, settings, watchdog, query, after, subscriber, listener);
+        var opener = webSocket
+                ? WebSocketFeed.opener(webSockets(), transport.base, transport.token, query, settings.connectTimeout(),
+                        settings.idleTimeout())
+                : SseFeed.opener(transport, query);
+        var subscription = new ResumingSubscription(opener, settings, watchdog, query, after, subscriber, listener);
         live.add(subscription);
         subscription.done().whenComplete((ended, failure) -> live.remove(subscription));
         subscription.start();
         return subscription;
     }
 
+    /** The JDK's HTTP client, for WebSockets only: made on first use. */
+    private synchronized java.net.http.HttpClient webSockets() {
+        if (webSockets == null) {
+            webSockets = java.net.http.HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
+        }
+        return webSockets;
+    }
+
     /** Ends every subscription still open: their threads would otherwise retry a closed client forever. */
     void close() {
         closed = true;
-        live.forEach(SseSubscription::close);
+        live.forEach(ResumingSubscription::close);
         watchdog.shutdownNow();
     }
 }

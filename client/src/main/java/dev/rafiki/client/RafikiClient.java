@@ -57,7 +57,7 @@ public final class RafikiClient implements AutoCloseable {
         // a query asks the server to wait at most this long per request, well inside the read timeout
         this.longestWait = builder.client == null ? builder.readTimeout.minusSeconds(10) : Duration.ofSeconds(50);
         this.events = new EventStreams(transport, streams, new EventStreams.Settings(builder.streamInitialBackoff,
-                builder.streamMaxBackoff, builder.streamIdleTimeout));
+                builder.streamMaxBackoff, builder.streamIdleTimeout, builder.connectTimeout));
         this.sessions = new Sessions(transport);
         this.jobs = new Jobs(transport, events);
     }

@@ -47,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The Java client ({@code client/}) against the real server: typed calls and refusals, a query
  * retried through a cut connection that still runs once, jobs awaited by their events, artifacts
  * downloaded with ETag caching, webhooks checked with the client's verifier, and event streams
- * that see every event exactly once through a network cut and a {@code kill -9} of the server.
+ * (SSE and {@code /ws}) that see every event exactly once through a network cut and a {@code kill
+ * -9} of the server.
  */
 class ClientIT {
 
@@ -266,6 +267,9 @@ class ClientIT {
             assertEquals(Event.PROMPT_COMPLETED, events.get(events.size() - 1).type());
             assertExactlyTheLog(client, sessionId, 0, events);
 
+            var wsRefused = client.events().session(UUID.randomUUID()).overWebSocket().subscribe(events::add).done();
+            var wsFailure = assertThrows(java.util.concurrent.ExecutionException.class, () -> wsRefused.get(30, TimeUnit.SECONDS));
+            assertEquals("not-found", ((RafikiException) wsFailure.getCause()).code(), "an error frame is the problem");
             var refused = assertThrows(java.util.concurrent.ExecutionException.class, () -> client.stream(
                     QueryRequest.of("x").inSession(UUID.randomUUID()), events::add).get(60, TimeUnit.SECONDS));
             assertEquals("not-found", ((RafikiException) refused.getCause()).code());
@@ -281,21 +285,29 @@ class ClientIT {
             client.query(QueryRequest.of("before the subscription").inSession(sessionId));
             long start = client.sessions().events(sessionId, 0, 200).items().size();
             var seen = new CopyOnWriteArrayList<Event>();
-            try (var subscription = client.events().session(sessionId).subscribe(seen::add)) {
-                // from now: the stream names its start cursor before any event
-                Await.until("the start cursor", Duration.ofSeconds(10), subscription::cursor, c -> c == start);
+            var seenOverWs = new CopyOnWriteArrayList<Event>();
+            try (var subscription = client.events().session(sessionId).subscribe(seen::add);
+                 var overWs = client.events().session(sessionId).overWebSocket().subscribe(seenOverWs::add)) {
+                // from now: each stream names its start cursor before any event
+                assertEquals(start, subscription.started().get(10, TimeUnit.SECONDS));
+                assertEquals(start, overWs.started().get(10, TimeUnit.SECONDS));
                 var prompt = client.start(QueryRequest.of("/slow 60 " + "token ".repeat(40)).inSession(sessionId));
-                Await.until("some tokens", Duration.ofSeconds(30), seen::size, n -> n >= 5);
+                Await.until("some tokens", Duration.ofSeconds(30), () -> Math.min(seen.size(), seenOverWs.size()), n -> n >= 5);
                 proxy.cut();
                 Thread.sleep(500);
                 proxy.restore();
-                Await.until("the prompt's end", Duration.ofSeconds(60), () -> seen.stream().anyMatch(
-                        e -> e.endsPrompt() && prompt.id().equals(e.promptId())), done -> done);
+                for (var list : List.of(seen, seenOverWs)) {
+                    Await.until("the prompt's end", Duration.ofSeconds(60), () -> list.stream().anyMatch(
+                            e -> e.endsPrompt() && prompt.id().equals(e.promptId())), done -> done);
+                }
                 assertTrue(subscription.reconnects() >= 1, "the cut dropped the stream");
+                assertTrue(overWs.reconnects() >= 1, "the cut dropped the WebSocket");
             }
-            assertExactlyTheLog(client, sessionId, start, seen);
-            var text = String.join("", seen.stream().map(Event::text).filter(t -> t != null).toList());
-            assertEquals("echo: " + "token ".repeat(40).strip(), text);
+            for (var list : List.of(seen, seenOverWs)) {
+                assertExactlyTheLog(client, sessionId, start, list);
+                var text = String.join("", list.stream().map(Event::text).filter(t -> t != null).toList());
+                assertEquals("echo: " + "token ".repeat(40).strip(), text);
+            }
         }
     }
 
@@ -325,9 +337,11 @@ class ClientIT {
             client.query(QueryRequest.of("before").inSession(sessionId));
             long start = client.sessions().events(sessionId, 0, 200).items().size();
             var seen = new CopyOnWriteArrayList<Event>();
+            var seenOverWs = new CopyOnWriteArrayList<Event>();
             var disconnects = new CopyOnWriteArrayList<Long>();
             var prompts = new ArrayList<UUID>();
-            try (var subscription = client.events().session(sessionId).subscribe(new EventListener() {
+            try (var overWs = client.events().session(sessionId).overWebSocket().subscribe(seenOverWs::add);
+                 var subscription = client.events().session(sessionId).subscribe(new EventListener() {
                 @Override
                 public void onEvent(Event event) {
                     seen.add(event);
@@ -338,7 +352,8 @@ class ClientIT {
                     disconnects.add(cursor);
                 }
             })) {
-                Await.until("the start cursor", Duration.ofSeconds(10), subscription::cursor, c -> c == start);
+                assertEquals(start, subscription.started().get(10, TimeUnit.SECONDS));
+                assertEquals(start, overWs.started().get(10, TimeUnit.SECONDS));
                 for (int i = 0; i < 4; i++) {
                     prompts.add(client.start(QueryRequest.of("/slow 40 " + ("p" + i + " ").repeat(30)).inSession(sessionId)).id());
                 }
@@ -347,14 +362,18 @@ class ClientIT {
                 own.crash();
                 own.launch();
                 // the prompts were durable: they all end, and the subscriber hears every one of them end
-                Await.until("every prompt's end", Duration.ofSeconds(180), () -> seen.stream().filter(Event::endsPrompt)
-                        .map(Event::promptId).distinct().count(), n -> n == prompts.size());
+                for (var list : List.of(seen, seenOverWs)) {
+                    Await.until("every prompt's end", Duration.ofSeconds(180), () -> list.stream().filter(Event::endsPrompt)
+                            .map(Event::promptId).distinct().count(), n -> n == prompts.size());
+                }
+                assertTrue(overWs.reconnects() >= 1, "the crash dropped the WebSocket");
                 LOG.info(() -> "kill -9 after " + before + " events; " + seen.size() + " seen in all, "
                         + subscription.reconnects() + " reconnections, disconnected at cursors " + disconnects);
                 assertFalse(disconnects.isEmpty(), "the stream was dropped by the crash");
                 assertTrue(seen.size() > before, "events after the restart arrived");
             }
             assertExactlyTheLog(client, sessionId, start, seen);
+            assertExactlyTheLog(client, sessionId, start, seenOverWs);
             // and the server's log holds nothing after the last event the subscriber saw for those prompts
             var last = seen.get(seen.size() - 1).seq();
             assertTrue(client.sessions().events(sessionId, last, 200).items().stream().noneMatch(e -> prompts.contains(e.promptId())

@@ -1,12 +1,6 @@
 package dev.rafiki.client;
 
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -20,19 +14,18 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One subscriber's connection to {@code GET /events}, made again after every drop from the cursor
- * of the last event it delivered. The cursor moves only when an event is handed over, so an event
+ * One subscriber's stream ({@code GET /events} or {@code /ws}: a {@link Feed.Opener}), connected
+ * again after every drop from the cursor of the last event it delivered. The cursor moves only when an event is handed over, so an event
  * is delivered once: never skipped (the server resumes strictly after the cursor) and never
  * twice (an event at or before the cursor is dropped).
  */
-final class SseSubscription implements Flow.Subscription, EventSubscription {
+final class ResumingSubscription implements Flow.Subscription, EventSubscription {
 
-    private static final Logger LOG = Logger.getLogger(SseSubscription.class.getName());
-    private static final MediaType EVENT_STREAM = new MediaType("text", "event-stream");
+    private static final Logger LOG = Logger.getLogger(ResumingSubscription.class.getName());
     /** Refusals a retry cannot change; 401 gets one more try, with a fresh token from the supplier. */
     private static final Set<Integer> FATAL = Set.of(400, 403, 404, 405, 406, 410, 413, 415);
 
-    private final Transport transport;
+    private final Feed.Opener opener;
     private final EventStreams.Settings settings;
     private final ScheduledExecutorService watchdog;
     private final Map<String, String> query;
@@ -47,15 +40,15 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
     private volatile boolean cursorKnown;
     private volatile boolean closed;
     private volatile int reconnects;
-    private volatile Response current;
+    private volatile Feed current;
     private volatile long lastActivity = System.nanoTime();
     private Thread thread;
     private ScheduledFuture<?> idleCheck;
 
-    SseSubscription(Transport transport, EventStreams.Settings settings, ScheduledExecutorService watchdog,
-                    Map<String, String> query, Long after, Flow.Subscriber<? super Event> subscriber,
-                    EventListener listener) {
-        this.transport = transport;
+    ResumingSubscription(Feed.Opener opener, EventStreams.Settings settings, ScheduledExecutorService watchdog,
+                         Map<String, String> query, Long after, Flow.Subscriber<? super Event> subscriber,
+                         EventListener listener) {
+        this.opener = opener;
         this.settings = settings;
         this.watchdog = watchdog;
         this.query = query;
@@ -180,92 +173,36 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
 
     /** One connection: reads events until the server ends the stream; true if it delivered any. */
     private boolean connectAndRead() throws IOException {
-        var call = Transport.Call.get("/events");
-        query.forEach(call::query);
-        if (cursorKnown) {
-            call.query("after", cursor).header("Last-Event-ID", Long.toString(cursor));
-        }
-        var response = transport.request(call, EVENT_STREAM, Transport.PROBLEM_JSON).get();
-        current = response;
-        lastActivity = System.nanoTime();
+        var feed = opener.open(cursorKnown ? cursor : null, () -> lastActivity = System.nanoTime());
+        current = feed;
+        boolean delivered = false;
         try {
-            if (closed) {
-                return false;
+            Feed.Item item;
+            while (!closed && (item = feed.next()) != null) {
+                delivered |= dispatch(item);
             }
-            if (response.getStatus() != 200) {
-                var body = response.hasEntity() ? response.readEntity(String.class) : "";
-                throw RafikiException.of(response.getStatus(), body, response.getHeaderString("Retry-After"),
-                        response.getHeaderString("X-Request-Id"));
-            }
-            return read(response.readEntity(InputStream.class));
+            return delivered;
         } finally {
             current = null;
-            response.close();
+            feed.close();
         }
     }
 
-    /** The SSE grammar (WHATWG HTML §9.2.6), of which the server uses {@code id}, {@code event}, {@code data} and comments. */
-    private boolean read(InputStream stream) throws IOException {
-        boolean delivered = false;
-        var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
-        String id = null;
-        StringBuilder data = null;
-        String line;
-        while (!closed && (line = reader.readLine()) != null) {
-            lastActivity = System.nanoTime();
-            if (line.isEmpty()) {
-                delivered |= dispatch(id, data);
-                id = null;
-                data = null;
-                continue;
-            }
-            if (line.startsWith(":")) {
-                continue;
-            }
-            int colon = line.indexOf(':');
-            var field = colon < 0 ? line : line.substring(0, colon);
-            var value = colon < 0 ? "" : line.substring(colon + 1);
-            if (value.startsWith(" ")) {
-                value = value.substring(1);
-            }
-            switch (field) {
-                case "id" -> id = value;
-                case "data" -> {
-                    if (data == null) {
-                        data = new StringBuilder(value);
-                    } else {
-                        data.append('\n').append(value);
-                    }
-                }
-                default -> {
-                    // event (the type is in the data too), retry: the client keeps its own pace
-                }
-            }
-        }
-        return delivered;
-    }
-
-    private boolean dispatch(String id, StringBuilder data) {
-        Long eventCursor = parseCursor(id);
-        if (data == null) {
-            // an id without data: the server names the cursor the stream starts after
-            if (eventCursor != null && !cursorKnown) {
+    private boolean dispatch(Feed.Item item) {
+        long eventCursor = item.cursor();
+        if (item.json() == null) {
+            // the server names the cursor the stream starts after
+            if (!cursorKnown) {
                 cursor = eventCursor;
                 cursorKnown = true;
             }
-            if (eventCursor != null) {
-                started.complete(cursor);
-            }
-            return false;
-        }
-        if (eventCursor == null) {
-            LOG.log(Level.FINE, "an event without a cursor was skipped: {0}", data);
+            started.complete(cursor);
             return false;
         }
         if (cursorKnown && eventCursor <= cursor) {
             return false;
         }
-        var event = Event.parse(data.toString(), eventCursor);
+        var event = Event.parse(item.json(), eventCursor);
         if (!awaitDemand()) {
             return false;
         }
@@ -303,17 +240,6 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
         return true;
     }
 
-    private static Long parseCursor(String id) {
-        if (id == null || id.isBlank()) {
-            return null;
-        }
-        try {
-            return Long.parseLong(id.strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
     /** A connection silent longer than the idle timeout is taken for dead (the server sends keep-alives). */
     private void abortIfSilent() {
         if (current != null && System.nanoTime() - lastActivity > settings.idleTimeout().toNanos()) {
@@ -337,13 +263,9 @@ final class SseSubscription implements Flow.Subscription, EventSubscription {
     }
 
     private void abort() {
-        var response = current;
-        if (response != null) {
-            try {
-                response.close();
-            } catch (RuntimeException ignored) {
-                // already closed or broken: the reader sees it either way
-            }
+        var feed = current;
+        if (feed != null) {
+            feed.close();
         }
     }
 
