@@ -35,6 +35,9 @@ public final class RafikiClient implements AutoCloseable {
     private final Sessions sessions;
     private final Jobs jobs;
     private final EventStreams events;
+    private final WorkspaceFiles files;
+    private final Schedules schedules;
+    private final Agents agents;
 
     private RafikiClient(Builder builder) {
         Client calls = builder.client;
@@ -58,8 +61,12 @@ public final class RafikiClient implements AutoCloseable {
         this.longestWait = builder.client == null ? builder.readTimeout.minusSeconds(10) : Duration.ofSeconds(50);
         this.events = new EventStreams(transport, streams, new EventStreams.Settings(builder.streamInitialBackoff,
                 builder.streamMaxBackoff, builder.streamIdleTimeout, builder.connectTimeout));
+        var downloads = new Downloads(transport);
         this.sessions = new Sessions(transport);
-        this.jobs = new Jobs(transport, events);
+        this.jobs = new Jobs(transport, events, downloads);
+        this.files = new WorkspaceFiles(transport, downloads);
+        this.schedules = new Schedules(transport);
+        this.agents = new Agents(transport);
     }
 
     /** A client of the server at {@code base} ({@code http://127.0.0.1:8080}). */
@@ -73,6 +80,20 @@ public final class RafikiClient implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** Sessions' workspaces: upload, list, download, delete, signed links. */
+    public WorkspaceFiles files() {
+        return files;
+    }
+
+    public Schedules schedules() {
+        return schedules;
+    }
+
+    /** Agent profiles, and the tools they may name. */
+    public Agents agents() {
+        return agents;
     }
 
     /** Event streams over Server-Sent Events, each resuming by itself after a drop. */

@@ -15,9 +15,9 @@ import java.util.logging.Logger;
 
 /**
  * One subscriber's stream ({@code GET /events} or {@code /ws}: a {@link Feed.Opener}), connected
- * again after every drop from the cursor of the last event it delivered. The cursor moves only when an event is handed over, so an event
- * is delivered once: never skipped (the server resumes strictly after the cursor) and never
- * twice (an event at or before the cursor is dropped).
+ * again after every drop from the cursor of the last event it delivered. The cursor moves only
+ * when an event is handed over, so an event is delivered once: never skipped (the server resumes
+ * strictly after the cursor) and never twice (an event at or before the cursor is dropped).
  */
 final class ResumingSubscription implements Flow.Subscription, EventSubscription {
 
@@ -150,7 +150,7 @@ final class ResumingSubscription implements Flow.Subscription, EventSubscription
                     unauthorizedBefore = refused.status() == 401;
                     pause = refused.retryAfter().orElse(null);
                     cause = refused;
-                } catch (RuntimeException | IOException | Error lost) {
+                } catch (RuntimeException | IOException lost) {
                     cause = lost;
                 }
                 if (closed) {

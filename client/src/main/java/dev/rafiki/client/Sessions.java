@@ -88,6 +88,24 @@ public final class Sessions {
         return transport.send(call, StopResult.class);
     }
 
+    /**
+     * {@code POST /session/{id}/prompts/{p}/approvals}: decides a tool call the prompt waits for;
+     * the approval as decided. Deciding the same way again answers the same record; otherwise
+     * {@code 409 approval-decided}.
+     */
+    public Approval decide(UUID sessionId, UUID promptId, ApprovalDecision decision) {
+        var call = Call.post(path(sessionId) + "/prompts/" + promptId + "/approvals", decision.toJson().toString(), true);
+        return transport.send(call, Approval.class);
+    }
+
+    /**
+     * {@code POST /session/{id}/stream-token}: a short-lived token that can only follow this
+     * session (as {@code access_token} on {@code /events}, {@code /ws}), to hand to a browser.
+     */
+    public StreamToken streamToken(UUID id) {
+        return transport.send(Call.post(path(id) + "/stream-token", null, true), StreamToken.class);
+    }
+
     /** A page of the session's stored events after {@code after} ({@code GET /session/{id}/events}). */
     public Page<Event> events(UUID id, long after, Integer limit) {
         var body = transport.send(Call.get(path(id) + "/events").query("after", after).query("limit", limit)).body();

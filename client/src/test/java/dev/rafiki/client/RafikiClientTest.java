@@ -340,6 +340,33 @@ class RafikiClientTest {
     }
 
     @Test
+    void filesGoUpAsBytesAndDecisionsAsTheirJson() {
+        var requests = new CopyOnWriteArrayList<String>();
+        server.createContext("/session/" + SESSION, exchange -> {
+            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Content-Type") + " " + body);
+            if (exchange.getRequestMethod().equals("PUT")) {
+                if (requests.size() == 1) {
+                    problem(exchange, 503, "service-unavailable", "Retry-After", "1");
+                    return;
+                }
+                answer(exchange, 201, "application/json", "{\"path\":\"in/a b.txt\",\"size\":5,\"sha256\":\"x\"}");
+            } else {
+                answer(exchange, 200, "application/json", "{\"tool_call_id\":\"c1\",\"status\":\"denied\",\"decision\":\"deny\"}");
+            }
+        });
+        var stored = client.files().upload(SESSION, "in/a b.txt", "hello".getBytes(StandardCharsets.UTF_8));
+        assertEquals(5, stored.size());
+        assertEquals("PUT /session/" + SESSION + "/files/in/a%20b.txt application/octet-stream hello", requests.get(0));
+        assertEquals(requests.get(0), requests.get(1), "the same bytes again after the 503");
+        var decided = client.sessions().decide(SESSION, PROMPT, ApprovalDecision.deny("c1", "not today"));
+        assertEquals("denied", decided.status());
+        assertEquals("POST /session/" + SESSION + "/prompts/" + PROMPT + "/approvals application/json "
+                + "{\"tool_call_id\":\"c1\",\"decision\":\"deny\",\"reason\":\"not today\"}", requests.get(2));
+    }
+
+    @Test
     void aStreamTheServerRefusesEndsWithTheProblem() throws Exception {
         server.createContext("/events", exchange -> problem(exchange, 404, "not-found"));
         var failed = new java.util.concurrent.CompletableFuture<RafikiException>();

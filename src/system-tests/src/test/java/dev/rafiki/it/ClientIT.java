@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.rafiki.client.ApprovalDecision;
 import dev.rafiki.client.Busy;
 import dev.rafiki.client.Event;
 import dev.rafiki.client.EventListener;
 import dev.rafiki.client.ListOptions;
+import dev.rafiki.client.NewSchedule;
 import dev.rafiki.client.NewSession;
 import dev.rafiki.client.QueryRequest;
 import dev.rafiki.client.RafikiClient;
@@ -116,6 +118,75 @@ class ClientIT {
             assertEquals("not-found", missing.code());
             client.sessions().delete(sessionId);
             assertEquals("not-found", assertThrows(RafikiException.class, () -> client.sessions().get(sessionId)).code());
+        }
+    }
+
+    @Test
+    void workspaceFilesAgentsApprovalsSchedulesAndStreamTokens(@TempDir Path dir) throws Exception {
+        try (var client = server.client("client-surface")) {
+            var sessionId = client.sessions().create().id();
+
+            // workspace files: upload, list, download (304 the second time), signed link, delete
+            var stored = client.files().upload(sessionId, "in/data set.csv", "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8));
+            assertEquals("in/data set.csv", stored.path());
+            assertEquals(8, stored.size());
+            var source = dir.resolve("big.bin");
+            Files.write(source, new byte[200_000]);
+            assertEquals(200_000, client.files().upload(sessionId, "in/big.bin", source).size());
+            var listing = client.files().list(sessionId, ListOptions.limit(1));
+            assertEquals("in/big.bin", listing.items().get(0).path());
+            assertEquals(200_008, listing.usedBytes());
+            var copy = client.files().download(sessionId, "in/data set.csv", dir.resolve("copy.csv"));
+            assertEquals("a,b\n1,2\n", Files.readString(copy.path()));
+            assertTrue(client.files().download(sessionId, "in/data set.csv", dir.resolve("copy.csv")).notModified());
+            var link = client.files().link(sessionId, "in/data set.csv", Duration.ofMinutes(5));
+            assertTrue(link.url().contains("/signed/session/" + sessionId), link.url());
+            var opened = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(link.url()))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals("a,b\n1,2\n", opened.body(), "a signed link needs no token");
+            client.files().delete(sessionId, "in/big.bin");
+            assertEquals(List.of("in/data set.csv"), client.files().list(sessionId, ListOptions.first()).items().stream()
+                    .map(f -> f.path()).toList());
+
+            // a stream token follows its session only
+            var token = client.sessions().streamToken(sessionId);
+            assertEquals(sessionId.toString(), token.sessionId());
+            assertTrue(token.expiresIn() > 0);
+
+            // agents and tools; a profile that asks a person before write_file
+            assertTrue(client.agents().tools().stream().anyMatch(t -> t.name().equals("write_file")));
+            var agent = client.agents().create(Json.createObjectBuilder().add("name", "careful-" + sessionId).add("model", "echo")
+                    .add("tools", Json.createArrayBuilder().add("write_file"))
+                    .add("approval", Json.createObjectBuilder().add("write_file", "always")).build());
+            assertEquals(1, agent.version());
+            assertEquals("always", agent.approval().get("write_file"));
+            assertEquals(agent.id(), client.agents().get(agent.id()).id());
+            var request = QueryRequest.of("/tool write_file {\"path\":\"ok.txt\",\"content\":\"yes\"}")
+                    .inSession(sessionId).withAgent(agent.id().toString()).withIdempotencyKey("approve-" + sessionId);
+            var waiting = client.query(request);
+            assertEquals("waiting_approval", waiting.status(), waiting.toString());
+            var asked = client.sessions().prompt(sessionId, waiting.id()).approvals().get(0);
+            assertEquals("write_file", asked.tool());
+            var decided = client.sessions().decide(sessionId, waiting.id(), ApprovalDecision.approve(asked.toolCallId()));
+            assertEquals("approved", decided.status());
+            assertEquals("completed", client.query(request).status(), "asked again with its key, the prompt's end");
+            assertEquals("yes", Files.readString(client.files().download(sessionId, "ok.txt", dir.resolve("ok.txt")).path()));
+            var conflict = assertThrows(RafikiException.class, () -> client.sessions().decide(sessionId, waiting.id(),
+                    ApprovalDecision.deny(asked.toolCallId(), "changed my mind")));
+            assertEquals("approval-decided", conflict.code());
+            client.agents().delete(agent.id());
+
+            // schedules
+            var schedule = client.schedules().create(NewSchedule.of("0 0 1 1 *", "Europe/Berlin", "happy new year")
+                    .missed("skip").withMetadata(Json.createObjectBuilder().add("team", "blue").build()));
+            assertEquals("active", schedule.status());
+            assertEquals("paused", client.schedules().pause(schedule.id()).status());
+            assertEquals("active", client.schedules().resume(schedule.id()).status());
+            assertEquals("0 0 1 7 *", client.schedules().update(schedule.id(), java.util.Map.of("cron", "0 0 1 7 *")).cron());
+            assertTrue(client.schedules().runs(schedule.id(), ListOptions.first()).items().isEmpty());
+            assertTrue(client.schedules().list(ListOptions.limit(200)).items().stream().anyMatch(x -> x.id().equals(schedule.id())));
+            client.schedules().delete(schedule.id());
+            assertEquals("not-found", assertThrows(RafikiException.class, () -> client.schedules().get(schedule.id())).code());
         }
     }
 
