@@ -38,6 +38,7 @@ public final class RafikiClient implements AutoCloseable {
     private final WorkspaceFiles files;
     private final Schedules schedules;
     private final Agents agents;
+    private final Admin admin;
 
     private RafikiClient(Builder builder) {
         Client calls = builder.client;
@@ -67,6 +68,7 @@ public final class RafikiClient implements AutoCloseable {
         this.files = new WorkspaceFiles(transport, downloads);
         this.schedules = new Schedules(transport);
         this.agents = new Agents(transport);
+        this.admin = new Admin(transport);
     }
 
     /** A client of the server at {@code base} ({@code http://127.0.0.1:8080}). */
@@ -94,6 +96,11 @@ public final class RafikiClient implements AutoCloseable {
     /** Agent profiles, and the tools they may name. */
     public Agents agents() {
         return agents;
+    }
+
+    /** Budgets and dead letters: for tokens whose groups hold {@code admin}. */
+    public Admin admin() {
+        return admin;
     }
 
     /** Event streams over Server-Sent Events, each resuming by itself after a drop. */

@@ -187,6 +187,21 @@ class ClientIT {
             assertTrue(client.schedules().list(ListOptions.limit(200)).items().stream().anyMatch(x -> x.id().equals(schedule.id())));
             client.schedules().delete(schedule.id());
             assertEquals("not-found", assertThrows(RafikiException.class, () -> client.schedules().get(schedule.id())).code());
+
+            // the administrators' routes: refused to a user, open to an administrator
+            assertEquals(403, assertThrows(RafikiException.class, () -> client.admin().budgets(null, ListOptions.first())).status());
+        }
+        try (var admin = RafikiClient.builder(server.base()).token(server.tokenFor("client-admin", "user", "admin")).build()) {
+            var budget = admin.admin().setUserBudget("client-budgeted", "day", 1_000_000L, null);
+            assertEquals("day", budget.window());
+            assertEquals(1_000_000L, budget.maxTokens());
+            assertEquals(1_000_000L, budget.tokens().remaining());
+            assertEquals("client-budgeted", admin.admin().userBudget("client-budgeted").user());
+            assertTrue(admin.admin().budgets("user", ListOptions.limit(200)).items().stream()
+                    .anyMatch(b -> "client-budgeted".equals(b.user())));
+            admin.admin().clearUserBudget("client-budgeted");
+            assertEquals(404, assertThrows(RafikiException.class, () -> admin.admin().userBudget("client-budgeted")).status());
+            assertNotNull(admin.admin().deadLetters(ListOptions.limit(5)).items());
         }
     }
 
