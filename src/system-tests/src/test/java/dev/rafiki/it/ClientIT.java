@@ -11,7 +11,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.rafiki.client.ApprovalDecision;
 import dev.rafiki.client.Busy;
 import dev.rafiki.client.Event;
-import dev.rafiki.client.EventListener;
 import dev.rafiki.client.ListOptions;
 import dev.rafiki.client.NewSchedule;
 import dev.rafiki.client.NewSession;
@@ -40,7 +39,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The Java client ({@code client/}) against the real server: typed calls and refusals, a query
  * retried through a cut connection that still runs once, jobs awaited by their events, artifacts
  * downloaded with ETag caching, webhooks checked with the client's verifier, and event streams
- * (SSE and {@code /ws}) that see every event exactly once through a network cut and a {@code kill
- * -9} of the server.
+ * (SSE and {@code /ws}) that see every event exactly once through a network cut (and, in
+ * {@link DurabilityIT}, through a {@code kill -9} of the server).
  */
 class ClientIT {
-
-    private static final Logger LOG = Logger.getLogger(ClientIT.class.getName());
 
     static RafikiServer server;
 
@@ -412,60 +408,5 @@ class ClientIT {
         var cursors = seen.stream().map(Event::cursor).toList();
         assertEquals(log.subList(0, cursors.size()), cursors, "every event once, in order, none left out");
         assertEquals(seen.stream().map(Event::seq).toList(), cursors);
-    }
-
-    @Test
-    void aSubscriberSeesEveryEventOnceAcrossAKillDashNineOfTheServer() throws Exception {
-        var own = RafikiServer.start("client-crash");
-        try (var client = RafikiClient.builder(own.base()).token(own.tokenFor("crash-subscriber", "user"))
-                .streamBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)).build()) {
-            var sessionId = client.sessions().create().id();
-            client.query(QueryRequest.of("before").inSession(sessionId));
-            long start = client.sessions().events(sessionId, 0, 200).items().size();
-            var seen = new CopyOnWriteArrayList<Event>();
-            var seenOverWs = new CopyOnWriteArrayList<Event>();
-            var disconnects = new CopyOnWriteArrayList<Long>();
-            var prompts = new ArrayList<UUID>();
-            try (var overWs = client.events().session(sessionId).overWebSocket().subscribe(seenOverWs::add);
-                 var subscription = client.events().session(sessionId).subscribe(new EventListener() {
-                @Override
-                public void onEvent(Event event) {
-                    seen.add(event);
-                }
-
-                @Override
-                public void onDisconnect(long cursor, Throwable cause) {
-                    disconnects.add(cursor);
-                }
-            })) {
-                assertEquals(start, subscription.started().get(10, TimeUnit.SECONDS));
-                assertEquals(start, overWs.started().get(10, TimeUnit.SECONDS));
-                for (int i = 0; i < 4; i++) {
-                    prompts.add(client.start(QueryRequest.of("/slow 40 " + ("p" + i + " ").repeat(30)).inSession(sessionId)).id());
-                }
-                Await.until("a stream well under way", Duration.ofSeconds(60), seen::size, n -> n >= 20);
-                int before = seen.size();
-                own.crash();
-                own.launch();
-                // the prompts were durable: they all end, and the subscriber hears every one of them end
-                for (var list : List.of(seen, seenOverWs)) {
-                    Await.until("every prompt's end", Duration.ofSeconds(180), () -> list.stream().filter(Event::endsPrompt)
-                            .map(Event::promptId).distinct().count(), n -> n == prompts.size());
-                }
-                assertTrue(overWs.reconnects() >= 1, "the crash dropped the WebSocket");
-                LOG.info(() -> "kill -9 after " + before + " events; " + seen.size() + " seen in all, "
-                        + subscription.reconnects() + " reconnections, disconnected at cursors " + disconnects);
-                assertFalse(disconnects.isEmpty(), "the stream was dropped by the crash");
-                assertTrue(seen.size() > before, "events after the restart arrived");
-            }
-            assertExactlyTheLog(client, sessionId, start, seen);
-            assertExactlyTheLog(client, sessionId, start, seenOverWs);
-            // and the server's log holds nothing after the last event the subscriber saw for those prompts
-            var last = seen.get(seen.size() - 1).seq();
-            assertTrue(client.sessions().events(sessionId, last, 200).items().stream().noneMatch(e -> prompts.contains(e.promptId())
-                    && !e.type().startsWith("job.")), "nothing of the prompts after the last event seen");
-        } finally {
-            own.stop();
-        }
     }
 }

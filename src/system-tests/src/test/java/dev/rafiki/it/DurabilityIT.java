@@ -1,8 +1,13 @@
 package dev.rafiki.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rafiki.client.Event;
+import dev.rafiki.client.EventListener;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
 import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.Checks;
@@ -14,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /** What was accepted survives a clean restart and a {@code kill -9} of the server. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DurabilityIT {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DurabilityIT.class.getName());
 
     static RafikiServer server;
 
@@ -310,5 +319,59 @@ class DurabilityIT {
             prompts.add("/slow 10 " + sessionId.substring(0, 8) + " n" + i);
         }
         return prompts;
+    }
+
+    /** The Java client's subscribers (SSE and /ws) across a crash: each event once, in order, none missing. */
+    @Test
+    @Order(6)
+    void aSubscriberSeesEveryEventOnceAcrossAKillDashNineOfTheServer() throws Exception {
+        try (var client = RafikiClient.builder(server.base()).token(server.tokenFor("crash-subscriber", "user"))
+                .streamBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)).build()) {
+            var sessionId = client.sessions().create().id();
+            client.query(QueryRequest.of("before").inSession(sessionId));
+            long start = client.sessions().events(sessionId, 0, 200).items().size();
+            var seen = new CopyOnWriteArrayList<Event>();
+            var seenOverWs = new CopyOnWriteArrayList<Event>();
+            var disconnects = new CopyOnWriteArrayList<Long>();
+            var prompts = new ArrayList<UUID>();
+            try (var overWs = client.events().session(sessionId).overWebSocket().subscribe(seenOverWs::add);
+                 var subscription = client.events().session(sessionId).subscribe(new EventListener() {
+                @Override
+                public void onEvent(Event event) {
+                    seen.add(event);
+                }
+
+                @Override
+                public void onDisconnect(long cursor, Throwable cause) {
+                    disconnects.add(cursor);
+                }
+            })) {
+                assertEquals(start, subscription.started().get(10, TimeUnit.SECONDS));
+                assertEquals(start, overWs.started().get(10, TimeUnit.SECONDS));
+                for (int i = 0; i < 4; i++) {
+                    prompts.add(client.start(QueryRequest.of("/slow 40 " + ("p" + i + " ").repeat(30)).inSession(sessionId)).id());
+                }
+                Await.until("a stream well under way", Duration.ofSeconds(60), seen::size, n -> n >= 20);
+                int before = seen.size();
+                server.crash();
+                server.launch();
+                // the prompts were durable: they all end, and the subscriber hears every one of them end
+                for (var list : List.of(seen, seenOverWs)) {
+                    Await.until("every prompt's end", Duration.ofSeconds(180), () -> list.stream().filter(Event::endsPrompt)
+                            .map(Event::promptId).distinct().count(), n -> n == prompts.size());
+                }
+                assertTrue(overWs.reconnects() >= 1, "the crash dropped the WebSocket");
+                LOG.info(() -> "kill -9 after " + before + " events; " + seen.size() + " seen in all, "
+                        + subscription.reconnects() + " tries to reconnect, the first after cursor " + disconnects.get(0));
+                assertFalse(disconnects.isEmpty(), "the stream was dropped by the crash");
+                assertTrue(seen.size() > before, "events after the restart arrived");
+            }
+            ClientIT.assertExactlyTheLog(client, sessionId, start, seen);
+            ClientIT.assertExactlyTheLog(client, sessionId, start, seenOverWs);
+            // and the server's log holds nothing after the last event the subscriber saw for those prompts
+            var last = seen.get(seen.size() - 1).seq();
+            assertTrue(client.sessions().events(sessionId, last, 200).items().stream().noneMatch(e -> prompts.contains(e.promptId())
+                    && !e.type().startsWith("job.")), "nothing of the prompts after the last event seen");
+        }
     }
 }
