@@ -367,6 +367,37 @@ class RafikiClientTest {
     }
 
     @Test
+    void aSilentConnectionIsTakenForDeadAndMadeAgain() throws Exception {
+        var connections = new AtomicInteger();
+        server.createContext("/events", exchange -> {
+            int n = connections.incrementAndGet();
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            var out = exchange.getResponseBody();
+            var text = n == 1 ? "id: 4\n\n" : "id: 5\ndata: " + event(5) + "\n\n";
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                Thread.sleep(20_000); // then nothing, not even a keep-alive: a dead peer
+            } catch (InterruptedException ignored) {
+                // the test is over
+            }
+            exchange.close();
+        });
+        try (var quick = RafikiClient.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).token("t")
+                .streamIdleTimeout(Duration.ofMillis(800)).streamBackoff(Duration.ofMillis(10), Duration.ofMillis(20)).build()) {
+            var received = new LinkedBlockingQueue<Event>();
+            try (var subscription = quick.events().user().subscribe(received::add)) {
+                assertEquals(4, subscription.started().get(5, TimeUnit.SECONDS));
+                var event = received.poll(10, TimeUnit.SECONDS);
+                assertTrue(event != null, "no reconnection after silence");
+                assertEquals(5, event.cursor());
+                assertTrue(subscription.reconnects() >= 1);
+            }
+        }
+    }
+
+    @Test
     void aStreamTheServerRefusesEndsWithTheProblem() throws Exception {
         server.createContext("/events", exchange -> problem(exchange, 404, "not-found"));
         var failed = new java.util.concurrent.CompletableFuture<RafikiException>();
