@@ -159,8 +159,15 @@ final class Transport {
         return read(send(call).body(), type);
     }
 
+    /** The answer as a view; an answer that is not one (a proxy's page, say) is a {@link RafikiException} too. */
     <T> T read(String json, Type type) {
-        return jsonb.fromJson(json, type);
+        try {
+            return jsonb.fromJson(json, type);
+        } catch (jakarta.json.bind.JsonbException e) {
+            var start = json == null ? "" : json.length() > 200 ? json.substring(0, 200) + "…" : json;
+            throw new RafikiException(0, "invalid-response", "Invalid response",
+                    "the answer is not the JSON expected (" + e.getMessage() + "): " + start, null, null, null, e);
+        }
     }
 
     void pause(Duration pause) {

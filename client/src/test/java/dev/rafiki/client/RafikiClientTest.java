@@ -159,6 +159,10 @@ class RafikiClientTest {
         assertEquals(404, missing.status());
         assertEquals("not-found", missing.code());
         assertEquals("r", missing.requestId());
+        server.createContext("/usage", exchange -> answer(exchange, 200, "text/html", "<html>a captive portal</html>"));
+        var portal = assertThrows(RafikiException.class, () -> client.usage());
+        assertEquals("invalid-response", portal.code());
+        assertTrue(portal.detail().contains("a captive portal"), portal.detail());
         var spent = assertThrows(RafikiException.class, () -> client.jobs().submit("x"));
         assertEquals("budget-exceeded", spent.code());
         assertEquals(Duration.ofHours(2), spent.retryAfter().orElseThrow());
