@@ -191,7 +191,7 @@ public record ProfileSpec(String instructions, String model, Double temperature,
                             + String.join(", ", sorted(MCP_SERVER_FIELDS)));
                 }
             }
-            var name = string(server, "name", 32, field + ".name");
+            var name = string(server, "name", 200, field + ".name");
             if (!McpServerConfig.validName(name)) {
                 throw ApiException.invalid("'" + field + ".name' must be 1-32 lower-case letters, digits, '_' or '-', "
                         + "starting with a letter or digit");

@@ -184,6 +184,7 @@ class ProfileSpecTest {
     void badServerEntriesAreRefused() {
         for (var entry : List.of("{\"name\":\"Notes\",\"url\":\"https://x.example.com\"}",
                 "{\"name\":\"a.b\",\"url\":\"https://x.example.com\"}",
+                "{\"name\":\"" + "n".repeat(33) + "\",\"url\":\"https://x.example.com\"}",
                 "{\"name\":\"n\"}",
                 "{\"name\":\"n\",\"url\":\"https://x.example.com\",\"transport\":\"stdio\"}",
                 "{\"name\":\"n\",\"url\":\"https://x.example.com\",\"headers\":{\"Host\":\"evil\"}}",
