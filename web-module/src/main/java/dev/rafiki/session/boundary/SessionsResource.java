@@ -64,7 +64,7 @@ public class SessionsResource {
     CurrentCaller caller;
 
     @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.usage.max-window-days", defaultValue = "366")
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.usage.max-window-days", defaultValue = dev.rafiki.budget.control.UsageWindow.DEFAULT_MAX_DAYS)
     int maxUsageWindowDays;
 
     @POST
