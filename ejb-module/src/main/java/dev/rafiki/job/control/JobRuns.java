@@ -3,6 +3,7 @@ package dev.rafiki.job.control;
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.prompt.control.PromptLedger.RunningPrompt;
+import dev.rafiki.tool.control.JobToolSpecs;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,7 +31,7 @@ public class JobRuns {
     /** The run's other tools ({@code ToolRuntime.specs}), and the job tools. */
     public List<ToolSpec> specs(List<ToolSpec> others) {
         var specs = new ArrayList<>(others);
-        specs.addAll(JobTools.SPECS);
+        specs.addAll(JobToolSpecs.SPECS);
         return specs;
     }
 

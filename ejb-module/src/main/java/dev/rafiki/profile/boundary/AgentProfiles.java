@@ -1,7 +1,6 @@
 package dev.rafiki.profile.boundary;
 
 import dev.rafiki.agent.control.ModelCatalog;
-import dev.rafiki.job.control.JobTools;
 import dev.rafiki.platform.db.SqlStates;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
@@ -10,6 +9,7 @@ import dev.rafiki.profile.control.ProfileCache;
 import dev.rafiki.profile.control.ProfileSpec;
 import dev.rafiki.profile.entity.AgentProfile;
 import dev.rafiki.profile.entity.AgentProfileVersion;
+import dev.rafiki.tool.control.JobToolSpecs;
 import dev.rafiki.tool.control.McpRegistration;
 import dev.rafiki.tool.control.McpTools;
 import dev.rafiki.tool.control.WorkspaceTools;
@@ -39,7 +39,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class AgentProfiles {
 
     /** Every built-in tool a profile may name, whether or not this node can run it now (the shell). */
-    public static final Set<String> BUILT_IN_TOOLS = Stream.concat(WorkspaceTools.SPECS.stream(), JobTools.SPECS.stream())
+    public static final Set<String> BUILT_IN_TOOLS = Stream.concat(WorkspaceTools.SPECS.stream(), JobToolSpecs.SPECS.stream())
             .map(dev.rafiki.agent.model.ToolSpec::name).collect(Collectors.toUnmodifiableSet());
 
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
@@ -70,7 +70,7 @@ public class AgentProfiles {
      */
     public ToolView.Page tools() {
         var items = new java.util.ArrayList<ToolView>();
-        Stream.concat(WorkspaceTools.SPECS.stream(), JobTools.SPECS.stream())
+        Stream.concat(WorkspaceTools.SPECS.stream(), JobToolSpecs.SPECS.stream())
                 .forEach(spec -> items.add(new ToolView(spec.name(), spec.description(), "built-in", null,
                         ProfileSpec.parseObject(spec.parametersSchema()))));
         for (var spec : mcp.specs()) {
