@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * <li>{@code /tool <name> <json-arguments>}: calls that tool, then answers with its result;</li>
  * <li>{@code /tools [{"name": ..., "arguments": {...}}, ...]}: calls those tools one step after
  * another, then answers with all their results;</li>
- * <li>{@code /words <n>}: answers with {@code n} words, to grow a long history quickly;</li>
+ * <li>{@code /words <n>}: answers with {@code n} words, streamed in one piece, to grow a long history quickly;</li>
  * <li>{@code /context}: answers with what the request carried, {@code "echo: context of <m>
  * messages, <k> earlier omitted"}, so the context window's trimming can be watched offline.</li>
  * </ul>
@@ -87,7 +87,9 @@ public final class EchoProvider implements ModelProvider {
             for (int i = 1, n = Integer.parseInt(words.group(1)); i <= n; i++) {
                 answer.append(" w").append(i);
             }
-            return stream(answer.toString(), 0, listener, cancelled, input);
+            // in one piece: a long history is built from few events
+            listener.textDelta(answer.toString());
+            return new ModelTurn(answer.toString(), List.of(), "end", input, tokens(answer.toString()));
         }
         var slow = SLOW.matcher(prompt);
         if (slow.matches()) {
