@@ -133,6 +133,8 @@ class LongConversationsIT {
         int omitted = Integer.parseInt(counts[1]);
         assertTrue(omitted > 0 && omitted % 2 == 0, "whole turns were left out: " + answer);
         assertEquals(2 + 2 * 12 + 1, sent + omitted, answer);
+        // 128,000 less the 4,096 reserved for the answer: 8 of the long turns, and the question
+        assertEquals("echo: context of 17 messages, 10 earlier omitted", answer);
         assertEquals(28, api.messages(sessionId).size(), "the history keeps them all");
         List.of(sessionId).forEach(id -> assertEquals(204, api.delete("/session/" + id).status()));
     }
