@@ -1,10 +1,10 @@
 package dev.rafiki.agent.control;
 
-import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.ChatMessage.Role;
+import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.ModelRequest;
 import dev.rafiki.agent.model.ToolCall;
-import dev.rafiki.agent.model.ToolSpec;
+import dev.rafiki.tool.control.ToolSpec;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.rafiki.agent.model;
 
+import dev.rafiki.tool.control.ToolSpec;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;

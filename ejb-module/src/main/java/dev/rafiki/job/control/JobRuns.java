@@ -1,9 +1,9 @@
 package dev.rafiki.job.control;
 
 import dev.rafiki.agent.control.AgentLoop;
-import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.prompt.control.PromptLedger.RunningPrompt;
 import dev.rafiki.tool.control.JobToolSpecs;
+import dev.rafiki.tool.control.ToolSpec;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

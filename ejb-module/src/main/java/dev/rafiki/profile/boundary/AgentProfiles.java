@@ -40,7 +40,7 @@ public class AgentProfiles {
 
     /** Every built-in tool a profile may name, whether or not this node can run it now (the shell). */
     public static final Set<String> BUILT_IN_TOOLS = Stream.concat(WorkspaceTools.SPECS.stream(), JobToolSpecs.SPECS.stream())
-            .map(dev.rafiki.agent.model.ToolSpec::name).collect(Collectors.toUnmodifiableSet());
+            .map(dev.rafiki.tool.control.ToolSpec::name).collect(Collectors.toUnmodifiableSet());
 
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 

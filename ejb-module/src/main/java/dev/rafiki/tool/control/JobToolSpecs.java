@@ -1,6 +1,5 @@
 package dev.rafiki.tool.control;
 
-import dev.rafiki.agent.model.ToolSpec;
 import java.util.List;
 
 /**

@@ -1,6 +1,5 @@
 package dev.rafiki.tool.control;
 
-import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

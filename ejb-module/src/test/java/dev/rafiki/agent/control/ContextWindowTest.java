@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.ChatMessage.Role;
+import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.EchoProvider;
 import dev.rafiki.agent.model.ModelRequest;
 import dev.rafiki.agent.model.ModelStreamListener;
 import dev.rafiki.agent.model.ToolCall;
-import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.tool.control.ToolResult;
+import dev.rafiki.tool.control.ToolSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
