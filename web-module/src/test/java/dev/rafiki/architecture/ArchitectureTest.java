@@ -28,9 +28,6 @@ class ArchitectureTest {
 
     /** Upward dependencies that exist today, each with what causes it; to be removed, never added to. */
     static final Set<String> DEBTS = Set.of(
-            "platform -> auth",      // BearerTokens reads stream tokens (StreamTokens, Grant)
-            "tool -> agent",         // the tools describe themselves with the model's ToolSpec
-            "profile -> job",        // AgentProfiles knows the job tools' names
             "session -> prompt",     // Sessions reads prompts and messages; SessionsResource uses Prompts
             "prompt -> job");        // SessionWorker, FastLane and Run start job runs (JobRuns)
 

@@ -6,9 +6,9 @@ import dev.rafiki.agent.model.ModelProvider;
 import dev.rafiki.agent.model.ModelRequest;
 import dev.rafiki.agent.model.ModelStreamListener;
 import dev.rafiki.agent.model.ToolCall;
-import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.tool.control.ToolResult;
+import dev.rafiki.tool.control.ToolSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,6 +153,7 @@ public final class AgentLoop {
     private final Setup setup;
     private final Budget budget;
     private Approvals approvals = Approvals.NONE;
+    private ContextWindow context = ContextWindow.NONE;
 
     public AgentLoop(ModelProvider provider, String model, List<ToolSpec> toolSpecs, Tools tools, Limits limits) {
         this(provider, model, toolSpecs, tools, limits, Setup.NONE);
@@ -177,6 +178,12 @@ public final class AgentLoop {
     /** The calls that wait for a person before they run; without rules none do. */
     public AgentLoop approvals(Approvals rules) {
         this.approvals = rules;
+        return this;
+    }
+
+    /** The model's context window: each request carries only what fits in it. Without one, all is sent. */
+    public AgentLoop context(ContextWindow window) {
+        this.context = window;
         return this;
     }
 
@@ -288,7 +295,9 @@ public final class AgentLoop {
                     listener.toolCallArgumentsDelta(StorableText.of(id), StorableText.of(fragment));
                 }
             };
-            var request = new ModelRequest(model, setup.system(), List.copyOf(conversation), toolSpecs,
+            // fitted before every turn: a run's own tool results grow the conversation too
+            var fitted = context.fit(setup.system(), toolSpecs, conversation);
+            var request = new ModelRequest(model, fitted.system(), List.copyOf(fitted.messages()), toolSpecs,
                     limits.maxTokens(), limits.connectTimeout(), limits.idleTimeout(), setup.temperature(),
                     setup.output() == null ? null : setup.output().json());
             dev.rafiki.agent.model.ModelTurn turn;

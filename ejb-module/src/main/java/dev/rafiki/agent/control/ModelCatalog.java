@@ -35,11 +35,16 @@ public class ModelCatalog {
 
     private static final Logger LOG = Logger.getLogger(ModelCatalog.class.getName());
 
-    /** A model ready to call. */
-    public record Resolved(String name, ModelProvider provider, String providerModel) {
+    /**
+     * A model ready to call.
+     *
+     * @param contextTokens its context window in tokens: what one request may carry, answer included
+     */
+    public record Resolved(String name, ModelProvider provider, String providerModel, long contextTokens) {
     }
 
-    record ProviderConfig(String name, String type, URI baseUrl, String apiKey) {
+    /** @param contextTokens the context window of the provider's models, or null for the server-wide one */
+    record ProviderConfig(String name, String type, URI baseUrl, String apiKey, Long contextTokens) {
     }
 
     @Inject
@@ -53,6 +58,7 @@ public class ModelCatalog {
     private HttpClient http;
     private int maxRetries;
     private Duration maxRetryPause;
+    private long contextTokens;
 
     @PostConstruct
     void init() {
@@ -61,6 +67,7 @@ public class ModelCatalog {
                 .build();
         maxRetries = config.getOptionalValue("rafiki.model.max-retries", Integer.class).orElse(2);
         maxRetryPause = Duration.ofSeconds(config.getOptionalValue("rafiki.model.max-retry-pause-seconds", Long.class).orElse(20L));
+        contextTokens = config.getOptionalValue("rafiki.model.context-tokens", Long.class).orElse(128_000L);
         var names = config.getOptionalValue("rafiki.providers", String.class).orElse("openai,anthropic");
         for (var name : Arrays.stream(names.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()) {
             var provider = providerConfig(name, config::getOptionalValue);
@@ -85,13 +92,14 @@ public class ModelCatalog {
         var keyEnv = lookup.get(prefix + "api-key-env", String.class)
                 .orElse(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_API_KEY");
         var apiKey = lookup.get(prefix + "api-key", String.class).orElse(System.getenv(keyEnv));
-        return new ProviderConfig(name, type, baseUrl, apiKey == null || apiKey.isBlank() ? null : apiKey);
+        return new ProviderConfig(name, type, baseUrl, apiKey == null || apiKey.isBlank() ? null : apiKey,
+                lookup.get(prefix + "context-tokens", Long.class).orElse(null));
     }
 
     /** @return null when the name is not a model this server can run */
     public Resolved resolve(String name) {
         if (name == null || name.equals(EchoProvider.NAME)) {
-            return new Resolved(EchoProvider.NAME, echo, EchoProvider.NAME);
+            return new Resolved(EchoProvider.NAME, echo, EchoProvider.NAME, contextTokens);
         }
         int slash = name.indexOf('/');
         if (slash <= 0 || slash == name.length() - 1) {
@@ -104,7 +112,8 @@ public class ModelCatalog {
         ModelProvider client = provider.type().equals("anthropic")
                 ? new AnthropicProvider(provider.baseUrl(), provider.apiKey(), http, timer)
                 : new OpenAiChatProvider(provider.baseUrl(), provider.apiKey(), http, timer);
-        return new Resolved(name, new RetryingProvider(client, maxRetries, maxRetryPause), name.substring(slash + 1));
+        return new Resolved(name, new RetryingProvider(client, maxRetries, maxRetryPause), name.substring(slash + 1),
+                provider.contextTokens() != null ? provider.contextTokens() : contextTokens);
     }
 
     public String describe() {

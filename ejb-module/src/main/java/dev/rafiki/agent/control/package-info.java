@@ -5,6 +5,9 @@
  * ({@link dev.rafiki.agent.control.ModelCatalog}). The loop is the one door through which what a
  * model or a tool produces reaches a prompt's record, on the fast lane and the durable queue
  * alike: it leaves as storable text (no NUL, no lone surrogate), so recording a step never fails
- * for what a model said or a tool printed.
+ * for what a model said or a tool printed. Each model request carries only what fits the model's
+ * context window ({@link dev.rafiki.agent.control.ContextWindow}): instructions and the current
+ * user message always, the oldest turns dropped first and whole, a tool call never without its
+ * results; the stored history itself is never shortened.
  */
 package dev.rafiki.agent.control;

@@ -1,5 +1,6 @@
 package dev.rafiki.agent.model;
 
+import dev.rafiki.tool.control.ToolSpec;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;

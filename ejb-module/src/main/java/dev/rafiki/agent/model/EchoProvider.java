@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
  * <li>{@code /slow <ms> words...}: streams the words {@code ms} milliseconds apart;</li>
  * <li>{@code /tool <name> <json-arguments>}: calls that tool, then answers with its result;</li>
  * <li>{@code /tools [{"name": ..., "arguments": {...}}, ...]}: calls those tools one step after
- * another, then answers with all their results.</li>
+ * another, then answers with all their results;</li>
+ * <li>{@code /words <n>}: answers with {@code n} words, streamed in one piece, to grow a long history quickly;</li>
+ * <li>{@code /context}: answers with what the request carried, {@code "echo: context of <m>
+ * messages, <k> earlier omitted"}, so the context window's trimming can be watched offline.</li>
  * </ul>
  * With an output schema (structured output) it answers with the prompt itself when the prompt is
  * JSON, and with {@code "echo: " + prompt} (which no schema accepts) when it is not; the prompt
@@ -27,6 +30,10 @@ public final class EchoProvider implements ModelProvider {
     private static final Pattern SLOW = Pattern.compile("^/slow\\s+(\\d{1,6})\\s+(.*)$", Pattern.DOTALL);
     private static final Pattern TOOLS = Pattern.compile("^/tools\\s+(\\[.*\\])\\s*$", Pattern.DOTALL);
     private static final Pattern OUTPUTS = Pattern.compile("^/outputs\\s+(\\[.*\\])\\s*$", Pattern.DOTALL);
+    private static final Pattern WORDS = Pattern.compile("^/words\\s+(\\d{1,5})\\s*$");
+    private static final Pattern CONTEXT = Pattern.compile("^/context\\s*$");
+    /** How {@link ModelRequest#omissionNote} names the messages left out. */
+    private static final Pattern OMITTED = Pattern.compile("\\[(\\d+) earlier messages? of this conversation (?:was|were) omitted");
     private static final Pattern TOOL = Pattern.compile("^/tool\\s+([A-Za-z0-9_-]+)\\s*(.*)$", Pattern.DOTALL);
 
     @Override
@@ -67,6 +74,22 @@ public final class EchoProvider implements ModelProvider {
         }
         if (request.outputSchema() != null) {
             return structured(messages, listener, cancelled, input);
+        }
+        if (CONTEXT.matcher(prompt).matches()) {
+            var omitted = request.system() == null ? null : OMITTED.matcher(request.system());
+            return stream("echo: context of " + messages.size() + " messages, "
+                    + (omitted != null && omitted.find() ? omitted.group(1) : "0") + " earlier omitted", 0, listener,
+                    cancelled, input);
+        }
+        var words = WORDS.matcher(prompt);
+        if (words.matches()) {
+            var answer = new StringBuilder("echo:");
+            for (int i = 1, n = Integer.parseInt(words.group(1)); i <= n; i++) {
+                answer.append(" w").append(i);
+            }
+            // in one piece: a long history is built from few events
+            listener.textDelta(answer.toString());
+            return new ModelTurn(answer.toString(), List.of(), "end", input, tokens(answer.toString()));
         }
         var slow = SLOW.matcher(prompt);
         if (slow.matches()) {

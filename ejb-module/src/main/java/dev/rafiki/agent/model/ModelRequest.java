@@ -1,5 +1,6 @@
 package dev.rafiki.agent.model;
 
+import dev.rafiki.tool.control.ToolSpec;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,15 @@ public record ModelRequest(String model, String system, List<ChatMessage> messag
 
     /** Opens the follow-up that gives a model its answer's validation errors (the echo model knows it by this). */
     public static final String OUTPUT_FEEDBACK = "Your answer does not match the required JSON Schema";
+
+    /**
+     * Ends the system prompt when earlier messages were left out to fit the model's context window
+     * (the echo model reads it back).
+     */
+    public static String omissionNote(int omitted) {
+        return "[" + omitted + " earlier message" + (omitted == 1 ? "" : "s") + " of this conversation "
+               + (omitted == 1 ? "was" : "were") + " omitted to fit the model's context window.]";
+    }
 
     public ModelRequest(String model, String system, List<ChatMessage> messages, List<ToolSpec> tools,
                         int maxTokens, Duration connectTimeout, Duration idleTimeout, Double temperature) {

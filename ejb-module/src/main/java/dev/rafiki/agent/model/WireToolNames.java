@@ -1,5 +1,6 @@
 package dev.rafiki.agent.model;
 
+import dev.rafiki.tool.control.ToolSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

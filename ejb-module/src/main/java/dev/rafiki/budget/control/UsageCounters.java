@@ -219,6 +219,33 @@ public class UsageCounters {
         return spent;
     }
 
+    /**
+     * Deletes the counters of the days before {@code before}, at most {@code batch} rows per
+     * statement: the caller runs without a transaction, so each batch commits on its own and no
+     * long lock or huge transaction holds up the prompts that charge today's rows.
+     *
+     * @return how many rows went
+     */
+    public long prune(LocalDate before, int batch) {
+        long removed = 0;
+        try (var c = dataSource.getConnection();
+             var delete = c.prepareStatement("""
+                     DELETE FROM budget_usage WHERE (scope, subject, day) IN
+                     (SELECT scope, subject, day FROM budget_usage WHERE day < ? LIMIT ?)""")) {
+            delete.setObject(1, before);
+            delete.setInt(2, batch);
+            int deleted;
+            do {
+                deleted = delete.executeUpdate();
+                removed += deleted;
+            } while (deleted == batch);
+            return removed;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not remove spending counters older than " + before + " (" + removed
+                    + " removed)", e);
+        }
+    }
+
     /** What {@code subject} spent from {@code first} to before {@code next}, read now. */
     public Spent read(Subject subject, LocalDate first, LocalDate next) {
         try (var c = dataSource.getConnection();

@@ -1,9 +1,9 @@
 package dev.rafiki.job.control;
 
 import dev.rafiki.agent.control.AgentLoop;
-import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.prompt.control.PromptLedger.RunningPrompt;
-import dev.rafiki.tool.control.ToolRuntime;
+import dev.rafiki.tool.control.JobToolSpecs;
+import dev.rafiki.tool.control.ToolSpec;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,16 +25,13 @@ public class JobRuns {
     Workspaces workspaces;
 
     @Inject
-    ToolRuntime toolRuntime;
-
-    @Inject
     @ConfigProperty(name = "rafiki.artifacts.max-bytes", defaultValue = "67108864")
     long maxArtifactBytes;
 
-    /** The workspace tools offered here, and the job tools. */
-    public List<ToolSpec> specs() {
-        var specs = new ArrayList<>(toolRuntime.specs());
-        specs.addAll(JobTools.SPECS);
+    /** The run's other tools ({@code ToolRuntime.specs}), and the job tools. */
+    public List<ToolSpec> specs(List<ToolSpec> others) {
+        var specs = new ArrayList<>(others);
+        specs.addAll(JobToolSpecs.SPECS);
         return specs;
     }
 

@@ -2,7 +2,6 @@ package dev.rafiki.job.control;
 
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.model.ToolCall;
-import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.workspace.control.Workspace;
 import jakarta.json.Json;
@@ -16,7 +15,6 @@ import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
@@ -25,17 +23,6 @@ import java.util.regex.Pattern;
  * and reporting progress to whoever watches the job.
  */
 public final class JobTools implements AgentLoop.Tools {
-
-    public static final List<ToolSpec> SPECS = List.of(
-            new ToolSpec("save_artifact", "Save a result file of this job so the client can download it. Give either "
-                    + "'path' (a file of the workspace) or 'content' (text). Saving the same name again replaces it.",
-                    "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"description\":"
-                            + "\"download name: letters, digits, '.', '_', '-'\"},\"path\":{\"type\":\"string\"},"
-                            + "\"content\":{\"type\":\"string\"},\"content_type\":{\"type\":\"string\"}},"
-                            + "\"required\":[\"name\"]}"),
-            new ToolSpec("report_progress", "Tell the client how far the job is.",
-                    "{\"type\":\"object\",\"properties\":{\"percent\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100},"
-                            + "\"message\":{\"type\":\"string\"}},\"required\":[\"percent\"]}"));
 
     /** What a browser may safely be handed as a file name, and what a header can carry unquoted. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");

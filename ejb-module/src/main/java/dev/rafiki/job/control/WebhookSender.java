@@ -130,7 +130,7 @@ public class WebhookSender {
             record(due, started, t0, null, "invalid url");
             return CompletableFuture.completedFuture(null);
         }
-        var refused = WebhookTargets.resolvedProblem(uri, allowPrivate);
+        var refused = dev.rafiki.platform.net.OutboundTargets.resolvedProblem(uri, allowPrivate);
         if (refused != null) {
             record(due, started, t0, null, refused);
             return CompletableFuture.completedFuture(null);

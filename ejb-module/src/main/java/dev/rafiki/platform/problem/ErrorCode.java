@@ -38,6 +38,10 @@ public enum ErrorCode {
     /** A tool call that was already decided otherwise (or expired, or its prompt was stopped). */
     APPROVAL_DECIDED(409, "Tool call already decided"),
     AGENT_NAME_TAKEN(409, "Agent name already in use"),
+    /** An agent profile's own MCP server named like one the operator registered. */
+    MCP_SERVER_NAME_TAKEN(409, "MCP server name already in use"),
+    /** A URL Rafiki would call that is this machine, a private network (unless allowed) or a special-purpose address. */
+    URL_NOT_ALLOWED(400, "URL not allowed"),
     RATE_LIMITED(429, "Too many requests"),
     /** A user's or an agent profile's budget is spent until its window resets. */
     BUDGET_EXCEEDED(429, "Budget exceeded"),

@@ -1,7 +1,6 @@
 package dev.rafiki.profile.boundary;
 
 import dev.rafiki.agent.control.ModelCatalog;
-import dev.rafiki.job.control.JobTools;
 import dev.rafiki.platform.db.SqlStates;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
@@ -10,6 +9,8 @@ import dev.rafiki.profile.control.ProfileCache;
 import dev.rafiki.profile.control.ProfileSpec;
 import dev.rafiki.profile.entity.AgentProfile;
 import dev.rafiki.profile.entity.AgentProfileVersion;
+import dev.rafiki.tool.control.JobToolSpecs;
+import dev.rafiki.tool.control.McpRegistration;
 import dev.rafiki.tool.control.McpTools;
 import dev.rafiki.tool.control.WorkspaceTools;
 import jakarta.ejb.Stateless;
@@ -38,8 +39,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class AgentProfiles {
 
     /** Every built-in tool a profile may name, whether or not this node can run it now (the shell). */
-    public static final Set<String> BUILT_IN_TOOLS = Stream.concat(WorkspaceTools.SPECS.stream(), JobTools.SPECS.stream())
-            .map(dev.rafiki.agent.model.ToolSpec::name).collect(Collectors.toUnmodifiableSet());
+    public static final Set<String> BUILT_IN_TOOLS = Stream.concat(WorkspaceTools.SPECS.stream(), JobToolSpecs.SPECS.stream())
+            .map(dev.rafiki.tool.control.ToolSpec::name).collect(Collectors.toUnmodifiableSet());
 
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
@@ -69,7 +70,7 @@ public class AgentProfiles {
      */
     public ToolView.Page tools() {
         var items = new java.util.ArrayList<ToolView>();
-        Stream.concat(WorkspaceTools.SPECS.stream(), JobTools.SPECS.stream())
+        Stream.concat(WorkspaceTools.SPECS.stream(), JobToolSpecs.SPECS.stream())
                 .forEach(spec -> items.add(new ToolView(spec.name(), spec.description(), "built-in", null,
                         ProfileSpec.parseObject(spec.parametersSchema()))));
         for (var spec : mcp.specs()) {
@@ -79,15 +80,20 @@ public class AgentProfiles {
         return new ToolView.Page(items);
     }
 
-    /** The MCP servers' tools change while the server runs: the tools a profile may name are taken per request. */
-    private ProfileSpec.Rules rules() {
+    /**
+     * The MCP servers' tools change while the server runs: the tools a profile may name are taken per request.
+     *
+     * @param previous the MCP servers of the version a replacement follows, empty for a new profile
+     */
+    private ProfileSpec.Rules rules(List<McpRegistration> previous) {
         var tools = new HashSet<>(BUILT_IN_TOOLS);
         tools.addAll(mcp.names());
-        return new ProfileSpec.Rules(tools, name -> models.resolve(name) != null, maxInstructions, maxSchema);
+        return new ProfileSpec.Rules(tools, name -> models.resolve(name) != null, maxInstructions, maxSchema,
+                mcp.operatorServers(), mcp::urlProblem, previous);
     }
 
     public ProfileView create(String caller, boolean admin, JsonObject body) {
-        var request = ProfileSpec.parse(body, rules());
+        var request = ProfileSpec.parse(body, rules(List.of()));
         boolean shared = Boolean.TRUE.equals(request.shared());
         if (shared && !admin) {
             throw new ApiException(ErrorCode.FORBIDDEN, "only administrators publish shared agents");
@@ -148,7 +154,7 @@ public class AgentProfiles {
     /** Replaces the definition: a new version; sessions pinned to older ones keep theirs. */
     public ProfileView replace(String caller, boolean admin, UUID id, JsonObject body) {
         var profile = changeable(caller, admin, id);
-        var request = ProfileSpec.parse(body, rules());
+        var request = ProfileSpec.parse(body, rules(cache.spec(profile.id, profile.latestVersion).mcpServers()));
         if (request.shared() != null && request.shared() != profile.shared) {
             throw ApiException.invalid("'shared' is set when an agent is created and cannot change");
         }
@@ -273,7 +279,8 @@ public class AgentProfiles {
                 profile.latestVersion, spec.instructions(), spec.model(), spec.temperature(), spec.maxTokens(),
                 spec.tools(), spec.approval(),
                 new ProfileView.Limits(spec.maxSteps(), spec.maxSeconds(), spec.maxPromptTokens()), spec.outputSchema(),
-                profile.createdAt, version.createdAt, profile.deletedAt != null ? Boolean.TRUE : null);
+                spec.mcpServers().isEmpty() ? null : spec.mcpServersJson(true), profile.createdAt, version.createdAt,
+                profile.deletedAt != null ? Boolean.TRUE : null);
     }
 
     private static String shortened(String text) {

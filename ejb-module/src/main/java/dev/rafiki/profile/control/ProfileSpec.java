@@ -3,6 +3,8 @@ package dev.rafiki.profile.control;
 import dev.rafiki.agent.control.OutputSchema;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
+import dev.rafiki.tool.control.McpRegistration;
+import dev.rafiki.tool.control.McpServerConfig;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -35,13 +37,30 @@ import java.util.regex.Pattern;
  * @param maxSeconds      wall time per prompt; can only lower {@code rafiki.agent.max-seconds}
  * @param maxPromptTokens input plus output tokens per prompt, all turns counted
  * @param outputSchema    a JSON Schema the answer must follow (a request's own wins over it)
+ * @param mcpServers      MCP servers of the profile's own, whose tools only its prompts may use
+ *                        (named in {@code tools} like an operator's)
  */
 public record ProfileSpec(String instructions, String model, Double temperature, Integer maxTokens, List<String> tools,
                           Map<String, String> approval, Integer maxSteps, Integer maxSeconds, Long maxPromptTokens,
-                          JsonObject outputSchema) {
+                          JsonObject outputSchema, List<McpRegistration> mcpServers) {
 
     /** The profile without any of its fields set: behaves exactly like no profile. */
-    public static final ProfileSpec NONE = new ProfileSpec(null, null, null, null, null, Map.of(), null, null, null, null);
+    public static final ProfileSpec NONE = new ProfileSpec(null, null, null, null, null, Map.of(), null, null, null, null,
+            List.of());
+
+    /** What a view shows for each header value of a profile's MCP server; sent back in a PUT, it keeps the value. */
+    public static final String REDACTED = "[redacted]";
+
+    /** How many MCP servers one profile may register, and how many headers each may carry. */
+    static final int MAX_MCP_SERVERS = 8;
+    static final int MAX_MCP_HEADERS = 16;
+
+    /** An MCP tool's own name, as a profile may name it on one of its servers before it was ever listed. */
+    static final Pattern MCP_TOOL = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+
+    public ProfileSpec {
+        mcpServers = mcpServers == null ? List.of() : List.copyOf(mcpServers);
+    }
 
     public static final Set<String> APPROVALS = Set.of("always", "never");
 
@@ -50,7 +69,8 @@ public record ProfileSpec(String instructions, String model, Double temperature,
     static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
 
     static final Set<String> FIELDS = Set.of("name", "shared", "instructions", "model", "temperature", "max_tokens",
-            "tools", "approval", "limits", "output_schema");
+            "tools", "approval", "limits", "output_schema", "mcp_servers");
+    static final Set<String> MCP_SERVER_FIELDS = Set.of("name", "url", "transport", "headers");
     static final Set<String> LIMIT_FIELDS = Set.of("max_steps", "max_seconds", "max_tokens");
 
     /**
@@ -60,8 +80,20 @@ public record ProfileSpec(String instructions, String model, Double temperature,
      * @param knownModel   whether a model name is one this server can run
      * @param maxInstructions longest instructions, in characters
      * @param maxSchemaChars  longest output schema, as JSON text
+     * @param operatorServers the names of the operator's MCP servers, which a profile's own may not take
+     * @param urlProblem      why an MCP server's URL (given its field name and the URL) may not be
+     *                        called, or null
+     * @param previous        the MCP servers of the version a replacement follows (empty for a new
+     *                        profile): a redacted header value keeps theirs
      */
-    public record Rules(Set<String> tools, Predicate<String> knownModel, int maxInstructions, int maxSchemaChars) {
+    public record Rules(Set<String> tools, Predicate<String> knownModel, int maxInstructions, int maxSchemaChars,
+                        Set<String> operatorServers, java.util.function.BiFunction<String, String, String> urlProblem,
+                        List<McpRegistration> previous) {
+
+        /** Rules for a profile without MCP servers of its own to judge. */
+        public Rules(Set<String> tools, Predicate<String> knownModel, int maxInstructions, int maxSchemaChars) {
+            this(tools, knownModel, maxInstructions, maxSchemaChars, Set.of(), (field, url) -> null, List.of());
+        }
     }
 
     /** A create or replace request: the profile's name, whether it is shared, and the definition. */
@@ -98,8 +130,11 @@ public record ProfileSpec(String instructions, String model, Double temperature,
         }
         var temperature = number(body, "temperature", BigDecimal.ZERO, BigDecimal.valueOf(2), false);
         var maxTokens = number(body, "max_tokens", BigDecimal.ONE, BigDecimal.valueOf(1_000_000), true);
-        var tools = tools(body, rules.tools());
-        var approval = approval(body, rules.tools());
+        var mcpServers = mcpServers(body, rules);
+        var ownServers = mcpServers.stream().map(McpRegistration::name).collect(java.util.stream.Collectors.toSet());
+        Predicate<String> known = tool -> rules.tools().contains(tool) || ownTool(tool, ownServers);
+        var tools = tools(body, known, rules.tools(), ownServers);
+        var approval = approval(body, known, rules.tools(), ownServers);
         var limits = object(body, "limits");
         Integer maxSteps = null;
         Integer maxSeconds = null;
@@ -122,7 +157,105 @@ public record ProfileSpec(String instructions, String model, Double temperature,
         outputSchema(schema, rules.maxSchemaChars());
         return new Request(name, shared, new ProfileSpec(instructions, model,
                 temperature == null ? null : temperature.doubleValue(), maxTokens == null ? null : maxTokens.intValue(),
-                tools, approval, maxSteps, maxSeconds, maxPromptTokens, schema));
+                tools, approval, maxSteps, maxSeconds, maxPromptTokens, schema, mcpServers));
+    }
+
+    /** A tool of one of the profile's own servers: those are not listed before the profile runs. */
+    private static boolean ownTool(String tool, Set<String> ownServers) {
+        int dot = tool.indexOf('.');
+        return dot > 0 && ownServers.contains(tool.substring(0, dot)) && MCP_TOOL.matcher(tool.substring(dot + 1)).matches();
+    }
+
+    private static List<McpRegistration> mcpServers(JsonObject body, Rules rules) {
+        var value = body.get("mcp_servers");
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return List.of();
+        }
+        if (!(value instanceof JsonArray array)) {
+            throw ApiException.invalid("'mcp_servers' must be an array of {name, url, transport?, headers?}");
+        }
+        if (array.size() > MAX_MCP_SERVERS) {
+            throw ApiException.invalid("'mcp_servers' holds at most " + MAX_MCP_SERVERS + " servers");
+        }
+        var servers = new ArrayList<McpRegistration>();
+        var names = new java.util.HashSet<String>();
+        for (int i = 0; i < array.size(); i++) {
+            var field = "mcp_servers[" + i + "]";
+            if (array.get(i).getValueType() != JsonValue.ValueType.OBJECT) {
+                throw ApiException.invalid("'" + field + "' must be an object {name, url, transport?, headers?}");
+            }
+            var server = array.getJsonObject(i);
+            for (var key : server.keySet()) {
+                if (!MCP_SERVER_FIELDS.contains(key)) {
+                    throw ApiException.invalid("unknown field '" + field + "." + key + "'; a server has "
+                            + String.join(", ", sorted(MCP_SERVER_FIELDS)));
+                }
+            }
+            var name = string(server, "name", 200, field + ".name");
+            if (!McpServerConfig.validName(name)) {
+                throw ApiException.invalid("'" + field + ".name' must be 1-32 lower-case letters, digits, '_' or '-', "
+                        + "starting with a letter or digit");
+            }
+            if (rules.operatorServers().contains(name)) {
+                throw new ApiException(ErrorCode.MCP_SERVER_NAME_TAKEN, "'" + field + ".name': the operator registered an "
+                        + "MCP server named '" + name + "'; its tools are named " + name + ".<tool> already",
+                        Map.of("server", name));
+            }
+            if (!names.add(name)) {
+                throw ApiException.invalid("'" + field + ".name': two servers are named '" + name + "'");
+            }
+            var url = string(server, "url", 2000, field + ".url");
+            if (url == null) {
+                throw ApiException.invalid("'" + field + ".url' is required");
+            }
+            var refused = rules.urlProblem().apply("'" + field + ".url'", url);
+            if (refused != null) {
+                throw new ApiException(ErrorCode.URL_NOT_ALLOWED, refused, Map.of("field", field + ".url"));
+            }
+            var transportName = string(server, "transport", 20, field + ".transport");
+            var transport = McpServerConfig.transport(transportName == null ? "streamable-http" : transportName);
+            if (transport == null) {
+                throw ApiException.invalid("'" + field + ".transport' must be \"streamable-http\" or \"sse\"");
+            }
+            var uri = java.net.URI.create(url);
+            servers.add(new McpRegistration(name, uri, transport, headers(server, field, name, uri, rules.previous())));
+        }
+        return List.copyOf(servers);
+    }
+
+    private static Map<String, String> headers(JsonObject server, String field, String name, java.net.URI url,
+                                               List<McpRegistration> previous) {
+        var given = object(server, "headers", field + ".headers");
+        if (given == null) {
+            return Map.of();
+        }
+        if (given.size() > MAX_MCP_HEADERS) {
+            throw ApiException.invalid("'" + field + ".headers' holds at most " + MAX_MCP_HEADERS + " headers");
+        }
+        // a redacted value stands for the one the previous version sent to the same server at the same URL
+        var before = previous.stream().filter(p -> p.name().equals(name) && p.url().equals(url)).findFirst()
+                .map(McpRegistration::headers).orElse(Map.of());
+        var headers = new java.util.TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
+        for (var entry : given.entrySet()) {
+            var header = field + ".headers." + shortened(entry.getKey());
+            if (!(entry.getValue() instanceof JsonString text) || text.getString().length() > 8192) {
+                throw ApiException.invalid("'" + header + "' must be a string of at most 8192 characters");
+            }
+            var value = text.getString();
+            if (REDACTED.equals(value)) {
+                value = before.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(entry.getKey()))
+                        .map(Map.Entry::getValue).findFirst()
+                        .orElseThrow(() -> ApiException.invalid("'" + header + "' is " + REDACTED + ", but the agent's "
+                                + "latest version sends no such header to this server at this URL: send its value"));
+            }
+            if (!McpServerConfig.validHeader(entry.getKey(), value)) {
+                throw ApiException.invalid("'" + header + "' is not a valid HTTP header, or one the transport sets itself");
+            }
+            if (headers.put(entry.getKey(), value) != null) {
+                throw ApiException.invalid("'" + header + "' is given twice");
+            }
+        }
+        return new LinkedHashMap<>(headers);
     }
 
     /**
@@ -199,7 +332,25 @@ public record ProfileSpec(String instructions, String model, Double temperature,
         if (outputSchema != null) {
             json.add("output_schema", outputSchema);
         }
+        if (!mcpServers.isEmpty()) {
+            json.add("mcp_servers", mcpServersJson(false));
+        }
         return json.build();
+    }
+
+    /**
+     * The profile's MCP servers as JSON; {@code redacted}: every header value replaced by
+     * {@link #REDACTED}, as every view shows them (they are credentials).
+     */
+    public JsonArray mcpServersJson(boolean redacted) {
+        var array = Json.createArrayBuilder();
+        for (var server : mcpServers) {
+            var headers = Json.createObjectBuilder();
+            new java.util.TreeMap<>(server.headers()).forEach((name, value) -> headers.add(name, redacted ? REDACTED : value));
+            array.add(Json.createObjectBuilder().add("name", server.name()).add("url", server.url().toString())
+                    .add("transport", McpServerConfig.wire(server.transport())).add("headers", headers));
+        }
+        return array.build();
     }
 
     /** JSON text stored by this application (a definition, a schema), read back as the object it was. */
@@ -227,10 +378,23 @@ public record ProfileSpec(String instructions, String model, Double temperature,
                 limits.containsKey("max_steps") ? limits.getInt("max_steps") : null,
                 limits.containsKey("max_seconds") ? limits.getInt("max_seconds") : null,
                 limits.containsKey("max_tokens") ? limits.getJsonNumber("max_tokens").longValue() : null,
-                json.containsKey("output_schema") ? json.getJsonObject("output_schema") : null);
+                json.containsKey("output_schema") ? json.getJsonObject("output_schema") : null,
+                json.containsKey("mcp_servers") ? storedMcpServers(json.getJsonArray("mcp_servers")) : List.of());
     }
 
-    private static List<String> tools(JsonObject body, Set<String> known) {
+    private static List<McpRegistration> storedMcpServers(JsonArray array) {
+        var servers = new ArrayList<McpRegistration>();
+        for (var value : array) {
+            var server = value.asJsonObject();
+            var headers = new LinkedHashMap<String, String>();
+            server.getJsonObject("headers").forEach((name, header) -> headers.put(name, ((JsonString) header).getString()));
+            servers.add(new McpRegistration(server.getString("name"), java.net.URI.create(server.getString("url")),
+                    McpServerConfig.transport(server.getString("transport")), headers));
+        }
+        return servers;
+    }
+
+    private static List<String> tools(JsonObject body, Predicate<String> known, Set<String> listed, Set<String> ownServers) {
         var value = body.get("tools");
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return null;
@@ -243,19 +407,20 @@ public record ProfileSpec(String instructions, String model, Double temperature,
             if (!(item instanceof JsonString s)) {
                 throw ApiException.invalid("'tools' must be an array of tool names");
             }
-            names.add(known(s.getString(), known, "tools"));
+            names.add(known(s.getString(), known, listed, ownServers, "tools"));
         }
         return List.copyOf(names);
     }
 
-    private static Map<String, String> approval(JsonObject body, Set<String> known) {
+    private static Map<String, String> approval(JsonObject body, Predicate<String> known, Set<String> listed,
+                                                Set<String> ownServers) {
         var rules = object(body, "approval");
         if (rules == null) {
             return Map.of();
         }
         var approval = new LinkedHashMap<String, String>();
         for (var entry : rules.entrySet()) {
-            known(entry.getKey(), known, "approval");
+            known(entry.getKey(), known, listed, ownServers, "approval");
             if (!(entry.getValue() instanceof JsonString rule) || !APPROVALS.contains(rule.getString())) {
                 throw ApiException.invalid("'approval." + shortened(entry.getKey()) + "' must be \"always\" or \"never\"");
             }
@@ -264,36 +429,47 @@ public record ProfileSpec(String instructions, String model, Double temperature,
         return java.util.Collections.unmodifiableMap(approval);
     }
 
-    private static String known(String tool, Set<String> known, String field) {
-        if (!known.contains(tool)) {
+    private static String known(String tool, Predicate<String> known, Set<String> listed, Set<String> ownServers,
+                                String field) {
+        if (!known.test(tool)) {
+            var own = ownServers.isEmpty() ? "" : ", and <server>.<tool> on the agent's own MCP servers "
+                    + String.join(", ", sorted(ownServers));
             throw new ApiException(ErrorCode.UNKNOWN_TOOL, "'" + field + "': no tool is called '"
-                    + shortened(tool) + "'; the tools are " + String.join(", ", sorted(known)),
+                    + shortened(tool) + "'; the tools are " + String.join(", ", sorted(listed)) + own,
                     Map.of("tool", shortened(tool)));
         }
         return tool;
     }
 
     private static String string(JsonObject body, String field, int maxLength) {
+        return string(body, field, maxLength, field);
+    }
+
+    private static String string(JsonObject body, String field, int maxLength, String label) {
         var value = body.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
         if (!(value instanceof JsonString s)) {
-            throw ApiException.invalid("'" + field + "' must be a string");
+            throw ApiException.invalid("'" + label + "' must be a string");
         }
         if (s.getString().length() > maxLength) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "'" + field + "' is longer than " + maxLength + " characters");
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "'" + label + "' is longer than " + maxLength + " characters");
         }
         return s.getString();
     }
 
     private static JsonObject object(JsonObject body, String field) {
+        return object(body, field, field);
+    }
+
+    private static JsonObject object(JsonObject body, String field, String label) {
         var value = body.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return null;
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-            throw ApiException.invalid("'" + field + "' must be a JSON object");
+            throw ApiException.invalid("'" + label + "' must be a JSON object");
         }
         return value.asJsonObject();
     }

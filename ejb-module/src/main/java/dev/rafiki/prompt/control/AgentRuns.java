@@ -1,9 +1,9 @@
 package dev.rafiki.prompt.control;
 
 import dev.rafiki.agent.control.AgentLoop;
+import dev.rafiki.agent.control.ContextWindow;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.agent.control.OutputSchema;
-import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.agent.model.ModelException;
 import dev.rafiki.agent.model.ModelProvider;
 import dev.rafiki.agent.model.ToolCall;
@@ -11,6 +11,7 @@ import dev.rafiki.agent.model.WireToolNames;
 import dev.rafiki.platform.tracing.Tracing;
 import dev.rafiki.profile.control.ProfileSpec;
 import dev.rafiki.tool.control.ToolResult;
+import dev.rafiki.tool.control.ToolSpec;
 import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -76,15 +77,17 @@ public class AgentRuns {
                 : profile.outputSchema() != null ? OutputSchema.of(profile.outputSchema()) : null;
         var offered = specs.stream().filter(spec -> profile.allows(spec.name())).toList();
         var instructions = profile.instructions() == null || profile.instructions().isEmpty() ? null : profile.instructions();
+        int answerTokens = ProfileSpec.lower(maxTokens, profile.maxTokens());
         return new AgentLoop(traced(model), model.providerModel(), offered, traced(allowed(tools, profile)),
                 new AgentLoop.Limits(ProfileSpec.lower(maxSteps, profile.maxSteps()),
                         Duration.ofSeconds(ProfileSpec.lower(maxSeconds, profile.maxSeconds())),
-                        ProfileSpec.lower(maxTokens, profile.maxTokens()),
+                        answerTokens,
                         // a local server may hold its headers back while it reads a long prompt
                         Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout),
                         profile.maxPromptTokens() == null ? Long.MAX_VALUE : profile.maxPromptTokens()),
                 new AgentLoop.Setup(instructions, profile.temperature(), schema), budget(owner, agentId))
-                .approvals(approvals(profile));
+                .approvals(approvals(profile))
+                .context(new ContextWindow(model.contextTokens(), answerTokens));
     }
 
     /** The profile's approval rules: which of the tools it allows wait for a person before they run. */

@@ -564,12 +564,14 @@ public class FastLane {
                 var history = new ArrayList<ChatMessage>(state.history.size() + 1);
                 history.addAll(state.history);
                 history.add(ChatMessage.user(row.content));
-                var workspace = tools.forSession(sessionId);
+                var profile = profiles.spec(row.agentId, row.agentVersion);
+                var mcpServers = tools.mcpServers(row.agentId, profile.mcpServers());
+                var workspace = tools.forSession(sessionId, mcpServers);
                 AgentLoop.Tools runTools = workspace::call;
-                var specs = tools.specs();
+                var specs = tools.specs(mcpServers);
                 if (request.job() != null) {
                     runTools = jobs.tools(runTools, running(history), worker);
-                    specs = jobs.specs();
+                    specs = jobs.specs(specs);
                 }
                 var inner = runTools;
                 // a tool acts outside this process: only once the prompt is accepted, the claim ours and the events logged
@@ -585,7 +587,7 @@ public class FastLane {
                     }
                 };
                 try {
-                    var loop = runs.loop(model, specs, gated, profiles.spec(row.agentId, row.agentVersion),
+                    var loop = runs.loop(model, specs, gated, profile,
                             row.owner, row.agentId, row.outputSchema);
                     outcome = loop.run(history, listener, () -> cancelled.get() || aborted.get());
                     structured = loop.structured();

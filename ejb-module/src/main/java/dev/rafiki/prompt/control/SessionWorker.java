@@ -166,12 +166,14 @@ public class SessionWorker {
                     + models.describe(), null);
             return true;
         }
-        var workspace = tools.forSession(prompt.sessionId());
+        var profile = profiles.spec(prompt.agentId(), prompt.agentVersion());
+        var mcpServers = tools.mcpServers(prompt.agentId(), profile.mcpServers());
+        var workspace = tools.forSession(prompt.sessionId(), mcpServers);
         AgentLoop.Tools runTools = workspace::call;
-        var specs = tools.specs();
+        var specs = tools.specs(mcpServers);
         if (prompt.retryable()) {
             runTools = jobs.tools(runTools, prompt, worker);
-            specs = jobs.specs();
+            specs = jobs.specs(specs);
         }
         var events = new ClaimedEvents(commits, prompt.sessionId(), prompt.owner(), worker, prompt.id(), null);
         var tools = runTools;
@@ -191,7 +193,7 @@ public class SessionWorker {
                 return tools.call(call, stop);
             }
         };
-        var loop = runs.loop(model, specs, ordered, profiles.spec(prompt.agentId(), prompt.agentVersion()),
+        var loop = runs.loop(model, specs, ordered, profile,
                 prompt.owner(), prompt.agentId(), prompt.outputSchema());
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);

@@ -40,9 +40,20 @@ public final class Views {
         }
     }
 
+    /** {@code forkedFrom}: where a forked session's history came from; null for a session that is not a fork. */
     public record SessionView(UUID id, String title, String model, AgentUse agent, JsonObject metadata, String status,
                               UUID runningPromptId, long queueLength, long promptCount, long messageCount,
-                              Usage usage, Instant createdAt, Instant updatedAt) {
+                              Usage usage, ForkOrigin forkedFrom, Instant createdAt, Instant updatedAt) {
+    }
+
+    /**
+     * The session a fork copied and the last message it took ({@code messageId}: the id in the
+     * source's history; null when the source had none).
+     */
+    public record ForkOrigin(UUID sessionId, Long messageId) {
+        public static ForkOrigin of(UUID sessionId, Long messageId) {
+            return sessionId == null ? null : new ForkOrigin(sessionId, messageId);
+        }
     }
 
     public record ErrorView(String code, String message) {

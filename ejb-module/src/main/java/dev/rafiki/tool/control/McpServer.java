@@ -1,6 +1,5 @@
 package dev.rafiki.tool.control;
 
-import dev.rafiki.agent.model.ToolSpec;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
@@ -10,6 +9,7 @@ import io.modelcontextprotocol.json.schema.jackson3.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,16 +21,19 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import reactor.core.publisher.Mono;
 
 /**
- * One operator-registered MCP server, through the official SDK's client: one MCP session, opened
- * ({@code initialize}) on first use and again after a transport failure; its tool list cached
- * until the server says it changed ({@code notifications/tools/list_changed}) or it is older than
- * the TTL. Every wait is bounded; whatever goes wrong becomes a failed {@link ToolResult}, never
- * an exception for the agent loop.
+ * One MCP server (an operator's, or one an agent profile registered), through the official SDK's
+ * client: one MCP session, opened ({@code initialize}) on first use and again after a transport
+ * failure; its tool list cached until the server says it changed
+ * ({@code notifications/tools/list_changed}) or it is older than the TTL. Every wait is bounded;
+ * a call given up on (stopped prompt, timeout) is cancelled on the server
+ * ({@code notifications/cancelled}); whatever goes wrong becomes a failed {@link ToolResult},
+ * never an exception for the agent loop.
  */
 final class McpServer implements AutoCloseable {
 
@@ -43,8 +46,10 @@ final class McpServer implements AutoCloseable {
 
     private final McpServerConfig config;
     private final Settings settings;
+    private final Function<URI, String> refusal;
 
     private McpAsyncClient client;
+    private CallTracking calls;
     private volatile List<ToolSpec> specs = List.of();
     private volatile long listedAt;
     private volatile boolean listed;
@@ -53,8 +58,17 @@ final class McpServer implements AutoCloseable {
     private CompletableFuture<Void> refreshing;
 
     McpServer(McpServerConfig config, Settings settings) {
+        this(config, settings, url -> null);
+    }
+
+    /**
+     * @param refusal why the server's URL may not be called now (its name resolved again before
+     *                each connection and call), or null when it may
+     */
+    McpServer(McpServerConfig config, Settings settings, Function<URI, String> refusal) {
         this.config = config;
         this.settings = settings;
+        this.refusal = refusal;
     }
 
     String name() {
@@ -145,7 +159,8 @@ final class McpServer implements AutoCloseable {
 
     /**
      * Calls one tool of this server, bounded by the server's call timeout and stopped as soon as
-     * {@code cancelled} says so (the SDK's request is disposed; the server is not told).
+     * {@code cancelled} says so; either way the SDK's request is disposed and the server told with
+     * {@code notifications/cancelled}.
      */
     ToolResult call(String tool, String arguments, BooleanSupplier cancelled) {
         Map<String, Object> parsed;
@@ -156,25 +171,43 @@ final class McpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             return ToolResult.failed("the arguments of " + name() + "." + tool + " must be a JSON object; nothing was called");
         }
+        var refused = refusal.apply(config.url());
+        if (refused != null) {
+            return ToolResult.failed("the MCP server '" + name() + "' may not be called: " + refused + "; nothing was called");
+        }
         McpAsyncClient session;
+        CallTracking tracking;
         try {
-            session = client();
+            synchronized (this) {
+                session = client();
+                tracking = calls;
+            }
         } catch (RuntimeException e) {
             reset();
             return ToolResult.failed("the MCP server '" + name() + "' cannot be reached: " + reason(e));
         }
-        var future = session.callTool(McpSchema.CallToolRequest.builder(tool).arguments(parsed).build()).toFuture();
+        var request = McpSchema.CallToolRequest.builder(tool).arguments(parsed).build();
+        tracking.track(request);
+        try {
+            return await(tool, request, session.callTool(request).toFuture(), tracking, cancelled);
+        } finally {
+            tracking.forget(request);
+        }
+    }
+
+    private ToolResult await(String tool, McpSchema.CallToolRequest request, CompletableFuture<McpSchema.CallToolResult> future,
+                             CallTracking tracking, BooleanSupplier cancelled) {
         long deadline = System.nanoTime() + config.callTimeout().toNanos();
         while (true) {
             try {
                 return result(tool, future.get(100, TimeUnit.MILLISECONDS));
             } catch (TimeoutException notYet) {
                 if (cancelled.getAsBoolean()) {
-                    future.cancel(true);
+                    abandon(future, tracking, request, "the prompt was stopped");
                     return ToolResult.failed("stopped: the prompt was stopped while " + name() + "." + tool + " was running");
                 }
                 if (System.nanoTime() > deadline) {
-                    future.cancel(true);
+                    abandon(future, tracking, request, "no answer within " + config.callTimeout().toSeconds() + " s");
                     return ToolResult.failed("the MCP server '" + name() + "' did not answer " + tool + " within "
                             + config.callTimeout().toSeconds() + " s; the call was abandoned");
                 }
@@ -185,11 +218,18 @@ final class McpServer implements AutoCloseable {
                 }
                 return ToolResult.failed("the MCP server '" + name() + "' failed on " + tool + ": " + reason(cause));
             } catch (InterruptedException e) {
-                future.cancel(true);
+                abandon(future, tracking, request, "the prompt was stopped");
                 Thread.currentThread().interrupt();
                 return ToolResult.failed("stopped: interrupted while " + name() + "." + tool + " was running");
             }
         }
+    }
+
+    /** Stops waiting, and tells the server, which may still be working on it and need not. */
+    private void abandon(CompletableFuture<?> future, CallTracking tracking, McpSchema.CallToolRequest request, String reason) {
+        future.cancel(true);
+        tracking.cancel(request, reason, e -> LOG.log(Level.FINE, "MCP server " + name() + ": the cancellation of a "
+                + request.name() + " call was not delivered", e));
     }
 
     /** A tool's answer as text for the model: its text content, other content described, capped. */
@@ -259,6 +299,10 @@ final class McpServer implements AutoCloseable {
         if (client != null) {
             return client;
         }
+        var refused = refusal.apply(config.url());
+        if (refused != null) {
+            throw new IllegalStateException(refused);
+        }
         var headers = HttpRequest.newBuilder();
         config.headers().forEach(headers::header);
         var base = config.url().getScheme() + "://" + config.url().getRawAuthority();
@@ -272,7 +316,8 @@ final class McpServer implements AutoCloseable {
             case SSE -> HttpClientSseClientTransport.builder(base).sseEndpoint(path).requestBuilder(headers)
                     .jsonMapper(settings.json()).connectTimeout(config.connectTimeout()).build();
         };
-        var opened = McpClient.async(transport)
+        var tracking = new CallTracking(transport);
+        var opened = McpClient.async(tracking)
                 .clientInfo(McpSchema.Implementation.builder("rafiki", "1").build())
                 .requestTimeout(config.callTimeout().plus(config.connectTimeout()))
                 .initializationTimeout(config.connectTimeout())
@@ -290,6 +335,7 @@ final class McpServer implements AutoCloseable {
             throw e;
         }
         client = opened;
+        calls = tracking;
         return client;
     }
 

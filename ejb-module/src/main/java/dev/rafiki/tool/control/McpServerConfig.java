@@ -37,8 +37,37 @@ public record McpServerConfig(String name, URI url, Transport transport, Map<Str
     private static final Pattern VARIABLE = Pattern.compile("RAFIKI_MCP_([A-Z0-9_]+)_URL");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
+    /** Headers the transport sets itself, or the HTTP client refuses: a registration may not send them. */
+    static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("accept", "connection", "content-length",
+            "content-type", "expect", "host", "mcp-protocol-version", "mcp-session-id", "last-event-id", "upgrade");
+
     public McpServerConfig {
         headers = Map.copyOf(headers);
+    }
+
+    /** Whether a server name can be one: it becomes the first part of its tools' names. */
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /** Whether a header can be sent as given: a token for a name, no line break in the value, none the transport owns. */
+    public static boolean validHeader(String name, String value) {
+        return HEADER_NAME.matcher(name).matches() && value.chars().noneMatch(c -> c == '\r' || c == '\n')
+                && !RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** What the transport is called in configuration and in the API. */
+    public static String wire(Transport transport) {
+        return transport.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The transport a wire name means, or null. */
+    public static Transport transport(String wire) {
+        return switch (wire) {
+            case "streamable-http" -> Transport.STREAMABLE_HTTP;
+            case "sse" -> Transport.SSE;
+            default -> null;
+        };
     }
 
     /** The server names that a config's property names register, sorted. */
@@ -73,11 +102,10 @@ public record McpServerConfig(String name, URI url, Transport transport, Map<Str
         if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
             throw new IllegalArgumentException(prefix + "url must be an http or https URL, not '" + url + "'");
         }
-        var transport = switch (value.apply(prefix + "transport").orElse("streamable-http").trim()) {
-            case "streamable-http" -> Transport.STREAMABLE_HTTP;
-            case "sse" -> Transport.SSE;
-            default -> throw new IllegalArgumentException(prefix + "transport must be streamable-http or sse");
-        };
+        var transport = transport(value.apply(prefix + "transport").orElse("streamable-http").trim());
+        if (transport == null) {
+            throw new IllegalArgumentException(prefix + "transport must be streamable-http or sse");
+        }
         var headers = new TreeMap<String, String>(String.CASE_INSENSITIVE_ORDER);
         var headerFile = value.apply(prefix + "header-file");
         if (headerFile.isPresent()) {
@@ -113,8 +141,8 @@ public record McpServerConfig(String name, URI url, Transport transport, Map<Str
     }
 
     private static void header(Map<String, String> headers, String name, String value, String source) {
-        if (!HEADER_NAME.matcher(name).matches() || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
-            throw new IllegalArgumentException(source + ": not a valid HTTP header");
+        if (!validHeader(name, value)) {
+            throw new IllegalArgumentException(source + ": not a valid HTTP header, or one the transport sets itself");
         }
         headers.put(name, value);
     }
@@ -138,7 +166,7 @@ public record McpServerConfig(String name, URI url, Transport transport, Map<Str
     /** What the log may show: no header values, which carry credentials. */
     @Override
     public String toString() {
-        return name + " " + url + " (" + transport.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", headers "
+        return name + " " + url + " (" + wire(transport) + ", headers "
                 + headers.keySet() + ", call timeout " + callTimeout.toSeconds() + " s)";
     }
 }

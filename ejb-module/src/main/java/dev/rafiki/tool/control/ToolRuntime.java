@@ -1,6 +1,5 @@
 package dev.rafiki.tool.control;
 
-import dev.rafiki.agent.model.ToolSpec;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,10 +84,19 @@ public class ToolRuntime {
         }
     }
 
+    /**
+     * The MCP servers of a run: the operator's, and those its profile registered.
+     *
+     * @param profileId the run's profile, null for none (then {@code own} is empty)
+     */
+    public McpTools.Servers mcpServers(UUID profileId, List<McpRegistration> own) {
+        return mcp.servers(profileId, own);
+    }
+
     /** The tools of one session: an MCP tool's name goes to its server, any other to the workspace tools. */
-    public SessionTools forSession(UUID sessionId) {
+    public SessionTools forSession(UUID sessionId, McpTools.Servers mcpServers) {
         var workspace = new WorkspaceTools(workspaces.of(sessionId), sandbox, limits);
-        return (name, arguments, cancelled) -> McpTools.isMcp(name) ? mcp.call(name, arguments, cancelled)
+        return (name, arguments, cancelled) -> McpTools.isMcp(name) ? mcpServers.call(name, arguments, cancelled)
                 : workspace.call(name, arguments, cancelled);
     }
 
@@ -96,8 +104,8 @@ public class ToolRuntime {
      * The tools models may be offered here: the workspace tools (without a shell, no
      * {@code run_shell}), then the MCP servers' tools, which a profile must name to be offered.
      */
-    public List<ToolSpec> specs() {
-        var mcpSpecs = mcp.specs();
+    public List<ToolSpec> specs(McpTools.Servers mcpServers) {
+        var mcpSpecs = mcpServers.specs();
         if (mcpSpecs.isEmpty()) {
             return specs;
         }

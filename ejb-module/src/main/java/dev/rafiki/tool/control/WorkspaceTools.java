@@ -1,8 +1,7 @@
 package dev.rafiki.tool.control;
 
-import dev.rafiki.agent.model.ToolSpec;
-import dev.rafiki.workspace.control.Workspace;
 import dev.rafiki.workspace.control.Workspace.WorkspaceException;
+import dev.rafiki.workspace.control.Workspace;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

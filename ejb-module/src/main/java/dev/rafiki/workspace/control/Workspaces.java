@@ -5,6 +5,8 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
@@ -39,6 +41,32 @@ public class Workspaces {
     /** Removes a deleted session's workspace. */
     public void delete(UUID sessionId) {
         deleteTree(directory().resolve(sessionId.toString()));
+    }
+
+    /**
+     * Copies a session's workspace into a new session's (a fork's): files, directories and
+     * symbolic links as they are (links copied as links, never followed). Nothing to copy when the
+     * session has no workspace yet.
+     */
+    public void copy(UUID from, UUID to) {
+        var source = directory().resolve(from.toString());
+        var target = directory().resolve(to.toString());
+        if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var paths = Files.walk(source)) {
+            for (var path : paths.toList()) {
+                var copy = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(path, copy, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            deleteTree(target);
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Removes a directory and everything under it; symbolic links are removed, never followed. */

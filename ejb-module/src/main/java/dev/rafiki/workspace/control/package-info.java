@@ -4,6 +4,7 @@
  * never through a symbolic link), and over HTTP it holds at the moment of use too (directory
  * handles, no link followed); an upload replaces a file in one atomic rename, so a tool sees the
  * old file or the new one, whole; uploads respect the session's quota; workspaces idle longer than
- * the retention, with no pending prompt, are removed.
+ * the retention, with no pending prompt, are removed; a fork gets a copy of its source's workspace
+ * (links copied as links, never followed).
  */
 package dev.rafiki.workspace.control;

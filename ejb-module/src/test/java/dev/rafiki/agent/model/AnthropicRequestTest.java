@@ -9,6 +9,7 @@ import static dev.rafiki.agent.model.AnthropicStreamingTest.json;
 import static dev.rafiki.agent.model.AnthropicStreamingTest.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.rafiki.tool.control.ToolSpec;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;

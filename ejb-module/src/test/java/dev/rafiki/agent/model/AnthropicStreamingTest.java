@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rafiki.agent.model.FakeModelServer.Reply;
+import dev.rafiki.tool.control.ToolSpec;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;

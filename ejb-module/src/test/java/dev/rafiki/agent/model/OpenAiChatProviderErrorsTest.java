@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rafiki.agent.model.FakeModelServer.Reply;
 import dev.rafiki.agent.model.OpenAiChatProviderTest.RecordingListener;
 import dev.rafiki.agent.model.OpenAiChatProviderTest.Streams;
+import dev.rafiki.tool.control.ToolSpec;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

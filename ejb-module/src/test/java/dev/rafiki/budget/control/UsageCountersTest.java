@@ -98,4 +98,30 @@ class UsageCountersTest {
 
         assertEquals(6, counters.spent(subject, today, today.plusDays(1)).tokens());
     }
+
+    @Test
+    void pruningRemovesTheDaysBeforeTheCutOffInBatchesAndKeepsTheRest() throws Exception {
+        // days no other test uses: the cut-off applies to every subject
+        var user = "old-" + UUID.randomUUID();
+        var agent = UUID.randomUUID();
+        charge(new Charge(user, agent, day("1990-01-01"), 1, 0, 0, 0), new Charge(user, null, day("1990-01-02"), 1, 0, 0, 0),
+                new Charge(user, null, day("1990-01-03"), 1, 0, 0, 0), new Charge(user, null, day("1999-12-31"), 1, 0, 0, 0),
+                new Charge(user, agent, day("2000-01-01"), 10, 0, 0, 0), new Charge(user, null, day("2000-06-01"), 100, 0, 0, 0));
+
+        // five rows (the profile's day too), in two batches of four
+        assertEquals(5, counters.prune(day("2000-01-01"), 4));
+
+        assertEquals(Spent.NONE, counters.read(Subject.user(user), day("1900-01-01"), day("2000-01-01")));
+        assertEquals(Spent.NONE, counters.read(Subject.agent(agent), day("1900-01-01"), day("2000-01-01")));
+        assertEquals(110, counters.read(Subject.user(user), day("2000-01-01"), day("2001-01-01")).tokens());
+        assertEquals(10, counters.read(Subject.agent(agent), day("2000-01-01"), day("2001-01-01")).tokens());
+        assertEquals(0, counters.prune(day("2000-01-01"), 4), "nothing is left to remove");
+    }
+
+    @Test
+    void theRetentionKeepsAtLeastWhatBudgetsAndUsageWindowsRead() {
+        assertEquals(400, UsageRetention.kept(400, 366));
+        assertEquals(366, UsageRetention.kept(30, 366), "a /usage window reaches back this far");
+        assertEquals(31, UsageRetention.kept(1, 7), "a monthly budget reads its whole month");
+    }
 }

@@ -136,4 +136,85 @@ class ProfileSpecTest {
         assertEquals(600L, ProfileSpec.lower(600L, 86_400));
         assertNull(ProfileSpec.NONE.maxSteps());
     }
+
+    /** The operator has a server "docs"; URLs on 10.x are refused as the address rules would. */
+    static final ProfileSpec.Rules WITH_MCP = new ProfileSpec.Rules(RULES.tools(), RULES.knownModel(), 50, 200,
+            Set.of("docs"), (field, url) -> url.contains("//10.") ? field + " must point at a public address" : null,
+            List.of());
+
+    static ProfileSpec.Request parseMcp(String text, ProfileSpec.Rules rules) {
+        return ProfileSpec.parse(json(text), rules);
+    }
+
+    @Test
+    void aProfileRegistersItsOwnMcpServersAndNamesTheirToolsUnlisted() {
+        var spec = parseMcp("""
+                {"name":"a","mcp_servers":[{"name":"notes","url":"https://mcp.example.com/mcp",
+                 "headers":{"Authorization":"Bearer s3cret"}}],
+                 "tools":["read_file","notes.search"],"approval":{"notes.delete":"always"}}""", WITH_MCP).spec();
+
+        var server = spec.mcpServers().get(0);
+        assertEquals("notes", server.name());
+        assertEquals(java.net.URI.create("https://mcp.example.com/mcp"), server.url());
+        assertEquals(dev.rafiki.tool.control.McpServerConfig.Transport.STREAMABLE_HTTP, server.transport());
+        assertEquals(Map.of("Authorization", "Bearer s3cret"), server.headers());
+        assertTrue(spec.allows("notes.search"));
+        assertFalse(spec.allows("notes.delete"), "named by a rule, not allowed by tools");
+        assertEquals(spec, ProfileSpec.fromJson(spec.toJson().toString()), "stored with its secrets");
+        var shown = spec.mcpServersJson(true).toString();
+        assertFalse(shown.contains("s3cret"), shown);
+        assertTrue(shown.contains("\"Authorization\":\"[redacted]\""), shown);
+        // without the server, its tools are unknown
+        assertEquals(ErrorCode.UNKNOWN_TOOL, assertThrows(ApiException.class,
+                () -> parseMcp("{\"name\":\"a\",\"tools\":[\"notes.search\"]}", WITH_MCP)).code());
+    }
+
+    @Test
+    void aServerNamedLikeTheOperatorsOrAtARefusedUrlHasItsOwnCode() {
+        assertEquals(ErrorCode.MCP_SERVER_NAME_TAKEN, assertThrows(ApiException.class, () -> parseMcp(
+                "{\"name\":\"a\",\"mcp_servers\":[{\"name\":\"docs\",\"url\":\"https://x.example.com/mcp\"}]}",
+                WITH_MCP)).code());
+        var refused = assertThrows(ApiException.class, () -> parseMcp(
+                "{\"name\":\"a\",\"mcp_servers\":[{\"name\":\"n\",\"url\":\"http://10.0.0.5/mcp\"}]}", WITH_MCP));
+        assertEquals(ErrorCode.URL_NOT_ALLOWED, refused.code());
+        assertTrue(refused.getMessage().contains("'mcp_servers[0].url'"), refused.getMessage());
+    }
+
+    @Test
+    void badServerEntriesAreRefused() {
+        for (var entry : List.of("{\"name\":\"Notes\",\"url\":\"https://x.example.com\"}",
+                "{\"name\":\"a.b\",\"url\":\"https://x.example.com\"}",
+                "{\"name\":\"" + "n".repeat(33) + "\",\"url\":\"https://x.example.com\"}",
+                "{\"name\":\"n\"}",
+                "{\"name\":\"n\",\"url\":\"https://x.example.com\",\"transport\":\"stdio\"}",
+                "{\"name\":\"n\",\"url\":\"https://x.example.com\",\"headers\":{\"Host\":\"evil\"}}",
+                "{\"name\":\"n\",\"url\":\"https://x.example.com\",\"headers\":{\"X-A\":\"a\\r\\nX-B: b\"}}",
+                "{\"name\":\"n\",\"url\":\"https://x.example.com\",\"headers\":{\"X-A\":1}}",
+                "{\"name\":\"n\",\"url\":\"https://x.example.com\",\"command\":\"rm\"}")) {
+            var e = assertThrows(ApiException.class,
+                    () -> parseMcp("{\"name\":\"a\",\"mcp_servers\":[" + entry + "]}", WITH_MCP), entry);
+            assertEquals(ErrorCode.VALIDATION_FAILED, e.code(), entry + ": " + e.getMessage());
+        }
+        assertEquals(ErrorCode.VALIDATION_FAILED, assertThrows(ApiException.class, () -> parseMcp(
+                "{\"name\":\"a\",\"mcp_servers\":[{\"name\":\"n\",\"url\":\"https://x.example.com\"},"
+                        + "{\"name\":\"n\",\"url\":\"https://y.example.com\"}]}", WITH_MCP)).code());
+    }
+
+    @Test
+    void aRedactedHeaderKeepsThePreviousValueOnlyForTheSameServerAtTheSameUrl() {
+        var before = parseMcp("""
+                {"name":"a","mcp_servers":[{"name":"notes","url":"https://mcp.example.com/mcp",
+                 "headers":{"Authorization":"Bearer s3cret"}}]}""", WITH_MCP).spec().mcpServers();
+        var replacing = new ProfileSpec.Rules(RULES.tools(), RULES.knownModel(), 50, 200, Set.of(), (f, u) -> null, before);
+
+        var kept = parseMcp("""
+                {"name":"a","mcp_servers":[{"name":"notes","url":"https://mcp.example.com/mcp",
+                 "headers":{"authorization":"[redacted]","X-Tenant":"acme"}}]}""", replacing).spec().mcpServers().get(0);
+        assertEquals(Map.of("authorization", "Bearer s3cret", "X-Tenant", "acme"), kept.headers());
+
+        var moved = assertThrows(ApiException.class, () -> parseMcp("""
+                {"name":"a","mcp_servers":[{"name":"notes","url":"https://elsewhere.example.com/mcp",
+                 "headers":{"Authorization":"[redacted]"}}]}""", replacing));
+        assertEquals(ErrorCode.VALIDATION_FAILED, moved.code(), "a secret never follows a server to another URL");
+    }
 }

@@ -22,7 +22,7 @@ class AgentRunsTest {
     };
 
     static ProfileSpec allowing(List<String> names) {
-        return new ProfileSpec(null, null, null, null, names, Map.of(), null, null, null, null);
+        return new ProfileSpec(null, null, null, null, names, Map.of(), null, null, null, null, List.of());
     }
 
     @Test

@@ -69,6 +69,13 @@ public class AgentSession {
     @Column(name = "agent_version")
     public Integer agentVersion;
 
+    /** The session this one was forked from, and the last message of its history it copied; null when not a fork. */
+    @Column(name = "forked_from_session")
+    public UUID forkedFromSession;
+
+    @Column(name = "forked_from_message")
+    public Long forkedFromMessage;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -453,4 +453,18 @@ class AgentProfilesIT {
         assertEquals("Streamed instructions", openAiRequestFor(marker).getJsonArray("messages").getJsonObject(0)
                 .getString("content"));
     }
+
+    @Test
+    void anMcpServerOfAProfileMayNotBeOnThisMachineOrAPrivateNetworkUnlessTheOperatorAllowsIt() {
+        // this server lets webhooks reach loopback (its test receiver is there); MCP servers of profiles it does not
+        for (var url : List.of("http://127.0.0.1:9/mcp", "http://localhost:9/mcp", "http://169.254.169.254/latest",
+                "http://10.0.0.7/mcp", "http://[::1]:9/mcp", "http://192.0.2.1/mcp")) {
+            var body = Json.createObjectBuilder().add("name", unique("mcp-local"))
+                    .add("mcp_servers", Json.createArrayBuilder().add(Json.createObjectBuilder().add("name", "mine").add("url", url)))
+                    .build().toString();
+            var response = alice.post("/agents", body);
+            refused(response, 400, "url-not-allowed");
+            assertTrue(response.json().getString("detail").contains("mcp_servers[0].url"), response.body());
+        }
+    }
 }

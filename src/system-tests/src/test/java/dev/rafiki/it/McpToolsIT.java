@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * Jetty, Streamable HTTP on the wire): discovered, offered to the model under wire-safe names only
  * where a profile allows them, called with the operator's credentials, their results and failures
  * (an error result, a server that hangs, one that dies mid-call, a stopped prompt) stored as tool
- * results while the prompt goes on.
+ * results while the prompt goes on, and a call given up on cancelled on the server. A user
+ * registers an MCP server on a profile of their own: its tools serve that profile's prompts only,
+ * and its credentials are never shown.
  */
 class McpToolsIT {
 
@@ -35,6 +37,7 @@ class McpToolsIT {
     static McpTestServer legacy;
     static RafikiServer server;
     static Api api;
+    static Api other;
 
     @BeforeAll
     static void start() throws Exception {
@@ -65,8 +68,11 @@ class McpToolsIT {
                 "RAFIKI_MCP_LEGACY_TRANSPORT", "sse",
                 "RAFIKI_MCP_LEGACY_BEARER_TOKEN", TOKEN,
                 // registered, but refuses Rafiki (no token): its tools are not known
-                "RAFIKI_MCP_LOCKED_URL", demo.url()));
+                "RAFIKI_MCP_LOCKED_URL", demo.url(),
+                // the test's MCP servers listen on loopback: profiles may register them only because of this
+                "RAFIKI_MCP_ALLOW_PRIVATE_NETWORKS", "true"));
         api = server.api("mcp-user");
+        other = server.api("mcp-other-user");
     }
 
     @AfterAll
@@ -229,6 +235,7 @@ class McpToolsIT {
 
     @Test
     void aServerThatHangsIsAbandonedAtItsTimeoutAndThePromptGoesOn() {
+        var before = demo.callIds("hang");
         var answer = query(agent("demo.hang"), script("demo__hang", "{}"));
         demo.release();
 
@@ -236,10 +243,24 @@ class McpToolsIT {
         var result = messages(answer, "tool").get(0);
         assertTrue(result.getBoolean("error"), result.toString());
         assertTrue(result.getString("content").contains("did not answer hang within 3 s"), result.toString());
+        // the server is told that nobody waits for the call any more
+        var call = newCall(before, demo.callIds("hang"));
+        var reason = Await.until("notifications/cancelled for " + call, java.time.Duration.ofSeconds(30),
+                () -> demo.cancelled.get(call), java.util.Objects::nonNull);
+        assertTrue(reason.contains("no answer within 3 s"), reason);
+    }
+
+    /** The one call of {@code now} that is not in {@code before}. */
+    static String newCall(List<String> before, List<String> now) {
+        var added = new java.util.ArrayList<>(now);
+        added.removeAll(before);
+        assertEquals(1, added.size(), "calls before " + before + ", now " + now);
+        return added.get(0);
     }
 
     @Test
-    void aStoppedPromptAbandonsTheCall() throws Exception {
+    void aStoppedPromptAbandonsTheCallAndTellsTheServer() throws Exception {
+        var before = demo.callIds("hang");
         var agent = agent("patient.hang");
         var sessionId = api.post("/session", "{\"agent\":\"" + agent + "\"}").json().getString("id");
         var pending = api.postAsync("/query", Json.createObjectBuilder().add("prompt", script("patient__hang", "{}"))
@@ -253,9 +274,91 @@ class McpToolsIT {
         var answer = pending.get().json();
         // ended while the server still holds the call: the call was abandoned, not waited for
         int stillHanging = demo.hanging.get();
-        demo.release();
         assertEquals("cancelled", answer.getString("status"), answer.toString());
         assertEquals(1, stillHanging);
+        var call = newCall(before, demo.callIds("hang"));
+        var reason = Await.until("notifications/cancelled for " + call, java.time.Duration.ofSeconds(30),
+                () -> demo.cancelled.get(call), java.util.Objects::nonNull);
+        demo.release();
+        assertEquals("the prompt was stopped", reason);
+    }
+
+    static JsonObject ownServer(String name, String url, String authorization, String tenant) {
+        return Json.createObjectBuilder().add("name", name).add("url", url).add("headers", Json.createObjectBuilder()
+                .add("Authorization", authorization).add("X-Tenant", tenant)).build();
+    }
+
+    static String ownAgent(String name, JsonObject server, String... tools) {
+        var list = Json.createArrayBuilder();
+        for (var tool : tools) {
+            list.add(tool);
+        }
+        return Json.createObjectBuilder().add("name", name).add("model", "openai/gpt-4o-mini").add("tools", list)
+                .add("mcp_servers", Json.createArrayBuilder().add(server)).build().toString();
+    }
+
+    @Test
+    void aUserRegistersAnMcpServerOnTheirProfileWhosePromptsAloneUseItAndItsSecretsAreNeverShown() {
+        var name = "own-" + UUID.randomUUID().toString().substring(0, 8);
+        var tenant = "tenant-" + UUID.randomUUID();
+        var created = api.post("/agents", ownAgent(name, ownServer("mine", demo.url(), "Bearer " + TOKEN, tenant), "mine.echo"));
+        assertEquals(201, created.status(), created.body());
+        var id = created.json().getString("id");
+
+        int before = demo.calls("echo");
+        var prompt = script("mine__echo", "{\"text\":\"from my own server\"}");
+        var answer = query(name, prompt);
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals("done: echo: from my own server", answer.getString("answer"));
+        assertEquals(before + 1, demo.calls("echo"));
+        assertTrue(demo.tenants.contains(tenant), "the profile's own headers were sent");
+        assertEquals(List.of("mine__echo"), offered(requestFor(prompt)), "only what its tools allow");
+        assertEquals("mine.echo", messages(answer, "assistant").get(0).getJsonArray("tool_calls").getJsonObject(0)
+                .getString("name"));
+        assertFalse(api.get("/tools").body().contains("\"mine."), "a profile's server is not the operator's");
+
+        // no view shows the credentials
+        var shown = api.get("/agents/" + id).json().getJsonArray("mcp_servers").getJsonObject(0);
+        assertEquals("[redacted]", shown.getJsonObject("headers").getString("Authorization"), shown.toString());
+        assertEquals(demo.url(), shown.getString("url"));
+        for (var view : List.of(created.body(), api.get("/agents/" + id).body(), api.get("/agents/" + id + "/versions/1").body(),
+                api.get("/agents?limit=200").body())) {
+            assertFalse(view.contains(TOKEN) || view.contains(tenant), view);
+        }
+
+        // a new version that sends the redacted values back keeps them
+        var replaced = api.send("PUT", "/agents/" + id, "application/json",
+                ownAgent(name, ownServer("mine", demo.url(), "[redacted]", "[redacted]"), "mine.echo"));
+        assertEquals(200, replaced.status(), replaced.body());
+        assertFalse(replaced.body().contains(TOKEN), replaced.body());
+        var again = query(name, script("mine__echo", "{\"text\":\"still mine\"}"));
+        assertEquals("done: echo: still mine", again.getString("answer"), again.toString());
+
+        // another user can neither use the profile nor call its server's tools from a profile of theirs
+        assertEquals(404, other.get("/agents/" + id).status());
+        var borrowed = other.post("/query", Json.createObjectBuilder().add("prompt", "hi").add("agent", id).build().toString());
+        assertEquals(404, borrowed.status(), borrowed.body());
+        var naming = other.post("/agents", "{\"name\":\"borrow\",\"tools\":[\"mine.echo\"]}");
+        assertEquals(400, naming.status(), naming.body());
+        assertEquals("unknown-tool", naming.json().getString("code"));
+    }
+
+    @Test
+    void aProfilesServerTakesNoNameOfTheOperatorsAndOneThatRefusesRafikiOffersNoTool() {
+        var taken = api.post("/agents", ownAgent("own-taken", ownServer("demo", demo.url(), "Bearer " + TOKEN, "t"), "demo.echo"));
+        assertEquals(409, taken.status(), taken.body());
+        assertEquals("mcp-server-name-taken", taken.json().getString("code"), taken.body());
+
+        var name = "own-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(201, api.post("/agents", ownAgent(name, ownServer("wrong", demo.url(), "Bearer nope", "t"), "wrong.echo"))
+                .status());
+        int before = demo.calls("echo");
+        var prompt = script("wrong__echo", "{\"text\":\"x\"}");
+        var answer = query(name, prompt);
+        assertEquals("completed", answer.getString("status"), answer.toString());
+        assertEquals(List.of(), offered(requestFor(prompt)), "its tools were never listed");
+        assertTrue(messages(answer, "tool").get(0).getBoolean("error"));
+        assertEquals(before, demo.calls("echo"));
     }
 
     @Test

@@ -70,6 +70,8 @@ class OpenApiIT {
         check(problems, api, "GET", "/session/{id}/queue", "/session/" + sid + "/queue?order=desc", null);
         check(problems, api, "GET", "/session/{id}/events", "/session/" + sid + "/events?limit=3", null);
         check(problems, api, "POST", "/session/{id}/stop", "/session/" + sid + "/stop", "");
+        check(problems, api, "POST", "/session/{id}/fork", "/session/" + sid + "/fork", "{\"title\":\"forked\"}");
+        check(problems, api, "POST", "/session/{id}/fork", "/session/" + sid + "/fork", "{\"at_message_id\":0}");
         check(problems, api, "POST", "/session/{id}/stream-token", "/session/" + sid + "/stream-token", "");
         check(problems, api, "GET", "/session/{id}/files", "/session/" + sid + "/files?limit=1&order=desc", null);
         var upload = api.send("PUT", "/session/" + sid + "/files/up.bin", "application/octet-stream", "bytes");

@@ -1,6 +1,6 @@
 package dev.rafiki.auth.boundary;
 
-import dev.rafiki.auth.control.StreamTokens;
+import dev.rafiki.platform.http.StreamTokens;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.rafiki.auth.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
-import dev.rafiki.auth.control.StreamTokens;
+import dev.rafiki.platform.http.StreamTokens;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.session.boundary.Sessions;

@@ -2,7 +2,7 @@ package dev.rafiki.job.boundary;
 
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.auth.boundary.StreamToken;
-import dev.rafiki.auth.control.StreamTokens;
+import dev.rafiki.platform.http.StreamTokens;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.Roles;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,7 +1,7 @@
 package dev.rafiki.job.boundary;
 
 import dev.rafiki.job.control.WebhookSignature;
-import dev.rafiki.job.control.WebhookTargets;
+import dev.rafiki.platform.net.OutboundTargets;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +32,7 @@ public class WebhookRequests {
             return null;
         }
         var url = Bodies.string(webhook, "url", true, 2000);
-        var problem = WebhookTargets.problem(url, allowPrivateNetworks);
+        var problem = OutboundTargets.problem(url, allowPrivateNetworks);
         if (problem != null) {
             throw ApiException.invalid(problem);
         }

@@ -1,6 +1,5 @@
 package dev.rafiki.platform.http;
 
-import dev.rafiki.auth.control.StreamTokens;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -64,7 +64,7 @@ public class SessionsResource {
     CurrentCaller caller;
 
     @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.usage.max-window-days", defaultValue = "366")
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.usage.max-window-days", defaultValue = dev.rafiki.budget.control.UsageWindow.DEFAULT_MAX_DAYS)
     int maxUsageWindowDays;
 
     @POST
@@ -148,6 +148,34 @@ public class SessionsResource {
         return sessions.update(owner(), sessionId(id), Bodies.string(json, "title", false, 500),
                 json.containsKey("title") && json.isNull("title"), metadata,
                 json.containsKey("metadata") && json.isNull("metadata"));
+    }
+
+
+    @POST
+    @Path("session/{id}/fork")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Fork a session", description = "A new session with this one's history up to and including "
+            + "at_message_id (default: all of it) and a copy of its workspace; it shows forked_from. title and metadata "
+            + "default to the source's. 409 session-busy while the source has a prompt queued, running or waiting for "
+            + "approval; 400 when at_message_id falls between a tool call and its result; 404 when it names no "
+            + "message of this session.")
+    @RequestBody(required = false, content = @Content(mediaType = "application/json", schema = @Schema(ref = "ForkRequest")))
+    @APIResponse(responseCode = "201", description = "the new session, with Location", content = @Content(mediaType = "application/json", schema = @Schema(ref = "SessionView")))
+    @APIResponse(ref = "BadRequest", responseCode = "400")
+    @APIResponse(ref = "NotFound", responseCode = "404")
+    @APIResponse(ref = "Conflict", responseCode = "409")
+    @APIResponse(ref = "PayloadTooLarge", responseCode = "413")
+    @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
+    public Response fork(@PathParam("id") String id, JsonValue body) {
+        var json = Bodies.optional(body);
+        for (var field : json.keySet()) {
+            if (!Set.of("at_message_id", "title", "metadata").contains(field)) {
+                throw ApiException.invalid("unknown field '" + field + "'; a fork takes at_message_id, title, metadata");
+            }
+        }
+        var created = sessions.fork(owner(), sessionId(id), Bodies.nonNegativeLong(json, "at_message_id"),
+                Bodies.string(json, "title", false, 500), Bodies.metadata(json));
+        return Response.created(URI.create("/session/" + created.id())).entity(created).build();
     }
 
 

@@ -24,6 +24,7 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -243,8 +244,8 @@ public abstract class StreamSocket {
         }
 
         @Override
-        protected void transmit(StoredEvent event) throws Exception {
-            sender.send(event.frame(stream));
+        protected CompletionStage<Void> transmit(StoredEvent event) {
+            return sender.sendAsync(event.frame(stream));
         }
 
         @Override
@@ -252,9 +253,9 @@ public abstract class StreamSocket {
             StreamSocket.close(session, SLOW_CONSUMER, "slow consumer: " + resume + " after " + resumeAfter);
         }
 
-        /** Blocking, like an event: a keep-alive that cannot be written shows a dead client. */
-        void send(String frame) throws IOException {
-            sender.send(frame);
+        /** Written like an event: a keep-alive that cannot be written shows a dead client. */
+        CompletionStage<Void> sendAsync(String frame) {
+            return sender.sendAsync(frame);
         }
     }
 }

@@ -33,7 +33,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * <li>{@code crash} → the whole server stops while the call is still open.</li>
  * </ul>
  * It refuses (401) a request without {@code Authorization: Bearer <token>} and records the
- * headers it was sent.
+ * headers it was sent, the JSON-RPC id of every {@code tools/call} and the request ids that
+ * {@code notifications/cancelled} named (the SDK's server only logs that notification).
  */
 public final class McpTestServer implements AutoCloseable {
 
@@ -46,6 +47,10 @@ public final class McpTestServer implements AutoCloseable {
     public final List<String> tenants = new CopyOnWriteArrayList<>();
     /** Calls of {@code hang} that have not returned. */
     public final AtomicInteger hanging = new AtomicInteger();
+    /** The JSON-RPC ids of the {@code tools/call} requests, by tool, in arrival order. */
+    public final Map<String, List<String>> callIds = new ConcurrentHashMap<>();
+    /** The request ids of the {@code notifications/cancelled} it was sent, with their reasons. */
+    public final Map<String, String> cancelled = new ConcurrentHashMap<>();
 
     private final Server jetty;
     private final McpSyncServer mcp;
@@ -95,7 +100,7 @@ public final class McpTestServer implements AutoCloseable {
                 ((jakarta.servlet.http.HttpServletResponse) response).sendError(401);
                 return;
             }
-            chain.doFilter(request, response);
+            chain.doFilter("POST".equals(http.getMethod()) ? recorded(http) : request, response);
         };
         var filter = new FilterHolder(authorization);
         filter.setAsyncSupported(true);
@@ -103,6 +108,71 @@ public final class McpTestServer implements AutoCloseable {
         jetty.setHandler(context);
         jetty.start();
         url = "http://127.0.0.1:" + connector.getLocalPort() + (sse ? SSE_ENDPOINT : ENDPOINT);
+    }
+
+    /** Reads the JSON-RPC message of a POST to note calls and cancellations, and hands the body on unread. */
+    private HttpServletRequest recorded(HttpServletRequest request) throws java.io.IOException {
+        var body = request.getInputStream().readAllBytes();
+        try (var reader = jakarta.json.Json.createReader(new java.io.ByteArrayInputStream(body))) {
+            if (reader.read() instanceof jakarta.json.JsonObject message && message.get("params") instanceof jakarta.json.JsonObject params) {
+                var method = message.getString("method", "");
+                if (method.equals("tools/call")) {
+                    callIds.computeIfAbsent(params.getString("name", ""), n -> new CopyOnWriteArrayList<>())
+                            .add(id(message.get("id")));
+                } else if (method.equals("notifications/cancelled")) {
+                    cancelled.put(id(params.get("requestId")), params.getString("reason", ""));
+                }
+            }
+        } catch (RuntimeException notJson) {
+            // not a JSON-RPC message: the transport answers it
+        }
+        return new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+            @Override
+            public jakarta.servlet.ServletInputStream getInputStream() {
+                var in = new java.io.ByteArrayInputStream(body);
+                return new jakarta.servlet.ServletInputStream() {
+                    @Override
+                    public boolean isFinished() {
+                        return in.available() == 0;
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
+
+                    @Override
+                    public void setReadListener(jakarta.servlet.ReadListener listener) {
+                        throw new UnsupportedOperationException();
+                    }
+
+                    @Override
+                    public int read() {
+                        return in.read();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        return in.read(b, off, len);
+                    }
+                };
+            }
+
+            @Override
+            public java.io.BufferedReader getReader() {
+                return new java.io.BufferedReader(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(body),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    private static String id(jakarta.json.JsonValue id) {
+        return id instanceof jakarta.json.JsonString text ? text.getString() : String.valueOf(id);
+    }
+
+    /** The ids of the calls of {@code tool} so far. */
+    public List<String> callIds(String tool) {
+        return List.copyOf(callIds.getOrDefault(tool, List.of()));
     }
 
     /** The same server, whichever transport: the specification's setters change it in place. */

@@ -6,6 +6,9 @@ package dev.rafiki.it.support;
  */
 public final class SharedServer {
 
+    /** The context window of the models {@code smallgpt/…} and {@code smallclaude/…} (the fakes behind them). */
+    public static final long SMALL_CONTEXT_TOKENS = 2_000;
+
     private static RafikiServer server;
     private static FakeModelProviders models;
 
@@ -25,6 +28,16 @@ public final class SharedServer {
                     "RAFIKI_PROVIDER_OPENAI_API_KEY", FakeModelProviders.OPENAI_KEY,
                     "RAFIKI_PROVIDER_ANTHROPIC_BASE_URL", models.anthropicBaseUrl(),
                     "RAFIKI_PROVIDER_ANTHROPIC_API_KEY", FakeModelProviders.ANTHROPIC_KEY,
+                    // the same fakes behind a small context window, for long conversations
+                    "RAFIKI_PROVIDERS", "openai,anthropic,smallgpt,smallclaude",
+                    "RAFIKI_PROVIDER_SMALLGPT_TYPE", "openai",
+                    "RAFIKI_PROVIDER_SMALLGPT_BASE_URL", models.openAiBaseUrl(),
+                    "RAFIKI_PROVIDER_SMALLGPT_API_KEY", FakeModelProviders.OPENAI_KEY,
+                    "RAFIKI_PROVIDER_SMALLGPT_CONTEXT_TOKENS", Long.toString(SMALL_CONTEXT_TOKENS),
+                    "RAFIKI_PROVIDER_SMALLCLAUDE_TYPE", "anthropic",
+                    "RAFIKI_PROVIDER_SMALLCLAUDE_BASE_URL", models.anthropicBaseUrl(),
+                    "RAFIKI_PROVIDER_SMALLCLAUDE_API_KEY", FakeModelProviders.ANTHROPIC_KEY,
+                    "RAFIKI_PROVIDER_SMALLCLAUDE_CONTEXT_TOKENS", Long.toString(SMALL_CONTEXT_TOKENS),
                     "RAFIKI_MODEL_MAX_RETRY_PAUSE_SECONDS", "2",
                     "RAFIKI_CORS_ALLOWED_ORIGINS", "https://app.example",
                     // the test webhook receiver listens on loopback; retries quick enough for a test

@@ -1,4 +1,4 @@
-package dev.rafiki.job.control;
+package dev.rafiki.platform.net;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class SpecialPurposeAddresses {
 
-    /** What an address is to a webhook sender; later constants are stricter. */
+    /** What an address is to a sender of requests; later constants are stricter. */
     public enum Kind {
         /** globally routed: allowed */
         PUBLIC,

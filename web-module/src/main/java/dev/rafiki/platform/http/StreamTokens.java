@@ -1,4 +1,4 @@
-package dev.rafiki.auth.control;
+package dev.rafiki.platform.http;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,12 +1,12 @@
-package dev.rafiki.job.control;
+package dev.rafiki.platform.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rafiki.job.control.SpecialPurposeAddresses.Block;
-import dev.rafiki.job.control.SpecialPurposeAddresses.Embedded;
-import dev.rafiki.job.control.SpecialPurposeAddresses.Kind;
+import dev.rafiki.platform.net.SpecialPurposeAddresses.Block;
+import dev.rafiki.platform.net.SpecialPurposeAddresses.Embedded;
+import dev.rafiki.platform.net.SpecialPurposeAddresses.Kind;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -46,12 +46,12 @@ class SpecialPurposeAddressesTest {
         }
         var verdict = SpecialPurposeAddresses.of(address);
         assertNotEquals(Kind.PUBLIC, verdict.kind(), block + ": " + text(address));
-        assertTrue(WebhookTargets.refusal(inet(address), false) != null, block + ": " + text(address));
+        assertTrue(OutboundTargets.refusal(inet(address), false) != null, block + ": " + text(address));
         // a more specific block decides, as in routing; within this table only ::/128 and ::1/128 sit inside another block
         var deciding = mostSpecific(address);
         assertEquals(deciding.kind(), verdict.kind(), text(address));
         if (deciding.kind() == Kind.NEVER) {
-            assertTrue(WebhookTargets.refusal(inet(address), true) != null,
+            assertTrue(OutboundTargets.refusal(inet(address), true) != null,
                     "allowing private networks lets no " + deciding + " through: " + text(address));
         }
     }
@@ -77,7 +77,7 @@ class SpecialPurposeAddressesTest {
             var address = neighbour.get();
             if (SpecialPurposeAddresses.TABLE.stream().noneMatch(b -> b.contains(address))) {
                 assertEquals(Kind.PUBLIC, SpecialPurposeAddresses.of(address).kind(), block + ": " + text(address));
-                assertEquals(null, WebhookTargets.refusal(inet(address), false), block + ": " + text(address));
+                assertEquals(null, OutboundTargets.refusal(inet(address), false), block + ": " + text(address));
             }
         }
     }

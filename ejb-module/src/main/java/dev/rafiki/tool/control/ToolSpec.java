@@ -1,4 +1,4 @@
-package dev.rafiki.agent.model;
+package dev.rafiki.tool.control;
 
 /**
  * A tool offered to the model.

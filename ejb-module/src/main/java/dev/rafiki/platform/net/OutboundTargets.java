@@ -1,4 +1,4 @@
-package dev.rafiki.job.control;
+package dev.rafiki.platform.net;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -7,52 +7,61 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
- * Where Rafiki may POST. A webhook URL comes from a client, so without care it would let anyone
- * make the server call its own internal network (the model backend, cloud metadata services):
- * every address is judged by {@link SpecialPurposeAddresses}, both when the job is submitted
- * (literal addresses, localhost) and when each delivery resolves the host (a name may point
- * anywhere by then). Private networks pass only when configuration allows them; the other
- * special-purpose ranges (documentation, broadcast, multicast, reserved, ...) never do.
+ * Where Rafiki may send requests to a URL a client gave (a webhook, an MCP server of an agent
+ * profile). Without care such a URL would let anyone make the server call its own internal network
+ * (the model backend, cloud metadata services): every address is judged by
+ * {@link SpecialPurposeAddresses}, both when the URL is accepted (literal addresses, localhost) and
+ * each time a request resolves the host (a name may point anywhere by then). Private networks pass
+ * only when configuration allows them; the other special-purpose ranges (documentation, broadcast,
+ * multicast, reserved, ...) never do.
  */
-public final class WebhookTargets {
+public final class OutboundTargets {
 
-    private WebhookTargets() {
+    private OutboundTargets() {
     }
 
-    /** @return why the URL is not acceptable, or null */
+    /** @return why the webhook URL is not acceptable, or null */
     public static String problem(String url, boolean allowPrivate) {
+        return problem("the webhook url", url, allowPrivate);
+    }
+
+    /**
+     * @param what names the URL in the answer, e.g. "the webhook url"
+     * @return why the URL is not acceptable, or null
+     */
+    public static String problem(String what, String url, boolean allowPrivate) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return "the webhook url is not a valid URI";
+            return what + " is not a valid URI";
         }
         var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http")) {
-            return "the webhook url must be http or https";
+            return what + " must be http or https";
         }
         if (uri.getHost() == null || uri.getHost().isBlank()) {
-            return "the webhook url has no host";
+            return what + " has no host";
         }
         if (uri.getRawUserInfo() != null) {
-            return "the webhook url must not carry credentials";
+            return what + " must not carry credentials";
         }
         var host = uri.getHost().toLowerCase(Locale.ROOT);
         if (!allowPrivate && (host.equals("localhost") || host.endsWith(".localhost"))) {
-            return "the webhook url must not point at this machine";
+            return what + " must not point at this machine";
         }
         if (isLiteral(host)) {
             try {
                 var refused = refusal(InetAddress.getByName(host), allowPrivate);
-                return refused == null ? null : "the webhook url must point at a public address: " + refused;
+                return refused == null ? null : what + " must point at a public address: " + refused;
             } catch (UnknownHostException e) {
-                return "the webhook url has an invalid address";
+                return what + " has an invalid address";
             }
         }
         return null;
     }
 
-    /** Resolves the host at delivery time: a name may point anywhere by then. */
+    /** Resolves the host at the moment of a request: a name may point anywhere by then. */
     public static String resolvedProblem(URI uri, boolean allowPrivate) {
         try {
             for (var address : InetAddress.getAllByName(uri.getHost())) {
@@ -67,13 +76,13 @@ public final class WebhookTargets {
         }
     }
 
-    /** @return why Rafiki must not POST to the address, or null */
+    /** @return why Rafiki must not send a request to the address, or null */
     static String refusal(InetAddress address, boolean allowPrivate) {
         var verdict = SpecialPurposeAddresses.of(address);
         return switch (verdict.kind()) {
             case PUBLIC -> null;
             case PRIVATE -> allowPrivate ? null : address.getHostAddress() + ", in " + verdict.block() + ", a private network";
-            case NEVER -> address.getHostAddress() + ", in " + verdict.block() + ", which is never a webhook receiver";
+            case NEVER -> address.getHostAddress() + ", in " + verdict.block() + ", which is never a receiver";
         };
     }
 
