@@ -43,20 +43,11 @@ public class EventHub {
     jakarta.enterprise.concurrent.ManagedThreadFactory threads;
 
     /**
-     * Blocking writes (Server-Sent Events) and the continuation of a write that completed later:
-     * a thread per such write in progress, never per subscriber. WebSocket writes need none.
+     * Writes to subscribers: a thread per write in progress, not per subscriber. A healthy
+     * subscriber borrows one for microseconds; one stuck in a write keeps one until the sweep
+     * closes it for stalling.
      */
     java.util.concurrent.ThreadPoolExecutor senders;
-
-    /**
-     * Writes the events of feeds too large to write on the committing thread, in commit order
-     * (one thread): the group commit goes on with its next batch meanwhile. Its queue is bounded;
-     * work it refuses is found again in the log by the catch-up, within seconds.
-     */
-    java.util.concurrent.ThreadPoolExecutor largeFeeds;
-
-    /** Feeds up to this size are written by the committing thread: a first token pays no hand-off. */
-    static final int INLINE_SUBSCRIBERS = 8;
 
     @Inject
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.subscriber-buffer-bytes", defaultValue = "4194304")
@@ -97,13 +88,6 @@ public class EventHub {
                     thread.setDaemon(true);
                     return thread;
                 });
-        largeFeeds = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-                new java.util.concurrent.ArrayBlockingQueue<>(10_000), runnable -> {
-                    var thread = threads.newThread(runnable);
-                    thread.setName("rafiki-fan-out");
-                    thread.setDaemon(true);
-                    return thread;
-                });
         // a lost announcement (broker restart) delays a feed by at most this period
         catchUp = timer.scheduleWithFixedDelay(this::catchUpAll, 5, 5, TimeUnit.SECONDS);
         long period = Math.max(1, keepAliveSeconds / 2);
@@ -120,9 +104,6 @@ public class EventHub {
         }
         if (senders != null) {
             senders.shutdownNow();
-        }
-        if (largeFeeds != null) {
-            largeFeeds.shutdownNow();
         }
     }
 
@@ -269,7 +250,7 @@ public class EventHub {
         if (events.isEmpty()) {
             return;
         }
-        deliverAll(events);
+        events.forEach(this::announced);
         if (!clustered) {
             return;
         }
@@ -291,41 +272,8 @@ public class EventHub {
 
     /** An event was committed somewhere in the cluster. */
     public void announced(StoredEvent event) {
-        deliverAll(java.util.List.of(event));
-    }
-
-    /**
-     * Small feeds get the events at once, on this thread; large ones on the fan-out thread. A
-     * feed that changes size between two events may get them from both in either order: each
-     * feed takes an event only right after the one it had, and reads what it skipped from the log.
-     */
-    private void deliverAll(java.util.List<StoredEvent> events) {
-        java.util.List<Runnable> large = null;
-        for (var event : events) {
-            for (var key : java.util.List.of(Subscription.Key.session(event.owner(), event.sessionId()),
-                    Subscription.Key.user(event.owner()))) {
-                var feed = feeds.get(key);
-                if (feed == null) {
-                    continue;
-                }
-                if (feed.subscribers.size() <= INLINE_SUBSCRIBERS || largeFeeds == null) {
-                    deliver(key, event);
-                } else {
-                    if (large == null) {
-                        large = new java.util.ArrayList<>();
-                    }
-                    large.add(() -> deliver(key, event));
-                }
-            }
-        }
-        if (large != null) {
-            var work = large;
-            try {
-                largeFeeds.execute(() -> work.forEach(Runnable::run));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.log(Level.FINE, "fan-out queue full; large feeds catch up from the log", e);
-            }
-        }
+        deliver(Subscription.Key.session(event.owner(), event.sessionId()), event);
+        deliver(Subscription.Key.user(event.owner()), event);
     }
 
     private void deliver(Subscription.Key key, StoredEvent event) {

@@ -3,20 +3,19 @@ package dev.rafiki.event.control;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 
 /**
- * One client's subscription: a queue bounded in events and in bytes, written to the client one
- * write at a time. Whoever produces events only ever enqueues (and, when the subscription is idle,
- * starts its next write, which does not block), so a slow or stuck client cannot slow the node,
- * the prompt or other clients. Writes are asynchronous: a healthy subscriber costs no thread at
- * all, and a stuck one only the frames its queue holds, until the hub closes it for stalling.
- * When the queue overflows, the client is closed with the cursor to resume from: the last event
- * that was written to it.
+ * One client's subscription: a queue bounded in events and in bytes, written to the client by
+ * a sender task that runs only while there is something to write. Whoever produces events only
+ * ever enqueues, so a slow or stuck client cannot slow the node, the prompt or other clients.
+ * At most one write per subscription is in flight; the sender waits for each write to reach the
+ * connection, so what a stuck client costs is bounded by its queue (plus socket buffers) and,
+ * while it is stuck in a write, one sender thread, until the hub closes it for stalling. When
+ * the queue overflows, the client is closed with the cursor to resume from: the last event that
+ * was written to it.
  */
 public abstract class Subscription {
 
@@ -56,13 +55,12 @@ public abstract class Subscription {
     private volatile boolean terminalQueued;
     private volatile long lastSent;
     private long lastQueued;
-    /** A write is in flight or about to start: its completion alone starts the next one. */
+    /** A sender task is queued or running: it alone writes. */
     private boolean sending;
     private boolean pingDue;
     private volatile long lastWriteNanos = System.nanoTime();
     /** When the write in progress started, or 0. */
     private volatile long writingSince;
-    /** Runs blocking writes and continues after a write that completed later (never on the writer's thread). */
     private Executor senders;
     private Executor closer;
 
@@ -83,37 +81,11 @@ public abstract class Subscription {
         return capacity;
     }
 
-    /**
-     * Starts writing one event to the client, without blocking: the stage completes when the
-     * connection took it, exceptionally if it cannot. A transport that can only block wraps its
-     * write in {@link #blocking}.
-     */
-    protected abstract CompletionStage<?> transmit(StoredEvent event);
+    /** Writes one event to the client, blocking until the connection took it; throws if it cannot. */
+    protected abstract void transmit(StoredEvent event) throws Exception;
 
-    /** Proves the connection alive to proxies and to the client; like transmit. */
-    protected CompletionStage<?> keepAlive() {
-        return CompletableFuture.completedFuture(null);
-    }
-
-    /** A blocking write, run on the hub's senders: it holds a thread only while it lasts. */
-    protected final CompletionStage<Void> blocking(Write write) {
-        try {
-            return CompletableFuture.runAsync(() -> {
-                try {
-                    write.run();
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            }, senders);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /** A write that blocks until the connection took it. */
-    @FunctionalInterface
-    protected interface Write {
-        void run() throws Exception;
+    /** Proves the connection alive to proxies and to the client (blocking, like transmit). */
+    protected void keepAlive() throws Exception {
     }
 
     /** The client cannot keep up: close it, telling it where to resume. Runs on a thread of its own. */
@@ -123,21 +95,17 @@ public abstract class Subscription {
     protected void finished(StoredEvent last) {
     }
 
-    /**
-     * {@code senders} run blocking writes and what follows a write that completed later,
-     * {@code closer} the overflow handling, which may block on a dead client.
-     */
+    /** {@code senders} run the writes, {@code closer} the overflow handling, which may block on a dead client. */
     final void start(Executor senders, Executor closer, long maxBytes) {
         synchronized (this) {
             this.maxBytes = Math.max(1, Math.min(this.maxBytes, maxBytes));
             this.senders = senders;
             this.closer = closer;
-            if (queue.isEmpty() || sending) {
-                return;
+            if (!queue.isEmpty() && !sending) {
+                sending = true;
+                schedule();
             }
-            sending = true;
         }
-        pump();
     }
 
     /** Queues an event; events at or below the cursor are duplicates of what was already queued. */
@@ -164,7 +132,7 @@ public abstract class Subscription {
             }
         }
         if (schedule) {
-            pump();
+            schedule();
         } else if (overflowed) {
             closer.execute(() -> overflowed(lastSent));
         }
@@ -206,12 +174,12 @@ public abstract class Subscription {
             schedule = enqueue(event);
         }
         if (schedule) {
-            pump();
+            schedule();
         }
         return true;
     }
 
-    /** Under the lock. @return whether the caller must start the next write */
+    /** Under the lock. @return whether the caller must start a sender */
     private boolean enqueue(StoredEvent event) {
         queue.add(event);
         queuedBytes += weight(event);
@@ -230,90 +198,67 @@ public abstract class Subscription {
         notifyAll();
     }
 
-    /**
-     * Writes what is queued, one write at a time, on the calling thread for as long as writes
-     * complete at once; a write that completes later continues on a sender, never on the
-     * thread that completed it (a connection's writer may hold its own lock there).
-     */
-    private void pump() {
-        while (true) {
-            StoredEvent event;
-            boolean ping;
-            synchronized (this) {
-                if (closed) {
-                    sending = false;
-                    return;
-                }
-                event = queue.poll();
-                ping = event == null && pingDue;
-                pingDue = false;
-                if (event == null && !ping) {
-                    sending = false;
-                    return;
-                }
-                if (event != null) {
-                    queuedBytes -= weight(event);
-                    notifyAll();
-                }
-            }
-            boolean last = event != null && event.terminal() && filter.test(event);
-            // marked before the write: a client that reacts to the last event at once finds it ended
-            ended |= last;
-            writingSince = System.nanoTime();
-            CompletableFuture<?> write;
-            try {
-                write = (ping ? keepAlive() : transmit(event)).toCompletableFuture();
-            } catch (RuntimeException e) {
-                gone();
-                return;
-            }
-            if (!write.isDone()) {
-                write.whenCompleteAsync((ok, failure) -> {
-                    if (failure != null) {
-                        gone();
-                    } else {
-                        written(event, last);
-                        pump();
-                    }
-                }, this::continueOnSender);
-                return;
-            }
-            if (write.isCompletedExceptionally()) {
-                gone();
-                return;
-            }
-            written(event, last);
-        }
-    }
-
-    private void continueOnSender(Runnable next) {
+    private void schedule() {
         try {
-            senders.execute(next);
+            senders.execute(this::send);
         } catch (RejectedExecutionException e) {
-            next.run(); // no sender to be had: better on the completing thread than never
-        }
-    }
-
-    private void written(StoredEvent event, boolean last) {
-        if (event != null) {
-            lastSent = key.cursorOf(event);
-            if (last) {
-                finished(event);
+            // no sender can be had: the client resumes from its cursor rather than wait unseen
+            synchronized (this) {
+                sending = false;
+                overflow();
             }
+            closer.execute(() -> overflowed(lastSent));
         }
-        lastWriteNanos = System.nanoTime();
-        writingSince = 0;
     }
 
-    /** The client is gone (a write failed): nothing more is written. */
-    private void gone() {
-        writingSince = 0;
-        synchronized (this) {
-            closed = true;
-            sending = false;
-            queue.clear();
-            queuedBytes = 0;
-            notifyAll();
+    /** The sender task: writes what is queued, one write at a time, then ends. */
+    private void send() {
+        try {
+            while (true) {
+                StoredEvent event;
+                boolean ping;
+                synchronized (this) {
+                    if (closed) {
+                        sending = false;
+                        return;
+                    }
+                    event = queue.poll();
+                    ping = event == null && pingDue;
+                    pingDue = false;
+                    if (event == null && !ping) {
+                        sending = false;
+                        return;
+                    }
+                    if (event != null) {
+                        queuedBytes -= weight(event);
+                        notifyAll();
+                    }
+                }
+                writingSince = System.nanoTime();
+                if (ping) {
+                    keepAlive();
+                } else {
+                    boolean last = event.terminal() && filter.test(event);
+                    // marked before the write: a client that reacts to the last event at once finds it ended
+                    ended |= last;
+                    transmit(event);
+                    lastSent = key.cursorOf(event);
+                    if (last) {
+                        finished(event);
+                    }
+                }
+                lastWriteNanos = System.nanoTime();
+                writingSince = 0;
+            }
+        } catch (Exception clientGone) {
+            writingSince = 0;
+            synchronized (this) {
+                closed = true;
+                sending = false;
+                queue.clear();
+                queuedBytes = 0;
+                notifyAll();
+            }
         }
     }
 
@@ -331,7 +276,7 @@ public abstract class Subscription {
             }
         }
         if (schedule) {
-            pump();
+            schedule();
         }
     }
 

@@ -63,13 +63,9 @@ class EventHubTest {
             this.after = after;
         }
 
-        /** Some writes complete at once, others later on another thread, as a connection's do. */
         @Override
-        protected java.util.concurrent.CompletionStage<Void> transmit(StoredEvent event) {
+        protected void transmit(StoredEvent event) {
             seen.add(event.seq());
-            return ThreadLocalRandom.current().nextInt(4) == 0
-                    ? java.util.concurrent.CompletableFuture.runAsync(() -> { })
-                    : java.util.concurrent.CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -88,8 +84,6 @@ class EventHubTest {
         hub.closer = managed(closer);
         hub.subscriberBufferBytes = 64L << 20;
         hub.senders = new ThreadPoolExecutor(0, 256, 30, TimeUnit.SECONDS, new SynchronousQueue<>());
-        // feeds beyond EventHub.INLINE_SUBSCRIBERS are written here, as in the container
-        hub.largeFeeds = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(10_000));
     }
 
     /** The container's executor, as far as the hub uses it: the plain one's methods. */
@@ -110,7 +104,6 @@ class EventHubTest {
         clients.shutdownNow();
         closer.shutdownNow();
         hub.senders.shutdownNow();
-        hub.largeFeeds.shutdownNow();
     }
 
     @Test

@@ -51,19 +51,16 @@ class SubscriptionTest {
         }
 
         @Override
-        protected java.util.concurrent.CompletionStage<Void> transmit(StoredEvent event) {
-            return blocking(() -> {
-                maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                gate.await();
-                written.add(event.seq());
-                inFlight.decrementAndGet();
-            });
+        protected void transmit(StoredEvent event) throws Exception {
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            gate.await();
+            written.add(event.seq());
+            inFlight.decrementAndGet();
         }
 
         @Override
-        protected java.util.concurrent.CompletionStage<Void> keepAlive() {
+        protected void keepAlive() {
             pings.incrementAndGet();
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -131,44 +128,5 @@ class SubscriptionTest {
         subscription.pingIfIdle(Duration.ZERO);
         await("a keep-alive", () -> subscription.pings.get() == 1);
         assertFalse(subscription.stalled(Duration.ZERO));
-    }
-
-    @Test
-    void anAsynchronousWriteStartsTheNextOnlyOnceTheConnectionTookIt() throws Exception {
-        var pending = new java.util.concurrent.LinkedBlockingQueue<java.util.concurrent.CompletableFuture<Void>>();
-        var written = Collections.synchronizedList(new ArrayList<Long>());
-        var subscription = new Subscription(key, 0, 100, e -> true) {
-            @Override
-            protected java.util.concurrent.CompletionStage<Void> transmit(StoredEvent event) {
-                written.add(event.seq());
-                var write = new java.util.concurrent.CompletableFuture<Void>();
-                pending.add(write);
-                return write;
-            }
-
-            @Override
-            protected void overflowed(long resumeAfter) {
-            }
-        };
-        subscription.start(senders, closer, Long.MAX_VALUE);
-        for (long seq = 1; seq <= 5; seq++) {
-            subscription.offer(event(seq, 10), closer);
-        }
-        assertEquals(List.of(1L), written, "one write in flight, started by the offering thread");
-        for (int done = 1; done <= 5; done++) {
-            pending.poll(10, TimeUnit.SECONDS).complete(null); // completed by another thread than the one that wrote
-            int expected = Math.min(done + 1, 5);
-            await("write " + expected, () -> written.size() == expected);
-        }
-        await("the cursor", () -> subscription.lastSent() == 5);
-        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), written);
-        assertTrue(pending.isEmpty());
-
-        subscription.offer(event(6, 10), closer);
-        pending.poll(10, TimeUnit.SECONDS).completeExceptionally(new java.io.IOException("connection reset"));
-        await("closed after a failed write", subscription::closed);
-        subscription.offer(event(7, 10), closer);
-        assertEquals(6, written.size(), "nothing written after the client is gone");
-        assertEquals(5, subscription.lastSent(), "it resumes after the last event the connection took");
     }
 }

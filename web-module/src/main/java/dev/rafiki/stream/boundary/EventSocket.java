@@ -82,8 +82,8 @@ public class EventSocket extends StreamSocket {
                 : key.userWide() ? log.lastUserSeq(owner) : log.lastSessionSeq(key.sessionId());
         var subscription = new Feed(key, after, target::wants, key.userWide() ? "user" : "session", "resume " + name) {
             @Override
-            protected java.util.concurrent.CompletionStage<Void> keepAlive() {
-                return sendAsync("{\"type\":\"keep-alive\"}");
+            protected void keepAlive() throws Exception {
+                send("{\"type\":\"keep-alive\"}");
             }
         };
         subscriptions.put(name, subscription);

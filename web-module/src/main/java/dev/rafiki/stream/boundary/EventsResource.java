@@ -28,7 +28,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
-import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.UUID;
@@ -140,33 +139,27 @@ public class EventsResource {
             }
         };
         var subscription = new Subscription(key, cursor, buffer, filter) {
-            // Jersey writes an event on the calling thread until the connection took it: blocking
             @Override
-            protected java.util.concurrent.CompletionStage<Void> transmit(StoredEvent event) {
-                return blocking(() -> write(sse.newEventBuilder()
-                        .id(Long.toString(key.cursorOf(event)))
-                        .name(event.type())
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                        .data(String.class, event.frame(null))
-                        .build()));
-            }
-
-            @Override
-            protected java.util.concurrent.CompletionStage<Void> keepAlive() {
-                return blocking(() -> write(sse.newEventBuilder().comment("keep-alive").build()));
-            }
-
-            private void write(OutboundSseEvent event) throws Exception {
+            protected void transmit(StoredEvent event) throws Exception {
                 if (sink.isClosed()) {
                     release.run();
                     throw new IllegalStateException("the client went away");
                 }
                 try {
-                    sink.send(event).toCompletableFuture().get();
+                    send(event);
                 } catch (Exception gone) {
                     release.run();
                     throw gone;
                 }
+            }
+
+            private void send(StoredEvent event) throws Exception {
+                sink.send(sse.newEventBuilder()
+                        .id(Long.toString(key.cursorOf(event)))
+                        .name(event.type())
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(String.class, event.frame(null))
+                        .build()).toCompletableFuture().get();
             }
 
             /** A client this far behind cannot be told anything: the stream ends; its last id is its cursor. */
@@ -175,6 +168,16 @@ public class EventsResource {
                 release.run();
                 hub.unsubscribe(this);
                 closeQuietly(sink);
+            }
+
+            @Override
+            protected void keepAlive() throws Exception {
+                try {
+                    sink.send(sse.newEventBuilder().comment("keep-alive").build()).toCompletableFuture().get();
+                } catch (Exception gone) {
+                    release.run();
+                    throw gone;
+                }
             }
         };
         try {

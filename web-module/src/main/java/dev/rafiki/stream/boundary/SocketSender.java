@@ -2,13 +2,11 @@ package dev.rafiki.stream.boundary;
 
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
- * Writes text frames on one WebSocket: events asynchronously (a subscription has at most one in
- * flight and notices a client that does not read when its bounded queue overflows), control
- * frames blocking, one at a time.
+ * Writes text frames on one WebSocket, blocking until the connection took each: the container
+ * allows one write at a time per connection, and a blocking write is what lets a subscription
+ * notice a client that does not read (its bounded queue then overflows).
  */
 final class SocketSender {
 
@@ -43,32 +41,6 @@ final class SocketSender {
                 thread.setContextClassLoader(loader);
             }
         }
-    }
-
-    /** Starts a write without waiting for it; the stage completes when the connection took the frame. */
-    CompletionStage<Void> sendAsync(String text) {
-        var done = new CompletableFuture<Void>();
-        if (!session.isOpen()) {
-            done.completeExceptionally(new IOException("the WebSocket is closed"));
-            return done;
-        }
-        var thread = Thread.currentThread();
-        var loader = thread.getContextClassLoader();
-        thread.setContextClassLoader(JDK_ONLY);
-        try {
-            session.getAsyncRemote().sendText(text, result -> {
-                if (result.isOK()) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(result.getException());
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        } finally {
-            thread.setContextClassLoader(loader);
-        }
-        return done;
     }
 
     /** For control frames: a client that is gone simply misses them. */

@@ -24,7 +24,6 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -244,8 +243,8 @@ public abstract class StreamSocket {
         }
 
         @Override
-        protected CompletionStage<Void> transmit(StoredEvent event) {
-            return sender.sendAsync(event.frame(stream));
+        protected void transmit(StoredEvent event) throws Exception {
+            sender.send(event.frame(stream));
         }
 
         @Override
@@ -253,9 +252,9 @@ public abstract class StreamSocket {
             StreamSocket.close(session, SLOW_CONSUMER, "slow consumer: " + resume + " after " + resumeAfter);
         }
 
-        /** Written like an event: a keep-alive that cannot be written shows a dead client. */
-        CompletionStage<Void> sendAsync(String frame) {
-            return sender.sendAsync(frame);
+        /** Blocking, like an event: a keep-alive that cannot be written shows a dead client. */
+        void send(String frame) throws IOException {
+            sender.send(frame);
         }
     }
 }
