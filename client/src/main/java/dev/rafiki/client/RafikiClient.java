@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * try (var rafiki = RafikiClient.builder(URI.create("http://127.0.0.1:8080")).token(() -> myToken()).build()) {
  *     var answer = rafiki.query("What is 6 x 7?");
- *     System.out.println(answer.answer());
+ *     String text = answer.answer();                  // the prompt as ended: answer, status, usage, …
  * }
  * }</pre>
  *
