@@ -2,9 +2,12 @@ package dev.rafiki.job.control;
 
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -21,14 +24,23 @@ public class JobJanitor {
     @ConfigProperty(name = "rafiki.artifacts.retention", defaultValue = "P30D")
     Duration retention;
 
+    /**
+     * Without a transaction of its own, and never failing: a timer whose callback fails twice (its
+     * transaction rolled back while the database is down) is expunged by Payara, for good.
+     */
     @Schedule(hour = "*", minute = "*/10", persistent = false)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void purge() {
         if (retention.isZero() || retention.isNegative()) {
             return;
         }
-        int removed = store.purgeCreatedBefore(Instant.now().minus(retention));
-        if (removed > 0) {
-            LOG.info("removed " + removed + " artifacts older than " + retention);
+        try {
+            int removed = store.purgeCreatedBefore(Instant.now().minus(retention));
+            if (removed > 0) {
+                LOG.info("removed " + removed + " artifacts older than " + retention);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "removing old artifacts failed; the next round tries again: " + e.getMessage());
         }
     }
 }

@@ -9,6 +9,8 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -61,7 +63,12 @@ public class QueueSweeper {
         timers.createIntervalTimer(0, intervalMs, new TimerConfig("queue-sweeper", false));
     }
 
+    /**
+     * Outside a transaction: a failed query would mark one rolled back, and Payara expunges an
+     * interval timer, for good, after two failed deliveries (seen with the database restarted).
+     */
     @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void sweep() {
         try {
             @SuppressWarnings("unchecked")

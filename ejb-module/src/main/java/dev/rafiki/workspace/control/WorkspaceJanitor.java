@@ -8,6 +8,8 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -57,7 +59,9 @@ public class WorkspaceJanitor {
         timers.createIntervalTimer(interval, interval, new TimerConfig("workspace-janitor", false));
     }
 
+    /** Outside a transaction, never failing: Payara expunges a timer after two failed deliveries. */
     @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void sweep() {
         if (retention.isZero() || retention.isNegative()) {
             return;
@@ -72,11 +76,11 @@ public class WorkspaceJanitor {
         }
     }
 
-    /** Pending: a prompt queued or running, or a live claim (a run the fast lane holds). */
+    /** Pending: a prompt queued, running or waiting for an approval, or a live claim (a run the fast lane holds). */
     private Optional<IdleWorkspaces.SessionActivity> activity(UUID session) {
         var rows = em.createNativeQuery("""
                         SELECT s.updated_at, (s.worker IS NOT NULL AND s.claim_expires_at > now())
-                        OR EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running'))
+                        OR EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running', 'waiting_approval'))
                         FROM agent_session s WHERE s.id = ?1""")
                 .setParameter(1, session)
                 .getResultList();
