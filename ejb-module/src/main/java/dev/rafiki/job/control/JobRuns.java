@@ -2,6 +2,7 @@ package dev.rafiki.job.control;
 
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.prompt.control.PromptLedger.RunningPrompt;
+import dev.rafiki.prompt.control.RetryableRunTools;
 import dev.rafiki.tool.control.JobToolSpecs;
 import dev.rafiki.tool.control.ToolSpec;
 import dev.rafiki.workspace.control.Workspaces;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Equips a job's run with the job tools. */
 @ApplicationScoped
-public class JobRuns {
+public class JobRuns implements RetryableRunTools {
 
     @Inject
     ArtifactStore store;
@@ -28,13 +29,14 @@ public class JobRuns {
     @ConfigProperty(name = "rafiki.artifacts.max-bytes", defaultValue = "67108864")
     long maxArtifactBytes;
 
-    /** The run's other tools ({@code ToolRuntime.specs}), and the job tools. */
+    @Override
     public List<ToolSpec> specs(List<ToolSpec> others) {
         var specs = new ArrayList<>(others);
         specs.addAll(JobToolSpecs.SPECS);
         return specs;
     }
 
+    @Override
     public AgentLoop.Tools tools(AgentLoop.Tools workspaceTools, RunningPrompt prompt, String worker) {
         return new JobTools(workspaceTools, workspaces.of(prompt.sessionId()), store, progress,
                 new ArtifactStore.Run(prompt.id(), prompt.sessionId(), prompt.owner(), worker, prompt.attempt()),

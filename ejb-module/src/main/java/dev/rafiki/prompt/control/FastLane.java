@@ -113,7 +113,7 @@ public class FastLane {
     SessionWorker durable;
 
     @Inject
-    dev.rafiki.job.control.JobRuns jobs;
+    RetryableRunTools jobs;
 
     @Resource(lookup = SchemaMigrator.DATA_SOURCE)
     DataSource dataSource;

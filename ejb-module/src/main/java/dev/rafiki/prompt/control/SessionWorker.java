@@ -11,7 +11,6 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.platform.db.SqlStates;
-import dev.rafiki.job.control.JobRuns;
 import dev.rafiki.platform.log.LogFields;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -65,7 +64,7 @@ public class SessionWorker {
     dev.rafiki.profile.control.ProfileCache profiles;
 
     @Inject
-    JobRuns jobs;
+    RetryableRunTools jobs;
 
     @Inject
     @ConfigProperty(name = "rafiki.jobs.retry-backoff-ms", defaultValue = "2000")
