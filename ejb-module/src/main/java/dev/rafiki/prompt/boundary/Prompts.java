@@ -7,8 +7,10 @@ import dev.rafiki.prompt.control.PromptFinished;
 import dev.rafiki.prompt.control.PromptSnapshot;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
+import dev.rafiki.prompt.entity.ToolApproval;
 import dev.rafiki.session.boundary.Sessions;
 import dev.rafiki.session.boundary.Views.AgentUse;
+import dev.rafiki.session.boundary.Views.ApprovalView;
 import dev.rafiki.session.boundary.Views.ErrorView;
 import dev.rafiki.session.boundary.Views.PromptView;
 import dev.rafiki.session.boundary.Views.StopResult;
@@ -144,7 +146,27 @@ public class Prompts {
     /** The view with the tool calls that waited for a person, if any did. */
     private PromptView withApprovals(PromptView view) {
         return view.withApprovals(approvals.of(view.id()).stream()
-                .map(dev.rafiki.session.boundary.Views.ApprovalView::of).toList());
+                .map(Prompts::approvalView).toList());
+    }
+
+    private static ApprovalView approvalView(ToolApproval a) {
+        var decision = switch (a.status) {
+            case ToolApproval.APPROVED -> "approve";
+            case ToolApproval.PENDING -> null;
+            default -> "deny";
+        };
+        return new ApprovalView(a.promptId, a.sessionId, a.toolCallId, a.tool, parsed(a.arguments), a.status, decision,
+                a.reason, a.decidedArguments == null ? null : parsed(a.decidedArguments), a.decidedBy, a.requestedAt,
+                a.expiresAt, a.decidedAt);
+    }
+
+    /** A model may send arguments that are not JSON: shown as the text they are. */
+    private static jakarta.json.JsonValue parsed(String text) {
+        try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
+            return reader.readValue();
+        } catch (RuntimeException notJson) {
+            return jakarta.json.Json.createValue(text);
+        }
     }
 
     /**
@@ -152,11 +174,9 @@ public class Prompts {
      * arguments, if given) and the run goes on; denied, the model gets the denial as the call's
      * result. The same decision again answers the same record.
      */
-    public dev.rafiki.session.boundary.Views.ApprovalView decide(String owner, UUID sessionId, UUID promptId,
-                                                                 String toolCallId, String decision, String reason,
-                                                                 String arguments) {
-        return dev.rafiki.session.boundary.Views.ApprovalView.of(
-                approvals.decide(owner, sessionId, promptId, toolCallId, decision, reason, arguments));
+    public ApprovalView decide(String owner, UUID sessionId, UUID promptId, String toolCallId, String decision,
+                               String reason, String arguments) {
+        return approvalView(approvals.decide(owner, sessionId, promptId, toolCallId, decision, reason, arguments));
     }
 
     /** Cancels the running prompt (and, if asked, every queued one). Repeating it is harmless. */

@@ -109,25 +109,6 @@ public final class Views {
     public record ApprovalView(UUID promptId, UUID sessionId, String toolCallId, String tool, JsonValue arguments,
                                String status, String decision, String reason, JsonValue decidedArguments,
                                String decidedBy, Instant requestedAt, Instant expiresAt, Instant decidedAt) {
-        public static ApprovalView of(dev.rafiki.prompt.entity.ToolApproval a) {
-            var decision = switch (a.status) {
-                case dev.rafiki.prompt.entity.ToolApproval.APPROVED -> "approve";
-                case dev.rafiki.prompt.entity.ToolApproval.PENDING -> null;
-                default -> "deny";
-            };
-            return new ApprovalView(a.promptId, a.sessionId, a.toolCallId, a.tool, parsed(a.arguments), a.status, decision,
-                    a.reason, a.decidedArguments == null ? null : parsed(a.decidedArguments), a.decidedBy, a.requestedAt,
-                    a.expiresAt, a.decidedAt);
-        }
-
-        /** A model may send arguments that are not JSON: shown as the text they are. */
-        private static JsonValue parsed(String text) {
-            try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(text))) {
-                return reader.readValue();
-            } catch (RuntimeException notJson) {
-                return jakarta.json.Json.createValue(text);
-            }
-        }
     }
 
     /** {@code toolCalls} on assistant turns that called tools; {@code toolCallId} and {@code error} on tool results. */

@@ -1,7 +1,8 @@
 /**
- * Sessions: owned by one user, each with its state, message history and prompt queue. A fork
- * ({@link dev.rafiki.session.boundary.Sessions#fork}) is a new session with another one's history
- * up to a message and a copy of its workspace; it is made only while the source has no prompt
- * pending, with the source's row locked, so no prompt of it runs during the copy.
+ * Sessions: owned by one user, each with its title, metadata, model and agent profile. What its
+ * prompts are doing shows in its view through {@link dev.rafiki.session.control.SessionActivity},
+ * which the prompt feature answers; its history, queue and forks are the prompt feature's
+ * ({@code dev.rafiki.prompt.boundary.Conversations}). Before one is deleted,
+ * {@link dev.rafiki.session.boundary.SessionDeleting} lets the features above end what runs in it.
  */
 package dev.rafiki.session.boundary;

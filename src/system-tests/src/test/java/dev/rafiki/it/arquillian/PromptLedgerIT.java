@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rafiki.agent.control.AgentLoop.Outcome;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.prompt.boundary.BusyPolicy;
+import dev.rafiki.prompt.boundary.Conversations;
 import dev.rafiki.prompt.boundary.NewPrompt;
 import dev.rafiki.prompt.boundary.PromptIntake;
 import dev.rafiki.prompt.boundary.Prompts;
@@ -57,6 +58,9 @@ class PromptLedgerIT {
     @Inject
     Sessions sessions;
 
+    @Inject
+    Conversations conversations;
+
     @Test
     void aClaimIsExclusiveUntilReleased() {
         var session = newSession();
@@ -93,7 +97,7 @@ class PromptLedgerIT {
         var view = prompts.get("ledger-user", session, promptId);
         assertEquals("completed", view.status());
         assertEquals("echo: survive me", view.answer());
-        assertEquals(2, sessions.messages("ledger-user", session, 0, false, 10).items().size(), "one user and one assistant message");
+        assertEquals(2, conversations.messages("ledger-user", session, 0, false, 10).items().size(), "one user and one assistant message");
     }
 
     @Test
