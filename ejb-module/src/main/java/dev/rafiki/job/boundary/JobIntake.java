@@ -3,6 +3,7 @@ package dev.rafiki.job.boundary;
 import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.EventTypes;
 import dev.rafiki.job.entity.Job;
+import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.prompt.boundary.BusyPolicy;
 import dev.rafiki.prompt.boundary.NewPrompt;
 import dev.rafiki.prompt.boundary.PromptIntake;
@@ -59,7 +60,7 @@ public class JobIntake {
         job.idempotencyKey = request.idempotencyKey();
         job.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
         job.runAt = request.runAt();
-        job.createdAt = Instant.now();
+        job.createdAt = DbTime.now();
         em.persist(job);
         em.flush();
         if (delayed) {

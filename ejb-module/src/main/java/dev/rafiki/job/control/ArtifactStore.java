@@ -2,6 +2,7 @@ package dev.rafiki.job.control;
 
 import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.platform.db.DbTime;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -47,7 +48,7 @@ public class ArtifactStore {
             return Optional.empty();
         }
         var sha = sha256(content);
-        var now = Instant.now();
+        var now = DbTime.now();
         var event = events.append(run.owner(), run.sessionId(), run.promptId(), EventTypes.JOB_ARTIFACT,
                 Json.createObjectBuilder().add("job_id", run.promptId().toString()).add("name", name)
                         .add("size", content.length).add("content_type", contentType).add("sha256", sha)

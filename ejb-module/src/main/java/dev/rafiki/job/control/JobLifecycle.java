@@ -4,6 +4,7 @@ import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.EventTypes;
 import dev.rafiki.job.boundary.JobReader;
 import dev.rafiki.job.entity.Job;
+import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.json.ApiJson;
 import dev.rafiki.prompt.control.PromptFinished;
 import dev.rafiki.prompt.control.PromptStarted;
@@ -82,7 +83,7 @@ public class JobLifecycle {
                 && (Retries.retryable(finished.errorCode()) || "too-many-attempts".equals(finished.errorCode()))) {
             // a failure another attempt might have cured (or a run that kept dying), and no attempt
             // is left: park it where operators look
-            job.deadLetteredAt = Instant.now();
+            job.deadLetteredAt = DbTime.now();
             deadLetters.park(Json.createObjectBuilder().add("job_id", job.id.toString()).add("owner", job.owner)
                     .add("session_id", job.sessionId.toString()).add("attempts", prompt.attempts)
                     .add("error", Json.createObjectBuilder().add("code", finished.errorCode())

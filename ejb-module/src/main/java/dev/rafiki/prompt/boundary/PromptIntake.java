@@ -10,6 +10,7 @@ import dev.rafiki.session.boundary.Sessions;
 import dev.rafiki.session.entity.AgentSession;
 import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.tracing.Tracing;
 import jakarta.ejb.Stateless;
 import jakarta.json.Json;
@@ -96,7 +97,7 @@ public class PromptIntake {
             return Optional.empty();
         }
         session.nextSeq++;
-        session.updatedAt = Instant.now();
+        session.updatedAt = DbTime.now();
         prompt.seq = session.nextSeq;
         prompt.status = PromptStatus.QUEUED;
         em.flush();
@@ -130,7 +131,7 @@ public class PromptIntake {
         }
         session.nextSeq++;
         session.promptCount++;
-        session.updatedAt = Instant.now();
+        session.updatedAt = DbTime.now();
 
         var prompt = new Prompt();
         prompt.id = UUID.randomUUID();
@@ -146,7 +147,7 @@ public class PromptIntake {
         prompt.status = scheduled ? PromptStatus.SCHEDULED : PromptStatus.QUEUED;
         prompt.idempotencyKey = request.idempotencyKey();
         prompt.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
-        prompt.createdAt = Instant.now();
+        prompt.createdAt = DbTime.now();
         prompt.traceParent = tracing.traceparent();
         em.persist(prompt);
         em.flush();
@@ -210,7 +211,7 @@ public class PromptIntake {
             p.status = PromptStatus.CANCELLED;
             p.errorCode = "interrupted";
             p.errorMessage = "interrupted by a newer prompt";
-            p.finishedAt = Instant.now();
+            p.finishedAt = DbTime.now();
             finished.fire(PromptFinished.of(p));
             if (waiting) {
                 approvals.stopped(p);

@@ -1,5 +1,6 @@
 package dev.rafiki.prompt.boundary;
 
+import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.prompt.control.FastLane;
@@ -232,7 +233,7 @@ public class Prompts {
         prompt.status = PromptStatus.CANCELLED;
         prompt.errorCode = code;
         prompt.errorMessage = message;
-        prompt.finishedAt = Instant.now();
+        prompt.finishedAt = DbTime.now();
         finished.fire(PromptFinished.of(prompt));
         if (waiting) {
             approvals.stopped(prompt);

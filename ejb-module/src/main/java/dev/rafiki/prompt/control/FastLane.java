@@ -9,6 +9,7 @@ import dev.rafiki.budget.control.UsageCounters;
 import dev.rafiki.event.control.EventTypes;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.config.NodeIdentity;
+import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.db.SchemaMigrator;
 import dev.rafiki.platform.db.SqlStates;
 import dev.rafiki.tool.control.ToolResult;
@@ -501,7 +502,7 @@ public class FastLane {
             row.agentVersion = request.agent() != null ? Integer.valueOf(request.agent().version()) : state.agentVersion;
             row.idempotencyKey = request.idempotencyKey();
             row.requestHash = request.idempotencyKey() == null ? null : request.requestHash();
-            row.createdAt = Instant.now();
+            row.createdAt = DbTime.now();
             row.startedAt = row.createdAt;
             accepting = commits.open(sessionId, request.owner());
             if (newSession) {
@@ -665,7 +666,7 @@ public class FastLane {
             var status = outcome.errorCode() == null ? "completed" : outcome.cancelled() ? "cancelled" : "failed";
             // set before the row is written: the accepting insert binds it when the run ended inline
             row.structured = structured && "completed".equals(status);
-            var finishedAt = Instant.now();
+            var finishedAt = DbTime.now();
             int stored = outcome.messages().size();
             boolean job = request.job() != null;
             boolean inline = !abortedRun && !"cancelled".equals(status) && (!job || "completed".equals(status))
@@ -999,7 +1000,7 @@ public class FastLane {
         }
 
         private void insertMessages(GroupCommit.Unit unit, List<ChatMessage> messages, boolean partial) {
-            var now = Timestamp.from(Instant.now());
+            var now = Timestamp.from(DbTime.now());
             for (var message : messages) {
                 var role = switch (message.role()) {
                     case USER -> "user";

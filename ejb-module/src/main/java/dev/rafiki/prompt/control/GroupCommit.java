@@ -3,6 +3,7 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.budget.control.UsageCounters;
 import dev.rafiki.event.control.EventHub;
 import dev.rafiki.event.control.StoredEvent;
+import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.db.SchemaMigrator;
 import dev.rafiki.platform.tracing.Tracing;
 import io.opentelemetry.context.Context;
@@ -181,7 +182,7 @@ public class GroupCommit {
             if (sealed) {
                 return false;
             }
-            events.add(new NewEvent(promptId, type, data.toString(), Instant.now()));
+            events.add(new NewEvent(promptId, type, data.toString(), DbTime.now()));
             return true;
         }
 
@@ -340,7 +341,7 @@ public class GroupCommit {
     }
 
     private static long epochNanos() {
-        var now = Instant.now();
+        var now = DbTime.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 

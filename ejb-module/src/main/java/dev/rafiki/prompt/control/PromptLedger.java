@@ -11,6 +11,7 @@ import dev.rafiki.prompt.entity.Message;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.platform.db.DbTime;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -116,7 +117,7 @@ public class PromptLedger {
         if (prompt.status == PromptStatus.QUEUED) {
             prompt.status = PromptStatus.RUNNING;
             if (prompt.startedAt == null) {
-                prompt.startedAt = Instant.now();
+                prompt.startedAt = DbTime.now();
             }
         }
         // what an abandoned attempt saved is not this attempt's: a job ends with one set of files
@@ -168,7 +169,7 @@ public class PromptLedger {
             asking = entity;
         }
         em.flush(); // the asking turn's id names the decisions
-        var expires = Instant.now().plus(approvals.timeout());
+        var expires = DbTime.now().plus(approvals.timeout());
         for (var call : outcome.awaiting()) {
             approvals.request(prompt, asking.id, call, expires);
         }
@@ -398,7 +399,7 @@ public class PromptLedger {
         prompt.status = status;
         prompt.errorCode = code;
         prompt.errorMessage = message;
-        prompt.finishedAt = Instant.now();
+        prompt.finishedAt = DbTime.now();
         finished.fire(PromptFinished.of(prompt));
     }
 

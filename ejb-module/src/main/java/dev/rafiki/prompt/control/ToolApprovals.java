@@ -240,9 +240,8 @@ public class ToolApprovals {
         dispatcher.wakeAfterCommit(prompt.sessionId);
     }
 
-    /** As PostgreSQL keeps it: a record answered now and read back later must be the same. */
     private static Instant now() {
-        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return dev.rafiki.platform.db.DbTime.now();
     }
 
     private boolean lockSession(UUID sessionId) {

@@ -191,7 +191,22 @@ class QueryIT {
         assertFalse(answer.containsKey("prompt_id"), "the prompt's own id is id: " + answer);
         var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("id")).json();
         assertEquals(view.keySet(), answer.keySet(), "one type parses both");
-        for (var member : List.of("id", "session_id", "seq", "status", "prompt", "answer", "attempts", "steps", "usage")) {
+        for (var member : List.of("id", "session_id", "seq", "status", "prompt", "answer", "attempts", "steps", "usage",
+                "created_at", "started_at", "finished_at")) {
+            assertEquals(view.get(member), answer.get(member), member);
+        }
+    }
+
+    @Test
+    void anAnswerFromTheDurableQueueShowsTheTimesItsViewShows() throws Exception {
+        var session = api.createSession();
+        // the session is busy, so the second prompt takes the durable queue and is answered from its record
+        var busy = java.util.concurrent.CompletableFuture.supplyAsync(() -> api.query(session, "/slow 100 a b c d e"));
+        RafikiServer.sleep(100);
+        var answer = api.query(session, "queued behind");
+        busy.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        var view = api.get("/session/" + session + "/prompts/" + answer.getString("id")).json();
+        for (var member : List.of("status", "answer", "created_at", "started_at", "finished_at")) {
             assertEquals(view.get(member), answer.get(member), member);
         }
     }
