@@ -28,7 +28,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Workspace files and signed links through the real server over HTTP: upload, list, download with
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * open without a token and fail when expired, tampered, moved to another path or after the key
  * was rotated.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FilesIT {
 
     static final long MAX_UPLOAD = 1_500_000; // above the 1 MiB JSON body limit: uploads have their own
@@ -44,8 +48,11 @@ class FilesIT {
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** Long enough that no other test's workspace goes idle while it runs; the sweep looks every 2 s. */
-    static final Duration RETENTION = Duration.ofSeconds(60);
+    /**
+     * Longer than any one test here, so that no other test's workspace goes idle while it runs; the
+     * sweep looks every 2 s. The retention test runs last, when most of this has passed already.
+     */
+    static final Duration RETENTION = Duration.ofSeconds(25);
 
     static RafikiServer server;
     static Api api;
@@ -460,6 +467,7 @@ class FilesIT {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE)
     void aWorkspaceIdleLongerThanTheRetentionIsRemovedAndItsSessionStays() {
         var workspace = server.dataDir().resolve("workspaces").resolve(abandoned);
         Await.until("the idle workspace to be removed", Duration.ofSeconds(300),

@@ -126,7 +126,8 @@ class SchedulesIT {
     @Order(1)
     void aDelayedJobInItsSessionRunsAfterWhatWasQueuedBeforeItsTime() {
         var session = api.createSession();
-        var runAt = Instant.now().plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        // far enough that "first" is queued before it even on loaded cores (seen: 16 s between the two requests)
+        var runAt = Instant.now().plusSeconds(8).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         var delayed = submit("{\"prompt\":\"second\",\"session_id\":\"" + session + "\",\"run_at\":\"" + runAt + "\"}");
         var first = submit("{\"prompt\":\"first\",\"session_id\":\"" + session + "\"}");
         Await.until("the delayed job to end", WAIT, () -> job(delayed.getString("id")),
