@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -25,6 +26,8 @@ final class WebSocketConnection implements Frames {
 
     private record Closed(int code, String reason) {
     }
+
+    private static final Object PONG = new Object();
 
     private final WebSocket socket;
     private final LinkedBlockingQueue<Object> inbox;
@@ -94,26 +97,51 @@ final class WebSocketConnection implements Frames {
         }
     }
 
+    /**
+     * Waits at most the idle timeout for a frame. A server sends keep-alive frames on {@code /ws},
+     * but none on {@code /query_stream} (a prompt waiting for a person may be silent for an hour):
+     * a ping, whose pong any WebSocket server sends back, proves the connection alive meanwhile.
+     */
     @Override
     public JsonObject next() throws IOException {
-        Object next;
+        long deadline = System.nanoTime() + idle.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IOException("no frame, not even a pong, for " + idle);
+            }
+            Object next;
+            try {
+                next = inbox.poll(Math.min(left, idle.toNanos() / 3), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                throw new IOException("interrupted", e);
+            }
+            if (next == null) {
+                ping();
+                continue;
+            }
+            activity.run();
+            if (next == PONG) {
+                deadline = System.nanoTime() + idle.toNanos();
+                continue;
+            }
+            if (next instanceof Closed) {
+                return null;
+            }
+            if (next instanceof Throwable failure) {
+                throw failure instanceof IOException io ? io : new IOException(failure);
+            }
+            try (var reader = Json.createReader(new StringReader((String) next))) {
+                return reader.readObject();
+            }
+        }
+    }
+
+    private void ping() {
         try {
-            next = inbox.poll(idle.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            throw new IOException("interrupted", e);
-        }
-        if (next == null) {
-            throw new IOException("no frame, not even a keep-alive, for " + idle);
-        }
-        activity.run();
-        if (next instanceof Closed) {
-            return null;
-        }
-        if (next instanceof Throwable failure) {
-            throw failure instanceof IOException io ? io : new IOException(failure);
-        }
-        try (var reader = Json.createReader(new StringReader((String) next))) {
-            return reader.readObject();
+            socket.sendPing(ByteBuffer.allocate(0));
+        } catch (RuntimeException e) {
+            // a ping still under way: the deadline decides
         }
     }
 
@@ -144,6 +172,13 @@ final class WebSocketConnection implements Frames {
                 inbox.add(partial.toString());
                 partial.setLength(0);
             }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket socket, ByteBuffer message) {
+            inbox.add(PONG);
             socket.request(1);
             return null;
         }
