@@ -421,7 +421,9 @@ class ClientIT {
 
     @Test
     void aToolCallIsApprovedOverTheQueryStream(@TempDir Path dir) throws Exception {
-        try (var client = server.client("client-query-stream-approval")) {
+        // /query_stream sends no keep-alive: the client's pings keep a quiet wait from being taken for dead
+        try (var client = RafikiClient.builder(server.base()).token(server.tokenFor("client-query-stream-approval", "user"))
+                .streamIdleTimeout(Duration.ofSeconds(3)).build()) {
             var sessionId = client.sessions().create().id();
             var agent = client.agents().create(Json.createObjectBuilder().add("name", "asks-" + sessionId).add("model", "echo")
                     .add("tools", Json.createArrayBuilder().add("write_file"))
@@ -431,6 +433,8 @@ class ClientIT {
                     .inSession(sessionId).withAgent(agent.id().toString()), events::add);
             var asked = Await.until("the approval request", Duration.ofSeconds(60), () -> events.stream()
                     .filter(e -> e.type().equals("tool_call.approval_requested")).findFirst(), java.util.Optional::isPresent).get();
+            Thread.sleep(4500);
+            assertEquals(0, stream.reconnects(), "silent longer than the idle timeout, yet alive");
             var approval = stream.decide(ApprovalDecision.approve(asked.data().getString("tool_call_id"))).get(30, TimeUnit.SECONDS);
             assertEquals("approved", approval.status());
             assertEquals("write_file", approval.tool());
