@@ -43,6 +43,7 @@ final class PromptFollower implements EventListener {
     @Override
     public void onError(RafikiException failure) {
         result.completeExceptionally(failure);
+        listener.onError(failure);
     }
 
     @Override

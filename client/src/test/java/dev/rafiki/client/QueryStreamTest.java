@@ -134,7 +134,18 @@ class QueryStreamTest {
 
     @Test
     void aRefusedPromptEndsTheStreamAndARateLimitedOneIsSentAgain() throws Exception {
-        var limited = client.queryStream(QueryRequest.of("hi"), events::add);
+        var errors = new CopyOnWriteArrayList<RafikiException>();
+        var limited = client.queryStream(QueryRequest.of("hi"), new EventListener() {
+            @Override
+            public void onEvent(Event event) {
+                events.add(event);
+            }
+
+            @Override
+            public void onError(RafikiException failure) {
+                errors.add(failure);
+            }
+        });
         var first = next();
         first.push("{\"type\":\"error\",\"code\":\"rate-limited\",\"title\":\"t\",\"status\":429,\"detail\":\"d\",\"retry_after\":0}");
         var again = next();
@@ -144,6 +155,7 @@ class QueryStreamTest {
         assertEquals("session-busy", ((RafikiException) failure.getCause()).code());
         var notAccepted = assertThrows(ExecutionException.class, () -> limited.accepted().get(5, TimeUnit.SECONDS));
         assertInstanceOf(RafikiException.class, notAccepted.getCause());
+        assertEquals(List.of("session-busy"), errors.stream().map(RafikiException::code).toList(), "the listener hears it too");
     }
 
     @Test
