@@ -60,11 +60,12 @@ public final class EventStreams {
         return start(opener, "events-" + query.values(), after, subscriber, listener);
     }
 
-    /** Sends {@code request} over {@code /query_stream} and follows it up to its end. */
-    QueryStream query(QueryRequest request, String idempotencyKey, EventListener listener,
-                      BiFunction<UUID, UUID, CompletableFuture<Prompt>> read) {
-        var stream = new QueryStream(request, idempotencyKey, webSocket("/query_stream"), transport, listener, read);
-        stream.attach(start(stream::open, "query-stream-" + idempotencyKey, null, null, stream.follower()));
+    /** Sends {@code request} over {@code /query_stream} and follows it up to its end, for one of the two. */
+    QueryStream query(QueryRequest request, String idempotencyKey, BiFunction<UUID, UUID, CompletableFuture<Prompt>> read,
+                      Flow.Subscriber<? super Event> subscriber, EventListener listener) {
+        var stream = new QueryStream(request, idempotencyKey, webSocket("/query_stream"), transport, read);
+        stream.attach(start(stream::open, "query-stream-" + idempotencyKey, null,
+                subscriber == null ? null : stream.following(subscriber), listener == null ? null : stream.following(listener)));
         return stream;
     }
 

@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.function.BiFunction;
 
 /**
@@ -48,25 +49,26 @@ public final class QueryStream implements EventSubscription {
     private final BiFunction<UUID, UUID, CompletableFuture<Prompt>> read;
     private final CompletableFuture<Accepted> accepted = new CompletableFuture<>();
     private final CompletableFuture<Prompt> result = new CompletableFuture<>();
-    private final PromptFollower follower;
+    /** Hears the events of the listener's kind, else null. */
+    private PromptFollower follower;
     private final Object lock = new Object();
     private final List<Pending> pending = new ArrayList<>();
     private boolean cancelAsked;
     /** The connection that follows the prompt now, ready for control frames; null while there is none. */
     private Connection ready;
     private volatile UUID promptId;
+    private volatile UUID sessionId;
     private volatile EventSubscription subscription;
 
     /**
      * @param read the prompt as it ended, by session and prompt id (once its last event was delivered)
      */
     QueryStream(QueryRequest request, String idempotencyKey, Frames.Connector connector, Transport transport,
-                EventListener listener, BiFunction<UUID, UUID, CompletableFuture<Prompt>> read) {
+                BiFunction<UUID, UUID, CompletableFuture<Prompt>> read) {
         this.promptFrame = Json.createObjectBuilder(request.toJson()).add("idempotency_key", idempotencyKey).build().toString();
         this.connector = connector;
         this.transport = transport;
         this.read = read;
-        this.follower = new PromptFollower(listener, result);
         result.whenComplete((prompt, failure) -> ended(failure));
     }
 
@@ -81,8 +83,15 @@ public final class QueryStream implements EventSubscription {
         }
     }
 
-    EventListener follower() {
+    /** What the subscription hands the events to, for {@code listener}. */
+    EventListener following(EventListener listener) {
+        follower = new PromptFollower(listener, result);
         return follower;
+    }
+
+    /** What the subscription hands the events to, for {@code subscriber}. */
+    Flow.Subscriber<Event> following(Flow.Subscriber<? super Event> subscriber) {
+        return new Ending(subscriber);
     }
 
     /** Completes once the server took the prompt; exceptionally when it refused it. */
@@ -175,7 +184,10 @@ public final class QueryStream implements EventSubscription {
         var id = UUID.fromString(frame.getString("prompt_id"));
         var session = UUID.fromString(frame.getString("session_id"));
         promptId = id;
-        follower.follow(id, prompt -> read.apply(session, prompt));
+        sessionId = session;
+        if (follower != null) {
+            follower.follow(id, prompt -> read.apply(session, prompt));
+        }
         accepted.complete(new Accepted(id, session, frame.containsKey("prompt_seq")
                 ? frame.getJsonNumber("prompt_seq").longValue() : 0, frame.getString("status", null)));
         follows(connection);
@@ -238,6 +250,52 @@ public final class QueryStream implements EventSubscription {
 
     private static RafikiException ended(String detail) {
         return new RafikiException(0, "stream-ended", "Stream ended", detail, null, null, null, null);
+    }
+
+    private void finish(Prompt prompt, Throwable failure) {
+        if (failure != null) {
+            result.completeExceptionally(failure.getCause() != null ? failure.getCause() : failure);
+        } else {
+            result.complete(prompt);
+        }
+    }
+
+    /**
+     * A subscriber with its own demand, which hears {@code onComplete} once the prompt's last event
+     * went out. (The server sends this prompt's events only: nothing to pick out here.)
+     */
+    private final class Ending implements Flow.Subscriber<Event> {
+
+        private final Flow.Subscriber<? super Event> downstream;
+
+        Ending(Flow.Subscriber<? super Event> downstream) {
+            this.downstream = downstream;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            downstream.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(Event event) {
+            downstream.onNext(event);
+            if (event.endsPrompt()) {
+                downstream.onComplete();
+                read.apply(sessionId, promptId).whenComplete(QueryStream.this::finish);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            result.completeExceptionally(failure);
+            downstream.onError(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            // the subscription never completes by itself: the prompt's last event does
+        }
     }
 
     /** One connection's frames; the decisions sent on it wait for their answers in order. */

@@ -202,9 +202,24 @@ public final class RafikiClient implements AutoCloseable {
      * answers with the prompt it took the first time.
      */
     public QueryStream queryStream(QueryRequest request, EventListener listener) {
+        return queryStream(request, null, java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * {@link #queryStream(QueryRequest, EventListener)} for a {@link java.util.concurrent.Flow.Subscriber}:
+     * events go out as it requests them, {@code onComplete} follows the prompt's last event, {@code
+     * onError} a refusal.
+     */
+    public QueryStream queryStream(QueryRequest request, java.util.concurrent.Flow.Subscriber<? super Event> subscriber) {
+        return queryStream(request, java.util.Objects.requireNonNull(subscriber, "subscriber"), null);
+    }
+
+    private QueryStream queryStream(QueryRequest request, java.util.concurrent.Flow.Subscriber<? super Event> subscriber,
+                                    EventListener listener) {
         var key = request.idempotencyKey() != null ? request.idempotencyKey() : newIdempotencyKey();
-        return events.query(request, key, listener,
-                (session, promptId) -> CompletableFuture.supplyAsync(() -> sessions.prompt(session, promptId)));
+        return events.query(request, key,
+                (session, promptId) -> CompletableFuture.supplyAsync(() -> sessions.prompt(session, promptId)),
+                subscriber, listener);
     }
 
     /** {@code GET /usage}: the caller's totals, today's spending and budgets. */

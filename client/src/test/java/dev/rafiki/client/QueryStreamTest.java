@@ -193,6 +193,47 @@ class QueryStreamTest {
     }
 
     @Test
+    void aFlowSubscriberGetsWhatItRequestsThenOnComplete() throws Exception {
+        var signals = new LinkedBlockingQueue<String>();
+        var subscription = new java.util.concurrent.CompletableFuture<java.util.concurrent.Flow.Subscription>();
+        var stream = client.queryStream(QueryRequest.of("hi"), new java.util.concurrent.Flow.Subscriber<Event>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                subscription.complete(s);
+            }
+
+            @Override
+            public void onNext(Event item) {
+                signals.add(item.cursor() + " " + item.type());
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                signals.add("error " + throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                signals.add("complete");
+            }
+        });
+        var socket = next();
+        socket.accept();
+        socket.event(5, "prompt.started");
+        socket.event(6, "message.delta");
+        socket.event(7, "prompt.completed");
+        assertNull(signals.poll(300, TimeUnit.MILLISECONDS), "nothing before it is requested");
+        subscription.get(5, TimeUnit.SECONDS).request(1);
+        assertEquals("5 prompt.started", signals.poll(5, TimeUnit.SECONDS));
+        assertNull(signals.poll(300, TimeUnit.MILLISECONDS), "one at a time");
+        subscription.get().request(5);
+        assertEquals(List.of("6 message.delta", "7 prompt.completed", "complete"),
+                List.of(signals.poll(5, TimeUnit.SECONDS), signals.poll(5, TimeUnit.SECONDS), signals.poll(5, TimeUnit.SECONDS)));
+        assertEquals("completed", stream.result().get(5, TimeUnit.SECONDS).status());
+        assertNull(signals.poll(300, TimeUnit.MILLISECONDS), "nothing after onComplete");
+    }
+
+    @Test
     void closingStopsFollowingAndEndsTheResult() throws Exception {
         var stream = client.queryStream(QueryRequest.of("hi"), events::add);
         var socket = next();
