@@ -254,7 +254,8 @@ public final class QueryStream implements EventSubscription {
 
     private void finish(Prompt prompt, Throwable failure) {
         if (failure != null) {
-            result.completeExceptionally(failure.getCause() != null ? failure.getCause() : failure);
+            result.completeExceptionally(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure);
         } else {
             result.complete(prompt);
         }

@@ -12,10 +12,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One subscriber's stream ({@code GET /events}, {@code /ws} or a {@link QueryStream}: a {@link Feed.Opener}), connected
- * again after every drop from the cursor of the last event it delivered. The cursor moves only
- * when an event is handed over, so an event is delivered once: never skipped (the server resumes
- * strictly after the cursor) and never twice (an event at or before the cursor is dropped).
+ * One subscriber's stream ({@code GET /events}, {@code /ws} or a {@link QueryStream}: a {@link
+ * Feed.Opener}), connected again after every drop from the cursor of the last event it delivered.
+ * The cursor moves only when an event is handed over, so an event is delivered once: never skipped
+ * (the server resumes strictly after the cursor) and never twice (an event at or before the cursor
+ * is dropped).
  */
 final class ResumingSubscription implements Flow.Subscription, EventSubscription {
 
