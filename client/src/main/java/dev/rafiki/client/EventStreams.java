@@ -4,9 +4,12 @@ import jakarta.ws.rs.client.Client;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** Where event streams start: a session's, a job's, or all of the caller's. */
 public final class EventStreams {
@@ -21,8 +24,11 @@ public final class EventStreams {
     private final java.util.Set<ResumingSubscription> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private java.net.http.HttpClient webSockets;
+    private final Function<String, Frames.Connector> connectors;
 
-    EventStreams(Transport calls, Client streamClient, Settings settings) {
+    EventStreams(Transport calls, Client streamClient, Settings settings,
+                 Function<String, Frames.Connector> connectors) {
+        this.connectors = connectors;
         // streams read through their own client: its read timeout is the idle timeout
         this.transport = new Transport(streamClient, calls.base, calls.token, calls.retries, calls.sleeper);
         this.settings = settings;
@@ -50,18 +56,38 @@ public final class EventStreams {
 
     EventSubscription start(Map<String, String> query, Long after, boolean webSocket,
                             Flow.Subscriber<? super Event> subscriber, EventListener listener) {
+        var opener = webSocket ? WebSocketFeed.opener(webSocket("/ws"), query) : SseFeed.opener(transport, query);
+        return start(opener, "events-" + query.values(), after, subscriber, listener);
+    }
+
+    /** Sends {@code request} over {@code /query_stream} and follows it up to its end, for one of the two. */
+    QueryStream query(QueryRequest request, String idempotencyKey, BiFunction<UUID, UUID, CompletableFuture<Prompt>> read,
+                      Flow.Subscriber<? super Event> subscriber, EventListener listener) {
+        var stream = new QueryStream(request, idempotencyKey, webSocket("/query_stream"), transport, read);
+        stream.attach(start(stream::open, "query-stream-" + idempotencyKey, null,
+                subscriber == null ? null : stream.following(subscriber), listener == null ? null : stream.following(listener)));
+        return stream;
+    }
+
+    private ResumingSubscription start(Feed.Opener opener, String name, Long after,
+                                       Flow.Subscriber<? super Event> subscriber, EventListener listener) {
         if (closed) {
             throw new IllegalStateException("the client is closed");
         }
-        var opener = webSocket
-                ? WebSocketFeed.opener(webSockets(), transport.base, transport.token, query, settings.connectTimeout(),
-                        settings.idleTimeout())
-                : SseFeed.opener(transport, query);
-        var subscription = new ResumingSubscription(opener, settings, watchdog, query, after, subscriber, listener);
+        var subscription = new ResumingSubscription(opener, settings, watchdog, name, after, subscriber, listener);
         live.add(subscription);
         subscription.done().whenComplete((ended, failure) -> live.remove(subscription));
         subscription.start();
         return subscription;
+    }
+
+    /** Connections to the WebSocket at {@code path}; tests put scripted ones in their place. */
+    Frames.Connector webSocket(String path) {
+        if (connectors != null) {
+            return connectors.apply(path);
+        }
+        return WebSocketConnection.connector(webSockets(), WebSocketConnection.uri(transport.base, path), transport.token,
+                settings.connectTimeout(), settings.idleTimeout());
     }
 
     /** The JDK's HTTP client, for WebSockets only: made on first use. */

@@ -24,8 +24,8 @@ final class PromptFollower implements EventListener {
     }
 
     /** The prompt was accepted: its events so far go out, then the rest as they come (in order: one lock). */
-    synchronized void follow(Prompt accepted, Function<UUID, CompletableFuture<Prompt>> read) {
-        promptId = accepted.id();
+    synchronized void follow(UUID accepted, Function<UUID, CompletableFuture<Prompt>> read) {
+        promptId = accepted;
         ended = read;
         early.forEach(this::deliver);
         early.clear();
@@ -43,6 +43,7 @@ final class PromptFollower implements EventListener {
     @Override
     public void onError(RafikiException failure) {
         result.completeExceptionally(failure);
+        listener.onError(failure);
     }
 
     @Override

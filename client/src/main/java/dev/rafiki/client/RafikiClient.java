@@ -61,7 +61,7 @@ public final class RafikiClient implements AutoCloseable {
         // a query asks the server to wait at most this long per request, well inside the read timeout
         this.longestWait = builder.client == null ? builder.readTimeout.minusSeconds(10) : Duration.ofSeconds(50);
         this.events = new EventStreams(transport, streams, new EventStreams.Settings(builder.streamInitialBackoff,
-                builder.streamMaxBackoff, builder.streamIdleTimeout, builder.connectTimeout));
+                builder.streamMaxBackoff, builder.streamIdleTimeout, builder.connectTimeout), builder.webSockets);
         var downloads = new Downloads(transport);
         this.sessions = new Sessions(transport);
         this.jobs = new Jobs(transport, events, downloads);
@@ -165,7 +165,7 @@ public final class RafikiClient implements AutoCloseable {
         result.whenComplete((prompt, failure) -> subscription.close());
         try {
             subscription.started().get(30, TimeUnit.SECONDS);
-            follower.follow(start(request.inSession(session)),
+            follower.follow(start(request.inSession(session)).id(),
                     promptId -> CompletableFuture.supplyAsync(() -> sessions.prompt(session, promptId)));
         } catch (RafikiException refused) {
             result.completeExceptionally(refused);
@@ -177,6 +177,49 @@ public final class RafikiClient implements AutoCloseable {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /**
+     * {@code GET /query_stream}: sends the prompt over a WebSocket and hands its events to {@code
+     * listener} as they happen, each once, in order, across dropped connections, restarts and dead
+     * nodes: once accepted the prompt is never sent again, the stream attaches to it after the
+     * last event delivered. The returned stream decides its tool calls ({@link
+     * QueryStream#decide(ApprovalDecision)}), cancels it, and completes {@link QueryStream#result()}
+     * with the prompt once it ended.
+     *
+     * <pre>{@code
+     * var answer = new StringBuilder();
+     * var stream = rafiki.queryStream(QueryRequest.of("Write a haiku"), event -> {
+     *     if (event.text() != null) {
+     *         answer.append(event.text());                 // the answer, token by token
+     *     }
+     * });
+     * Prompt prompt = stream.result().get(5, TimeUnit.MINUTES);
+     * }</pre>
+     *
+     * Every request carries an {@code idempotency_key} (the request's, else one made for this call):
+     * a prompt frame whose {@code accepted} answer was lost is sent again with it, and the server
+     * answers with the prompt it took the first time.
+     */
+    public QueryStream queryStream(QueryRequest request, EventListener listener) {
+        return queryStream(request, null, java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * {@link #queryStream(QueryRequest, EventListener)} for a {@link java.util.concurrent.Flow.Subscriber}:
+     * events go out as it requests them, {@code onComplete} follows the prompt's last event, {@code
+     * onError} a refusal.
+     */
+    public QueryStream queryStream(QueryRequest request, java.util.concurrent.Flow.Subscriber<? super Event> subscriber) {
+        return queryStream(request, java.util.Objects.requireNonNull(subscriber, "subscriber"), null);
+    }
+
+    private QueryStream queryStream(QueryRequest request, java.util.concurrent.Flow.Subscriber<? super Event> subscriber,
+                                    EventListener listener) {
+        var key = request.idempotencyKey() != null ? request.idempotencyKey() : newIdempotencyKey();
+        return events.query(request, key,
+                (session, promptId) -> CompletableFuture.supplyAsync(() -> sessions.prompt(session, promptId)),
+                subscriber, listener);
     }
 
     /** {@code GET /usage}: the caller's totals, today's spending and budgets. */
@@ -217,6 +260,7 @@ public final class RafikiClient implements AutoCloseable {
         private Duration streamMaxBackoff = Duration.ofSeconds(5);
         private Duration streamIdleTimeout = Duration.ofSeconds(45);
         private Transport.Sleeper sleeper = pause -> Thread.sleep(pause.toMillis());
+        private java.util.function.Function<String, Frames.Connector> webSockets;
 
         private Builder(URI base) {
             this.base = Objects.requireNonNull(base, "base");
@@ -285,6 +329,11 @@ public final class RafikiClient implements AutoCloseable {
 
         Builder sleeper(Transport.Sleeper pauses) {
             this.sleeper = pauses;
+            return this;
+        }
+
+        Builder webSockets(java.util.function.Function<String, Frames.Connector> connectors) {
+            this.webSockets = connectors;
             return this;
         }
 

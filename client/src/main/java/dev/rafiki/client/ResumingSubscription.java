@@ -2,8 +2,6 @@ package dev.rafiki.client;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,21 +12,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One subscriber's stream ({@code GET /events} or {@code /ws}: a {@link Feed.Opener}), connected
- * again after every drop from the cursor of the last event it delivered. The cursor moves only
- * when an event is handed over, so an event is delivered once: never skipped (the server resumes
- * strictly after the cursor) and never twice (an event at or before the cursor is dropped).
+ * One subscriber's stream ({@code GET /events}, {@code /ws} or a {@link QueryStream}: a {@link
+ * Feed.Opener}), connected again after every drop from the cursor of the last event it delivered.
+ * The cursor moves only when an event is handed over, so an event is delivered once: never skipped
+ * (the server resumes strictly after the cursor) and never twice (an event at or before the cursor
+ * is dropped).
  */
 final class ResumingSubscription implements Flow.Subscription, EventSubscription {
 
     private static final Logger LOG = Logger.getLogger(ResumingSubscription.class.getName());
-    /** Refusals a retry cannot change; 401 gets one more try, with a fresh token from the supplier. */
-    private static final Set<Integer> FATAL = Set.of(400, 403, 404, 405, 406, 410, 413, 415);
 
     private final Feed.Opener opener;
     private final EventStreams.Settings settings;
     private final ScheduledExecutorService watchdog;
-    private final Map<String, String> query;
+    private final String name;
     private final Flow.Subscriber<? super Event> subscriber;
     private final EventListener listener;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -46,12 +43,12 @@ final class ResumingSubscription implements Flow.Subscription, EventSubscription
     private ScheduledFuture<?> idleCheck;
 
     ResumingSubscription(Feed.Opener opener, EventStreams.Settings settings, ScheduledExecutorService watchdog,
-                         Map<String, String> query, Long after, Flow.Subscriber<? super Event> subscriber,
+                         String name, Long after, Flow.Subscriber<? super Event> subscriber,
                          EventListener listener) {
         this.opener = opener;
         this.settings = settings;
         this.watchdog = watchdog;
-        this.query = query;
+        this.name = name;
         this.subscriber = subscriber;
         this.listener = listener;
         if (after != null) {
@@ -65,7 +62,7 @@ final class ResumingSubscription implements Flow.Subscription, EventSubscription
     }
 
     void start() {
-        thread = new Thread(this::run, "rafiki-client-events-" + query.values());
+        thread = new Thread(this::run, "rafiki-client-" + name);
         thread.setDaemon(true);
         if (subscriber != null) {
             subscriber.onSubscribe(this);
@@ -143,7 +140,7 @@ final class ResumingSubscription implements Flow.Subscription, EventSubscription
                     unauthorizedBefore = false;
                     cause = null;
                 } catch (RafikiException refused) {
-                    if (FATAL.contains(refused.status()) || refused.status() == 401 && unauthorizedBefore) {
+                    if (fatal(refused) || refused.status() == 401 && unauthorizedBefore) {
                         fail(refused);
                         return;
                     }
@@ -269,6 +266,16 @@ final class ResumingSubscription implements Flow.Subscription, EventSubscription
         }
     }
 
+    /**
+     * A refusal a retry cannot change: any 4xx but 408 and 429 (a prompt refused as {@code 409
+     * session-busy} as much as a session that is not the caller's); 401 gets one more try, with a
+     * fresh token from the supplier.
+     */
+    static boolean fatal(RafikiException refused) {
+        int status = refused.status();
+        return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+    }
+
     private Duration backoff(int failures) {
         long initial = settings.initialBackoff().toMillis();
         long base = Math.min(settings.maxBackoff().toMillis(), initial << Math.min(failures - 1, 20));
@@ -297,7 +304,7 @@ final class ResumingSubscription implements Flow.Subscription, EventSubscription
                 // a listener's trouble must not stop the reconnection
             }
         }
-        LOG.log(Level.FINE, "event stream " + query + " dropped after cursor " + cursor + "; reconnecting", cause);
+        LOG.log(Level.FINE, name + " dropped after cursor " + cursor + "; reconnecting", cause);
     }
 
     /** Closed by its owner: an endless stream never completes on its own, so nothing more is signalled (§1.6). */

@@ -10,6 +10,10 @@
  * <li>an event stream delivers each event after its start exactly once, in order, reconnecting
  *     from the cursor of the last event it delivered after any drop, restart or dead node
  *     ({@link dev.rafiki.client.EventStream});</li>
+ * <li>a prompt sent over {@code /query_stream} ({@link dev.rafiki.client.QueryStream}) is sent
+ *     again only until the server accepted it, always with one {@code idempotency_key}; after a
+ *     drop the stream attaches to it after the last event delivered, so its events arrive exactly
+ *     once, up to its end;</li>
  * <li>a download resumes where a dropped connection left it and is checked against the artifact's
  *     sha256; a webhook is trusted only once {@link dev.rafiki.client.WebhookVerifier} passed it.</li>
  * </ul>

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * retried through a cut connection that still runs once, jobs awaited by their events, artifacts
  * downloaded with ETag caching, webhooks checked with the client's verifier, and event streams
  * (SSE and {@code /ws}) that see every event exactly once through a network cut (and, in
- * {@link DurabilityIT}, through a {@code kill -9} of the server).
+ * {@link DurabilityIT}, through a {@code kill -9} of the server); prompts over {@code /query_stream},
+ * a tool call decided there, and one cut mid-prompt that attaches again.
  */
 class ClientIT {
 
@@ -389,6 +390,85 @@ class ClientIT {
                 assertExactlyTheLog(client, sessionId, start, list);
                 var text = String.join("", list.stream().map(Event::text).filter(t -> t != null).toList());
                 assertEquals("echo: " + "token ".repeat(40).strip(), text);
+            }
+        }
+    }
+
+    @Test
+    void aPromptOverQueryStreamHandsOverItsEventsInOrderThenThePrompt() throws Exception {
+        try (var client = server.client("client-query-stream")) {
+            var sessionId = client.sessions().create().id();
+            var events = new CopyOnWriteArrayList<Event>();
+            var stream = client.queryStream(QueryRequest.of("/slow 20 one two three four").inSession(sessionId)
+                    .withMetadata(Json.createObjectBuilder().add("ticket", "T-9").build()), events::add);
+            var prompt = stream.result().get(60, TimeUnit.SECONDS);
+            assertEquals("completed", prompt.status(), prompt.toString());
+            assertEquals("echo: one two three four", prompt.answer());
+            assertEquals("T-9", prompt.metadata().getString("ticket"));
+            var accepted = stream.accepted().get();
+            assertEquals(List.of(prompt.id(), sessionId), List.of(accepted.promptId(), accepted.sessionId()));
+            assertEquals(prompt.answer(), String.join("", events.stream().map(Event::text).filter(t -> t != null).toList()));
+            assertTrue(events.stream().allMatch(e -> prompt.id().equals(e.promptId())), events.toString());
+            assertEquals(Event.PROMPT_COMPLETED, events.get(events.size() - 1).type());
+            assertExactlyTheLog(client, sessionId, 0, events);
+            assertEquals(0, stream.reconnects());
+
+            var refused = client.queryStream(QueryRequest.of("x").inSession(UUID.randomUUID()), events::add);
+            var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> refused.result().get(60, TimeUnit.SECONDS));
+            assertEquals("not-found", ((RafikiException) failure.getCause()).code(), "the error frame is the problem");
+        }
+    }
+
+    @Test
+    void aToolCallIsApprovedOverTheQueryStream(@TempDir Path dir) throws Exception {
+        // /query_stream sends no keep-alive: the client's pings keep a quiet wait from being taken for dead
+        try (var client = RafikiClient.builder(server.base()).token(server.tokenFor("client-query-stream-approval", "user"))
+                .streamIdleTimeout(Duration.ofSeconds(3)).build()) {
+            var sessionId = client.sessions().create().id();
+            var agent = client.agents().create(Json.createObjectBuilder().add("name", "asks-" + sessionId).add("model", "echo")
+                    .add("tools", Json.createArrayBuilder().add("write_file"))
+                    .add("approval", Json.createObjectBuilder().add("write_file", "always")).build());
+            var events = new CopyOnWriteArrayList<Event>();
+            var stream = client.queryStream(QueryRequest.of("/tool write_file {\"path\":\"streamed.txt\",\"content\":\"ok\"}")
+                    .inSession(sessionId).withAgent(agent.id().toString()), events::add);
+            var asked = Await.until("the approval request", Duration.ofSeconds(60), () -> events.stream()
+                    .filter(e -> e.type().equals("tool_call.approval_requested")).findFirst(), java.util.Optional::isPresent).get();
+            Thread.sleep(4500);
+            assertEquals(0, stream.reconnects(), "silent longer than the idle timeout, yet alive");
+            var approval = stream.decide(ApprovalDecision.approve(asked.data().getString("tool_call_id"))).get(30, TimeUnit.SECONDS);
+            assertEquals("approved", approval.status());
+            assertEquals("write_file", approval.tool());
+            var prompt = stream.result().get(60, TimeUnit.SECONDS);
+            assertEquals("completed", prompt.status(), prompt.toString());
+            assertTrue(events.stream().anyMatch(e -> e.type().equals("tool_call.approval_decided")), events.toString());
+            assertExactlyTheLog(client, sessionId, 0, events);
+            assertEquals("ok", Files.readString(client.files().download(sessionId, "streamed.txt", dir.resolve("s.txt")).path()));
+            client.agents().delete(agent.id());
+        }
+    }
+
+    @Test
+    void aQueryStreamCutMidPromptAttachesAgainAndSeesEveryEventOnce() throws Exception {
+        var owner = "client-query-stream-cut-" + System.nanoTime();
+        try (var proxy = new TcpProxy(server.base().getPort());
+             var client = RafikiClient.builder(URI.create("http://127.0.0.1:" + proxy.port()))
+                     .token(server.tokenFor(owner, "user")).build()) {
+            var sessionId = client.sessions().create().id();
+            var events = new CopyOnWriteArrayList<Event>();
+            var stream = client.queryStream(QueryRequest.of("/slow 60 " + "token ".repeat(40)).inSession(sessionId), events::add);
+            Await.until("some tokens", Duration.ofSeconds(30), events::size, n -> n >= 5);
+            proxy.cut();
+            Thread.sleep(500);
+            proxy.restore();
+            var prompt = stream.result().get(60, TimeUnit.SECONDS);
+            assertEquals("completed", prompt.status(), prompt.toString());
+            assertTrue(stream.reconnects() >= 1, "the cut dropped the stream");
+            assertExactlyTheLog(client, sessionId, 0, events);
+            assertEquals(Event.PROMPT_COMPLETED, events.get(events.size() - 1).type());
+            assertEquals("echo: " + "token ".repeat(40).strip(),
+                    String.join("", events.stream().map(Event::text).filter(t -> t != null).toList()));
+            try (var db = server.database()) {
+                assertEquals(1, count(db, owner), "attached again, never sent again");
             }
         }
     }

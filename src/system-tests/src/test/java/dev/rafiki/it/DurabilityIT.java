@@ -321,7 +321,10 @@ class DurabilityIT {
         return prompts;
     }
 
-    /** The Java client's subscribers (SSE and /ws) across a crash: each event once, in order, none missing. */
+    /**
+     * The Java client's subscribers (SSE and /ws) and a prompt followed over /query_stream across a
+     * crash: each event once, in order, none missing.
+     */
     @Test
     @Order(6)
     void aSubscriberSeesEveryEventOnceAcrossAKillDashNineOfTheServer() throws Exception {
@@ -334,6 +337,11 @@ class DurabilityIT {
             var seenOverWs = new CopyOnWriteArrayList<Event>();
             var disconnects = new CopyOnWriteArrayList<Long>();
             var prompts = new ArrayList<UUID>();
+            // in a session of its own, long enough to be running when the server dies
+            var streamedSession = client.sessions().create().id();
+            var streamed = new CopyOnWriteArrayList<Event>();
+            var queryStream = client.queryStream(QueryRequest.of("/slow 40 " + "q ".repeat(150)).inSession(streamedSession),
+                    streamed::add);
             try (var overWs = client.events().session(sessionId).overWebSocket().subscribe(seenOverWs::add);
                  var subscription = client.events().session(sessionId).subscribe(new EventListener() {
                 @Override
@@ -352,6 +360,7 @@ class DurabilityIT {
                     prompts.add(client.start(QueryRequest.of("/slow 40 " + ("p" + i + " ").repeat(30)).inSession(sessionId)).id());
                 }
                 Await.until("a stream well under way", Duration.ofSeconds(60), seen::size, n -> n >= 20);
+                Await.until("the streamed prompt under way", Duration.ofSeconds(60), streamed::size, n -> n >= 5);
                 int before = seen.size();
                 server.crash();
                 server.launch();
@@ -368,6 +377,11 @@ class DurabilityIT {
             }
             ClientIT.assertExactlyTheLog(client, sessionId, start, seen);
             ClientIT.assertExactlyTheLog(client, sessionId, start, seenOverWs);
+            var streamedPrompt = queryStream.result().get(180, TimeUnit.SECONDS);
+            assertEquals("completed", streamedPrompt.status(), streamedPrompt.toString());
+            assertTrue(queryStream.reconnects() >= 1, "the crash dropped the query stream");
+            ClientIT.assertExactlyTheLog(client, streamedSession, 0, streamed);
+            assertEquals(Event.PROMPT_COMPLETED, streamed.get(streamed.size() - 1).type());
             // and the server's log holds nothing after the last event the subscriber saw for those prompts
             var last = seen.get(seen.size() - 1).seq();
             assertTrue(client.sessions().events(sessionId, last, 200).items().stream().noneMatch(e -> prompts.contains(e.promptId())
