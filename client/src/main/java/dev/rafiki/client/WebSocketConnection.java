@@ -98,9 +98,9 @@ final class WebSocketConnection implements Frames {
     }
 
     /**
-     * Waits at most the idle timeout for a frame. A server sends keep-alive frames on {@code /ws},
-     * but none on {@code /query_stream} (a prompt waiting for a person may be silent for an hour):
-     * a ping, whose pong any WebSocket server sends back, proves the connection alive meanwhile.
+     * Waits at most the idle timeout for a frame. The server sends keep-alive frames on quiet
+     * streams; a ping, whose pong any WebSocket server sends back, also proves the connection
+     * alive to a server (or a proxy) that sends none, e.g. an older Rafiki on {@code /query_stream}.
      */
     @Override
     public JsonObject next() throws IOException {
@@ -125,7 +125,13 @@ final class WebSocketConnection implements Frames {
                 deadline = System.nanoTime() + idle.toNanos();
                 continue;
             }
-            if (next instanceof Closed) {
+            if (next instanceof Closed closed) {
+                // the server's 44xx close codes mirror HTTP statuses (4401, 4403, 4429): refusals that a
+                // reconnect must treat as such, e.g. a stream token on /query_stream is never let in
+                if (closed.code() >= 4400 && closed.code() < 4500) {
+                    throw new RafikiException(closed.code() - 4000, "closed-" + closed.code(), "Stream closed",
+                            closed.reason(), null, null, null, null);
+                }
                 return null;
             }
             if (next instanceof Throwable failure) {

@@ -416,12 +416,22 @@ class ClientIT {
             var refused = client.queryStream(QueryRequest.of("x").inSession(UUID.randomUUID()), events::add);
             var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> refused.result().get(60, TimeUnit.SECONDS));
             assertEquals("not-found", ((RafikiException) failure.getCause()).code(), "the error frame is the problem");
+
+            // a stream token is not let into /query_stream (closed with 4403): a refusal, not a reason to reconnect
+            var streamToken = client.sessions().streamToken(sessionId).token();
+            try (var follower = RafikiClient.builder(server.base()).token(streamToken).build()) {
+                var closed = follower.queryStream(QueryRequest.of("x").inSession(sessionId), events::add);
+                var refusal = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> closed.result().get(60, TimeUnit.SECONDS));
+                assertEquals(403, ((RafikiException) refusal.getCause()).status(), refusal.getCause().toString());
+                assertEquals(0, closed.reconnects());
+            }
         }
     }
 
     @Test
     void aToolCallIsApprovedOverTheQueryStream(@TempDir Path dir) throws Exception {
-        // /query_stream sends no keep-alive: the client's pings keep a quiet wait from being taken for dead
+        // a quiet wait (for a person) is kept alive: the server's keep-alive frames, and the client's pings
         try (var client = RafikiClient.builder(server.base()).token(server.tokenFor("client-query-stream-approval", "user"))
                 .streamIdleTimeout(Duration.ofSeconds(3)).build()) {
             var sessionId = client.sessions().create().id();

@@ -181,6 +181,12 @@ public class QueryStreamSocket extends StreamSocket {
             protected void finished(StoredEvent last) {
                 hub.unsubscribe(this);
             }
+
+            // a prompt waiting for a person's decision may be quiet for long: proxies and clients must not take it for dead
+            @Override
+            protected void keepAlive() throws Exception {
+                send("{\"type\":\"keep-alive\"}");
+            }
         };
         following = subscription;
         // before the first event can go out: a client that answers the terminal event at once finds the stream free
