@@ -39,10 +39,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "jobs")
-@APIResponse(ref = "Unauthorized", responseCode = "401")
-@APIResponse(ref = "Forbidden", responseCode = "403")
-@APIResponse(ref = "TooManyRequests", responseCode = "429")
-@APIResponse(ref = "ServerError", responseCode = "500")
 public class ArtifactDownloads {
 
 

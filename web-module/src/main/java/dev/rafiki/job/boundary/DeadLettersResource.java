@@ -30,10 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin")
-@APIResponse(ref = "Unauthorized", responseCode = "401")
-@APIResponse(ref = "Forbidden", responseCode = "403")
-@APIResponse(ref = "TooManyRequests", responseCode = "429")
-@APIResponse(ref = "ServerError", responseCode = "500")
 public class DeadLettersResource {
 
     @Inject

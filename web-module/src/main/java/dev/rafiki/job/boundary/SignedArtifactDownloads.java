@@ -44,8 +44,6 @@ public class SignedArtifactDownloads {
     @APIResponse(ref = "LinkInvalid", responseCode = "403")
     @APIResponse(ref = "LinkExpired", responseCode = "410")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "An artifact through a signed link (no token)")
     @APIResponse(responseCode = "200", description = "the content")
     public Response artifact(@PathParam("id") String id, @PathParam("name") String name,

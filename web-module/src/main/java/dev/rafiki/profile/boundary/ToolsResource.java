@@ -26,11 +26,6 @@ public class ToolsResource {
     AgentProfiles profiles;
 
     @GET
-    // on the method, not the class: Payara drops a class's responses for a method with only one @APIResponse
-    @APIResponse(ref = "Unauthorized", responseCode = "401")
-    @APIResponse(ref = "Forbidden", responseCode = "403")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "The tools a profile's tools list may name",
             description = "Built-in tools, then MCP tools as <server>.<tool>, as known now (a server that cannot be reached "
                     + "lists the tools it was last seen with).")

@@ -44,10 +44,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @ApplicationScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "query")
-@APIResponse(ref = "Unauthorized", responseCode = "401")
-@APIResponse(ref = "Forbidden", responseCode = "403")
-@APIResponse(ref = "TooManyRequests", responseCode = "429")
-@APIResponse(ref = "ServerError", responseCode = "500")
 public class QueryResource {
 
     private static final Logger LOG = Logger.getLogger(QueryResource.class.getName());

@@ -43,10 +43,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "schedules")
-@APIResponse(ref = "Unauthorized", responseCode = "401")
-@APIResponse(ref = "Forbidden", responseCode = "403")
-@APIResponse(ref = "TooManyRequests", responseCode = "429")
-@APIResponse(ref = "ServerError", responseCode = "500")
 public class SchedulesResource {
 
     @Inject

@@ -47,10 +47,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RequestScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "files")
-@APIResponse(ref = "Unauthorized", responseCode = "401")
-@APIResponse(ref = "Forbidden", responseCode = "403")
-@APIResponse(ref = "TooManyRequests", responseCode = "429")
-@APIResponse(ref = "ServerError", responseCode = "500")
 public class FilesResource {
 
     private static final String LINK = "/link";

@@ -44,10 +44,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "sessions")
-@APIResponse(ref = "Unauthorized", responseCode = "401")
-@APIResponse(ref = "Forbidden", responseCode = "403")
-@APIResponse(ref = "TooManyRequests", responseCode = "429")
-@APIResponse(ref = "ServerError", responseCode = "500")
 public class SessionsResource {
 
     @Inject

@@ -47,8 +47,6 @@ public class SignedFileDownloads {
     @APIResponse(ref = "LinkInvalid", responseCode = "403")
     @APIResponse(ref = "LinkExpired", responseCode = "410")
     @APIResponse(ref = "NotFound", responseCode = "404")
-    @APIResponse(ref = "TooManyRequests", responseCode = "429")
-    @APIResponse(ref = "ServerError", responseCode = "500")
     @Operation(summary = "A workspace file through a signed link (no token)")
     @APIResponse(responseCode = "200", description = "the content")
     public Response file(@PathParam("id") String id, @PathParam("path") String path,
