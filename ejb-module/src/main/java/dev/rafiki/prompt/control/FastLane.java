@@ -271,11 +271,8 @@ public class FastLane {
         if (!enabled) {
             return Optional.empty();
         }
-        if (request.idempotencyKey() != null && ledger.idempotencyKeyUsed(request.owner(), request.idempotencyKey())
-                || request.job() != null && request.job().idempotencyKey() != null
-                   && ledger.jobKeyUsed(request.owner(), request.job().idempotencyKey())) {
-            return Optional.empty(); // a retry: the durable path replays the first answer
-        }
+        // An Idempotency-Key is not looked up first (a query per request for the rare retry): a retry's
+        // accepting commit breaks the key's unique index, its run stops, and the durable path replays.
         boolean newSession = request.sessionId() == null;
         UUID sessionId = newSession ? UUID.randomUUID() : request.sessionId();
         Live state;
@@ -550,6 +547,13 @@ public class FastLane {
             ScheduledFuture<?> heartbeat = null;
             Outcome outcome;
             boolean structured = false;
+            // a run whose prompt was refused (a retry's key already taken, the fence) stops at once:
+            // nothing outside this process happened yet, and its model call is not paid for in full
+            accepting.done().whenComplete((result, failure) -> {
+                if (failure != null || !result.applied()) {
+                    aborted.set(true);
+                }
+            });
             // a run still going when its prompt is accepted tells its client at once, not at its end
             accepting.done().thenAcceptAsync(result -> {
                 if (result.applied() && !row.ended) {

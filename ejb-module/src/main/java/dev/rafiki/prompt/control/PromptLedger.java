@@ -298,22 +298,6 @@ public class PromptLedger {
         return prompt != null && prompt.status == PromptStatus.RUNNING;
     }
 
-    /** Whether the user already sent a prompt with this Idempotency-Key. */
-    public boolean idempotencyKeyUsed(String owner, String key) {
-        return !em.createNativeQuery("SELECT 1 FROM prompt WHERE owner = ?1 AND idempotency_key = ?2")
-                .setParameter(1, owner)
-                .setParameter(2, key)
-                .getResultList().isEmpty();
-    }
-
-    /** Whether the user already submitted a job with this Idempotency-Key. */
-    public boolean jobKeyUsed(String owner, String key) {
-        return !em.createNativeQuery("SELECT 1 FROM job WHERE owner = ?1 AND idempotency_key = ?2")
-                .setParameter(1, owner)
-                .setParameter(2, key)
-                .getResultList().isEmpty();
-    }
-
     /** The prompt as committed now, or null. */
     public PromptSnapshot snapshot(UUID promptId) {
         var prompt = em.find(Prompt.class, promptId);
