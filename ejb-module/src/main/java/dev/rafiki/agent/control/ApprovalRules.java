@@ -3,7 +3,9 @@ package dev.rafiki.agent.control;
 import dev.rafiki.agent.model.ToolCall;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
+import jakarta.json.JsonConfig;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReaderFactory;
 import java.io.StringReader;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -100,12 +102,18 @@ public final class ApprovalRules implements AgentLoop.Approvals {
         return json.build();
     }
 
+    /**
+     * Duplicate names are refused: a tool (an MCP server's, in another language) may read the first
+     * where this reads the last, and the rule would judge a value the tool never uses.
+     */
+    private static final JsonReaderFactory STRICT = Json.createReaderFactory(Map.of(JsonConfig.KEY_STRATEGY, JsonConfig.KeyStrategy.NONE));
+
     /** A call's arguments as an object; null when the model produced something else, which no rule can vouch for. */
     private static JsonObject arguments(String text) {
         if (text == null || text.isBlank()) {
             return null;
         }
-        try (var reader = Json.createReader(new StringReader(text))) {
+        try (var reader = STRICT.createReader(new StringReader(text))) {
             return reader.readValue() instanceof JsonObject object ? object : null;
         } catch (JsonException e) {
             return null;

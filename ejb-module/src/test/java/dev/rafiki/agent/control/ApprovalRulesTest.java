@@ -77,7 +77,7 @@ class ApprovalRulesTest {
         var rules = of("{\"write_file\": {\"unless\": {\"path\": \"drafts/**\"}}}");
         for (var arguments : List.of("{}", "{\"path\": 7}", "{\"path\": null}", "{\"path\": [\"drafts/a\"]}",
                 "{\"path\": \"drafts/../x\"}", "{\"path\": \"drafts/../drafts/a\"}", "{\"path\": \"/drafts/a\"}",
-                "{\"path\": \"drafts\\\\a\"}", "{\"path\": \"drafts/a\\u0000b\"}", "not json", "[1]", "", "{\"path\": \""
+                "{\"path\": \"drafts\\\\a\"}", "{\"path\": \"drafts/a\\u0000b\"}", "{\"path\": \"notes/x\", \"path\": \"drafts/a\"}", "not json", "[1]", "", "{\"path\": \""
                         + "drafts/".repeat(1000) + "a\"}")) {
             assertTrue(rules.required(call("write_file", arguments)), arguments);
         }
