@@ -394,13 +394,14 @@ class ApprovalsIT {
         assertEquals("completed", drafted.json().getString("status"), drafted.body());
         assertEquals("draft", Files.readString(workspace(drafted.json().getString("session_id")).resolve("drafts/plan.md")));
 
-        for (var path : List.of("notes/plan.md", "drafts/../notes/plan.md")) {
+        // the last: the name twice, so that a tool reading the first value would write outside drafts/
+        for (var arguments : List.of(write("notes/plan.md", "note").toString(), write("drafts/../notes/plan.md", "note").toString(),
+                "{\"path\": \"notes/plan.md\", \"content\": \"note\", \"path\": \"drafts/plan.md\"}")) {
             var accepted = alice.post("/query", Json.createObjectBuilder().add("agent", "drafter")
-                    .add("prompt", echoTool("write_file", write(path, "note"))).build().toString());
+                    .add("prompt", "/tool write_file " + arguments).build().toString());
             assertEquals(202, accepted.status(), accepted.body());
-            assertEquals("waiting_approval", accepted.json().getString("status"), path);
+            assertEquals("waiting_approval", accepted.json().getString("status"), arguments);
             var asked = pending(alice, accepted.json());
-            assertEquals(path, asked.getJsonObject("arguments").getString("path"));
             assertEquals(200, decide(alice, accepted.json(), asked.getString("tool_call_id"), "deny", null).status());
             assertEquals("completed", ended(alice, accepted.json()).getString("status"));
             assertFalse(Files.exists(workspace(accepted.json().getString("session_id")).resolve("notes/plan.md")));
