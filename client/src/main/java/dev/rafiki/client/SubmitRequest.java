@@ -14,7 +14,7 @@ import java.util.UUID;
  */
 public record SubmitRequest(String prompt, UUID sessionId, String model, String agent, JsonObject metadata,
                             OffsetDateTime runAt, JsonObject outputSchema, String webhookUrl, String webhookSecret,
-                            String idempotencyKey) {
+                            JsonObject approval, String idempotencyKey) {
 
     public SubmitRequest {
         if (prompt == null) {
@@ -23,41 +23,46 @@ public record SubmitRequest(String prompt, UUID sessionId, String model, String 
     }
 
     public static SubmitRequest of(String prompt) {
-        return new SubmitRequest(prompt, null, null, null, null, null, null, null, null, null);
+        return new SubmitRequest(prompt, null, null, null, null, null, null, null, null, null, null);
     }
 
     public SubmitRequest inSession(UUID session) {
-        return new SubmitRequest(prompt, session, model, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+        return new SubmitRequest(prompt, session, model, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, approval, idempotencyKey);
     }
 
     public SubmitRequest withModel(String name) {
-        return new SubmitRequest(prompt, sessionId, name, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+        return new SubmitRequest(prompt, sessionId, name, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, approval, idempotencyKey);
     }
 
     public SubmitRequest withAgent(String profile) {
-        return new SubmitRequest(prompt, sessionId, model, profile, metadata, runAt, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+        return new SubmitRequest(prompt, sessionId, model, profile, metadata, runAt, outputSchema, webhookUrl, webhookSecret, approval, idempotencyKey);
     }
 
     public SubmitRequest withMetadata(JsonObject value) {
-        return new SubmitRequest(prompt, sessionId, model, agent, value, runAt, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+        return new SubmitRequest(prompt, sessionId, model, agent, value, runAt, outputSchema, webhookUrl, webhookSecret, approval, idempotencyKey);
     }
 
     /** Run it not before this time (at most {@code rafiki.jobs.max-delay} ahead). */
     public SubmitRequest at(OffsetDateTime time) {
-        return new SubmitRequest(prompt, sessionId, model, agent, metadata, time, outputSchema, webhookUrl, webhookSecret, idempotencyKey);
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, time, outputSchema, webhookUrl, webhookSecret, approval, idempotencyKey);
     }
 
     public SubmitRequest withOutputSchema(JsonObject schema) {
-        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, schema, webhookUrl, webhookSecret, idempotencyKey);
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, schema, webhookUrl, webhookSecret, approval, idempotencyKey);
+    }
+
+    /** Approval rules for this job on top of its profile's, as {@link QueryRequest#withApproval}. */
+    public SubmitRequest withApproval(JsonObject rules) {
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, rules, idempotencyKey);
     }
 
     /** Announce the job's end to {@code url}, signed with {@code secret} (null: the server makes one). */
     public SubmitRequest withWebhook(String url, String secret) {
-        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, outputSchema, url, secret, idempotencyKey);
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, outputSchema, url, secret, approval, idempotencyKey);
     }
 
     public SubmitRequest withIdempotencyKey(String key) {
-        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, key);
+        return new SubmitRequest(prompt, sessionId, model, agent, metadata, runAt, outputSchema, webhookUrl, webhookSecret, approval, key);
     }
 
     JsonObject toJson() {
@@ -79,6 +84,9 @@ public record SubmitRequest(String prompt, UUID sessionId, String model, String 
         }
         if (outputSchema != null) {
             json.add("output_schema", outputSchema);
+        }
+        if (approval != null) {
+            json.add("approval", approval);
         }
         if (webhookUrl != null) {
             var webhook = Json.createObjectBuilder().add("url", webhookUrl);

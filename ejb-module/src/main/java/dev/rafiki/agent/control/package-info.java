@@ -9,5 +9,8 @@
  * context window ({@link dev.rafiki.agent.control.ContextWindow}): instructions and the current
  * user message always, the oldest turns dropped first and whole, a tool call never without its
  * results; the stored history itself is never shortened.
+ * Which tool calls wait for a person is decided by {@link dev.rafiki.agent.control.ApprovalRules}:
+ * per tool {@code always}, {@code never}, or a glob rule on its arguments that fails closed (an
+ * argument it cannot judge makes the call wait); a request's rules only ever add waits to a profile's.
  */
 package dev.rafiki.agent.control;

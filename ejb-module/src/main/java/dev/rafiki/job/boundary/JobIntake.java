@@ -42,7 +42,8 @@ public class JobIntake {
 
     public Job accept(NewJob request, int maxAttempts) {
         var asPrompt = new NewPrompt(request.owner(), request.sessionId(), request.prompt(), BusyPolicy.ENQUEUE, null,
-                request.model(), request.agent(), request.pin(), request.outputSchema(), request.metadata());
+                request.model(), request.agent(), request.pin(), request.outputSchema(), request.metadata(),
+                request.approval());
         // a run_at already past when the job arrives: due at once, like a job without one
         boolean delayed = request.runAt() != null && request.runAt().isAfter(Instant.now());
         if (delayed) {

@@ -88,7 +88,8 @@ public class Jobs {
             var self = context.getBusinessObject(Jobs.class);
             var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
                     request.effectiveModel(), null, null, new FastLane.JobPart(request.metadata(), request.idempotencyKey(),
-                    request.requestHash(), maxAttempts), request.pin(), request.outputSchema(), request.metadata()),
+                    request.requestHash(), maxAttempts), request.pin(), request.outputSchema(), request.metadata(),
+                    request.approval()),
                     () -> self.submitDurably(request));
             if (fast.isPresent()) {
                 PromptSnapshot accepted;

@@ -13,21 +13,22 @@ import java.util.UUID;
  * client or generated. {@code agent} is the profile the client named, {@code pin} what it resolved to.
  * {@code runAt} non-null: a delayed job, held as {@code scheduled} until then. {@code outputSchema}: the
  * JSON Schema (as JSON text, checked) the answer must follow, over the profile's; null for none.
+ * {@code approval}: the request's own approval rules (JSON text, validated), on top of the profile's; null for none.
  */
 public record NewJob(String owner, UUID sessionId, String prompt, String model, String webhookUrl,
                      String webhookSecret, String metadata, String idempotencyKey, String agent,
-                     dev.rafiki.profile.control.AgentPin pin, Instant runAt, String outputSchema) {
+                     dev.rafiki.profile.control.AgentPin pin, Instant runAt, String outputSchema, String approval) {
 
     /** The same submission without a profile, a delay or an output schema. */
     public NewJob(String owner, UUID sessionId, String prompt, String model, String webhookUrl, String webhookSecret,
                   String metadata, String idempotencyKey) {
         this(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, null, null, null,
-                null);
+                null, null);
     }
 
     public NewJob pinned(dev.rafiki.profile.control.AgentPin pin) {
         return new NewJob(owner, sessionId, prompt, model, webhookUrl, webhookSecret, metadata, idempotencyKey, agent, pin,
-                runAt, outputSchema);
+                runAt, outputSchema, approval);
     }
 
     /** The model the client asked for, else the named profile's; null: the session's. */
@@ -51,6 +52,10 @@ public record NewJob(String owner, UUID sessionId, String prompt, String model, 
             }
             if (outputSchema != null) {
                 digest.update(("output_schema=" + outputSchema).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            if (approval != null) {
+                digest.update(("approval=" + approval).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());

@@ -277,7 +277,7 @@ public class AgentProfiles {
     private static ProfileView view(AgentProfile profile, AgentProfileVersion version, ProfileSpec spec) {
         return new ProfileView(profile.id, profile.name, profile.owner, profile.shared, version.version,
                 profile.latestVersion, spec.instructions(), spec.model(), spec.temperature(), spec.maxTokens(),
-                spec.tools(), spec.approval(),
+                spec.tools(), dev.rafiki.agent.control.ApprovalRules.toJson(spec.approval()),
                 new ProfileView.Limits(spec.maxSteps(), spec.maxSeconds(), spec.maxPromptTokens()), spec.outputSchema(),
                 spec.mcpServers().isEmpty() ? null : spec.mcpServersJson(true), profile.createdAt, version.createdAt,
                 profile.deletedAt != null ? Boolean.TRUE : null);

@@ -3,7 +3,6 @@ package dev.rafiki.profile.boundary;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -13,7 +12,7 @@ import java.util.UUID;
  */
 public record ProfileView(UUID id, String name, String owner, boolean shared, int version, int latestVersion,
                           String instructions, String model, Double temperature, Integer maxTokens, List<String> tools,
-                          Map<String, String> approval, Limits limits, JsonObject outputSchema,
+                          JsonObject approval, Limits limits, JsonObject outputSchema,
                           jakarta.json.JsonArray mcpServers, Instant createdAt,
                           Instant versionCreatedAt, Boolean deleted) {
 

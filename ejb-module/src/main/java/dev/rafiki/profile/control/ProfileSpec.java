@@ -1,5 +1,7 @@
 package dev.rafiki.profile.control;
 
+import dev.rafiki.agent.control.ApprovalRule;
+import dev.rafiki.agent.control.ApprovalRules;
 import dev.rafiki.agent.control.OutputSchema;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
@@ -32,7 +34,8 @@ import java.util.regex.Pattern;
  * @param maxTokens       output tokens per model turn; can only lower {@code rafiki.model.max-tokens}
  * @param tools           the tools the model is offered and may call (built-in, and MCP tools as
  *                        {@code <server>.<tool>}); null: all built-in ones, no MCP tool
- * @param approval        per tool, {@code always} (the call waits for a person's decision) or {@code never}
+ * @param approval        per tool, its {@link ApprovalRule}: whether (or for which arguments) a call waits for
+ *                        a person's decision
  * @param maxSteps        model turns per prompt; can only lower {@code rafiki.agent.max-steps}
  * @param maxSeconds      wall time per prompt; can only lower {@code rafiki.agent.max-seconds}
  * @param maxPromptTokens input plus output tokens per prompt, all turns counted
@@ -41,7 +44,7 @@ import java.util.regex.Pattern;
  *                        (named in {@code tools} like an operator's)
  */
 public record ProfileSpec(String instructions, String model, Double temperature, Integer maxTokens, List<String> tools,
-                          Map<String, String> approval, Integer maxSteps, Integer maxSeconds, Long maxPromptTokens,
+                          Map<String, ApprovalRule> approval, Integer maxSteps, Integer maxSeconds, Long maxPromptTokens,
                           JsonObject outputSchema, List<McpRegistration> mcpServers) {
 
     /** The profile without any of its fields set: behaves exactly like no profile. */
@@ -56,13 +59,11 @@ public record ProfileSpec(String instructions, String model, Double temperature,
     static final int MAX_MCP_HEADERS = 16;
 
     /** An MCP tool's own name, as a profile may name it on one of its servers before it was ever listed. */
-    static final Pattern MCP_TOOL = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
+    public static final Pattern MCP_TOOL = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}");
 
     public ProfileSpec {
         mcpServers = mcpServers == null ? List.of() : List.copyOf(mcpServers);
     }
-
-    public static final Set<String> APPROVALS = Set.of("always", "never");
 
     /** Names may not look like ids: {@code agent} takes either. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -315,9 +316,7 @@ public record ProfileSpec(String instructions, String model, Double temperature,
             tools.forEach(array::add);
             json.add("tools", array);
         }
-        var rules = Json.createObjectBuilder();
-        approval.forEach(rules::add);
-        json.add("approval", rules);
+        json.add("approval", ApprovalRules.toJson(approval));
         var limits = Json.createObjectBuilder();
         if (maxSteps != null) {
             limits.add("max_steps", maxSteps);
@@ -368,13 +367,11 @@ public record ProfileSpec(String instructions, String model, Double temperature,
         if (json.containsKey("tools")) {
             tools = json.getJsonArray("tools").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
         }
-        var approval = new LinkedHashMap<String, String>();
-        if (json.containsKey("approval")) {
-            json.getJsonObject("approval").forEach((tool, rule) -> approval.put(tool, ((JsonString) rule).getString()));
-        }
+        var approval = json.containsKey("approval") ? ApprovalRules.parse(json.getJsonObject("approval"), "approval", tool -> { })
+                : Map.<String, ApprovalRule>of();
         return new ProfileSpec(json.getString("instructions", null), json.getString("model", null),
                 json.containsKey("temperature") ? json.getJsonNumber("temperature").doubleValue() : null,
-                json.containsKey("max_tokens") ? json.getInt("max_tokens") : null, tools, Map.copyOf(approval),
+                json.containsKey("max_tokens") ? json.getInt("max_tokens") : null, tools, approval,
                 limits.containsKey("max_steps") ? limits.getInt("max_steps") : null,
                 limits.containsKey("max_seconds") ? limits.getInt("max_seconds") : null,
                 limits.containsKey("max_tokens") ? limits.getJsonNumber("max_tokens").longValue() : null,
@@ -412,21 +409,17 @@ public record ProfileSpec(String instructions, String model, Double temperature,
         return List.copyOf(names);
     }
 
-    private static Map<String, String> approval(JsonObject body, Predicate<String> known, Set<String> listed,
-                                                Set<String> ownServers) {
+    private static Map<String, ApprovalRule> approval(JsonObject body, Predicate<String> known, Set<String> listed,
+                                                      Set<String> ownServers) {
         var rules = object(body, "approval");
         if (rules == null) {
             return Map.of();
         }
-        var approval = new LinkedHashMap<String, String>();
-        for (var entry : rules.entrySet()) {
-            known(entry.getKey(), known, listed, ownServers, "approval");
-            if (!(entry.getValue() instanceof JsonString rule) || !APPROVALS.contains(rule.getString())) {
-                throw ApiException.invalid("'approval." + shortened(entry.getKey()) + "' must be \"always\" or \"never\"");
-            }
-            approval.put(entry.getKey(), rule.getString());
+        try {
+            return ApprovalRules.parse(rules, "approval", tool -> known(tool, known, listed, ownServers, "approval"));
+        } catch (ApprovalRule.Invalid e) {
+            throw ApiException.invalid(e.getMessage());
         }
-        return java.util.Collections.unmodifiableMap(approval);
     }
 
     private static String known(String tool, Predicate<String> known, Set<String> listed, Set<String> ownServers,

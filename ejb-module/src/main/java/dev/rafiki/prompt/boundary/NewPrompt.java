@@ -13,17 +13,20 @@ import java.util.UUID;
  * to (null until resolved, and when no profile was named: the session's pin applies);
  * {@code outputSchema} the JSON Schema (as JSON text, validated) the answer must follow, which wins
  * over the profile's, or null; {@code metadata} the client's JSON object (as text, checked), kept on
- * the prompt only (a session the prompt creates does not take it, as with jobs), or null.
+ * the prompt only (a session the prompt creates does not take it, as with jobs), or null;
+ * {@code approval} the request's own approval rules (a JSON object as text, validated, in the form
+ * they are stored), which can only make more tool calls wait than the profile's, or null.
  */
 public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model,
-                        String agent, AgentPin pin, String outputSchema, String metadata) {
+                        String agent, AgentPin pin, String outputSchema, String metadata, String approval) {
 
     public NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy busy, String idempotencyKey, String model) {
-        this(owner, sessionId, prompt, busy, idempotencyKey, model, null, null, null, null);
+        this(owner, sessionId, prompt, busy, idempotencyKey, model, null, null, null, null, null);
     }
 
     public NewPrompt pinned(AgentPin pin) {
-        return new NewPrompt(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin, outputSchema, metadata);
+        return new NewPrompt(owner, sessionId, prompt, busy, idempotencyKey, model, agent, pin, outputSchema, metadata,
+                approval);
     }
 
     /** The model the client asked for, else the named profile's; null: the session's. */
@@ -55,6 +58,10 @@ public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy 
             }
             if (metadata != null) {
                 digest.update(("metadata=" + metadata).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            }
+            if (approval != null) {
+                digest.update(("approval=" + approval).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }
             return HexFormat.of().formatHex(digest.digest());

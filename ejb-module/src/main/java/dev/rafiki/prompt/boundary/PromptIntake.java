@@ -142,6 +142,7 @@ public class PromptIntake {
         prompt.model = model;
         prompt.outputSchema = request.outputSchema();
         prompt.metadata = request.metadata();
+        prompt.approval = request.approval();
         prompt.agentId = pin != null ? pin.id() : session.agentId;
         prompt.agentVersion = pin != null ? Integer.valueOf(pin.version()) : session.agentVersion;
         prompt.status = scheduled ? PromptStatus.SCHEDULED : PromptStatus.QUEUED;

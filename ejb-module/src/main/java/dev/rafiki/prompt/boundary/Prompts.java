@@ -93,7 +93,8 @@ public class Prompts {
         // the lane may fall back later, on its own thread: through the container, not this instance
         var self = context.getBusinessObject(Prompts.class);
         var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
-                model, request.idempotencyKey(), request.requestHash(), null, request.pin(), request.outputSchema(), request.metadata()),
+                model, request.idempotencyKey(), request.requestHash(), null, request.pin(), request.outputSchema(), request.metadata(),
+                request.approval()),
                 () -> self.submit(request));
         return fast.orElseGet(() -> lane.follow(submit(request)));
     }

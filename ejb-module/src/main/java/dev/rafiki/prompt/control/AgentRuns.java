@@ -1,6 +1,7 @@
 package dev.rafiki.prompt.control;
 
 import dev.rafiki.agent.control.AgentLoop;
+import dev.rafiki.agent.control.ApprovalRules;
 import dev.rafiki.agent.control.ContextWindow;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.agent.control.OutputSchema;
@@ -64,15 +65,17 @@ public class AgentRuns {
      */
     public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools, ProfileSpec profile,
                           String owner, java.util.UUID agentId) {
-        return loop(model, specs, tools, profile, owner, agentId, null);
+        return loop(model, specs, tools, profile, owner, agentId, null, null);
     }
 
     /**
      * @param outputSchema the schema the prompt's request gave (JSON text), which wins over the
      *                     profile's; null: the profile's, if it has one
+     * @param approval     the approval rules the prompt's request gave (JSON text), which can only
+     *                     make more calls wait than the profile's; null: the profile's alone
      */
     public AgentLoop loop(ModelCatalog.Resolved model, List<ToolSpec> specs, AgentLoop.Tools tools, ProfileSpec profile,
-                          String owner, java.util.UUID agentId, String outputSchema) {
+                          String owner, java.util.UUID agentId, String outputSchema, String approval) {
         var schema = outputSchema != null ? OutputSchema.of(ProfileSpec.parseObject(outputSchema))
                 : profile.outputSchema() != null ? OutputSchema.of(profile.outputSchema()) : null;
         var offered = specs.stream().filter(spec -> profile.allows(spec.name())).toList();
@@ -86,13 +89,16 @@ public class AgentRuns {
                         Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout),
                         profile.maxPromptTokens() == null ? Long.MAX_VALUE : profile.maxPromptTokens()),
                 new AgentLoop.Setup(instructions, profile.temperature(), schema), budget(owner, agentId))
-                .approvals(approvals(profile))
+                .approvals(approvals(profile, approval))
                 .context(new ContextWindow(model.contextTokens(), answerTokens));
     }
 
-    /** The profile's approval rules: which of the tools it allows wait for a person before they run. */
-    public static dev.rafiki.agent.control.ApprovalRules approvals(ProfileSpec profile) {
-        return dev.rafiki.agent.control.ApprovalRules.of(profile.approval(), profile::allows);
+    /**
+     * Which of the tools the profile allows wait for a person before they run: those its rules or
+     * the request's ({@code approval}, JSON text, or null) say so of.
+     */
+    public static ApprovalRules approvals(ProfileSpec profile, String approval) {
+        return ApprovalRules.of(profile.approval(), ApprovalRules.stored(approval), profile::allows);
     }
 
     private AgentLoop.Budget budget(String owner, java.util.UUID agentId) {

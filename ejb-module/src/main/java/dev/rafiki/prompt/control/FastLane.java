@@ -67,7 +67,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * reaches a client or a subscriber before the commit that makes it true.
  * <p>
  * Work that is not for this lane (a session already busy, a job, a session another worker
- * holds, a prompt whose agent profile makes some tool calls wait for approval) is refused with an empty answer, and the caller takes the durable queue's path.
+ * holds, a prompt whose agent profile or request makes some tool calls wait for approval) is refused with an
+ * empty answer, and the caller takes the durable queue's path.
  */
 @ApplicationScoped
 public class FastLane {
@@ -222,11 +223,12 @@ public class FastLane {
      * {@code agent} null when the prompt runs with its session's profile (if any). {@code model} is the one
      * asked for (by the request or the named profile), null for the session's; {@code outputSchema} the
      * request's own schema for the answer (JSON text), null for the profile's or none; {@code metadata} the
-     * client's (JSON text), kept on the prompt.
+     * client's (JSON text), kept on the prompt; {@code approval} the request's own approval rules (JSON text), or
+     * null.
      */
     public record Request(String owner, UUID sessionId, String content, String model, String idempotencyKey,
                           String requestHash, JobPart job, dev.rafiki.profile.control.AgentPin agent,
-                          String outputSchema, String metadata) {
+                          String outputSchema, String metadata, String approval) {
     }
 
     /** What a job (without a webhook) adds to its prompt: the job row, its events, its tools and a retry budget. */
@@ -312,7 +314,7 @@ public class FastLane {
         }
         var agentId = request.agent() != null ? request.agent().id() : state.agentId;
         var agentVersion = request.agent() != null ? Integer.valueOf(request.agent().version()) : state.agentVersion;
-        if (AgentRuns.approvals(profiles.spec(agentId, agentVersion)).any()) {
+        if (AgentRuns.approvals(profiles.spec(agentId, agentVersion), request.approval()).any()) {
             // a run that may pause for a person must be able to park its session's claim: the durable queue's way
             idle(sessionId, state);
             if (newSession) {
@@ -592,8 +594,9 @@ public class FastLane {
                     }
                 };
                 try {
+                    // a request's approval rules that could make a call wait kept the prompt out of this lane
                     var loop = runs.loop(model, specs, gated, profile,
-                            row.owner, row.agentId, row.outputSchema);
+                            row.owner, row.agentId, row.outputSchema, null);
                     outcome = loop.run(history, listener, () -> cancelled.get() || aborted.get());
                     structured = loop.structured();
                 } catch (RuntimeException e) {

@@ -144,7 +144,7 @@ public class PromptLedger {
         var history = history(sessionId, prompt);
         return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
                 prompt.maxAttempts != null, model, history, prompt.traceParent, prompt.agentId,
-                prompt.agentVersion, prompt.outputSchema, resumeOf(prompt.id, history)));
+                prompt.agentVersion, prompt.outputSchema, prompt.approval, resumeOf(prompt.id, history)));
     }
 
     /**
@@ -496,17 +496,18 @@ public class PromptLedger {
      * @param traceParent the W3C traceparent of the request that queued it, or null
      * @param agentId     the profile it runs with (recorded when it was accepted), or null
      * @param outputSchema the schema its request gave for the answer (JSON text), or null
+     * @param approval    the approval rules its request gave (JSON text), or null
      * @param resume      the decided turn a prompt that waited for approval goes on with, or null
      */
     public record RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
                                 boolean retryable, String model, List<ChatMessage> history, String traceParent,
-                                UUID agentId, Integer agentVersion, String outputSchema,
+                                UUID agentId, Integer agentVersion, String outputSchema, String approval,
                                 dev.rafiki.agent.control.AgentLoop.Resume resume) {
         public RunningPrompt(UUID id, UUID sessionId, String owner, long seq, String content, int attempt,
                              boolean retryable, String model, List<ChatMessage> history, String traceParent,
                              UUID agentId, Integer agentVersion) {
             this(id, sessionId, owner, seq, content, attempt, retryable, model, history, traceParent, agentId,
-                    agentVersion, null, null);
+                    agentVersion, null, null, null);
         }
     }
 

@@ -193,7 +193,7 @@ public class SessionWorker {
             }
         };
         var loop = runs.loop(model, specs, ordered, profile,
-                prompt.owner(), prompt.agentId(), prompt.outputSchema());
+                prompt.owner(), prompt.agentId(), prompt.outputSchema(), prompt.approval());
         var cancelled = signals.register(prompt.id());
         long beat = Math.max(1, lease.toSeconds() / 3);
         // a long run keeps its claim alive; a dead worker's lease simply runs out

@@ -19,5 +19,7 @@
  * session's claim is parked on the prompt (the queue behind it waits, no thread or connection is
  * held), and the decision, expiry or stop that ends the wait is decided once, under the session's
  * row lock, on any node; the resumed run goes on from the stored turn, never asking it again.
+ * Which calls wait is the profile's rules and the request's, kept on the prompt and applied
+ * together ({@link dev.rafiki.agent.control.ApprovalRules}): a request adds waits, never removes one.
  */
 package dev.rafiki.prompt.control;

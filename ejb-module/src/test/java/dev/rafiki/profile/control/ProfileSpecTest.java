@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rafiki.agent.control.ApprovalRule;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import jakarta.json.Json;
@@ -50,7 +51,7 @@ class ProfileSpecTest {
         assertEquals("Review the code.", spec.instructions());
         assertEquals(0.2, spec.temperature());
         assertEquals(List.of("read_file", "list_files"), spec.tools(), "named once each, in the order given");
-        assertEquals(Map.of("write_file", "always", "run_shell", "never"), spec.approval());
+        assertEquals(Map.of("write_file", ApprovalRule.ALWAYS, "run_shell", ApprovalRule.NEVER), spec.approval());
         assertEquals(4, spec.maxSteps());
         assertEquals(10_000L, spec.maxPromptTokens());
         assertEquals(spec, ProfileSpec.fromJson(spec.toJson().toString()));
@@ -83,10 +84,55 @@ class ProfileSpecTest {
     }
 
     @Test
-    void approvalIsAlwaysOrNever() {
+    void approvalIsAlwaysNeverOrARuleOnArguments() {
         assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"approval\":{\"write_file\":\"sometimes\"}}"));
         assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"approval\":{\"write_file\":true}}"));
         assertEquals(ErrorCode.VALIDATION_FAILED, refusal("{\"name\":\"a\",\"approval\":[\"write_file\"]}"));
+    }
+
+    @Test
+    void argumentRulesSurviveStorageAsGiven() {
+        var spec = parse("""
+                {"name":"a","approval":{"write_file":{"unless":{"path":"drafts/**"}},"read_file":{"if":{"path":"secrets/*"}},
+                 "run_shell":"always"}}""").spec();
+
+        assertEquals(ApprovalRule.Kind.UNLESS, spec.approval().get("write_file").kind());
+        assertEquals(spec, ProfileSpec.fromJson(spec.toJson().toString()));
+        assertEquals(json("""
+                {"write_file":{"unless":{"path":"drafts/**"}},"read_file":{"if":{"path":"secrets/*"}},"run_shell":"always"}"""),
+                spec.toJson().getJsonObject("approval"));
+    }
+
+    static String refusalDetail(String approval) {
+        var e = assertThrows(ApiException.class, () -> parse("{\"name\":\"a\",\"approval\":" + approval + "}"));
+        assertEquals(ErrorCode.VALIDATION_FAILED, e.code(), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void aBadArgumentRuleIsRefusedNamingTheField() {
+        assertEquals("""
+                'approval.write_file': unknown key 'when'; a rule is "always", "never", {"if": {"<argument>": "<glob>"}} \
+                or {"unless": {"<argument>": "<glob>"}}""", refusalDetail("""
+                {"write_file":{"when":{"path":"x"}}}"""));
+        assertEquals("'approval.write_file.unless.path' must be a glob string, e.g. \"drafts/**\"", refusalDetail("""
+                {"write_file":{"unless":{"path":7}}}"""));
+        assertEquals("'approval.write_file' must have exactly one of 'if' and 'unless'", refusalDetail("""
+                {"write_file":{"if":{"path":"a"},"unless":{"path":"b"}}}"""));
+        assertTrue(refusalDetail("""
+                {"write_file":{"unless":{}}}""").startsWith("'approval.write_file.unless' must be an object"));
+        assertTrue(refusalDetail("""
+                {"write_file":{"unless":"drafts/**"}}""").startsWith("'approval.write_file.unless' must be an object"));
+        assertTrue(refusalDetail("""
+                {"write_file":{"unless":{"path":"/etc/**"}}}""").contains("relative"));
+        assertTrue(refusalDetail("""
+                {"write_file":{"unless":{"path":"drafts/../x"}}}""").contains("'..'"));
+        assertTrue(refusalDetail("""
+                {"write_file":{"unless":{"path":"drafts\\\\x"}}}""").contains("backslash"));
+        assertTrue(refusalDetail("""
+                {"write_file":{"unless":{"path":"a**"}}}""").contains("whole segment"));
+        assertEquals(ErrorCode.UNKNOWN_TOOL, refusal("""
+                {"name":"a","approval":{"format_disk":{"if":{"path":"x"}}}}"""));
     }
 
     @Test

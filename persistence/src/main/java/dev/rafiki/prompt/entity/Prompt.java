@@ -76,6 +76,13 @@ public class Prompt {
     @Column(name = "output_schema", columnDefinition = "text")
     public String outputSchema;
 
+    /**
+     * The approval rules the request gave (a JSON object as text), on top of its profile's; null
+     * for none. Read again whenever the prompt runs, resumed after an approval included.
+     */
+    @Column(columnDefinition = "text")
+    public String approval;
+
     /** The client's metadata (a JSON object as text) from the request that created the prompt; null for none. */
     @Column(columnDefinition = "text")
     public String metadata;

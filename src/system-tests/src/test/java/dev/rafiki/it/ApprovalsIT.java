@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Human approval of tool calls through the real server: an agent profile says {@code write_file}
  * waits for a person; a scripted model (the wire-accurate fake OpenAI server) asks for it. Approve,
  * deny, edited arguments, deciding twice, someone else's prompt, the queue behind a waiting
- * prompt, stop, {@code /query_stream}, a job, a restart while waiting, and expiry.
+ * prompt, stop, {@code /query_stream}, a job, a restart while waiting, and expiry. Rules on a
+ * call's arguments and rules given by the request itself, with the echo model's {@code /tool}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApprovalsIT {
@@ -353,8 +354,124 @@ class ApprovalsIT {
         assertEquals(1, done.getInt("attempts"), "a pause is not an attempt");
     }
 
+    /** The echo model's {@code /tool} directive: one call of {@code tool} with these arguments, then the answer. */
+    static String echoTool(String tool, JsonObject arguments) {
+        return "/tool " + tool + " " + arguments;
+    }
+
+    static JsonObject write(String path, String content) {
+        return Json.createObjectBuilder().add("path", path).add("content", content).build();
+    }
+
+    /** The single pending request of a waiting prompt. */
+    static JsonObject pending(Api api, JsonObject accepted) {
+        var view = prompt(api, accepted);
+        assertEquals("waiting_approval", view.getString("status"), view.toString());
+        var pending = view.getJsonArray("approvals").stream().map(v -> v.asJsonObject())
+                .filter(a -> "pending".equals(a.getString("status"))).toList();
+        assertEquals(1, pending.size(), view.toString());
+        return pending.get(0);
+    }
+
     @Test
     @Order(9)
+    void anUnlessRuleLetsWritesToDraftsRunAndMakesOthersWait() throws Exception {
+        var created = alice.post("/agents", Json.createObjectBuilder().add("name", "drafter").add("model", "echo")
+                .add("approval", Json.createObjectBuilder().add("write_file", Json.createObjectBuilder()
+                        .add("unless", Json.createObjectBuilder().add("path", "drafts/**"))))
+                .build().toString());
+        assertEquals(201, created.status(), created.body());
+        assertEquals("drafts/**", created.json().getJsonObject("approval").getJsonObject("write_file")
+                .getJsonObject("unless").getString("path"), "shown as given");
+        problem(alice.post("/agents", """
+                {"name": "sloppy", "approval": {"write_file": {"unless": {"path": 7}}}}"""), 400, "validation-failed");
+        problem(alice.post("/agents", """
+                {"name": "sloppy", "approval": {"write_file": {"unles": {"path": "drafts/**"}}}}"""), 400, "validation-failed");
+
+        var drafted = alice.post("/query", Json.createObjectBuilder().add("agent", "drafter")
+                .add("prompt", echoTool("write_file", write("drafts/plan.md", "draft"))).build().toString());
+        assertEquals(200, drafted.status(), drafted.body());
+        assertEquals("completed", drafted.json().getString("status"), drafted.body());
+        assertEquals("draft", Files.readString(workspace(drafted.json().getString("session_id")).resolve("drafts/plan.md")));
+
+        // the last: the name twice, so that a tool reading the first value would write outside drafts/
+        for (var arguments : List.of(write("notes/plan.md", "note").toString(), write("drafts/../notes/plan.md", "note").toString(),
+                "{\"path\": \"notes/plan.md\", \"content\": \"note\", \"path\": \"drafts/plan.md\"}")) {
+            var accepted = alice.post("/query", Json.createObjectBuilder().add("agent", "drafter")
+                    .add("prompt", "/tool write_file " + arguments).build().toString());
+            assertEquals(202, accepted.status(), accepted.body());
+            assertEquals("waiting_approval", accepted.json().getString("status"), arguments);
+            var asked = pending(alice, accepted.json());
+            assertEquals(200, decide(alice, accepted.json(), asked.getString("tool_call_id"), "deny", null).status());
+            assertEquals("completed", ended(alice, accepted.json()).getString("status"));
+            assertFalse(Files.exists(workspace(accepted.json().getString("session_id")).resolve("notes/plan.md")));
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aRequestsRuleMakesCallsOfAProfilelessPromptWaitEveryTurn() throws Exception {
+        var prompt = "/tools " + Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().add("name", "write_file").add("arguments", write("one.txt", "1")))
+                .add(Json.createObjectBuilder().add("name", "write_file").add("arguments", write("two.txt", "2"))).build();
+        var body = Json.createObjectBuilder().add("prompt", prompt)
+                .add("approval", Json.createObjectBuilder().add("write_file", "always")).build().toString();
+        var response = alice.post("/query", body, "Idempotency-Key", "request-rules-1");
+        assertEquals(202, response.status(), response.body());
+        var accepted = response.json();
+        assertEquals("waiting_approval", accepted.getString("status"));
+        var sessionId = accepted.getString("session_id");
+
+        var replay = alice.post("/query", body, "Idempotency-Key", "request-rules-1");
+        assertEquals(accepted.getString("id"), replay.json().getString("id"), replay.body());
+        problem(alice.post("/query", Json.createObjectBuilder().add("prompt", prompt)
+                .add("approval", Json.createObjectBuilder().add("write_file", "never")).build().toString(),
+                "Idempotency-Key", "request-rules-1"), 409, "idempotency-key-reused");
+
+        var first = pending(alice, accepted);
+        assertEquals("one.txt", first.getJsonObject("arguments").getString("path"));
+        assertEquals(200, decide(alice, accepted, first.getString("tool_call_id"), "approve", null).status());
+        // the resumed run is built again from the stored prompt: the request's rule still holds
+        var second = Await.until("the second call to wait", WAIT, () -> prompt(alice, accepted).getJsonArray("approvals"),
+                a -> a.size() == 2).getJsonObject(1);
+        assertEquals("two.txt", second.getJsonObject("arguments").getString("path"));
+        assertEquals("pending", second.getString("status"));
+        assertEquals("1", Files.readString(workspace(sessionId).resolve("one.txt")));
+        assertFalse(Files.exists(workspace(sessionId).resolve("two.txt")));
+        assertEquals(200, decide(alice, accepted, second.getString("tool_call_id"), "approve", null).status());
+        assertEquals("completed", ended(alice, accepted).getString("status"));
+        assertEquals("2", Files.readString(workspace(sessionId).resolve("two.txt")));
+
+        problem(alice.post("/query", """
+                {"prompt": "hi", "approval": {"writ_file": "always"}}"""), 400, "unknown-tool");
+        problem(alice.post("/query", """
+                {"prompt": "hi", "approval": {"write_file": {"if": {"path": ["a"]}}}}"""), 400, "validation-failed");
+    }
+
+    @Test
+    @Order(11)
+    void aRequestCannotLoosenItsProfilesRule() {
+        var body = Json.createObjectBuilder().add("agent", agent).add("prompt", script("loosened.txt", "no"))
+                .add("approval", Json.createObjectBuilder().add("write_file", "never")).build().toString();
+        var response = alice.post("/query", body);
+        assertEquals(202, response.status(), response.body());
+        assertEquals("waiting_approval", response.json().getString("status"), response.body());
+        var asked = pending(alice, response.json());
+        assertEquals(200, decide(alice, response.json(), asked.getString("tool_call_id"), "deny", null).status());
+
+        var job = alice.post("/submit", Json.createObjectBuilder()
+                .add("prompt", echoTool("write_file", write("job-rule.txt", "job")))
+                .add("approval", Json.createObjectBuilder().add("write_file", "always")).build().toString());
+        assertEquals(202, job.status(), job.body());
+        var jobId = job.json().getString("id");
+        var waitingJob = Await.until("the job to wait", WAIT, () -> alice.get("/jobs/" + jobId).json(),
+                j -> "waiting_approval".equals(j.getString("status")));
+        var accepted = Json.createObjectBuilder().add("session_id", waitingJob.getString("session_id")).add("id", jobId).build();
+        assertEquals(200, decide(alice, accepted, pending(alice, accepted).getString("tool_call_id"), "deny", null).status());
+    }
+
+    @Test
+    @Order(12)
     void theWaitSurvivesARestartAndTheRunResumesFromWhereItStopped() throws Exception {
         var prompt = script("restart.txt", "after restart");
         var accepted = waiting(alice, null, prompt);
@@ -373,7 +490,7 @@ class ApprovalsIT {
     }
 
     @Test
-    @Order(10)
+    @Order(13)
     void anExpiredRequestIsDeniedWithAnEvent() {
         var accepted = waiting(alice, null, script("expired.txt", "late"));
         var done = ended(alice, accepted);

@@ -156,7 +156,7 @@ class ClientIT {
                     .add("tools", Json.createArrayBuilder().add("write_file"))
                     .add("approval", Json.createObjectBuilder().add("write_file", "always")).build());
             assertEquals(1, agent.version());
-            assertEquals("always", agent.approval().get("write_file"));
+            assertEquals("always", agent.approval().getString("write_file"));
             assertEquals(agent.id(), client.agents().get(agent.id()).id());
             var request = QueryRequest.of("/tool write_file {\"path\":\"ok.txt\",\"content\":\"yes\"}")
                     .inSession(sessionId).withAgent(agent.id().toString()).withIdempotencyKey("approve-" + sessionId);

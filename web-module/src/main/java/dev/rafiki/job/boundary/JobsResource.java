@@ -86,7 +86,8 @@ public class JobsResource {
         String secret = webhook == null ? null : webhook.secret();
         var submitted = jobs.submit(new NewJob(caller.subject(), sessionId, prompt, model, webhookUrl, secret,
                 metadata == null ? null : metadata.toString(), idempotencyKey, agent, null, runAt,
-                dev.rafiki.prompt.boundary.PromptRequests.outputSchema(json)));
+                dev.rafiki.prompt.boundary.PromptRequests.outputSchema(json),
+                dev.rafiki.prompt.boundary.PromptRequests.approval(json)));
         var job = submitted.job();
         var builder = Response.accepted(job).location(URI.create(job.links().self()));
         if (submitted.replayed()) {

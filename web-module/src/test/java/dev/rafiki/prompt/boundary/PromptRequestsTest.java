@@ -77,6 +77,25 @@ class PromptRequestsTest {
     }
 
     @Test
+    void approvalRulesAreCheckedKeptInTheirStoredFormAndPartOfWhatAKeyStandsFor() {
+        var request = parse(object("prompt", "hello", "approval", object("write_file",
+                object("unless", object("path", "drafts/**")), "notes.add", "always")), "k");
+
+        assertEquals("{\"write_file\":{\"unless\":{\"path\":\"drafts/**\"}},\"notes.add\":\"always\"}", request.approval());
+        assertNotEquals(parse(object("prompt", "hello"), "k").requestHash(), request.requestHash());
+        assertNull(parse(object("prompt", "hello", "approval", object()), null).approval());
+        assertNull(parse(object("prompt", "hello", "approval", null), null).approval());
+        assertInvalid("'approval.write_file' must have exactly one of 'if' and 'unless'",
+                object("prompt", "hello", "approval", object("write_file", object())), null);
+        assertInvalid("'approval.write_file.if.path' must be a glob string, e.g. \"drafts/**\"",
+                object("prompt", "hello", "approval", object("write_file", object("if", object("path", true)))), null);
+        var typo = refused(object("prompt", "hello", "approval", object("writ_file", "always")), null);
+        assertEquals(ErrorCode.UNKNOWN_TOOL, typo.code());
+        assertEquals(400, typo.status());
+        assertEquals(ErrorCode.VALIDATION_FAILED, refused(object("prompt", "hello", "approval", "always"), null).code());
+    }
+
+    @Test
     void nullOrBlankOptionalFieldsTakeTheirDefaults() {
         var request = parse(object("prompt", "hello", "session_id", null, "busy", ""), null);
 

@@ -1,0 +1,25 @@
+package dev.rafiki.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import jakarta.json.Json;
+import org.junit.jupiter.api.Test;
+
+/** What the request builders send: a field only when it was given. */
+class RequestBodiesTest {
+
+    static final jakarta.json.JsonObject RULES = Json.createObjectBuilder().add("write_file",
+            Json.createObjectBuilder().add("unless", Json.createObjectBuilder().add("path", "drafts/**"))).build();
+
+    @Test
+    void approvalRulesAreSentAsGivenAndKeptByTheOtherBuilders() {
+        var query = QueryRequest.of("hi").withApproval(RULES).withAgent("drafter").withIdempotencyKey("k");
+        assertEquals(RULES, query.toJson().getJsonObject("approval"));
+        assertFalse(QueryRequest.of("hi").toJson().containsKey("approval"));
+
+        var job = SubmitRequest.of("hi").withApproval(RULES).withWebhook("https://hooks.example.com/x", null);
+        assertEquals(RULES, job.toJson().getJsonObject("approval"));
+        assertFalse(SubmitRequest.of("hi").toJson().containsKey("approval"));
+    }
+}
