@@ -126,8 +126,8 @@ final class WebSocketConnection implements Frames {
                 continue;
             }
             if (next instanceof Closed closed) {
-                // the server's 44xx close codes mirror HTTP statuses (4401, 4403, 4429): refusals that a
-                // reconnect must treat as such, e.g. a stream token on /query_stream is never let in
+                // the server's 44xx close codes mirror HTTP statuses (4401, 4403, 4429): handled like the
+                // same refusal of the handshake, so 4429 (too many streams) backs off and 4403 ends the stream
                 if (closed.code() >= 4400 && closed.code() < 4500) {
                     throw new RafikiException(closed.code() - 4000, "closed-" + closed.code(), "Stream closed",
                             closed.reason(), null, null, null, null);
