@@ -341,7 +341,7 @@ public class GroupCommit {
     }
 
     private static long epochNanos() {
-        var now = DbTime.now();
+        var now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
