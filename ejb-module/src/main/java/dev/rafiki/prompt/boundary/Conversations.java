@@ -13,6 +13,8 @@ import dev.rafiki.session.boundary.Views.SessionView;
 import dev.rafiki.session.entity.AgentSession;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -150,6 +152,7 @@ public class Conversations {
     }
 
     /** A page of the history after a message id, or before it when reading from the latest back. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Page<MessageView> messages(String owner, UUID sessionId, long after, boolean latestFirst, int limit) {
         sessions.owned(owner, sessionId);
         var rows = em.createQuery(latestFirst
@@ -169,6 +172,7 @@ public class Conversations {
     }
 
     /** The running prompt and the queued ones, next first ({@code lastFirst}: the last queued first). */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public QueueView queue(String owner, UUID sessionId, boolean lastFirst) {
         sessions.owned(owner, sessionId);
         var pending = pending(sessionId);

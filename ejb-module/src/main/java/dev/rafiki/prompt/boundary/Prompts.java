@@ -137,6 +137,7 @@ public class Prompts {
         return view(prompt);
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public PromptView get(String owner, UUID sessionId, UUID promptId) {
         var prompt = em.find(Prompt.class, promptId);
         if (prompt == null || !prompt.owner.equals(owner) || !prompt.sessionId.equals(sessionId)) {

@@ -8,6 +8,8 @@ import dev.rafiki.session.control.SessionActivity;
 import dev.rafiki.session.control.SessionActivity.Activity;
 import dev.rafiki.session.entity.AgentSession;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -20,7 +22,8 @@ import java.util.UUID;
 
 /**
  * Sessions as their owner sees them. A session of another user is reported exactly like a
- * missing one, so ids cannot be probed.
+ * missing one, so ids cannot be probed. Reads run in the caller's transaction if it has one, else
+ * in none: a read-only transaction cost a commit's round trip and the JTA work around it.
  */
 @Stateless
 public class Sessions {
@@ -91,10 +94,12 @@ public class Sessions {
     }
 
     /** For administrators, who may read every session: whose it is, if it exists. */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public java.util.Optional<String> ownerOf(UUID id) {
         return java.util.Optional.ofNullable(em.find(AgentSession.class, id)).map(session -> session.owner);
     }
 
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public SessionView get(String owner, UUID id) {
         return view(owned(owner, id));
     }
@@ -147,6 +152,7 @@ public class Sessions {
      * {@code status} is the one the view shows (running while a prompt is queued or running,
      * stopped when the last prompt was cancelled, else idle).
      */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
     public Page<SessionView> list(String owner, SessionFilter filter, UUID after, int limit) {
         var sql = new StringBuilder("SELECT s.* FROM agent_session s WHERE s.owner = ?1");
         var parameters = new ArrayList<Object>();
