@@ -76,6 +76,9 @@ public final class FullServerKit {
     /**
      * A base port (a multiple of 100 in [100 × {@code fromHundreds}, 100 × {@code toHundreds}))
      * at which every one of {@code offsets} is free: a full server opens all of them at once.
+     * Callers keep every port below Linux's ephemeral range (32768 and up): a port found free
+     * there can be taken by any outgoing connection, or by another test fork's server, before the
+     * full server binds it (seen: Payara Server's start failing on "Address already in use").
      */
     public static int freePortBase(int[] offsets, int fromHundreds, int toHundreds) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {

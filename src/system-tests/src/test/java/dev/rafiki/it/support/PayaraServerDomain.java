@@ -47,7 +47,7 @@ public final class PayaraServerDomain implements AutoCloseable {
     public static PayaraServerDomain create(Path home, Path work, String name) throws IOException {
         var domains = work.resolve("domains");
         Files.createDirectories(work);
-        var domain = new PayaraServerDomain(home, domains, name, work.resolve("asadmin.log"), FullServerKit.freePortBase(PORT_OFFSETS, 200, 600));
+        var domain = new PayaraServerDomain(home, domains, name, work.resolve("asadmin.log"), FullServerKit.freePortBase(PORT_OFFSETS, 200, 320));
         domain.run(120, "create-domain", "--domaindir", domains.toString(), "--portbase", Integer.toString(domain.portBase),
                 "--nopassword", "--checkports=true", name);
         return domain;

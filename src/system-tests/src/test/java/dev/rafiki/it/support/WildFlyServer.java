@@ -35,7 +35,7 @@ public final class WildFlyServer implements AutoCloseable {
     public static WildFlyServer create(Path home, Path work) throws IOException {
         Files.createDirectories(work.resolve("modules"));
         copyTree(home.resolve("standalone"), work.resolve("base"));
-        return new WildFlyServer(home, work, FullServerKit.freePortBase(PORTS, 100, 500));
+        return new WildFlyServer(home, work, FullServerKit.freePortBase(PORTS, 100, 225));
     }
 
     /** Stops a server that an earlier, killed run left on {@code work} (its @AfterAll never ran). */
