@@ -1,22 +1,17 @@
 package dev.rafiki.stream.boundary;
 
-import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
-import dev.rafiki.job.boundary.Jobs;
 import dev.rafiki.platform.http.BearerTokens;
-import dev.rafiki.platform.http.Bodies;
-import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
-import dev.rafiki.session.boundary.Sessions;
+import dev.rafiki.stream.control.StreamTargets;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,18 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public class EventSocket extends StreamSocket {
 
     @Inject
-    Sessions sessions;
-
-    @Inject
-    Jobs jobs;
+    StreamTargets targets;
 
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    /** An administrator may follow any user's session or job (never the whole activity of another user). */
-    private boolean admin;
-    /** Set for a stream token: the only session this socket may follow. */
-    private UUID onlySession;
-    /** Set for a job's stream token: the only job this socket may follow. */
-    private UUID onlyJob;
+    /** The caller of the handshake, whose token says what this socket may follow. */
+    private BearerTokens.Caller caller;
 
     public EventSocket() {
         super(StreamConnections.WS);
@@ -50,9 +38,7 @@ public class EventSocket extends StreamSocket {
 
     @Override
     void accepted(BearerTokens.Caller caller) {
-        admin = ReadAccess.admin(caller);
-        onlySession = caller.onlySession();
-        onlyJob = caller.onlyJob();
+        this.caller = caller;
     }
 
     @Override
@@ -64,13 +50,6 @@ public class EventSocket extends StreamSocket {
         }
     }
 
-    /** What a frame names: a session, a job (its session's events about it), or the user's activity. */
-    private record Target(Subscription.Key key, String name, UUID jobId) {
-        boolean wants(StoredEvent event) {
-            return jobId == null || jobId.equals(event.promptId());
-        }
-    }
-
     private void subscribe(JsonObject frame) {
         var target = target(frame);
         var key = target.key();
@@ -79,7 +58,7 @@ public class EventSocket extends StreamSocket {
             throw ApiException.invalid("already subscribed to " + name);
         }
         long after = frame.containsKey("after") && frame.get("after") instanceof JsonNumber n ? n.longValue()
-                : key.userWide() ? log.lastUserSeq(owner) : log.lastSessionSeq(key.sessionId());
+                : targets.current(key);
         var subscription = new Feed(key, after, target::wants, key.userWide() ? "user" : "session", "resume " + name) {
             @Override
             protected void keepAlive() throws Exception {
@@ -100,46 +79,18 @@ public class EventSocket extends StreamSocket {
         reply(Json.createObjectBuilder().add("type", "unsubscribed").add("subscription", name));
     }
 
-    private Target target(JsonObject frame) {
-        if (onlySession != null && frame.containsKey("scope")) {
-            throw onlySession();
+    /** What a frame names: {@code session_id}, {@code job_id} or {@code "scope":"user"}; one of them is required. */
+    private StreamTargets.Target target(JsonObject frame) {
+        var scope = frame.getString("scope", null);
+        if (scope != null && !"user".equals(scope)) {
+            throw ApiException.invalid("scope must be \"user\"");
         }
-        if ("user".equals(frame.getString("scope", null))) {
-            return new Target(Subscription.Key.user(owner), "user", null);
-        }
-        var job = frame.getString("job_id", null);
-        if (onlyJob != null && !onlyJob.toString().equals(job)) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "this token may only subscribe to job " + onlyJob);
-        }
-        if (job != null) {
-            var jobId = Bodies.pathId(job, "job");
-            var reader = ReadAccess.reader(owner, admin, jobId, jobs::ownerOf);
-            var sessionId = jobs.sessionOf(reader, jobId);
-            if (onlySession != null && !onlySession.equals(sessionId)) {
-                throw onlySession();
-            }
-            return new Target(Subscription.Key.session(reader, sessionId), "job:" + jobId, jobId);
-        }
-        var key = key(frame);
-        return new Target(key, "session:" + key.sessionId(), null);
-    }
-
-    private Subscription.Key key(JsonObject frame) {
-        var text = frame.getString("session_id", null);
-        if (text == null) {
+        var selection = new StreamTargets.Selection(frame.getString("session_id", null), frame.getString("job_id", null),
+                scope != null);
+        if (selection.sessionId() == null && selection.jobId() == null && !selection.user()) {
             throw ApiException.invalid("give session_id, job_id, or scope \"user\"");
         }
-        var id = Bodies.pathId(text, "session");
-        if (onlySession != null && !onlySession.equals(id)) {
-            throw onlySession();
-        }
-        var reader = ReadAccess.reader(owner, admin, id, sessions::ownerOf);
-        sessions.owned(reader, id);
-        return Subscription.Key.session(reader, id);
-    }
-
-    private ApiException onlySession() {
-        return new ApiException(ErrorCode.FORBIDDEN, "this token may only subscribe to session " + onlySession);
+        return targets.resolve(caller, selection);
     }
 
     @Override

@@ -5,12 +5,11 @@ import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.http.Bodies;
-import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.BearerTokens;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.metrics.StreamConnections;
 import dev.rafiki.platform.problem.ApiException;
-import dev.rafiki.session.boundary.Sessions;
+import dev.rafiki.stream.control.StreamTargets;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -30,7 +29,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -58,10 +56,7 @@ public class EventsResource {
     EventLog log;
 
     @Inject
-    Sessions sessions;
-
-    @Inject
-    dev.rafiki.job.boundary.Jobs jobs;
+    StreamTargets targets;
 
     @Inject
     BearerTokens tokens;
@@ -90,40 +85,10 @@ public class EventsResource {
                        @Context SseEventSink sink, @Context Sse sse) {
         var who = caller(security, accessToken);
         var owner = who.subject();
-        Subscription.Key key;
-        java.util.function.Predicate<StoredEvent> filter = e -> true;
-        if (who.onlyJob() != null && sessionId != null && !sessionId.isBlank()) {
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
-                    "this token may only follow job " + who.onlyJob());
-        }
-        if (who.onlyJob() != null && (jobId == null || jobId.isBlank())) {
-            jobId = who.onlyJob().toString();
-        }
-        if (who.onlyJob() != null && !who.onlyJob().toString().equals(jobId)) {
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
-                    "this token may only follow job " + who.onlyJob());
-        }
-        if (who.scoped() && (sessionId == null || sessionId.isBlank()) && (jobId == null || jobId.isBlank())) {
-            sessionId = who.onlySession().toString();
-        }
-        if (jobId != null && !jobId.isBlank()) {
-            var id = Bodies.pathId(jobId.strip(), "job");
-            var reader = ReadAccess.reader(owner, ReadAccess.admin(who), id, jobs::ownerOf);
-            var jobSession = jobs.sessionOf(reader, id);
-            onlyScoped(who, jobSession);
-            key = Subscription.Key.session(reader, jobSession);
-            filter = e -> id.equals(e.promptId());
-        } else if (sessionId != null && !sessionId.isBlank()) {
-            var id = Bodies.pathId(sessionId.strip(), "session");
-            onlyScoped(who, id);
-            var reader = ReadAccess.reader(owner, ReadAccess.admin(who), id, sessions::ownerOf);
-            sessions.owned(reader, id);
-            key = Subscription.Key.session(reader, id);
-        } else {
-            key = Subscription.Key.user(owner);
-        }
+        var target = targets.resolve(who, new StreamTargets.Selection(sessionId, jobId, false));
+        var key = target.key();
         var cursorText = lastEventId != null && !lastEventId.isBlank() ? lastEventId : after;
-        long cursor = cursorText == null || cursorText.isBlank() ? current(key) : cursor(cursorText);
+        long cursor = cursorText == null || cursorText.isBlank() ? targets.current(key) : cursor(cursorText);
         if (!streams.open(owner)) {
             throw new ApiException(dev.rafiki.platform.problem.ErrorCode.TOO_MANY_STREAMS,
                     "at most " + streams.maxPerUser() + " open streams per user");
@@ -134,7 +99,7 @@ public class EventsResource {
                 streams.close(owner);
             }
         };
-        var subscription = new Subscription(key, cursor, buffer, filter) {
+        var subscription = new Subscription(key, cursor, buffer, target::wants) {
             @Override
             protected void transmit(StoredEvent event) throws Exception {
                 if (sink.isClosed()) {
@@ -204,15 +169,7 @@ public class EventsResource {
                            @QueryParam("limit") String limit, @QueryParam("access_token") String accessToken,
                            @Context SecurityContext security) {
         var who = caller(security, accessToken);
-        var sessionId = Bodies.pathId(id, "session");
-        onlyScoped(who, sessionId);
-        if (who.onlyJob() != null) {
-            // the page holds the session's other prompts too
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
-                    "this token may only follow job " + who.onlyJob() + " (GET /events?job_id=…)");
-        }
-        var reader = ReadAccess.reader(who.subject(), ReadAccess.admin(who), sessionId, sessions::ownerOf);
-        sessions.owned(reader, sessionId);
+        var sessionId = targets.resolve(who, new StreamTargets.Selection(id, null, false)).key().sessionId();
         long cursor = after == null || after.isBlank() ? 0 : cursor(after);
         int size = Bodies.limit(limit, 200, 1000);
         var events = log.sessionEvents(sessionId, cursor, Long.MAX_VALUE, size + 1);
@@ -238,18 +195,6 @@ public class EventsResource {
             throw new ForbiddenException("the token does not grant this");
         }
         return credentials.caller();
-    }
-
-    /** A stream token names the one session it may read; any other is refused. */
-    private static void onlyScoped(BearerTokens.Caller who, UUID sessionId) {
-        if (who.scoped() && !who.onlySession().equals(sessionId)) {
-            throw new ApiException(dev.rafiki.platform.problem.ErrorCode.FORBIDDEN,
-                    "this token may only read session " + who.onlySession());
-        }
-    }
-
-    private long current(Subscription.Key key) {
-        return key.userWide() ? log.lastUserSeq(key.owner()) : log.lastSessionSeq(key.sessionId());
     }
 
     static long cursor(String text) {
