@@ -71,23 +71,7 @@ public class JobsResource {
     @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public Response submit(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         var json = Bodies.required(body);
-        var prompt = Bodies.string(json, "prompt", true, maxPromptLength);
-        var sessionId = Bodies.reference(json, "session_id", "session");
-        var model = Bodies.string(json, "model", false, 200);
-        var agent = Bodies.string(json, "agent", false, 100);
-        var metadata = Bodies.metadata(json);
-        var runAtText = Bodies.string(json, "run_at", false, 64);
-        var runAt = runAtText == null ? null : RunAt.parse(runAtText);
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
-        }
-        var webhook = webhooks.read(json);
-        String webhookUrl = webhook == null ? null : webhook.url();
-        String secret = webhook == null ? null : webhook.secret();
-        var submitted = jobs.submit(new NewJob(caller.subject(), sessionId, prompt, model, webhookUrl, secret,
-                metadata == null ? null : metadata.toString(), idempotencyKey, agent, null, runAt,
-                dev.rafiki.prompt.boundary.PromptRequests.outputSchema(json),
-                dev.rafiki.prompt.boundary.PromptRequests.approval(json)));
+        var submitted = jobs.submit(JobRequests.parse(caller.subject(), json, idempotencyKey, maxPromptLength, webhooks.read(json)));
         var job = submitted.job();
         var builder = Response.accepted(job).location(URI.create(job.links().self()));
         if (submitted.replayed()) {

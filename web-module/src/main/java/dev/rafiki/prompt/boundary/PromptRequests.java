@@ -29,15 +29,21 @@ public final class PromptRequests {
         if (busy == null) {
             throw ApiException.invalid("'busy' must be one of enqueue, reject, interrupt");
         }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
-        }
+        idempotencyKey(idempotencyKey);
         var model = Bodies.string(body, "model", false, 200);
         // an agent profile for this prompt only, by id or name; the session's own applies without it
         var agent = Bodies.string(body, "agent", false, 100);
         var metadata = Bodies.metadata(body);
         return new NewPrompt(owner, sessionId, text, busy, idempotencyKey, model, agent, null, outputSchema(body),
                 metadata == null ? null : metadata.toString(), approval(body));
+    }
+
+    /** The {@code Idempotency-Key} header, when given: 1 to 255 characters, like the column that keeps it. */
+    public static String idempotencyKey(String key) {
+        if (key != null && (key.isBlank() || key.length() > 255)) {
+            throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
+        }
+        return key;
     }
 
     /**
