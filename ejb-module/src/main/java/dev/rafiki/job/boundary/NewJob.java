@@ -1,10 +1,7 @@
 package dev.rafiki.job.boundary;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.rafiki.platform.text.Fingerprint;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -38,29 +35,8 @@ public record NewJob(String owner, UUID sessionId, String prompt, String model, 
 
     /** Fingerprint of what the client asked, to tell a retry from another request under the same key. */
     public String requestHash() {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            for (var part : new String[] {String.valueOf(sessionId), prompt, String.valueOf(model),
-                    String.valueOf(webhookUrl), String.valueOf(metadata), String.valueOf(runAt)}) {
-                digest.update(part.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            // only when given, so that hashes stored before jobs could name a profile stay valid
-            if (agent != null) {
-                digest.update(("agent=" + agent).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            if (outputSchema != null) {
-                digest.update(("output_schema=" + outputSchema).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            if (approval != null) {
-                digest.update(("approval=" + approval).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // only when given, so that hashes stored before jobs could name a profile stay valid
+        return new Fingerprint(sessionId, prompt, model, webhookUrl, metadata, runAt)
+                .optional("agent", agent).optional("output_schema", outputSchema).optional("approval", approval).hex();
     }
 }

@@ -1,10 +1,7 @@
 package dev.rafiki.prompt.boundary;
 
+import dev.rafiki.platform.text.Fingerprint;
 import dev.rafiki.profile.control.AgentPin;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -36,37 +33,9 @@ public record NewPrompt(String owner, UUID sessionId, String prompt, BusyPolicy 
 
     /** Fingerprint of what the client asked, to tell a retry from a different request under the same key. */
     public String requestHash() {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256");
-            for (var part : new String[] {String.valueOf(sessionId), busy.name(), prompt}) {
-                digest.update(part.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            // only when given, so that hashes stored before requests could name a model stay valid
-            if (model != null) {
-                digest.update(("model=" + model).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            // the name as the client gave it: a retry after the profile changed is still the same request
-            if (agent != null) {
-                digest.update(("agent=" + agent).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            if (outputSchema != null) {
-                digest.update(("output_schema=" + outputSchema).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            if (metadata != null) {
-                digest.update(("metadata=" + metadata).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            if (approval != null) {
-                digest.update(("approval=" + approval).getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // the parts added later only when given, so that hashes stored before they existed stay valid;
+        // the profile's name as the client gave it: a retry after the profile changed is the same request
+        return new Fingerprint(sessionId, busy.name(), prompt).optional("model", model).optional("agent", agent)
+                .optional("output_schema", outputSchema).optional("metadata", metadata).optional("approval", approval).hex();
     }
 }
