@@ -64,27 +64,13 @@ public record QueryRequest(String prompt, UUID sessionId, String model, String a
 
     JsonObject toJson() {
         var json = Json.createObjectBuilder().add("prompt", prompt);
-        if (sessionId != null) {
-            json.add("session_id", sessionId.toString());
-        }
-        if (model != null) {
-            json.add("model", model);
-        }
-        if (agent != null) {
-            json.add("agent", agent);
-        }
-        if (busy != null) {
-            json.add("busy", busy.wire());
-        }
-        if (outputSchema != null) {
-            json.add("output_schema", outputSchema);
-        }
-        if (metadata != null) {
-            json.add("metadata", metadata);
-        }
-        if (approval != null) {
-            json.add("approval", approval);
-        }
+        JsonMembers.optional(json, "session_id", sessionId);
+        JsonMembers.optional(json, "model", model);
+        JsonMembers.optional(json, "agent", agent);
+        JsonMembers.optional(json, "busy", busy == null ? null : busy.wire());
+        JsonMembers.optional(json, "output_schema", outputSchema);
+        JsonMembers.optional(json, "metadata", metadata);
+        JsonMembers.optional(json, "approval", approval);
         return json.build();
     }
 }

@@ -67,33 +67,15 @@ public record SubmitRequest(String prompt, UUID sessionId, String model, String 
 
     JsonObject toJson() {
         var json = Json.createObjectBuilder().add("prompt", prompt);
-        if (sessionId != null) {
-            json.add("session_id", sessionId.toString());
-        }
-        if (model != null) {
-            json.add("model", model);
-        }
-        if (agent != null) {
-            json.add("agent", agent);
-        }
-        if (metadata != null) {
-            json.add("metadata", metadata);
-        }
-        if (runAt != null) {
-            json.add("run_at", runAt.toString());
-        }
-        if (outputSchema != null) {
-            json.add("output_schema", outputSchema);
-        }
-        if (approval != null) {
-            json.add("approval", approval);
-        }
+        JsonMembers.optional(json, "session_id", sessionId);
+        JsonMembers.optional(json, "model", model);
+        JsonMembers.optional(json, "agent", agent);
+        JsonMembers.optional(json, "metadata", metadata);
+        JsonMembers.optional(json, "run_at", runAt);
+        JsonMembers.optional(json, "output_schema", outputSchema);
+        JsonMembers.optional(json, "approval", approval);
         if (webhookUrl != null) {
-            var webhook = Json.createObjectBuilder().add("url", webhookUrl);
-            if (webhookSecret != null) {
-                webhook.add("secret", webhookSecret);
-            }
-            json.add("webhook", webhook);
+            json.add("webhook", JsonMembers.optional(Json.createObjectBuilder().add("url", webhookUrl), "secret", webhookSecret));
         }
         return json.build();
     }
