@@ -17,40 +17,12 @@ import java.util.concurrent.Executors;
  * back ({"answer":...,"session_id":...}: the wrk script frees that session on it); any other
  * request gets a fresh {"id":...,"session_id":...} (as POST /session does).
  *
- * Usage: java -Dsun.net.httpserver.nodelay=true Ceiling.java PORT [THREADS]
+ * Usage: java -Dsun.net.httpserver.nodelay=true -cp CLASSES Ceiling PORT [THREADS]
  */
 public class Ceiling {
 
-    /**
-     * The benchmark's output: figures (INFO) one plain line each on standard output, where the
-     * bench script reads them; diagnostics (WARNING) on standard error.
-     */
-    static final java.util.logging.Logger REPORT = report();
-
-    static java.util.logging.Logger report() {
-        var logger = java.util.logging.Logger.getLogger("rafiki.bench");
-        logger.setUseParentHandlers(false);
-        var plain = new java.util.logging.Formatter() {
-            @Override
-            public String format(java.util.logging.LogRecord record) {
-                return record.getMessage() + System.lineSeparator();
-            }
-        };
-        var figures = new java.util.logging.StreamHandler(new java.io.FileOutputStream(java.io.FileDescriptor.out), plain) {
-            @Override
-            public synchronized void publish(java.util.logging.LogRecord record) {
-                super.publish(record);
-                flush();
-            }
-        };
-        figures.setFilter(record -> record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue());
-        var problems = new java.util.logging.ConsoleHandler();
-        problems.setFormatter(plain);
-        problems.setLevel(java.util.logging.Level.WARNING);
-        logger.addHandler(figures);
-        logger.addHandler(problems);
-        return logger;
-    }
+    /** Figures on standard output, where the bench script reads them; problems on standard error. */
+    static final java.util.logging.Logger REPORT = BenchReport.logger();
 
     static final byte[] KEY = "\"session_id\":\"".getBytes(StandardCharsets.US_ASCII);
 

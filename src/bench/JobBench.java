@@ -27,40 +27,12 @@ import java.util.regex.Pattern;
  * Until issue 12's second round one single client polled every job, in the order accepted, with
  * 100 ms pauses: it measured that client's 500 sequential round trips more than the server.
  * A warm-up round of WARMUP jobs (200 unless given) runs first and is not reported.
- * Run by src/bench/bench. Usage: java JobBench.java BASE_URL[,BASE_URL...] TOKEN JOBS CLIENTS [WARMUP]
+ * Run by src/bench/bench. Usage: java -cp CLASSES JobBench BASE_URL[,BASE_URL...] TOKEN JOBS CLIENTS [WARMUP]
  */
 public class JobBench {
 
-    /**
-     * The benchmark's output: figures (INFO) one plain line each on standard output, where the
-     * bench script reads them; diagnostics (WARNING) on standard error.
-     */
-    static final java.util.logging.Logger REPORT = report();
-
-    static java.util.logging.Logger report() {
-        var logger = java.util.logging.Logger.getLogger("rafiki.bench");
-        logger.setUseParentHandlers(false);
-        var plain = new java.util.logging.Formatter() {
-            @Override
-            public String format(java.util.logging.LogRecord record) {
-                return record.getMessage() + System.lineSeparator();
-            }
-        };
-        var figures = new java.util.logging.StreamHandler(new java.io.FileOutputStream(java.io.FileDescriptor.out), plain) {
-            @Override
-            public synchronized void publish(java.util.logging.LogRecord record) {
-                super.publish(record);
-                flush();
-            }
-        };
-        figures.setFilter(record -> record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue());
-        var problems = new java.util.logging.ConsoleHandler();
-        problems.setFormatter(plain);
-        problems.setLevel(java.util.logging.Level.WARNING);
-        logger.addHandler(figures);
-        logger.addHandler(problems);
-        return logger;
-    }
+    /** Figures on standard output, where the bench script reads them; problems on standard error. */
+    static final java.util.logging.Logger REPORT = BenchReport.logger();
 
     // the job's own id: the bench names no agent profile, whose member (agent.id) would come first
     static final Pattern JOB = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");

@@ -13,40 +13,12 @@ import java.util.regex.Pattern;
  * prompts and SAMPLES measured prompts in it, each sent when the previous answer arrived, over
  * one keep-alive HTTP/1.1 connection. Run by src/bench/bench against Rafiki and against the
  * ceiling (Ceiling.java). Prints one line "seq-figures key=value ..." (milliseconds).
- * Usage: java QueryBench.java BASE_URL TOKEN WARMUP SAMPLES
+ * Usage: java -cp CLASSES QueryBench BASE_URL TOKEN WARMUP SAMPLES
  */
 public class QueryBench {
 
-    /**
-     * The benchmark's output: figures (INFO) one plain line each on standard output, where the
-     * bench script reads them; diagnostics (WARNING) on standard error.
-     */
-    static final java.util.logging.Logger REPORT = report();
-
-    static java.util.logging.Logger report() {
-        var logger = java.util.logging.Logger.getLogger("rafiki.bench");
-        logger.setUseParentHandlers(false);
-        var plain = new java.util.logging.Formatter() {
-            @Override
-            public String format(java.util.logging.LogRecord record) {
-                return record.getMessage() + System.lineSeparator();
-            }
-        };
-        var figures = new java.util.logging.StreamHandler(new java.io.FileOutputStream(java.io.FileDescriptor.out), plain) {
-            @Override
-            public synchronized void publish(java.util.logging.LogRecord record) {
-                super.publish(record);
-                flush();
-            }
-        };
-        figures.setFilter(record -> record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue());
-        var problems = new java.util.logging.ConsoleHandler();
-        problems.setFormatter(plain);
-        problems.setLevel(java.util.logging.Level.WARNING);
-        logger.addHandler(figures);
-        logger.addHandler(problems);
-        return logger;
-    }
+    /** Figures on standard output, where the bench script reads them; problems on standard error. */
+    static final java.util.logging.Logger REPORT = BenchReport.logger();
 
     static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 

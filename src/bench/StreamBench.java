@@ -33,41 +33,13 @@ import java.util.regex.Pattern;
  * arrival of its prompt.completed at that subscriber, with the count of completions lost (never
  * arrived) and duplicated (arrived more than once).
  *
- * Usage: java StreamBench.java ttft BASE_URL TOKEN WARMUP SAMPLES
+ * Usage: java -cp CLASSES StreamBench ttft BASE_URL TOKEN WARMUP SAMPLES
  *        java StreamBench.java fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS
  */
 public class StreamBench {
 
-    /**
-     * The benchmark's output: figures (INFO) one plain line each on standard output, where the
-     * bench script reads them; diagnostics (WARNING) on standard error.
-     */
-    static final java.util.logging.Logger REPORT = report();
-
-    static java.util.logging.Logger report() {
-        var logger = java.util.logging.Logger.getLogger("rafiki.bench");
-        logger.setUseParentHandlers(false);
-        var plain = new java.util.logging.Formatter() {
-            @Override
-            public String format(java.util.logging.LogRecord record) {
-                return record.getMessage() + System.lineSeparator();
-            }
-        };
-        var figures = new java.util.logging.StreamHandler(new java.io.FileOutputStream(java.io.FileDescriptor.out), plain) {
-            @Override
-            public synchronized void publish(java.util.logging.LogRecord record) {
-                super.publish(record);
-                flush();
-            }
-        };
-        figures.setFilter(record -> record.getLevel().intValue() < java.util.logging.Level.WARNING.intValue());
-        var problems = new java.util.logging.ConsoleHandler();
-        problems.setFormatter(plain);
-        problems.setLevel(java.util.logging.Level.WARNING);
-        logger.addHandler(figures);
-        logger.addHandler(problems);
-        return logger;
-    }
+    /** Figures on standard output, where the bench script reads them; problems on standard error. */
+    static final java.util.logging.Logger REPORT = BenchReport.logger();
 
     static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
     static final Pattern SESSION = Pattern.compile("\"session_id\":\"([0-9a-f-]{36})\"");
