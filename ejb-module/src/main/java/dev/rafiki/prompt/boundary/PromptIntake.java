@@ -160,7 +160,7 @@ public class PromptIntake {
 
     private void queued(Prompt prompt) {
         events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.PROMPT_QUEUED, Json.createObjectBuilder()
-                .add("prompt_id", prompt.id.toString()).add("prompt_seq", prompt.seq).add("prompt", prompt.content).build());
+                .add("prompt_id", prompt.id.toString()).add("prompt_number", prompt.seq).add("prompt", prompt.content).build());
         dispatcher.wakeAfterCommit(prompt.sessionId);
     }
 

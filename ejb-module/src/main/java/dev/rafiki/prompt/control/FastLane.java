@@ -519,7 +519,7 @@ public class FastLane {
             }
             insertMessages(accepting, List.of(ChatMessage.user(row.content)), false);
             accepting.count(1, 1, 0, 0, 0, 0);
-            accepting.event(row.id, EventTypes.PROMPT_QUEUED, data().add("prompt_seq", row.seq)
+            accepting.event(row.id, EventTypes.PROMPT_QUEUED, data().add("prompt_number", row.seq)
                     .add("prompt", row.content).build());
             if (request.job() != null) {
                 accepting.event(row.id, EventTypes.JOB_QUEUED, jobData("queued").build());

@@ -83,15 +83,17 @@ public final class Views {
     }
 
     /**
+     * {@code number}: the prompt's place in its session's order (1, 2, …), named apart from an
+     * event's cursor {@code seq} so a client never mistakes one for the other;
      * {@code metadata}: what the request that created the prompt (a query, a job) gave, as given;
      * {@code approvals}: the tool calls that waited for a person, with their decisions; null when none did.
      */
-    public record PromptView(UUID id, UUID sessionId, long seq, String status, String prompt, String model,
+    public record PromptView(UUID id, UUID sessionId, long number, String status, String prompt, String model,
                              AgentUse agent, String answer, ErrorView error, int attempts, int steps, Usage usage, Instant createdAt,
                              Instant startedAt, Instant finishedAt, JsonValue output, JsonObject metadata,
                              List<ApprovalView> approvals) {
         public PromptView withApprovals(List<ApprovalView> requests) {
-            return new PromptView(id, sessionId, seq, status, prompt, model, agent, answer, error, attempts, steps, usage,
+            return new PromptView(id, sessionId, number, status, prompt, model, agent, answer, error, attempts, steps, usage,
                     createdAt, startedAt, finishedAt, output, metadata, requests.isEmpty() ? null : requests);
         }
 

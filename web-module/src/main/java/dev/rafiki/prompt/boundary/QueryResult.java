@@ -14,14 +14,14 @@ import java.util.UUID;
  * /session/{id}/prompts/{p}} shows it (one type parses both), and {@code resultUrl}, that view's
  * address, while the prompt is still pending.
  */
-public record QueryResult(UUID id, UUID sessionId, long seq, String status, String prompt, String model,
+public record QueryResult(UUID id, UUID sessionId, long number, String status, String prompt, String model,
                           AgentUse agent, String answer, ErrorView error, int attempts, int steps, Usage usage,
                           Instant createdAt, Instant startedAt, Instant finishedAt, JsonValue output,
                           JsonObject metadata, java.util.List<dev.rafiki.session.boundary.Views.ApprovalView> approvals,
                           String resultUrl) {
 
     static QueryResult of(PromptView p, String resultUrl) {
-        return new QueryResult(p.id(), p.sessionId(), p.seq(), p.status(), p.prompt(), p.model(), p.agent(), p.answer(),
+        return new QueryResult(p.id(), p.sessionId(), p.number(), p.status(), p.prompt(), p.model(), p.agent(), p.answer(),
                 p.error(), p.attempts(), p.steps(), p.usage(), p.createdAt(), p.startedAt(), p.finishedAt(), p.output(),
                 p.metadata(), p.approvals(), resultUrl);
     }

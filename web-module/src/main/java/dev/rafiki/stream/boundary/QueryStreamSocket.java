@@ -92,7 +92,7 @@ public class QueryStreamSocket extends StreamSocket {
                     // sent only once the prompt is committed; its events follow from the log
                     reply(Json.createObjectBuilder().add("type", "accepted")
                             .add("prompt_id", accepted.id().toString())
-                            .add("session_id", accepted.sessionId().toString()).add("prompt_seq", accepted.seq())
+                            .add("session_id", accepted.sessionId().toString()).add("prompt_number", accepted.seq())
                             .add("status", accepted.status()));
                     long after = accepted.cursorBefore() >= 0 ? accepted.cursorBefore() : log.cursorBefore(accepted.id());
                     follow(accepted.sessionId(), accepted.id(), after, accepted.events());
