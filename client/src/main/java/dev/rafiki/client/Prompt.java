@@ -9,12 +9,12 @@ import java.util.UUID;
 
 /**
  * A prompt, as {@code POST /query} answers it and {@code GET /session/{id}/prompts/{p}} shows it.
- * {@code status}: {@code queued}, {@code running}, {@code waiting_approval}, then {@code
+ * {@code number}: its place in its session's order (1, 2, …), not an event cursor ({@link Event#seq()}); {@code status}: {@code queued}, {@code running}, {@code waiting_approval}, then {@code
  * completed}, {@code failed} or {@code cancelled}; {@code error} when it did not complete;
  * {@code output} the answer parsed when the prompt had an output schema; {@code resultUrl} while
  * it is still pending.
  */
-public record Prompt(UUID id, UUID sessionId, long seq, String status, String prompt, String model, AgentUse agent,
+public record Prompt(UUID id, UUID sessionId, long number, String status, String prompt, String model, AgentUse agent,
                      String answer, PromptError error, int attempts, int steps, Usage usage, Instant createdAt,
                      Instant startedAt, Instant finishedAt, JsonValue output, JsonObject metadata,
                      List<Approval> approvals, String resultUrl) {

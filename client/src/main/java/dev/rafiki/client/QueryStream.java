@@ -33,8 +33,11 @@ import java.util.function.BiFunction;
  */
 public final class QueryStream implements EventSubscription {
 
-    /** The server took the prompt: it runs from now on, whatever happens to the connection. */
-    public record Accepted(UUID promptId, UUID sessionId, long promptSeq, String status) {
+    /**
+     * The server took the prompt: it runs from now on, whatever happens to the connection.
+     * {@code promptNumber}: the prompt's place in its session's order, as {@link Prompt#number()}.
+     */
+    public record Accepted(UUID promptId, UUID sessionId, long promptNumber, String status) {
     }
 
     private static final String CANCEL = Json.createObjectBuilder().add("type", "cancel").build().toString();
@@ -188,8 +191,8 @@ public final class QueryStream implements EventSubscription {
         if (follower != null) {
             follower.follow(id, prompt -> read.apply(session, prompt));
         }
-        accepted.complete(new Accepted(id, session, frame.containsKey("prompt_seq")
-                ? frame.getJsonNumber("prompt_seq").longValue() : 0, frame.getString("status", null)));
+        accepted.complete(new Accepted(id, session, frame.containsKey("prompt_number")
+                ? frame.getJsonNumber("prompt_number").longValue() : 0, frame.getString("status", null)));
         follows(connection);
     }
 

@@ -282,7 +282,7 @@ class QueryStreamTest {
 
         void accept() {
             push("{\"type\":\"accepted\",\"prompt_id\":\"" + PROMPT + "\",\"session_id\":\"" + SESSION
-                    + "\",\"prompt_seq\":1,\"status\":\"queued\"}");
+                    + "\",\"prompt_number\":1,\"status\":\"queued\"}");
         }
 
         void event(long seq, String type) {

@@ -63,7 +63,7 @@ class RafikiClientTest {
     }
 
     static String prompt(String status) {
-        return "{\"id\":\"" + PROMPT + "\",\"session_id\":\"" + SESSION + "\",\"seq\":1,\"status\":\"" + status
+        return "{\"id\":\"" + PROMPT + "\",\"session_id\":\"" + SESSION + "\",\"number\":1,\"status\":\"" + status
                 + "\",\"prompt\":\"hi\",\"model\":\"echo\",\"answer\":\"echo: hi\",\"attempts\":1,\"steps\":1,"
                 + "\"usage\":{\"input_tokens\":1,\"output_tokens\":2,\"tool_calls\":0,\"tool_seconds\":0.0},"
                 + "\"created_at\":\"2026-12-01T10:00:00Z\",\"metadata\":{\"k\":\"v\"},\"some_future_member\":[1]}";
@@ -120,6 +120,7 @@ class RafikiClientTest {
         assertEquals("echo: hi", answer.answer());
         assertTrue(answer.completed());
         assertEquals(SESSION, answer.sessionId());
+        assertEquals(1, answer.number());
         assertEquals(2, answer.usage().outputTokens());
         assertEquals("v", answer.metadata().getString("k"));
         assertEquals(4, calls.get());
