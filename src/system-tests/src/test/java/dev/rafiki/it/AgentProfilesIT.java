@@ -422,7 +422,7 @@ class AgentProfilesIT {
                 .add("model", "openai/gpt-4o-mini").build());
 
         assertEquals("completed", queued.getString("status"), queued.toString());
-        assertTrue(queued.getJsonNumber("seq").longValue() > slow.json().getJsonNumber("seq").longValue());
+        assertTrue(queued.getJsonNumber("number").longValue() > slow.json().getJsonNumber("number").longValue());
         assertEquals(id, queued.getJsonObject("agent").getString("id"));
         assertEquals("Queued instructions", openAiRequestFor(marker).getJsonArray("messages").getJsonObject(0)
                 .getString("content"));

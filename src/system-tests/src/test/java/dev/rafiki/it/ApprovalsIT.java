@@ -272,7 +272,7 @@ class ApprovalsIT {
         assertEquals("completed", done.getString("status"), done.toString());
         assertFalse(Instant.parse(done.getString("started_at"))
                 .isBefore(Instant.parse(decided.json().getString("decided_at"))), "the queued prompt started after the decision");
-        assertTrue(prompt(alice, first).getInt("seq") < done.getInt("seq"));
+        assertTrue(prompt(alice, first).getInt("number") < done.getInt("number"));
     }
 
     @Test

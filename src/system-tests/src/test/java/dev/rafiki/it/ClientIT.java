@@ -74,6 +74,7 @@ class ClientIT {
             var shown = client.sessions().prompt(sessionId, second.id());
             assertEquals(List.of(second.id(), second.status(), second.answer(), second.metadata()),
                     List.of(shown.id(), shown.status(), shown.answer(), shown.metadata()), "one type for both views");
+            assertEquals(List.of(1L, 2L, 2L), List.of(first.number(), second.number(), shown.number()));
 
             var session = client.sessions().get(sessionId);
             assertEquals("idle", session.status());
@@ -406,7 +407,9 @@ class ClientIT {
             assertEquals("echo: one two three four", prompt.answer());
             assertEquals("T-9", prompt.metadata().getString("ticket"));
             var accepted = stream.accepted().get();
-            assertEquals(List.of(prompt.id(), sessionId), List.of(accepted.promptId(), accepted.sessionId()));
+            assertEquals(List.of(prompt.id(), sessionId, 1L),
+                    List.of(accepted.promptId(), accepted.sessionId(), accepted.promptNumber()));
+            assertEquals(1, prompt.number());
             assertEquals(prompt.answer(), String.join("", events.stream().map(Event::text).filter(t -> t != null).toList()));
             assertTrue(events.stream().allMatch(e -> prompt.id().equals(e.promptId())), events.toString());
             assertEquals(Event.PROMPT_COMPLETED, events.get(events.size() - 1).type());

@@ -46,7 +46,8 @@ class QueryIT {
         var second = api.query(sessionId, "two");
 
         assertEquals(sessionId, second.getString("session_id"));
-        assertEquals(2, second.getInt("seq"));
+        assertEquals(2, second.getInt("number"));
+        assertFalse(second.containsKey("seq"), "seq names an event's cursor, never a prompt's number: " + second);
         var messages = api.messages(sessionId);
         assertEquals(4, messages.size());
         assertEquals("user:one", messages.get(0).getString("role") + ":" + messages.get(0).getString("content"));
@@ -191,7 +192,7 @@ class QueryIT {
         assertFalse(answer.containsKey("prompt_id"), "the prompt's own id is id: " + answer);
         var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("id")).json();
         assertEquals(view.keySet(), answer.keySet(), "one type parses both");
-        for (var member : List.of("id", "session_id", "seq", "status", "prompt", "answer", "attempts", "steps", "usage",
+        for (var member : List.of("id", "session_id", "number", "status", "prompt", "answer", "attempts", "steps", "usage",
                 "created_at", "started_at", "finished_at")) {
             assertEquals(view.get(member), answer.get(member), member);
         }
@@ -209,6 +210,14 @@ class QueryIT {
         for (var member : List.of("status", "answer", "created_at", "started_at", "finished_at")) {
             assertEquals(view.get(member), answer.get(member), member);
         }
+        // the durable queue announces the prompt under the same name as the fast lane does
+        var queued = api.get("/session/" + session + "/events").json().getJsonArray("items").stream()
+                .map(jakarta.json.JsonValue::asJsonObject)
+                .filter(e -> "prompt.queued".equals(e.getString("type")) && answer.getString("id").equals(e.getString("prompt_id")))
+                .findFirst().orElseThrow().getJsonObject("data");
+        assertEquals(2, view.getInt("number"), view.toString());
+        assertEquals(view.getInt("number"), queued.getInt("prompt_number"), queued.toString());
+        assertFalse(queued.containsKey("prompt_seq"), queued.toString());
     }
 
     @Test

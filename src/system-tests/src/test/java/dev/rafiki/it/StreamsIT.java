@@ -1,6 +1,7 @@
 package dev.rafiki.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,8 +78,15 @@ class StreamsIT {
             assertEquals("message.completed", types.get(types.size() - 2));
             assertEquals("prompt.completed", types.get(types.size() - 1));
             assertContiguous(seqs(frames), 1);
-            var answer = api.get("/session/" + accepted.getString("session_id") + "/prompts/"
-                    + accepted.getString("prompt_id")).json().getString("answer");
+            // the prompt's number is never called seq: that name is the events' cursor alone
+            assertEquals(1, accepted.getInt("prompt_number"), accepted.toString());
+            assertFalse(accepted.containsKey("prompt_seq"), accepted.toString());
+            assertEquals(1, frames.get(0).getJsonObject("data").getInt("prompt_number"), frames.get(0).toString());
+            var view = api.get("/session/" + accepted.getString("session_id") + "/prompts/"
+                    + accepted.getString("prompt_id")).json();
+            assertEquals(1, view.getInt("number"), view.toString());
+            assertFalse(view.containsKey("seq"), view.toString());
+            var answer = view.getString("answer");
             assertEquals("echo: streamed word by word", answer);
             assertEquals(answer, deltas(frames), "the deltas make up the answer, in order");
         }

@@ -35,7 +35,7 @@ public final class Checks {
 
             var prompt = prompt(api, sessionId, promptIds.get(i));
             assertEquals("completed", prompt.getString("status"));
-            assertEquals(i + 1, prompt.getInt("seq"));
+            assertEquals(i + 1, prompt.getInt("number"));
             var started = Instant.parse(prompt.getString("started_at"));
             var finished = Instant.parse(prompt.getString("finished_at"));
             assertTrue(!started.isBefore(previousEnd),
