@@ -261,6 +261,30 @@ class StreamsIT {
     }
 
     @Test
+    void aBadAfterIsRefusedNotReadAsLeftOut() {
+        var done = api.query(null, "a prompt to attach to");
+        try (var ws = WsClient.connect(server, "/ws", token)) {
+            for (var bad : List.of("\"5\"", "-1", "2.5")) {
+                ws.send("{\"type\":\"subscribe\",\"scope\":\"user\",\"after\":" + bad + "}");
+                var refused = ws.next(WAIT);
+                assertEquals("error", refused.getString("type"), bad + ": " + refused);
+                assertEquals("validation-failed", refused.getString("code"), bad + ": " + refused);
+            }
+            // null is as good as left out: from now
+            ws.send("{\"type\":\"subscribe\",\"scope\":\"user\",\"after\":null}");
+            assertEquals("subscribed", ws.next(WAIT).getString("type"));
+        }
+        try (var ws = WsClient.connect(server, "/query_stream", token)) {
+            ws.send("{\"type\":\"attach\",\"prompt_id\":\"" + done.getString("id") + "\",\"after\":\"0\"}");
+            var refused = ws.next(WAIT);
+            assertEquals("validation-failed", refused.getString("code"), refused.toString());
+            ws.send("{\"type\":\"attach\",\"prompt_id\":\"" + done.getString("id") + "\"}");
+            var all = ws.until(WsClient::terminal, WAIT);
+            assertEquals("prompt.queued", all.get(0).getString("type"), "left out: from the prompt's first event");
+        }
+    }
+
+    @Test
     void streamsOfOtherUsersAreRefused() throws Exception {
         var mine = api.createSession();
         var intruderToken = server.tokenFor("stream-intruder", "user");

@@ -8,7 +8,6 @@ import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.stream.control.StreamTargets;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.websocket.server.ServerEndpoint;
 import java.util.Map;
@@ -57,8 +56,7 @@ public class EventSocket extends StreamSocket {
         if (subscriptions.containsKey(name)) {
             throw ApiException.invalid("already subscribed to " + name);
         }
-        long after = frame.containsKey("after") && frame.get("after") instanceof JsonNumber n ? n.longValue()
-                : targets.current(key);
+        long after = after(frame, () -> targets.current(key));
         var subscription = new Feed(key, after, target::wants, key.userWide() ? "user" : "session", "resume " + name) {
             @Override
             protected void keepAlive() throws Exception {

@@ -14,7 +14,6 @@ import dev.rafiki.prompt.boundary.PromptRequests;
 import dev.rafiki.prompt.boundary.Prompts;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.StringReader;
@@ -125,7 +124,7 @@ public class QueryStreamSocket extends StreamSocket {
         }
         var id = promptId(text);
         var prompt = prompts.find(owner, id);
-        long after = frame.get("after") instanceof JsonNumber n ? n.longValue() : log.cursorBefore(id);
+        long after = after(frame, () -> log.cursorBefore(id));
         follow(prompt.sessionId(), id, after, List.of());
     }
 

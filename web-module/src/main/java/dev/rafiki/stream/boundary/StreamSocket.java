@@ -13,6 +13,7 @@ import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.platform.problem.Problems;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
@@ -25,6 +26,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -193,6 +195,23 @@ public abstract class StreamSocket {
         }
         sendError(ErrorCode.MALFORMED_JSON, "frames are JSON objects");
         return null;
+    }
+
+    /**
+     * The cursor a frame's {@code after} names, or {@code missing} when it names none (left out or
+     * null). Anything else but a whole number from 0 up is refused, as a bad {@code after} is on
+     * every HTTP route: read as "none", it would start the stream where the client did not ask.
+     */
+    static long after(JsonObject frame, LongSupplier missing) {
+        var value = frame.get("after");
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return missing.getAsLong();
+        }
+        if (value instanceof JsonNumber n && n.isIntegral() && n.bigIntegerValue().signum() >= 0
+                && n.bigIntegerValue().bitLength() < Long.SIZE) {
+            return n.longValue();
+        }
+        throw ApiException.invalid("'after' must be an event cursor, a whole number from 0 up");
     }
 
     /** A control frame; a client that is gone simply misses it. */
