@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * arrived) and duplicated (arrived more than once).
  *
  * Usage: java -cp CLASSES StreamBench ttft BASE_URL TOKEN WARMUP SAMPLES
- *        java StreamBench.java fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS
+ *        java -cp CLASSES StreamBench fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS
  */
 public class StreamBench {
 
