@@ -9,7 +9,7 @@ import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.session.boundary.Sessions;
 import dev.rafiki.session.entity.AgentSession;
 import dev.rafiki.event.control.EventLog;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.tracing.Tracing;
 import jakarta.ejb.Stateless;
@@ -159,8 +159,7 @@ public class PromptIntake {
     }
 
     private void queued(Prompt prompt) {
-        events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.PROMPT_QUEUED, Json.createObjectBuilder()
-                .add("prompt_id", prompt.id.toString()).add("prompt_seq", prompt.seq).add("prompt", prompt.content).build());
+        events.append(prompt.owner, prompt.sessionId, new SessionEvent.PromptQueued(prompt.id, prompt.seq, prompt.content));
         dispatcher.wakeAfterCommit(prompt.sessionId);
     }
 

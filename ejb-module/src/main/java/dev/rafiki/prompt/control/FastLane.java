@@ -6,7 +6,7 @@ import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.budget.control.UsageCounters;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.platform.db.DbTime;
@@ -23,9 +23,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -519,16 +516,15 @@ public class FastLane {
             }
             insertMessages(accepting, List.of(ChatMessage.user(row.content)), false);
             accepting.count(1, 1, 0, 0, 0, 0);
-            accepting.event(row.id, EventTypes.PROMPT_QUEUED, data().add("prompt_seq", row.seq)
-                    .add("prompt", row.content).build());
+            accepting.event(new SessionEvent.PromptQueued(row.id, row.seq, row.content));
             if (request.job() != null) {
-                accepting.event(row.id, EventTypes.JOB_QUEUED, jobData("queued").build());
+                accepting.event(new SessionEvent.JobQueued(row.id));
             }
-            accepting.event(row.id, EventTypes.PROMPT_STARTED, data().add("attempt", 1).add("model", modelName).build());
+            accepting.event(new SessionEvent.PromptStarted(row.id, 1, modelName));
             if (request.job() != null) {
-                accepting.event(row.id, EventTypes.JOB_STARTED, jobData("running").add("attempt", 1).build());
+                accepting.event(new SessionEvent.JobStarted(row.id, 1));
             }
-            events = new ClaimedEvents(commits, sessionId, request.owner(), worker, row.id, accepting);
+            events = new ClaimedEvents(commits, sessionId, request.owner(), worker, accepting);
             listener = new PromptEventListener(events, row.id);
         }
 
@@ -655,10 +651,6 @@ public class FastLane {
                     request.job() != null, modelName, history, tracing.traceparent(), row.agentId, row.agentVersion);
         }
 
-        private JsonObjectBuilder jobData(String status) {
-            return Json.createObjectBuilder().add("job_id", row.id.toString()).add("status", status);
-        }
-
         private boolean acceptedDurably() {
             commits.submit(accepting);
             try {
@@ -684,9 +676,9 @@ public class FastLane {
                 accepting.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
                 accepting.charge(charge(outcome));
-                accepting.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(), outcome.errorMessage()));
+                accepting.event(SessionEvent.PromptEnded.of(row.id, status, outcome.errorCode(), outcome.errorMessage()));
                 if (job) {
-                    accepting.event(row.id, EventTypes.JOB_COMPLETED, completed());
+                    accepting.event(jobCompleted());
                 }
             });
             commits.submit(accepting);
@@ -742,10 +734,9 @@ public class FastLane {
                 closing.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
                 closing.charge(charge(outcome));
-                closing.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(),
-                        outcome.errorMessage()));
+                closing.event(SessionEvent.PromptEnded.of(row.id, status, outcome.errorCode(), outcome.errorMessage()));
                 if (job) {
-                    closing.event(row.id, EventTypes.JOB_COMPLETED, completed());
+                    closing.event(jobCompleted());
                 }
             }
             closing.step(c -> {
@@ -818,8 +809,9 @@ public class FastLane {
                     outcome.toolCalls(), outcome.toolMillis());
         }
 
-        private JsonObject completed() {
-            return jobData("completed").add("attempts", 1).add("dead_lettered", false).build();
+        /** The lane ends only a job's first attempt, and only a completed one: a failure goes to the durable path. */
+        private SessionEvent jobCompleted() {
+            return new SessionEvent.JobEnded(row.id, SessionEvent.Ending.COMPLETED, 1, false, null);
         }
 
         private GroupCommit.Result release(boolean[] pendingAfter) {
@@ -933,12 +925,6 @@ public class FastLane {
             handle.accepted().completeExceptionally(e);
             handle.finished().completeExceptionally(e);
         }
-
-        private JsonObjectBuilder data() {
-            return Json.createObjectBuilder().add("prompt_id", row.id.toString());
-        }
-
-
 
         // ---- the statements, bound by the writer inside its batch (the row is fixed by then)
 

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import dev.rafiki.prompt.entity.Message;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.platform.db.DbTime;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
@@ -138,8 +138,7 @@ public class PromptLedger {
         var model = prompt.model != null ? prompt.model
                 : (String) em.createNativeQuery("SELECT model FROM agent_session WHERE id = ?1").setParameter(1, sessionId)
                 .getSingleResult();
-        events.append(prompt.owner, sessionId, prompt.id, EventTypes.PROMPT_STARTED, Json.createObjectBuilder()
-                .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts).add("model", model).build());
+        events.append(prompt.owner, sessionId, new SessionEvent.PromptStarted(prompt.id, prompt.attempts, model));
         started.fire(new PromptStarted(prompt.id, sessionId, prompt.owner, prompt.attempts));
         var history = history(sessionId, prompt);
         return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
@@ -258,11 +257,8 @@ public class PromptLedger {
         prompt.status = PromptStatus.QUEUED;
         prompt.errorCode = code;
         prompt.errorMessage = message;
-        events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.PROMPT_RETRYING, Json.createObjectBuilder()
-                .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts)
-                .add("max_attempts", prompt.maxAttempts).add("retry_in_ms", pause.toMillis())
-                .add("error", Json.createObjectBuilder().add("code", code).add("message", message == null ? code : message))
-                .build());
+        events.append(prompt.owner, prompt.sessionId, new SessionEvent.PromptRetrying(prompt.id, prompt.attempts,
+                prompt.maxAttempts, pause.toMillis(), SessionEvent.Problem.of(code, message)));
         charge(prompt, outcome);
         return true;
     }
