@@ -12,6 +12,7 @@ import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.db.SchemaMigrator;
 import dev.rafiki.platform.db.SqlStates;
+import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.tool.control.ToolRuntime;
 import dev.rafiki.platform.tracing.Tracing;
@@ -175,6 +176,11 @@ public class FastLane {
     private static final String INSERT_MESSAGE = """
             INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_calls,
             tool_call_id, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** Gives the claim up; answers whether other prompts became runnable meanwhile (the durable path's). */
+    private static final String RELEASE = """
+            UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker = ?
+            RETURNING EXISTS (SELECT 1 FROM prompt WHERE session_id = ? AND status IN\s""" + PromptStatus.RUNNABLE_SQL + """
+             AND id <> ?)""";
     /** The prompt's end, only if nobody ended it meanwhile (a stop, a cancel). */
     private static final String END = """
             UPDATE prompt SET status = ?, answer = ?, error_code = ?, error_message = ?, input_tokens = ?,
@@ -383,17 +389,25 @@ public class FastLane {
     }
 
     /**
+     * Runnable prompts, not active ones: a prompt waiting for a person holds its session by its
+     * parked claim (which never expires), checked by the same row; so the statement keeps to the
+     * partial index on runnable prompts.
+     */
+    private static final String LOAD = """
+            SELECT s.owner, s.model, s.next_seq, s.message_count,
+            (s.worker IS NULL OR s.claim_expires_at < now()),
+            EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN\s""" + PromptStatus.RUNNABLE_SQL + """
+            ),
+            s.agent_id, s.agent_version
+            FROM agent_session s WHERE s.id = ?""";
+
+    /**
      * Reads what the lane needs of a session this node has not seen idle: usable only if no prompt
      * is pending and no worker holds it.
      */
     private boolean load(Live state, UUID sessionId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (var select = c.prepareStatement("""
-                    SELECT s.owner, s.model, s.next_seq, s.message_count,
-                    (s.worker IS NULL OR s.claim_expires_at < now()),
-                    EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running')),
-                    s.agent_id, s.agent_version
-                    FROM agent_session s WHERE s.id = ?""")) {
+            try (var select = c.prepareStatement(LOAD)) {
                 select.setObject(1, sessionId);
                 try (var row = select.executeQuery()) {
                     if (!row.next() || !row.getBoolean(5) || row.getBoolean(6)) {
@@ -1031,12 +1045,9 @@ public class FastLane {
             update.setObject(12, row.id);
         }
 
-        /** @return whether prompts are pending (accepted by the durable path while this one ran) */
+        /** @return whether prompts are runnable (accepted by the durable path while this one ran) */
         private boolean releaseClaim(Connection c) throws SQLException {
-            try (var update = c.prepareStatement("""
-                    UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker = ?
-                    RETURNING EXISTS (SELECT 1 FROM prompt WHERE session_id = ? AND status IN ('queued', 'running')
-                                      AND id <> ?)""")) {
+            try (var update = c.prepareStatement(RELEASE)) {
                 update.setObject(1, sessionId);
                 update.setString(2, worker);
                 update.setObject(3, sessionId);

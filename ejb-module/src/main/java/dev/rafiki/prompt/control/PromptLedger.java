@@ -94,10 +94,8 @@ public class PromptLedger {
         if (held == 0) {
             return Next.lost();
         }
-        List<Prompt> pending = em.createQuery("""
-                        SELECT p FROM Prompt p WHERE p.sessionId = :session
-                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)
-                        ORDER BY p.seq""", Prompt.class)
+        List<Prompt> pending = em.createQuery("SELECT p FROM Prompt p WHERE p.sessionId = :session AND p.status IN "
+                        + PromptStatus.RUNNABLE_JPQL + " ORDER BY p.seq", Prompt.class)
                 .setParameter("session", sessionId)
                 .setMaxResults(1)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
@@ -333,7 +331,8 @@ public class PromptLedger {
         return em.createNativeQuery("""
                         UPDATE agent_session SET worker = NULL, claim_expires_at = NULL
                         WHERE id = ?1 AND worker = ?2
-                        AND NOT EXISTS (SELECT 1 FROM prompt WHERE session_id = ?1 AND status IN ('queued', 'running'))""")
+                        AND NOT EXISTS (SELECT 1 FROM prompt WHERE session_id = ?1 AND status IN\s"""
+                        + PromptStatus.RUNNABLE_SQL + ")")
                 .setParameter(1, sessionId)
                 .setParameter(2, worker)
                 .executeUpdate() == 1;
@@ -349,7 +348,8 @@ public class PromptLedger {
     }
 
     public boolean hasPending(UUID sessionId) {
-        return !em.createNativeQuery("SELECT 1 FROM prompt WHERE session_id = ?1 AND status IN ('queued', 'running') LIMIT 1")
+        return !em.createNativeQuery("SELECT 1 FROM prompt WHERE session_id = ?1 AND status IN " + PromptStatus.RUNNABLE_SQL
+                        + " LIMIT 1")
                 .setParameter(1, sessionId)
                 .getResultList().isEmpty();
     }
