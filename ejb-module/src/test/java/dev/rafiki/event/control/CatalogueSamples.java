@@ -84,7 +84,8 @@ final class CatalogueSamples {
         } else if (type == Instant.class) {
             return List.of(Instant.parse("2026-12-02T10:15:30.123456Z"));
         } else if (type == JsonValue.class) {
-            return List.of(Json.createObjectBuilder().add("path", "a.txt").build());
+            // a model's tool arguments: any JSON, opaque to the catalogue (EventDataTest writes objects too)
+            return List.of(Json.createValue("{\"path\": \"a.txt\"}"));
         } else if (type.isEnum()) {
             return List.of(type.getEnumConstants());
         } else if (type.isRecord()) {
