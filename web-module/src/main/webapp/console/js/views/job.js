@@ -6,9 +6,8 @@ import { path } from '../api.js';
 import { parseCsv } from '../csv.js';
 import { badge, bytes, duration, fill, h, shortId, time } from '../dom.js';
 import { Follower, streamPill } from '../follow.js';
-import { progress } from './jobs.js';
+import { ACTIVE, progress } from './jobs.js';
 
-const ACTIVE = new Set(['scheduled', 'queued', 'running']);
 const PREVIEW_BYTES = 256 * 1024;
 const PREVIEW_IMAGE_BYTES = 8 * 1024 * 1024;
 const PREVIEW_ROWS = 200;

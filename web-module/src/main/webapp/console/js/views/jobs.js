@@ -1,15 +1,17 @@
 // The caller's jobs (GET /jobs, newest first): filter by status, cursor paging, submit a job.
-// While any job on the page is queued or running the page reads the list again every few
-// seconds, so progress moves without a reload.
+// While any job on the page has not ended the page reads the list again every few seconds, so
+// progress moves without a reload.
 
 import { badge, excerpt, fill, h, shortId, time } from '../dom.js';
 import { pageLink, pager as pagerLinks, paging } from '../paging.js';
 
 const PAGE = 20;
 const REFRESH_MS = 2000;
-const STATUSES = ['scheduled', 'queued', 'running', 'completed', 'failed', 'cancelled'];
-// a delayed job too: it can be cancelled, and the page looks again until it has run
-const ACTIVE = new Set(['scheduled', 'queued', 'running']);
+// every status of a job (its prompt's), in the server's order; ConsoleJobStatusesTest compares
+const STATUSES = ['scheduled', 'queued', 'running', 'waiting_approval', 'completed', 'failed', 'cancelled'];
+// not ended: it can be cancelled, and the page looks again until it has ended; a delayed job and
+// one waiting for a person's approval too
+export const ACTIVE = new Set(['scheduled', 'queued', 'running', 'waiting_approval']);
 
 export function jobsView(root, context, query) {
   const status = query.get('status') || '';

@@ -7,7 +7,6 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Topic;
-import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.sql.PreparedStatement;
@@ -40,11 +39,15 @@ public class EventLog {
     @jakarta.inject.Inject
     jakarta.enterprise.event.Event<Committed> committed;
 
-    public StoredEvent append(String owner, UUID sessionId, UUID promptId, String type, JsonObject data) {
+    /** @return the stored event, or null when the session is gone */
+    public StoredEvent append(String owner, UUID sessionId, SessionEvent appended) {
         // the caller's pending changes go first: the JDBC work below does not flush them, and they
         // must precede the session row update in lock order (session row, prompts, account)
         em.flush();
         var now = Instant.now();
+        var type = appended.type();
+        var promptId = appended.promptId();
+        var data = appended.data();
         var event = em.unwrap(Session.class).doReturningWork(connection -> {
             long seq;
             try (var next = connection.prepareStatement(
@@ -72,11 +75,11 @@ public class EventLog {
                 insert.setLong(4, userSeq);
                 insert.setObject(5, promptId);
                 insert.setString(6, type);
-                insert.setString(7, data.toString());
+                insert.setString(7, data);
                 insert.setTimestamp(8, Timestamp.from(now));
                 insert.executeUpdate();
             }
-            return new StoredEvent(owner, sessionId, seq, userSeq, promptId, type, data.toString(), now);
+            return new StoredEvent(owner, sessionId, seq, userSeq, promptId, type, data, now);
         });
         if (event != null) {
             committed.fire(new Committed(event));

@@ -57,13 +57,10 @@ public class EventTopicListener implements MessageListener {
             return;
         }
         hub.announced(event);
-        if (event.promptId() != null && TERMINAL.contains(event.type())) {
+        if (event.promptId() != null && event.terminal()) {
             promptEnded.fire(new PromptEndedElsewhere(event.promptId()));
-        } else if (event.promptId() != null && EventTypes.TOOL_CALL_APPROVAL_REQUESTED.equals(event.type())) {
+        } else if (event.promptId() != null && SessionEvent.ToolCallApprovalRequested.TYPE.equals(event.type())) {
             promptWaiting.fire(new PromptWaitingElsewhere(event.promptId()));
         }
     }
-
-    private static final java.util.Set<String> TERMINAL = java.util.Set.of(
-            EventTypes.PROMPT_CANCELLED, EventTypes.PROMPT_FAILED, EventTypes.PROMPT_COMPLETED);
 }

@@ -124,7 +124,6 @@ public final class StoredEvent {
     }
 
     public boolean terminal() {
-        return type.equals(EventTypes.PROMPT_COMPLETED) || type.equals(EventTypes.PROMPT_FAILED)
-                || type.equals(EventTypes.PROMPT_CANCELLED);
+        return SessionEvent.PromptEnded.TYPES.contains(type);
     }
 }

@@ -1,7 +1,7 @@
 package dev.rafiki.job.boundary;
 
 import dev.rafiki.event.control.EventLog;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.job.entity.Job;
 import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.prompt.boundary.BusyPolicy;
@@ -10,7 +10,6 @@ import dev.rafiki.prompt.boundary.PromptIntake;
 import dev.rafiki.prompt.entity.Prompt;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
@@ -67,9 +66,7 @@ public class JobIntake {
         if (delayed) {
             em.createNativeQuery("INSERT INTO due_job (job_id, run_at) VALUES (?1, ?2)")
                     .setParameter(1, job.id).setParameter(2, job.runAt).executeUpdate();
-            events.append(job.owner, job.sessionId, job.id, EventTypes.JOB_SCHEDULED, Json.createObjectBuilder()
-                    .add("job_id", job.id.toString()).add("status", "scheduled").add("run_at", job.runAt.toString())
-                    .build());
+            events.append(job.owner, job.sessionId, new SessionEvent.JobScheduled(job.id, job.runAt));
         } else {
             queued(job);
         }
@@ -104,8 +101,7 @@ public class JobIntake {
     }
 
     private void queued(Job job) {
-        events.append(job.owner, job.sessionId, job.id, EventTypes.JOB_QUEUED, Json.createObjectBuilder()
-                .add("job_id", job.id.toString()).add("status", "queued").build());
+        events.append(job.owner, job.sessionId, new SessionEvent.JobQueued(job.id));
     }
 
     public Optional<Job> byIdempotencyKey(String owner, String key) {

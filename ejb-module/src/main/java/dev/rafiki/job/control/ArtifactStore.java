@@ -1,13 +1,12 @@
 package dev.rafiki.job.control;
 
 import dev.rafiki.event.control.EventLog;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.platform.db.DbTime;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.security.MessageDigest;
@@ -49,11 +48,8 @@ public class ArtifactStore {
         }
         var sha = sha256(content);
         var now = DbTime.now();
-        var event = events.append(run.owner(), run.sessionId(), run.promptId(), EventTypes.JOB_ARTIFACT,
-                Json.createObjectBuilder().add("job_id", run.promptId().toString()).add("name", name)
-                        .add("size", content.length).add("content_type", contentType).add("sha256", sha)
-                        .add("tool_call_id", toolCallId == null ? "" : toolCallId)
-                        .add("url", "/jobs/" + run.promptId() + "/artifacts/" + name).build());
+        var event = events.append(run.owner(), run.sessionId(), new SessionEvent.JobArtifact(run.promptId(), name,
+                content.length, contentType, sha, toolCallId, "/jobs/" + run.promptId() + "/artifacts/" + name));
         em.createNativeQuery("""
                         INSERT INTO artifact (prompt_id, owner, name, content_type, size, sha256, content, tool_call_id,
                                               event_seq, attempt, created_at)

@@ -1,7 +1,7 @@
 package dev.rafiki.job.control;
 
 import dev.rafiki.event.control.EventLog;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.job.boundary.JobReader;
 import dev.rafiki.job.entity.Job;
 import dev.rafiki.platform.db.DbTime;
@@ -68,9 +68,8 @@ public class JobLifecycle {
         if (em.find(Job.class, started.promptId()) == null) {
             return;
         }
-        events.append(started.owner(), started.sessionId(), started.promptId(), EventTypes.JOB_STARTED,
-                Json.createObjectBuilder().add("job_id", started.promptId().toString()).add("status", "running")
-                        .add("attempt", started.attempt()).build());
+        events.append(started.owner(), started.sessionId(), new SessionEvent.JobStarted(started.promptId(),
+                started.attempt()));
     }
 
     void onFinished(@Observes @Priority(AFTER_PROMPT_EVENTS) PromptFinished finished) {
@@ -90,18 +89,10 @@ public class JobLifecycle {
                             .add("message", finished.errorMessage() == null ? "" : finished.errorMessage()))
                     .add("dead_lettered_at", job.deadLetteredAt.toString()).build());
         }
-        var type = switch (finished.status()) {
-            case "completed" -> EventTypes.JOB_COMPLETED;
-            case "cancelled" -> EventTypes.JOB_CANCELLED;
-            default -> EventTypes.JOB_FAILED;
-        };
-        var data = Json.createObjectBuilder().add("job_id", job.id.toString()).add("status", prompt.status.wire())
-                .add("attempts", prompt.attempts).add("dead_lettered", job.deadLetteredAt != null);
-        if (finished.errorCode() != null) {
-            data.add("error", Json.createObjectBuilder().add("code", finished.errorCode())
-                    .add("message", finished.errorMessage() == null ? finished.errorCode() : finished.errorMessage()));
-        }
-        events.append(job.owner, job.sessionId, job.id, type, data.build());
+        var event = new SessionEvent.JobEnded(job.id, SessionEvent.Ending.of(finished.status()), prompt.attempts,
+                job.deadLetteredAt != null, SessionEvent.Problem.of(finished.errorCode(), finished.errorMessage()));
+        var type = event.type();
+        events.append(job.owner, job.sessionId, event);
         if (job.webhookUrl != null) {
             // the whole view (artifacts included) only for the one who asked to be told
             var view = reader.view(job, prompt, maxAttempts, false);

@@ -1,12 +1,11 @@
 package dev.rafiki.job.control;
 
 import dev.rafiki.event.control.EventLog;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.sql.Timestamp;
@@ -34,11 +33,7 @@ public class JobProgress {
                 .setParameter(3, Timestamp.from(Instant.now()))
                 .setParameter(4, run.promptId())
                 .executeUpdate();
-        var data = Json.createObjectBuilder().add("job_id", run.promptId().toString()).add("percent", percent);
-        if (message != null) {
-            data.add("message", message);
-        }
-        events.append(run.owner(), run.sessionId(), run.promptId(), EventTypes.JOB_PROGRESS, data.build());
+        events.append(run.owner(), run.sessionId(), new SessionEvent.JobProgress(run.promptId(), percent, message));
         return true;
     }
 }

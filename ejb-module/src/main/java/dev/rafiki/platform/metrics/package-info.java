@@ -2,8 +2,7 @@
  * Operational metrics, exported by the container's MicroProfile Metrics endpoint ({@code /metrics}).
  * <p>
  * Labels are bounded: routes are resource templates, never raw URLs; providers are the configured
- * ones; statuses are the few terminal ones. Figures that need the database are read at most once
- * per {@code rafiki.metrics.refresh-seconds} per node, whatever the number of scrapers, and not at
- * all while nobody scrapes.
+ * ones; statuses are the few terminal ones. The queue depths, which need the database, are the
+ * prompt feature's ({@code dev.rafiki.prompt.control.QueueDepths}, next to the statuses they count).
  */
 package dev.rafiki.platform.metrics;

@@ -179,7 +179,7 @@ public class Conversations {
         UUID running = null;
         var queued = new ArrayList<QueueEntry>();
         for (var prompt : pending) {
-            if (prompt.status != PromptStatus.QUEUED) {
+            if (PromptStatus.IN_FLIGHT.contains(prompt.status)) {
                 running = prompt.id;
             } else {
                 queued.add(new QueueEntry(queued.size() + 1, prompt.id, prompt.content, prompt.createdAt));
@@ -191,13 +191,10 @@ public class Conversations {
         return new QueueView(sessionId, running, queued);
     }
 
-    /** Queued, running and waiting for an approval (which holds the session like a running one). */
+    /** The session's active prompts: queued, running and waiting for an approval (which holds the session like a running one). */
     private List<Prompt> pending(UUID sessionId) {
-        return em.createQuery("""
-                        SELECT p FROM Prompt p WHERE p.sessionId = :session
-                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING,
-                            dev.rafiki.prompt.entity.PromptStatus.WAITING_APPROVAL)
-                        ORDER BY p.seq""", Prompt.class)
+        return em.createQuery("SELECT p FROM Prompt p WHERE p.sessionId = :session AND p.status IN "
+                        + PromptStatus.ACTIVE_JPQL + " ORDER BY p.seq", Prompt.class)
                 .setParameter("session", sessionId)
                 .getResultList();
     }

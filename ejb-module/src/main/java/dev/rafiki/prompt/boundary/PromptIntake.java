@@ -9,11 +9,10 @@ import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.session.boundary.Sessions;
 import dev.rafiki.session.entity.AgentSession;
 import dev.rafiki.event.control.EventLog;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.tracing.Tracing;
 import jakarta.ejb.Stateless;
-import jakarta.json.Json;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -159,8 +158,7 @@ public class PromptIntake {
     }
 
     private void queued(Prompt prompt) {
-        events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.PROMPT_QUEUED, Json.createObjectBuilder()
-                .add("prompt_id", prompt.id.toString()).add("prompt_number", prompt.seq).add("prompt", prompt.content).build());
+        events.append(prompt.owner, prompt.sessionId, new SessionEvent.PromptQueued(prompt.id, prompt.seq, prompt.content));
         dispatcher.wakeAfterCommit(prompt.sessionId);
     }
 
@@ -189,18 +187,15 @@ public class PromptIntake {
         if (policy == BusyPolicy.ENQUEUE) {
             return;
         }
-        List<Prompt> pending = em.createQuery("""
-                        SELECT p FROM Prompt p WHERE p.sessionId = :session
-                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING,
-                            dev.rafiki.prompt.entity.PromptStatus.WAITING_APPROVAL)
-                        ORDER BY p.seq""", Prompt.class)
+        List<Prompt> pending = em.createQuery("SELECT p FROM Prompt p WHERE p.sessionId = :session AND p.status IN "
+                        + PromptStatus.ACTIVE_JPQL + " ORDER BY p.seq", Prompt.class)
                 .setParameter("session", sessionId)
                 .getResultList();
         if (pending.isEmpty()) {
             return;
         }
         // a prompt waiting for an approval holds the session like a running one
-        var running = pending.stream().filter(p -> p.status != PromptStatus.QUEUED).findFirst();
+        var running = pending.stream().filter(p -> PromptStatus.IN_FLIGHT.contains(p.status)).findFirst();
         if (policy == BusyPolicy.REJECT) {
             var blocking = running.orElse(pending.get(0));
             throw new ApiException(ErrorCode.SESSION_BUSY,

@@ -26,7 +26,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /** Submitting, reading and cancelling prompts. */
@@ -185,8 +184,7 @@ public class Prompts {
     /** Cancels the running prompt (and, if asked, every queued one). Repeating it is harmless. */
     public StopResult stop(String owner, UUID sessionId, boolean clearQueue) {
         em.refresh(sessions.owned(owner, sessionId), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-        var statuses = clearQueue ? List.of(PromptStatus.RUNNING, PromptStatus.WAITING_APPROVAL, PromptStatus.QUEUED)
-                : List.of(PromptStatus.RUNNING, PromptStatus.WAITING_APPROVAL);
+        var statuses = clearQueue ? PromptStatus.ACTIVE : PromptStatus.IN_FLIGHT;
         var targets = em.createQuery("SELECT p FROM Prompt p WHERE p.sessionId = :session AND p.status IN :statuses",
                         Prompt.class)
                 .setParameter("session", sessionId)

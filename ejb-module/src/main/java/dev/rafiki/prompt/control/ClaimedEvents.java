@@ -1,6 +1,6 @@
 package dev.rafiki.prompt.control;
 
-import jakarta.json.JsonObject;
+import dev.rafiki.event.control.SessionEvent;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 
@@ -15,28 +15,25 @@ final class ClaimedEvents implements PromptEventListener.Sink {
     private final UUID sessionId;
     private final String owner;
     private final String worker;
-    private final UUID promptId;
     private GroupCommit.Unit current;
 
     /** @param first an open unit to add events to while it is not sealed, or null */
-    ClaimedEvents(GroupCommit commits, UUID sessionId, String owner, String worker, UUID promptId,
-                  GroupCommit.Unit first) {
+    ClaimedEvents(GroupCommit commits, UUID sessionId, String owner, String worker, GroupCommit.Unit first) {
         this.commits = commits;
         this.sessionId = sessionId;
         this.owner = owner;
         this.worker = worker;
-        this.promptId = promptId;
         this.current = first;
     }
 
     @Override
-    public void event(String type, JsonObject data) {
-        if (current != null && current.event(promptId, type, data)) {
+    public void event(SessionEvent event) {
+        if (current != null && current.event(event)) {
             return;
         }
         var next = commits.open(sessionId, owner);
         holds(next, sessionId, worker);
-        next.event(promptId, type, data);
+        next.event(event);
         current = next;
         commits.submit(next);
     }

@@ -6,12 +6,13 @@ import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.budget.control.UsageCounters;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.config.NodeIdentity;
 import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.db.SchemaMigrator;
 import dev.rafiki.platform.db.SqlStates;
+import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.tool.control.ToolRuntime;
 import dev.rafiki.platform.tracing.Tracing;
@@ -23,9 +24,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -178,6 +176,11 @@ public class FastLane {
     private static final String INSERT_MESSAGE = """
             INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_calls,
             tool_call_id, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+    /** Gives the claim up; answers whether other prompts became runnable meanwhile (the durable path's). */
+    private static final String RELEASE = """
+            UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker = ?
+            RETURNING EXISTS (SELECT 1 FROM prompt WHERE session_id = ? AND status IN\s""" + PromptStatus.RUNNABLE_SQL + """
+             AND id <> ?)""";
     /** The prompt's end, only if nobody ended it meanwhile (a stop, a cancel). */
     private static final String END = """
             UPDATE prompt SET status = ?, answer = ?, error_code = ?, error_message = ?, input_tokens = ?,
@@ -386,17 +389,25 @@ public class FastLane {
     }
 
     /**
+     * Runnable prompts, not active ones: a prompt waiting for a person holds its session by its
+     * parked claim (which never expires), checked by the same row; so the statement keeps to the
+     * partial index on runnable prompts.
+     */
+    private static final String LOAD = """
+            SELECT s.owner, s.model, s.next_seq, s.message_count,
+            (s.worker IS NULL OR s.claim_expires_at < now()),
+            EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN\s""" + PromptStatus.RUNNABLE_SQL + """
+            ),
+            s.agent_id, s.agent_version
+            FROM agent_session s WHERE s.id = ?""";
+
+    /**
      * Reads what the lane needs of a session this node has not seen idle: usable only if no prompt
      * is pending and no worker holds it.
      */
     private boolean load(Live state, UUID sessionId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (var select = c.prepareStatement("""
-                    SELECT s.owner, s.model, s.next_seq, s.message_count,
-                    (s.worker IS NULL OR s.claim_expires_at < now()),
-                    EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running')),
-                    s.agent_id, s.agent_version
-                    FROM agent_session s WHERE s.id = ?""")) {
+            try (var select = c.prepareStatement(LOAD)) {
                 select.setObject(1, sessionId);
                 try (var row = select.executeQuery()) {
                     if (!row.next() || !row.getBoolean(5) || row.getBoolean(6)) {
@@ -519,16 +530,15 @@ public class FastLane {
             }
             insertMessages(accepting, List.of(ChatMessage.user(row.content)), false);
             accepting.count(1, 1, 0, 0, 0, 0);
-            accepting.event(row.id, EventTypes.PROMPT_QUEUED, data().add("prompt_number", row.seq)
-                    .add("prompt", row.content).build());
+            accepting.event(new SessionEvent.PromptQueued(row.id, row.seq, row.content));
             if (request.job() != null) {
-                accepting.event(row.id, EventTypes.JOB_QUEUED, jobData("queued").build());
+                accepting.event(new SessionEvent.JobQueued(row.id));
             }
-            accepting.event(row.id, EventTypes.PROMPT_STARTED, data().add("attempt", 1).add("model", modelName).build());
+            accepting.event(new SessionEvent.PromptStarted(row.id, 1, modelName));
             if (request.job() != null) {
-                accepting.event(row.id, EventTypes.JOB_STARTED, jobData("running").add("attempt", 1).build());
+                accepting.event(new SessionEvent.JobStarted(row.id, 1));
             }
-            events = new ClaimedEvents(commits, sessionId, request.owner(), worker, row.id, accepting);
+            events = new ClaimedEvents(commits, sessionId, request.owner(), worker, accepting);
             listener = new PromptEventListener(events, row.id);
         }
 
@@ -655,10 +665,6 @@ public class FastLane {
                     request.job() != null, modelName, history, tracing.traceparent(), row.agentId, row.agentVersion);
         }
 
-        private JsonObjectBuilder jobData(String status) {
-            return Json.createObjectBuilder().add("job_id", row.id.toString()).add("status", status);
-        }
-
         private boolean acceptedDurably() {
             commits.submit(accepting);
             try {
@@ -684,9 +690,9 @@ public class FastLane {
                 accepting.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
                 accepting.charge(charge(outcome));
-                accepting.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(), outcome.errorMessage()));
+                accepting.event(SessionEvent.PromptEnded.of(row.id, status, outcome.errorCode(), outcome.errorMessage()));
                 if (job) {
-                    accepting.event(row.id, EventTypes.JOB_COMPLETED, completed());
+                    accepting.event(jobCompleted());
                 }
             });
             commits.submit(accepting);
@@ -742,10 +748,9 @@ public class FastLane {
                 closing.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
                 closing.charge(charge(outcome));
-                closing.event(row.id, PromptEvents.type(status), PromptEvents.data(row.id, status, outcome.errorCode(),
-                        outcome.errorMessage()));
+                closing.event(SessionEvent.PromptEnded.of(row.id, status, outcome.errorCode(), outcome.errorMessage()));
                 if (job) {
-                    closing.event(row.id, EventTypes.JOB_COMPLETED, completed());
+                    closing.event(jobCompleted());
                 }
             }
             closing.step(c -> {
@@ -818,8 +823,9 @@ public class FastLane {
                     outcome.toolCalls(), outcome.toolMillis());
         }
 
-        private JsonObject completed() {
-            return jobData("completed").add("attempts", 1).add("dead_lettered", false).build();
+        /** The lane ends only a job's first attempt, and only a completed one: a failure goes to the durable path. */
+        private SessionEvent jobCompleted() {
+            return new SessionEvent.JobEnded(row.id, SessionEvent.Ending.COMPLETED, 1, false, null);
         }
 
         private GroupCommit.Result release(boolean[] pendingAfter) {
@@ -934,12 +940,6 @@ public class FastLane {
             handle.finished().completeExceptionally(e);
         }
 
-        private JsonObjectBuilder data() {
-            return Json.createObjectBuilder().add("prompt_id", row.id.toString());
-        }
-
-
-
         // ---- the statements, bound by the writer inside its batch (the row is fixed by then)
 
         private void bindFence(PreparedStatement update) throws SQLException {
@@ -1045,12 +1045,9 @@ public class FastLane {
             update.setObject(12, row.id);
         }
 
-        /** @return whether prompts are pending (accepted by the durable path while this one ran) */
+        /** @return whether prompts are runnable (accepted by the durable path while this one ran) */
         private boolean releaseClaim(Connection c) throws SQLException {
-            try (var update = c.prepareStatement("""
-                    UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker = ?
-                    RETURNING EXISTS (SELECT 1 FROM prompt WHERE session_id = ? AND status IN ('queued', 'running')
-                                      AND id <> ?)""")) {
+            try (var update = c.prepareStatement(RELEASE)) {
                 update.setObject(1, sessionId);
                 update.setString(2, worker);
                 update.setObject(3, sessionId);

@@ -2,6 +2,7 @@ package dev.rafiki.prompt.control;
 
 import dev.rafiki.budget.control.UsageCounters;
 import dev.rafiki.event.control.EventHub;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.db.SchemaMigrator;
@@ -12,7 +13,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -178,12 +178,16 @@ public class GroupCommit {
             return true;
         }
 
-        public synchronized boolean event(UUID promptId, String type, JsonObject data) {
-            if (sealed) {
-                return false;
+        public boolean event(SessionEvent event) {
+            // encoded before the unit's lock is taken: the writer may be waiting to seal it
+            var data = event.data();
+            synchronized (this) {
+                if (sealed) {
+                    return false;
+                }
+                events.add(new NewEvent(event.promptId(), event.type(), data, DbTime.now()));
+                return true;
             }
-            events.add(new NewEvent(promptId, type, data.toString(), DbTime.now()));
-            return true;
         }
 
         /** Adds to the session's counters when the unit is applied. */

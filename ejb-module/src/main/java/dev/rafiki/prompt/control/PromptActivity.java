@@ -11,12 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** What the prompts of sessions are doing, read in two queries for any number of sessions. */
+/**
+ * What the prompts of sessions are doing, read in two queries for any number of sessions; and
+ * which sessions have an active prompt, for the queries of the features below (sessions,
+ * workspaces), in the terms of {@link PromptStatus#ACTIVE}.
+ */
 @ApplicationScoped
 public class PromptActivity implements SessionActivity {
 
     @PersistenceContext(unitName = "rafiki")
     EntityManager em;
+
+    @Override
+    public String existSql(String sessionId) {
+        // an alias of its own: the caller's query may call its tables p or s
+        return "EXISTS (SELECT 1 FROM prompt active_prompt WHERE active_prompt.session_id = " + sessionId
+                + " AND active_prompt.status IN " + PromptStatus.ACTIVE_SQL + ")";
+    }
 
     @Override
     public Map<UUID, Activity> of(Collection<UUID> sessions) {
@@ -25,19 +36,15 @@ public class PromptActivity implements SessionActivity {
         }
         var running = new HashMap<UUID, UUID>();
         var queued = new HashMap<UUID, Long>();
-        // pending: queued, running and waiting for an approval (which holds the session like a running one)
-        for (var row : em.createQuery("""
-                        SELECT p.sessionId, p.id, p.status FROM Prompt p WHERE p.sessionId IN :sessions
-                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING,
-                            dev.rafiki.prompt.entity.PromptStatus.WAITING_APPROVAL)
-                        ORDER BY p.seq""", Object[].class)
+        for (var row : em.createQuery("SELECT p.sessionId, p.id, p.status FROM Prompt p WHERE p.sessionId IN :sessions"
+                        + " AND p.status IN " + PromptStatus.ACTIVE_JPQL + " ORDER BY p.seq", Object[].class)
                 .setParameter("sessions", sessions)
                 .getResultList()) {
             var session = (UUID) row[0];
-            if (row[2] == PromptStatus.QUEUED) {
-                queued.merge(session, 1L, Long::sum);
-            } else {
+            if (PromptStatus.IN_FLIGHT.contains((PromptStatus) row[2])) {
                 running.putIfAbsent(session, (UUID) row[1]);
+            } else {
+                queued.merge(session, 1L, Long::sum);
             }
         }
         List<UUID> cancelled = em.createQuery("""

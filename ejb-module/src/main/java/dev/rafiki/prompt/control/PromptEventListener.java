@@ -3,11 +3,8 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.ToolCall;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.tool.control.ToolResult;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 
@@ -28,7 +25,7 @@ final class PromptEventListener implements AgentLoop.Listener {
     /** Where the events go: a group-commit unit fenced by the runner's claim. */
     @FunctionalInterface
     interface Sink {
-        void event(String type, JsonObject data);
+        void event(SessionEvent event);
     }
 
     private final Sink sink;
@@ -60,24 +57,24 @@ final class PromptEventListener implements AgentLoop.Listener {
             var text = pendingText.toString();
             pendingText.setLength(0);
             lastTextFlush = nanoTime.getAsLong();
-            sink.event(EventTypes.TEXT_DELTA, data().add("text", text).build());
+            sink.event(new SessionEvent.MessageDelta(promptId, text));
         }
     }
 
     @Override
     public void toolCallStarted(String id, String name) {
-        emit(EventTypes.TOOL_CALL_STARTED, data().add("tool_call_id", id).add("name", name));
+        emit(new SessionEvent.ToolCallStarted(promptId, id, name));
     }
 
     @Override
     public void toolCallArgumentsDelta(String id, String fragment) {
-        emit(EventTypes.TOOL_CALL_DELTA, data().add("tool_call_id", id).add("arguments", fragment));
+        emit(new SessionEvent.ToolCallDelta(promptId, id, fragment));
     }
 
     @Override
     public void toolFinished(ToolCall call, ToolResult result) {
-        emit(EventTypes.TOOL_CALL_FINISHED, data().add("tool_call_id", call.id()).add("name", call.name())
-                .add("error", result.error()).add("result", preview(result.content())));
+        emit(new SessionEvent.ToolCallFinished(promptId, call.id(), call.name(), result.error(),
+                preview(result.content())));
     }
 
     /** The result's start, never cut between the two halves of a surrogate pair. */
@@ -91,19 +88,13 @@ final class PromptEventListener implements AgentLoop.Listener {
 
     @Override
     public void messageCompleted(ChatMessage message) {
-        var calls = Json.createArrayBuilder();
-        message.toolCalls().forEach(c -> calls.add(Json.createObjectBuilder().add("id", c.id()).add("name", c.name())
-                .add("arguments", c.arguments() == null ? "{}" : c.arguments())));
-        emit(EventTypes.MESSAGE_COMPLETED, data().add("role", "assistant")
-                .add("content", message.content() == null ? "" : message.content()).add("tool_calls", calls));
+        var calls = message.toolCalls().stream()
+                .map(c -> new SessionEvent.MessageCompleted.Call(c.id(), c.name(), c.arguments())).toList();
+        emit(new SessionEvent.MessageCompleted(promptId, "assistant", message.content(), calls));
     }
 
-    private JsonObjectBuilder data() {
-        return Json.createObjectBuilder().add("prompt_id", promptId.toString());
-    }
-
-    private void emit(String type, JsonObjectBuilder data) {
+    private void emit(SessionEvent event) {
         flush();
-        sink.event(type, data.build());
+        sink.event(event);
     }
 }

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import dev.rafiki.prompt.entity.Message;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.platform.db.DbTime;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
@@ -94,10 +94,8 @@ public class PromptLedger {
         if (held == 0) {
             return Next.lost();
         }
-        List<Prompt> pending = em.createQuery("""
-                        SELECT p FROM Prompt p WHERE p.sessionId = :session
-                        AND p.status IN (dev.rafiki.prompt.entity.PromptStatus.QUEUED, dev.rafiki.prompt.entity.PromptStatus.RUNNING)
-                        ORDER BY p.seq""", Prompt.class)
+        List<Prompt> pending = em.createQuery("SELECT p FROM Prompt p WHERE p.sessionId = :session AND p.status IN "
+                        + PromptStatus.RUNNABLE_JPQL + " ORDER BY p.seq", Prompt.class)
                 .setParameter("session", sessionId)
                 .setMaxResults(1)
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
@@ -138,8 +136,7 @@ public class PromptLedger {
         var model = prompt.model != null ? prompt.model
                 : (String) em.createNativeQuery("SELECT model FROM agent_session WHERE id = ?1").setParameter(1, sessionId)
                 .getSingleResult();
-        events.append(prompt.owner, sessionId, prompt.id, EventTypes.PROMPT_STARTED, Json.createObjectBuilder()
-                .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts).add("model", model).build());
+        events.append(prompt.owner, sessionId, new SessionEvent.PromptStarted(prompt.id, prompt.attempts, model));
         started.fire(new PromptStarted(prompt.id, sessionId, prompt.owner, prompt.attempts));
         var history = history(sessionId, prompt);
         return Next.run(new RunningPrompt(prompt.id, sessionId, prompt.owner, prompt.seq, prompt.content, prompt.attempts,
@@ -258,11 +255,8 @@ public class PromptLedger {
         prompt.status = PromptStatus.QUEUED;
         prompt.errorCode = code;
         prompt.errorMessage = message;
-        events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.PROMPT_RETRYING, Json.createObjectBuilder()
-                .add("prompt_id", prompt.id.toString()).add("attempt", prompt.attempts)
-                .add("max_attempts", prompt.maxAttempts).add("retry_in_ms", pause.toMillis())
-                .add("error", Json.createObjectBuilder().add("code", code).add("message", message == null ? code : message))
-                .build());
+        events.append(prompt.owner, prompt.sessionId, new SessionEvent.PromptRetrying(prompt.id, prompt.attempts,
+                prompt.maxAttempts, pause.toMillis(), SessionEvent.Problem.of(code, message)));
         charge(prompt, outcome);
         return true;
     }
@@ -337,7 +331,8 @@ public class PromptLedger {
         return em.createNativeQuery("""
                         UPDATE agent_session SET worker = NULL, claim_expires_at = NULL
                         WHERE id = ?1 AND worker = ?2
-                        AND NOT EXISTS (SELECT 1 FROM prompt WHERE session_id = ?1 AND status IN ('queued', 'running'))""")
+                        AND NOT EXISTS (SELECT 1 FROM prompt WHERE session_id = ?1 AND status IN\s"""
+                        + PromptStatus.RUNNABLE_SQL + ")")
                 .setParameter(1, sessionId)
                 .setParameter(2, worker)
                 .executeUpdate() == 1;
@@ -353,7 +348,8 @@ public class PromptLedger {
     }
 
     public boolean hasPending(UUID sessionId) {
-        return !em.createNativeQuery("SELECT 1 FROM prompt WHERE session_id = ?1 AND status IN ('queued', 'running') LIMIT 1")
+        return !em.createNativeQuery("SELECT 1 FROM prompt WHERE session_id = ?1 AND status IN " + PromptStatus.RUNNABLE_SQL
+                        + " LIMIT 1")
                 .setParameter(1, sessionId)
                 .getResultList().isEmpty();
     }

@@ -1,6 +1,7 @@
 package dev.rafiki.prompt.control;
 
 import dev.rafiki.platform.config.NodeIdentity;
+import dev.rafiki.prompt.entity.PromptStatus;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
@@ -71,11 +72,12 @@ public class QueueSweeper {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void sweep() {
         try {
+            // runnable only: a prompt waiting for a person has nothing for a worker to do; the decision wakes its session
             @SuppressWarnings("unchecked")
             List<UUID> orphaned = em.createNativeQuery("""
                             SELECT DISTINCT p.session_id FROM prompt p JOIN agent_session s ON s.id = p.session_id
-                            WHERE p.status IN ('queued', 'running')
-                            AND p.created_at < now() - make_interval(secs => ?1)
+                            WHERE p.status IN\s""" + PromptStatus.RUNNABLE_SQL + """
+                             AND p.created_at < now() - make_interval(secs => ?1)
                             AND (s.worker IS NULL OR s.claim_expires_at < now())
                             LIMIT 1000""", UUID.class)
                     .setParameter(1, intervalMs / 1000.0)

@@ -174,7 +174,7 @@ public class SessionWorker {
             runTools = jobs.tools(runTools, prompt, worker);
             specs = jobs.specs(specs);
         }
-        var events = new ClaimedEvents(commits, prompt.sessionId(), prompt.owner(), worker, prompt.id(), null);
+        var events = new ClaimedEvents(commits, prompt.sessionId(), prompt.owner(), worker, null);
         var tools = runTools;
         // a tool may log events of its own (a job's artifacts, progress): the run's events come first
         AgentLoop.Tools ordered = new AgentLoop.Tools() {

@@ -3,7 +3,7 @@ package dev.rafiki.prompt.control;
 import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.model.ToolCall;
 import dev.rafiki.event.control.EventLog;
-import dev.rafiki.event.control.EventTypes;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.prompt.entity.Message;
@@ -14,7 +14,6 @@ import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -83,10 +82,8 @@ public class ToolApprovals {
         approval.requestedAt = now();
         approval.expiresAt = expires.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         em.persist(approval);
-        var data = Json.createObjectBuilder().add("prompt_id", prompt.id.toString())
-                .add("tool_call_id", approval.toolCallId).add("tool", approval.tool)
-                .add("arguments", json(approval.arguments)).add("expires_at", approval.expiresAt.toString());
-        events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.TOOL_CALL_APPROVAL_REQUESTED, data.build());
+        events.append(prompt.owner, prompt.sessionId, new SessionEvent.ToolCallApprovalRequested(prompt.id,
+                approval.toolCallId, approval.tool, json(approval.arguments), approval.expiresAt));
     }
 
     /** The decisions on the last turn of the prompt that waited, by tool call id. */
@@ -207,16 +204,10 @@ public class ToolApprovals {
     }
 
     private void decided(Prompt prompt, ToolApproval approval, boolean expired) {
-        var data = Json.createObjectBuilder().add("prompt_id", prompt.id.toString())
-                .add("tool_call_id", approval.toolCallId).add("tool", approval.tool)
-                .add("decision", ToolApproval.APPROVED.equals(approval.status) ? APPROVE : DENY)
-                .add("expired", expired);
-        optional(data, "reason", approval.reason);
-        optional(data, "decided_by", approval.decidedBy);
-        if (approval.decidedArguments != null) {
-            data.add("arguments", json(approval.decidedArguments));
-        }
-        events.append(prompt.owner, prompt.sessionId, prompt.id, EventTypes.TOOL_CALL_APPROVAL_DECIDED, data.build());
+        events.append(prompt.owner, prompt.sessionId, new SessionEvent.ToolCallApprovalDecided(prompt.id,
+                approval.toolCallId, approval.tool, ToolApproval.APPROVED.equals(approval.status) ? APPROVE : DENY, expired,
+                approval.reason, approval.decidedBy,
+                approval.decidedArguments == null ? null : json(approval.decidedArguments)));
         if (prompt.status != PromptStatus.WAITING_APPROVAL) {
             return;
         }
@@ -268,12 +259,6 @@ public class ToolApprovals {
                     ? approval.arguments : approval.decidedArguments)));
         }
         return ToolApproval.DENIED.equals(approval.status) || ToolApproval.EXPIRED.equals(approval.status);
-    }
-
-    private static void optional(JsonObjectBuilder data, String name, String value) {
-        if (value != null) {
-            data.add(name, value);
-        }
     }
 
     /** Arguments as JSON when they are JSON (a model may send anything), else as the text they are. */

@@ -21,5 +21,12 @@
  * row lock, on any node; the resumed run goes on from the stored turn, never asking it again.
  * Which calls wait is the profile's rules and the request's, kept on the prompt and applied
  * together ({@link dev.rafiki.agent.control.ApprovalRules}): a request adds waits, never removes one.
+ * <p>
+ * Which prompts a query means is named once, in {@link dev.rafiki.prompt.entity.PromptStatus}:
+ * <em>runnable</em> (queued, running: what a worker takes, what keeps its claim, what the sweeper
+ * and the queue-depth gauges count) and <em>active</em> (runnable or waiting for a person: the
+ * session is busy, its workspace in use). The features below ask for the active ones through
+ * {@link dev.rafiki.workspace.control.ActivePrompts}, which {@link dev.rafiki.prompt.control.PromptActivity}
+ * answers.
  */
 package dev.rafiki.prompt.control;

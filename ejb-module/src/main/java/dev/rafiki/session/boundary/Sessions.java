@@ -173,7 +173,7 @@ public class Sessions {
             sql.append(" = ?").append(parameters.size());
         }
         if (filter.status() != null) {
-            var pending = "EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running', 'waiting_approval'))";
+            var pending = activity.existSql("s.id");
             var lastCancelled = "(SELECT p.status FROM prompt p WHERE p.session_id = s.id ORDER BY p.seq DESC LIMIT 1)"
                     + " IS NOT DISTINCT FROM 'cancelled'";
             sql.append(switch (filter.status()) {

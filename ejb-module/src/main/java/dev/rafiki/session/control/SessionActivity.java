@@ -1,14 +1,16 @@
 package dev.rafiki.session.control;
 
+import dev.rafiki.workspace.control.ActivePrompts;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * What the prompts of sessions are doing, for their views. The prompt feature answers it; a
- * session without prompts may be missing from the answer.
+ * What the prompts of sessions are doing, for their views and filters. The prompt feature answers
+ * it; a session without prompts may be missing from the answer. A session is running exactly when
+ * it has an active prompt ({@link ActivePrompts}), in its view and in a filter alike.
  */
-public interface SessionActivity {
+public interface SessionActivity extends ActivePrompts {
 
     /**
      * @param runningPromptId the prompt running or waiting for an approval, if any

@@ -43,6 +43,9 @@ public class WorkspaceJanitor {
     EntityManager em;
 
     @Inject
+    ActivePrompts activePrompts;
+
+    @Inject
     @ConfigProperty(name = "rafiki.files.idle-retention", defaultValue = "P30D")
     Duration retention;
 
@@ -76,12 +79,10 @@ public class WorkspaceJanitor {
         }
     }
 
-    /** Pending: a prompt queued, running or waiting for an approval, or a live claim (a run the fast lane holds). */
+    /** Pending: an active prompt (queued, running or waiting for an approval), or a live claim (a run the fast lane holds). */
     private Optional<IdleWorkspaces.SessionActivity> activity(UUID session) {
-        var rows = em.createNativeQuery("""
-                        SELECT s.updated_at, (s.worker IS NOT NULL AND s.claim_expires_at > now())
-                        OR EXISTS (SELECT 1 FROM prompt p WHERE p.session_id = s.id AND p.status IN ('queued', 'running', 'waiting_approval'))
-                        FROM agent_session s WHERE s.id = ?1""")
+        var rows = em.createNativeQuery("SELECT s.updated_at, (s.worker IS NOT NULL AND s.claim_expires_at > now()) OR "
+                        + activePrompts.existSql("s.id") + " FROM agent_session s WHERE s.id = ?1")
                 .setParameter(1, session)
                 .getResultList();
         if (rows.isEmpty()) {

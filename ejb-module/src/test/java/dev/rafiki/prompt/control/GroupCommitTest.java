@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rafiki.event.control.EventHub;
+import dev.rafiki.event.control.SessionEvent;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
-import jakarta.json.Json;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 /** The group commit against a real PostgreSQL with the application's schema. */
 class GroupCommitTest {
 
+    /** The prompt the test's events name; the event table does not check it. */
+    static final UUID PROMPT = UUID.randomUUID();
     static EmbeddedPostgres postgres;
     static DataSource db;
     final List<GroupCommit> writers = new ArrayList<>();
@@ -87,7 +89,7 @@ class GroupCommitTest {
     static GroupCommit.Unit unit(GroupCommit writer, UUID session, String owner, int events) {
         var unit = writer.open(session, owner);
         for (int i = 0; i < events; i++) {
-            unit.event(null, "test.event", Json.createObjectBuilder().add("i", i).build());
+            unit.event(new SessionEvent.MessageDelta(PROMPT, Integer.toString(i)));
         }
         return unit;
     }

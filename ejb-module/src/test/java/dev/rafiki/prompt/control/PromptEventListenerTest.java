@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.ToolCall;
+import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.tool.control.ToolResult;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,9 +21,11 @@ class PromptEventListenerTest {
     final List<String> events = new ArrayList<>();
     final List<JsonObject> payloads = new ArrayList<>();
     long now = 1_000_000_000L;
-    final PromptEventListener listener = new PromptEventListener((type, data) -> {
-        events.add(type + (data.containsKey("text") ? ":" + data.getString("text") : ""));
-        payloads.add(data);
+    final PromptEventListener listener = new PromptEventListener(event -> {
+        events.add(event.type() + (event instanceof SessionEvent.MessageDelta delta ? ":" + delta.text() : ""));
+        try (var reader = Json.createReader(new StringReader(event.data()))) {
+            payloads.add(reader.readObject());
+        }
     }, promptId, () -> now);
 
     @Test

@@ -1,6 +1,7 @@
-package dev.rafiki.platform.metrics;
+package dev.rafiki.prompt.control;
 
 import dev.rafiki.platform.db.SchemaMigrator;
+import dev.rafiki.prompt.entity.PromptStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -30,17 +31,21 @@ public class QueueDepths {
 
     private static final Logger LOG = Logger.getLogger(QueueDepths.class.getName());
     static final String DEPTH = "rafiki.queue.depth";
-    static final List<String> STATES = List.of("queued", "running");
+    /**
+     * The runnable states: the work the cluster's workers have. A prompt waiting for a person is
+     * not counted: no worker can do anything for it until the decision.
+     */
+    static final List<String> STATES = PromptStatus.RUNNABLE.stream().map(PromptStatus::wire).toList();
 
     /**
-     * One query per queue, answering (status, count) rows for the pending states. Another durable
+     * One query per queue, answering (status, count) rows for the runnable states. Another durable
      * queue (jobs) is one more entry here.
      */
     static final Map<String, String> QUEUES = Map.of(
-            "prompts", "SELECT status, count(*) FROM prompt WHERE status IN ('queued', 'running') GROUP BY status",
-            // a job's status is its prompt's; the pending prompts' index serves the join
+            "prompts", "SELECT status, count(*) FROM prompt WHERE status IN " + PromptStatus.RUNNABLE_SQL + " GROUP BY status",
+            // a job's status is its prompt's; the runnable prompts' partial index serves the join
             "jobs", "SELECT p.status, count(*) FROM job j JOIN prompt p ON p.id = j.id"
-                    + " WHERE p.status IN ('queued', 'running') GROUP BY p.status");
+                    + " WHERE p.status IN " + PromptStatus.RUNNABLE_SQL + " GROUP BY p.status");
 
     private static final Metadata DEPTH_META = Metadata.builder().withName(DEPTH)
             .withDescription("Pending work in the whole cluster, by queue and state (queued, running); refreshed at most every rafiki.metrics.refresh-seconds").build();
