@@ -42,8 +42,11 @@ final class PromptFollower implements EventListener {
 
     @Override
     public void onError(RafikiException failure) {
-        result.completeExceptionally(failure);
-        listener.onError(failure);
+        try {
+            listener.onError(failure);
+        } finally {
+            result.completeExceptionally(failure);
+        }
     }
 
     @Override

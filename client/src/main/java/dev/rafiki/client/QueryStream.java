@@ -78,9 +78,13 @@ public final class QueryStream implements EventSubscription {
     /** Starts following through {@code started}, which this stream's {@link #open} feeds and {@link #follower} hears. */
     void attach(EventSubscription started) {
         subscription = started;
-        // closed by the caller or the client, or refused for good: the prompt's end will not be seen here
-        started.done().whenComplete((closed, failure) -> result.completeExceptionally(
-                failure != null ? failure : ended("the stream was closed before the prompt ended")));
+        // closed by the caller or the client: the prompt's end will not be seen here. (Refused for
+        // good, the follower ends the result, once the caller's listener has heard why.)
+        started.done().whenComplete((closed, failure) -> {
+            if (failure == null) {
+                result.completeExceptionally(ended("the stream was closed before the prompt ended"));
+            }
+        });
         if (result.isDone()) {
             started.close();
         }
@@ -292,8 +296,12 @@ public final class QueryStream implements EventSubscription {
 
         @Override
         public void onError(Throwable failure) {
-            result.completeExceptionally(failure);
-            downstream.onError(failure);
+            // the listener first: whoever waits on the result may count on it having heard
+            try {
+                downstream.onError(failure);
+            } finally {
+                result.completeExceptionally(failure);
+            }
         }
 
         @Override
