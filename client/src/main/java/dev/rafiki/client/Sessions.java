@@ -72,6 +72,14 @@ public final class Sessions {
         return transport.send(Call.get(path(id) + "/queue"), SessionQueue.class);
     }
 
+    /**
+     * {@code GET /session/{id}/queue}, with {@code lastFirst} the last queued prompt first ({@code
+     * order=desc}); each keeps its {@code position} either way. The queue is bounded, not paged.
+     */
+    public SessionQueue queue(UUID id, boolean lastFirst) {
+        return transport.send(Call.get(path(id) + "/queue").query("order", lastFirst ? "desc" : "asc"), SessionQueue.class);
+    }
+
     /** {@code DELETE /session/{id}/queue/{prompt}}: the prompt, now cancelled ({@code 409} once it runs). */
     public Prompt dequeue(UUID sessionId, UUID promptId) {
         return transport.send(Call.method("DELETE", path(sessionId) + "/queue/" + promptId, null, true), Prompt.class);

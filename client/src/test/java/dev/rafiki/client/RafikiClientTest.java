@@ -198,6 +198,25 @@ class RafikiClientTest {
     }
 
     @Test
+    void theQueueIsReadInEitherOrder() {
+        var other = UUID.fromString("33333333-3333-3333-3333-333333333333");
+        server.createContext("/session/" + SESSION + "/queue", exchange -> {
+            seen.add(exchange.getRequestURI().getRawQuery());
+            answer(exchange, 200, "application/json", "{\"session_id\":\"" + SESSION + "\",\"running_prompt_id\":\"" + PROMPT
+                    + "\",\"queued\":[{\"position\":2,\"prompt_id\":\"" + other + "\",\"prompt\":\"b\"}]}");
+        });
+        var lastFirst = client.sessions().queue(SESSION, true);
+        assertEquals("order=desc", seen.get(0));
+        assertEquals(PROMPT, lastFirst.runningPromptId());
+        assertEquals(2, lastFirst.queued().get(0).position());
+        assertEquals(other, lastFirst.queued().get(0).promptId());
+        client.sessions().queue(SESSION, false);
+        assertEquals("order=asc", seen.get(1));
+        client.sessions().queue(SESSION);
+        assertNull(seen.get(2), "no order: the server's own");
+    }
+
+    @Test
     void viewsListsAndChangesMapToRecords() {
         server.createContext("/sessions", exchange -> {
             seen.add(exchange.getRequestURI().getRawQuery());
