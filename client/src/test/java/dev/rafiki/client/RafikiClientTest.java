@@ -198,6 +198,37 @@ class RafikiClientTest {
     }
 
     @Test
+    void aForkSendsItsMessageAsANumberAndShowsWhereItCameFrom() {
+        var fork = UUID.fromString("44444444-4444-4444-4444-444444444444");
+        var calls = new AtomicInteger();
+        server.createContext("/session/" + SESSION + "/fork", exchange -> {
+            calls.incrementAndGet();
+            seen.add(exchange.getRequestMethod() + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 201, "application/json", "{\"id\":\"" + fork + "\",\"title\":\"again\",\"status\":\"idle\","
+                    + "\"prompt_count\":2,\"message_count\":6,\"forked_from\":{\"session_id\":\"" + SESSION
+                    + "\",\"message_id\":42}}", "Location", "/session/" + fork);
+        });
+        var made = client.sessions().fork(SESSION, ForkRequest.atMessage(42).titled("again"));
+        assertEquals("POST {\"at_message_id\":42,\"title\":\"again\"}", seen.get(0));
+        assertEquals(fork, made.id());
+        assertEquals(SESSION, made.forkedFrom().sessionId());
+        assertEquals(42, made.forkedFrom().messageId());
+        assertEquals(6, made.messageCount());
+
+        client.sessions().fork(SESSION, ForkRequest.all().withMetadata(Json.createObjectBuilder().add("team", "a").build()));
+        assertEquals("POST {\"metadata\":{\"team\":\"a\"}}", seen.get(1));
+
+        server.removeContext("/session/" + SESSION + "/fork");
+        server.createContext("/session/" + SESSION + "/fork", exchange -> {
+            calls.incrementAndGet();
+            cutOff(exchange, "{\"id\":\"" + fork + "\"}");
+        });
+        var lost = assertThrows(RafikiException.class, () -> client.sessions().fork(SESSION, ForkRequest.all()));
+        assertEquals(0, lost.status());
+        assertEquals(3, calls.get(), "a fork whose answer was lost is not made again");
+    }
+
+    @Test
     void theQueueIsReadInEitherOrder() {
         var other = UUID.fromString("33333333-3333-3333-3333-333333333333");
         server.createContext("/session/" + SESSION + "/queue", exchange -> {
