@@ -229,6 +229,20 @@ class RafikiClientTest {
     }
 
     @Test
+    void aScheduleChangeSendsANullAsJsonNullNotAsText() {
+        var schedule = UUID.fromString("55555555-5555-5555-5555-555555555555");
+        server.createContext("/schedules/" + schedule, exchange -> {
+            seen.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 200, "application/json", "{\"id\":\"" + schedule + "\",\"status\":\"active\",\"prompt\":\"tock\"}");
+        });
+        var changes = new java.util.LinkedHashMap<String, Object>();
+        changes.put("prompt", "tock");
+        changes.put("model", null);
+        assertEquals("tock", client.schedules().update(schedule, changes).prompt());
+        assertEquals("{\"prompt\":\"tock\",\"model\":null}", seen.get(0));
+    }
+
+    @Test
     void theQueueIsReadInEitherOrder() {
         var other = UUID.fromString("33333333-3333-3333-3333-333333333333");
         server.createContext("/session/" + SESSION + "/queue", exchange -> {
