@@ -31,12 +31,16 @@ public final class Schedules {
 
     /**
      * {@code PATCH /schedules/{id}}: changes any of {@code cron}, {@code timezone}, {@code prompt},
-     * {@code model}, {@code metadata}, {@code missed} (given as a map of those names to values).
+     * {@code model}, {@code metadata}, {@code missed} (given as a map of those names to values; a
+     * null value is sent as JSON {@code null}).
      */
     public Schedule update(UUID id, Map<String, ?> changes) {
         var json = Json.createObjectBuilder();
         changes.forEach((key, value) -> {
-            if (value instanceof JsonObject object) {
+            if (value == null) {
+                // a null clears the member (the server says whether it may be cleared); never the text "null"
+                json.addNull(key);
+            } else if (value instanceof JsonObject object) {
                 json.add(key, object);
             } else {
                 json.add(key, String.valueOf(value));

@@ -37,6 +37,16 @@ public final class Sessions {
         return transport.send(Call.get(path(id)), Session.class);
     }
 
+    /**
+     * {@code POST /session/{id}/fork}: a new session with this one's history up to the request's
+     * message and a copy of its workspace; it shows {@link Session#forkedFrom()}. {@code 409
+     * session-busy} while the source has a prompt under way. Like a create, tried again only when
+     * the connection was refused: a retry after a lost answer could fork twice.
+     */
+    public Session fork(UUID id, ForkRequest fork) {
+        return transport.send(Call.post(path(id) + "/fork", fork.toJson().toString(), false).success(201), Session.class);
+    }
+
     /** One page of {@code GET /sessions}, newest first unless {@code options} say otherwise. */
     public Page<Session> list(SessionFilter filter, ListOptions options) {
         var call = options.applyTo(filter.applyTo(Call.get("/sessions")));
@@ -70,6 +80,14 @@ public final class Sessions {
 
     public SessionQueue queue(UUID id) {
         return transport.send(Call.get(path(id) + "/queue"), SessionQueue.class);
+    }
+
+    /**
+     * {@code GET /session/{id}/queue}, with {@code lastFirst} the last queued prompt first ({@code
+     * order=desc}); each keeps its {@code position} either way. The queue is bounded, not paged.
+     */
+    public SessionQueue queue(UUID id, boolean lastFirst) {
+        return transport.send(Call.get(path(id) + "/queue").query("order", lastFirst ? "desc" : "asc"), SessionQueue.class);
     }
 
     /** {@code DELETE /session/{id}/queue/{prompt}}: the prompt, now cancelled ({@code 409} once it runs). */

@@ -198,6 +198,70 @@ class RafikiClientTest {
     }
 
     @Test
+    void aForkSendsItsMessageAsANumberAndShowsWhereItCameFrom() {
+        var fork = UUID.fromString("44444444-4444-4444-4444-444444444444");
+        var calls = new AtomicInteger();
+        server.createContext("/session/" + SESSION + "/fork", exchange -> {
+            calls.incrementAndGet();
+            seen.add(exchange.getRequestMethod() + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 201, "application/json", "{\"id\":\"" + fork + "\",\"title\":\"again\",\"status\":\"idle\","
+                    + "\"prompt_count\":2,\"message_count\":6,\"forked_from\":{\"session_id\":\"" + SESSION
+                    + "\",\"message_id\":42}}", "Location", "/session/" + fork);
+        });
+        var made = client.sessions().fork(SESSION, ForkRequest.atMessage(42).titled("again"));
+        assertEquals("POST {\"at_message_id\":42,\"title\":\"again\"}", seen.get(0));
+        assertEquals(fork, made.id());
+        assertEquals(SESSION, made.forkedFrom().sessionId());
+        assertEquals(42, made.forkedFrom().messageId());
+        assertEquals(6, made.messageCount());
+
+        client.sessions().fork(SESSION, ForkRequest.all().withMetadata(Json.createObjectBuilder().add("team", "a").build()));
+        assertEquals("POST {\"metadata\":{\"team\":\"a\"}}", seen.get(1));
+
+        server.removeContext("/session/" + SESSION + "/fork");
+        server.createContext("/session/" + SESSION + "/fork", exchange -> {
+            calls.incrementAndGet();
+            cutOff(exchange, "{\"id\":\"" + fork + "\"}");
+        });
+        var lost = assertThrows(RafikiException.class, () -> client.sessions().fork(SESSION, ForkRequest.all()));
+        assertEquals(0, lost.status());
+        assertEquals(3, calls.get(), "a fork whose answer was lost is not made again");
+    }
+
+    @Test
+    void aScheduleChangeSendsANullAsJsonNullNotAsText() {
+        var schedule = UUID.fromString("55555555-5555-5555-5555-555555555555");
+        server.createContext("/schedules/" + schedule, exchange -> {
+            seen.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 200, "application/json", "{\"id\":\"" + schedule + "\",\"status\":\"active\",\"prompt\":\"tock\"}");
+        });
+        var changes = new java.util.LinkedHashMap<String, Object>();
+        changes.put("prompt", "tock");
+        changes.put("model", null);
+        assertEquals("tock", client.schedules().update(schedule, changes).prompt());
+        assertEquals("{\"prompt\":\"tock\",\"model\":null}", seen.get(0));
+    }
+
+    @Test
+    void theQueueIsReadInEitherOrder() {
+        var other = UUID.fromString("33333333-3333-3333-3333-333333333333");
+        server.createContext("/session/" + SESSION + "/queue", exchange -> {
+            seen.add(exchange.getRequestURI().getRawQuery());
+            answer(exchange, 200, "application/json", "{\"session_id\":\"" + SESSION + "\",\"running_prompt_id\":\"" + PROMPT
+                    + "\",\"queued\":[{\"position\":2,\"prompt_id\":\"" + other + "\",\"prompt\":\"b\"}]}");
+        });
+        var lastFirst = client.sessions().queue(SESSION, true);
+        assertEquals("order=desc", seen.get(0));
+        assertEquals(PROMPT, lastFirst.runningPromptId());
+        assertEquals(2, lastFirst.queued().get(0).position());
+        assertEquals(other, lastFirst.queued().get(0).promptId());
+        client.sessions().queue(SESSION, false);
+        assertEquals("order=asc", seen.get(1));
+        client.sessions().queue(SESSION);
+        assertNull(seen.get(2), "no order: the server's own");
+    }
+
+    @Test
     void viewsListsAndChangesMapToRecords() {
         server.createContext("/sessions", exchange -> {
             seen.add(exchange.getRequestURI().getRawQuery());

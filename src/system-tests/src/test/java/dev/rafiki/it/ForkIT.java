@@ -3,28 +3,55 @@ package dev.rafiki.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rafiki.client.ForkRequest;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
+import dev.rafiki.client.RafikiException;
+import dev.rafiki.client.SessionChanges;
+import dev.rafiki.client.SessionFilter;
 import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.SharedServer;
 import jakarta.json.Json;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
-/** {@code POST /session/{id}/fork}: a new session with a history up to a message and a copy of the workspace. */
+/**
+ * {@code POST /session/{id}/fork}: a new session with a history up to a message and a copy of the
+ * workspace. Through the Java client; raw {@link Api} calls remain only where the wire itself is
+ * tested (the 201's Location, the refusals' problem+json).
+ */
 class ForkIT {
 
     static Api api;
     static Api other;
+    static RafikiClient rafiki;
+    static RafikiClient otherClient;
 
     @BeforeAll
     static void start() {
         var server = SharedServer.get();
         api = server.api("fork-user");
         other = server.api("fork-other");
+        rafiki = server.client("fork-user");
+        otherClient = server.client("fork-other");
+    }
+
+    @AfterAll
+    static void stop() {
+        rafiki.close();
+        otherClient.close();
     }
 
     static void assertProblem(Api.Response response, int status, String code) {
@@ -33,116 +60,125 @@ class ForkIT {
         assertEquals(code, response.json().getString("code"), response.body());
     }
 
+    /** The refusal as the client reports it: its status and the problem's code. */
+    static void assertRefused(Executable call, int status, String code) {
+        var refused = assertThrows(RafikiException.class, call);
+        assertEquals(status, refused.status(), refused.getMessage());
+        assertEquals(code, refused.code(), refused.getMessage());
+    }
+
     /** A session of three prompts, the first writing a file: user, call, result, answer, then two plain turns. */
-    static String conversation() {
-        var sessionId = api.query(null, "/tool write_file {\"path\":\"notes.txt\",\"content\":\"first draft\"}")
-                .getString("session_id");
-        api.query(sessionId, "second");
-        api.query(sessionId, "third");
-        assertEquals(8, api.messages(sessionId).size());
+    static UUID conversation() {
+        var sessionId = rafiki.query("/tool write_file {\"path\":\"notes.txt\",\"content\":\"first draft\"}").sessionId();
+        rafiki.query(QueryRequest.of("second").inSession(sessionId));
+        rafiki.query(QueryRequest.of("third").inSession(sessionId));
+        assertEquals(8, rafiki.sessions().messages(sessionId).size());
         return sessionId;
     }
 
-    static String file(String sessionId, String path) {
-        var response = api.get("/session/" + sessionId + "/files/" + path);
-        assertEquals(200, response.status(), response.body());
-        return response.body();
+    static String file(UUID sessionId, String path) throws Exception {
+        var target = Files.createTempDirectory("fork-it").resolve("file");
+        return Files.readString(rafiki.files().download(sessionId, path, target).path());
+    }
+
+    static String answer(UUID sessionId, String prompt) {
+        return rafiki.query(QueryRequest.of(prompt).inSession(sessionId)).answer();
     }
 
     @Test
-    void aForkCarriesTheHistoryUpToTheMessageAndACopyOfTheFiles() {
+    void aForkCarriesTheHistoryUpToTheMessageAndACopyOfTheFiles() throws Exception {
         var source = conversation();
-        var history = api.messages(source);
+        var history = rafiki.sessions().messages(source);
         var cut = history.get(5); // the answer to "second"
-        assertEquals("echo: second", cut.getString("content"));
+        assertEquals("echo: second", cut.content());
 
-        var response = api.post("/session/" + source + "/fork", Json.createObjectBuilder()
-                .add("at_message_id", cut.getJsonNumber("id").longValue()).add("title", "try again").build().toString());
-        assertEquals(201, response.status(), response.body());
-        var fork = response.json();
-        var forkId = fork.getString("id");
+        var fork = rafiki.sessions().fork(source, ForkRequest.atMessage(cut.id()).titled("try again"));
+        var forkId = fork.id();
         assertNotEquals(source, forkId);
-        assertTrue(response.header("Location").endsWith("/session/" + forkId), response.header("Location"));
-        assertEquals("try again", fork.getString("title"));
-        assertEquals("echo", fork.getString("model"));
-        assertEquals(source, fork.getJsonObject("forked_from").getString("session_id"));
-        assertEquals(cut.getJsonNumber("id").longValue(), fork.getJsonObject("forked_from").getJsonNumber("message_id").longValue());
-        assertEquals(6, fork.getInt("message_count"));
-        assertEquals(2, fork.getInt("prompt_count"));
-        assertEquals("idle", fork.getString("status"));
-        assertEquals(fork, api.get("/session/" + forkId).json(), "the origin is kept with the session");
-        assertFalse(api.get("/session/" + source).json().containsKey("forked_from"));
+        assertEquals("try again", fork.title());
+        assertEquals("echo", fork.model());
+        assertEquals(source, fork.forkedFrom().sessionId());
+        assertEquals(cut.id(), fork.forkedFrom().messageId());
+        assertEquals(6, fork.messageCount());
+        assertEquals(2, fork.promptCount());
+        assertEquals("idle", fork.status());
+        assertEquals(fork, rafiki.sessions().get(forkId), "the origin is kept with the session");
+        assertNull(rafiki.sessions().get(source).forkedFrom());
 
-        var copied = api.messages(forkId);
+        // raw: the 201 and its Location header are the wire
+        var located = api.post("/session/" + source + "/fork", "{}");
+        assertEquals(201, located.status(), located.body());
+        assertTrue(located.header("Location").endsWith("/session/" + located.json().getString("id")), located.header("Location"));
+
+        var copied = rafiki.sessions().messages(forkId);
         assertEquals(6, copied.size());
         for (int i = 0; i < copied.size(); i++) {
-            assertEquals(history.get(i).getString("role"), copied.get(i).getString("role"));
-            assertEquals(history.get(i).getString("content"), copied.get(i).getString("content"));
-            assertNotEquals(history.get(i).getJsonNumber("id"), copied.get(i).getJsonNumber("id"));
+            assertEquals(history.get(i).role(), copied.get(i).role());
+            assertEquals(history.get(i).content(), copied.get(i).content());
+            assertNotEquals(history.get(i).id(), copied.get(i).id());
         }
-        assertEquals(history.get(1).getJsonArray("tool_calls"), copied.get(1).getJsonArray("tool_calls"));
+        assertEquals(history.get(1).toolCalls(), copied.get(1).toolCalls());
 
         // the model sees the copied history, and the files are the fork's own
-        assertEquals("echo: context of 7 messages, 0 earlier omitted", api.query(forkId, "/context").getString("answer"));
+        assertEquals("echo: context of 7 messages, 0 earlier omitted", answer(forkId, "/context"));
         assertEquals("first draft", file(forkId, "notes.txt"));
-        api.query(forkId, "/tool write_file {\"path\":\"notes.txt\",\"content\":\"second draft\"}");
+        answer(forkId, "/tool write_file {\"path\":\"notes.txt\",\"content\":\"second draft\"}");
         assertEquals("second draft", file(forkId, "notes.txt"));
         assertEquals("first draft", file(source, "notes.txt"), "the source's files are not the fork's");
-        assertEquals(8, api.messages(source).size(), "the source is unchanged");
+        assertEquals(8, rafiki.sessions().messages(source).size(), "the source is unchanged");
     }
 
     @Test
     void withoutAMessageTheWholeHistoryIsCopiedWithTheSourcesTitleAndMetadata() {
         var source = conversation();
-        assertEquals(200, api.send("PATCH", "/session/" + source, "application/json",
-                "{\"title\":\"original\",\"metadata\":{\"team\":\"a\"}}").status());
-        var fork = api.post("/session/" + source + "/fork", "{}").json();
-        assertEquals("original", fork.getString("title"));
-        assertEquals(Json.createObjectBuilder().add("team", "a").build(), fork.getJsonObject("metadata"));
-        var history = api.messages(source);
-        assertEquals(history.get(7).getJsonNumber("id"), fork.getJsonObject("forked_from").getJsonNumber("message_id"));
-        assertEquals(8, api.messages(fork.getString("id")).size());
-        assertEquals(3, fork.getInt("prompt_count"));
+        rafiki.sessions().update(source, SessionChanges.create().title("original")
+                .metadata(Json.createObjectBuilder().add("team", "a").build()));
+        var fork = rafiki.sessions().fork(source, ForkRequest.all());
+        assertEquals("original", fork.title());
+        assertEquals(Json.createObjectBuilder().add("team", "a").build(), fork.metadata());
+        var history = rafiki.sessions().messages(source);
+        assertEquals(history.get(7).id(), fork.forkedFrom().messageId());
+        assertEquals(8, rafiki.sessions().messages(fork.id()).size());
+        assertEquals(3, fork.promptCount());
     }
 
     @Test
     void aForkCannotEndBetweenAToolCallAndItsResult() {
         var source = conversation();
-        var call = api.messages(source).get(1);
-        assertFalse(call.getJsonArray("tool_calls").isEmpty());
-        assertProblem(api.post("/session/" + source + "/fork", "{\"at_message_id\":" + call.getJsonNumber("id") + "}"),
-                400, "validation-failed");
+        var call = rafiki.sessions().messages(source).get(1);
+        assertFalse(call.toolCalls().isEmpty());
+        assertRefused(() -> rafiki.sessions().fork(source, ForkRequest.atMessage(call.id())), 400, "validation-failed");
         // at its result it may
-        var result = api.messages(source).get(2);
-        var fork = api.post("/session/" + source + "/fork", "{\"at_message_id\":" + result.getJsonNumber("id") + "}");
-        assertEquals(201, fork.status(), fork.body());
-        assertEquals(3, fork.json().getInt("message_count"));
+        var result = rafiki.sessions().messages(source).get(2);
+        assertEquals(3, rafiki.sessions().fork(source, ForkRequest.atMessage(result.id())).messageCount());
     }
 
     @Test
     void refusalsKeepTheirShape() {
         var source = conversation();
-        var elsewhere = api.messages(conversation()).get(0).getJsonNumber("id");
+        var elsewhere = rafiki.sessions().messages(conversation()).get(0).id();
+        // raw: the shape of each refusal (status, problem+json, code) is the point, and some bodies
+        // (a message that is no number, a model) cannot be built through the typed request
         assertProblem(api.post("/session/" + source + "/fork", "{\"at_message_id\":" + elsewhere + "}"), 404, "not-found");
         assertProblem(api.post("/session/" + source + "/fork", "{\"at_message_id\":\"last\"}"), 400, "validation-failed");
         assertProblem(api.post("/session/" + source + "/fork", "{\"model\":\"openai/gpt-4o\"}"), 400, "validation-failed");
         assertProblem(other.post("/session/" + source + "/fork", "{}"), 404, "not-found");
         assertProblem(api.post("/session/00000000-0000-0000-0000-000000000000/fork", "{}"), 404, "not-found");
-        assertEquals(List.of(), other.pages("/sessions", 50), "the other user got no session");
+        assertEquals(List.of(), otherClient.sessions().stream(SessionFilter.all()).toList(), "the other user got no session");
     }
 
     @Test
     void aSessionWithAPromptUnderWayIsNotForked() {
         var source = conversation();
-        var running = api.postAsync("/query", Json.createObjectBuilder().add("session_id", source)
-                .add("prompt", "/slow 200 " + "word ".repeat(100)).build().toString());
+        var running = CompletableFuture.supplyAsync(
+                () -> rafiki.query(QueryRequest.of("/slow 200 " + "word ".repeat(100)).inSession(source)));
         Await.until("the slow prompt to run", Duration.ofSeconds(30),
-                () -> api.get("/session/" + source).json().getString("status"), "running"::equals);
-        assertProblem(api.post("/session/" + source + "/fork", "{}"), 409, "session-busy");
-        assertEquals(200, api.post("/session/" + source + "/stop", "{}").status());
+                () -> rafiki.sessions().get(source).status(), "running"::equals);
+        assertRefused(() -> rafiki.sessions().fork(source, ForkRequest.all()), 409, "session-busy");
+        rafiki.sessions().stop(source, false);
         running.join();
         Await.until("the session to stop", Duration.ofSeconds(30),
-                () -> api.get("/session/" + source).json().getString("status"), s -> !s.equals("running"));
-        assertEquals(201, api.post("/session/" + source + "/fork", "{}").status());
+                () -> rafiki.sessions().get(source).status(), s -> !s.equals("running"));
+        assertEquals(source, rafiki.sessions().fork(source, ForkRequest.all()).forkedFrom().sessionId());
     }
 }

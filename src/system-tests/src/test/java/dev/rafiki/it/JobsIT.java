@@ -3,16 +3,27 @@ package dev.rafiki.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.rafiki.client.Artifact;
+import dev.rafiki.client.Event;
+import dev.rafiki.client.EventListener;
+import dev.rafiki.client.Job;
+import dev.rafiki.client.ListOptions;
+import dev.rafiki.client.Page;
+import dev.rafiki.client.RafikiClient;
+import dev.rafiki.client.RafikiException;
+import dev.rafiki.client.RetryPolicy;
+import dev.rafiki.client.SubmitRequest;
 import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.RafikiServer;
 import dev.rafiki.it.support.SharedServer;
 import dev.rafiki.it.support.WsClient;
 import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -37,13 +48,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Background jobs through the public surface: submission, status, progress, artifacts
  * (download, ETag, Range), cancellation, signed webhooks with retries, the dead-letter path,
- * job events, and many jobs at once, each finishing exactly once.
+ * job events, and many jobs at once, each finishing exactly once. Through the Java client; raw
+ * {@link Api} calls remain only where the wire itself is tested.
  */
 class JobsIT {
 
@@ -51,35 +64,41 @@ class JobsIT {
 
     static RafikiServer server;
     static Api api;
+    static RafikiClient rafiki;
 
     @BeforeAll
     static void start() {
         server = SharedServer.get();
         api = server.api("jobs-user");
+        rafiki = server.client("jobs-user");
     }
 
-    static JsonObject submit(Api as, JsonObject body, String... headers) {
-        var response = as.post("/submit", body.toString(), headers);
-        assertEquals(202, response.status(), response.body());
-        var job = response.json();
-        assertTrue(response.header("Location").endsWith("/jobs/" + job.getString("id")), response.header("Location"));
+    @AfterAll
+    static void stop() {
+        rafiki.close();
+    }
+
+    /** The job once it ended, awaited by its events. */
+    static Job awaitTerminal(UUID jobId) {
+        var job = rafiki.jobs().await(jobId, Duration.ofSeconds(90));
+        assertTrue(job.terminal(), job.toString());
         return job;
-    }
-
-    /** The job once it ended, awaited by its events (the Java client), as JSON. */
-    static JsonObject awaitTerminal(Api as, String jobId) {
-        try (var client = as.client()) {
-            assertTrue(client.jobs().await(UUID.fromString(jobId), Duration.ofSeconds(90)).terminal());
-        }
-        return as.get("/jobs/" + jobId).json();
     }
 
     static String tools(String json) {
         return "/tools " + json;
     }
 
-    static List<String> names(List<JsonObject> artifacts) {
-        return artifacts.stream().map(a -> a.getString("name")).toList();
+    /** The names of every artifact, read one page of one at a time in the options' order. */
+    static List<String> names(UUID jobId, ListOptions order) {
+        var names = new ArrayList<String>();
+        String cursor = null;
+        do {
+            Page<Artifact> page = rafiki.jobs().artifacts(jobId, order.after(cursor));
+            page.items().forEach(a -> names.add(a.name()));
+            cursor = page.nextCursor();
+        } while (cursor != null && names.size() < 100);
+        return names;
     }
 
     static void assertValidationFailed(Api.Response response) {
@@ -90,6 +109,7 @@ class JobsIT {
 
     @Test
     void webhookUrlsOnDocumentationAndBroadcastAddressesAreRefusedEvenWherePrivateNetworksAreAllowed() {
+        // raw: the refusal's problem+json body (its content type, no stack trace in it) is the point
         // this server allows private networks (its test receivers listen on loopback): these ranges are no network at all
         for (var url : List.of("http://255.255.255.255/hook", "https://192.0.2.1/hook", "http://[2001:db8::1]/hook",
                 "http://[::ffff:192.0.2.1]/hook")) {
@@ -116,60 +136,64 @@ class JobsIT {
                 .add(Json.createObjectBuilder().add("name", "save_artifact")
                         .add("arguments", Json.createObjectBuilder().add("name", "notes.txt").add("content", "all good")))
                 .build();
-        var submitted = submit(api, Json.createObjectBuilder().add("prompt", tools(script.toString()))
-                .add("metadata", Json.createObjectBuilder().add("customer", "acme")).build());
-        var jobId = submitted.getString("id");
-        assertTrue(List.of("queued", "running", "completed").contains(submitted.getString("status")), submitted.toString());
-        assertEquals("/jobs/" + jobId, submitted.getJsonObject("links").getString("self"));
+        var submitted = rafiki.jobs().submit(SubmitRequest.of(tools(script.toString()))
+                .withMetadata(Json.createObjectBuilder().add("customer", "acme").build()));
+        var jobId = submitted.id();
+        assertTrue(List.of("queued", "running", "completed").contains(submitted.status()), submitted.toString());
+        assertEquals("/jobs/" + jobId, submitted.links().self());
 
-        var job = awaitTerminal(api, jobId);
-        assertEquals("completed", job.getString("status"), job.toString());
-        assertTrue(job.getString("answer").contains("save_artifact returned: saved artifact 'notes.txt'"),
-                job.toString());
-        assertEquals(60, job.getJsonObject("progress").getInt("percent"));
-        assertEquals("report written", job.getJsonObject("progress").getString("message"));
-        assertEquals("acme", job.getJsonObject("metadata").getString("customer"));
+        var job = awaitTerminal(jobId);
+        assertEquals("completed", job.status(), job.toString());
+        assertTrue(job.answer().contains("save_artifact returned: saved artifact 'notes.txt'"), job.toString());
+        assertEquals(60, job.progress().percent());
+        assertEquals("report written", job.progress().message());
+        assertEquals("acme", job.metadata().getString("customer"));
         // a job is its prompt: the same id, status word and answer in the same place
-        assertFalse(job.containsKey("job_id") || job.containsKey("result"), job.toString());
-        var prompt = api.get("/session/" + job.getString("session_id") + "/prompts/" + jobId).json();
-        assertEquals(prompt.getString("status"), job.getString("status"));
-        assertEquals(prompt.getString("answer"), job.getString("answer"));
-        assertEquals(job.getJsonObject("metadata"), prompt.getJsonObject("metadata"), "the job's metadata is its prompt's");
-        assertEquals(1, job.getInt("attempts"));
-        assertEquals(4, job.getJsonObject("usage").getInt("tool_calls"));
-        assertNotNull(job.getString("finished_at"));
+        // raw: which member names the wire uses (no job_id, no result) is what a typed view cannot show
+        var wire = api.get("/jobs/" + jobId).json();
+        assertFalse(wire.containsKey("job_id") || wire.containsKey("result"), wire.toString());
+        var prompt = rafiki.sessions().prompt(job.sessionId(), jobId);
+        assertEquals(prompt.status(), job.status());
+        assertEquals(prompt.answer(), job.answer());
+        assertEquals(job.metadata(), prompt.metadata(), "the job's metadata is its prompt's");
+        assertEquals(1, job.attempts());
+        assertEquals(4, job.usage().toolCalls());
+        assertNotNull(job.finishedAt());
 
-        var listed = api.get("/jobs/" + jobId + "/artifacts");
-        assertEquals(200, listed.status(), listed.body());
-        var artifacts = listed.json().getJsonArray("items");
-        assertEquals(2, artifacts.size(), listed.body());
+        var artifacts = rafiki.jobs().artifacts(jobId);
+        assertEquals(2, artifacts.size(), artifacts.toString());
         // one page at a time, by name
-        var first = api.get("/jobs/" + jobId + "/artifacts?limit=1").json();
-        assertEquals("notes.txt", first.getJsonArray("items").getJsonObject(0).getString("name"));
-        var second = api.get("/jobs/" + jobId + "/artifacts?limit=1&after=" + first.getString("next_cursor")).json();
-        assertEquals("report.csv", second.getJsonArray("items").getJsonObject(0).getString("name"));
-        assertFalse(second.containsKey("next_cursor"), second.toString());
+        var first = rafiki.jobs().artifacts(jobId, ListOptions.limit(1));
+        assertEquals("notes.txt", first.items().get(0).name());
+        var second = rafiki.jobs().artifacts(jobId, ListOptions.limit(1).after(first.nextCursor()));
+        assertEquals("report.csv", second.items().get(0).name());
+        assertTrue(second.last(), second.toString());
         // both directions, a page at a time: each artifact once, in name order or backwards
+        assertEquals(List.of("notes.txt", "report.csv"), names(jobId, ListOptions.limit(1).ascending()));
+        assertEquals(List.of("report.csv", "notes.txt"), names(jobId, ListOptions.limit(1).descending()));
         var base = "/jobs/" + jobId + "/artifacts";
-        assertEquals(List.of("notes.txt", "report.csv"), names(api.pages(base + "?order=asc", 1)));
-        assertEquals(List.of("report.csv", "notes.txt"), names(api.pages(base + "?order=desc", 1)));
+        // raw: an order the client cannot send, and the problem+json of a limit out of range
         assertValidationFailed(api.get(base + "?order=sideways"));
         assertValidationFailed(api.get(base + "?limit=201"));
-        var report = artifacts.stream().map(v -> v.asJsonObject()).filter(a -> a.getString("name").equals("report.csv"))
-                .findFirst().orElseThrow();
-        assertEquals(csv.length(), report.getInt("size"));
-        assertEquals(sha256(csv.getBytes(StandardCharsets.UTF_8)), report.getString("sha256"));
-        assertEquals("text/csv", report.getString("content_type"));
-        assertTrue(report.getString("tool_call_id").startsWith("echo-call-"), report.toString());
-        assertTrue(report.getInt("event_seq") > 0);
+        var report = artifacts.stream().filter(a -> a.name().equals("report.csv")).findFirst().orElseThrow();
+        assertEquals(csv.length(), report.size());
+        assertEquals(sha256(csv.getBytes(StandardCharsets.UTF_8)), report.sha256());
+        assertEquals("text/csv", report.contentType());
+        assertTrue(report.toolCallId().startsWith("echo-call-"), report.toString());
+        assertTrue(report.eventSeq() > 0);
 
+        var saved = rafiki.jobs().download(jobId, report, java.nio.file.Files.createTempDirectory("jobs-it").resolve("report.csv"));
+        assertEquals(csv, java.nio.file.Files.readString(saved.path()));
+        assertEquals(csv.length(), saved.size());
+
+        // raw from here to the 416: the download's headers, conditional and ranged requests are the wire
         var download = api.get("/jobs/" + jobId + "/artifacts/report.csv");
         assertEquals(200, download.status());
         assertEquals(csv, download.body());
         assertTrue(download.contentType().startsWith("text/csv"), download.contentType());
         assertEquals(Integer.toString(csv.length()), download.header("Content-Length"));
         var etag = download.header("ETag");
-        assertEquals("\"" + report.getString("sha256") + "\"", etag);
+        assertEquals("\"" + report.sha256() + "\"", etag);
         assertEquals("attachment; filename=\"report.csv\"; filename*=UTF-8''report.csv", download.header("Content-Disposition"));
         assertEquals("nosniff", download.header("X-Content-Type-Options"));
         assertEquals("bytes", download.header("Accept-Ranges"));
@@ -199,19 +223,24 @@ class JobsIT {
         assertTrue(outside.contentType().startsWith("application/problem+json"));
         assertEquals("range-not-satisfiable", outside.json().getString("code"));
 
-        assertEquals(404, api.get("/jobs/" + jobId + "/artifacts/missing.txt").status());
-        var stranger = server.api("jobs-stranger");
-        assertEquals(404, stranger.get("/jobs/" + jobId).status());
-        assertEquals(404, stranger.get("/jobs/" + jobId + "/artifacts").status());
-        assertEquals(404, stranger.get("/jobs/" + jobId + "/artifacts/report.csv").status());
-        assertEquals(404, stranger.post("/jobs/" + jobId + "/cancel", "").status());
+        var elsewhere = java.nio.file.Files.createTempDirectory("jobs-it");
+        assertEquals(404, assertThrows(RafikiException.class,
+                () -> rafiki.jobs().download(jobId, "missing.txt", elsewhere.resolve("missing.txt"))).status());
+        try (var stranger = server.client("jobs-stranger")) {
+            assertEquals(404, assertThrows(RafikiException.class, () -> stranger.jobs().get(jobId)).status());
+            assertEquals(404, assertThrows(RafikiException.class, () -> stranger.jobs().artifacts(jobId)).status());
+            assertEquals(404, assertThrows(RafikiException.class,
+                    () -> stranger.jobs().download(jobId, "report.csv", elsewhere.resolve("report.csv"))).status());
+            assertEquals(404, assertThrows(RafikiException.class, () -> stranger.jobs().cancel(jobId)).status());
+        }
 
-        var completed = api.get("/jobs?status=completed&limit=200").json().getJsonArray("items");
-        assertTrue(completed.stream().anyMatch(v -> v.asJsonObject().getString("id").equals(jobId)));
-        var running = api.get("/jobs?status=running,queued").json().getJsonArray("items");
-        assertFalse(running.stream().anyMatch(v -> v.asJsonObject().getString("id").equals(jobId)));
-        assertEquals(400, api.get("/jobs?status=done").status());
-        assertEquals(400, api.get("/jobs?status=succeeded").status(), "one vocabulary: completed");
+        var completed = rafiki.jobs().list(ListOptions.limit(200), "completed").items();
+        assertTrue(completed.stream().anyMatch(j -> j.id().equals(jobId)));
+        var running = rafiki.jobs().list(ListOptions.first(), "running", "queued").items();
+        assertFalse(running.stream().anyMatch(j -> j.id().equals(jobId)));
+        assertEquals(400, assertThrows(RafikiException.class, () -> rafiki.jobs().list(ListOptions.first(), "done")).status());
+        assertEquals(400, assertThrows(RafikiException.class, () -> rafiki.jobs().list(ListOptions.first(), "succeeded")).status(),
+                "one vocabulary: completed");
     }
 
     @Test
@@ -220,24 +249,28 @@ class JobsIT {
         var body = Json.createObjectBuilder().add("prompt", "once only").build().toString();
         var pool = Executors.newFixedThreadPool(8);
         try {
-            var attempts = new ArrayList<CompletableFuture<Api.Response>>();
+            var attempts = new ArrayList<CompletableFuture<Job>>();
             for (int i = 0; i < 8; i++) {
-                attempts.add(CompletableFuture.supplyAsync(() -> api.post("/submit", body, "Idempotency-Key", key), pool));
+                attempts.add(CompletableFuture.supplyAsync(
+                        () -> rafiki.jobs().submit(SubmitRequest.of("once only").withIdempotencyKey(key)), pool));
             }
-            var ids = new HashSet<String>();
+            var ids = new HashSet<UUID>();
             for (var attempt : attempts) {
-                var response = attempt.join();
-                assertEquals(202, response.status(), response.body());
-                ids.add(response.json().getString("id"));
+                ids.add(attempt.join().id());
             }
             assertEquals(1, ids.size(), ids.toString());
-            var replay = api.post("/submit", body, "Idempotency-Key", key);
-            assertEquals("true", replay.header("Idempotent-Replayed"));
-            var other = api.post("/submit", "{\"prompt\":\"something else\"}", "Idempotency-Key", key);
-            assertEquals(409, other.status());
-            assertEquals("idempotency-key-reused", other.json().getString("code"));
             var jobId = ids.iterator().next();
-            awaitTerminal(api, jobId);
+            // raw: the replay's Idempotent-Replayed and Location headers are the wire
+            var replay = api.post("/submit", body, "Idempotency-Key", key);
+            assertEquals(202, replay.status(), replay.body());
+            assertEquals("true", replay.header("Idempotent-Replayed"));
+            assertEquals(jobId.toString(), replay.json().getString("id"));
+            assertTrue(replay.header("Location").endsWith("/jobs/" + jobId), replay.header("Location"));
+            var other = assertThrows(RafikiException.class,
+                    () -> rafiki.jobs().submit(SubmitRequest.of("something else").withIdempotencyKey(key)));
+            assertEquals(409, other.status());
+            assertEquals("idempotency-key-reused", other.code());
+            awaitTerminal(jobId);
             try (var db = server.database();
                  var count = db.prepareStatement("SELECT count(*) FROM prompt WHERE owner = ? AND content = 'once only'")) {
                 count.setString(1, "jobs-user");
@@ -253,40 +286,34 @@ class JobsIT {
 
     @Test
     void cancellingARunningJobStopsItAndRepeatingIsHarmless() {
-        var jobId = submit(api, Json.createObjectBuilder()
-                .add("prompt", "/slow 300 " + "word ".repeat(100)).build()).getString("id");
-        Await.until("the job to run", Duration.ofSeconds(30), () -> api.get("/jobs/" + jobId).json(),
-                job -> job.getString("status").equals("running"));
-        var cancelled = api.post("/jobs/" + jobId + "/cancel", "");
-        assertEquals(200, cancelled.status(), cancelled.body());
-        assertEquals("cancelled", cancelled.json().getString("status"));
-        var again = api.post("/jobs/" + jobId + "/cancel", "");
-        assertEquals(200, again.status());
-        assertEquals("cancelled", again.json().getString("status"));
+        var jobId = rafiki.jobs().submit("/slow 300 " + "word ".repeat(100)).id();
+        Await.until("the job to run", Duration.ofSeconds(30), () -> rafiki.jobs().get(jobId),
+                job -> job.status().equals("running"));
+        assertEquals("cancelled", rafiki.jobs().cancel(jobId).status());
+        assertEquals("cancelled", rafiki.jobs().cancel(jobId).status(), "cancelling again is harmless");
+        // raw: DELETE /jobs/{id} is an alias of cancel the client does not name
         var deleted = api.delete("/jobs/" + jobId);
         assertEquals(200, deleted.status());
         assertEquals("cancelled", deleted.json().getString("status"));
-        var job = api.get("/jobs/" + jobId).json();
-        assertEquals("cancelled", job.getString("status"));
-        assertTrue(job.getJsonObject("usage").getInt("output_tokens") < 100, job.toString());
+        var job = rafiki.jobs().get(jobId);
+        assertEquals("cancelled", job.status());
+        assertTrue(job.usage().outputTokens() < 100, job.toString());
 
         // a queued job is taken off the queue: it never starts
-        var sessionId = api.createSession();
-        var blocker = submit(api, Json.createObjectBuilder().add("session_id", sessionId)
-                .add("prompt", "/slow 300 " + "word ".repeat(20)).build()).getString("id");
-        var queued = submit(api, Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "later").build())
-                .getString("id");
-        assertEquals("cancelled", api.delete("/jobs/" + queued).json().getString("status"));
-        api.post("/jobs/" + blocker + "/cancel", "");
-        var never = awaitTerminal(api, queued);
-        assertEquals(0, never.getInt("attempts"), never.toString());
-        assertFalse(never.containsKey("started_at"), never.toString());
+        var sessionId = rafiki.sessions().create().id();
+        var blocker = rafiki.jobs().submit(SubmitRequest.of("/slow 300 " + "word ".repeat(20)).inSession(sessionId)).id();
+        var queued = rafiki.jobs().submit(SubmitRequest.of("later").inSession(sessionId)).id();
+        assertEquals("cancelled", rafiki.jobs().cancel(queued).status());
+        rafiki.jobs().cancel(blocker);
+        var never = awaitTerminal(queued);
+        assertEquals(0, never.attempts(), never.toString());
+        assertNull(never.startedAt(), never.toString());
 
         // newest first, page by page
-        var first = api.get("/jobs?limit=1").json();
-        assertEquals(queued, first.getJsonArray("items").getJsonObject(0).getString("id"));
-        var second = api.get("/jobs?limit=1&after=" + first.getString("next_cursor")).json();
-        assertEquals(blocker, second.getJsonArray("items").getJsonObject(0).getString("id"));
+        var first = rafiki.jobs().list(ListOptions.limit(1));
+        assertEquals(queued, first.items().get(0).id());
+        var second = rafiki.jobs().list(ListOptions.limit(1).after(first.nextCursor()));
+        assertEquals(blocker, second.items().get(0).id());
     }
 
     @Test
@@ -307,23 +334,19 @@ class JobsIT {
         receiver.start();
         try {
             var secret = "whsec_" + Base64.getEncoder().encodeToString("a-test-secret-of-32-bytes-length".getBytes(StandardCharsets.UTF_8));
-            var submitted = submit(api, Json.createObjectBuilder().add("prompt", "tell the hook")
-                    .add("webhook", Json.createObjectBuilder()
-                            .add("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook").add("secret", secret))
-                    .build());
-            var jobId = submitted.getString("id");
-            assertEquals(secret, submitted.getJsonObject("webhook").getString("secret"));
+            var submitted = rafiki.jobs().submit(SubmitRequest.of("tell the hook")
+                    .withWebhook("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", secret));
+            var jobId = submitted.id().toString();
+            assertEquals(secret, submitted.webhook().secret());
 
-            var job = Await.until("the webhook to be delivered", Duration.ofSeconds(60), () -> api.get("/jobs/" + jobId).json(),
-                    j -> j.containsKey("webhook") && j.getJsonObject("webhook").containsKey("deliveries")
-                            && !j.getJsonObject("webhook").getJsonArray("deliveries").isEmpty()
-                            && j.getJsonObject("webhook").getJsonArray("deliveries").getJsonObject(0).getString("status").equals("delivered"));
-            assertFalse(job.getJsonObject("webhook").containsKey("secret"), "the secret is shown only at submission");
-            var delivery = job.getJsonObject("webhook").getJsonArray("deliveries").getJsonObject(0);
-            assertEquals("job.completed", delivery.getString("event_type"));
-            assertEquals(3, delivery.getInt("attempts"));
-            var log = delivery.getJsonArray("log");
-            assertEquals(List.of(500, 500, 204), log.stream().map(a -> a.asJsonObject().getInt("status_code")).toList());
+            var job = Await.until("the webhook to be delivered", Duration.ofSeconds(60), () -> rafiki.jobs().get(submitted.id()),
+                    j -> j.webhook() != null && j.webhook().deliveries() != null && !j.webhook().deliveries().isEmpty()
+                            && j.webhook().deliveries().get(0).status().equals("delivered"));
+            assertNull(job.webhook().secret(), "the secret is shown only at submission");
+            var delivery = job.webhook().deliveries().get(0);
+            assertEquals("job.completed", delivery.eventType());
+            assertEquals(3, delivery.attempts());
+            assertEquals(List.of(500, 500, 204), delivery.log().stream().map(Job.Attempt::statusCode).toList());
 
             assertEquals(3, received.size());
             assertEquals(1, received.stream().map(r -> r.get("id")).distinct().count(), "one message id across retries");
@@ -344,83 +367,103 @@ class JobsIT {
 
     @Test
     void aJobThatKeepsFailingIsRetriedThenDeadLettered() {
-        var submitted = submit(api, Json.createObjectBuilder().add("prompt", "fail 503").add("model", "openai/gpt-test").build());
-        var jobId = submitted.getString("id");
-        var job = awaitTerminal(api, jobId);
-        assertEquals("failed", job.getString("status"), job.toString());
-        assertEquals("model-unavailable", job.getJsonObject("error").getString("code"));
-        assertEquals(3, job.getInt("attempts"));
-        assertEquals(3, job.getInt("max_attempts"));
-        assertTrue(job.containsKey("dead_lettered_at"), job.toString());
+        var jobId = rafiki.jobs().submit(SubmitRequest.of("fail 503").withModel("openai/gpt-test")).id();
+        var job = awaitTerminal(jobId);
+        assertEquals("failed", job.status(), job.toString());
+        assertEquals("model-unavailable", job.error().code());
+        assertEquals(3, job.attempts());
+        assertEquals(3, job.maxAttempts());
+        assertNotNull(job.deadLetteredAt(), job.toString());
 
-        var events = api.get("/session/" + job.getString("session_id") + "/events?limit=500").json().getJsonArray("items");
-        var types = events.stream().map(e -> e.asJsonObject().getString("type")).toList();
+        var types = rafiki.sessions().events(job.sessionId(), 0, 500).items().stream().map(Event::type).toList();
         assertEquals(2, types.stream().filter("prompt.retrying"::equals).count(), types.toString());
         assertEquals(3, types.stream().filter("job.started"::equals).count(), types.toString());
         assertEquals(1, types.stream().filter("job.failed"::equals).count(), types.toString());
 
-        assertEquals(403, api.get("/admin/dead-letters").status());
-        var admin = server.api("operator");
-        admin = admin.as(server.tokenFor("operator", "user", "admin"));
-        var letters = admin.get("/admin/dead-letters?limit=200");
-        assertEquals(200, letters.status(), letters.body());
-        var letter = letters.json().getJsonArray("items").stream().map(v -> v.asJsonObject())
-                .filter(l -> l.getString("job_id").equals(jobId)).findFirst().orElseThrow(() -> new AssertionError(letters.body()));
-        assertEquals("model-unavailable", letter.getJsonObject("error").getString("code"));
-        assertEquals(3, letter.getInt("attempts"));
-        // paged by message id: walking one at a time meets every letter once, this one among them
-        var walked = new java.util.ArrayList<String>();
+        assertEquals(403, assertThrows(RafikiException.class, () -> rafiki.admin().deadLetters(ListOptions.first())).status());
+        try (var admin = RafikiClient.builder(server.base()).token(server.tokenFor("operator", "user", "admin")).build()) {
+            var letters = admin.admin().deadLetters(ListOptions.limit(200)).items();
+            var letter = letters.stream().filter(l -> l.getString("job_id").equals(jobId.toString())).findFirst()
+                    .orElseThrow(() -> new AssertionError(letters.toString()));
+            assertEquals("model-unavailable", letter.getJsonObject("error").getString("code"));
+            assertEquals(3, letter.getInt("attempts"));
+            // paged by message id: walking one at a time meets every letter once, this one among them
+            var walked = walk(admin, ListOptions.limit(1));
+            assertEquals(letters.stream().map(l -> l.getString("message_id")).toList(), walked);
+            // newest first, a page at a time: the same letters backwards
+            var backwards = walk(admin, ListOptions.limit(1).descending());
+            java.util.Collections.reverse(backwards);
+            assertEquals(walked, backwards);
+            // raw: an order the client cannot send, refused as problem+json
+            assertValidationFailed(api.as(server.tokenFor("operator", "user", "admin")).get("/admin/dead-letters?order=newest"));
+            admin.admin().removeDeadLetter(jobId);
+            assertEquals(404, assertThrows(RafikiException.class, () -> admin.admin().removeDeadLetter(jobId)).status());
+        }
+    }
+
+    /** The message ids of every dead letter, one page at a time. */
+    static List<String> walk(RafikiClient admin, ListOptions options) {
+        var walked = new ArrayList<String>();
         String cursor = null;
         do {
-            var page = admin.get("/admin/dead-letters?limit=1" + (cursor == null ? "" : "&after=" + cursor)).json();
-            page.getJsonArray("items").forEach(v -> walked.add(v.asJsonObject().getString("message_id")));
-            cursor = page.getString("next_cursor", null);
+            var page = admin.admin().deadLetters(options.after(cursor));
+            page.items().forEach(l -> walked.add(l.getString("message_id")));
+            cursor = page.nextCursor();
         } while (cursor != null && walked.size() < 1000);
-        assertEquals(letters.json().getJsonArray("items").stream().map(v -> v.asJsonObject().getString("message_id")).toList(),
-                walked);
-        // newest first, a page at a time: the same letters backwards
-        var backwards = admin.pages("/admin/dead-letters?order=desc", 1).stream().map(l -> l.getString("message_id"))
-                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
-        java.util.Collections.reverse(backwards);
-        assertEquals(walked, backwards);
-        assertValidationFailed(admin.get("/admin/dead-letters?order=newest"));
-        assertEquals(204, admin.delete("/admin/dead-letters/" + jobId).status());
-        assertEquals(404, admin.delete("/admin/dead-letters/" + jobId).status());
+        return walked;
     }
 
     @Test
     void aJobSubscriptionSeesTheJobsEventsInOrderAndNothingElse() throws Exception {
-        var sessionId = api.createSession();
-        try (var ws = WsClient.connect(server, "/ws", server.tokenFor("jobs-user", "user"))) {
-            var other = submit(api, Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "/slow 20 not this one").build());
-            var jobId = submit(api, Json.createObjectBuilder().add("session_id", sessionId)
-                    .add("prompt", tools("[{\"name\":\"report_progress\",\"arguments\":{\"percent\":50}}]")).build())
-                    .getString("id");
-            ws.send(Json.createObjectBuilder().add("type", "subscribe").add("job_id", jobId).add("after", 0).build().toString());
-            var frames = ws.until(f -> "job.completed".equals(f.getString("type")), Duration.ofSeconds(30));
-            var events = frames.stream().filter(f -> f.containsKey("stream")).toList();
-            assertTrue(events.stream().allMatch(f -> jobId.equals(f.getString("prompt_id", ""))), events.toString());
-            var types = events.stream().map(f -> f.getString("type")).toList();
-            assertEquals(List.of("prompt.queued", "job.queued", "prompt.started", "job.started"), types.subList(0, 4));
-            assertTrue(types.indexOf("job.started") < types.indexOf("job.progress"), types.toString());
-            assertTrue(types.indexOf("prompt.completed") < types.indexOf("job.completed"), types.toString());
-            assertFalse(events.stream().anyMatch(f -> other.getString("id").equals(f.getString("prompt_id", ""))));
+        var sessionId = rafiki.sessions().create().id();
+        var other = rafiki.jobs().submit(SubmitRequest.of("/slow 20 not this one").inSession(sessionId)).id();
+        var jobId = rafiki.jobs().submit(SubmitRequest.of(tools("[{\"name\":\"report_progress\",\"arguments\":{\"percent\":50}}]"))
+                .inSession(sessionId)).id();
+        var events = new CopyOnWriteArrayList<Event>();
+        var completed = new CompletableFuture<Void>();
+        try (var subscription = rafiki.events().job(jobId).after(0).overWebSocket().subscribe(new EventListener() {
+            @Override
+            public void onEvent(Event event) {
+                events.add(event);
+                if (Event.JOB_COMPLETED.equals(event.type())) {
+                    completed.complete(null);
+                }
+            }
+
+            @Override
+            public void onError(RafikiException failure) {
+                completed.completeExceptionally(failure);
+            }
+        })) {
+            completed.get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
-        assertEquals(404, status("/events?job_id=" + UUID.randomUUID() + "&access_token=" + server.tokenFor("jobs-user", "user")));
+        assertTrue(events.stream().allMatch(e -> jobId.equals(e.promptId())), events.toString());
+        var types = events.stream().map(Event::type).toList();
+        assertEquals(List.of("prompt.queued", "job.queued", "prompt.started", "job.started"), types.subList(0, 4));
+        assertTrue(types.indexOf("job.started") < types.indexOf("job.progress"), types.toString());
+        assertTrue(types.indexOf("prompt.completed") < types.indexOf("job.completed"), types.toString());
+        assertFalse(events.stream().anyMatch(e -> other.equals(e.promptId())));
+
+        try (var missing = rafiki.events().job(UUID.randomUUID()).subscribe(event -> { })) {
+            var refused = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> missing.done().get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(404, ((RafikiException) refused.getCause()).status(), String.valueOf(refused.getCause()));
+        }
     }
 
     @Test
     void aJobStreamTokenFollowsThatJobAndNothingElse() throws Exception {
-        var sessionId = api.createSession();
-        var other = submit(api, Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "not for the browser")
-                .build()).getString("id");
-        var jobId = submit(api, Json.createObjectBuilder().add("session_id", sessionId)
-                .add("prompt", "/slow 30 for the browser").build()).getString("id");
-        var issued = api.post("/jobs/" + jobId + "/stream-token", "");
-        assertEquals(200, issued.status(), issued.body());
-        var token = issued.json().getString("token");
-        assertEquals(404, server.api("jobs-stranger").post("/jobs/" + jobId + "/stream-token", "").status());
+        var sessionId = rafiki.sessions().create().id().toString();
+        var other = rafiki.jobs().submit(SubmitRequest.of("not for the browser").inSession(UUID.fromString(sessionId))).id().toString();
+        var job = rafiki.jobs().submit(SubmitRequest.of("/slow 30 for the browser").inSession(UUID.fromString(sessionId))).id();
+        var jobId = job.toString();
+        var token = rafiki.jobs().streamToken(job).token();
+        try (var stranger = server.client("jobs-stranger")) {
+            assertEquals(404, assertThrows(RafikiException.class, () -> stranger.jobs().streamToken(job)).status());
+        }
 
+        // raw from here: what a browser does with the token alone (an EventSource, a WebSocket with
+        // access_token in the query) and what the token may not do are the wire
         // an EventSource with only the token: the job's events, from its start, and nothing else
         var request = HttpRequest.newBuilder(server.base().resolve("/events?after=0&access_token=" + token)).build();
         var lines = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
@@ -474,31 +517,30 @@ class JobsIT {
     void fiveHundredJobsSubmittedAtOnceEachFinishExactlyOnce() throws Exception {
         int jobs = 500;
         var owner = "jobs-bulk-user";
-        var bulk = server.api(owner);
-        // HTTP/1.1 as most clients: the JDK's h2c upgrade would multiplex all 500 on one connection
-        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(32)).build();
-        var token = server.tokenFor(owner, "user");
-        long started = System.nanoTime();
-        var futures = new ArrayList<CompletableFuture<String>>();
-        var retried = new AtomicInteger();
-        for (int i = 0; i < jobs; i++) {
-            var request = HttpRequest.newBuilder(server.base().resolve("/submit"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", "bulk-" + i)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"bulk job " + i + "\"}")).build();
-            futures.add(submitRetrying(client, request, retried));
+        // the client over 32 threads (HTTP/1.1 connections): a 503 while every database connection
+        // is busy is retried after its Retry-After with the same Idempotency-Key, so each job is
+        // still submitted exactly once; tried far more often than by default, as the storm may last
+        var pool = Executors.newFixedThreadPool(32);
+        try (var bulk = RafikiClient.builder(server.base()).token(server.tokenFor(owner, "user"))
+                .retries(RetryPolicy.defaults().withMaxAttempts(100)).build()) {
+            long started = System.nanoTime();
+            var futures = new ArrayList<CompletableFuture<Job>>();
+            for (int i = 0; i < jobs; i++) {
+                var request = SubmitRequest.of("bulk job " + i).withIdempotencyKey("bulk-" + i);
+                futures.add(CompletableFuture.supplyAsync(() -> bulk.jobs().submit(request), pool));
+            }
+            var ids = ConcurrentHashMap.<UUID>newKeySet();
+            for (var future : futures) {
+                ids.add(future.join().id());
+            }
+            assertEquals(jobs, ids.size());
+            Await.until("all jobs to finish", Duration.ofSeconds(240),
+                    () -> bulk.jobs().list(ListOptions.limit(1), "queued", "running").items().size(), remaining -> remaining == 0);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            LOG.info(String.format("%d jobs submitted and finished in %.1f s (%.1f jobs/s)", jobs, seconds, jobs / seconds));
+        } finally {
+            pool.shutdownNow();
         }
-        var ids = ConcurrentHashMap.<String>newKeySet();
-        for (var future : futures) {
-            ids.add(Json.createReader(new StringReader(future.join())).readObject().getString("id"));
-        }
-        assertEquals(jobs, ids.size());
-        Await.until("all jobs to finish", Duration.ofSeconds(240), () -> bulk.get("/jobs?status=queued,running&limit=1")
-                .json().getJsonArray("items").size(), remaining -> remaining == 0);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        LOG.info(String.format("%d jobs submitted and finished in %.1f s (%.1f jobs/s), %d submissions retried after 503",
-                jobs, seconds, jobs / seconds, retried.get()));
 
         try (var db = server.database()) {
             try (var statuses = db.prepareStatement("""
@@ -533,23 +575,6 @@ class JobsIT {
                 }
             }
         }
-    }
-
-    /**
-     * A well-behaved client: a 503 (every database connection busy) is retried after its
-     * Retry-After with the same Idempotency-Key, so the job is still submitted exactly once.
-     */
-    static CompletableFuture<String> submitRetrying(HttpClient client, HttpRequest request, AtomicInteger retried) {
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
-            if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()) {
-                retried.incrementAndGet();
-                long pause = Long.parseLong(response.headers().firstValue("Retry-After").get());
-                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(pause, java.util.concurrent.TimeUnit.SECONDS))
-                        .thenCompose(ignored -> submitRetrying(client, request, retried));
-            }
-            assertEquals(202, response.statusCode(), response.body());
-            return CompletableFuture.completedFuture(response.body());
-        });
     }
 
     static String sha256(byte[] bytes) throws Exception {

@@ -5,102 +5,121 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rafiki.client.Event;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
+import dev.rafiki.client.RafikiException;
 import dev.rafiki.it.support.Api;
+import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.RafikiServer;
 import dev.rafiki.it.support.SharedServer;
+import jakarta.json.Json;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code POST /query} through the real server: JAX-RS, EJB, JMS, MDB, echo model, JPA. */
+/**
+ * {@code POST /query} through the real server: JAX-RS, EJB, JMS, MDB, echo model, JPA. Through the
+ * Java client; raw {@link Api} calls remain only where the wire itself is tested.
+ */
 class QueryIT {
 
     static RafikiServer server;
     static Api api;
+    static RafikiClient rafiki;
 
     @BeforeAll
     static void start() {
         server = SharedServer.get();
         api = server.api("query-user");
+        rafiki = server.client("query-user");
+    }
+
+    @AfterAll
+    static void stop() {
+        rafiki.close();
     }
 
     @Test
     void aQueryWithoutSessionCreatesOneAndAnswersWithTheEchoModel() {
-        var answer = api.query(null, "hello, Rafiki");
+        var answer = rafiki.query("hello, Rafiki");
 
-        assertEquals("echo: hello, Rafiki", answer.getString("answer"));
-        assertEquals("completed", answer.getString("status"));
-        assertNotNull(answer.getString("id"));
-        var session = api.get("/session/" + answer.getString("session_id"));
-        assertEquals(200, session.status());
-        assertEquals(1, session.json().getInt("prompt_count"));
-        assertEquals(2, session.json().getInt("message_count"));
+        assertEquals("echo: hello, Rafiki", answer.answer());
+        assertEquals("completed", answer.status());
+        assertNotNull(answer.id());
+        var session = rafiki.sessions().get(answer.sessionId());
+        assertEquals(1, session.promptCount());
+        assertEquals(2, session.messageCount());
     }
 
     @Test
     void bothMessagesAreStoredInOrderInTheSession() {
-        var first = api.query(null, "one");
-        var sessionId = first.getString("session_id");
-        var second = api.query(sessionId, "two");
-
-        assertEquals(sessionId, second.getString("session_id"));
-        assertEquals(2, second.getInt("number"));
+        var first = rafiki.query("one");
+        var sessionId = first.sessionId();
+        // raw: that the answer carries no seq member is the shape of the wire
+        var second = api.query(sessionId.toString(), "two");
         assertFalse(second.containsKey("seq"), "seq names an event's cursor, never a prompt's number: " + second);
-        var messages = api.messages(sessionId);
+        var secondId = UUID.fromString(second.getString("id"));
+        var view = rafiki.sessions().prompt(sessionId, secondId);
+
+        assertEquals(sessionId, view.sessionId());
+        assertEquals(2, view.number());
+        assertEquals(2, second.getInt("number"));
+        var messages = rafiki.sessions().messages(sessionId);
         assertEquals(4, messages.size());
-        assertEquals("user:one", messages.get(0).getString("role") + ":" + messages.get(0).getString("content"));
-        assertEquals("assistant:echo: one", messages.get(1).getString("role") + ":" + messages.get(1).getString("content"));
-        assertEquals("user:two", messages.get(2).getString("role") + ":" + messages.get(2).getString("content"));
-        assertEquals("assistant:echo: two", messages.get(3).getString("role") + ":" + messages.get(3).getString("content"));
-        assertEquals(second.getString("id"), messages.get(3).getString("prompt_id"));
+        assertEquals(List.of("user:one", "assistant:echo: one", "user:two", "assistant:echo: two"),
+                messages.stream().map(m -> m.role() + ":" + m.content()).toList());
+        assertEquals(secondId, messages.get(3).promptId());
     }
 
     @Test
     void usageIsCountedPerPromptAndPerSession() {
-        var answer = api.query(null, "three little words");
-        var usage = answer.getJsonObject("usage");
-        assertEquals(3, usage.getInt("input_tokens"));
-        assertEquals(4, usage.getInt("output_tokens"));
-        var session = api.get("/session/" + answer.getString("session_id")).json();
-        assertEquals(4, session.getJsonObject("usage").getInt("output_tokens"));
+        var answer = rafiki.query("three little words");
+        assertEquals(3, answer.usage().inputTokens());
+        assertEquals(4, answer.usage().outputTokens());
+        assertEquals(4, rafiki.sessions().get(answer.sessionId()).usage().outputTokens());
     }
 
     @Test
     void metadataIsKeptOnThePromptOnEitherPathAndNotOnTheSessionItCreates() {
-        var fast = api.post("/query", "{\"prompt\":\"tagged\",\"metadata\":{\"ticket\":\"T-1\",\"n\":[1,2]}}");
-        assertEquals(200, fast.status(), fast.body());
-        var answer = fast.json();
-        assertEquals("{\"ticket\":\"T-1\",\"n\":[1,2]}", answer.getJsonObject("metadata").toString());
-        var sessionId = answer.getString("session_id");
-        var view = api.get("/session/" + sessionId + "/prompts/" + answer.getString("id")).json();
-        assertEquals(answer.getJsonObject("metadata"), view.getJsonObject("metadata"));
-        assertFalse(api.get("/session/" + sessionId).json().containsKey("metadata"), "the prompt's, not the session's");
+        var answer = rafiki.query(QueryRequest.of("tagged").withMetadata(Json.createObjectBuilder().add("ticket", "T-1")
+                .add("n", Json.createArrayBuilder().add(1).add(2)).build()));
+        assertEquals("completed", answer.status());
+        assertEquals("{\"ticket\":\"T-1\",\"n\":[1,2]}", answer.metadata().toString());
+        var sessionId = answer.sessionId();
+        assertEquals(answer.metadata(), rafiki.sessions().prompt(sessionId, answer.id()).metadata());
+        assertNull(rafiki.sessions().get(sessionId).metadata(), "the prompt's, not the session's");
 
         // behind a running prompt, the request takes the durable queue
-        var running = api.post("/query", "{\"prompt\":\"/slow 300 busy\",\"session_id\":\"" + sessionId + "\"}",
-                "Prefer", "respond-async");
-        assertEquals(202, running.status(), running.body());
-        var queued = api.post("/query", "{\"prompt\":\"second\",\"session_id\":\"" + sessionId
-                + "\",\"metadata\":{\"ticket\":\"T-2\"}}");
-        assertEquals(200, queued.status(), queued.body());
-        assertEquals("T-2", queued.json().getJsonObject("metadata").getString("ticket"));
-        var queuedView = api.get("/session/" + sessionId + "/prompts/" + queued.json().getString("id")).json();
-        assertEquals("T-2", queuedView.getJsonObject("metadata").getString("ticket"), queuedView.toString());
-        assertFalse(api.get("/session/" + sessionId + "/prompts/" + running.json().getString("id")).json()
-                .containsKey("metadata"), "a prompt without metadata shows none");
+        var running = rafiki.start(QueryRequest.of("/slow 300 busy").inSession(sessionId));
+        assertNotEquals("completed", running.status());
+        var queued = rafiki.query(QueryRequest.of("second").inSession(sessionId)
+                .withMetadata(Json.createObjectBuilder().add("ticket", "T-2").build()));
+        assertEquals("completed", queued.status());
+        assertEquals("T-2", queued.metadata().getString("ticket"));
+        var queuedView = rafiki.sessions().prompt(sessionId, queued.id());
+        assertEquals("T-2", queuedView.metadata().getString("ticket"), queuedView.toString());
+        assertNull(rafiki.sessions().prompt(sessionId, running.id()).metadata(), "a prompt without metadata shows none");
 
+        // raw: metadata that is no object cannot be built through the typed request
         var notAnObject = api.post("/query", "{\"prompt\":\"x\",\"metadata\":[1]}");
         assertEquals(400, notAnObject.status(), notAnObject.body());
         assertEquals("validation-failed", notAnObject.json().getString("code"));
-        var tooLarge = api.post("/query", "{\"prompt\":\"x\",\"metadata\":{\"blob\":\"" + "x".repeat(16_400) + "\"}}");
-        assertEquals(413, tooLarge.status(), tooLarge.body());
-        assertEquals("payload-too-large", tooLarge.json().getString("code"));
+        var tooLarge = assertThrows(RafikiException.class, () -> rafiki.query(QueryRequest.of("x")
+                .withMetadata(Json.createObjectBuilder().add("blob", "x".repeat(16_400)).build())));
+        assertEquals(413, tooLarge.status(), tooLarge.getMessage());
+        assertEquals("payload-too-large", tooLarge.code());
     }
 
     @Test
     void aMissingPromptIsAClearProblem() {
+        // raw: the problem+json body, its content type and X-Request-Id are the wire
         var response = api.post("/query", "{\"session_id\": null}");
 
         assertEquals(400, response.status());
@@ -115,6 +134,7 @@ class QueryIT {
 
     @Test
     void malformedAndMistypedBodiesAreProblemsNotServerErrors() {
+        // raw: bodies no typed request can build, and a content type that is not JSON
         for (var body : new String[] {"{oops", "[1,2]", "\"text\"", "{\"prompt\": 42}", "{\"prompt\": \"x\", \"busy\": \"sometimes\"}",
                 "{\"prompt\": \"x\", \"session_id\": 7}"}) {
             var response = api.post("/query", body);
@@ -125,7 +145,8 @@ class QueryIT {
         var malformed = api.post("/query", "{\"prompt\": \"x\", \"session_id\": \"not-a-uuid\"}");
         assertEquals(404, malformed.status(), malformed.body());
         assertEquals("not-found", malformed.json().getString("code"));
-        assertEquals(404, api.post("/query", "{\"prompt\": \"x\", \"session_id\": \"" + java.util.UUID.randomUUID() + "\"}").status());
+        assertEquals(404, assertThrows(RafikiException.class,
+                () -> rafiki.query(QueryRequest.of("x").inSession(UUID.randomUUID()))).status());
         var wrongType = api.send("POST", "/query", "text/plain", "hello");
         assertEquals(415, wrongType.status());
         assertEquals("unsupported-media-type", wrongType.json().getString("code"));
@@ -133,6 +154,7 @@ class QueryIT {
 
     @Test
     void withoutAValidTokenTheAnswerIs401() {
+        // raw: the 401's problem+json and its WWW-Authenticate header are the wire
         var anonymous = api.as(null).post("/query", "{\"prompt\":\"hi\"}");
         assertEquals(401, anonymous.status());
         assertEquals("application/problem+json", anonymous.contentType());
@@ -145,27 +167,30 @@ class QueryIT {
 
     @Test
     void theDevelopmentTokenWorksOutOfTheBox() {
-        var answer = server.api().query(null, "from the dev token");
-        assertEquals("echo: from the dev token", answer.getString("answer"));
+        try (var dev = RafikiClient.builder(server.base()).token(server.devToken()).build()) {
+            assertEquals("echo: from the dev token", dev.query("from the dev token").answer());
+        }
     }
 
     @Test
     void anotherUsersSessionLooksExactlyLikeAMissingOne() {
-        var mine = api.query(null, "private").getString("session_id");
-        var intruder = server.api("intruder");
-
-        var asIntruder = intruder.post("/query", "{\"prompt\":\"peek\",\"session_id\":\"" + mine + "\"}");
-        var missing = intruder.post("/query", "{\"prompt\":\"peek\",\"session_id\":\"" + java.util.UUID.randomUUID() + "\"}");
-        assertEquals(404, asIntruder.status());
-        assertEquals(404, missing.status());
-        assertEquals("not-found", asIntruder.json().getString("code"));
-        assertEquals(404, intruder.get("/session/" + mine).status());
-        assertEquals(404, intruder.get("/session/" + mine + "/messages").status());
-        assertEquals(2, api.messages(mine).size(), "the intruder's attempts left no trace");
+        var mine = rafiki.query("private").sessionId();
+        try (var intruder = server.client("intruder")) {
+            var asIntruder = assertThrows(RafikiException.class, () -> intruder.query(QueryRequest.of("peek").inSession(mine)));
+            var missing = assertThrows(RafikiException.class,
+                    () -> intruder.query(QueryRequest.of("peek").inSession(UUID.randomUUID())));
+            assertEquals(404, asIntruder.status());
+            assertEquals(404, missing.status());
+            assertEquals("not-found", asIntruder.code());
+            assertEquals(404, assertThrows(RafikiException.class, () -> intruder.sessions().get(mine)).status());
+            assertEquals(404, assertThrows(RafikiException.class, () -> intruder.sessions().messages(mine)).status());
+        }
+        assertEquals(2, rafiki.sessions().messages(mine).size(), "the intruder's attempts left no trace");
     }
 
     @Test
     void respondAsyncAcceptsAtOnceAndPointsToTheResult() {
+        // raw: the 202 and its Location header are the wire
         var response = api.post("/query", "{\"prompt\":\"/slow 300 later please\"}", "Prefer", "respond-async");
 
         assertEquals(202, response.status());
@@ -174,20 +199,23 @@ class QueryIT {
         var location = java.net.URI.create(response.header("Location")).getPath();
         assertEquals(location, accepted.getString("result_url"));
         assertNotEquals("completed", accepted.getString("status"));
-        String status;
-        long deadline = System.currentTimeMillis() + 30_000;
-        do {
-            status = api.get(location).json().getString("status");
-            RafikiServer.sleep(50);
-        } while (!"completed".equals(status) && System.currentTimeMillis() < deadline);
-        var done = api.get(location).json();
-        assertEquals("completed", done.getString("status"));
-        assertEquals("echo: later please", done.getString("answer"));
-        assertEquals(accepted.getString("id"), done.getString("id"));
+
+        var started = rafiki.start(QueryRequest.of("/slow 300 later please"));
+        assertNotEquals("completed", started.status());
+        assertEquals("/session/" + started.sessionId() + "/prompts/" + started.id(), started.resultUrl());
+        var done = Await.until("the prompt to complete", Duration.ofSeconds(30),
+                () -> rafiki.sessions().prompt(started.sessionId(), started.id()), p -> "completed".equals(p.status()));
+        assertEquals("echo: later please", done.answer());
+        // the raw one's Location names the same view
+        assertEquals("/session/" + accepted.getString("session_id") + "/prompts/" + accepted.getString("id"), location);
+        var viaLocation = Await.until("the raw one to complete", Duration.ofSeconds(30), () -> api.get(location).json(),
+                p -> "completed".equals(p.getString("status")));
+        assertEquals("echo: later please", viaLocation.getString("answer"));
     }
 
     @Test
     void theAnswerIsThePromptAsItsViewShowsItUnderTheSameNames() {
+        // raw: that both carry the same member names is the shape of the wire (the client reads both as Prompt)
         var answer = api.query(null, "one shape");
         assertFalse(answer.containsKey("prompt_id"), "the prompt's own id is id: " + answer);
         var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("id")).json();
@@ -200,28 +228,32 @@ class QueryIT {
 
     @Test
     void anAnswerFromTheDurableQueueShowsTheTimesItsViewShows() throws Exception {
-        var session = api.createSession();
+        var session = rafiki.sessions().create().id();
         // the session is busy, so the second prompt takes the durable queue and is answered from its record
-        var busy = java.util.concurrent.CompletableFuture.supplyAsync(() -> api.query(session, "/slow 100 a b c d e"));
+        var busy = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> rafiki.query(QueryRequest.of("/slow 100 a b c d e").inSession(session)));
         RafikiServer.sleep(100);
-        var answer = api.query(session, "queued behind");
+        var answer = rafiki.query(QueryRequest.of("queued behind").inSession(session));
         busy.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        var view = api.get("/session/" + session + "/prompts/" + answer.getString("id")).json();
-        for (var member : List.of("status", "answer", "created_at", "started_at", "finished_at")) {
-            assertEquals(view.get(member), answer.get(member), member);
-        }
+        var view = rafiki.sessions().prompt(session, answer.id());
+        assertEquals(view.status(), answer.status());
+        assertEquals(view.answer(), answer.answer());
+        assertEquals(view.createdAt(), answer.createdAt());
+        assertEquals(view.startedAt(), answer.startedAt());
+        assertEquals(view.finishedAt(), answer.finishedAt());
+        assertNotNull(answer.finishedAt());
         // the durable queue announces the prompt under the same name as the fast lane does
-        var queued = api.get("/session/" + session + "/events").json().getJsonArray("items").stream()
-                .map(jakarta.json.JsonValue::asJsonObject)
-                .filter(e -> "prompt.queued".equals(e.getString("type")) && answer.getString("id").equals(e.getString("prompt_id")))
-                .findFirst().orElseThrow().getJsonObject("data");
-        assertEquals(2, view.getInt("number"), view.toString());
-        assertEquals(view.getInt("number"), queued.getInt("prompt_number"), queued.toString());
+        var queued = rafiki.sessions().events(session, 0, null).items().stream()
+                .filter(e -> Event.PROMPT_QUEUED.equals(e.type()) && answer.id().equals(e.promptId()))
+                .findFirst().orElseThrow().data();
+        assertEquals(2, view.number(), view.toString());
+        assertEquals(view.number(), queued.getInt("prompt_number"), queued.toString());
         assertFalse(queued.containsKey("prompt_seq"), queued.toString());
     }
 
     @Test
     void unknownRoutesAndMethodsAreProblems() {
+        // raw: routes and methods the API does not have
         var unknown = api.get("/no/such/route");
         assertEquals(404, unknown.status());
         assertEquals("application/problem+json", unknown.contentType());
