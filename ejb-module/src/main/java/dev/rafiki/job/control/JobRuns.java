@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /** Equips a job's run with the job tools. */
 @ApplicationScoped
@@ -26,8 +26,8 @@ public class JobRuns implements RetryableRunTools {
     Workspaces workspaces;
 
     @Inject
-    @ConfigProperty(name = "rafiki.artifacts.max-bytes", defaultValue = "67108864")
-    long maxArtifactBytes;
+    @ConfigProperties
+    JobSettings settings;
 
     @Override
     public List<ToolSpec> specs(List<ToolSpec> others) {
@@ -40,6 +40,6 @@ public class JobRuns implements RetryableRunTools {
     public AgentLoop.Tools tools(AgentLoop.Tools workspaceTools, RunningPrompt prompt, String worker) {
         return new JobTools(workspaceTools, workspaces.of(prompt.sessionId()), store, progress,
                 new ArtifactStore.Run(prompt.id(), prompt.sessionId(), prompt.owner(), worker, prompt.attempt()),
-                maxArtifactBytes);
+                settings.maxArtifactBytes);
     }
 }

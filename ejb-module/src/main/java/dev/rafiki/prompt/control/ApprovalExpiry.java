@@ -14,7 +14,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Denies tool calls whose approval request expired ({@code rafiki.approvals.timeout}), on every
@@ -40,12 +40,12 @@ public class ApprovalExpiry {
     ToolApprovals approvals;
 
     @Inject
-    @ConfigProperty(name = "rafiki.approvals.expiry-poll-ms", defaultValue = "1000")
-    long pollMs;
+    @ConfigProperties
+    PromptSettings settings;
 
     @PostConstruct
     void start() {
-        timers.createIntervalTimer(pollMs, pollMs, new TimerConfig("approval-expiry", false));
+        timers.createIntervalTimer(settings.approvalExpiryPollMillis, settings.approvalExpiryPollMillis, new TimerConfig("approval-expiry", false));
     }
 
     @Timeout

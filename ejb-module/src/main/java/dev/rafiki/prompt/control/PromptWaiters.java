@@ -1,5 +1,6 @@
 package dev.rafiki.prompt.control;
 
+import dev.rafiki.platform.config.NodeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -9,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Lets a request wait for a prompt's end without holding a thread. Completion is signalled only
@@ -70,8 +72,8 @@ public class PromptWaiters {
     jakarta.enterprise.concurrent.ManagedScheduledExecutorService timer;
 
     @jakarta.inject.Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.cluster.enabled", defaultValue = "false")
-    boolean clustered;
+    @ConfigProperties
+    NodeSettings nodeSettings;
 
     private java.util.concurrent.ScheduledFuture<?> recheck;
 
@@ -82,7 +84,7 @@ public class PromptWaiters {
      */
     @jakarta.annotation.PostConstruct
     void start() {
-        if (clustered) {
+        if (nodeSettings.clustered) {
             recheck = timer.scheduleWithFixedDelay(this::recheck, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
         }
     }

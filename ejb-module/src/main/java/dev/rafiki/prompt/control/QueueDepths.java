@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -60,8 +60,8 @@ public class QueueDepths {
     private volatile DataSource dataSource;
 
     @Inject
-    @ConfigProperty(name = "rafiki.metrics.refresh-seconds", defaultValue = "5")
-    long refreshSeconds;
+    @ConfigProperties
+    MetricsSettings settings;
 
     private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Map<String, Long> depths = Map.of();
@@ -95,7 +95,7 @@ public class QueueDepths {
 
     /** One scraper refreshes; concurrent ones (and the other gauges of the same scrape) use the figures at hand. */
     private void refreshIfStale() {
-        if (System.nanoTime() - readAt < refreshSeconds * 1_000_000_000L || !refreshing.tryLock()) {
+        if (System.nanoTime() - readAt < settings.refreshSeconds * 1_000_000_000L || !refreshing.tryLock()) {
             return;
         }
         try {
