@@ -1,5 +1,6 @@
 package dev.rafiki.console.control;
 
+import dev.rafiki.platform.config.NodeSettings;
 import dev.rafiki.platform.http.BearerTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +11,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -41,16 +43,16 @@ public class DevTokenOffer {
     BearerTokens tokens;
 
     @Inject
-    @ConfigProperty(name = "rafiki.console.offer-dev-token", defaultValue = "true")
-    boolean enabled;
+    @ConfigProperties
+    ConsoleSettings settings;
 
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.issuer", defaultValue = "")
     String issuer;
 
     @Inject
-    @ConfigProperty(name = "rafiki.data.dir", defaultValue = "data")
-    String dataDir;
+    @ConfigProperties
+    NodeSettings node;
 
     /** @return the development token, when it may be offered to this request */
     public Optional<String> offer(HttpServletRequest request) {
@@ -58,12 +60,12 @@ public class DevTokenOffer {
     }
 
     Optional<String> offer(String remote, String local, String host) {
-        if (!enabled || !DEVELOPMENT_ISSUER.equals(issuer) || !onThisMachine(remote, local, host)) {
+        if (!settings.offerDevToken || !DEVELOPMENT_ISSUER.equals(issuer) || !onThisMachine(remote, local, host)) {
             return Optional.empty();
         }
         String token;
         try {
-            token = Files.readString(Path.of(dataDir, "dev-token")).strip();
+            token = Files.readString(Path.of(node.dataDir, "dev-token")).strip();
         } catch (IOException | InvalidPathException | SecurityException noToken) {
             return Optional.empty();
         }

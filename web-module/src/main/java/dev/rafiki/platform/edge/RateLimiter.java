@@ -18,6 +18,7 @@ import javax.cache.expiry.Duration;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Token buckets per user and per client address, for each route class, counted cluster-wide in
@@ -42,6 +43,10 @@ public class RateLimiter {
 
     @Inject
     Instance<CacheManager> cacheManagers;
+
+    @Inject
+    @ConfigProperties
+    EdgeSettings settings;
 
     private final Map<RouteClass, Limit> limits = new EnumMap<>(RouteClass.class);
     private boolean enabled;
@@ -108,12 +113,13 @@ public class RateLimiter {
 
     @PostConstruct
     void init() {
-        configure(ConfigProvider.getConfig());
+        configure(settings, ConfigProvider.getConfig());
     }
 
-    void configure(Config config) {
-        enabled = config.getOptionalValue("rafiki.ratelimit.enabled", Boolean.class).orElse(true);
-        addressFactor = config.getOptionalValue("rafiki.ratelimit.address-factor", Integer.class).orElse(10);
+    /** @param config the limits of each route class, {@code rafiki.ratelimit.<class>.*}: keys built from {@link RouteClass} */
+    void configure(EdgeSettings settings, Config config) {
+        enabled = settings.rateLimits;
+        addressFactor = settings.addressFactor;
         for (var routeClass : RouteClass.values()) {
             var prefix = "rafiki.ratelimit." + routeClass.key;
             limits.put(routeClass, new Limit(routeClass.key,

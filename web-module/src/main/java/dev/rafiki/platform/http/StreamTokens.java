@@ -2,6 +2,7 @@ package dev.rafiki.platform.http;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -56,6 +58,10 @@ public class StreamTokens {
     public record Issued(String token, Instant expiresAt) {
     }
 
+    @Inject
+    @ConfigProperties
+    HttpSettings settings;
+
     private RSAPrivateCrtKey signingKey;
     private JwtConsumer consumer;
     private long ttlSeconds;
@@ -63,10 +69,9 @@ public class StreamTokens {
     @PostConstruct
     void init() {
         var config = ConfigProvider.getConfig();
-        ttlSeconds = config.getOptionalValue("rafiki.stream-token.ttl-seconds", Long.class).orElse(300L);
-        var location = config.getOptionalValue("rafiki.stream-token.key-location", String.class);
+        ttlSeconds = settings.streamTokenTtlSeconds;
         try {
-            load(location.map(StreamTokens::path).orElse(null), config);
+            load(settings.streamTokenKeyLocation.map(StreamTokens::path).orElse(null), config);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             LOG.severe("stream tokens are disabled: the signing key could not be loaded: " + e);
         }
