@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Which models exist and how to reach them. A model is named {@code echo} or
@@ -53,7 +52,6 @@ public class ModelCatalog {
     Config config;
 
     @Inject
-    @ConfigProperties
     AgentSettings settings;
 
     @Resource

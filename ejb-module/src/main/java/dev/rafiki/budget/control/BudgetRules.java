@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Which budgets apply to a run, and whether they allow it. Every budget is held in memory (they
@@ -97,7 +96,6 @@ public class BudgetRules {
     UsageCounters counters;
 
     @Inject
-    @ConfigProperties
     BudgetSettings settings;
 
     private volatile Book book;

@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * What users and agent profiles spent, per UTC day: charged in the transaction that records a
@@ -112,7 +111,6 @@ public class UsageCounters {
     TransactionSynchronizationRegistry transactions;
 
     @Inject
-    @ConfigProperties
     BudgetSettings settings;
 
     private record Cached(LocalDate first, LocalDate next, Spent spent, long readAtNanos) {

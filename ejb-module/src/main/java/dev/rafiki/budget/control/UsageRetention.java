@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Retention of the spending counters ({@code budget_usage}, a row per subject and UTC day, for
@@ -31,7 +30,6 @@ public class UsageRetention {
     UsageCounters counters;
 
     @Inject
-    @ConfigProperties
     BudgetSettings settings;
 
     @PostConstruct

@@ -15,7 +15,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * This node's subscriptions, grouped by what they follow. The log is the truth: an
@@ -52,7 +51,6 @@ public class EventHub {
     java.util.concurrent.ThreadPoolExecutor senders;
 
     @Inject
-    @ConfigProperties
     EventSettings settings;
 
     @Resource
@@ -222,7 +220,6 @@ public class EventHub {
     dev.rafiki.platform.config.NodeIdentity node;
 
     @Inject
-    @ConfigProperties
     NodeSettings nodeSettings;
 
     /** An event committed on this node by a JTA transaction. */

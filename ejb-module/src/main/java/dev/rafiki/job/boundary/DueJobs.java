@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Queues delayed jobs whose {@code run_at} has come, on every node (the sweeper's pattern: the
@@ -46,7 +45,6 @@ public class DueJobs {
     JobIntake intake;
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     @PostConstruct

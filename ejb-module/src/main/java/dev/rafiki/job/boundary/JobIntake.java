@@ -18,7 +18,6 @@ import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Accepts a job in one transaction: its prompt joins the session queue (a new session unless one
@@ -37,7 +36,6 @@ public class JobIntake {
     EventLog events;
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     public Job accept(NewJob request, int maxAttempts) {

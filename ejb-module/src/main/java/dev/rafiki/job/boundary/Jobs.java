@@ -24,7 +24,6 @@ import jakarta.persistence.PersistenceContext;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /** Submitting, reading and cancelling jobs, and finding their artifacts. */
 @Stateless
@@ -46,7 +45,6 @@ public class Jobs {
     ArtifactStore artifacts;
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     @Inject

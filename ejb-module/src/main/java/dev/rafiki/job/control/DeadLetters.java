@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The dead-letter queue of jobs: a job that failed after its last attempt is parked on a JMS
@@ -40,7 +39,6 @@ public class DeadLetters {
     Queue queue;
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     @TransactionAttribute(TransactionAttributeType.MANDATORY)

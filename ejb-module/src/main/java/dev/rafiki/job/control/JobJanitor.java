@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /** Retention: artifacts older than {@code rafiki.artifacts.retention} are removed (zero keeps them). */
 @Singleton
@@ -21,7 +20,6 @@ public class JobJanitor {
     ArtifactStore store;
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     /**

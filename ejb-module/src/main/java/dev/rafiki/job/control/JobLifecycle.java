@@ -22,7 +22,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * What a job adds to its prompt's life, in the very transactions that start and end the prompt:
@@ -57,7 +56,6 @@ public class JobLifecycle {
     Event<JobEnded> ended;
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     /** Fired when a job with a webhook ended, to deliver once that is committed. */

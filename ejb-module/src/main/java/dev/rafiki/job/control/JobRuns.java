@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /** Equips a job's run with the job tools. */
 @ApplicationScoped
@@ -26,7 +25,6 @@ public class JobRuns implements RetryableRunTools {
     Workspaces workspaces;
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     @Override

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Delivers the webhook outbox: signed POSTs, retried with exponential backoff. Each node polls
@@ -50,7 +49,6 @@ public class WebhookSender {
     ManagedExecutorService recorder;
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     private final AtomicBoolean polling = new AtomicBoolean();

@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Who this node is. The node id is stable across restarts (so a restarted node can release the
@@ -17,7 +16,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 public class NodeIdentity {
 
     @Inject
-    @ConfigProperties
     NodeSettings settings;
 
     private String nodeId;

@@ -1,17 +1,17 @@
 package dev.rafiki.platform.config;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** What every node is told about itself: its name, its data directory, whether it has peers. */
-@ConfigProperties(prefix = "rafiki")
 @Dependent
 public class NodeSettings {
 
     /** Stable across restarts (a restarted node frees its previous run's claims); the host name when unset. */
-    @ConfigProperty(name = "node.id")
+    @Inject
+    @ConfigProperty(name = "rafiki.node.id")
     public Optional<String> nodeId;
 
     /**
@@ -20,10 +20,12 @@ public class NodeSettings {
      * expressions of the config files need a config source to hold it, and a default written in
      * both places would drift.
      */
-    @ConfigProperty(name = "data.dir")
+    @Inject
+    @ConfigProperty(name = "rafiki.data.dir")
     public String dataDir;
 
     /** Alone, a node has nobody to announce events to: its own subscribers were served at commit. */
-    @ConfigProperty(name = "cluster.enabled", defaultValue = "false")
+    @Inject
+    @ConfigProperty(name = "rafiki.cluster.enabled", defaultValue = "false")
     public boolean clustered;
 }

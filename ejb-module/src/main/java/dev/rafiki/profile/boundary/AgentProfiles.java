@@ -29,7 +29,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Agent profiles as their users see them: their own, and the shared ones. Who may see and change
@@ -55,7 +54,6 @@ public class AgentProfiles {
     ProfileCache cache;
 
     @Inject
-    @ConfigProperties
     ProfileSettings settings;
 
     @Inject

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The definitions of profile versions this node ran, so a prompt costs no database read for its
@@ -21,7 +20,6 @@ public class ProfileCache {
     ProfileVersions versions;
 
     @Inject
-    @ConfigProperties
     ProfileSettings settings;
 
     private final ConcurrentHashMap<Key, ProfileSpec> specs = new ConcurrentHashMap<>();

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Accepts a prompt in one transaction: the session row is locked, so the prompt's sequence
@@ -58,7 +57,6 @@ public class PromptIntake {
     dev.rafiki.agent.control.ModelCatalog models;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     public Prompt accept(NewPrompt request) {

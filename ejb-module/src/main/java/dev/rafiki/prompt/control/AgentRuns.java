@@ -21,18 +21,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /** How a prompt's agent loop is set up, the same whichever path runs it. */
 @ApplicationScoped
 public class AgentRuns {
 
     @Inject
-    @ConfigProperties
     AgentSettings agent;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     @Inject

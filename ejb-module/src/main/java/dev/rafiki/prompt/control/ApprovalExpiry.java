@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Denies tool calls whose approval request expired ({@code rafiki.approvals.timeout}), on every
@@ -40,7 +39,6 @@ public class ApprovalExpiry {
     ToolApprovals approvals;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     @PostConstruct

@@ -47,7 +47,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The fast lane: a prompt for a session that is idle runs at once, in memory, on this node, and
@@ -125,7 +124,6 @@ public class FastLane {
     jakarta.enterprise.concurrent.ManagedExecutorService executor;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     /** The session is as this node last saw it idle: no prompt since, no message since, no live claim. */

@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Group commit: the durable writes of many prompts go to PostgreSQL in one transaction, so a
@@ -70,7 +69,6 @@ public class GroupCommit {
     UsageCounters counters;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();

@@ -1,8 +1,8 @@
 package dev.rafiki.prompt.control;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -10,71 +10,86 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * waits for a person. Also the pauses between a job's attempts, since this feature's worker runs
  * the retries.
  */
-@ConfigProperties(prefix = "rafiki")
 @Dependent
 public class PromptSettings {
 
     /** Longest prompt, in characters. */
-    @ConfigProperty(name = "prompt.max-length", defaultValue = "100000")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
     public int maxLength;
 
     /** How long a worker's claim on a session lasts without renewal: a crashed worker's session resumes after it. */
-    @ConfigProperty(name = "prompt.claim-lease-seconds", defaultValue = "30")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.claim-lease-seconds", defaultValue = "30")
     public long claimLeaseSeconds;
 
     /** Prompts a worker runs for one session before letting other sessions have a turn. */
-    @ConfigProperty(name = "prompt.batch", defaultValue = "8")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.batch", defaultValue = "8")
     public int batch;
 
     /** A prompt started this often without finishing (crashes) fails with {@code too-many-attempts}. */
-    @ConfigProperty(name = "prompt.max-attempts", defaultValue = "3")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.max-attempts", defaultValue = "3")
     public int maxAttempts;
 
     /** How often pending work without a live worker is dispatched again (a lost wake-up costs at most this). */
-    @ConfigProperty(name = "prompt.sweep-interval-ms", defaultValue = "5000")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.sweep-interval-ms", defaultValue = "5000")
     public long sweepIntervalMillis;
 
     /** Off: every prompt takes the durable queue. */
-    @ConfigProperty(name = "prompt.fast-lane", defaultValue = "true")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.fast-lane", defaultValue = "true")
     public boolean fastLane;
 
     /** Prompts the fast lane runs at once on a node; beyond, prompts take the durable queue. */
-    @ConfigProperty(name = "prompt.fast-lane-threads", defaultValue = "64")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.fast-lane-threads", defaultValue = "64")
     public int fastLaneThreads;
 
     /** Idle sessions whose state (counters, history) a node keeps in memory. */
-    @ConfigProperty(name = "prompt.fast-lane-sessions", defaultValue = "10000")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.fast-lane-sessions", defaultValue = "10000")
     public int fastLaneSessions;
 
     /** A run that takes longer than this is accepted on its own, so its stream and its claim start. */
-    @ConfigProperty(name = "prompt.fast-lane-hold-ms", defaultValue = "5")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.fast-lane-hold-ms", defaultValue = "5")
     public long fastLaneHoldMillis;
 
     /** Most units (one session's writes each) in one group-commit transaction. */
-    @ConfigProperty(name = "prompt.group-commit-max-units", defaultValue = "256")
+    @Inject
+    @ConfigProperty(name = "rafiki.prompt.group-commit-max-units", defaultValue = "256")
     public int groupCommitMaxUnits;
 
     /** Longest {@code POST /query} wait before it answers {@code 202}. */
-    @ConfigProperty(name = "query.wait-timeout-seconds", defaultValue = "60")
+    @Inject
+    @ConfigProperty(name = "rafiki.query.wait-timeout-seconds", defaultValue = "60")
     public long queryWaitSeconds;
 
     /** Prompts waiting per session before {@code 409 queue-full}. */
-    @ConfigProperty(name = "session.max-queue", defaultValue = "100")
+    @Inject
+    @ConfigProperty(name = "rafiki.session.max-queue", defaultValue = "100")
     public int maxQueue;
 
     /** How long a tool call waits for a person's decision; then it is denied ({@code expired}). */
-    @ConfigProperty(name = "approvals.timeout", defaultValue = "PT1H")
+    @Inject
+    @ConfigProperty(name = "rafiki.approvals.timeout", defaultValue = "PT1H")
     public Duration approvalTimeout;
 
     /** How often each node looks for expired approval requests. */
-    @ConfigProperty(name = "approvals.expiry-poll-ms", defaultValue = "1000")
+    @Inject
+    @ConfigProperty(name = "rafiki.approvals.expiry-poll-ms", defaultValue = "1000")
     public long approvalExpiryPollMillis;
 
     /** Pause before a job's second attempt; doubles each time. */
-    @ConfigProperty(name = "jobs.retry-backoff-ms", defaultValue = "2000")
+    @Inject
+    @ConfigProperty(name = "rafiki.jobs.retry-backoff-ms", defaultValue = "2000")
     public long jobRetryBackoffMillis;
 
     /** Longest pause between a job's attempts. */
-    @ConfigProperty(name = "jobs.max-retry-backoff-ms", defaultValue = "60000")
+    @Inject
+    @ConfigProperty(name = "rafiki.jobs.max-retry-backoff-ms", defaultValue = "60000")
     public long jobMaxRetryBackoffMillis;
 }

@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Lets a request wait for a prompt's end without holding a thread. Completion is signalled only
@@ -72,7 +71,6 @@ public class PromptWaiters {
     jakarta.enterprise.concurrent.ManagedScheduledExecutorService timer;
 
     @jakarta.inject.Inject
-    @ConfigProperties
     NodeSettings nodeSettings;
 
     private java.util.concurrent.ScheduledFuture<?> recheck;

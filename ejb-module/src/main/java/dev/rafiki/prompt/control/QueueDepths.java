@@ -14,7 +14,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -60,7 +59,6 @@ public class QueueDepths {
     private volatile DataSource dataSource;
 
     @Inject
-    @ConfigProperties
     MetricsSettings settings;
 
     private final ReentrantLock refreshing = new ReentrantLock();

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The safety net under JMS: the database is the truth about pending work, so any session with
@@ -47,7 +46,6 @@ public class QueueSweeper {
     NodeIdentity node;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     @PostConstruct

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Runs a session's queued prompts, one at a time and in order, while it holds the session's
@@ -67,7 +66,6 @@ public class SessionWorker {
     RetryableRunTools jobs;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     @Inject

@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Tool calls that wait for a person, and their decisions; each public method is one transaction.
@@ -55,7 +54,6 @@ public class ToolApprovals {
     PromptDispatcher dispatcher;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     /** The session claim a waiting prompt holds: no worker takes the session while it waits. */

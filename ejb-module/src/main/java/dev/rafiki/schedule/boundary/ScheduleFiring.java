@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Handles one schedule's due tick in one transaction: claims the schedule's row (a row another
@@ -38,7 +37,6 @@ public class ScheduleFiring {
     dev.rafiki.platform.config.NodeIdentity node;
 
     @Inject
-    @ConfigProperties
     ScheduleSettings settings;
 
     /** The idempotency key of a tick's job: the same on every node for the same tick. */

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Every node's timer for schedules (the sweeper's pattern): each pass looks for schedules whose
@@ -48,7 +47,6 @@ public class ScheduleTimer {
     ScheduleFiring firing;
 
     @Inject
-    @ConfigProperties
     ScheduleSettings settings;
 
     @PostConstruct

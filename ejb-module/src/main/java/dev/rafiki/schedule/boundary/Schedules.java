@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /** Creating, reading, changing, pausing and deleting schedules, and listing their runs. */
 @Stateless
@@ -44,7 +43,6 @@ public class Schedules {
     ModelCatalog models;
 
     @Inject
-    @ConfigProperties
     ScheduleSettings settings;
 
     public ScheduleView create(NewSchedule request) {

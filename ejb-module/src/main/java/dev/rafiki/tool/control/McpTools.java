@@ -21,7 +21,6 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The tools of MCP servers, named {@code <server>.<tool>}: those an operator registered
@@ -45,7 +44,6 @@ public class McpTools {
     Config config;
 
     @Inject
-    @ConfigProperties
     ToolSettings toolSettings;
 
     @Resource

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The tools of one session, with the configured sandbox and limits. The sandbox is chosen once,
@@ -30,7 +29,6 @@ public class ToolRuntime {
     McpTools mcp;
 
     @Inject
-    @ConfigProperties
     ToolSettings settings;
 
     private ShellSandbox sandbox;

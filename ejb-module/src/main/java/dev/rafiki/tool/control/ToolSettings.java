@@ -1,8 +1,8 @@
 package dev.rafiki.tool.control;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -10,59 +10,71 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * ({@code rafiki.mcp.<name>.*}) are read by {@link McpServerConfig}, since their names are only
  * known from the configuration itself.
  */
-@ConfigProperties(prefix = "rafiki")
 @Dependent
 public class ToolSettings {
 
     /** {@code auto}, {@code bwrap} or {@code none}; anything else leaves no shell ({@link ShellSandbox}). */
-    @ConfigProperty(name = "tool.shell.sandbox", defaultValue = "auto")
+    @Inject
+    @ConfigProperty(name = "rafiki.tool.shell.sandbox", defaultValue = "auto")
     public String sandbox;
 
     /** The bubblewrap binary; unset: looked for in the usual places. */
-    @ConfigProperty(name = "tool.shell.bwrap-path")
+    @Inject
+    @ConfigProperty(name = "rafiki.tool.shell.bwrap-path")
     public Optional<String> bwrapPath;
 
     /** Default time limit of a shell command. */
-    @ConfigProperty(name = "tool.shell.timeout-seconds", defaultValue = "30")
+    @Inject
+    @ConfigProperty(name = "rafiki.tool.shell.timeout-seconds", defaultValue = "30")
     public long shellTimeoutSeconds;
 
     /** The longest time limit a model may ask for. */
-    @ConfigProperty(name = "tool.shell.max-timeout-seconds", defaultValue = "300")
+    @Inject
+    @ConfigProperty(name = "rafiki.tool.shell.max-timeout-seconds", defaultValue = "300")
     public long shellMaxTimeoutSeconds;
 
     /** Output kept per shell command or MCP call. */
-    @ConfigProperty(name = "tool.output-max-bytes", defaultValue = "65536")
+    @Inject
+    @ConfigProperty(name = "rafiki.tool.output-max-bytes", defaultValue = "65536")
     public int outputMaxBytes;
 
     /** {@code read_file} cap. */
-    @ConfigProperty(name = "tool.read-max-bytes", defaultValue = "262144")
+    @Inject
+    @ConfigProperty(name = "rafiki.tool.read-max-bytes", defaultValue = "262144")
     public int readMaxBytes;
 
     /** {@code write_file} cap. */
-    @ConfigProperty(name = "tool.write-max-bytes", defaultValue = "1048576")
+    @Inject
+    @ConfigProperty(name = "rafiki.tool.write-max-bytes", defaultValue = "1048576")
     public int writeMaxBytes;
 
     /** How long a server's tool list is used before it is listed again (a {@code list_changed} refreshes it at once). */
-    @ConfigProperty(name = "mcp.tools-ttl-seconds", defaultValue = "300")
+    @Inject
+    @ConfigProperty(name = "rafiki.mcp.tools-ttl-seconds", defaultValue = "300")
     public long mcpToolsTtlSeconds;
 
     /** Pause before listing a server again after it failed. */
-    @ConfigProperty(name = "mcp.retry-seconds", defaultValue = "10")
+    @Inject
+    @ConfigProperty(name = "rafiki.mcp.retry-seconds", defaultValue = "10")
     public long mcpRetrySeconds;
 
     /** Off by default: a profile's MCP server must not reach into this machine or its network. */
-    @ConfigProperty(name = "mcp.allow-private-networks", defaultValue = "false")
+    @Inject
+    @ConfigProperty(name = "rafiki.mcp.allow-private-networks", defaultValue = "false")
     public boolean mcpAllowPrivateNetworks;
 
     /** Longest {@code tools/call} to a server of a profile. */
-    @ConfigProperty(name = "mcp.profile-timeout-seconds", defaultValue = "60")
+    @Inject
+    @ConfigProperty(name = "rafiki.mcp.profile-timeout-seconds", defaultValue = "60")
     public long mcpProfileTimeoutSeconds;
 
     /** Bounds connecting, {@code initialize} and {@code tools/list} of a server of a profile. */
-    @ConfigProperty(name = "mcp.profile-connect-timeout-seconds", defaultValue = "10")
+    @Inject
+    @ConfigProperty(name = "rafiki.mcp.profile-connect-timeout-seconds", defaultValue = "10")
     public long mcpProfileConnectTimeoutSeconds;
 
     /** Servers of profiles a node keeps open, the most recently used; one beyond is closed and opened again when used. */
-    @ConfigProperty(name = "mcp.profile-servers-max-open", defaultValue = "200")
+    @Inject
+    @ConfigProperty(name = "rafiki.mcp.profile-servers-max-open", defaultValue = "200")
     public int mcpProfileServersMaxOpen;
 }

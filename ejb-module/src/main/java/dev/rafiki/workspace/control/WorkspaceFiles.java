@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * A session's workspace as its owner sees it over HTTP: list, upload, download, delete. Every path
@@ -62,7 +61,6 @@ public class WorkspaceFiles {
     Workspaces workspaces;
 
     @Inject
-    @ConfigProperties
     WorkspaceSettings settings;
 
     private final FileHashes hashes = new FileHashes(50_000);

@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Retention of idle workspaces: every {@code rafiki.files.sweep-interval-seconds}, each node removes
@@ -46,7 +45,6 @@ public class WorkspaceJanitor {
     ActivePrompts activePrompts;
 
     @Inject
-    @ConfigProperties
     WorkspaceSettings settings;
 
     @Resource

@@ -11,18 +11,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /** Where sessions' workspaces live: {@code <rafiki.workspace.dir>/<session id>}. */
 @ApplicationScoped
 public class Workspaces {
 
     @Inject
-    @ConfigProperties
     WorkspaceSettings settings;
 
     @Inject
-    @ConfigProperties
     NodeSettings node;
 
     /** The directory that holds every session's workspace (and nothing else but the uploads' staging area). */

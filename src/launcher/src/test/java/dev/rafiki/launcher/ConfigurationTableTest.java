@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's configuration table is the operator's only map of the settings, and the settings
- * holders ({@code @ConfigProperties} classes, one per feature) are the code's: every key declared
- * in code has its row, every row names a key the code declares, each key of the application is
+ * holders (one {@code <Feature>Settings} class per feature) are the code's: every key declared in
+ * code has its row, every row names a key the code declares, each key of the application is
  * declared once, and where the table states a default it is the one the code declares.
  * Placeholder rows ({@code rafiki.provider.<p>.type}) stand for keys the code builds from a prefix.
  * <p>
@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigurationTableTest {
 
-    static final Pattern HOLDER = Pattern.compile("@ConfigProperties\\(\\s*prefix\\s*=\\s*\"(rafiki(?:\\.[a-z0-9.-]+)?)\"\\s*\\)");
+    /** A settings holder: the one place a feature's keys are declared. */
+    static final Pattern HOLDER = Pattern.compile("(?m)^@Dependent\\s+public class \\w+Settings \\{");
     static final Pattern FIELD = Pattern.compile(
-            "@ConfigProperty\\(\\s*name\\s*=\\s*\"([^\"]+)\"(?:\\s*,\\s*defaultValue\\s*=\\s*\"([^\"]*)\")?\\s*\\)");
+            "@ConfigProperty\\(\\s*name\\s*=\\s*\"(rafiki\\.[^\"]+)\"(?:\\s*,\\s*defaultValue\\s*=\\s*\"([^\"]*)\")?\\s*\\)");
     /** A key of the application read any other way than through a holder. */
     static final Pattern STRAY = Pattern.compile(
             "(?:ConfigProperty\\(\\s*name\\s*=|get(?:Optional)?Value\\()\\s*\"(rafiki\\.[^\"]+)\"");
@@ -126,12 +127,11 @@ class ConfigurationTableTest {
             }
             return;
         }
-        var holder = HOLDER.matcher(text);
-        if (holder.find()) {
+        if (HOLDER.matcher(text).find()) {
             holders++;
             var fields = FIELD.matcher(text);
             while (fields.find()) {
-                declare(holder.group(1) + "." + fields.group(1), fields.group(2), where);
+                declare(fields.group(1), fields.group(2), where);
             }
         } else {
             var stray = STRAY.matcher(text);
@@ -204,7 +204,7 @@ class ConfigurationTableTest {
 
     @Test
     void theApplicationReadsKeysOnlyThroughItsSettingsHolders() {
-        assertEquals(List.of(), strays, "keys read outside a @ConfigProperties holder: declare them in the feature's settings");
+        assertEquals(List.of(), strays, "keys read outside a settings holder: declare them in the feature's <Feature>Settings");
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -43,7 +42,6 @@ public class DevTokenOffer {
     BearerTokens tokens;
 
     @Inject
-    @ConfigProperties
     ConsoleSettings settings;
 
     @Inject
@@ -51,7 +49,6 @@ public class DevTokenOffer {
     String issuer;
 
     @Inject
-    @ConfigProperties
     NodeSettings node;
 
     /** @return the development token, when it may be offered to this request */

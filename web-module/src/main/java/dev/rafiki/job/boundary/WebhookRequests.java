@@ -8,7 +8,6 @@ import dev.rafiki.platform.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The {@code webhook} member of a request body ({@code POST /submit}, {@code POST /schedules}):
@@ -19,7 +18,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 public class WebhookRequests {
 
     @Inject
-    @ConfigProperties
     JobSettings settings;
 
     /** Where to deliver and with which secret to sign. */

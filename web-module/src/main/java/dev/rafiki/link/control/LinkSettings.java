@@ -1,31 +1,34 @@
 package dev.rafiki.link.control;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Signed links: their key and their lifetime. */
-@ConfigProperties(prefix = "rafiki.links")
 @Dependent
 public class LinkSettings {
 
     /** Base64 of at least 32 bytes; a malformed or short one disables signed links (fail closed). Unset: the key file. */
-    @ConfigProperty(name = "key")
+    @Inject
+    @ConfigProperty(name = "rafiki.links.key")
     public Optional<String> key;
 
     /**
      * The key file used without {@link #key}; unset: {@code <rafiki.data.dir>/links/hmac.key},
      * worked out by {@link SignedLinks} since MicroProfile Config does not expand {@code ${…}} in defaults.
      */
-    @ConfigProperty(name = "key-location")
+    @Inject
+    @ConfigProperty(name = "rafiki.links.key-location")
     public Optional<String> keyLocation;
 
     /** Lifetime of a link unless {@code expires_in} asks otherwise. */
-    @ConfigProperty(name = "ttl-seconds", defaultValue = "3600")
+    @Inject
+    @ConfigProperty(name = "rafiki.links.ttl-seconds", defaultValue = "3600")
     public long ttlSeconds;
 
     /** The longest {@code expires_in} a client may ask for (7 days). */
-    @ConfigProperty(name = "max-ttl-seconds", defaultValue = "604800")
+    @Inject
+    @ConfigProperty(name = "rafiki.links.max-ttl-seconds", defaultValue = "604800")
     public long maxTtlSeconds;
 }

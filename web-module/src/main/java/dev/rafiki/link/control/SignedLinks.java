@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Links that open one download without a token, for a browser: {@code /signed<route>?expires=…
@@ -33,11 +32,9 @@ public class SignedLinks {
     private static final String METHOD = "GET";
 
     @Inject
-    @ConfigProperties
     LinkSettings settings;
 
     @Inject
-    @ConfigProperties
     NodeSettings node;
 
     private LinkKeys keys;

@@ -21,7 +21,6 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The public door, in front of every route (REST, SSE and WebSocket handshakes, unknown paths):
@@ -60,7 +59,6 @@ public class EdgeFilter extends HttpFilter {
     private java.util.List<LargeBodies> large;
 
     @Inject
-    @ConfigProperties
     EdgeSettings settings;
 
     private Cors cors;

@@ -1,8 +1,8 @@
 package dev.rafiki.platform.edge;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -10,39 +10,46 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * route class ({@code rafiki.ratelimit.<class>.*}) are read by {@link RateLimiter}, with the
  * defaults {@link RouteClass} gives each class.
  */
-@ConfigProperties(prefix = "rafiki")
 @Dependent
 public class EdgeSettings {
 
     /** Browser origins allowed to call the API and open WebSockets, comma-separated, {@code *} for any; unset: none. */
-    @ConfigProperty(name = "cors.allowed-origins")
+    @Inject
+    @ConfigProperty(name = "rafiki.cors.allowed-origins")
     public Optional<String> corsAllowedOrigins;
 
     /** Send {@code Access-Control-Allow-Credentials: true} (the origin is then always echoed, never {@code *}). */
-    @ConfigProperty(name = "cors.allow-credentials", defaultValue = "false")
+    @Inject
+    @ConfigProperty(name = "rafiki.cors.allow-credentials", defaultValue = "false")
     public boolean corsAllowCredentials;
 
     /** How long browsers may cache a preflight. */
-    @ConfigProperty(name = "cors.max-age-seconds", defaultValue = "600")
+    @Inject
+    @ConfigProperty(name = "rafiki.cors.max-age-seconds", defaultValue = "600")
     public long corsMaxAgeSeconds;
 
     /** Largest request body (1 MiB); file uploads have their own limit. */
-    @ConfigProperty(name = "http.max-body-bytes", defaultValue = "1048576")
+    @Inject
+    @ConfigProperty(name = "rafiki.http.max-body-bytes", defaultValue = "1048576")
     public long maxBodyBytes;
 
     /** Most log lines a minute about refused bearer tokens: a flood of forged tokens must not flood the log. */
-    @ConfigProperty(name = "log.refusals-per-minute", defaultValue = "10")
+    @Inject
+    @ConfigProperty(name = "rafiki.log.refusals-per-minute", defaultValue = "10")
     public int refusalsPerMinute;
 
     /** Rate limits on or off. */
-    @ConfigProperty(name = "ratelimit.enabled", defaultValue = "true")
+    @Inject
+    @ConfigProperty(name = "rafiki.ratelimit.enabled", defaultValue = "true")
     public boolean rateLimits;
 
     /** A client address's bucket is this many times a user's: several users may share an address. */
-    @ConfigProperty(name = "ratelimit.address-factor", defaultValue = "10")
+    @Inject
+    @ConfigProperty(name = "rafiki.ratelimit.address-factor", defaultValue = "10")
     public int addressFactor;
 
     /** Open WebSocket and SSE streams per user and node. */
-    @ConfigProperty(name = "streams.max-per-user", defaultValue = "20")
+    @Inject
+    @ConfigProperty(name = "rafiki.streams.max-per-user", defaultValue = "20")
     public int maxStreamsPerUser;
 }

@@ -4,7 +4,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Counts each user's open streams (WebSockets and SSE) on this node, up to
@@ -17,7 +16,6 @@ public class OpenStreams {
 
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
     @Inject
-    @ConfigProperties
     EdgeSettings settings;
 
     private int maxPerUser;

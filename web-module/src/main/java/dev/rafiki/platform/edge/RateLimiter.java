@@ -18,7 +18,6 @@ import javax.cache.expiry.Duration;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Token buckets per user and per client address, for each route class, counted cluster-wide in
@@ -45,7 +44,6 @@ public class RateLimiter {
     Instance<CacheManager> cacheManagers;
 
     @Inject
-    @ConfigProperties
     EdgeSettings settings;
 
     private final Map<RouteClass, Limit> limits = new EnumMap<>(RouteClass.class);

@@ -26,7 +26,6 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -93,7 +92,6 @@ public class BearerTokens {
 
     /** The container's; the defaults serve a verifier built with {@code new} (tests). */
     @Inject
-    @ConfigProperties
     HttpSettings settings = Settings.defaults(HttpSettings.class);
 
     /** Checks signatures and claims; null when the verification key could not be loaded. */

@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The one door for JSON from clients: every request body ({@link JsonBodyReader}) and every
@@ -60,7 +59,7 @@ public class JsonInput {
     private final int maxExponent;
 
     @Inject
-    public JsonInput(@ConfigProperties HttpSettings settings) {
+    public JsonInput(HttpSettings settings) {
         this(settings.jsonMaxDepth, settings.jsonMaxNumberLength, settings.jsonMaxNumberExponent);
     }
 

@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Who may read {@code /metrics} (the container's MicroProfile Metrics endpoint, served in this
@@ -28,7 +27,6 @@ public class MetricsAccess extends HttpFilter {
     BearerTokens tokens;
 
     @Inject
-    @ConfigProperties
     MetricsSettings settings;
 
     @Override

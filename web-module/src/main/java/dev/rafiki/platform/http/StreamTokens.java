@@ -22,7 +22,6 @@ import java.util.UUID;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -59,7 +58,6 @@ public class StreamTokens {
     }
 
     @Inject
-    @ConfigProperties
     HttpSettings settings;
 
     private RSAPrivateCrtKey signingKey;

@@ -24,7 +24,6 @@ public class ProblemServlet extends HttpServlet {
     private static final Logger LOG = Logger.getLogger(ProblemServlet.class.getName());
 
     @jakarta.inject.Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperties
     dev.rafiki.platform.edge.EdgeSettings edge;
 
     private Cors cors;

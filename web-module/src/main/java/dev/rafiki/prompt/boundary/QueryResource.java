@@ -27,7 +27,6 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -56,7 +55,6 @@ public class QueryResource {
     CurrentCaller caller;
 
     @Inject
-    @ConfigProperties
     PromptSettings settings;
 
     @POST

@@ -32,7 +32,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -58,7 +57,6 @@ public class SessionsResource {
     CurrentCaller caller;
 
     @Inject
-    @ConfigProperties
     BudgetSettings budgets;
 
     @POST

@@ -5,7 +5,6 @@ import dev.rafiki.platform.edge.EdgeSettings;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Refuses WebSocket handshakes from browser pages whose origin is not allowed: a browser sends
@@ -19,7 +18,7 @@ public class OriginCheck extends ServerEndpointConfig.Configurator {
      * configurators itself; the dependent settings object is released at once.
      */
     static Set<String> allowed() {
-        var lookup = CDI.current().select(EdgeSettings.class, ConfigProperties.Literal.NO_PREFIX);
+        var lookup = CDI.current().select(EdgeSettings.class);
         var settings = lookup.get();
         try {
             return Cors.origins(settings.corsAllowedOrigins.orElse(""));

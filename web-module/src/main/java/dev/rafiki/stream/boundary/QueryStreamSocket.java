@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * {@code GET /query_stream}: send a prompt, receive its events live up to its terminal event.
@@ -38,7 +37,6 @@ public class QueryStreamSocket extends StreamSocket {
     Prompts prompts;
 
     @Inject
-    @ConfigProperties
     PromptSettings promptSettings;
 
     @Inject

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * What every WebSocket endpoint does the same way, so that each endpoint holds only its own
@@ -69,7 +68,6 @@ public abstract class StreamSocket {
     JsonInput json;
 
     @Inject
-    @ConfigProperties
     EventSettings events;
 
     @Inject
