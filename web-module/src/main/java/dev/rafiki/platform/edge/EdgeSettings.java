@@ -38,10 +38,13 @@ public class EdgeSettings {
     @ConfigProperty(name = "rafiki.log.refusals-per-minute", defaultValue = "10")
     public int refusalsPerMinute;
 
-    /** Rate limits on or off. */
+    /**
+     * Rate limits on or off. Text, not a boolean: MicroProfile Config reads any word it does not
+     * know as false, and a typo must not switch the limits off ({@link RateLimiter#switchedOn}).
+     */
     @Inject
     @ConfigProperty(name = "rafiki.ratelimit.enabled", defaultValue = "true")
-    public boolean rateLimits;
+    public String rateLimits;
 
     /** A client address's bucket is this many times a user's: several users may share an address. */
     @Inject

@@ -56,11 +56,26 @@ class RateLimiterTest {
     @Test
     void disabledLimitsAnswerUnlimited() {
         var edge = dev.rafiki.platform.config.Settings.defaults(EdgeSettings.class);
-        edge.rateLimits = false;
+        edge.rateLimits = "false";
         var limiter = limiter(Map.of(), edge);
         for (int i = 0; i < 1000; i++) {
             assertTrue(limiter.take(RouteClass.WRITE, "ann", "10.0.0.1").allowed());
         }
+    }
+
+    @Test
+    void aSwitchThatMeansNothingLeavesTheLimitsOn() {
+        assertTrue(RateLimiter.switchedOn("true"));
+        assertTrue(RateLimiter.switchedOn(" ON "));
+        assertFalse(RateLimiter.switchedOn("false"));
+        assertFalse(RateLimiter.switchedOn("Off"));
+        assertTrue(RateLimiter.switchedOn("flase"), "a typo must not open the edge");
+        assertTrue(RateLimiter.switchedOn(""));
+        var edge = dev.rafiki.platform.config.Settings.defaults(EdgeSettings.class);
+        edge.rateLimits = "fasle";
+        var limiter = limiter(Map.of("rafiki.ratelimit.write.capacity", "1", "rafiki.ratelimit.write.refill-per-second", "0.001"), edge);
+        assertTrue(limiter.take(RouteClass.WRITE, "ann", "10.0.0.1").allowed());
+        assertFalse(limiter.take(RouteClass.WRITE, "ann", "10.0.0.1").allowed());
     }
 
     @Test
