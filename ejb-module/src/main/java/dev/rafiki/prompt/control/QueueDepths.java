@@ -1,6 +1,7 @@
 package dev.rafiki.prompt.control;
 
 import dev.rafiki.platform.db.SchemaMigrator;
+import dev.rafiki.platform.metrics.MetricsSettings;
 import dev.rafiki.prompt.entity.PromptStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
