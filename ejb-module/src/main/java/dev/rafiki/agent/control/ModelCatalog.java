@@ -47,8 +47,12 @@ public class ModelCatalog {
     record ProviderConfig(String name, String type, URI baseUrl, String apiKey, Long contextTokens) {
     }
 
+    /** A provider's own keys ({@code rafiki.provider.<name>.*}): their names come from {@link AgentSettings#providers}. */
     @Inject
     Config config;
+
+    @Inject
+    AgentSettings settings;
 
     @Resource
     ManagedScheduledExecutorService timer;
@@ -63,13 +67,12 @@ public class ModelCatalog {
     @PostConstruct
     void init() {
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(config.getOptionalValue("rafiki.model.connect-timeout-seconds", Long.class).orElse(10L)))
+                .connectTimeout(Duration.ofSeconds(settings.connectTimeoutSeconds))
                 .build();
-        maxRetries = config.getOptionalValue("rafiki.model.max-retries", Integer.class).orElse(2);
-        maxRetryPause = Duration.ofSeconds(config.getOptionalValue("rafiki.model.max-retry-pause-seconds", Long.class).orElse(20L));
-        contextTokens = config.getOptionalValue("rafiki.model.context-tokens", Long.class).orElse(128_000L);
-        var names = config.getOptionalValue("rafiki.providers", String.class).orElse("openai,anthropic");
-        for (var name : Arrays.stream(names.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()) {
+        maxRetries = settings.maxRetries;
+        maxRetryPause = Duration.ofSeconds(settings.maxRetryPauseSeconds);
+        contextTokens = settings.contextTokens;
+        for (var name : Arrays.stream(settings.providers.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList()) {
             var provider = providerConfig(name, config::getOptionalValue);
             providers.put(name, provider);
             LOG.info(() -> "model provider '" + name + "' (" + provider.type() + ") at " + provider.baseUrl()

@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which budgets apply to a run, and whether they allow it. Every budget is held in memory (they
@@ -97,16 +96,7 @@ public class BudgetRules {
     UsageCounters counters;
 
     @Inject
-    @ConfigProperty(name = "rafiki.budgets.refresh-seconds", defaultValue = "5")
-    long refreshSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.budgets.default-user-daily-tokens")
-    Optional<Long> defaultDailyTokens;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.budgets.default-user-daily-tool-seconds")
-    Optional<Long> defaultDailyToolSeconds;
+    BudgetSettings settings;
 
     private volatile Book book;
     private final AtomicBoolean loading = new AtomicBoolean();
@@ -117,11 +107,11 @@ public class BudgetRules {
         if (rule != null) {
             return rule;
         }
-        if (defaultDailyTokens.isEmpty() && defaultDailyToolSeconds.isEmpty()) {
+        if (settings.defaultUserDailyTokens.isEmpty() && settings.defaultUserDailyToolSeconds.isEmpty()) {
             return null;
         }
-        return new Rule(UsageCounters.USER, owner, BudgetWindow.DAY, defaultDailyTokens.orElse(null),
-                defaultDailyToolSeconds.orElse(null), true);
+        return new Rule(UsageCounters.USER, owner, BudgetWindow.DAY, settings.defaultUserDailyTokens.orElse(null),
+                settings.defaultUserDailyToolSeconds.orElse(null), true);
     }
 
     public Rule forAgent(UUID agentId) {
@@ -223,7 +213,7 @@ public class BudgetRules {
                 throw new IllegalStateException("could not read the budgets", e);
             }
             book = current;
-        } else if (System.nanoTime() - current.loadedAtNanos() > refreshSeconds * 1_000_000_000L
+        } else if (System.nanoTime() - current.loadedAtNanos() > settings.refreshSeconds * 1_000_000_000L
                 && loading.compareAndSet(false, true)) {
             // the caller goes on with what is known; another node's change arrives a moment later
             try {

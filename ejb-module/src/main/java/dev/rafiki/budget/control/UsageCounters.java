@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What users and agent profiles spent, per UTC day: charged in the transaction that records a
@@ -112,8 +111,7 @@ public class UsageCounters {
     TransactionSynchronizationRegistry transactions;
 
     @Inject
-    @ConfigProperty(name = "rafiki.budgets.usage-cache-ms", defaultValue = "1000")
-    long cacheMillis;
+    BudgetSettings settings;
 
     private record Cached(LocalDate first, LocalDate next, Spent spent, long readAtNanos) {
     }
@@ -211,7 +209,7 @@ public class UsageCounters {
         long now = System.nanoTime();
         var cached = cache.get(subject);
         if (cached != null && cached.first().equals(first) && cached.next().equals(next)
-                && now - cached.readAtNanos() < cacheMillis * 1_000_000) {
+                && now - cached.readAtNanos() < settings.usageCacheMillis * 1_000_000) {
             return cached.spent();
         }
         var spent = read(subject, first, next);

@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Retention of the spending counters ({@code budget_usage}, a row per subject and UTC day, for
@@ -31,18 +30,13 @@ public class UsageRetention {
     UsageCounters counters;
 
     @Inject
-    @ConfigProperty(name = "rafiki.budgets.usage-retention-days", defaultValue = "400")
-    int retentionDays;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.usage.max-window-days", defaultValue = UsageWindow.DEFAULT_MAX_DAYS)
-    int maxWindowDays;
+    BudgetSettings settings;
 
     @PostConstruct
     void check() {
-        if (retentionDays < kept(retentionDays, maxWindowDays)) {
-            LOG.warning("rafiki.budgets.usage-retention-days=" + retentionDays + " is shorter than what budgets and "
-                    + "/usage windows read: spending counters are kept " + kept(retentionDays, maxWindowDays) + " days");
+        if (settings.usageRetentionDays < kept(settings.usageRetentionDays, settings.maxUsageWindowDays)) {
+            LOG.warning("rafiki.budgets.usage-retention-days=" + settings.usageRetentionDays + " is shorter than what budgets and "
+                    + "/usage windows read: spending counters are kept " + kept(settings.usageRetentionDays, settings.maxUsageWindowDays) + " days");
         }
     }
 
@@ -55,7 +49,7 @@ public class UsageRetention {
     @Schedule(hour = "*", minute = "41", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void prune() {
-        var before = BudgetWindow.day(Instant.now()).minusDays(kept(retentionDays, maxWindowDays));
+        var before = BudgetWindow.day(Instant.now()).minusDays(kept(settings.usageRetentionDays, settings.maxUsageWindowDays));
         try {
             long removed = counters.prune(before, BATCH);
             if (removed > 0) {

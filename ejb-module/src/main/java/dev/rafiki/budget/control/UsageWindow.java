@@ -14,9 +14,6 @@ import java.time.ZoneOffset;
  */
 public record UsageWindow(LocalDate from, LocalDate to) {
 
-    /** The default of {@code rafiki.usage.max-window-days}, the one place it is written. */
-    public static final String DEFAULT_MAX_DAYS = "366";
-
     /**
      * @param fromText an ISO date ({@code 2026-11-01}) or an RFC 3339 instant at 00:00 UTC; null: no window
      * @param toText   the same, exclusive; null: up to now (the end of today, UTC)

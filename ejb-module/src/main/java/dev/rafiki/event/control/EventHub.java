@@ -1,5 +1,6 @@
 package dev.rafiki.event.control;
 
+import dev.rafiki.platform.config.NodeSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -50,16 +51,7 @@ public class EventHub {
     java.util.concurrent.ThreadPoolExecutor senders;
 
     @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.subscriber-buffer-bytes", defaultValue = "4194304")
-    long subscriberBufferBytes;
-
-    @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.send-timeout-seconds", defaultValue = "30")
-    long sendTimeoutSeconds;
-
-    @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.sender-threads", defaultValue = "1024")
-    int maxSenderThreads;
+    EventSettings settings;
 
     @Resource
     jakarta.enterprise.concurrent.ManagedExecutorService closer;
@@ -73,15 +65,11 @@ public class EventHub {
         long last;
     }
 
-    @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.events.keep-alive-seconds", defaultValue = "15")
-    long keepAliveSeconds;
-
     private ScheduledFuture<?> sweep;
 
     @PostConstruct
     void start() {
-        senders = new java.util.concurrent.ThreadPoolExecutor(0, Math.max(1, maxSenderThreads), 30, TimeUnit.SECONDS,
+        senders = new java.util.concurrent.ThreadPoolExecutor(0, Math.max(1, settings.senderThreads), 30, TimeUnit.SECONDS,
                 new java.util.concurrent.SynchronousQueue<>(), runnable -> {
                     var thread = threads.newThread(runnable);
                     thread.setName("rafiki-subscriber");
@@ -90,7 +78,7 @@ public class EventHub {
                 });
         // a lost announcement (broker restart) delays a feed by at most this period
         catchUp = timer.scheduleWithFixedDelay(this::catchUpAll, 5, 5, TimeUnit.SECONDS);
-        long period = Math.max(1, keepAliveSeconds / 2);
+        long period = Math.max(1, settings.keepAliveSeconds / 2);
         sweep = timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.SECONDS);
     }
 
@@ -113,8 +101,8 @@ public class EventHub {
      * the write and frees its sender.
      */
     private void sweep() {
-        var idle = java.time.Duration.ofSeconds(keepAliveSeconds);
-        var stall = java.time.Duration.ofSeconds(sendTimeoutSeconds);
+        var idle = java.time.Duration.ofSeconds(settings.keepAliveSeconds);
+        var stall = java.time.Duration.ofSeconds(settings.sendTimeoutSeconds);
         for (var feed : feeds.values()) {
             for (var subscriber : feed.subscribers) {
                 if (subscriber.closed()) {
@@ -147,7 +135,7 @@ public class EventHub {
      */
     public void subscribe(Subscription subscription, long after, java.util.List<StoredEvent> known) {
         var key = subscription.key();
-        subscription.start(senders, closer, subscriberBufferBytes);
+        subscription.start(senders, closer, settings.subscriberBufferBytes);
         long cursor = after;
         try {
             for (var event : known) {
@@ -231,10 +219,8 @@ public class EventHub {
     @Inject
     dev.rafiki.platform.config.NodeIdentity node;
 
-    /** Alone, a node has nobody to announce to: its own subscribers were served at commit. */
     @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.cluster.enabled", defaultValue = "false")
-    boolean clustered;
+    NodeSettings nodeSettings;
 
     /** An event committed on this node by a JTA transaction. */
     void onCommitted(@jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
@@ -251,7 +237,7 @@ public class EventHub {
             return;
         }
         events.forEach(this::announced);
-        if (!clustered) {
+        if (!nodeSettings.clustered) {
             return;
         }
         try {

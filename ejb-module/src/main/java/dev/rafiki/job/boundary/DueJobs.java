@@ -1,5 +1,6 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.job.control.JobSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Queues delayed jobs whose {@code run_at} has come, on every node (the sweeper's pattern: the
@@ -45,12 +45,11 @@ public class DueJobs {
     JobIntake intake;
 
     @Inject
-    @ConfigProperty(name = "rafiki.jobs.release-poll-ms", defaultValue = "1000")
-    long pollMs;
+    JobSettings settings;
 
     @PostConstruct
     void start() {
-        timers.createIntervalTimer(pollMs, pollMs, new TimerConfig("due-jobs", false));
+        timers.createIntervalTimer(settings.releasePollMillis, settings.releasePollMillis, new TimerConfig("due-jobs", false));
     }
 
     @Timeout

@@ -2,6 +2,7 @@ package dev.rafiki.job.boundary;
 
 import dev.rafiki.event.control.EventLog;
 import dev.rafiki.event.control.SessionEvent;
+import dev.rafiki.job.control.JobSettings;
 import dev.rafiki.job.entity.Job;
 import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.prompt.boundary.BusyPolicy;
@@ -35,9 +36,7 @@ public class JobIntake {
     EventLog events;
 
     @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.jobs.max-scheduled-per-user",
-            defaultValue = "1000")
-    int maxScheduledPerUser;
+    JobSettings settings;
 
     public Job accept(NewJob request, int maxAttempts) {
         var asPrompt = new NewPrompt(request.owner(), request.sessionId(), request.prompt(), BusyPolicy.ENQUEUE, null,
@@ -94,7 +93,7 @@ public class JobIntake {
         var waiting = ((Number) em.createNativeQuery(
                         "SELECT count(*) FROM prompt WHERE owner = ?1 AND status = 'scheduled'")
                 .setParameter(1, owner).getSingleResult()).longValue();
-        if (waiting >= maxScheduledPerUser) {
+        if (waiting >= settings.maxScheduledPerUser) {
             throw new ApiException(ErrorCode.SCHEDULE_LIMIT_REACHED, "you already have " + waiting
                     + " delayed jobs waiting (rafiki.jobs.max-scheduled-per-user); cancel some or wait for them to run");
         }

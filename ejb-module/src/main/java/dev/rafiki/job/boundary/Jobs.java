@@ -1,5 +1,6 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.job.control.JobSettings;
 import dev.rafiki.prompt.control.FastLane;
 import dev.rafiki.prompt.control.PromptSnapshot;
 import java.util.concurrent.CompletionException;
@@ -23,7 +24,6 @@ import jakarta.persistence.PersistenceContext;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Submitting, reading and cancelling jobs, and finding their artifacts. */
 @Stateless
@@ -45,8 +45,7 @@ public class Jobs {
     ArtifactStore artifacts;
 
     @Inject
-    @ConfigProperty(name = "rafiki.jobs.max-attempts", defaultValue = "3")
-    int maxAttempts;
+    JobSettings settings;
 
     @Inject
     FastLane lane;
@@ -56,10 +55,6 @@ public class Jobs {
 
     @Inject
     dev.rafiki.prompt.control.RunAdmission admission;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.jobs.max-delay", defaultValue = "P365D")
-    java.time.Duration maxDelay;
 
     @jakarta.annotation.Resource
     jakarta.ejb.SessionContext context;
@@ -74,7 +69,7 @@ public class Jobs {
     public Submitted submit(NewJob asked) {
         var request = asked.agent() == null ? asked : asked.pinned(profiles.resolve(asked.owner(), asked.agent()));
         // a delayed job must not start now: only the durable path can hold it back
-        boolean delayed = RunAt.bounded(request.runAt(), java.time.Instant.now(), maxDelay) != null;
+        boolean delayed = RunAt.bounded(request.runAt(), java.time.Instant.now(), settings.maxDelay) != null;
         // a delayed job may start in another window: its budget is asked when it starts
         var refusal = delayed ? null : admission.refusal(request.owner(), request.sessionId(),
                 request.pin() == null ? null : request.pin().id());
@@ -88,7 +83,7 @@ public class Jobs {
             var self = context.getBusinessObject(Jobs.class);
             var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
                     request.effectiveModel(), null, null, new FastLane.JobPart(request.metadata(), request.idempotencyKey(),
-                    request.requestHash(), maxAttempts), request.pin(), request.outputSchema(), request.metadata(),
+                    request.requestHash(), settings.maxAttempts), request.pin(), request.outputSchema(), request.metadata(),
                     request.approval()),
                     () -> self.submitDurably(request));
             if (fast.isPresent()) {
@@ -119,7 +114,7 @@ public class Jobs {
             }
         }
         try {
-            var job = intake.accept(request, maxAttempts);
+            var job = intake.accept(request, settings.maxAttempts);
             var view = get(request.owner(), job.id);
             return new Submitted(withSecret(view, job.webhookSecret), false);
         } catch (EJBException e) {
@@ -139,7 +134,7 @@ public class Jobs {
      */
     @TransactionAttribute(TransactionAttributeType.MANDATORY)
     public UUID acceptWithin(NewJob request) {
-        return intake.accept(request, maxAttempts).id;
+        return intake.accept(request, settings.maxAttempts).id;
     }
 
     /** Read-only, so outside a transaction: every poll of a job saved the commit's round trip. */
@@ -151,7 +146,7 @@ public class Jobs {
         if (rows.isEmpty() || !((Job) rows.get(0)[0]).owner.equals(owner)) {
             throw ApiException.notFound("job " + jobId);
         }
-        return reader.view((Job) rows.get(0)[0], (Prompt) rows.get(0)[1], maxAttempts, true);
+        return reader.view((Job) rows.get(0)[0], (Prompt) rows.get(0)[1], settings.maxAttempts, true);
     }
 
     /** The caller's jobs, newest (or oldest) first. */
@@ -176,7 +171,7 @@ public class Jobs {
             q.setParameter("at", cursor.createdAt).setParameter("id", cursor.id);
         }
         var rows = q.setMaxResults(limit + 1).getResultList();
-        var items = rows.stream().limit(limit).map(r -> reader.view((Job) r[0], (Prompt) r[1], maxAttempts, false)).toList();
+        var items = rows.stream().limit(limit).map(r -> reader.view((Job) r[0], (Prompt) r[1], settings.maxAttempts, false)).toList();
         return new JobPage(items, rows.size() > limit ? items.get(items.size() - 1).id().toString() : null);
     }
 

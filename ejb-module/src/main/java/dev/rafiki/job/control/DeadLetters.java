@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The dead-letter queue of jobs: a job that failed after its last attempt is parked on a JMS
@@ -40,8 +39,7 @@ public class DeadLetters {
     Queue queue;
 
     @Inject
-    @ConfigProperty(name = "rafiki.jobs.dead-letter-ttl", defaultValue = "P30D")
-    Duration timeToLive;
+    JobSettings settings;
 
     @TransactionAttribute(TransactionAttributeType.MANDATORY)
     public void park(JsonObject letter) {
@@ -51,7 +49,7 @@ public class DeadLetters {
             message.setStringProperty(JOB_ID, letter.getString("job_id"));
             var producer = session.createProducer(queue);
             // nothing consumes the queue by itself: unattended letters expire with the artifacts
-            producer.setTimeToLive(timeToLive.toMillis());
+            producer.setTimeToLive(settings.deadLetterTtl.toMillis());
             producer.send(message);
         } catch (JMSException e) {
             throw new IllegalStateException("could not dead-letter job " + letter.getString("job_id"), e);

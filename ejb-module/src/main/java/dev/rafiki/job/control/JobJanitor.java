@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Retention: artifacts older than {@code rafiki.artifacts.retention} are removed (zero keeps them). */
 @Singleton
@@ -21,8 +20,7 @@ public class JobJanitor {
     ArtifactStore store;
 
     @Inject
-    @ConfigProperty(name = "rafiki.artifacts.retention", defaultValue = "P30D")
-    Duration retention;
+    JobSettings settings;
 
     /**
      * Without a transaction of its own, and never failing: a timer whose callback fails twice (its
@@ -31,13 +29,13 @@ public class JobJanitor {
     @Schedule(hour = "*", minute = "*/10", persistent = false)
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void purge() {
-        if (retention.isZero() || retention.isNegative()) {
+        if (settings.artifactRetention.isZero() || settings.artifactRetention.isNegative()) {
             return;
         }
         try {
-            int removed = store.purgeCreatedBefore(Instant.now().minus(retention));
+            int removed = store.purgeCreatedBefore(Instant.now().minus(settings.artifactRetention));
             if (removed > 0) {
-                LOG.info("removed " + removed + " artifacts older than " + retention);
+                LOG.info("removed " + removed + " artifacts older than " + settings.artifactRetention);
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "removing old artifacts failed; the next round tries again: " + e.getMessage());

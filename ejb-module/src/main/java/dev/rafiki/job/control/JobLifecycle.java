@@ -22,7 +22,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Instant;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What a job adds to its prompt's life, in the very transactions that start and end the prompt:
@@ -57,8 +56,7 @@ public class JobLifecycle {
     Event<JobEnded> ended;
 
     @Inject
-    @ConfigProperty(name = "rafiki.jobs.max-attempts", defaultValue = "3")
-    int maxAttempts;
+    JobSettings settings;
 
     /** Fired when a job with a webhook ended, to deliver once that is committed. */
     public record JobEnded(UUID jobId) {
@@ -95,7 +93,7 @@ public class JobLifecycle {
         events.append(job.owner, job.sessionId, event);
         if (job.webhookUrl != null) {
             // the whole view (artifacts included) only for the one who asked to be told
-            var view = reader.view(job, prompt, maxAttempts, false);
+            var view = reader.view(job, prompt, settings.maxAttempts, false);
             var payload = Json.createObjectBuilder().add("type", type).add("timestamp", Instant.now().toString())
                     .add("data", Json.createReader(new java.io.StringReader(ApiJson.JSONB.toJson(view))).readObject())
                     .build();

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Equips a job's run with the job tools. */
 @ApplicationScoped
@@ -26,8 +25,7 @@ public class JobRuns implements RetryableRunTools {
     Workspaces workspaces;
 
     @Inject
-    @ConfigProperty(name = "rafiki.artifacts.max-bytes", defaultValue = "67108864")
-    long maxArtifactBytes;
+    JobSettings settings;
 
     @Override
     public List<ToolSpec> specs(List<ToolSpec> others) {
@@ -40,6 +38,6 @@ public class JobRuns implements RetryableRunTools {
     public AgentLoop.Tools tools(AgentLoop.Tools workspaceTools, RunningPrompt prompt, String worker) {
         return new JobTools(workspaceTools, workspaces.of(prompt.sessionId()), store, progress,
                 new ArtifactStore.Run(prompt.id(), prompt.sessionId(), prompt.owner(), worker, prompt.attempt()),
-                maxArtifactBytes);
+                settings.maxArtifactBytes);
     }
 }

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Delivers the webhook outbox: signed POSTs, retried with exponential backoff. Each node polls
@@ -50,28 +49,7 @@ public class WebhookSender {
     ManagedExecutorService recorder;
 
     @Inject
-    @ConfigProperty(name = "rafiki.webhooks.max-attempts", defaultValue = "8")
-    int maxAttempts;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.webhooks.backoff-ms", defaultValue = "2000")
-    long backoffMillis;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.webhooks.max-backoff-ms", defaultValue = "3600000")
-    long maxBackoffMillis;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.webhooks.timeout-seconds", defaultValue = "10")
-    long timeoutSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.webhooks.poll-ms", defaultValue = "1000")
-    long pollMillis;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.webhooks.allow-private-networks", defaultValue = "false")
-    boolean allowPrivate;
+    JobSettings settings;
 
     private final AtomicBoolean polling = new AtomicBoolean();
     private HttpClient client;
@@ -80,9 +58,9 @@ public class WebhookSender {
     @PostConstruct
     void start() {
         // never follow redirects: a public URL must not be able to bounce the POST inward
-        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(Math.min(5, timeoutSeconds)))
+        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(Math.min(5, settings.webhookTimeoutSeconds)))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        schedule = scheduler.scheduleWithFixedDelay(this::poll, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        schedule = scheduler.scheduleWithFixedDelay(this::poll, settings.webhookPollMillis, settings.webhookPollMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -100,7 +78,7 @@ public class WebhookSender {
             return;
         }
         try {
-            var lease = Duration.ofSeconds(timeoutSeconds * 2 + 5);
+            var lease = Duration.ofSeconds(settings.webhookTimeoutSeconds * 2 + 5);
             while (true) {
                 var due = outbox.claimDue(BATCH, lease);
                 if (due.isEmpty()) {
@@ -130,14 +108,14 @@ public class WebhookSender {
             record(due, started, t0, null, "invalid url");
             return CompletableFuture.completedFuture(null);
         }
-        var refused = dev.rafiki.platform.net.OutboundTargets.resolvedProblem(uri, allowPrivate);
+        var refused = dev.rafiki.platform.net.OutboundTargets.resolvedProblem(uri, settings.webhookAllowPrivateNetworks);
         if (refused != null) {
             record(due, started, t0, null, refused);
             return CompletableFuture.completedFuture(null);
         }
         long timestamp = started.getEpochSecond();
         var request = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(timeoutSeconds))
+                .timeout(Duration.ofSeconds(settings.webhookTimeoutSeconds))
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Rafiki-Webhooks/1")
                 .header("webhook-id", due.messageId())
@@ -161,11 +139,11 @@ public class WebhookSender {
     }
 
     private void record(WebhookOutbox.Due due, Instant started, long t0, Integer status, String error) {
-        var retry = dev.rafiki.prompt.control.Retries.backoff(due.attempt(), Duration.ofMillis(backoffMillis),
-                Duration.ofMillis(maxBackoffMillis));
+        var retry = dev.rafiki.prompt.control.Retries.backoff(due.attempt(), Duration.ofMillis(settings.webhookBackoffMillis),
+                Duration.ofMillis(settings.webhookMaxBackoffMillis));
         try {
             outbox.record(due, started, (System.nanoTime() - t0) / 1_000_000, status,
-                    error == null ? null : error.length() > 500 ? error.substring(0, 500) : error, maxAttempts,
+                    error == null ? null : error.length() > 500 ? error.substring(0, 500) : error, settings.webhookMaxAttempts,
                     retry);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not record webhook attempt " + due.attempt() + " of " + due.messageId(), e);

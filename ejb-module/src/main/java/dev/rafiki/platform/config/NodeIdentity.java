@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Who this node is. The node id is stable across restarts (so a restarted node can release the
@@ -17,15 +16,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class NodeIdentity {
 
     @Inject
-    @ConfigProperty(name = "rafiki.node.id")
-    Optional<String> configuredNodeId;
+    NodeSettings settings;
 
     private String nodeId;
     private String incarnation;
 
     @PostConstruct
     void init() {
-        nodeId = configuredNodeId.filter(s -> !s.isBlank()).orElseGet(NodeIdentity::hostName)
+        nodeId = settings.nodeId.filter(s -> !s.isBlank()).orElseGet(NodeIdentity::hostName)
                 .replaceAll("[^A-Za-z0-9._:-]", "_");
         incarnation = UUID.randomUUID().toString().substring(0, 8);
     }

@@ -6,6 +6,7 @@ import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.profile.control.AgentPin;
 import dev.rafiki.profile.control.ProfileCache;
+import dev.rafiki.profile.control.ProfileSettings;
 import dev.rafiki.profile.control.ProfileSpec;
 import dev.rafiki.profile.entity.AgentProfile;
 import dev.rafiki.profile.entity.AgentProfileVersion;
@@ -28,7 +29,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Agent profiles as their users see them: their own, and the shared ones. Who may see and change
@@ -54,12 +54,7 @@ public class AgentProfiles {
     ProfileCache cache;
 
     @Inject
-    @ConfigProperty(name = "rafiki.agents.max-instructions-length", defaultValue = "100000")
-    int maxInstructions;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.agents.max-output-schema-length", defaultValue = "65536")
-    int maxSchema;
+    ProfileSettings settings;
 
     @Inject
     McpTools mcp;
@@ -88,7 +83,7 @@ public class AgentProfiles {
     private ProfileSpec.Rules rules(List<McpRegistration> previous) {
         var tools = new HashSet<>(BUILT_IN_TOOLS);
         tools.addAll(mcp.names());
-        return new ProfileSpec.Rules(tools, name -> models.resolve(name) != null, maxInstructions, maxSchema,
+        return new ProfileSpec.Rules(tools, name -> models.resolve(name) != null, settings.maxInstructionsLength, settings.maxOutputSchemaLength,
                 mcp.operatorServers(), mcp::urlProblem, previous);
     }
 

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The definitions of profile versions this node ran, so a prompt costs no database read for its
@@ -21,8 +20,7 @@ public class ProfileCache {
     ProfileVersions versions;
 
     @Inject
-    @ConfigProperty(name = "rafiki.agents.cache-size", defaultValue = "1000")
-    int maxEntries;
+    ProfileSettings settings;
 
     private final ConcurrentHashMap<Key, ProfileSpec> specs = new ConcurrentHashMap<>();
 
@@ -50,7 +48,7 @@ public class ProfileCache {
     }
 
     private void remember(Key key, ProfileSpec spec) {
-        if (specs.size() >= maxEntries) {
+        if (specs.size() >= settings.cacheSize) {
             // crude but bounded: the versions in use are read again once each
             specs.clear();
         }

@@ -4,6 +4,7 @@ import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.prompt.control.PromptDispatcher;
 import dev.rafiki.prompt.control.PromptFinished;
+import dev.rafiki.prompt.control.PromptSettings;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.session.boundary.Sessions;
@@ -56,8 +57,7 @@ public class PromptIntake {
     dev.rafiki.agent.control.ModelCatalog models;
 
     @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.session.max-queue", defaultValue = "100")
-    int maxQueue;
+    PromptSettings settings;
 
     public Prompt accept(NewPrompt request) {
         return accept(request, false);
@@ -176,7 +176,7 @@ public class PromptIntake {
                         AND p.status = dev.rafiki.prompt.entity.PromptStatus.QUEUED""", Long.class)
                 .setParameter("session", sessionId)
                 .getSingleResult();
-        if (queued >= maxQueue) {
+        if (queued >= settings.maxQueue) {
             throw new ApiException(ErrorCode.QUEUE_FULL,
                     "session " + sessionId + " already has " + queued + " prompts waiting (rafiki.session.max-queue)",
                     Map.of("queue_length", queued));

@@ -1,6 +1,7 @@
 package dev.rafiki.prompt.control;
 
 import dev.rafiki.agent.control.AgentLoop;
+import dev.rafiki.agent.control.AgentSettings;
 import dev.rafiki.agent.control.ApprovalRules;
 import dev.rafiki.agent.control.ContextWindow;
 import dev.rafiki.agent.control.ModelCatalog;
@@ -20,35 +21,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** How a prompt's agent loop is set up, the same whichever path runs it. */
 @ApplicationScoped
 public class AgentRuns {
 
     @Inject
-    @ConfigProperty(name = "rafiki.agent.max-steps", defaultValue = "16")
-    int maxSteps;
+    AgentSettings agent;
 
     @Inject
-    @ConfigProperty(name = "rafiki.agent.max-seconds", defaultValue = "600")
-    long maxSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.model.max-tokens", defaultValue = "4096")
-    int maxTokens;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.model.connect-timeout-seconds", defaultValue = "10")
-    long connectTimeout;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.model.idle-timeout-seconds", defaultValue = "120")
-    long idleTimeout;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.prompt.claim-lease-seconds", defaultValue = "30")
-    long leaseSeconds;
+    PromptSettings settings;
 
     @Inject
     Tracing tracing;
@@ -80,13 +62,13 @@ public class AgentRuns {
                 : profile.outputSchema() != null ? OutputSchema.of(profile.outputSchema()) : null;
         var offered = specs.stream().filter(spec -> profile.allows(spec.name())).toList();
         var instructions = profile.instructions() == null || profile.instructions().isEmpty() ? null : profile.instructions();
-        int answerTokens = ProfileSpec.lower(maxTokens, profile.maxTokens());
+        int answerTokens = ProfileSpec.lower(agent.maxTokens, profile.maxTokens());
         return new AgentLoop(traced(model), model.providerModel(), offered, traced(allowed(tools, profile)),
-                new AgentLoop.Limits(ProfileSpec.lower(maxSteps, profile.maxSteps()),
-                        Duration.ofSeconds(ProfileSpec.lower(maxSeconds, profile.maxSeconds())),
+                new AgentLoop.Limits(ProfileSpec.lower(agent.maxSteps, profile.maxSteps()),
+                        Duration.ofSeconds(ProfileSpec.lower(agent.maxSeconds, profile.maxSeconds())),
                         answerTokens,
                         // a local server may hold its headers back while it reads a long prompt
-                        Duration.ofSeconds(connectTimeout + idleTimeout), Duration.ofSeconds(idleTimeout),
+                        Duration.ofSeconds(agent.connectTimeoutSeconds + agent.idleTimeoutSeconds), Duration.ofSeconds(agent.idleTimeoutSeconds),
                         profile.maxPromptTokens() == null ? Long.MAX_VALUE : profile.maxPromptTokens()),
                 new AgentLoop.Setup(instructions, profile.temperature(), schema), budget(owner, agentId))
                 .approvals(approvals(profile, approval))
@@ -172,6 +154,6 @@ public class AgentRuns {
 
     /** How long a session's claim lasts without a heartbeat. */
     public Duration lease() {
-        return Duration.ofSeconds(leaseSeconds);
+        return Duration.ofSeconds(settings.claimLeaseSeconds);
     }
 }

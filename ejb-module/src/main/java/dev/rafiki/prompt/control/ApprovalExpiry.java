@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Denies tool calls whose approval request expired ({@code rafiki.approvals.timeout}), on every
@@ -40,12 +39,11 @@ public class ApprovalExpiry {
     ToolApprovals approvals;
 
     @Inject
-    @ConfigProperty(name = "rafiki.approvals.expiry-poll-ms", defaultValue = "1000")
-    long pollMs;
+    PromptSettings settings;
 
     @PostConstruct
     void start() {
-        timers.createIntervalTimer(pollMs, pollMs, new TimerConfig("approval-expiry", false));
+        timers.createIntervalTimer(settings.approvalExpiryPollMillis, settings.approvalExpiryPollMillis, new TimerConfig("approval-expiry", false));
     }
 
     @Timeout

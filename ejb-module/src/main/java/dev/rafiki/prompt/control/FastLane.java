@@ -47,7 +47,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The fast lane: a prompt for a session that is idle runs at once, in memory, on this node, and
@@ -125,21 +124,7 @@ public class FastLane {
     jakarta.enterprise.concurrent.ManagedExecutorService executor;
 
     @Inject
-    @ConfigProperty(name = "rafiki.prompt.fast-lane", defaultValue = "true")
-    boolean enabled;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.prompt.fast-lane-threads", defaultValue = "64")
-    int maxThreads;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.prompt.fast-lane-sessions", defaultValue = "10000")
-    int maxCachedSessions;
-
-    /** A run that takes longer than this is accepted on its own, so its stream and its claim start. */
-    @Inject
-    @ConfigProperty(name = "rafiki.prompt.fast-lane-hold-ms", defaultValue = "5")
-    long holdMillis;
+    PromptSettings settings;
 
     /** The session is as this node last saw it idle: no prompt since, no message since, no live claim. */
     private static final String FENCE = """
@@ -240,7 +225,7 @@ public class FastLane {
 
     @PostConstruct
     void start() {
-        runners = new ThreadPoolExecutor(0, Math.max(1, maxThreads), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        runners = new ThreadPoolExecutor(0, Math.max(1, settings.fastLaneThreads), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 runnable -> {
                     var thread = threads.newThread(runnable);
                     thread.setName("rafiki-prompt");
@@ -273,7 +258,7 @@ public class FastLane {
      * @return empty when the prompt is not for the lane: the caller takes the durable queue's path
      */
     public Optional<Handle> submit(Request request, Supplier<PromptSnapshot> slowPath) {
-        if (!enabled) {
+        if (!settings.fastLane) {
             return Optional.empty();
         }
         // An Idempotency-Key is not looked up first (a query per request for the rare retry): a retry's
@@ -383,7 +368,7 @@ public class FastLane {
         synchronized (state) {
             state.busy = false;
         }
-        if (sessions.size() > maxCachedSessions) {
+        if (sessions.size() > settings.fastLaneSessions) {
             sessions.remove(sessionId, state);
         }
     }
@@ -575,7 +560,7 @@ public class FastLane {
             }, clock);
             try {
                 // a long run is accepted on its own, so its stream and its claim start without waiting for its end
-                early = clock.schedule(() -> commits.submit(accepting), holdMillis, TimeUnit.MILLISECONDS);
+                early = clock.schedule(() -> commits.submit(accepting), settings.fastLaneHoldMillis, TimeUnit.MILLISECONDS);
                 long beat = Math.max(1, runs.lease().toSeconds() / 3);
                 heartbeat = clock.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.SECONDS);
                 var history = new ArrayList<ChatMessage>(state.history.size() + 1);

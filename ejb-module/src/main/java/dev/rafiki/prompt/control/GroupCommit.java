@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Group commit: the durable writes of many prompts go to PostgreSQL in one transaction, so a
@@ -70,8 +69,7 @@ public class GroupCommit {
     UsageCounters counters;
 
     @Inject
-    @ConfigProperty(name = "rafiki.prompt.group-commit-max-units", defaultValue = "256")
-    int maxUnits;
+    PromptSettings settings;
 
     private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
     private volatile Thread writer;
@@ -287,7 +285,7 @@ public class GroupCommit {
                 }
                 batch.clear();
                 batch.add(first);
-                queue.drainTo(batch, Math.max(0, maxUnits - 1));
+                queue.drainTo(batch, Math.max(0, settings.groupCommitMaxUnits - 1));
                 batch.forEach(Unit::seal);
                 write(batch);
             } catch (InterruptedException e) {

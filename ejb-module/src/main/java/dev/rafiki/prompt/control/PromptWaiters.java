@@ -1,5 +1,6 @@
 package dev.rafiki.prompt.control;
 
+import dev.rafiki.platform.config.NodeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -70,8 +71,7 @@ public class PromptWaiters {
     jakarta.enterprise.concurrent.ManagedScheduledExecutorService timer;
 
     @jakarta.inject.Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.cluster.enabled", defaultValue = "false")
-    boolean clustered;
+    NodeSettings nodeSettings;
 
     private java.util.concurrent.ScheduledFuture<?> recheck;
 
@@ -82,7 +82,7 @@ public class PromptWaiters {
      */
     @jakarta.annotation.PostConstruct
     void start() {
-        if (clustered) {
+        if (nodeSettings.clustered) {
             recheck = timer.scheduleWithFixedDelay(this::recheck, 2, 2, java.util.concurrent.TimeUnit.SECONDS);
         }
     }

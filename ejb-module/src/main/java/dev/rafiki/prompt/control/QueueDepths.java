@@ -1,6 +1,7 @@
 package dev.rafiki.prompt.control;
 
 import dev.rafiki.platform.db.SchemaMigrator;
+import dev.rafiki.platform.metrics.MetricsSettings;
 import dev.rafiki.prompt.entity.PromptStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -14,7 +15,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -60,8 +60,7 @@ public class QueueDepths {
     private volatile DataSource dataSource;
 
     @Inject
-    @ConfigProperty(name = "rafiki.metrics.refresh-seconds", defaultValue = "5")
-    long refreshSeconds;
+    MetricsSettings settings;
 
     private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Map<String, Long> depths = Map.of();
@@ -95,7 +94,7 @@ public class QueueDepths {
 
     /** One scraper refreshes; concurrent ones (and the other gauges of the same scrape) use the figures at hand. */
     private void refreshIfStale() {
-        if (System.nanoTime() - readAt < refreshSeconds * 1_000_000_000L || !refreshing.tryLock()) {
+        if (System.nanoTime() - readAt < settings.refreshSeconds * 1_000_000_000L || !refreshing.tryLock()) {
             return;
         }
         try {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The safety net under JMS: the database is the truth about pending work, so any session with
@@ -47,8 +46,7 @@ public class QueueSweeper {
     NodeIdentity node;
 
     @Inject
-    @ConfigProperty(name = "rafiki.prompt.sweep-interval-ms", defaultValue = "5000")
-    long intervalMs;
+    PromptSettings settings;
 
     @PostConstruct
     void start() {
@@ -61,7 +59,7 @@ public class QueueSweeper {
         if (released > 0) {
             LOG.info(() -> "released " + released + " session claim(s) left by this node's previous run");
         }
-        timers.createIntervalTimer(0, intervalMs, new TimerConfig("queue-sweeper", false));
+        timers.createIntervalTimer(0, settings.sweepIntervalMillis, new TimerConfig("queue-sweeper", false));
     }
 
     /**
@@ -80,7 +78,7 @@ public class QueueSweeper {
                              AND p.created_at < now() - make_interval(secs => ?1)
                             AND (s.worker IS NULL OR s.claim_expires_at < now())
                             LIMIT 1000""", UUID.class)
-                    .setParameter(1, intervalMs / 1000.0)
+                    .setParameter(1, settings.sweepIntervalMillis / 1000.0)
                     .getResultList();
             orphaned.forEach(dispatcher::wake);
             if (!orphaned.isEmpty()) {

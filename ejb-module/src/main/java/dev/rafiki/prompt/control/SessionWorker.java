@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Runs a session's queued prompts, one at a time and in order, while it holds the session's
@@ -67,23 +66,10 @@ public class SessionWorker {
     RetryableRunTools jobs;
 
     @Inject
-    @ConfigProperty(name = "rafiki.jobs.retry-backoff-ms", defaultValue = "2000")
-    long retryBackoffMillis;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.jobs.max-retry-backoff-ms", defaultValue = "60000")
-    long maxRetryBackoffMillis;
+    PromptSettings settings;
 
     @Inject
     CancellationSignals signals;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.prompt.batch", defaultValue = "8")
-    int batch;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.prompt.max-attempts", defaultValue = "3")
-    int maxAttempts;
 
     public void drain(UUID sessionId) {
         var worker = node.claimPrefix() + UUID.randomUUID();
@@ -109,11 +95,11 @@ public class SessionWorker {
     private void drainClaimed(UUID sessionId, String worker, int ran) {
         var lease = runs.lease();
         while (true) {
-            if (ran >= batch) {
+            if (ran >= settings.batch) {
                 ledger.handOver(sessionId, worker);
                 return;
             }
-            var next = ledger.startNext(sessionId, worker, lease, maxAttempts);
+            var next = ledger.startNext(sessionId, worker, lease, settings.maxAttempts);
             switch (next.kind()) {
                 case LOST:
                     return;
@@ -285,8 +271,8 @@ public class SessionWorker {
     private void failOrRetry(PromptLedger.RunningPrompt prompt, String worker, Duration lease, String code,
                              String message, AgentLoop.Outcome outcome) {
         if (prompt.retryable() && Retries.retryable(code)) {
-            var pause = Retries.backoff(prompt.attempt(), Duration.ofMillis(retryBackoffMillis),
-                    Duration.ofMillis(maxRetryBackoffMillis));
+            var pause = Retries.backoff(prompt.attempt(), Duration.ofMillis(settings.jobRetryBackoffMillis),
+                    Duration.ofMillis(settings.jobMaxRetryBackoffMillis));
             if (ledger.retry(prompt.id(), worker, code, message, outcome, pause)) {
                 pauseHolding(prompt.sessionId(), worker, lease, pause);
                 return;

@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Tool calls that wait for a person, and their decisions; each public method is one transaction.
@@ -55,8 +54,7 @@ public class ToolApprovals {
     PromptDispatcher dispatcher;
 
     @Inject
-    @ConfigProperty(name = "rafiki.approvals.timeout", defaultValue = "PT1H")
-    Duration timeout;
+    PromptSettings settings;
 
     /** The session claim a waiting prompt holds: no worker takes the session while it waits. */
     public static String parkedClaim(UUID promptId) {
@@ -65,7 +63,7 @@ public class ToolApprovals {
 
     /** How long a request waits for its decision. (Public: an EJB's callers reach only public methods.) */
     public Duration timeout() {
-        return timeout;
+        return settings.approvalTimeout;
     }
 
     /** Records a waiting call and tells every subscriber; inside the transaction that pauses the prompt. */

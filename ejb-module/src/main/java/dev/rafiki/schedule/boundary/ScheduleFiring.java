@@ -3,6 +3,7 @@ package dev.rafiki.schedule.boundary;
 import dev.rafiki.job.boundary.Jobs;
 import dev.rafiki.job.boundary.NewJob;
 import dev.rafiki.schedule.control.CronSchedule;
+import dev.rafiki.schedule.control.ScheduleSettings;
 import dev.rafiki.schedule.control.TickPlan;
 import dev.rafiki.schedule.entity.Schedule;
 import jakarta.ejb.Stateless;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Handles one schedule's due tick in one transaction: claims the schedule's row (a row another
@@ -37,8 +37,7 @@ public class ScheduleFiring {
     dev.rafiki.platform.config.NodeIdentity node;
 
     @Inject
-    @ConfigProperty(name = "rafiki.schedules.misfire-grace-seconds", defaultValue = "60")
-    long graceSeconds;
+    ScheduleSettings settings;
 
     /** The idempotency key of a tick's job: the same on every node for the same tick. */
     public static String idempotencyKey(UUID scheduleId, Instant tick) {
@@ -63,7 +62,7 @@ public class ScheduleFiring {
         var s = em.find(Schedule.class, id);
         em.refresh(s);
         var plan = TickPlan.of(CronSchedule.parse(s.cron, s.timezone), s.nextFireAt, now,
-                Duration.ofSeconds(graceSeconds), TickPlan.Missed.of(s.missed).orElse(TickPlan.Missed.SKIP));
+                Duration.ofSeconds(settings.misfireGraceSeconds), TickPlan.Missed.of(s.missed).orElse(TickPlan.Missed.SKIP));
         UUID jobId = null;
         if (plan.fire() != null) {
             jobId = jobs.acceptWithin(new NewJob(s.owner, s.sessionId, s.prompt, s.model, s.webhookUrl,

@@ -2,6 +2,7 @@ package dev.rafiki.schedule.boundary;
 
 import dev.rafiki.platform.db.SqlStates;
 import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.schedule.control.ScheduleSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every node's timer for schedules (the sweeper's pattern): each pass looks for schedules whose
@@ -47,12 +47,11 @@ public class ScheduleTimer {
     ScheduleFiring firing;
 
     @Inject
-    @ConfigProperty(name = "rafiki.schedules.poll-ms", defaultValue = "1000")
-    long pollMs;
+    ScheduleSettings settings;
 
     @PostConstruct
     void start() {
-        timers.createIntervalTimer(pollMs, pollMs, new TimerConfig("schedules", false));
+        timers.createIntervalTimer(settings.pollMillis, settings.pollMillis, new TimerConfig("schedules", false));
     }
 
     @Timeout

@@ -11,6 +11,7 @@ import dev.rafiki.schedule.boundary.ScheduleViews.SchedulePage;
 import dev.rafiki.schedule.boundary.ScheduleViews.ScheduleView;
 import dev.rafiki.schedule.boundary.ScheduleViews.Webhook;
 import dev.rafiki.schedule.control.CronSchedule;
+import dev.rafiki.schedule.control.ScheduleSettings;
 import dev.rafiki.schedule.control.TickPlan.Missed;
 import dev.rafiki.schedule.entity.Schedule;
 import dev.rafiki.session.boundary.Sessions;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Creating, reading, changing, pausing and deleting schedules, and listing their runs. */
 @Stateless
@@ -43,12 +43,7 @@ public class Schedules {
     ModelCatalog models;
 
     @Inject
-    @ConfigProperty(name = "rafiki.schedules.min-interval-seconds", defaultValue = "60")
-    long minIntervalSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.schedules.max-per-user", defaultValue = "100")
-    int maxPerUser;
+    ScheduleSettings settings;
 
     public ScheduleView create(NewSchedule request) {
         var cron = cron(request.cron(), request.timezone());
@@ -64,7 +59,7 @@ public class Schedules {
                 .setParameter(1, request.owner()).getSingleResult();
         long count = em.createQuery("SELECT COUNT(s) FROM Schedule s WHERE s.owner = :owner", Long.class)
                 .setParameter("owner", request.owner()).getSingleResult();
-        if (count >= maxPerUser) {
+        if (count >= settings.maxPerUser) {
             throw new ApiException(ErrorCode.SCHEDULE_LIMIT_REACHED, "you already have " + count
                     + " schedules (rafiki.schedules.max-per-user); delete one first");
         }
@@ -206,7 +201,7 @@ public class Schedules {
         if (cron.nextAfter(now).isEmpty()) {
             throw new ApiException(ErrorCode.INVALID_CRON, "'cron' never ticks: " + expression);
         }
-        var minimum = Duration.ofSeconds(minIntervalSeconds);
+        var minimum = Duration.ofSeconds(settings.minIntervalSeconds);
         cron.shortestInterval(now, minimum).filter(gap -> gap.compareTo(minimum) < 0).ifPresent(gap -> {
             throw new ApiException(ErrorCode.CRON_TOO_FREQUENT, "'cron' ticks " + gap.toSeconds()
                     + " s apart; the least allowed is " + minimum.toSeconds() + " s (rafiki.schedules.min-interval-seconds)");

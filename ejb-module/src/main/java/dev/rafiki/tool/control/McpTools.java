@@ -21,7 +21,6 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The tools of MCP servers, named {@code <server>.<tool>}: those an operator registered
@@ -45,32 +44,7 @@ public class McpTools {
     Config config;
 
     @Inject
-    @ConfigProperty(name = "rafiki.mcp.tools-ttl-seconds", defaultValue = "300")
-    long ttlSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.mcp.retry-seconds", defaultValue = "10")
-    long retrySeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.tool.output-max-bytes", defaultValue = "65536")
-    int outputMaxBytes;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.mcp.allow-private-networks", defaultValue = "false")
-    boolean allowPrivateNetworks;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.mcp.profile-timeout-seconds", defaultValue = "60")
-    long profileTimeoutSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.mcp.profile-connect-timeout-seconds", defaultValue = "10")
-    long profileConnectTimeoutSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.mcp.profile-servers-max-open", defaultValue = "200")
-    int maxOpenProfileServers;
+    ToolSettings toolSettings;
 
     @Resource
     ManagedExecutorService executor;
@@ -86,7 +60,7 @@ public class McpTools {
     private final LinkedHashMap<ProfileServer, McpServer> profileServers = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ProfileServer, McpServer> eldest) {
-            if (size() <= maxOpenProfileServers) {
+            if (size() <= toolSettings.mcpProfileServersMaxOpen) {
                 return false;
             }
             eldest.getValue().close();
@@ -102,8 +76,8 @@ public class McpTools {
     @PostConstruct
     void init() {
         var jackson = tools.jackson.databind.json.JsonMapper.builder().build();
-        settings = new McpServer.Settings(new JacksonMcpJsonMapper(jackson), jackson, Duration.ofSeconds(ttlSeconds),
-                Duration.ofSeconds(retrySeconds), outputMaxBytes, executor);
+        settings = new McpServer.Settings(new JacksonMcpJsonMapper(jackson), jackson, Duration.ofSeconds(toolSettings.mcpToolsTtlSeconds),
+                Duration.ofSeconds(toolSettings.mcpRetrySeconds), toolSettings.outputMaxBytes, executor);
         var found = new LinkedHashMap<String, McpServer>();
         var propertyNames = new ArrayList<String>();
         config.getPropertyNames().forEach(propertyNames::add);
@@ -139,7 +113,7 @@ public class McpTools {
      * {@code rafiki.mcp.allow-private-networks} for private networks), or null.
      */
     public String urlProblem(String what, String url) {
-        return OutboundTargets.problem(what, url, allowPrivateNetworks);
+        return OutboundTargets.problem(what, url, toolSettings.mcpAllowPrivateNetworks);
     }
 
     /**
@@ -169,8 +143,8 @@ public class McpTools {
             if (server == null) {
                 var registration = key.registration();
                 var config = new McpServerConfig(registration.name(), registration.url(), registration.transport(),
-                        registration.headers(), Duration.ofSeconds(profileTimeoutSeconds), Duration.ofSeconds(profileConnectTimeoutSeconds));
-                server = new McpServer(config, settings, url -> OutboundTargets.resolvedProblem(url, allowPrivateNetworks));
+                        registration.headers(), Duration.ofSeconds(toolSettings.mcpProfileTimeoutSeconds), Duration.ofSeconds(toolSettings.mcpProfileConnectTimeoutSeconds));
+                server = new McpServer(config, settings, url -> OutboundTargets.resolvedProblem(url, toolSettings.mcpAllowPrivateNetworks));
                 profileServers.put(key, server);
             }
             return server;

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The tools of one session, with the configured sandbox and limits. The sandbox is chosen once,
@@ -30,32 +29,7 @@ public class ToolRuntime {
     McpTools mcp;
 
     @Inject
-    @ConfigProperty(name = "rafiki.tool.shell.sandbox", defaultValue = "auto")
-    String sandboxSetting;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.tool.shell.bwrap-path")
-    Optional<String> bwrapPath;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.tool.shell.timeout-seconds", defaultValue = "30")
-    long shellTimeout;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.tool.shell.max-timeout-seconds", defaultValue = "300")
-    long shellMaxTimeout;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.tool.output-max-bytes", defaultValue = "65536")
-    int outputMaxBytes;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.tool.read-max-bytes", defaultValue = "262144")
-    int readMaxBytes;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.tool.write-max-bytes", defaultValue = "1048576")
-    int writeMaxBytes;
+    ToolSettings settings;
 
     private ShellSandbox sandbox;
     private WorkspaceTools.Limits limits;
@@ -68,9 +42,9 @@ public class ToolRuntime {
 
     @PostConstruct
     void init() {
-        sandbox = ShellSandbox.of(sandboxSetting, bwrapPath);
-        limits = new WorkspaceTools.Limits(readMaxBytes, writeMaxBytes, outputMaxBytes,
-                Duration.ofSeconds(shellTimeout), Duration.ofSeconds(shellMaxTimeout));
+        sandbox = ShellSandbox.of(settings.sandbox, settings.bwrapPath);
+        limits = new WorkspaceTools.Limits(settings.readMaxBytes, settings.writeMaxBytes, settings.outputMaxBytes,
+                Duration.ofSeconds(settings.shellTimeoutSeconds), Duration.ofSeconds(settings.shellMaxTimeoutSeconds));
         specs = WorkspaceTools.specs(sandbox);
         switch (sandbox.mode()) {
             case BWRAP -> LOG.info("shell tool sandbox: bubblewrap (no network, workspace only)");

@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A session's workspace as its owner sees it over HTTP: list, upload, download, delete. Every path
@@ -62,12 +61,7 @@ public class WorkspaceFiles {
     Workspaces workspaces;
 
     @Inject
-    @ConfigProperty(name = "rafiki.files.max-upload-bytes", defaultValue = "67108864")
-    long maxUploadBytes;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.files.quota-bytes", defaultValue = "1073741824")
-    long quotaBytes;
+    WorkspaceSettings settings;
 
     private final FileHashes hashes = new FileHashes(50_000);
     /** Striped, so that the locks stay few however many sessions there are. */
@@ -85,7 +79,7 @@ public class WorkspaceFiles {
     }
 
     public long maxUploadBytes() {
-        return maxUploadBytes;
+        return settings.maxUploadBytes;
     }
 
     public Listing list(UUID session) {
@@ -127,7 +121,7 @@ public class WorkspaceFiles {
             items.remove(limit);
             next = items.get(limit - 1).path();
         }
-        return new Listing(items, used[0], quotaBytes, truncated[0], next);
+        return new Listing(items, used[0], settings.quotaBytes, truncated[0], next);
     }
 
     /**
@@ -141,11 +135,11 @@ public class WorkspaceFiles {
         if (target.equals(workspace.root()) || Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new ApiException(ErrorCode.PATH_NOT_ALLOWED, "'" + path + "' is a directory: a file name is required");
         }
-        if (declaredLength > maxUploadBytes) {
-            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "an upload is at most " + maxUploadBytes + " bytes");
+        if (declaredLength > settings.maxUploadBytes) {
+            throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "an upload is at most " + settings.maxUploadBytes + " bytes");
         }
         var relative = workspace.relative(target);
-        long room = quotaBytes - usedWithout(workspace, relative);
+        long room = settings.quotaBytes - usedWithout(workspace, relative);
         if (declaredLength > room) {
             throw quotaExceeded(room);
         }
@@ -154,12 +148,12 @@ public class WorkspaceFiles {
         try {
             Files.createDirectories(stagingDirectory);
             var digest = sha256();
-            long written = copy(body, stagingDirectory.resolve(staging), digest, Math.min(maxUploadBytes, room));
+            long written = copy(body, stagingDirectory.resolve(staging), digest, Math.min(settings.maxUploadBytes, room));
             var name = target.getFileName();
             synchronized (uploadLocks[Math.floorMod(session.hashCode(), uploadLocks.length)]) {
                 // again, now that no other upload of this session can move a file in
-                if (written > quotaBytes - usedWithout(workspace, relative)) {
-                    throw quotaExceeded(quotaBytes - usedWithout(workspace, relative));
+                if (written > settings.quotaBytes - usedWithout(workspace, relative)) {
+                    throw quotaExceeded(settings.quotaBytes - usedWithout(workspace, relative));
                 }
                 try {
                     Files.createDirectories(target.getParent());
@@ -381,8 +375,8 @@ public class WorkspaceFiles {
             while ((n = body.read(buffer)) >= 0) {
                 written += n;
                 if (written > limit) {
-                    throw limit == maxUploadBytes
-                            ? new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "an upload is at most " + maxUploadBytes + " bytes")
+                    throw limit == settings.maxUploadBytes
+                            ? new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "an upload is at most " + settings.maxUploadBytes + " bytes")
                             : quotaExceeded(limit);
                 }
                 digest.update(buffer, 0, n);
@@ -393,9 +387,9 @@ public class WorkspaceFiles {
     }
 
     private ApiException quotaExceeded(long room) {
-        return new ApiException(ErrorCode.QUOTA_EXCEEDED, "the workspace holds at most " + quotaBytes
+        return new ApiException(ErrorCode.QUOTA_EXCEEDED, "the workspace holds at most " + settings.quotaBytes
                 + " bytes; " + Math.max(0, room) + " bytes are left for this file",
-                Map.of("quota_bytes", quotaBytes, "available_bytes", Math.max(0, room)));
+                Map.of("quota_bytes", settings.quotaBytes, "available_bytes", Math.max(0, room)));
     }
 
     /** The workspace root's time is its owner's last change through the API (see {@link IdleWorkspaces}). */

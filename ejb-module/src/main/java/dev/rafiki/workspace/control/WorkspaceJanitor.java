@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Retention of idle workspaces: every {@code rafiki.files.sweep-interval-seconds}, each node removes
@@ -46,19 +45,14 @@ public class WorkspaceJanitor {
     ActivePrompts activePrompts;
 
     @Inject
-    @ConfigProperty(name = "rafiki.files.idle-retention", defaultValue = "P30D")
-    Duration retention;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.files.sweep-interval-seconds", defaultValue = "600")
-    long intervalSeconds;
+    WorkspaceSettings settings;
 
     @Resource
     TimerService timers;
 
     @PostConstruct
     void start() {
-        long interval = Math.max(1, intervalSeconds) * 1000;
+        long interval = Math.max(1, settings.sweepIntervalSeconds) * 1000;
         timers.createIntervalTimer(interval, interval, new TimerConfig("workspace-janitor", false));
     }
 
@@ -66,13 +60,13 @@ public class WorkspaceJanitor {
     @Timeout
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void sweep() {
-        if (retention.isZero() || retention.isNegative()) {
+        if (settings.idleRetention.isZero() || settings.idleRetention.isNegative()) {
             return;
         }
         try {
-            var removed = IdleWorkspaces.sweep(workspaces.directory(), this::activity, Instant.now(), retention);
+            var removed = IdleWorkspaces.sweep(workspaces.directory(), this::activity, Instant.now(), settings.idleRetention);
             if (!removed.isEmpty()) {
-                LOG.info("removed " + removed.size() + " workspace(s) idle for more than " + retention);
+                LOG.info("removed " + removed.size() + " workspace(s) idle for more than " + settings.idleRetention);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "the sweep of idle workspaces failed; the next one tries again", e);

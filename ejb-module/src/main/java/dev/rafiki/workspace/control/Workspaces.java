@@ -1,5 +1,6 @@
 package dev.rafiki.workspace.control;
 
+import dev.rafiki.platform.config.NodeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -10,24 +11,21 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Where sessions' workspaces live: {@code <rafiki.workspace.dir>/<session id>}. */
 @ApplicationScoped
 public class Workspaces {
 
     @Inject
-    @ConfigProperty(name = "rafiki.workspace.dir")
-    java.util.Optional<String> configured;
+    WorkspaceSettings settings;
 
     @Inject
-    @ConfigProperty(name = "rafiki.data.dir", defaultValue = "data")
-    String dataDir;
+    NodeSettings node;
 
     /** The directory that holds every session's workspace (and nothing else but the uploads' staging area). */
     public Path directory() {
         // default values are not expanded by MicroProfile Config, hence no "${rafiki.data.dir}" default
-        return configured.map(Path::of).orElseGet(() -> Path.of(dataDir, "workspaces")).toAbsolutePath();
+        return settings.dir.map(Path::of).orElseGet(() -> Path.of(node.dataDir, "workspaces")).toAbsolutePath();
     }
 
     public Workspace of(UUID sessionId) {

@@ -37,12 +37,12 @@ class BudgetRulesTest {
 
     BudgetRulesTest() {
         counters.dataSource = postgres.getPostgresDatabase();
-        counters.cacheMillis = 0;
+        counters.settings = dev.rafiki.platform.config.Settings.defaults(BudgetSettings.class);
+        counters.settings.usageCacheMillis = 0;
         rules.dataSource = postgres.getPostgresDatabase();
         rules.counters = counters;
-        rules.refreshSeconds = 3600;
-        rules.defaultDailyTokens = Optional.empty();
-        rules.defaultDailyToolSeconds = Optional.empty();
+        rules.settings = dev.rafiki.platform.config.Settings.defaults(BudgetSettings.class);
+        rules.settings.refreshSeconds = 3600;
     }
 
     static void budget(String scope, String subject, String window, Long maxTokens) throws Exception {
@@ -74,7 +74,7 @@ class BudgetRulesTest {
 
     @Test
     void theOperatorsDefaultAppliesToUsersWithoutABudgetOfTheirOwn() throws Exception {
-        rules.defaultDailyTokens = Optional.of(10L);
+        rules.settings.defaultUserDailyTokens = Optional.of(10L);
         var plain = "plain-" + UUID.randomUUID();
         var generous = "generous-" + UUID.randomUUID();
         budget("user", generous, "month", 1000L);

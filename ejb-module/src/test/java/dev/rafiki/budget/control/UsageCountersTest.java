@@ -33,7 +33,8 @@ class UsageCountersTest {
 
     UsageCountersTest() {
         counters.dataSource = postgres.getPostgresDatabase();
-        counters.cacheMillis = 60_000;
+        counters.settings = dev.rafiki.platform.config.Settings.defaults(BudgetSettings.class);
+        counters.settings.usageCacheMillis = 60_000;
     }
 
     void charge(Charge... charges) throws Exception {

@@ -82,7 +82,9 @@ class EventHubTest {
     EventHubTest() {
         hub.log = log;
         hub.closer = managed(closer);
-        hub.subscriberBufferBytes = 64L << 20;
+        hub.settings = dev.rafiki.platform.config.Settings.defaults(EventSettings.class);
+        hub.nodeSettings = dev.rafiki.platform.config.Settings.defaults(dev.rafiki.platform.config.NodeSettings.class);
+        hub.settings.subscriberBufferBytes = 64L << 20;
         hub.senders = new ThreadPoolExecutor(0, 256, 30, TimeUnit.SECONDS, new SynchronousQueue<>());
     }
 

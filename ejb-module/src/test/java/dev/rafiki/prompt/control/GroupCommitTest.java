@@ -58,7 +58,7 @@ class GroupCommitTest {
         writer.dataSource = db;
         writer.hub = new EventHub();
         writer.tracing = dev.rafiki.platform.tracing.Tracing.off();
-        writer.maxUnits = 256;
+        writer.settings = dev.rafiki.platform.config.Settings.defaults(PromptSettings.class);
         writer.counters = new dev.rafiki.budget.control.UsageCounters();
         writer.threads = new ManagedThreadFactory() {
             @Override

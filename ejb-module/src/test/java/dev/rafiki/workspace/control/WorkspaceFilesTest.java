@@ -33,9 +33,11 @@ class WorkspaceFilesTest {
     @BeforeEach
     void setUp() {
         files.workspaces = new Workspaces();
-        files.workspaces.configured = Optional.of(dir.toString());
-        files.maxUploadBytes = 100;
-        files.quotaBytes = 150;
+        files.workspaces.settings = dev.rafiki.platform.config.Settings.defaults(WorkspaceSettings.class);
+        files.workspaces.settings.dir = Optional.of(dir.toString());
+        files.settings = dev.rafiki.platform.config.Settings.defaults(WorkspaceSettings.class);
+        files.settings.maxUploadBytes = 100;
+        files.settings.quotaBytes = 150;
     }
 
     static ByteArrayInputStream bytes(String text) {

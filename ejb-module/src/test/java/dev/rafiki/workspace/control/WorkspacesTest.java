@@ -19,7 +19,8 @@ class WorkspacesTest {
 
     Workspaces workspaces() {
         var workspaces = new Workspaces();
-        workspaces.configured = Optional.of(root.toString());
+        workspaces.settings = dev.rafiki.platform.config.Settings.defaults(WorkspaceSettings.class);
+        workspaces.settings.dir = Optional.of(root.toString());
         return workspaces;
     }
 

@@ -1,5 +1,6 @@
 package dev.rafiki.console.control;
 
+import dev.rafiki.platform.config.NodeSettings;
 import dev.rafiki.platform.http.BearerTokens;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,16 +42,14 @@ public class DevTokenOffer {
     BearerTokens tokens;
 
     @Inject
-    @ConfigProperty(name = "rafiki.console.offer-dev-token", defaultValue = "true")
-    boolean enabled;
+    ConsoleSettings settings;
 
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.issuer", defaultValue = "")
     String issuer;
 
     @Inject
-    @ConfigProperty(name = "rafiki.data.dir", defaultValue = "data")
-    String dataDir;
+    NodeSettings node;
 
     /** @return the development token, when it may be offered to this request */
     public Optional<String> offer(HttpServletRequest request) {
@@ -58,12 +57,12 @@ public class DevTokenOffer {
     }
 
     Optional<String> offer(String remote, String local, String host) {
-        if (!enabled || !DEVELOPMENT_ISSUER.equals(issuer) || !onThisMachine(remote, local, host)) {
+        if (!settings.offerDevToken || !DEVELOPMENT_ISSUER.equals(issuer) || !onThisMachine(remote, local, host)) {
             return Optional.empty();
         }
         String token;
         try {
-            token = Files.readString(Path.of(dataDir, "dev-token")).strip();
+            token = Files.readString(Path.of(node.dataDir, "dev-token")).strip();
         } catch (IOException | InvalidPathException | SecurityException noToken) {
             return Optional.empty();
         }

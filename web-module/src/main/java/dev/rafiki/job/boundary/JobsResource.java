@@ -6,6 +6,7 @@ import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.ReadAccess;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.prompt.control.PromptSettings;
 import dev.rafiki.prompt.entity.PromptStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +27,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -50,8 +50,7 @@ public class JobsResource {
     CurrentCaller caller;
 
     @Inject
-    @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
-    int maxPromptLength;
+    PromptSettings prompts;
 
     @Inject
     WebhookRequests webhooks;
@@ -71,7 +70,7 @@ public class JobsResource {
     @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public Response submit(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         var json = Bodies.required(body);
-        var submitted = jobs.submit(JobRequests.parse(caller.subject(), json, idempotencyKey, maxPromptLength, webhooks.read(json)));
+        var submitted = jobs.submit(JobRequests.parse(caller.subject(), json, idempotencyKey, prompts.maxLength, webhooks.read(json)));
         var job = submitted.job();
         var builder = Response.accepted(job).location(URI.create(job.links().self()));
         if (submitted.replayed()) {

@@ -1,5 +1,6 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.job.control.JobSettings;
 import dev.rafiki.job.control.WebhookSignature;
 import dev.rafiki.platform.net.OutboundTargets;
 import dev.rafiki.platform.http.Bodies;
@@ -7,7 +8,6 @@ import dev.rafiki.platform.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The {@code webhook} member of a request body ({@code POST /submit}, {@code POST /schedules}):
@@ -18,8 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WebhookRequests {
 
     @Inject
-    @ConfigProperty(name = "rafiki.webhooks.allow-private-networks", defaultValue = "false")
-    boolean allowPrivateNetworks;
+    JobSettings settings;
 
     /** Where to deliver and with which secret to sign. */
     public record Webhook(String url, String secret) {
@@ -32,7 +31,7 @@ public class WebhookRequests {
             return null;
         }
         var url = Bodies.string(webhook, "url", true, 2000);
-        var problem = OutboundTargets.problem(url, allowPrivateNetworks);
+        var problem = OutboundTargets.problem(url, settings.webhookAllowPrivateNetworks);
         if (problem != null) {
             throw ApiException.invalid(problem);
         }

@@ -1,7 +1,9 @@
 package dev.rafiki.link.control;
 
+import dev.rafiki.platform.config.NodeSettings;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.problem.ApiException;
+import jakarta.inject.Inject;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonValue;
 import dev.rafiki.platform.problem.ErrorCode;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Links that open one download without a token, for a browser: {@code /signed<route>?expires=…
@@ -30,6 +31,12 @@ public class SignedLinks {
     public static final String PREFIX = "/signed";
     private static final String METHOD = "GET";
 
+    @Inject
+    LinkSettings settings;
+
+    @Inject
+    NodeSettings node;
+
     private LinkKeys keys;
     private long defaultTtlSeconds;
     private long maxTtlSeconds;
@@ -39,14 +46,12 @@ public class SignedLinks {
 
     @PostConstruct
     void init() {
-        var config = ConfigProvider.getConfig();
-        defaultTtlSeconds = config.getOptionalValue("rafiki.links.ttl-seconds", Long.class).orElse(3600L);
-        maxTtlSeconds = config.getOptionalValue("rafiki.links.max-ttl-seconds", Long.class).orElse(604_800L);
-        var dataDir = config.getOptionalValue("rafiki.data.dir", String.class).orElse("data");
+        defaultTtlSeconds = settings.ttlSeconds;
+        maxTtlSeconds = settings.maxTtlSeconds;
         // default values are not expanded by MicroProfile Config, hence no "${rafiki.data.dir}" default
-        var file = config.getOptionalValue("rafiki.links.key-location", String.class).map(Path::of)
-                .orElseGet(() -> Path.of(dataDir, "links", "hmac.key")).toAbsolutePath();
-        keys = new LinkKeys(config.getOptionalValue("rafiki.links.key", String.class).orElse(null), file);
+        var file = settings.keyLocation.map(Path::of)
+                .orElseGet(() -> Path.of(node.dataDir, "links", "hmac.key")).toAbsolutePath();
+        keys = new LinkKeys(settings.key.orElse(null), file);
         if (keys.current().isEmpty()) {
             java.util.logging.Logger.getLogger(SignedLinks.class.getName()).severe(
                     "signed links are disabled (none made, none accepted): " + keys.problem());

@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * Cross-origin resource sharing for browser pages on the allow-list
@@ -30,10 +29,9 @@ public final class Cors {
         this.maxAgeSeconds = maxAgeSeconds;
     }
 
-    public static Cors of(Config config) {
-        return new Cors(origins(config.getOptionalValue("rafiki.cors.allowed-origins", String.class).orElse("")),
-                config.getOptionalValue("rafiki.cors.allow-credentials", Boolean.class).orElse(false),
-                config.getOptionalValue("rafiki.cors.max-age-seconds", Long.class).orElse(600L));
+    public static Cors of(EdgeSettings settings) {
+        return new Cors(origins(settings.corsAllowedOrigins.orElse("")), settings.corsAllowCredentials,
+                settings.corsMaxAgeSeconds);
     }
 
     public static Set<String> origins(String list) {

@@ -21,7 +21,6 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The public door, in front of every route (REST, SSE and WebSocket handshakes, unknown paths):
@@ -59,17 +58,19 @@ public class EdgeFilter extends HttpFilter {
 
     private java.util.List<LargeBodies> large;
 
+    @Inject
+    EdgeSettings settings;
+
     private Cors cors;
     private long maxBodyBytes;
     private RefusalLog refusals;
 
     @Override
     public void init() {
-        var config = ConfigProvider.getConfig();
-        cors = Cors.of(config);
-        maxBodyBytes = config.getOptionalValue("rafiki.http.max-body-bytes", Long.class).orElse(1_048_576L);
+        cors = Cors.of(settings);
+        maxBodyBytes = settings.maxBodyBytes;
         large = largeBodies.stream().toList();
-        refusals = new RefusalLog(config.getOptionalValue("rafiki.log.refusals-per-minute", Integer.class).orElse(10));
+        refusals = new RefusalLog(settings.refusalsPerMinute);
     }
 
     @Override

@@ -2,8 +2,8 @@ package dev.rafiki.platform.edge;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Counts each user's open streams (WebSockets and SSE) on this node, up to
@@ -15,11 +15,14 @@ import org.eclipse.microprofile.config.ConfigProvider;
 public class OpenStreams {
 
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+    @Inject
+    EdgeSettings settings;
+
     private int maxPerUser;
 
     @PostConstruct
     void init() {
-        maxPerUser = ConfigProvider.getConfig().getOptionalValue("rafiki.streams.max-per-user", Integer.class).orElse(20);
+        maxPerUser = settings.maxStreamsPerUser;
     }
 
     public int maxPerUser() {

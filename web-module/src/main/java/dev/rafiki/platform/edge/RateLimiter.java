@@ -43,6 +43,9 @@ public class RateLimiter {
     @Inject
     Instance<CacheManager> cacheManagers;
 
+    @Inject
+    EdgeSettings settings;
+
     private final Map<RouteClass, Limit> limits = new EnumMap<>(RouteClass.class);
     private boolean enabled;
     private int addressFactor;
@@ -108,18 +111,35 @@ public class RateLimiter {
 
     @PostConstruct
     void init() {
-        configure(ConfigProvider.getConfig());
+        configure(settings, ConfigProvider.getConfig());
     }
 
-    void configure(Config config) {
-        enabled = config.getOptionalValue("rafiki.ratelimit.enabled", Boolean.class).orElse(true);
-        addressFactor = config.getOptionalValue("rafiki.ratelimit.address-factor", Integer.class).orElse(10);
+    /** @param config the limits of each route class, {@code rafiki.ratelimit.<class>.*}: keys built from {@link RouteClass} */
+    void configure(EdgeSettings settings, Config config) {
+        enabled = switchedOn(settings.rateLimits);
+        addressFactor = settings.addressFactor;
         for (var routeClass : RouteClass.values()) {
             var prefix = "rafiki.ratelimit." + routeClass.key;
             limits.put(routeClass, new Limit(routeClass.key,
                     config.getOptionalValue(prefix + ".capacity", Long.class).orElse(routeClass.defaultCapacity),
                     config.getOptionalValue(prefix + ".refill-per-second", Double.class).orElse(routeClass.defaultRefill)));
         }
+    }
+
+    /**
+     * Whether {@code rafiki.ratelimit.enabled} leaves the limits on: only a word that means "off"
+     * turns them off; one that means nothing keeps them on and says so (fail closed, loud).
+     */
+    static boolean switchedOn(String setting) {
+        var value = setting == null ? "" : setting.strip().toLowerCase(java.util.Locale.ROOT);
+        return switch (value) {
+            case "true", "1", "yes", "y", "on" -> true;
+            case "false", "0", "no", "n", "off" -> false;
+            default -> {
+                LOG.severe("rafiki.ratelimit.enabled is '" + setting + "', neither true nor false: rate limits stay on");
+                yield true;
+            }
+        };
     }
 
     /**

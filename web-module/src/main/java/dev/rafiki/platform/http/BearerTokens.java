@@ -1,5 +1,6 @@
 package dev.rafiki.platform.http;
 
+import dev.rafiki.platform.config.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -89,13 +90,15 @@ public class BearerTokens {
     @Inject
     StreamTokens streamTokens;
 
+    /** The container's; the defaults serve a verifier built with {@code new} (tests). */
+    @Inject
+    HttpSettings settings = Settings.defaults(HttpSettings.class);
+
     /** Checks signatures and claims; null when the verification key could not be loaded. */
     private JwtConsumer verifying;
     private int skewSeconds;
     /** Tokens that passed, by their text; see the class comment. */
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
-    private int cacheSize = 4096;
-    private long cacheMillis = 300_000;
     /** The clock of the memory of verified tokens (tests move it). */
     LongSupplier clock = System::currentTimeMillis;
 
@@ -154,8 +157,6 @@ public class BearerTokens {
         var audiences = config.getOptionalValue("mp.jwt.verify.audiences", String.class)
                 .map(value -> List.of(value.split("\\s*,\\s*"))).orElse(List.of());
         int skew = config.getOptionalValue("mp.jwt.verify.clock.skew", Integer.class).orElse(0);
-        cacheSize = config.getOptionalValue("rafiki.auth.token-cache-size", Integer.class).orElse(4096);
-        cacheMillis = 1000L * config.getOptionalValue("rafiki.auth.token-cache-seconds", Integer.class).orElse(300);
         Consumer<JwtConsumerBuilder> key = null;
         try {
             if (issuer == null) {
@@ -178,8 +179,8 @@ public class BearerTokens {
 
     /** Sets the memory of verified tokens: at most {@code size} tokens, each for at most {@code seconds}; 0 turns it off. */
     void remember(int size, int seconds) {
-        cacheSize = size;
-        cacheMillis = 1000L * seconds;
+        settings.tokenCacheSize = size;
+        settings.tokenCacheSeconds = seconds;
         verified.clear();
     }
 
@@ -333,7 +334,7 @@ public class BearerTokens {
 
     /** Verifies a token, or recalls that it passed and has not expired since. */
     private Outcome verify(String token) {
-        if (cacheMillis <= 0 || token == null) {
+        if (settings.tokenCacheSeconds <= 0 || token == null) {
             return check(token, verifying);
         }
         long now = clock.getAsLong();
@@ -346,16 +347,16 @@ public class BearerTokens {
         }
         var outcome = check(token, verifying);
         if (outcome.caller() != null) {
-            if (verified.size() >= cacheSize) {
+            if (verified.size() >= settings.tokenCacheSize) {
                 verified.values().removeIf(entry -> entry.usableUntil() <= now);
-                if (verified.size() >= cacheSize) {
+                if (verified.size() >= settings.tokenCacheSize) {
                     // a burst of distinct valid tokens: start afresh rather than keep an order of use
                     verified.clear();
                 }
             }
             // jose4j refuses a token once now >= exp + skew; the memory stops one second earlier
             long expires = (outcome.expires() + skewSeconds - 1) * 1000;
-            verified.put(token, new Verified(outcome.caller(), Math.min(expires, now + cacheMillis)));
+            verified.put(token, new Verified(outcome.caller(), Math.min(expires, now + 1000L * settings.tokenCacheSeconds)));
         }
         return outcome;
     }

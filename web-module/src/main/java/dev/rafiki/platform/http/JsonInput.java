@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The one door for JSON from clients: every request body ({@link JsonBodyReader}) and every
@@ -60,9 +59,11 @@ public class JsonInput {
     private final int maxExponent;
 
     @Inject
-    public JsonInput(@ConfigProperty(name = "rafiki.json.max-depth", defaultValue = "64") int maxDepth,
-                     @ConfigProperty(name = "rafiki.json.max-number-length", defaultValue = "100") int maxNumberLength,
-                     @ConfigProperty(name = "rafiki.json.max-number-exponent", defaultValue = "400") int maxExponent) {
+    public JsonInput(HttpSettings settings) {
+        this(settings.jsonMaxDepth, settings.jsonMaxNumberLength, settings.jsonMaxNumberExponent);
+    }
+
+    public JsonInput(int maxDepth, int maxNumberLength, int maxExponent) {
         this.maxDepth = maxDepth;
         this.maxNumberLength = maxNumberLength;
         this.maxExponent = maxExponent;

@@ -1,5 +1,6 @@
 package dev.rafiki.platform.http;
 
+import dev.rafiki.platform.metrics.MetricsSettings;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Who may read {@code /metrics} (the container's MicroProfile Metrics endpoint, served in this
@@ -27,13 +27,12 @@ public class MetricsAccess extends HttpFilter {
     BearerTokens tokens;
 
     @Inject
-    @ConfigProperty(name = "rafiki.metrics.role")
-    Optional<String> role;
+    MetricsSettings settings;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        var required = role.map(String::strip).filter(r -> !r.isEmpty());
+        var required = settings.role.map(String::strip).filter(r -> !r.isEmpty());
         if (required.isEmpty()) {
             chain.doFilter(request, response);
             return;

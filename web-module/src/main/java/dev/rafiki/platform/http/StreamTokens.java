@@ -2,6 +2,7 @@ package dev.rafiki.platform.http;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +57,9 @@ public class StreamTokens {
     public record Issued(String token, Instant expiresAt) {
     }
 
+    @Inject
+    HttpSettings settings;
+
     private RSAPrivateCrtKey signingKey;
     private JwtConsumer consumer;
     private long ttlSeconds;
@@ -63,10 +67,9 @@ public class StreamTokens {
     @PostConstruct
     void init() {
         var config = ConfigProvider.getConfig();
-        ttlSeconds = config.getOptionalValue("rafiki.stream-token.ttl-seconds", Long.class).orElse(300L);
-        var location = config.getOptionalValue("rafiki.stream-token.key-location", String.class);
+        ttlSeconds = settings.streamTokenTtlSeconds;
         try {
-            load(location.map(StreamTokens::path).orElse(null), config);
+            load(settings.streamTokenKeyLocation.map(StreamTokens::path).orElse(null), config);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             LOG.severe("stream tokens are disabled: the signing key could not be loaded: " + e);
         }

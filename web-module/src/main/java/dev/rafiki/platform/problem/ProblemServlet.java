@@ -23,11 +23,14 @@ public class ProblemServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(ProblemServlet.class.getName());
 
+    @jakarta.inject.Inject
+    dev.rafiki.platform.edge.EdgeSettings edge;
+
     private Cors cors;
 
     @Override
     public void init() {
-        cors = Cors.of(org.eclipse.microprofile.config.ConfigProvider.getConfig());
+        cors = Cors.of(edge);
     }
 
     @Override

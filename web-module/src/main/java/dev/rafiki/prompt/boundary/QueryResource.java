@@ -6,6 +6,7 @@ import dev.rafiki.platform.http.RequestIds;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.log.LogFields;
 import dev.rafiki.platform.problem.ApiException;
+import dev.rafiki.prompt.control.PromptSettings;
 import dev.rafiki.session.boundary.Views.PromptView;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +27,6 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -55,12 +55,7 @@ public class QueryResource {
     CurrentCaller caller;
 
     @Inject
-    @ConfigProperty(name = "rafiki.query.wait-timeout-seconds", defaultValue = "60")
-    long maxWaitSeconds;
-
-    @Inject
-    @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
-    int maxPromptLength;
+    PromptSettings settings;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -77,8 +72,8 @@ public class QueryResource {
     public void query(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                       @HeaderParam("Prefer") String prefer, @Context HttpServletRequest http,
                       @Suspended AsyncResponse response) {
-        var request = PromptRequests.parse(caller.subject(), Bodies.required(body), idempotencyKey, maxPromptLength);
-        long wait = waitSeconds(prefer, maxWaitSeconds);
+        var request = PromptRequests.parse(caller.subject(), Bodies.required(body), idempotencyKey, settings.maxLength);
+        long wait = waitSeconds(prefer, settings.queryWaitSeconds);
         var requestId = RequestIds.of(http);
         var handle = prompts.start(request);
         handle.accepted().whenComplete((accepted, failure) -> {

@@ -7,6 +7,7 @@ import dev.rafiki.platform.http.PageRequest;
 import dev.rafiki.platform.http.Roles;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
+import dev.rafiki.prompt.control.PromptSettings;
 import dev.rafiki.schedule.boundary.ScheduleViews.RunPage;
 import dev.rafiki.schedule.boundary.ScheduleViews.SchedulePage;
 import dev.rafiki.schedule.boundary.ScheduleViews.ScheduleView;
@@ -28,7 +29,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -52,8 +52,7 @@ public class SchedulesResource {
     CurrentCaller caller;
 
     @Inject
-    @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
-    int maxPromptLength;
+    PromptSettings prompts;
 
     @Inject
     WebhookRequests webhooks;
@@ -77,7 +76,7 @@ public class SchedulesResource {
         String webhookUrl = webhook == null ? null : webhook.url();
         String secret = webhook == null ? null : webhook.secret();
         var created = schedules.create(new NewSchedule(caller.subject(), Bodies.string(json, "cron", true, 200),
-                Bodies.string(json, "timezone", true, 64), Bodies.string(json, "prompt", true, maxPromptLength),
+                Bodies.string(json, "timezone", true, 64), Bodies.string(json, "prompt", true, prompts.maxLength),
                 Bodies.string(json, "model", false, 200), Bodies.reference(json, "session_id", "session"), webhookUrl, secret,
                 metadata(json), Bodies.string(json, "missed", false, 16)));
         return Response.created(URI.create(created.links().self())).entity(created).build();
@@ -125,7 +124,7 @@ public class SchedulesResource {
                         + "PATCH takes cron, timezone, prompt, model, metadata, missed");
             }
         }
-        var prompt = Bodies.string(json, "prompt", false, maxPromptLength);
+        var prompt = Bodies.string(json, "prompt", false, prompts.maxLength);
         if (prompt != null && prompt.isBlank()) {
             throw ApiException.invalid("'prompt' must not be blank");
         }

@@ -1,5 +1,6 @@
 package dev.rafiki.session.boundary;
 
+import dev.rafiki.budget.control.BudgetSettings;
 import dev.rafiki.platform.http.CurrentCaller;
 import dev.rafiki.platform.http.Bodies;
 import dev.rafiki.platform.http.PageRequest;
@@ -56,8 +57,7 @@ public class SessionsResource {
     CurrentCaller caller;
 
     @Inject
-    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "rafiki.usage.max-window-days", defaultValue = dev.rafiki.budget.control.UsageWindow.DEFAULT_MAX_DAYS)
-    int maxUsageWindowDays;
+    BudgetSettings budgets;
 
     @POST
     @Path("session")
@@ -92,7 +92,7 @@ public class SessionsResource {
     public Views.UserUsage usage(@QueryParam("owner") String owner, @QueryParam("from") String from,
                                  @QueryParam("to") String to) {
         var window = dev.rafiki.budget.control.UsageWindow.parse(from, to,
-                dev.rafiki.budget.control.BudgetWindow.day(java.time.Instant.now()), maxUsageWindowDays);
+                dev.rafiki.budget.control.BudgetWindow.day(java.time.Instant.now()), budgets.maxUsageWindowDays);
         return sessions.usage(readerOf(owner), window);
     }
 
@@ -141,7 +141,6 @@ public class SessionsResource {
                 json.containsKey("title") && json.isNull("title"), metadata,
                 json.containsKey("metadata") && json.isNull("metadata"));
     }
-
 
     private static String status(String status) {
         if (status == null || status.isBlank()) {

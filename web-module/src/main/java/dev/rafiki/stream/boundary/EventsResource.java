@@ -2,6 +2,7 @@ package dev.rafiki.stream.boundary;
 
 import dev.rafiki.event.control.EventHub;
 import dev.rafiki.event.control.EventLog;
+import dev.rafiki.event.control.EventSettings;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.http.Bodies;
@@ -29,7 +30,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -68,8 +68,7 @@ public class EventsResource {
     StreamConnections connections;
 
     @Inject
-    @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
-    int buffer;
+    EventSettings events;
 
     @GET
     @Path("events")
@@ -99,7 +98,7 @@ public class EventsResource {
                 streams.close(owner);
             }
         };
-        var subscription = new Subscription(key, cursor, buffer, target::wants) {
+        var subscription = new Subscription(key, cursor, events.subscriberBuffer, target::wants) {
             @Override
             protected void transmit(StoredEvent event) throws Exception {
                 if (sink.isClosed()) {

@@ -1,10 +1,10 @@
 package dev.rafiki.stream.boundary;
 
+import dev.rafiki.platform.edge.Cors;
+import dev.rafiki.platform.edge.EdgeSettings;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.server.ServerEndpointConfig;
-import java.util.Arrays;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Refuses WebSocket handshakes from browser pages whose origin is not allowed: a browser sends
@@ -13,10 +13,18 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public class OriginCheck extends ServerEndpointConfig.Configurator {
 
-    /** {@code rafiki.cors.allowed-origins}: comma-separated origins, {@code *} for any; empty for none. */
+    /**
+     * {@code rafiki.cors.allowed-origins}. Looked up, not injected: the WebSocket container builds
+     * configurators itself; the dependent settings object is released at once.
+     */
     static Set<String> allowed() {
-        var value = ConfigProvider.getConfig().getOptionalValue("rafiki.cors.allowed-origins", String.class).orElse("");
-        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        var lookup = CDI.current().select(EdgeSettings.class);
+        var settings = lookup.get();
+        try {
+            return Cors.origins(settings.corsAllowedOrigins.orElse(""));
+        } finally {
+            lookup.destroy(settings);
+        }
     }
 
     static boolean allows(Set<String> allowed, String origin) {

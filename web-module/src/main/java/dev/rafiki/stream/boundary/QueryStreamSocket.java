@@ -12,6 +12,7 @@ import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.prompt.boundary.ApprovalBodies;
 import dev.rafiki.prompt.boundary.PromptRequests;
 import dev.rafiki.prompt.boundary.Prompts;
+import dev.rafiki.prompt.control.PromptSettings;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code GET /query_stream}: send a prompt, receive its events live up to its terminal event.
@@ -37,8 +37,7 @@ public class QueryStreamSocket extends StreamSocket {
     Prompts prompts;
 
     @Inject
-    @ConfigProperty(name = "rafiki.prompt.max-length", defaultValue = "100000")
-    int maxPromptLength;
+    PromptSettings promptSettings;
 
     @Inject
     RateLimiter limiter;
@@ -78,7 +77,7 @@ public class QueryStreamSocket extends StreamSocket {
                     Map.of("retry_after", allowance.retryAfterSeconds()));
         }
         var key = frame.getString("idempotency_key", null);
-        var request = PromptRequests.parse(owner, frame, key, maxPromptLength);
+        var request = PromptRequests.parse(owner, frame, key, promptSettings.maxLength);
         starting = true;
         try {
             var handle = prompts.start(request);

@@ -2,6 +2,7 @@ package dev.rafiki.stream.boundary;
 
 import dev.rafiki.event.control.EventHub;
 import dev.rafiki.event.control.EventLog;
+import dev.rafiki.event.control.EventSettings;
 import dev.rafiki.event.control.StoredEvent;
 import dev.rafiki.event.control.Subscription;
 import dev.rafiki.platform.edge.OpenStreams;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What every WebSocket endpoint does the same way, so that each endpoint holds only its own
@@ -68,8 +68,7 @@ public abstract class StreamSocket {
     JsonInput json;
 
     @Inject
-    @ConfigProperty(name = "rafiki.events.subscriber-buffer", defaultValue = "1000")
-    int buffer;
+    EventSettings events;
 
     @Inject
     StreamConnections connections;
@@ -256,7 +255,7 @@ public abstract class StreamSocket {
         private final String resume;
 
         Feed(Key key, long after, Predicate<StoredEvent> filter, String stream, String resume) {
-            super(key, after, buffer, filter);
+            super(key, after, events.subscriberBuffer, filter);
             this.stream = stream;
             this.resume = resume;
         }

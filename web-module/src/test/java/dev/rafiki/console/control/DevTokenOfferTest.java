@@ -31,9 +31,10 @@ class DevTokenOfferTest {
                         : new Credentials(Source.QUERY, null, "bad signature");
             }
         };
-        offer.enabled = true;
+        offer.settings = dev.rafiki.platform.config.Settings.defaults(ConsoleSettings.class);
         offer.issuer = "rafiki-dev";
-        offer.dataDir = data.toString();
+        offer.node = dev.rafiki.platform.config.Settings.defaults(dev.rafiki.platform.config.NodeSettings.class);
+        offer.node.dataDir = data.toString();
         Files.writeString(data.resolve("dev-token"), ACCEPTED + "\n");
     }
 
@@ -46,7 +47,7 @@ class DevTokenOfferTest {
 
     @Test
     void switchedOffThereIsNoOffer() {
-        offer.enabled = false;
+        offer.settings.offerDevToken = false;
         assertTrue(offer.offer("127.0.0.1", "127.0.0.1", "localhost").isEmpty());
     }
 
@@ -64,7 +65,7 @@ class DevTokenOfferTest {
         assertTrue(offer.offer("127.0.0.1", "127.0.0.1", "localhost").isEmpty());
         Files.delete(data.resolve("dev-token"));
         assertTrue(offer.offer("127.0.0.1", "127.0.0.1", "localhost").isEmpty());
-        offer.dataDir = "\0";
+        offer.node.dataDir = "\0";
         assertTrue(offer.offer("127.0.0.1", "127.0.0.1", "localhost").isEmpty());
     }
 

@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
 class RateLimiterTest {
 
     static RateLimiter limiter(Map<String, String> settings) {
+        return limiter(settings, dev.rafiki.platform.config.Settings.defaults(EdgeSettings.class));
+    }
+
+    static RateLimiter limiter(Map<String, String> settings, EdgeSettings edge) {
         var limiter = new RateLimiter();
-        limiter.configure(config(settings));
+        limiter.configure(edge, config(settings));
         limiter.cache = new RateLimiter.LocalBuckets(60);
         return limiter;
     }
@@ -39,8 +43,9 @@ class RateLimiterTest {
 
     @Test
     void tokenlessCallersDrawOnTheirAddressBudget() {
-        var limiter = limiter(Map.of("rafiki.ratelimit.write.capacity", "2", "rafiki.ratelimit.write.refill-per-second", "0.001",
-                "rafiki.ratelimit.address-factor", "2"));
+        var edge = dev.rafiki.platform.config.Settings.defaults(EdgeSettings.class);
+        edge.addressFactor = 2;
+        var limiter = limiter(Map.of("rafiki.ratelimit.write.capacity", "2", "rafiki.ratelimit.write.refill-per-second", "0.001"), edge);
         for (int i = 0; i < 4; i++) {
             assertTrue(limiter.take(RouteClass.WRITE, null, "10.0.0.2").allowed());
         }
@@ -50,10 +55,27 @@ class RateLimiterTest {
 
     @Test
     void disabledLimitsAnswerUnlimited() {
-        var limiter = limiter(Map.of("rafiki.ratelimit.enabled", "false"));
+        var edge = dev.rafiki.platform.config.Settings.defaults(EdgeSettings.class);
+        edge.rateLimits = "false";
+        var limiter = limiter(Map.of(), edge);
         for (int i = 0; i < 1000; i++) {
             assertTrue(limiter.take(RouteClass.WRITE, "ann", "10.0.0.1").allowed());
         }
+    }
+
+    @Test
+    void aSwitchThatMeansNothingLeavesTheLimitsOn() {
+        assertTrue(RateLimiter.switchedOn("true"));
+        assertTrue(RateLimiter.switchedOn(" ON "));
+        assertFalse(RateLimiter.switchedOn("false"));
+        assertFalse(RateLimiter.switchedOn("Off"));
+        assertTrue(RateLimiter.switchedOn("flase"), "a typo must not open the edge");
+        assertTrue(RateLimiter.switchedOn(""));
+        var edge = dev.rafiki.platform.config.Settings.defaults(EdgeSettings.class);
+        edge.rateLimits = "fasle";
+        var limiter = limiter(Map.of("rafiki.ratelimit.write.capacity", "1", "rafiki.ratelimit.write.refill-per-second", "0.001"), edge);
+        assertTrue(limiter.take(RouteClass.WRITE, "ann", "10.0.0.1").allowed());
+        assertFalse(limiter.take(RouteClass.WRITE, "ann", "10.0.0.1").allowed());
     }
 
     @Test
