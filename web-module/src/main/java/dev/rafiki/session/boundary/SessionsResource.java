@@ -10,7 +10,7 @@ import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.session.boundary.Views.Page;
 import dev.rafiki.session.boundary.Views.SessionView;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -41,7 +41,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Sessions of the caller: create, inspect, list, change, delete; their conversations are {@code ConversationsResource}'s. */
 @Path("")
-@RequestScoped
+// one instance: request-scoped, it built its settings holder (config lookups included) per request
+@ApplicationScoped
 @RolesAllowed(Roles.USER)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "sessions")

@@ -13,7 +13,7 @@ import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.stream.control.StreamTargets;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -44,7 +44,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * opens with an id alone, the cursor it starts after.
  */
 @Path("")
-@RequestScoped
+// one instance: request-scoped, it built its settings holder (config lookups included) per request
+@ApplicationScoped
 @RolesAllowed(Roles.USER)
 @Tag(name = "streams")
 public class EventsResource {
