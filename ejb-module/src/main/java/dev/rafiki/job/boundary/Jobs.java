@@ -137,9 +137,19 @@ public class Jobs {
         return intake.accept(request, settings.maxAttempts).id;
     }
 
-    /** Read-only, so outside a transaction: every poll of a job saved the commit's round trip. */
-    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    /**
+     * Read-only, so outside a transaction: every poll of a job saved the commit's round trip. Not
+     * for this bean's own methods running in a transaction: they read with {@link #current}.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public JobView get(String owner, UUID jobId) {
+        var loaded = reader.load(jobId).filter(found -> found.job().owner.equals(owner))
+                .orElseThrow(() -> ApiException.notFound("job " + jobId));
+        return reader.view(loaded, settings.maxAttempts);
+    }
+
+    /** The job as this transaction sees it, its own changes included. */
+    private JobView current(String owner, UUID jobId) {
         var rows = em.createQuery("SELECT j, p FROM Job j, Prompt p WHERE j.id = :id AND p.id = j.id", Object[].class)
                 .setParameter("id", jobId)
                 .getResultList();
@@ -179,7 +189,7 @@ public class Jobs {
     public JobView cancel(String owner, UUID jobId) {
         owned(owner, jobId);
         prompts.cancel(owner, jobId);
-        return get(owner, jobId);
+        return current(owner, jobId);
     }
 
     /** A page of the job's artifacts by name (or backwards); one more than {@code limit} says another page follows. */
