@@ -3,12 +3,13 @@ package dev.rafiki.client;
 import dev.rafiki.client.Transport.Call;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.time.LocalDate;
 import java.util.UUID;
 
 /**
  * The administrators' routes (the token's groups must hold {@code admin}; anyone else gets {@code
- * 403 forbidden}): budgets ({@code /admin/budgets}) and the jobs' dead letters ({@code
- * /admin/dead-letters}).
+ * 403 forbidden}): budgets ({@code /admin/budgets}), the jobs' dead letters ({@code
+ * /admin/dead-letters}) and another user's usage ({@code GET /usage?owner=}).
  */
 public final class Admin {
 
@@ -56,6 +57,24 @@ public final class Admin {
     public Page<UserUsage.Budget> budgets(String scope, ListOptions options) {
         return transport.send(options.applyTo(Call.get("/admin/budgets")).query("scope", scope),
                 Transport.pageOf(UserUsage.Budget.class));
+    }
+
+    /** {@code GET /usage?owner=}: the user's totals, today's spending and budgets, as they see them. */
+    public UserUsage usage(String user) {
+        return usage(user, null, null);
+    }
+
+    /**
+     * {@code GET /usage?owner=&from=&to=}: the same with what the user spent from {@code from} to
+     * {@code to} (exclusive; null: through today); a null {@code from} asks for no window.
+     */
+    public UserUsage usage(String user, LocalDate from, LocalDate to) {
+        if (from == null && to != null) {
+            throw new IllegalArgumentException("a window's end needs its start");
+        }
+        var call = Call.get("/usage").query("owner", java.util.Objects.requireNonNull(user, "user")).query("from", from)
+                .query("to", to);
+        return transport.send(call, UserUsage.class);
     }
 
     /** One page of the jobs on the dead-letter queue, as the broker holds them (oldest first). */

@@ -262,6 +262,24 @@ class RafikiClientTest {
     }
 
     @Test
+    void anAdministratorReadsAnotherUsersUsageOverAWindow() {
+        server.createContext("/usage", exchange -> {
+            seen.add(exchange.getRequestURI().getRawQuery());
+            answer(exchange, 200, "application/json", "{\"sessions\":1,\"prompts\":2,\"budgets\":[],"
+                    + "\"today\":{\"input_tokens\":2,\"output_tokens\":4,\"tool_calls\":0,\"tool_seconds\":0},"
+                    + "\"window\":{\"from\":\"2026-11-26T00:00:00Z\",\"to\":\"2026-12-03T00:00:00Z\","
+                    + "\"usage\":{\"input_tokens\":2,\"output_tokens\":4,\"tool_calls\":0,\"tool_seconds\":0}}}");
+        });
+        var usage = client.admin().usage("ada lovelace", java.time.LocalDate.parse("2026-11-26"), null);
+        assertEquals("owner=ada%20lovelace&from=2026-11-26", seen.get(0));
+        assertEquals(4, usage.window().usage().outputTokens());
+        assertEquals(java.time.Instant.parse("2026-12-03T00:00:00Z"), usage.window().to());
+        client.admin().usage("ada");
+        assertEquals("owner=ada", seen.get(1));
+        assertThrows(IllegalArgumentException.class, () -> client.admin().usage("ada", null, java.time.LocalDate.now()));
+    }
+
+    @Test
     void viewsListsAndChangesMapToRecords() {
         server.createContext("/sessions", exchange -> {
             seen.add(exchange.getRequestURI().getRawQuery());

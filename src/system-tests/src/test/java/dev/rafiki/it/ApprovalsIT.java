@@ -1,15 +1,25 @@
 package dev.rafiki.it;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rafiki.client.Approval;
+import dev.rafiki.client.ApprovalDecision;
+import dev.rafiki.client.Busy;
+import dev.rafiki.client.Event;
+import dev.rafiki.client.Job;
+import dev.rafiki.client.Message;
+import dev.rafiki.client.Prompt;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
+import dev.rafiki.client.SubmitRequest;
 import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.FakeModelProviders;
 import dev.rafiki.it.support.RafikiServer;
-import dev.rafiki.it.support.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.nio.file.Files;
@@ -18,7 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,6 +45,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * deny, edited arguments, deciding twice, someone else's prompt, the queue behind a waiting
  * prompt, stop, {@code /query_stream}, a job, a restart while waiting, and expiry. Rules on a
  * call's arguments and rules given by the request itself, with the echo model's {@code /tool}.
+ * Through the Java client; raw {@link Api} calls remain only where the wire itself is tested: the
+ * refusals' problem+json, and bodies the typed requests cannot build.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApprovalsIT {
@@ -42,8 +57,9 @@ class ApprovalsIT {
     static FakeModelProviders models;
     static Map<String, String> env;
     static RafikiServer server;
-    static Api alice;
-    static Api bob;
+    static RafikiClient alice;
+    static Api aliceApi;
+    static Api bobApi;
     static String agent;
 
     @BeforeAll
@@ -55,17 +71,20 @@ class ApprovalsIT {
                 // long enough for every test but the expiry one, which restarts with a short one
                 "RAFIKI_APPROVALS_TIMEOUT", "PT10M");
         server = RafikiServer.start("approvals", env);
-        alice = server.api("approvals-alice");
-        bob = server.api("approvals-bob");
-        var created = alice.post("/agents", Json.createObjectBuilder().add("name", "careful").add("model", MODEL)
+        alice = server.client("approvals-alice");
+        aliceApi = server.api("approvals-alice");
+        bobApi = server.api("approvals-bob");
+        alice.agents().create(Json.createObjectBuilder().add("name", "careful").add("model", MODEL)
                 .add("approval", Json.createObjectBuilder().add("write_file", "always").add("read_file", "never"))
-                .build().toString());
-        assertEquals(201, created.status(), created.body());
+                .build());
         agent = "careful";
     }
 
     @AfterAll
     static void stop() {
+        if (alice != null) {
+            alice.close();
+        }
         if (server != null) {
             server.stop();
         }
@@ -83,50 +102,50 @@ class ApprovalsIT {
                 .build();
     }
 
-    /** {@code POST /query} of a prompt that will wait: answered 202 at once, with where to look. */
-    static JsonObject waiting(Api api, String sessionId, String prompt) {
-        var body = Json.createObjectBuilder().add("prompt", prompt).add("agent", agent);
-        if (sessionId != null) {
-            body.add("session_id", sessionId);
-        }
-        var response = api.post("/query", body.build().toString());
-        assertEquals(202, response.status(), response.body());
-        var json = response.json();
-        assertEquals("waiting_approval", json.getString("status"), json.toString());
-        assertEquals("/session/" + json.getString("session_id") + "/prompts/" + json.getString("id"),
-                json.getString("result_url"));
-        return json;
+    /** An answer that waits for a person, with where to look: the result_url only an answer still under way (202) carries. */
+    static Prompt assertWaiting(Prompt answer) {
+        assertEquals("waiting_approval", answer.status(), answer.toString());
+        assertEquals("/session/" + answer.sessionId() + "/prompts/" + answer.id(), answer.resultUrl());
+        return answer;
     }
 
-    static JsonObject prompt(Api api, JsonObject accepted) {
-        var response = api.get("/session/" + accepted.getString("session_id") + "/prompts/" + accepted.getString("id"));
-        assertEquals(200, response.status(), response.body());
-        return response.json();
+    /** {@code POST /query} of a prompt with the profile that makes it wait: answered at once. */
+    static Prompt waiting(String prompt) {
+        return assertWaiting(alice.query(QueryRequest.of(prompt).withAgent(agent)));
     }
 
-    static JsonObject ended(Api api, JsonObject accepted) {
-        return Await.until("the prompt's end", WAIT, () -> prompt(api, accepted),
-                p -> List.of("completed", "failed", "cancelled").contains(p.getString("status")));
+    static Prompt prompt(Prompt accepted) {
+        return alice.sessions().prompt(accepted.sessionId(), accepted.id());
     }
 
-    static Api.Response decide(Api api, JsonObject accepted, String toolCallId, String decision, JsonObject extra) {
+    static Prompt ended(Prompt accepted) {
+        return Await.until("the prompt's end", WAIT, () -> prompt(accepted), Prompt::terminal);
+    }
+
+    static Approval decide(Prompt accepted, ApprovalDecision decision) {
+        return alice.sessions().decide(accepted.sessionId(), accepted.id(), decision);
+    }
+
+    /** Raw, for refusals whose problem+json is checked and bodies the typed decision cannot build. */
+    static Api.Response decide(Api api, Prompt accepted, String toolCallId, String decision, JsonObject extra) {
         var body = Json.createObjectBuilder().add("tool_call_id", toolCallId).add("decision", decision);
         if (extra != null) {
             extra.forEach(body::add);
         }
-        return api.post("/session/" + accepted.getString("session_id") + "/prompts/" + accepted.getString("id")
-                + "/approvals", body.build().toString());
+        return api.post("/session/" + accepted.sessionId() + "/prompts/" + accepted.id() + "/approvals",
+                body.build().toString());
     }
 
-    static Path workspace(String sessionId) {
-        return server.dataDir().resolve("workspaces").resolve(sessionId);
+    static Path workspace(UUID sessionId) {
+        return server.dataDir().resolve("workspaces").resolve(sessionId.toString());
     }
 
-    static List<JsonObject> events(Api api, String sessionId, String type) {
-        var page = api.get("/session/" + sessionId + "/events?after=0&limit=500");
-        assertEquals(200, page.status(), page.body());
-        return page.json().getJsonArray("items").stream().map(v -> v.asJsonObject())
-                .filter(e -> type.equals(e.getString("type"))).toList();
+    static List<Event> events(UUID sessionId, String type) {
+        return alice.sessions().events(sessionId, 0, 500).items().stream().filter(e -> type.equals(e.type())).toList();
+    }
+
+    static List<String> roles(UUID sessionId) {
+        return alice.sessions().messages(sessionId).stream().map(Message::role).toList();
     }
 
     /** The model requests of one prompt (its script is unique), and of them those that began its run. */
@@ -152,186 +171,172 @@ class ApprovalsIT {
     @Order(1)
     void anApprovedCallRunsAndTheRunGoesOnWithoutAskingTheModelAgain() throws Exception {
         var prompt = script("approved.txt", "hello");
-        var accepted = waiting(alice, null, prompt);
-        var sessionId = accepted.getString("session_id");
+        var accepted = waiting(prompt);
+        var sessionId = accepted.sessionId();
 
-        var view = prompt(alice, accepted);
-        assertEquals("waiting_approval", view.getString("status"));
-        var request = view.getJsonArray("approvals").getJsonObject(0);
-        assertEquals("pending", request.getString("status"));
-        assertEquals("write_file", request.getString("tool"));
-        assertEquals("call_w", request.getString("tool_call_id"));
-        assertEquals("approved.txt", request.getJsonObject("arguments").getString("path"));
-        assertTrue(Instant.parse(request.getString("expires_at")).isAfter(Instant.now().plusSeconds(60)), request.toString());
+        var view = prompt(accepted);
+        assertEquals("waiting_approval", view.status());
+        var request = view.approvals().get(0);
+        assertEquals("pending", request.status());
+        assertEquals("write_file", request.tool());
+        assertEquals("call_w", request.toolCallId());
+        assertEquals("approved.txt", request.arguments().asJsonObject().getString("path"));
+        assertTrue(request.expiresAt().isAfter(Instant.now().plusSeconds(60)), request.toString());
         assertFalse(Files.exists(workspace(sessionId).resolve("approved.txt")), "nothing runs before the decision");
-        var requested = events(alice, sessionId, "tool_call.approval_requested");
+        var requested = events(sessionId, "tool_call.approval_requested");
         assertEquals(1, requested.size(), requested.toString());
-        var data = requested.get(0).getJsonObject("data");
-        assertEquals(accepted.getString("id"), data.getString("prompt_id"));
+        var data = requested.get(0).data();
+        assertEquals(accepted.id().toString(), data.getString("prompt_id"));
         assertEquals("call_w", data.getString("tool_call_id"));
         assertEquals("write_file", data.getString("tool"));
         assertEquals("hello", data.getJsonObject("arguments").getString("content"));
         assertNotNull(data.getString("expires_at"));
 
-        var decided = decide(alice, accepted, "call_w", "approve", null);
-        assertEquals(200, decided.status(), decided.body());
-        assertEquals("approved", decided.json().getString("status"));
-        assertEquals("approve", decided.json().getString("decision"));
-        assertEquals("approvals-alice", decided.json().getString("decided_by"));
+        var decided = decide(accepted, ApprovalDecision.approve("call_w"));
+        assertEquals("approved", decided.status());
+        assertEquals("approve", decided.decision());
+        assertEquals("approvals-alice", decided.decidedBy());
 
-        var done = ended(alice, accepted);
-        assertEquals("completed", done.getString("status"), done.toString());
-        assertTrue(done.getString("answer").startsWith("done: "), done.toString());
+        var done = ended(accepted);
+        assertEquals("completed", done.status(), done.toString());
+        assertTrue(done.answer().startsWith("done: "), done.toString());
         assertEquals("hello", Files.readString(workspace(sessionId).resolve("approved.txt")));
         assertEquals(1, firstTurns(prompt), "the turn that asked for the call is not asked again");
         assertEquals(2, modelRequests(prompt).size(), "one turn before the decision, one after the tool ran");
         var afterDecision = modelRequests(prompt).get(1).getJsonArray("messages");
         assertEquals("tool", afterDecision.getJsonObject(afterDecision.size() - 1).getString("role"));
-        var decidedEvents = events(alice, sessionId, "tool_call.approval_decided");
+        var decidedEvents = events(sessionId, "tool_call.approval_decided");
         assertEquals(1, decidedEvents.size());
-        assertEquals("approve", decidedEvents.get(0).getJsonObject("data").getString("decision"));
-        assertFalse(decidedEvents.get(0).getJsonObject("data").getBoolean("expired"));
+        assertEquals("approve", decidedEvents.get(0).data().getString("decision"));
+        assertFalse(decidedEvents.get(0).data().getBoolean("expired"));
         // the history is whole and in order: user, the asking turn, the result, the answer
-        var roles = alice.messages(sessionId).stream().map(m -> m.getString("role")).toList();
-        assertEquals(List.of("user", "assistant", "tool", "assistant"), roles);
+        assertEquals(List.of("user", "assistant", "tool", "assistant"), roles(sessionId));
     }
 
     @Test
     @Order(2)
     void aDeniedCallDoesNotRunAndTheModelHearsWhy() {
-        var accepted = waiting(alice, null, script("denied.txt", "no"));
-        var decided = decide(alice, accepted, "call_w", "deny", Json.createObjectBuilder().add("reason", "not in prod").build());
-        assertEquals(200, decided.status(), decided.body());
-        assertEquals("denied", decided.json().getString("status"));
-        assertEquals("not in prod", decided.json().getString("reason"));
-        var done = ended(alice, accepted);
-        assertEquals("completed", done.getString("status"), done.toString());
-        assertTrue(done.getString("answer").contains("denied") && done.getString("answer").contains("not in prod"),
-                done.toString());
-        assertFalse(Files.exists(workspace(accepted.getString("session_id")).resolve("denied.txt")));
+        var accepted = waiting(script("denied.txt", "no"));
+        var decided = decide(accepted, ApprovalDecision.deny("call_w", "not in prod"));
+        assertEquals("denied", decided.status());
+        assertEquals("not in prod", decided.reason());
+        var done = ended(accepted);
+        assertEquals("completed", done.status(), done.toString());
+        assertTrue(done.answer().contains("denied") && done.answer().contains("not in prod"), done.toString());
+        assertFalse(Files.exists(workspace(accepted.sessionId()).resolve("denied.txt")));
     }
 
     @Test
     @Order(3)
     void anApprovedCallRunsWithTheEditedArguments() throws Exception {
-        var accepted = waiting(alice, null, script("asked.txt", "as asked"));
+        var accepted = waiting(script("asked.txt", "as asked"));
         var edited = Json.createObjectBuilder().add("path", "edited.txt").add("content", "as edited").build();
-        var decided = decide(alice, accepted, "call_w", "approve", Json.createObjectBuilder().add("arguments", edited).build());
-        assertEquals(200, decided.status(), decided.body());
-        assertEquals("edited.txt", decided.json().getJsonObject("decided_arguments").getString("path"));
-        assertEquals("completed", ended(alice, accepted).getString("status"));
-        var workspace = workspace(accepted.getString("session_id"));
+        var decided = decide(accepted, ApprovalDecision.approve("call_w").withArguments(edited));
+        assertEquals("edited.txt", decided.decidedArguments().asJsonObject().getString("path"));
+        assertEquals("completed", ended(accepted).status());
+        var workspace = workspace(accepted.sessionId());
         assertEquals("as edited", Files.readString(workspace.resolve("edited.txt")));
         assertFalse(Files.exists(workspace.resolve("asked.txt")));
         // arguments are a tool's JSON object; with a denial they make no sense
-        var other = waiting(alice, null, script("x.txt", "x"));
-        problem(decide(alice, other, "call_w", "approve", Json.createObjectBuilder().add("arguments", "rm -rf").build()),
+        var other = waiting(script("x.txt", "x"));
+        // raw: the refusals' problem+json, and a decision no typed ApprovalDecision names
+        problem(decide(aliceApi, other, "call_w", "approve", Json.createObjectBuilder().add("arguments", "rm -rf").build()),
                 400, "validation-failed");
-        problem(decide(alice, other, "call_w", "deny", Json.createObjectBuilder().add("arguments", edited).build()),
+        problem(decide(aliceApi, other, "call_w", "deny", Json.createObjectBuilder().add("arguments", edited).build()),
                 400, "validation-failed");
-        problem(decide(alice, other, "call_w", "maybe", null), 400, "validation-failed");
-        assertEquals(200, decide(alice, other, "call_w", "deny", null).status());
-        ended(alice, other);
+        problem(decide(aliceApi, other, "call_w", "maybe", null), 400, "validation-failed");
+        decide(other, ApprovalDecision.deny("call_w", null));
+        ended(other);
     }
 
     @Test
     @Order(4)
     void decidingTwiceIsIdempotentAndOnlyTheOwnerDecides() {
-        var accepted = waiting(alice, null, script("twice.txt", "once"));
+        var accepted = waiting(script("twice.txt", "once"));
         // someone else's prompt is not there for them, exactly like a missing one
-        problem(decide(bob, accepted, "call_w", "approve", null), 404, "not-found");
-        problem(decide(alice, accepted, "no-such-call", "approve", null), 404, "not-found");
-        var first = decide(alice, accepted, "call_w", "approve", null);
-        assertEquals(200, first.status(), first.body());
-        var again = decide(alice, accepted, "call_w", "approve", null);
-        assertEquals(200, again.status(), again.body());
-        assertEquals(first.json().getString("decided_at"), again.json().getString("decided_at"));
-        var otherwise = decide(alice, accepted, "call_w", "deny", null);
+        // raw: the refusals' problem+json
+        problem(decide(bobApi, accepted, "call_w", "approve", null), 404, "not-found");
+        problem(decide(aliceApi, accepted, "no-such-call", "approve", null), 404, "not-found");
+        var first = decide(accepted, ApprovalDecision.approve("call_w"));
+        var again = decide(accepted, ApprovalDecision.approve("call_w"));
+        assertEquals(first.decidedAt(), again.decidedAt());
+        var otherwise = decide(aliceApi, accepted, "call_w", "deny", null);
         problem(otherwise, 409, "approval-decided");
         assertEquals("approved", otherwise.json().getString("approval_status"));
-        assertEquals("completed", ended(alice, accepted).getString("status"));
-        assertEquals(1, events(alice, accepted.getString("session_id"), "tool_call.approval_decided").size(),
-                "one decision, one event");
+        assertEquals("completed", ended(accepted).status());
+        assertEquals(1, events(accepted.sessionId(), "tool_call.approval_decided").size(), "one decision, one event");
     }
 
     @Test
     @Order(5)
     void theSessionsQueueWaitsBehindAWaitingPrompt() {
-        var first = waiting(alice, null, script("first.txt", "1"));
-        var sessionId = first.getString("session_id");
-        var second = alice.post("/query", Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "behind")
-                .build().toString(), "Prefer", "respond-async");
-        assertEquals(202, second.status(), second.body());
-        var behind = second.json();
-        assertEquals("queued", prompt(alice, behind).getString("status"));
-        assertEquals("waiting_approval", prompt(alice, first).getString("status"));
-        var decided = decide(alice, first, "call_w", "approve", null);
-        assertEquals(200, decided.status(), decided.body());
-        assertEquals("completed", ended(alice, first).getString("status"));
-        var done = ended(alice, behind);
-        assertEquals("completed", done.getString("status"), done.toString());
-        assertFalse(Instant.parse(done.getString("started_at"))
-                .isBefore(Instant.parse(decided.json().getString("decided_at"))), "the queued prompt started after the decision");
-        assertTrue(prompt(alice, first).getInt("number") < done.getInt("number"));
+        var first = waiting(script("first.txt", "1"));
+        var sessionId = first.sessionId();
+        var behind = alice.start(QueryRequest.of("behind").inSession(sessionId));
+        assertFalse(behind.terminal(), behind.toString());
+        assertEquals("queued", prompt(behind).status());
+        assertEquals("waiting_approval", prompt(first).status());
+        var decided = decide(first, ApprovalDecision.approve("call_w"));
+        assertEquals("completed", ended(first).status());
+        var done = ended(behind);
+        assertEquals("completed", done.status(), done.toString());
+        assertFalse(done.startedAt().isBefore(decided.decidedAt()), "the queued prompt started after the decision");
+        assertTrue(prompt(first).number() < done.number());
     }
 
     @Test
     @Order(6)
     void theBusyPoliciesTreatAWaitingPromptAsRunning() {
-        var accepted = waiting(alice, null, script("busy.txt", "never"));
-        var sessionId = accepted.getString("session_id");
-        var rejected = alice.post("/query", Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "not now")
-                .add("busy", "reject").build().toString());
+        var accepted = waiting(script("busy.txt", "never"));
+        var sessionId = accepted.sessionId();
+        // raw: the refusal's problem+json and its running_prompt_id
+        var rejected = aliceApi.post("/query", Json.createObjectBuilder().add("session_id", sessionId.toString())
+                .add("prompt", "not now").add("busy", "reject").build().toString());
         problem(rejected, 409, "session-busy");
-        assertEquals(accepted.getString("id"), rejected.json().getString("running_prompt_id"));
-        var interrupting = alice.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
-                .add("prompt", "instead").add("busy", "interrupt").build().toString());
-        assertEquals(200, interrupting.status(), interrupting.body());
-        assertEquals("completed", interrupting.json().getString("status"));
-        var interrupted = prompt(alice, accepted);
-        assertEquals("cancelled", interrupted.getString("status"));
-        assertEquals("interrupted", interrupted.getJsonObject("error").getString("code"));
-        assertEquals("cancelled", interrupted.getJsonArray("approvals").getJsonObject(0).getString("status"));
+        assertEquals(accepted.id().toString(), rejected.json().getString("running_prompt_id"));
+        var interrupting = alice.query(QueryRequest.of("instead").inSession(sessionId).withBusy(Busy.INTERRUPT));
+        assertEquals("completed", interrupting.status());
+        var interrupted = prompt(accepted);
+        assertEquals("cancelled", interrupted.status());
+        assertEquals("interrupted", interrupted.error().code());
+        assertEquals("cancelled", interrupted.approvals().get(0).status());
         assertFalse(Files.exists(workspace(sessionId).resolve("busy.txt")));
     }
 
     @Test
     @Order(6)
     void stopCancelsAWaitingPromptAndFreesTheSession() {
-        var accepted = waiting(alice, null, script("stopped.txt", "never"));
-        var sessionId = accepted.getString("session_id");
-        var stopped = alice.post("/session/" + sessionId + "/stop", "{}");
-        assertEquals(200, stopped.status(), stopped.body());
-        assertTrue(stopped.body().contains(accepted.getString("id")), stopped.body());
-        var view = prompt(alice, accepted);
-        assertEquals("cancelled", view.getString("status"));
-        assertEquals("cancelled", view.getJsonArray("approvals").getJsonObject(0).getString("status"));
-        problem(decide(alice, accepted, "call_w", "approve", null), 409, "approval-decided");
+        var accepted = waiting(script("stopped.txt", "never"));
+        var sessionId = accepted.sessionId();
+        var stopped = alice.sessions().stop(sessionId, false);
+        assertTrue(stopped.cancelled().contains(accepted.id()), stopped.toString());
+        var view = prompt(accepted);
+        assertEquals("cancelled", view.status());
+        assertEquals("cancelled", view.approvals().get(0).status());
+        // raw: the refusal's problem+json
+        problem(decide(aliceApi, accepted, "call_w", "approve", null), 409, "approval-decided");
         assertFalse(Files.exists(workspace(sessionId).resolve("stopped.txt")));
         // the session takes the next prompt; the asking turn got a result, so the history stays well formed
-        var next = alice.post("/query", Json.createObjectBuilder().add("session_id", sessionId).add("prompt", "after the stop")
-                .build().toString());
-        assertEquals(200, next.status(), next.body());
-        assertEquals("completed", next.json().getString("status"));
-        var roles = alice.messages(sessionId).stream().map(m -> m.getString("role")).toList();
-        assertEquals(List.of("user", "assistant", "tool", "user", "assistant"), roles);
+        var next = alice.query(QueryRequest.of("after the stop").inSession(sessionId));
+        assertEquals("completed", next.status());
+        assertEquals(List.of("user", "assistant", "tool", "user", "assistant"), roles(sessionId));
     }
 
     @Test
     @Order(7)
-    void queryStreamShowsTheRequestAndTakesTheDecisionAsAFrame() {
+    void queryStreamShowsTheRequestAndTakesTheDecisionAsAFrame() throws Exception {
         var prompt = script("streamed.txt", "via ws");
-        try (var ws = WsClient.connect(server, "/query_stream", server.tokenFor("approvals-alice", "user"))) {
-            ws.send(Json.createObjectBuilder().add("prompt", prompt).add("agent", agent).build().toString());
-            assertEquals("accepted", ws.next(WAIT).getString("type"));
-            var frames = ws.until(f -> "tool_call.approval_requested".equals(f.getString("type")), WAIT);
-            var request = frames.get(frames.size() - 1).getJsonObject("data");
-            assertEquals("call_w", request.getString("tool_call_id"));
-            ws.send(Json.createObjectBuilder().add("type", "approval").add("tool_call_id", "call_w")
-                    .add("decision", "approve").build().toString());
-            var rest = ws.until(WsClient::terminal, WAIT);
-            var types = rest.stream().map(f -> f.getString("type")).toList();
-            assertTrue(types.contains("approval"), types.toString());
+        var events = new CopyOnWriteArrayList<Event>();
+        try (var stream = alice.queryStream(QueryRequest.of(prompt).withAgent(agent), events::add)) {
+            assertNotNull(stream.accepted().get(WAIT.toSeconds(), TimeUnit.SECONDS), "the accepted frame");
+            var request = Await.until("the approval request", WAIT, () -> events.stream()
+                    .filter(e -> "tool_call.approval_requested".equals(e.type())).findFirst(), Optional::isPresent).get();
+            assertEquals("call_w", request.data().getString("tool_call_id"));
+            // the decision goes as an approval frame; the future completes with the approval frame that answers it
+            var approval = stream.decide(ApprovalDecision.approve("call_w")).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals("approved", approval.status(), approval.toString());
+            assertEquals("completed", stream.result().get(WAIT.toSeconds(), TimeUnit.SECONDS).status());
+            var types = events.stream().map(Event::type).toList();
             assertTrue(types.contains("tool_call.approval_decided"), types.toString());
             assertEquals("prompt.completed", types.get(types.size() - 1));
         }
@@ -340,18 +345,14 @@ class ApprovalsIT {
     @Test
     @Order(8)
     void aJobWaitsForItsApprovalToo() {
-        var submitted = alice.post("/submit", Json.createObjectBuilder().add("prompt", script("job.txt", "job"))
-                .add("agent", agent).build().toString());
-        assertEquals(202, submitted.status(), submitted.body());
-        var jobId = submitted.json().getString("id");
-        var job = Await.until("the job to wait", WAIT, () -> alice.get("/jobs/" + jobId).json(),
-                j -> "waiting_approval".equals(j.getString("status")));
-        var accepted = Json.createObjectBuilder().add("session_id", job.getString("session_id")).add("id", jobId).build();
-        assertEquals(200, decide(alice, accepted, "call_w", "approve", null).status());
-        var done = Await.until("the job's end", WAIT, () -> alice.get("/jobs/" + jobId).json(),
-                j -> List.of("completed", "failed", "cancelled").contains(j.getString("status")));
-        assertEquals("completed", done.getString("status"), done.toString());
-        assertEquals(1, done.getInt("attempts"), "a pause is not an attempt");
+        var jobId = alice.jobs().submit(SubmitRequest.of(script("job.txt", "job")).withAgent(agent)).id();
+        var job = Await.until("the job to wait", WAIT, () -> alice.jobs().get(jobId),
+                j -> "waiting_approval".equals(j.status()));
+        // a job's prompt has the job's id
+        alice.sessions().decide(job.sessionId(), jobId, ApprovalDecision.approve("call_w"));
+        var done = Await.until("the job's end", WAIT, () -> alice.jobs().get(jobId), Job::terminal);
+        assertEquals("completed", done.status(), done.toString());
+        assertEquals(1, done.attempts(), "a pause is not an attempt");
     }
 
     /** The echo model's {@code /tool} directive: one call of {@code tool} with these arguments, then the answer. */
@@ -363,48 +364,47 @@ class ApprovalsIT {
         return Json.createObjectBuilder().add("path", path).add("content", content).build();
     }
 
-    /** The single pending request of a waiting prompt. */
-    static JsonObject pending(Api api, JsonObject accepted) {
-        var view = prompt(api, accepted);
-        assertEquals("waiting_approval", view.getString("status"), view.toString());
-        var pending = view.getJsonArray("approvals").stream().map(v -> v.asJsonObject())
-                .filter(a -> "pending".equals(a.getString("status"))).toList();
+    /** The single pending request of a waiting prompt (a job's prompt has the job's id). */
+    static Approval pending(UUID sessionId, UUID promptId) {
+        var view = alice.sessions().prompt(sessionId, promptId);
+        assertEquals("waiting_approval", view.status(), view.toString());
+        var pending = view.approvals().stream().filter(a -> "pending".equals(a.status())).toList();
         assertEquals(1, pending.size(), view.toString());
         return pending.get(0);
+    }
+
+    static Approval pending(Prompt accepted) {
+        return pending(accepted.sessionId(), accepted.id());
     }
 
     @Test
     @Order(9)
     void anUnlessRuleLetsWritesToDraftsRunAndMakesOthersWait() throws Exception {
-        var created = alice.post("/agents", Json.createObjectBuilder().add("name", "drafter").add("model", "echo")
+        var created = alice.agents().create(Json.createObjectBuilder().add("name", "drafter").add("model", "echo")
                 .add("approval", Json.createObjectBuilder().add("write_file", Json.createObjectBuilder()
                         .add("unless", Json.createObjectBuilder().add("path", "drafts/**"))))
-                .build().toString());
-        assertEquals(201, created.status(), created.body());
-        assertEquals("drafts/**", created.json().getJsonObject("approval").getJsonObject("write_file")
-                .getJsonObject("unless").getString("path"), "shown as given");
-        problem(alice.post("/agents", """
+                .build());
+        assertEquals("drafts/**", created.approval().getJsonObject("write_file").getJsonObject("unless").getString("path"),
+                "shown as given");
+        // raw: the refusals' problem+json
+        problem(aliceApi.post("/agents", """
                 {"name": "sloppy", "approval": {"write_file": {"unless": {"path": 7}}}}"""), 400, "validation-failed");
-        problem(alice.post("/agents", """
+        problem(aliceApi.post("/agents", """
                 {"name": "sloppy", "approval": {"write_file": {"unles": {"path": "drafts/**"}}}}"""), 400, "validation-failed");
 
-        var drafted = alice.post("/query", Json.createObjectBuilder().add("agent", "drafter")
-                .add("prompt", echoTool("write_file", write("drafts/plan.md", "draft"))).build().toString());
-        assertEquals(200, drafted.status(), drafted.body());
-        assertEquals("completed", drafted.json().getString("status"), drafted.body());
-        assertEquals("draft", Files.readString(workspace(drafted.json().getString("session_id")).resolve("drafts/plan.md")));
+        var drafted = alice.query(QueryRequest.of(echoTool("write_file", write("drafts/plan.md", "draft"))).withAgent("drafter"));
+        assertEquals("completed", drafted.status(), drafted.toString());
+        assertEquals("draft", Files.readString(workspace(drafted.sessionId()).resolve("drafts/plan.md")));
 
         // the last: the name twice, so that a tool reading the first value would write outside drafts/
         for (var arguments : List.of(write("notes/plan.md", "note").toString(), write("drafts/../notes/plan.md", "note").toString(),
                 "{\"path\": \"notes/plan.md\", \"content\": \"note\", \"path\": \"drafts/plan.md\"}")) {
-            var accepted = alice.post("/query", Json.createObjectBuilder().add("agent", "drafter")
-                    .add("prompt", "/tool write_file " + arguments).build().toString());
-            assertEquals(202, accepted.status(), accepted.body());
-            assertEquals("waiting_approval", accepted.json().getString("status"), arguments);
-            var asked = pending(alice, accepted.json());
-            assertEquals(200, decide(alice, accepted.json(), asked.getString("tool_call_id"), "deny", null).status());
-            assertEquals("completed", ended(alice, accepted.json()).getString("status"));
-            assertFalse(Files.exists(workspace(accepted.json().getString("session_id")).resolve("notes/plan.md")));
+            var accepted = alice.query(QueryRequest.of("/tool write_file " + arguments).withAgent("drafter"));
+            assertEquals("waiting_approval", accepted.status(), arguments);
+            assertWaiting(accepted);
+            decide(accepted, ApprovalDecision.deny(pending(accepted).toolCallId(), null));
+            assertEquals("completed", ended(accepted).status());
+            assertFalse(Files.exists(workspace(accepted.sessionId()).resolve("notes/plan.md")));
         }
     }
 
@@ -414,95 +414,90 @@ class ApprovalsIT {
         var prompt = "/tools " + Json.createArrayBuilder()
                 .add(Json.createObjectBuilder().add("name", "write_file").add("arguments", write("one.txt", "1")))
                 .add(Json.createObjectBuilder().add("name", "write_file").add("arguments", write("two.txt", "2"))).build();
-        var body = Json.createObjectBuilder().add("prompt", prompt)
-                .add("approval", Json.createObjectBuilder().add("write_file", "always")).build().toString();
-        var response = alice.post("/query", body, "Idempotency-Key", "request-rules-1");
-        assertEquals(202, response.status(), response.body());
-        var accepted = response.json();
-        assertEquals("waiting_approval", accepted.getString("status"));
-        var sessionId = accepted.getString("session_id");
+        var request = QueryRequest.of(prompt).withApproval(Json.createObjectBuilder().add("write_file", "always").build())
+                .withIdempotencyKey("request-rules-1");
+        var accepted = assertWaiting(alice.query(request));
+        var sessionId = accepted.sessionId();
 
-        var replay = alice.post("/query", body, "Idempotency-Key", "request-rules-1");
-        assertEquals(accepted.getString("id"), replay.json().getString("id"), replay.body());
-        problem(alice.post("/query", Json.createObjectBuilder().add("prompt", prompt)
+        var replay = alice.query(request);
+        assertEquals(accepted.id(), replay.id(), replay.toString());
+        // raw: the refusal's problem+json
+        problem(aliceApi.post("/query", Json.createObjectBuilder().add("prompt", prompt)
                 .add("approval", Json.createObjectBuilder().add("write_file", "never")).build().toString(),
                 "Idempotency-Key", "request-rules-1"), 409, "idempotency-key-reused");
 
-        var first = pending(alice, accepted);
-        assertEquals("one.txt", first.getJsonObject("arguments").getString("path"));
-        assertEquals(200, decide(alice, accepted, first.getString("tool_call_id"), "approve", null).status());
+        var first = pending(accepted);
+        assertEquals("one.txt", first.arguments().asJsonObject().getString("path"));
+        decide(accepted, ApprovalDecision.approve(first.toolCallId()));
         // the resumed run is built again from the stored prompt: the request's rule still holds
-        var second = Await.until("the second call to wait", WAIT, () -> prompt(alice, accepted).getJsonArray("approvals"),
-                a -> a.size() == 2).getJsonObject(1);
-        assertEquals("two.txt", second.getJsonObject("arguments").getString("path"));
-        assertEquals("pending", second.getString("status"));
+        var second = Await.until("the second call to wait", WAIT, () -> prompt(accepted).approvals(),
+                a -> a.size() == 2).get(1);
+        assertEquals("two.txt", second.arguments().asJsonObject().getString("path"));
+        assertEquals("pending", second.status());
         assertEquals("1", Files.readString(workspace(sessionId).resolve("one.txt")));
         assertFalse(Files.exists(workspace(sessionId).resolve("two.txt")));
-        assertEquals(200, decide(alice, accepted, second.getString("tool_call_id"), "approve", null).status());
-        assertEquals("completed", ended(alice, accepted).getString("status"));
+        decide(accepted, ApprovalDecision.approve(second.toolCallId()));
+        assertEquals("completed", ended(accepted).status());
         assertEquals("2", Files.readString(workspace(sessionId).resolve("two.txt")));
 
-        problem(alice.post("/query", """
+        // raw: the refusals' problem+json
+        problem(aliceApi.post("/query", """
                 {"prompt": "hi", "approval": {"writ_file": "always"}}"""), 400, "unknown-tool");
-        problem(alice.post("/query", """
+        problem(aliceApi.post("/query", """
                 {"prompt": "hi", "approval": {"write_file": {"if": {"path": ["a"]}}}}"""), 400, "validation-failed");
     }
 
     @Test
     @Order(11)
     void aRequestCannotLoosenItsProfilesRule() {
-        var body = Json.createObjectBuilder().add("agent", agent).add("prompt", script("loosened.txt", "no"))
-                .add("approval", Json.createObjectBuilder().add("write_file", "never")).build().toString();
-        var response = alice.post("/query", body);
-        assertEquals(202, response.status(), response.body());
-        assertEquals("waiting_approval", response.json().getString("status"), response.body());
-        var asked = pending(alice, response.json());
-        assertEquals(200, decide(alice, response.json(), asked.getString("tool_call_id"), "deny", null).status());
+        var response = alice.query(QueryRequest.of(script("loosened.txt", "no")).withAgent(agent)
+                .withApproval(Json.createObjectBuilder().add("write_file", "never").build()));
+        assertWaiting(response);
+        decide(response, ApprovalDecision.deny(pending(response).toolCallId(), null));
 
-        var job = alice.post("/submit", Json.createObjectBuilder()
-                .add("prompt", echoTool("write_file", write("job-rule.txt", "job")))
-                .add("approval", Json.createObjectBuilder().add("write_file", "always")).build().toString());
-        assertEquals(202, job.status(), job.body());
-        var jobId = job.json().getString("id");
-        var waitingJob = Await.until("the job to wait", WAIT, () -> alice.get("/jobs/" + jobId).json(),
-                j -> "waiting_approval".equals(j.getString("status")));
-        var accepted = Json.createObjectBuilder().add("session_id", waitingJob.getString("session_id")).add("id", jobId).build();
-        assertEquals(200, decide(alice, accepted, pending(alice, accepted).getString("tool_call_id"), "deny", null).status());
+        var jobId = alice.jobs().submit(SubmitRequest.of(echoTool("write_file", write("job-rule.txt", "job")))
+                .withApproval(Json.createObjectBuilder().add("write_file", "always").build())).id();
+        var waitingJob = Await.until("the job to wait", WAIT, () -> alice.jobs().get(jobId),
+                j -> "waiting_approval".equals(j.status()));
+        alice.sessions().decide(waitingJob.sessionId(), jobId,
+                ApprovalDecision.deny(pending(waitingJob.sessionId(), jobId).toolCallId(), null));
     }
 
     @Test
     @Order(12)
     void theWaitSurvivesARestartAndTheRunResumesFromWhereItStopped() throws Exception {
         var prompt = script("restart.txt", "after restart");
-        var accepted = waiting(alice, null, prompt);
+        var accepted = waiting(prompt);
         server.stop();
         // the next test needs requests that expire quickly; this one was asked under the long timeout
         env.put("RAFIKI_APPROVALS_TIMEOUT", "PT2S");
         server.launch();
-        alice = server.api("approvals-alice");
-        assertEquals("waiting_approval", prompt(alice, accepted).getString("status"));
-        var decided = decide(alice, accepted, "call_w", "approve", null);
-        assertEquals(200, decided.status(), decided.body());
-        var done = ended(alice, accepted);
-        assertEquals("completed", done.getString("status"), done.toString());
-        assertEquals("after restart", Files.readString(workspace(accepted.getString("session_id")).resolve("restart.txt")));
+        alice.close();
+        alice = server.client("approvals-alice");
+        aliceApi = server.api("approvals-alice");
+        assertEquals("waiting_approval", prompt(accepted).status());
+        decide(accepted, ApprovalDecision.approve("call_w"));
+        var done = ended(accepted);
+        assertEquals("completed", done.status(), done.toString());
+        assertEquals("after restart", Files.readString(workspace(accepted.sessionId()).resolve("restart.txt")));
         assertEquals(1, firstTurns(prompt), "resumed from the stored turn, not by asking the model again");
     }
 
     @Test
     @Order(13)
     void anExpiredRequestIsDeniedWithAnEvent() {
-        var accepted = waiting(alice, null, script("expired.txt", "late"));
-        var done = ended(alice, accepted);
-        assertEquals("completed", done.getString("status"), done.toString());
-        assertTrue(done.getString("answer").contains("expired"), done.toString());
-        assertEquals("expired", done.getJsonArray("approvals").getJsonObject(0).getString("status"));
-        var decided = events(alice, accepted.getString("session_id"), "tool_call.approval_decided");
+        var accepted = waiting(script("expired.txt", "late"));
+        var done = ended(accepted);
+        assertEquals("completed", done.status(), done.toString());
+        assertTrue(done.answer().contains("expired"), done.toString());
+        assertEquals("expired", done.approvals().get(0).status());
+        var decided = events(accepted.sessionId(), "tool_call.approval_decided");
         assertEquals(1, decided.size());
-        assertEquals("deny", decided.get(0).getJsonObject("data").getString("decision"));
-        assertTrue(decided.get(0).getJsonObject("data").getBoolean("expired"));
-        problem(decide(alice, accepted, "call_w", "approve", null), 409, "approval-decided");
-        assertEquals(200, decide(alice, accepted, "call_w", "deny", null).status(), "a late denial agrees with the expiry");
-        assertFalse(Files.exists(workspace(accepted.getString("session_id")).resolve("expired.txt")));
+        assertEquals("deny", decided.get(0).data().getString("decision"));
+        assertTrue(decided.get(0).data().getBoolean("expired"));
+        // raw: the refusal's problem+json
+        problem(decide(aliceApi, accepted, "call_w", "approve", null), 409, "approval-decided");
+        assertDoesNotThrow(() -> decide(accepted, ApprovalDecision.deny("call_w", null)), "a late denial agrees with the expiry");
+        assertFalse(Files.exists(workspace(accepted.sessionId()).resolve("expired.txt")));
     }
 }

@@ -2,8 +2,17 @@ package dev.rafiki.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rafiki.client.Job;
+import dev.rafiki.client.ListOptions;
+import dev.rafiki.client.Message;
+import dev.rafiki.client.Prompt;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
+import dev.rafiki.client.SubmitRequest;
+import dev.rafiki.client.UserUsage;
 import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.RafikiServer;
@@ -13,10 +22,13 @@ import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +36,29 @@ import org.junit.jupiter.api.Test;
  * Budgets through the real server: administrators set and lift them, prompts and jobs beyond
  * them are refused with when they reset, a running prompt that crosses one stops, and a user sees
  * what is left in {@code GET /usage}. Token counts come from the echo model (a word is a token):
- * {@code hello} in a new session costs 1 input and 2 output tokens ({@code echo: hello}).
+ * {@code hello} in a new session costs 1 input and 2 output tokens ({@code echo: hello}). Through
+ * the Java client; raw {@link Api} calls remain only where the wire itself is tested: every
+ * refusal's problem+json, and a budget refusal's {@code Retry-After} header beside its body.
  */
 class BudgetsIT {
 
     static RafikiServer server;
     static Api admin;
+    static RafikiClient adminClient;
+    static final List<RafikiClient> clients = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
         server = SharedServer.get();
-        admin = new Api(server.base(), server.tokenFor("budgets-admin", "user", "admin"));
+        var token = server.tokenFor("budgets-admin", "user", "admin");
+        admin = new Api(server.base(), token);
+        adminClient = RafikiClient.builder(server.base()).token(token).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        adminClient.close();
+        clients.forEach(RafikiClient::close);
     }
 
     /** A user no other test (or earlier run on the shared server) has spent anything as. */
@@ -42,10 +66,11 @@ class BudgetsIT {
         return "budgets-" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static JsonObject put(String path, String body) {
-        var response = admin.send("PUT", path, "application/json", body);
-        assertEquals(200, response.status(), response.body());
-        return response.json();
+    /** The user's client, closed after the class. */
+    static RafikiClient client(String user) {
+        var client = server.client(user);
+        clients.add(client);
+        return client;
     }
 
     static void refused(Api.Response response, int status, String code) {
@@ -54,6 +79,7 @@ class BudgetsIT {
         assertEquals(code, response.json().getString("code"), response.body());
     }
 
+    /** Raw, for the refusals {@link #overBudget} reads off the wire. */
     static Api.Response hello(Api api, String... fields) {
         var body = Json.createObjectBuilder().add("prompt", "hello");
         for (int i = 0; i < fields.length; i += 2) {
@@ -62,13 +88,16 @@ class BudgetsIT {
         return api.post("/query", body.build().toString());
     }
 
-    static JsonObject answered(Api.Response response) {
-        assertEquals(200, response.status(), response.body());
-        assertEquals("completed", response.json().getString("status"), response.body());
-        return response.json();
+    static Prompt answered(Prompt prompt) {
+        assertEquals("completed", prompt.status(), prompt.toString());
+        return prompt;
     }
 
-    /** A budget refusal: 429 with Retry-After and resets_at that agree, at the end of the current UTC window. */
+    /**
+     * A budget refusal: 429 with Retry-After and resets_at that agree, at the end of the current
+     * UTC window. Raw: the client reads Retry-After from the header or else the body, so only the
+     * wire shows that the header is there and agrees.
+     */
     static JsonObject overBudget(Api.Response response, String window) {
         refused(response, 429, "budget-exceeded");
         var problem = response.json();
@@ -84,126 +113,139 @@ class BudgetsIT {
         return problem;
     }
 
-    static JsonObject usageBudget(Api api, String scope) {
-        var budgets = api.get("/usage").json().getJsonArray("budgets");
-        return budgets.stream().map(JsonObject.class::cast).filter(b -> b.getString("scope").equals(scope)).findFirst()
+    static UserUsage.Budget usageBudget(RafikiClient rafiki, String scope) {
+        var budgets = rafiki.usage().budgets();
+        return budgets.stream().filter(b -> b.scope().equals(scope)).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + scope + " budget in " + budgets));
+    }
+
+    /** The users of every user budget, read {@code limit} at a time in the options' order. */
+    static List<String> budgetUsers(ListOptions order) {
+        var users = new ArrayList<String>();
+        String cursor = null;
+        do {
+            var page = adminClient.admin().budgets("user", order.after(cursor));
+            assertTrue(page.items().size() <= order.limit(), page.toString());
+            page.items().forEach(budget -> users.add(budget.user()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return users;
     }
 
     @Test
     void aUserBudgetAllowsPromptsUntilItIsSpentThenRefusesUntilItIsLifted() {
         var user = unique("spent");
         var api = server.api(user);
-        var set = put("/admin/budgets/users/" + user, "{\"window\":\"day\",\"max_tokens\":6}");
-        assertEquals("user", set.getString("scope"));
-        assertEquals(user, set.getString("user"));
-        assertEquals("day", set.getString("window"));
-        assertEquals(6, set.getJsonNumber("max_tokens").longValue());
-        assertEquals(Json.createObjectBuilder().add("limit", 6).add("used", 0).add("remaining", 6).build(),
-                set.getJsonObject("tokens"));
-        assertEquals("budgets-admin", set.getString("updated_by"));
-        assertFalse(set.containsKey("tool_seconds"), "no tool-time limit was set");
+        var rafiki = client(user);
+        var set = adminClient.admin().setUserBudget(user, "day", 6L, null);
+        assertEquals("user", set.scope());
+        assertEquals(user, set.user());
+        assertEquals("day", set.window());
+        assertEquals(Long.valueOf(6), set.maxTokens());
+        assertEquals(new UserUsage.Tokens(6, 0, 6), set.tokens());
+        assertEquals("budgets-admin", set.updatedBy());
+        assertNull(set.toolSeconds(), "no tool-time limit was set");
 
-        answered(hello(api));
-        assertEquals(3, usageBudget(api, "user").getJsonObject("tokens").getInt("remaining"));
-        answered(hello(api));
+        answered(rafiki.query("hello"));
+        assertEquals(3, usageBudget(rafiki, "user").tokens().remaining());
+        answered(rafiki.query("hello"));
 
         var problem = overBudget(hello(api), "day");
         assertEquals("user", problem.getString("scope"));
         assertEquals(user, problem.getString("user"));
 
-        var usage = api.get("/usage").json();
-        var budget = usageBudget(api, "user");
-        assertEquals(Json.createObjectBuilder().add("limit", 6).add("used", 6).add("remaining", 0).build(),
-                budget.getJsonObject("tokens"));
-        assertEquals(problem.getString("resets_at"), budget.getString("resets_at"));
-        assertEquals(2, usage.getJsonObject("today").getInt("input_tokens"), usage.toString());
-        assertEquals(4, usage.getJsonObject("today").getInt("output_tokens"), usage.toString());
-        assertEquals(2, usage.getInt("prompts"), "the refused prompt was never accepted");
-        assertEquals(6, admin.get("/admin/budgets/users/" + user).json().getJsonObject("tokens").getInt("used"));
+        var usage = rafiki.usage();
+        var budget = usageBudget(rafiki, "user");
+        assertEquals(new UserUsage.Tokens(6, 6, 0), budget.tokens());
+        assertEquals(Instant.parse(problem.getString("resets_at")), budget.resetsAt());
+        assertEquals(2, usage.today().inputTokens(), usage.toString());
+        assertEquals(4, usage.today().outputTokens(), usage.toString());
+        assertEquals(2, usage.prompts(), "the refused prompt was never accepted");
+        assertEquals(6, adminClient.admin().userBudget(user).tokens().used());
 
         // a job is refused the same way, over the job route, with nothing created
         overBudget(api.post("/submit", "{\"prompt\":\"hello\"}"), "day");
-        assertEquals(0, api.get("/jobs").json().getJsonArray("items").size());
+        assertEquals(List.of(), rafiki.jobs().list(ListOptions.first()).items());
 
-        assertEquals(204, admin.delete("/admin/budgets/users/" + user).status());
+        adminClient.admin().clearUserBudget(user);
+        // raw: the refusal's problem+json
         refused(admin.get("/admin/budgets/users/" + user), 404, "not-found");
-        answered(hello(api));
-        assertEquals(List.of(), api.get("/usage").json().getJsonArray("budgets"), "no budget left");
+        answered(rafiki.query("hello"));
+        assertEquals(List.of(), rafiki.usage().budgets(), "no budget left");
     }
 
     @Test
     void aRunningPromptThatCrossesItsBudgetStopsAtItsNextModelTurnAndKeepsWhatItDid() {
         var user = unique("crossing");
         var api = server.api(user);
+        var rafiki = client(user);
         // turn 1 costs 3 tokens ("/tools" and the script in, the call's "{}" out); turn 2 crosses 4
-        put("/admin/budgets/users/" + user, "{\"window\":\"month\",\"max_tokens\":4}");
+        adminClient.admin().setUserBudget(user, "month", 4L, null);
         var call = "{\"name\":\"list_files\",\"arguments\":{}}";
         var script = "/tools [" + call + "," + call + "," + call + "]";
 
-        var response = api.post("/query", Json.createObjectBuilder().add("prompt", script).build().toString());
-        assertEquals(200, response.status(), response.body());
-        var prompt = response.json();
-        assertEquals("failed", prompt.getString("status"), prompt.toString());
-        assertEquals("budget-exceeded", prompt.getJsonObject("error").getString("code"));
-        var stored = api.get("/session/" + prompt.getString("session_id") + "/prompts/" + prompt.getString("id")).json();
-        assertEquals(2, stored.getInt("steps"), "two turns of the four the script asks for");
-        var spent = stored.getJsonObject("usage");
-        assertTrue(spent.getInt("input_tokens") + spent.getInt("output_tokens") >= 4, stored.toString());
+        var prompt = rafiki.query(script);
+        assertEquals("failed", prompt.status(), prompt.toString());
+        assertEquals("budget-exceeded", prompt.error().code());
+        var stored = rafiki.sessions().prompt(prompt.sessionId(), prompt.id());
+        assertEquals(2, stored.steps(), "two turns of the four the script asks for");
+        var spent = stored.usage();
+        assertTrue(spent.inputTokens() + spent.outputTokens() >= 4, stored.toString());
 
-        var roles = api.messages(prompt.getString("session_id")).stream().map(m -> m.getString("role")).toList();
+        var roles = rafiki.sessions().messages(prompt.sessionId()).stream().map(Message::role).toList();
         assertEquals(List.of("user", "assistant", "tool", "assistant", "tool"), roles, "the partial run is kept");
-        assertEquals(0, usageBudget(api, "user").getJsonObject("tokens").getInt("remaining"));
+        assertEquals(0, usageBudget(rafiki, "user").tokens().remaining());
         overBudget(hello(api), "month");
     }
 
     @Test
     void whatAPromptOnTheDurableQueueSpendsCountsToo() {
         var user = unique("durable");
-        var api = server.api(user);
-        put("/admin/budgets/users/" + user, "{\"window\":\"day\",\"max_tokens\":1000}");
-        var session = api.createSession();
+        var rafiki = client(user);
+        adminClient.admin().setUserBudget(user, "day", 1000L, null);
+        var session = rafiki.sessions().create().id();
         // the session is busy with a slow prompt, so the next one waits on the durable queue
-        var slow = api.post("/query", "{\"prompt\":\"/slow 300 a b c\",\"session_id\":\"" + session + "\"}",
-                "Prefer", "respond-async");
-        assertEquals(202, slow.status(), slow.body());
-        var queued = answered(hello(api, "session_id", session));
-        var first = api.get("/session/" + session + "/prompts/" + slow.json().getString("id")).json();
-        assertEquals("completed", first.getString("status"), first.toString());
+        var slow = rafiki.start(QueryRequest.of("/slow 300 a b c").inSession(session));
+        assertFalse(slow.terminal(), slow.toString());
+        var queued = answered(rafiki.query(QueryRequest.of("hello").inSession(session)));
+        var first = rafiki.sessions().prompt(session, slow.id());
+        assertEquals("completed", first.status(), first.toString());
 
         long spent = 0;
         for (var prompt : List.of(first, queued)) {
-            var usage = prompt.getJsonObject("usage");
-            spent += usage.getInt("input_tokens") + usage.getInt("output_tokens");
+            spent += prompt.usage().inputTokens() + prompt.usage().outputTokens();
         }
-        var today = api.get("/usage").json().getJsonObject("today");
-        assertEquals(spent, today.getInt("input_tokens") + today.getInt("output_tokens"), today.toString());
-        assertEquals(spent, usageBudget(api, "user").getJsonObject("tokens").getInt("used"));
+        var today = rafiki.usage().today();
+        assertEquals(spent, today.inputTokens() + today.outputTokens(), today.toString());
+        assertEquals(spent, usageBudget(rafiki, "user").tokens().used());
     }
 
     @Test
     void usageOverAWindowAddsUpItsUtcDays() {
         var user = unique("window");
         var api = server.api(user);
-        answered(hello(api));
-        answered(hello(api));
-        var plain = api.get("/usage").json();
-        assertFalse(plain.containsKey("window"), "no window unless asked: " + plain);
-        var today = plain.getJsonObject("today");
-        assertEquals(6, today.getInt("input_tokens") + today.getInt("output_tokens"), today.toString());
+        var rafiki = client(user);
+        answered(rafiki.query("hello"));
+        answered(rafiki.query("hello"));
+        var plain = rafiki.usage();
+        assertNull(plain.window(), "no window unless asked: " + plain);
+        var today = plain.today();
+        assertEquals(6, today.inputTokens() + today.outputTokens(), today.toString());
 
         var todayStart = LocalDate.ofInstant(Instant.now(), ZoneOffset.UTC);
-        var since = api.get("/usage?from=" + todayStart.minusDays(6)).json();
-        var window = since.getJsonObject("window");
-        assertEquals(since.getJsonObject("today"), window.getJsonObject("usage"), "nothing before today: " + since);
-        assertEquals(todayStart.minusDays(6) + "T00:00:00Z", window.getString("from"));
-        assertEquals(todayStart.plusDays(1) + "T00:00:00Z", window.getString("to"), "through today by default");
+        var since = rafiki.usage(todayStart.minusDays(6), null);
+        var window = since.window();
+        assertEquals(since.today(), window.usage(), "nothing before today: " + since);
+        assertEquals(Instant.parse(todayStart.minusDays(6) + "T00:00:00Z"), window.from());
+        assertEquals(Instant.parse(todayStart.plusDays(1) + "T00:00:00Z"), window.to(), "through today by default");
 
+        // raw: a from written as midnight UTC, a form the client (whole days) does not send
         var before = api.get("/usage?from=" + todayStart.minusDays(6) + "T00:00:00Z&to=" + todayStart).json();
         assertEquals(0, before.getJsonObject("window").getJsonObject("usage").getInt("output_tokens"), before.toString());
-        var asAdmin = admin.get("/usage?owner=" + user + "&from=" + todayStart).json();
-        assertEquals(since.getJsonObject("today"), asAdmin.getJsonObject("window").getJsonObject("usage"));
+        var asAdmin = adminClient.admin().usage(user, todayStart, null);
+        assertEquals(since.today(), asAdmin.window().usage());
 
+        // raw: malformed windows, and the refusals' problem+json
         refused(api.get("/usage?from=yesterday"), 400, "validation-failed");
         refused(api.get("/usage?from=" + todayStart + "T10:00:00Z"), 400, "validation-failed");
         refused(api.get("/usage?to=" + todayStart), 400, "validation-failed");
@@ -214,54 +256,53 @@ class BudgetsIT {
     @Test
     void aDelayedJobThatComesDueBeyondItsBudgetFailsWithBudgetExceeded() {
         var user = unique("delayed");
-        var api = server.api(user);
-        put("/admin/budgets/users/" + user, "{\"window\":\"day\",\"max_tokens\":3}");
+        var rafiki = client(user);
+        adminClient.admin().setUserBudget(user, "day", 3L, null);
         var runAt = Instant.now().plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         // accepted: it may come due in another window; it is asked again when it starts
-        var submitted = api.post("/submit", "{\"prompt\":\"later\",\"run_at\":\"" + runAt + "\"}");
-        assertEquals(202, submitted.status(), submitted.body());
-        var jobId = submitted.json().getString("id");
-        answered(hello(api));
+        var jobId = rafiki.jobs().submit(SubmitRequest.of("later").at(OffsetDateTime.ofInstant(runAt, ZoneOffset.UTC))).id();
+        answered(rafiki.query("hello"));
 
-        var job = Await.until("the delayed job to end", Duration.ofSeconds(90), () -> api.get("/jobs/" + jobId).json(),
-                j -> List.of("completed", "failed", "cancelled").contains(j.getString("status")));
-        assertEquals("failed", job.getString("status"), job.toString());
-        assertEquals("budget-exceeded", job.getJsonObject("error").getString("code"), job.toString());
-        assertEquals(1, job.getInt("attempts"), "a spent budget is not retried");
+        var job = Await.until("the delayed job to end", Duration.ofSeconds(90), () -> rafiki.jobs().get(jobId), Job::terminal);
+        assertEquals("failed", job.status(), job.toString());
+        assertEquals("budget-exceeded", job.error().code(), job.toString());
+        assertEquals(1, job.attempts(), "a spent budget is not retried");
     }
 
     @Test
     void aProfileBudgetAppliesOnlyToPromptsThatRunWithTheProfile() {
         var user = unique("profile");
         var api = server.api(user);
-        var created = api.post("/agents", "{\"name\":\"" + unique("agent") + "\",\"instructions\":\"Be brief.\"}");
-        assertEquals(201, created.status(), created.body());
-        var agentId = created.json().getString("id");
-        var set = put("/admin/budgets/agents/" + agentId, "{\"window\":\"month\",\"max_tokens\":3}");
-        assertEquals("agent", set.getString("scope"));
-        assertEquals(agentId, set.getString("agent_id"));
+        var rafiki = client(user);
+        var agentId = rafiki.agents().create(Json.createObjectBuilder().add("name", unique("agent"))
+                .add("instructions", "Be brief.").build()).id();
+        var set = adminClient.admin().setAgentBudget(agentId, "month", 3L, null);
+        assertEquals("agent", set.scope());
+        assertEquals(agentId, set.agentId());
 
-        var first = answered(hello(api, "agent", agentId));
-        var problem = overBudget(hello(api, "agent", agentId), "month");
+        var withProfile = QueryRequest.of("hello").withAgent(agentId.toString());
+        var first = answered(rafiki.query(withProfile));
+        var problem = overBudget(hello(api, "agent", agentId.toString()), "month");
         assertEquals("agent", problem.getString("scope"));
-        assertEquals(agentId, problem.getString("agent_id"));
+        assertEquals(agentId.toString(), problem.getString("agent_id"));
         // the session the first prompt created runs with the profile too
-        overBudget(hello(api, "session_id", first.getString("session_id")), "month");
+        overBudget(hello(api, "session_id", first.sessionId().toString()), "month");
         // without the profile the user has no budget at all
-        answered(hello(api));
-        assertEquals(0, usageBudget(api, "agent").getJsonObject("tokens").getInt("remaining"));
-        assertEquals(agentId, usageBudget(api, "agent").getString("agent_id"));
-        assertEquals(List.of(), server.api(unique("other")).get("/usage").json().getJsonArray("budgets"),
+        answered(rafiki.query("hello"));
+        assertEquals(0, usageBudget(rafiki, "agent").tokens().remaining());
+        assertEquals(agentId, usageBudget(rafiki, "agent").agentId());
+        assertEquals(List.of(), client(unique("other")).usage().budgets(),
                 "another user cannot use the profile: its budget is not theirs to see");
 
-        assertEquals(204, admin.delete("/admin/budgets/agents/" + agentId).status());
-        answered(hello(api, "agent", agentId));
+        adminClient.admin().clearAgentBudget(agentId);
+        answered(rafiki.query(withProfile));
     }
 
     @Test
     void onlyAdministratorsSetReadOrLiftBudgets() {
         var user = unique("nosy");
         var api = server.api(user);
+        // raw: each refusal's problem+json is the point
         refused(api.send("PUT", "/admin/budgets/users/" + user, "application/json", "{\"window\":\"day\",\"max_tokens\":1000000}"),
                 403, "forbidden");
         refused(api.get("/admin/budgets"), 403, "forbidden");
@@ -275,6 +316,7 @@ class BudgetsIT {
     @Test
     void badBudgetsAreRefusedWithAStableCode() {
         var path = "/admin/budgets/users/" + unique("bad");
+        // raw: bodies the typed call cannot build (no window, numbers that are none), and each refusal's problem+json
         for (var body : List.of("{\"window\":\"day\",\"max_tokens\":-1}", "{\"window\":\"day\",\"max_tool_seconds\":-5}",
                 "{\"window\":\"week\",\"max_tokens\":10}", "{\"max_tokens\":10}", "{\"window\":\"day\"}",
                 "{\"window\":\"day\",\"max_tokens\":1.5}", "{\"window\":\"day\",\"max_tokens\":\"ten\"}", "[]")) {
@@ -292,26 +334,16 @@ class BudgetsIT {
         var users = new ArrayList<String>();
         for (int i = 0; i < 3; i++) {
             users.add(unique("listed"));
-            put("/admin/budgets/users/" + users.get(i), "{\"window\":\"month\",\"max_tool_seconds\":" + (60 + i) + "}");
+            adminClient.admin().setUserBudget(users.get(i), "month", null, 60L + i);
         }
-        var seen = new ArrayList<String>();
-        String cursor = null;
-        do {
-            var page = admin.get("/admin/budgets?scope=user&limit=2" + (cursor == null ? ""
-                    : "&after=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)));
-            assertEquals(200, page.status(), page.body());
-            var items = page.json().getJsonArray("items");
-            assertTrue(items.size() <= 2, page.body());
-            items.forEach(item -> seen.add(item.asJsonObject().getString("user")));
-            cursor = page.json().containsKey("next_cursor") ? page.json().getString("next_cursor") : null;
-        } while (cursor != null);
+        var seen = budgetUsers(ListOptions.limit(2));
         assertTrue(seen.containsAll(users), seen.toString());
         assertEquals(seen.size(), seen.stream().distinct().count(), "no budget twice");
         // backwards, two at a time: the same budgets in reverse
-        var backwards = admin.pages("/admin/budgets?scope=user&order=desc", 2).stream().map(b -> b.getString("user"))
-                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        var backwards = budgetUsers(ListOptions.limit(2).descending());
         java.util.Collections.reverse(backwards);
         assertEquals(seen, backwards);
+        // raw: an order the client cannot send, and the refusal's problem+json
         refused(admin.get("/admin/budgets?order=up"), 400, "validation-failed");
     }
 }

@@ -3,19 +3,21 @@ package dev.rafiki.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rafiki.it.support.Api;
+import dev.rafiki.client.NewSession;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
 import dev.rafiki.it.support.FakeModelProviders;
 import dev.rafiki.it.support.SharedServer;
 import jakarta.json.JsonObject;
-import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Long conversations through {@code POST /query}: every model request stays within the model's
  * context window, checked on what the wire-accurate fake providers received, and the echo model
- * tells what it was sent.
+ * tells what it was sent. Through the Java client.
  */
 class LongConversationsIT {
 
@@ -23,19 +25,27 @@ class LongConversationsIT {
     static final long BUDGET = SharedServer.SMALL_CONTEXT_TOKENS / 2;
 
     static FakeModelProviders models;
-    static Api api;
+    static RafikiClient rafiki;
 
     @BeforeAll
     static void start() {
         var server = SharedServer.get();
         models = SharedServer.models();
-        api = server.api("long-user");
+        rafiki = server.client("long-user");
     }
 
-    static String session(String model) {
-        var created = api.post("/session", "{\"model\":\"" + model + "\"}");
-        assertEquals(201, created.status(), created.body());
-        return created.json().getString("id");
+    @AfterAll
+    static void stop() {
+        rafiki.close();
+    }
+
+    static UUID session(String model) {
+        return rafiki.sessions().create(NewSession.empty().withModel(model)).id();
+    }
+
+    /** The answer of a prompt in the session. */
+    static String ask(UUID sessionId, String prompt) {
+        return rafiki.query(QueryRequest.of(prompt).inSession(sessionId)).answer();
     }
 
     /** Characters a request carries in its messages (text, tool calls): the server estimates 4 a token. */
@@ -62,8 +72,7 @@ class LongConversationsIT {
         long[] hundreds = new long[10];
         for (int i = 1; i <= 1000; i++) {
             long turn = System.nanoTime();
-            var answer = api.query(sessionId, "turn " + i + " of " + tag);
-            assertEquals("openai says: turn " + i + " of " + tag, answer.getString("answer"));
+            assertEquals("openai says: turn " + i + " of " + tag, ask(sessionId, "turn " + i + " of " + tag));
             hundreds[(i - 1) / 100] += System.nanoTime() - turn;
         }
         System.out.printf("1,000 turns through POST /query and the fake OpenAI service: %d ms; per 100 turns: %s ms%n",
@@ -86,8 +95,7 @@ class LongConversationsIT {
         int omitted = Integer.parseInt(system.getString("content").replaceAll("^\\[(\\d+) .*", "$1"));
         assertEquals(2000 - 1, omitted + last.size() - 1, "what was sent and what was omitted make the whole history");
 
-        var state = api.get("/session/" + sessionId).json();
-        assertEquals(2000, state.getInt("message_count"), "the history itself is kept whole");
+        assertEquals(2000, rafiki.sessions().get(sessionId).messageCount(), "the history itself is kept whole");
     }
 
     @Test
@@ -96,7 +104,7 @@ class LongConversationsIT {
         var sessionId = session("smallclaude/claude-sonnet-4-5");
         for (int i = 1; i <= 150; i++) {
             assertEquals("anthropic says: turn " + i + " of " + tag,
-                    api.query(sessionId, "turn " + i + " of " + tag).getString("answer"));
+                    ask(sessionId, "turn " + i + " of " + tag));
         }
         var requests = models.anthropicRequests.stream().filter(r -> mine(r, tag)).toList();
         assertEquals(150, requests.size());
@@ -121,13 +129,13 @@ class LongConversationsIT {
     /** Offline: long answers of the echo model overflow the default window, and /context says what it was sent. */
     @Test
     void theEchoModelShowsWhatTheWindowKept() {
-        var sessionId = api.createSession();
-        assertEquals("echo: context of 1 messages, 0 earlier omitted", api.query(sessionId, "/context").getString("answer"));
+        var sessionId = rafiki.sessions().create().id();
+        assertEquals("echo: context of 1 messages, 0 earlier omitted", ask(sessionId, "/context"));
         for (int i = 0; i < 12; i++) {
             // 10,000 words of about 7 characters: some 17,000 estimated tokens each, the window is 128,000
-            assertTrue(api.query(sessionId, "/words 10000").getString("answer").endsWith(" w10000"));
+            assertTrue(ask(sessionId, "/words 10000").endsWith(" w10000"));
         }
-        var answer = api.query(sessionId, "/context").getString("answer");
+        var answer = ask(sessionId, "/context");
         var counts = answer.replaceAll("echo: context of (\\d+) messages, (\\d+) earlier omitted", "$1 $2").split(" ");
         int sent = Integer.parseInt(counts[0]);
         int omitted = Integer.parseInt(counts[1]);
@@ -135,7 +143,7 @@ class LongConversationsIT {
         assertEquals(2 + 2 * 12 + 1, sent + omitted, answer);
         // 128,000 less the 4,096 reserved for the answer: 8 of the long turns, and the question
         assertEquals("echo: context of 17 messages, 10 earlier omitted", answer);
-        assertEquals(28, api.messages(sessionId).size(), "the history keeps them all");
-        List.of(sessionId).forEach(id -> assertEquals(204, api.delete("/session/" + id).status()));
+        assertEquals(28, rafiki.sessions().messages(sessionId).size(), "the history keeps them all");
+        rafiki.sessions().delete(sessionId);
     }
 }

@@ -2,8 +2,15 @@ package dev.rafiki.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rafiki.client.Job;
+import dev.rafiki.client.Prompt;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
+import dev.rafiki.client.SubmitRequest;
 import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.FakeModelProviders;
 import dev.rafiki.it.support.RafikiServer;
@@ -11,14 +18,17 @@ import dev.rafiki.it.support.SharedServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Structured output through the public API: a request's or profile's {@code output_schema}, the
  * answer validated and asked again once, {@code output} in the views, what the real providers'
- * wire protocols carry (checked at the fake model servers).
+ * wire protocols carry (checked at the fake model servers). Through the Java client; raw {@link
+ * Api} calls remain only where the wire itself is tested.
  */
 class StructuredOutputIT {
 
@@ -30,63 +40,66 @@ class StructuredOutputIT {
     static RafikiServer server;
     static FakeModelProviders models;
     static Api api;
+    static RafikiClient rafiki;
 
     @BeforeAll
     static void start() {
         server = SharedServer.get();
         models = SharedServer.models();
-        api = server.api("structured-" + UUID.randomUUID().toString().substring(0, 8));
+        var user = "structured-" + UUID.randomUUID().toString().substring(0, 8);
+        api = server.api(user);
+        rafiki = server.client(user);
     }
 
-    static JsonObject query(JsonObject body) {
-        var response = api.post("/query", body.toString());
-        assertEquals(200, response.status(), response.body());
-        return response.json();
+    @AfterAll
+    static void stop() {
+        rafiki.close();
     }
 
-    static JsonObject ask(String prompt, JsonObject schema, String model) {
-        var body = Json.createObjectBuilder().add("prompt", prompt).add("output_schema", schema);
-        if (model != null) {
-            body.add("model", model);
-        }
-        return query(body.build());
+    static Prompt ask(String prompt, JsonObject schema, String model) {
+        var request = QueryRequest.of(prompt).withOutputSchema(schema);
+        return rafiki.query(model == null ? request : request.withModel(model));
+    }
+
+    static JsonObject output(Prompt prompt) {
+        assertNotNull(prompt.output(), prompt.toString());
+        return prompt.output().asJsonObject();
     }
 
     @Test
     void aValidAnswerCarriesItsParsedOutputInEveryView() {
         var answer = ask("{\"city\": \"Nairobi\"}", CITY, null);
-        assertEquals("completed", answer.getString("status"), answer.toString());
-        assertEquals("{\"city\": \"Nairobi\"}", answer.getString("answer"));
-        assertEquals("Nairobi", answer.getJsonObject("output").getString("city"));
-        var view = api.get("/session/" + answer.getString("session_id") + "/prompts/" + answer.getString("id"));
-        assertEquals(200, view.status(), view.body());
-        assertEquals("Nairobi", view.json().getJsonObject("output").getString("city"), view.body());
+        assertEquals("completed", answer.status(), answer.toString());
+        assertEquals("{\"city\": \"Nairobi\"}", answer.answer());
+        assertEquals("Nairobi", output(answer).getString("city"));
+        var view = rafiki.sessions().prompt(answer.sessionId(), answer.id());
+        assertEquals("Nairobi", output(view).getString("city"), view.toString());
 
-        var plain = api.query(null, "hello");
-        assertFalse(plain.containsKey("output"), "a free-text answer has no output: " + plain);
+        var plain = rafiki.query("hello");
+        assertNull(plain.output(), "a free-text answer has no output: " + plain);
     }
 
     @Test
     void anAnswerInvalidTwiceFailsWithOutputInvalid() {
         var answer = ask("not json at all", CITY, null);
-        assertEquals("failed", answer.getString("status"), answer.toString());
-        assertEquals("output-invalid", answer.getJsonObject("error").getString("code"));
-        assertFalse(answer.containsKey("output"));
+        assertEquals("failed", answer.status(), answer.toString());
+        assertEquals("output-invalid", answer.error().code());
+        assertNull(answer.output());
     }
 
     @Test
     void theEchoModelWalksThroughOutputsWhenAskedAgain() {
         var answer = ask("/outputs [{\"city\": 3}, {\"city\": \"Lamu\"}]", CITY, null);
-        assertEquals("completed", answer.getString("status"), answer.toString());
-        assertEquals("Lamu", answer.getJsonObject("output").getString("city"));
+        assertEquals("completed", answer.status(), answer.toString());
+        assertEquals("Lamu", output(answer).getString("city"));
     }
 
     @Test
     void openAiGetsResponseFormatAndTheRetryCarriesTheValidationErrors() {
         int before = models.openAiRequests.size();
         var answer = ask("outputs: [{\"town\": 1}, {\"city\": \"Mombasa\"}]", CITY, "openai/gpt-4o-mini");
-        assertEquals("completed", answer.getString("status"), answer.toString());
-        assertEquals("Mombasa", answer.getJsonObject("output").getString("city"));
+        assertEquals("completed", answer.status(), answer.toString());
+        assertEquals("Mombasa", output(answer).getString("city"));
         var sent = models.openAiRequests.subList(before, models.openAiRequests.size()).stream()
                 .filter(r -> r.toString().contains("Mombasa")).toList();
         assertEquals(2, sent.size(), "asked once, then once again: " + sent);
@@ -105,16 +118,16 @@ class StructuredOutputIT {
     @Test
     void openAiInvalidTwiceFails() {
         var answer = ask("outputs: [{\"town\": 1}, {\"city\": 2}]", CITY, "openai/gpt-4o-mini");
-        assertEquals("failed", answer.getString("status"), answer.toString());
-        assertEquals("output-invalid", answer.getJsonObject("error").getString("code"));
+        assertEquals("failed", answer.status(), answer.toString());
+        assertEquals("output-invalid", answer.error().code());
     }
 
     @Test
     void anthropicIsForcedToAnswerThroughOneTool() {
         int before = models.anthropicRequests.size();
         var answer = ask("outputs: [{\"city\": \"Kisumu\"}]", CITY, "anthropic/claude-sonnet-4-5");
-        assertEquals("completed", answer.getString("status"), answer.toString());
-        assertEquals("Kisumu", answer.getJsonObject("output").getString("city"));
+        assertEquals("completed", answer.status(), answer.toString());
+        assertEquals("Kisumu", output(answer).getString("city"));
         var sent = models.anthropicRequests.subList(before, models.anthropicRequests.size()).stream()
                 .filter(r -> r.toString().contains("Kisumu")).toList();
         assertEquals(1, sent.size());
@@ -130,54 +143,45 @@ class StructuredOutputIT {
     @Test
     void theRequestsSchemaWinsOverTheProfiles() {
         var name = "structured-" + UUID.randomUUID().toString().substring(0, 8);
-        var created = api.post("/agents", Json.createObjectBuilder().add("name", name).add("output_schema", CITY)
-                .build().toString());
-        assertEquals(201, created.status(), created.body());
+        rafiki.agents().create(Json.createObjectBuilder().add("name", name).add("output_schema", CITY).build());
 
-        var byProfile = query(Json.createObjectBuilder().add("prompt", "{\"city\": \"Eldoret\"}").add("agent", name).build());
-        assertEquals("Eldoret", byProfile.getJsonObject("output").getString("city"), byProfile.toString());
-        var refusedByProfile = query(Json.createObjectBuilder().add("prompt", "{\"n\": 3}").add("agent", name).build());
-        assertEquals("output-invalid", refusedByProfile.getJsonObject("error").getString("code"));
+        var byProfile = rafiki.query(QueryRequest.of("{\"city\": \"Eldoret\"}").withAgent(name));
+        assertEquals("Eldoret", output(byProfile).getString("city"), byProfile.toString());
+        var refusedByProfile = rafiki.query(QueryRequest.of("{\"n\": 3}").withAgent(name));
+        assertEquals("output-invalid", refusedByProfile.error().code());
 
-        var overridden = query(Json.createObjectBuilder().add("prompt", "{\"n\": 3}").add("agent", name)
-                .add("output_schema", COUNT).build());
-        assertEquals("completed", overridden.getString("status"), overridden.toString());
-        assertEquals(3, overridden.getJsonObject("output").getInt("n"));
+        var overridden = rafiki.query(QueryRequest.of("{\"n\": 3}").withAgent(name).withOutputSchema(COUNT));
+        assertEquals("completed", overridden.status(), overridden.toString());
+        assertEquals(3, output(overridden).getInt("n"));
     }
 
-    static JsonObject finishedJob(String body) {
-        var submitted = api.post("/submit", body);
-        assertEquals(202, submitted.status(), submitted.body());
-        var id = submitted.json().getString("id");
-        return dev.rafiki.it.support.Await.until("job " + id + " to end", java.time.Duration.ofSeconds(60),
-                () -> api.get("/jobs/" + id).json(),
-                job -> !java.util.List.of("scheduled", "queued", "running").contains(job.getString("status")));
+    static Job finishedJob(SubmitRequest request) {
+        return rafiki.jobs().await(rafiki.jobs().submit(request).id(), Duration.ofSeconds(60));
     }
 
     @Test
     void aJobsOwnSchemaIsFollowedOnEitherPathAndItsOutputIsInItsResult() {
-        var job = finishedJob(Json.createObjectBuilder().add("prompt", "{\"city\": \"Naivasha\"}")
-                .add("output_schema", CITY).build().toString());
-        assertEquals("completed", job.getString("status"), job.toString());
-        assertEquals("Naivasha", job.getJsonObject("output").getString("city"));
+        var job = finishedJob(SubmitRequest.of("{\"city\": \"Naivasha\"}").withOutputSchema(CITY));
+        assertEquals("completed", job.status(), job.toString());
+        assertEquals("Naivasha", job.output().asJsonObject().getString("city"), job.toString());
 
         // behind a running prompt of its session the job takes the durable queue
-        var busy = api.post("/query", "{\"prompt\": \"/slow 300 hold on\"}", "Prefer", "respond-async");
-        assertEquals(202, busy.status(), busy.body());
-        var queued = finishedJob(Json.createObjectBuilder().add("prompt", "/outputs [{\"city\": 3}, {\"city\": \"Kitale\"}]")
-                .add("session_id", busy.json().getString("session_id")).add("output_schema", CITY).build().toString());
-        assertEquals("completed", queued.getString("status"), queued.toString());
-        assertEquals("Kitale", queued.getJsonObject("output").getString("city"));
+        var busy = rafiki.start(QueryRequest.of("/slow 300 hold on"));
+        assertFalse(busy.terminal(), busy.toString());
+        var queued = finishedJob(SubmitRequest.of("/outputs [{\"city\": 3}, {\"city\": \"Kitale\"}]")
+                .inSession(busy.sessionId()).withOutputSchema(CITY));
+        assertEquals("completed", queued.status(), queued.toString());
+        assertEquals("Kitale", queued.output().asJsonObject().getString("city"), queued.toString());
 
-        var invalid = finishedJob(Json.createObjectBuilder().add("prompt", "no json here").add("output_schema", CITY)
-                .build().toString());
-        assertEquals("failed", invalid.getString("status"), invalid.toString());
-        assertEquals("output-invalid", invalid.getJsonObject("error").getString("code"));
-        assertEquals(1, invalid.getInt("attempts"), "an answer that does not follow the schema is not retried");
+        var invalid = finishedJob(SubmitRequest.of("no json here").withOutputSchema(CITY));
+        assertEquals("failed", invalid.status(), invalid.toString());
+        assertEquals("output-invalid", invalid.error().code());
+        assertEquals(1, invalid.attempts(), "an answer that does not follow the schema is not retried");
     }
 
     @Test
     void anInvalidSchemaIsRefusedBeforeAnythingRuns() {
+        // raw: the schemas are given as text, one of them no object, which no typed request carries
         for (var schema : new String[] {"{\"type\": 5}", "{\"required\": \"city\"}", "\"object\"",
                 "{\"$ref\": \"http://169.254.169.254/latest/meta-data\"}"}) {
             var response = api.post("/query", "{\"prompt\": \"x\", \"output_schema\": " + schema + "}");
