@@ -293,6 +293,28 @@ class RafikiClientTest {
     }
 
     @Test
+    void aProfileShowsItsOwnMcpServersWithTheirHeadersAsTheServerRedactedThem() {
+        var agent = UUID.fromString("66666666-6666-6666-6666-666666666666");
+        server.createContext("/agents/" + agent, exchange -> answer(exchange, 200, "application/json", "{\"id\":\"" + agent
+                + "\",\"name\":\"notetaker\",\"version\":2,\"latest_version\":2,\"tools\":[\"notes.search\"],"
+                + "\"mcp_servers\":[{\"name\":\"notes\",\"url\":\"https://mcp.notes.example/mcp\",\"transport\":\"sse\","
+                + "\"headers\":{\"Authorization\":\"[redacted]\",\"X-Tenant\":\"[redacted]\"}}]}"));
+        var profile = client.agents().get(agent);
+        assertEquals(List.of("notes.search"), profile.tools());
+        var notes = profile.mcpServers().get(0);
+        assertEquals("notes", notes.name());
+        assertEquals("https://mcp.notes.example/mcp", notes.url());
+        assertEquals("sse", notes.transport());
+        // header names are the server's, not snake_case members
+        assertEquals(java.util.Map.of("Authorization", "[redacted]", "X-Tenant", "[redacted]"), notes.headers());
+
+        server.removeContext("/agents/" + agent);
+        server.createContext("/agents/" + agent, exchange -> answer(exchange, 200, "application/json",
+                "{\"id\":\"" + agent + "\",\"name\":\"plain\",\"version\":1,\"latest_version\":1}"));
+        assertNull(client.agents().get(agent).mcpServers(), "a profile without servers of its own");
+    }
+
+    @Test
     void aStreamResumesAfterEveryDropFromItsLastEventAndDropsRepeats() throws Exception {
         var connections = new AtomicInteger();
         var resumedWith = new CopyOnWriteArrayList<String>();
