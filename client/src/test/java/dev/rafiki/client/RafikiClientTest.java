@@ -458,6 +458,23 @@ class RafikiClientTest {
     }
 
     @Test
+    void anArtifactsSignedLinkIsAskedForByItsEncodedNameWithAnExpiryOnlyWhenGiven() {
+        var job = UUID.fromString("77777777-7777-7777-7777-777777777777");
+        server.createContext("/jobs/" + job, exchange -> {
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 201, "application/json", "{\"url\":\"http://127.0.0.1/signed/jobs/" + job
+                    + "/artifacts/r%20s.csv?expires=1796137445&signature=x\",\"expires_at\":\"2026-12-01T15:04:05Z\"}");
+        });
+        var link = client.jobs().link(job, "r s.csv", Duration.ofMinutes(5));
+        assertEquals("POST /jobs/" + job + "/artifacts/r%20s.csv/link {\"expires_in\":300}", seen.get(0));
+        assertTrue(link.url().endsWith("signature=x"), link.url());
+        assertEquals(java.time.Instant.parse("2026-12-01T15:04:05Z"), link.expiresAt());
+        client.jobs().link(job, "r s.csv", null);
+        assertEquals("POST /jobs/" + job + "/artifacts/r%20s.csv/link {}", seen.get(1), "the server's default expiry");
+    }
+
+    @Test
     void aSilentConnectionIsTakenForDeadAndMadeAgain() throws Exception {
         var connections = new AtomicInteger();
         server.createContext("/events", exchange -> {
