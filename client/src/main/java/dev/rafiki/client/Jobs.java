@@ -133,6 +133,15 @@ public final class Jobs {
         return download(jobId, name, target, null);
     }
 
+    /**
+     * {@code POST /jobs/{id}/artifacts/{name}/link}: a signed link that opens the artifact without a
+     * token for {@code expiresIn} (null: the server's default), to hand to someone who has none.
+     */
+    public SignedLink link(UUID jobId, String name, Duration expiresIn) {
+        return transport.send(SignedLink.request("/jobs/" + jobId + "/artifacts/" + Transport.segment(name), expiresIn),
+                SignedLink.class);
+    }
+
     private Download download(UUID jobId, String name, Path target, String sha256) {
         return downloads.download("/jobs/" + jobId + "/artifacts/" + Transport.segment(name), target, sha256);
     }

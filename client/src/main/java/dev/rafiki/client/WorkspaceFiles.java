@@ -1,7 +1,6 @@
 package dev.rafiki.client;
 
 import dev.rafiki.client.Transport.Call;
-import jakarta.json.Json;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.MediaType;
@@ -94,12 +93,7 @@ public final class WorkspaceFiles {
 
     /** A signed link that opens the file without a token for {@code expiresIn} (null: the server's default). */
     public SignedLink link(UUID sessionId, String path, Duration expiresIn) {
-        var body = Json.createObjectBuilder();
-        if (expiresIn != null) {
-            body.add("expires_in", expiresIn.toSeconds());
-        }
-        var call = Call.post(base(sessionId) + "/" + encodePath(path) + "/link", body.build().toString(), true).success(201);
-        return transport.send(call, SignedLink.class);
+        return transport.send(SignedLink.request(base(sessionId) + "/" + encodePath(path), expiresIn), SignedLink.class);
     }
 
     private static String base(UUID sessionId) {

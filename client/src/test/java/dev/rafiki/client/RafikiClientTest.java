@@ -311,6 +311,28 @@ class RafikiClientTest {
     }
 
     @Test
+    void aProfileShowsItsOwnMcpServersWithTheirHeadersAsTheServerRedactedThem() {
+        var agent = UUID.fromString("66666666-6666-6666-6666-666666666666");
+        server.createContext("/agents/" + agent, exchange -> answer(exchange, 200, "application/json", "{\"id\":\"" + agent
+                + "\",\"name\":\"notetaker\",\"version\":2,\"latest_version\":2,\"tools\":[\"notes.search\"],"
+                + "\"mcp_servers\":[{\"name\":\"notes\",\"url\":\"https://mcp.notes.example/mcp\",\"transport\":\"sse\","
+                + "\"headers\":{\"Authorization\":\"[redacted]\",\"X-Tenant\":\"[redacted]\"}}]}"));
+        var profile = client.agents().get(agent);
+        assertEquals(List.of("notes.search"), profile.tools());
+        var notes = profile.mcpServers().get(0);
+        assertEquals("notes", notes.name());
+        assertEquals("https://mcp.notes.example/mcp", notes.url());
+        assertEquals("sse", notes.transport());
+        // header names are the server's, not snake_case members
+        assertEquals(java.util.Map.of("Authorization", "[redacted]", "X-Tenant", "[redacted]"), notes.headers());
+
+        server.removeContext("/agents/" + agent);
+        server.createContext("/agents/" + agent, exchange -> answer(exchange, 200, "application/json",
+                "{\"id\":\"" + agent + "\",\"name\":\"plain\",\"version\":1,\"latest_version\":1}"));
+        assertNull(client.agents().get(agent).mcpServers(), "a profile without servers of its own");
+    }
+
+    @Test
     void aStreamResumesAfterEveryDropFromItsLastEventAndDropsRepeats() throws Exception {
         var connections = new AtomicInteger();
         var resumedWith = new CopyOnWriteArrayList<String>();
@@ -451,6 +473,23 @@ class RafikiClientTest {
         assertEquals("denied", decided.status());
         assertEquals("POST /session/" + SESSION + "/prompts/" + PROMPT + "/approvals application/json "
                 + "{\"tool_call_id\":\"c1\",\"decision\":\"deny\",\"reason\":\"not today\"}", requests.get(2));
+    }
+
+    @Test
+    void anArtifactsSignedLinkIsAskedForByItsEncodedNameWithAnExpiryOnlyWhenGiven() {
+        var job = UUID.fromString("77777777-7777-7777-7777-777777777777");
+        server.createContext("/jobs/" + job, exchange -> {
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 201, "application/json", "{\"url\":\"http://127.0.0.1/signed/jobs/" + job
+                    + "/artifacts/r%20s.csv?expires=1796137445&signature=x\",\"expires_at\":\"2026-12-01T15:04:05Z\"}");
+        });
+        var link = client.jobs().link(job, "r s.csv", Duration.ofMinutes(5));
+        assertEquals("POST /jobs/" + job + "/artifacts/r%20s.csv/link {\"expires_in\":300}", seen.get(0));
+        assertTrue(link.url().endsWith("signature=x"), link.url());
+        assertEquals(java.time.Instant.parse("2026-12-01T15:04:05Z"), link.expiresAt());
+        client.jobs().link(job, "r s.csv", null);
+        assertEquals("POST /jobs/" + job + "/artifacts/r%20s.csv/link {}", seen.get(1), "the server's default expiry");
     }
 
     @Test

@@ -3,9 +3,16 @@ package dev.rafiki.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rafiki.it.support.Api;
+import dev.rafiki.client.FileList;
+import dev.rafiki.client.ListOptions;
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
+import dev.rafiki.client.RafikiException;
+import dev.rafiki.client.SubmitRequest;
+import dev.rafiki.client.WorkspaceFile;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.RafikiServer;
 import jakarta.json.Json;
@@ -26,19 +33,23 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Workspace files and signed links through the real server over HTTP: upload, list, download with
  * ETag and Range, delete; the tools' path rule (with the tools' own words); the upload limit and
  * the quota; other users; the agent reading an upload and writing a download; signed links that
  * open without a token and fail when expired, tampered, moved to another path or after the key
- * was rotated.
+ * was rotated. Through the Java client; this class's own raw HTTP calls remain only where the wire
+ * itself is tested (headers, conditional and ranged downloads, problem+json refusals, requests the
+ * client cannot or would not send, signed links opened without a token).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FilesIT {
@@ -55,10 +66,13 @@ class FilesIT {
     static final Duration RETENTION = Duration.ofSeconds(25);
 
     static RafikiServer server;
-    static Api api;
+    static RafikiClient rafiki;
     static String token;
     /** A session whose workspace is left alone from the start, for the retention test. */
-    static String abandoned;
+    static UUID abandoned;
+    /** Where the client downloads files to read them. */
+    @TempDir
+    static Path downloads;
 
     @BeforeAll
     static void start() {
@@ -68,14 +82,17 @@ class FilesIT {
                 "RAFIKI_FILES_IDLE_RETENTION", RETENTION.toString(),
                 "RAFIKI_FILES_SWEEP_INTERVAL_SECONDS", "2"));
         token = server.tokenFor("files-user", "user");
-        api = new Api(server.base(), token);
-        abandoned = api.createSession();
-        assertEquals(201, put(abandoned, "left.txt", new byte[] {1}).statusCode());
+        rafiki = RafikiClient.builder(server.base()).token(token).build();
+        abandoned = createSession();
+        upload(abandoned, "left.txt", new byte[] {1});
         answer(abandoned, "/tool write_file {\"path\":\"by-agent.txt\",\"content\":\"x\"}");
     }
 
     @AfterAll
     static void stop() {
+        if (rafiki != null) {
+            rafiki.close();
+        }
         if (server != null) {
             server.stop();
         }
@@ -103,11 +120,11 @@ class FilesIT {
         }
     }
 
-    static HttpResponse<byte[]> put(String session, String path, byte[] content) {
+    static HttpResponse<byte[]> put(UUID session, String path, byte[] content) {
         return send("PUT", "/session/" + session + "/files/" + path, content, token, "Content-Type", "application/octet-stream");
     }
 
-    static HttpResponse<byte[]> get(String session, String path, String... headers) {
+    static HttpResponse<byte[]> get(UUID session, String path, String... headers) {
         return send("GET", "/session/" + session + "/files/" + path, null, token, headers);
     }
 
@@ -134,54 +151,90 @@ class FilesIT {
         return bytes;
     }
 
-    static String answer(String session, String prompt) {
-        return api.query(session, prompt).getString("answer");
+    // --- through the client ---
+
+    static UUID createSession() {
+        return rafiki.sessions().create().id();
+    }
+
+    static String answer(UUID session, String prompt) {
+        return rafiki.query(QueryRequest.of(prompt).inSession(session)).answer();
+    }
+
+    /** Stores the file; the client fails unless the server answered 201. */
+    static WorkspaceFile upload(UUID session, String path, byte[] content) {
+        return rafiki.files().upload(session, path, content);
+    }
+
+    /** The file's bytes as {@code as} downloads them (each time to a new file: nothing cached). */
+    static byte[] read(RafikiClient as, UUID session, String path) throws java.io.IOException {
+        var target = downloads.resolve(UUID.randomUUID().toString());
+        as.files().download(session, path, target);
+        return Files.readAllBytes(target);
+    }
+
+    /** The paths on the first page of the workspace, by path. */
+    static List<String> paths(UUID session) {
+        return rafiki.files().list(session, ListOptions.first()).items().stream().map(WorkspaceFile::path).toList();
+    }
+
+    /** Every path, {@code options}' limit at a time, following the cursor; fails on a page larger than the limit. */
+    static List<String> pages(UUID session, ListOptions options) {
+        var all = new java.util.ArrayList<String>();
+        String cursor = null;
+        do {
+            FileList page = rafiki.files().list(session, options.after(cursor));
+            assertTrue(page.items().size() <= options.limit(), page.toString());
+            page.items().forEach(f -> all.add(f.path()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
     }
 
     // --- the routes ---
 
     @Test
     void theListIsPagedByPathInBothDirections() {
-        var session = api.createSession();
+        var session = createSession();
         var paths = List.of("a.txt", "b/c.txt", "b/d.txt", "e.txt", "f/g/h.txt");
         for (var path : paths) {
-            assertEquals(201, put(session, path, path.getBytes(StandardCharsets.UTF_8)).statusCode(), path);
+            upload(session, path, path.getBytes(StandardCharsets.UTF_8));
         }
-        var forward = api.pages("/session/" + session + "/files", 2).stream().map(f -> f.getString("path")).toList();
-        assertEquals(paths, forward);
-        var backward = new java.util.ArrayList<>(api.pages("/session/" + session + "/files?order=desc", 2).stream()
-                .map(f -> f.getString("path")).toList());
+        assertEquals(paths, pages(session, ListOptions.limit(2)));
+        var backward = new java.util.ArrayList<>(pages(session, ListOptions.limit(2).descending()));
         java.util.Collections.reverse(backward);
         assertEquals(paths, backward);
-        var page = json(get(session, "?limit=2"));
-        assertEquals("b/c.txt", page.getString("next_cursor"));
-        assertEquals(paths.stream().mapToLong(String::length).sum(), page.getJsonNumber("used_bytes").longValue(),
+        var page = rafiki.files().list(session, ListOptions.limit(2));
+        assertEquals("b/c.txt", page.nextCursor());
+        assertEquals(paths.stream().mapToLong(String::length).sum(), page.usedBytes(),
                 "used_bytes counts every file, not only the page's");
+        // raw: an order the client cannot send, and the problem+json of a limit out of range
         assertProblem(400, "validation-failed", get(session, "?order=sideways"));
         assertProblem(400, "validation-failed", get(session, "?limit=201"));
     }
 
     @Test
     void uploadListDownloadWithEtagAndRangeThenDelete() throws Exception {
-        var session = api.createSession();
+        var session = createSession();
         var content = random(1_200_000, 1); // larger than any JSON body may be
-        var stored = put(session, "data/blob.bin", content);
-        assertEquals(201, stored.statusCode(), new String(stored.body(), StandardCharsets.UTF_8));
-        assertEquals(sha256(content), json(stored).getString("sha256"));
+        var stored = upload(session, "data/blob.bin", content);
+        assertEquals(sha256(content), stored.sha256());
+        // raw: a JSON body over the limit is nothing the client would send
         assertProblem(413, "payload-too-large", send("POST", "/session", content, token, "Content-Type", "application/json"));
 
         var text = "hello, workspace\n".getBytes(StandardCharsets.UTF_8);
-        assertEquals(201, put(session, "notes/hello.txt", text).statusCode());
-        var listing = json(get(session, ""));
-        var items = listing.getJsonArray("items");
-        assertEquals(List.of("data/blob.bin", "notes/hello.txt"), items.stream().map(v -> v.asJsonObject().getString("path")).toList());
-        var hello = items.getJsonObject(1);
-        assertEquals(text.length, hello.getJsonNumber("size").longValue());
-        assertEquals(sha256(text), hello.getString("sha256"));
-        assertTrue(Instant.parse(hello.getString("modified_at")).isAfter(Instant.now().minusSeconds(300)));
-        assertEquals(content.length + text.length, listing.getJsonNumber("used_bytes").longValue());
-        assertEquals(QUOTA, listing.getJsonNumber("quota_bytes").longValue());
+        upload(session, "notes/hello.txt", text);
+        var listing = rafiki.files().list(session, ListOptions.first());
+        var items = listing.items();
+        assertEquals(List.of("data/blob.bin", "notes/hello.txt"), items.stream().map(WorkspaceFile::path).toList());
+        var hello = items.get(1);
+        assertEquals(text.length, hello.size());
+        assertEquals(sha256(text), hello.sha256());
+        assertTrue(hello.modifiedAt().isAfter(Instant.now().minusSeconds(300)));
+        assertEquals(content.length + text.length, listing.usedBytes());
+        assertEquals(QUOTA, listing.quotaBytes());
 
+        // raw from here to the 416: the download's headers, conditional and ranged requests are the wire
         var download = get(session, "data/blob.bin");
         assertEquals(200, download.statusCode());
         assertArrayEquals(content, download.body());
@@ -210,24 +263,26 @@ class FilesIT {
 
         // replaced whole: the new content, a new ETag
         var replaced = "v2".getBytes(StandardCharsets.UTF_8);
-        assertEquals(201, put(session, "notes/hello.txt", replaced).statusCode());
-        assertArrayEquals(replaced, get(session, "notes/hello.txt").body());
+        upload(session, "notes/hello.txt", replaced);
+        assertArrayEquals(replaced, read(rafiki, session, "notes/hello.txt"));
+        // raw: a conditional request with the old ETag
         assertEquals(200, get(session, "notes/hello.txt", "If-None-Match", "\"" + sha256(text) + "\"").statusCode());
 
-        assertEquals(204, send("DELETE", "/session/" + session + "/files/data/blob.bin", null, token).statusCode());
+        rafiki.files().delete(session, "data/blob.bin");
+        // raw: the refusals' problem+json, a second DELETE the client would count as done, a method the route lacks
         assertProblem(404, "not-found", get(session, "data/blob.bin"));
         assertProblem(404, "not-found", send("DELETE", "/session/" + session + "/files/data/blob.bin", null, token));
         assertProblem(404, "not-found", get(session, "notes"));
         var post = send("POST", "/session/" + session + "/files/notes/hello.txt", null, token);
         assertProblem(405, "method-not-allowed", post);
-        assertEquals(List.of("notes/hello.txt"), json(get(session, "")).getJsonArray("items").stream()
-                .map(v -> v.asJsonObject().getString("path")).toList());
+        assertEquals(List.of("notes/hello.txt"), paths(session));
     }
 
     @Test
-    void everyRouteWantsAValidTokenButTheSignedLinks() {
-        var session = api.createSession();
-        assertEquals(201, put(session, "a.txt", new byte[] {1}).statusCode());
+    void everyRouteWantsAValidTokenButTheSignedLinks() throws Exception {
+        var session = createSession();
+        upload(session, "a.txt", new byte[] {1});
+        // raw: requests without a token or with a forged one, and the 401s' problem+json
         for (var method : List.of("GET", "PUT", "DELETE")) {
             for (var bearer : new String[] {null, token.substring(0, token.length() - 4) + "AAAA"}) {
                 var answer = send(method, "/session/" + session + "/files/a.txt", method.equals("PUT") ? new byte[] {2} : null, bearer);
@@ -236,14 +291,15 @@ class FilesIT {
         }
         assertProblem(401, "unauthorized", send("GET", "/session/" + session + "/files", null, null));
         assertProblem(401, "unauthorized", send("POST", "/session/" + session + "/files/a.txt/link", null, null));
-        assertArrayEquals(new byte[] {1}, get(session, "a.txt").body());
+        assertArrayEquals(new byte[] {1}, read(rafiki, session, "a.txt"));
     }
 
     @Test
     void pathsTheToolsRefuseAreRefusedWithTheSameReason() throws Exception {
-        var session = api.createSession();
+        var session = createSession();
         // the tool's own answer for the same path, word for word in the problem's detail
         var toolSays = answer(session, "/tool read_file {\"path\":\"../../dev-token\"}");
+        // raw: paths as sent, encoded escapes included, which the client would encode again; the problem's detail
         var escapes = List.of("../../dev-token", "%2e%2e/%2e%2e/dev-token", "notes/%2E%2E/%2E%2E/%2E%2E/dev-token",
                 "%2F" + server.dataDir().resolve("dev-token").toString().substring(1).replace("/", "%2F"));
         for (var path : escapes) {
@@ -260,7 +316,7 @@ class FilesIT {
         assertFalse(Files.exists(server.dataDir().resolve("x")));
 
         // a symbolic link in the workspace, made by the agent's shell where it has one
-        var workspace = server.dataDir().resolve("workspaces").resolve(session);
+        var workspace = server.dataDir().resolve("workspaces").resolve(session.toString());
         if (answer(session, "/tool run_shell {\"command\":\"true\"}").contains("not available")) {
             Files.createSymbolicLink(workspace.resolve("out"), server.dataDir());
         } else {
@@ -268,6 +324,7 @@ class FilesIT {
         }
         assertTrue(Files.isSymbolicLink(workspace.resolve("out")));
         var linkSays = answer(session, "/tool read_file {\"path\":\"out/dev-token\"}");
+        // raw: the problems' detail and content type
         for (var method : List.of("GET", "PUT", "DELETE")) {
             var answer = send(method, "/session/" + session + "/files/out/dev-token", method.equals("PUT") ? new byte[] {1} : null, token);
             assertProblem(400, "path-not-allowed", answer);
@@ -276,19 +333,20 @@ class FilesIT {
         assertEquals(server.devToken(), Files.readString(server.dataDir().resolve("dev-token")).strip(), "untouched");
         assertProblem(400, "path-not-allowed", send("POST", "/session/" + session + "/files/out/dev-token/link", null, token));
         // the listing does not follow the link either
-        assertTrue(json(get(session, "")).getJsonArray("items").isEmpty());
+        assertTrue(paths(session).isEmpty());
     }
 
     @Test
     void theUploadLimitAndTheQuotaAreRefusedWith413AndTheirOwnCodes() throws Exception {
-        var session = api.createSession();
+        var session = createSession();
+        // raw: the refusals' problem+json and its members, and an upload without a declared length
         assertProblem(413, "payload-too-large", put(session, "big.bin", new byte[(int) MAX_UPLOAD + 1]));
         // without a declared length (chunked), cut off at the limit
         var chunked = send("PUT", URI.create(server.base() + "/session/" + session + "/files/big.bin"),
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[(int) MAX_UPLOAD + 100_000])), token);
         assertProblem(413, "payload-too-large", chunked);
 
-        assertEquals(201, put(session, "one.bin", random(1_400_000, 2)).statusCode());
+        upload(session, "one.bin", random(1_400_000, 2));
         var over = put(session, "two.bin", random(700_000, 3));
         assertProblem(413, "quota-exceeded", over);
         assertEquals(QUOTA, json(over).getJsonNumber("quota_bytes").longValue());
@@ -296,23 +354,23 @@ class FilesIT {
         var overChunked = send("PUT", URI.create(server.base() + "/session/" + session + "/files/two.bin"),
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(random(700_000, 3))), token);
         assertProblem(413, "quota-exceeded", overChunked);
-        assertEquals(List.of("one.bin"), json(get(session, "")).getJsonArray("items").stream()
-                .map(v -> v.asJsonObject().getString("path")).toList());
+        assertEquals(List.of("one.bin"), paths(session));
         // replacing a file counts its new size only; what fits, fits
-        assertEquals(201, put(session, "one.bin", random(1_400_000, 4)).statusCode());
-        assertEquals(201, put(session, "two.bin", random(600_000, 5)).statusCode());
+        upload(session, "one.bin", random(1_400_000, 4));
+        upload(session, "two.bin", random(600_000, 5));
         // the refusals left nothing behind and the server still answers on the same footing
-        assertEquals(QUOTA, json(get(session, "")).getJsonNumber("used_bytes").longValue());
+        assertEquals(QUOTA, rafiki.files().list(session, ListOptions.first()).usedBytes());
         try (var staging = Files.list(server.dataDir().resolve("workspaces/.incoming"))) {
             assertEquals(0, staging.count());
         }
     }
 
     @Test
-    void anotherUsersSessionIsNotFoundAndAnAdministratorOnlyReads() {
-        var session = api.createSession();
-        assertEquals(201, put(session, "mine.txt", "mine".getBytes(StandardCharsets.UTF_8)).statusCode());
+    void anotherUsersSessionIsNotFoundAndAnAdministratorOnlyReads() throws Exception {
+        var session = createSession();
+        upload(session, "mine.txt", "mine".getBytes(StandardCharsets.UTF_8));
         var stranger = server.tokenFor("files-stranger", "user");
+        // raw: each refusal's problem+json, exactly as for a session that does not exist
         var paths = List.of("", "/mine.txt", "/nothing.txt");
         for (var path : paths) {
             assertProblem(404, "not-found", send("GET", "/session/" + session + "/files" + path, null, stranger));
@@ -320,54 +378,61 @@ class FilesIT {
         assertProblem(404, "not-found", send("PUT", "/session/" + session + "/files/mine.txt", new byte[] {1}, stranger));
         assertProblem(404, "not-found", send("DELETE", "/session/" + session + "/files/mine.txt", null, stranger));
         assertProblem(404, "not-found", send("POST", "/session/" + session + "/files/mine.txt/link", null, stranger));
-        var missing = java.util.UUID.randomUUID();
-        assertEquals(json(send("GET", "/session/" + missing + "/files", null, stranger)).getString("code"), "not-found");
+        try (var strangers = RafikiClient.builder(server.base()).token(stranger).build()) {
+            var missing = assertThrows(RafikiException.class,
+                    () -> strangers.files().list(UUID.randomUUID(), ListOptions.first()));
+            assertEquals("not-found", missing.code(), missing.getMessage());
+        }
 
         var admin = server.tokenFor("files-admin", "user", "admin");
-        assertEquals(200, send("GET", "/session/" + session + "/files", null, admin).statusCode());
-        assertEquals("mine", new String(send("GET", "/session/" + session + "/files/mine.txt", null, admin).body(), StandardCharsets.UTF_8));
+        try (var administrator = RafikiClient.builder(server.base()).token(admin).build()) {
+            administrator.files().list(session, ListOptions.first());
+            assertEquals("mine", new String(read(administrator, session, "mine.txt"), StandardCharsets.UTF_8));
+        }
+        // raw: the administrator's writes are refused with the same problem+json as a stranger's
         assertProblem(404, "not-found", send("PUT", "/session/" + session + "/files/mine.txt", new byte[] {1}, admin));
         assertProblem(404, "not-found", send("DELETE", "/session/" + session + "/files/mine.txt", null, admin));
-        assertEquals("mine", new String(get(session, "mine.txt").body(), StandardCharsets.UTF_8));
+        assertEquals("mine", new String(read(rafiki, session, "mine.txt"), StandardCharsets.UTF_8));
     }
 
     @Test
-    void theAgentReadsAnUploadAndItsOwnFileCanBeDownloaded() {
-        var session = api.createSession();
-        assertEquals(201, put(session, "in/question.txt", "What is 6 x 7?".getBytes(StandardCharsets.UTF_8)).statusCode());
+    void theAgentReadsAnUploadAndItsOwnFileCanBeDownloaded() throws Exception {
+        var session = createSession();
+        upload(session, "in/question.txt", "What is 6 x 7?".getBytes(StandardCharsets.UTF_8));
         assertTrue(answer(session, "/tool read_file {\"path\":\"in/question.txt\"}").contains("What is 6 x 7?"));
         answer(session, "/tool write_file {\"path\":\"out/answer.txt\",\"content\":\"42\"}");
-        assertEquals("42", new String(get(session, "out/answer.txt").body(), StandardCharsets.UTF_8));
-        var listed = json(get(session, "")).getJsonArray("items").stream().map(v -> v.asJsonObject().getString("path")).toList();
-        assertEquals(List.of("in/question.txt", "out/answer.txt"), listed);
+        assertEquals("42", new String(read(rafiki, session, "out/answer.txt"), StandardCharsets.UTF_8));
+        assertEquals(List.of("in/question.txt", "out/answer.txt"), paths(session));
         // the agent rewrites it: the listing's hash follows
         answer(session, "/tool write_file {\"path\":\"out/answer.txt\",\"content\":\"forty-two\"}");
-        var entry = json(get(session, "")).getJsonArray("items").getJsonObject(1);
-        assertEquals(9, entry.getJsonNumber("size").longValue());
-        assertEquals("forty-two", new String(get(session, "out/answer.txt").body(), StandardCharsets.UTF_8));
+        var entry = rafiki.files().list(session, ListOptions.first()).items().get(1);
+        assertEquals(9, entry.size());
+        assertEquals("forty-two", new String(read(rafiki, session, "out/answer.txt"), StandardCharsets.UTF_8));
     }
 
     // --- signed links ---
 
-    static JsonObject link(String route, String body) {
-        // no body, no Content-Type: an empty body declared as JSON is malformed-json, as on every route
-        var made = body == null ? send("POST", route, null, token)
-                : send("POST", route, body.getBytes(StandardCharsets.UTF_8), token, "Content-Type", "application/json");
+    /** A link asked for with no body at all (no Content-Type either), which the client never sends. */
+    static JsonObject linkWithoutBody(String route) {
+        // an empty body declared as JSON would be malformed-json, as on every route
+        var made = send("POST", route, null, token);
         assertEquals(201, made.statusCode(), new String(made.body(), StandardCharsets.UTF_8));
         return json(made);
     }
 
+    /** The link opened as anyone would: no token, only the URL (raw: this is the signed links' wire). */
     static HttpResponse<byte[]> open(String url, String... headers) {
         return send("GET", URI.create(url), HttpRequest.BodyPublishers.noBody(), null, headers);
     }
 
     @Test
     void aSignedLinkOpensTheFileWithoutATokenAndNothingElse() throws Exception {
-        var session = api.createSession();
+        var session = createSession();
         var content = "report body, å ✓".getBytes(StandardCharsets.UTF_8);
-        assertEquals(201, put(session, "out/my%20report.txt", content).statusCode());
-        assertEquals(201, put(session, "out/secret.txt", "secret".getBytes(StandardCharsets.UTF_8)).statusCode());
-        var made = link("/session/" + session + "/files/out/my%20report.txt/link", null);
+        upload(session, "out/my report.txt", content);
+        upload(session, "out/secret.txt", "secret".getBytes(StandardCharsets.UTF_8));
+        // raw: a link asked for without any body is made too (the client always sends a JSON object)
+        var made = linkWithoutBody("/session/" + session + "/files/out/my%20report.txt/link");
         var url = made.getString("url");
         var expiresAt = Instant.parse(made.getString("expires_at"));
         assertTrue(expiresAt.isAfter(Instant.now().plusSeconds(3000)) && expiresAt.isBefore(Instant.now().plusSeconds(3700)), made.toString());
@@ -389,10 +454,11 @@ class FilesIT {
         var signature = url.substring(url.indexOf("&signature=") + 11);
         var flipped = (signature.charAt(0) == 'A' ? "B" : "A") + signature.substring(1);
         long expires = Long.parseLong(url.replaceAll(".*expires=(\\d+).*", "$1"));
-        var other = api.createSession();
-        assertEquals(201, put(other, "out/my%20report.txt", content).statusCode());
+        var other = createSession();
+        upload(other, "out/my report.txt", content);
         for (var forged : List.of(url.replace(signature, flipped), url.replace("expires=" + expires, "expires=" + (expires + 86_400)),
-                url.replace("my%20report.txt", "secret.txt"), url.replace(session, other), url.replace("&signature=" + signature, ""),
+                url.replace("my%20report.txt", "secret.txt"), url.replace(session.toString(), other.toString()),
+                url.replace("&signature=" + signature, ""),
                 url.replace("/signed/session/" + session + "/files/out/my%20report.txt",
                         "/signed/session/" + session + "/files/out/../out/my%20report.txt"))) {
             var refused = open(forged);
@@ -403,20 +469,21 @@ class FilesIT {
         assertProblem(403, "link-invalid", open(server.base() + "/signed/session/" + session + "/files/out/secret.txt"));
 
         // a link to a file deleted since: the signature holds, the file does not
-        send("DELETE", "/session/" + session + "/files/out/my%20report.txt", null, token);
+        rafiki.files().delete(session, "out/my report.txt");
         assertProblem(404, "not-found", open(url));
     }
 
     @Test
     void aSignedLinkExpires() {
-        var session = api.createSession();
-        assertEquals(201, put(session, "a.txt", new byte[] {7}).statusCode());
-        var made = link("/session/" + session + "/files/a.txt/link", "{\"expires_in\": 1}");
-        var expiresAt = Instant.parse(made.getString("expires_at"));
-        assertEquals(200, open(made.getString("url")).statusCode());
+        var session = createSession();
+        upload(session, "a.txt", new byte[] {7});
+        var made = rafiki.files().link(session, "a.txt", Duration.ofSeconds(1));
+        var expiresAt = made.expiresAt();
+        assertEquals(200, open(made.url()).statusCode());
         // the link is good up to and including its expiry second; the server's clock is this machine's
         Await.until("the link's expiry to pass", Duration.ofSeconds(10), Instant::now, now -> now.isAfter(expiresAt.plusSeconds(1)));
-        assertProblem(410, "link-expired", open(made.getString("url")));
+        assertProblem(410, "link-expired", open(made.url()));
+        // raw: expiries no Duration can carry (a fraction, a string) and the problem+json of each refusal
         for (var ttl : List.of("0", "-5", "604801", "1.5", "\"60\"")) {
             var refused = send("POST", "/session/" + session + "/files/a.txt/link", ("{\"expires_in\":" + ttl + "}")
                     .getBytes(StandardCharsets.UTF_8), token, "Content-Type", "application/json");
@@ -426,26 +493,25 @@ class FilesIT {
 
     @Test
     void aSignedLinkToAnArtifactOpensItAndRotatingTheKeyRevokesEveryLink() throws Exception {
-        var submitted = api.post("/submit", Json.createObjectBuilder().add("prompt",
-                "/tool save_artifact {\"name\":\"r.csv\",\"content\":\"a,b\\n1,2\\n\"}").build().toString());
-        assertEquals(202, submitted.status(), submitted.body());
-        var job = submitted.json().getString("id");
-        Await.until("the job to succeed", Duration.ofSeconds(90), () -> api.get("/jobs/" + job).json().getString("status"),
-                "completed"::equals);
-        var artifactLink = link("/jobs/" + job + "/artifacts/r.csv/link", "{}").getString("url");
+        var job = rafiki.jobs().submit(SubmitRequest.of("/tool save_artifact {\"name\":\"r.csv\",\"content\":\"a,b\\n1,2\\n\"}"))
+                .id();
+        var ended = rafiki.jobs().await(job, Duration.ofSeconds(90));
+        assertEquals("completed", ended.status(), ended.toString());
+        var artifactLink = rafiki.jobs().link(job, "r.csv", null).url();
         assertTrue(artifactLink.startsWith(server.base() + "/signed/jobs/" + job + "/artifacts/r.csv?"), artifactLink);
         var opened = open(artifactLink);
         assertEquals(200, opened.statusCode());
         assertEquals("a,b\n1,2\n", new String(opened.body(), StandardCharsets.UTF_8));
         assertEquals("attachment; filename=\"r.csv\"; filename*=UTF-8''r.csv", opened.headers().firstValue("Content-Disposition").orElseThrow());
         var stranger = server.tokenFor("files-stranger", "user");
+        // raw: the refusals' problem+json
         assertProblem(404, "not-found", send("POST", "/jobs/" + job + "/artifacts/r.csv/link", null, stranger));
         assertProblem(404, "not-found", send("POST", "/jobs/" + job + "/artifacts/nothing.csv/link", null, token));
         assertProblem(403, "link-invalid", open(artifactLink.replace("r.csv?", "s.csv?")));
 
-        var session = api.createSession();
-        assertEquals(201, put(session, "a.txt", new byte[] {7}).statusCode());
-        var fileLink = link("/session/" + session + "/files/a.txt/link", null).getString("url");
+        var session = createSession();
+        upload(session, "a.txt", new byte[] {7});
+        var fileLink = rafiki.files().link(session, "a.txt", null).url();
         assertEquals(200, open(fileLink).statusCode());
 
         // rotation: a new key in the key file; every link made before stops working at once
@@ -454,14 +520,15 @@ class FilesIT {
         Files.writeString(keyFile, Base64.getEncoder().encodeToString(random(32, 9)));
         assertProblem(403, "link-invalid", open(fileLink));
         assertProblem(403, "link-invalid", open(artifactLink));
-        assertEquals(200, open(link("/session/" + session + "/files/a.txt/link", null).getString("url")).statusCode());
+        assertEquals(200, open(rafiki.files().link(session, "a.txt", null).url()).statusCode());
 
         // an unusable key fails closed: no link made, none accepted
         Files.writeString(keyFile, "short");
+        // raw: the 503's problem+json, and no retry of it (the client would wait out a 503)
         assertProblem(503, "service-unavailable", send("POST", "/session/" + session + "/files/a.txt/link", null, token));
         assertProblem(403, "link-invalid", open(fileLink));
         Files.delete(keyFile);
-        var fresh = link("/session/" + session + "/files/a.txt/link", null).getString("url");
+        var fresh = rafiki.files().link(session, "a.txt", null).url();
         assertEquals(200, open(fresh).statusCode());
         assertTrue(Files.exists(keyFile));
     }
@@ -469,13 +536,13 @@ class FilesIT {
     @Test
     @Order(Integer.MAX_VALUE)
     void aWorkspaceIdleLongerThanTheRetentionIsRemovedAndItsSessionStays() {
-        var workspace = server.dataDir().resolve("workspaces").resolve(abandoned);
+        var workspace = server.dataDir().resolve("workspaces").resolve(abandoned.toString());
         Await.until("the idle workspace to be removed", Duration.ofSeconds(300),
                 () -> Files.exists(workspace.resolve("left.txt")), exists -> !exists);
         assertFalse(Files.exists(workspace.resolve("by-agent.txt")));
-        assertEquals(200, api.get("/session/" + abandoned).status(), "the session itself stays");
-        assertTrue(json(get(abandoned, "")).getJsonArray("items").isEmpty());
-        assertEquals(201, put(abandoned, "again.txt", new byte[] {2}).statusCode());
+        assertEquals(abandoned, rafiki.sessions().get(abandoned).id(), "the session itself stays");
+        assertTrue(paths(abandoned).isEmpty());
+        upload(abandoned, "again.txt", new byte[] {2});
         // the agent works in the new, empty workspace
         assertTrue(answer(abandoned, "/tool list_files {}").contains("again.txt"));
         assertTrue(answer(abandoned, "/tool read_file {\"path\":\"left.txt\"}").contains("no such file"));
