@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rafiki.client.Event;
 import dev.rafiki.client.EventListener;
+import dev.rafiki.client.ListOptions;
 import dev.rafiki.client.QueryRequest;
 import dev.rafiki.client.RafikiClient;
-import dev.rafiki.it.support.Api;
+import dev.rafiki.client.RafikiException;
+import dev.rafiki.client.RetryPolicy;
+import dev.rafiki.client.SubmitRequest;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.Checks;
 import dev.rafiki.it.support.RafikiServer;
 import jakarta.json.Json;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** What was accepted survives a clean restart and a {@code kill -9} of the server. */
+/**
+ * What was accepted survives a clean restart and a {@code kill -9} of the server. Through the Java
+ * client; raw calls remain only where the wire itself is tested.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DurabilityIT {
 
@@ -87,19 +93,21 @@ class DurabilityIT {
     void afterAKillDashNineEveryAcceptedPromptCompletesExactlyOnceInOrder() throws Exception {
         int sessions = 10;
         int perSession = 30;
-        var api = server.api("crash-user");
-        var sessionIds = new ArrayList<String>();
+        // the test is the careful client that tries again (submitThroughCrash), so that it counts the tries
+        var client = RafikiClient.builder(server.base()).token(server.tokenFor("crash-user", "user"))
+                .retries(RetryPolicy.none()).build();
+        var sessionIds = new ArrayList<UUID>();
         for (int s = 0; s < sessions; s++) {
-            sessionIds.add(api.createSession());
+            sessionIds.add(client.sessions().create().id());
         }
         var accepted = new AtomicInteger();
         var retried = new AtomicInteger();
         var pool = Executors.newFixedThreadPool(sessions);
-        try {
-            var submitters = new ArrayList<Callable<List<String>>>();
+        try (client) {
+            var submitters = new ArrayList<Callable<List<UUID>>>();
             for (int s = 0; s < sessions; s++) {
                 var sessionId = sessionIds.get(s);
-                submitters.add(() -> submitThroughCrash(api, sessionId, prompts(sessionId, perSession), accepted, retried));
+                submitters.add(() -> submitThroughCrash(client, sessionId, prompts(sessionId, perSession), accepted, retried));
             }
             var futures = submitters.stream().map(pool::submit).toList();
 
@@ -109,15 +117,15 @@ class DurabilityIT {
             server.crash();
             server.launch();
 
-            var promptIds = new ArrayList<List<String>>();
+            var promptIds = new ArrayList<List<UUID>>();
             for (var future : futures) {
                 promptIds.add(future.get());
             }
             for (int s = 0; s < sessions; s++) {
                 var sessionId = sessionIds.get(s);
                 Await.until("session " + sessionId + " to drain", Duration.ofSeconds(120),
-                        () -> api.get("/session/" + sessionId).json(), st -> "idle".equals(st.getString("status")));
-                Checks.ranInOrderOnce(api, sessionId, promptIds.get(s), prompts(sessionId, perSession));
+                        () -> client.sessions().get(sessionId), st -> "idle".equals(st.status()));
+                Checks.ranInOrderOnce(client, sessionId, promptIds.get(s), prompts(sessionId, perSession));
             }
             assertTrue(retried.get() > 0 || accepted.get() == sessions * perSession,
                     "the crash happened while submissions were still being made");
@@ -139,37 +147,9 @@ class DurabilityIT {
     @Order(3)
     void afterAKillDashNineEveryJobFinishesOnceWithOneSetOfArtifactsAndNoneStaysRunning() throws Exception {
         int count = 60;
-        var api = server.api("job-crash-user");
-        // each job writes, waits a second in the shell, and saves an artifact: long enough to be caught running
-        var ids = new ArrayList<String>();
-        for (int i = 0; i < count; i++) {
-            var script = Json.createArrayBuilder()
-                    .add(Json.createObjectBuilder().add("name", "run_shell").add("arguments",
-                            Json.createObjectBuilder().add("command", "echo job " + i + " > out.txt && sleep 1")))
-                    .add(Json.createObjectBuilder().add("name", "save_artifact").add("arguments",
-                            Json.createObjectBuilder().add("name", "out.txt").add("path", "out.txt")))
-                    .build();
-            var response = api.post("/submit", Json.createObjectBuilder().add("prompt", "/tools " + script).build().toString());
-            assertEquals(202, response.status(), response.body());
-            ids.add(response.json().getString("id"));
+        try (var client = server.client("job-crash-user")) {
+            jobsFinishOnceAcrossACrash(client, count);
         }
-        Await.until("jobs to be running", Duration.ofSeconds(60),
-                () -> api.get("/jobs?status=running&limit=200").json().getJsonArray("items").size(), n -> n >= 2);
-        server.crash();
-        server.launch();
-
-        Await.until("every job to end", Duration.ofSeconds(180),
-                () -> api.get("/jobs?status=queued,running&limit=1").json().getJsonArray("items").size(), n -> n == 0);
-        int resumed = 0;
-        for (int i = 0; i < count; i++) {
-            var job = api.get("/jobs/" + ids.get(i)).json();
-            assertEquals("completed", job.getString("status"), job.toString());
-            var artifacts = job.getJsonArray("artifacts");
-            assertEquals(1, artifacts.size(), job.toString());
-            assertEquals("job " + i + "\n", api.get("/jobs/" + ids.get(i) + "/artifacts/out.txt").body());
-            resumed += job.getInt("attempts") > 1 ? 1 : 0;
-        }
-        assertTrue(resumed > 0, "some job was running at the crash and ran again");
         try (var db = server.database(); var statement = db.prepareStatement("""
                 SELECT count(*), count(DISTINCT prompt_id) FROM event
                 WHERE owner = 'job-crash-user' AND type = 'job.completed'""")) {
@@ -189,13 +169,49 @@ class DurabilityIT {
         }
     }
 
+    private static void jobsFinishOnceAcrossACrash(RafikiClient client, int count) throws Exception {
+        // each job writes, waits a second in the shell, and saves an artifact: long enough to be caught running
+        var ids = new ArrayList<UUID>();
+        for (int i = 0; i < count; i++) {
+            var script = Json.createArrayBuilder()
+                    .add(Json.createObjectBuilder().add("name", "run_shell").add("arguments",
+                            Json.createObjectBuilder().add("command", "echo job " + i + " > out.txt && sleep 1")))
+                    .add(Json.createObjectBuilder().add("name", "save_artifact").add("arguments",
+                            Json.createObjectBuilder().add("name", "out.txt").add("path", "out.txt")))
+                    .build();
+            // the job is accepted (202) or submit throws
+            ids.add(client.jobs().submit(SubmitRequest.of("/tools " + script)).id());
+        }
+        Await.until("jobs to be running", Duration.ofSeconds(60),
+                () -> client.jobs().list(ListOptions.limit(200), "running").items().size(), n -> n >= 2);
+        server.crash();
+        server.launch();
+
+        Await.until("every job to end", Duration.ofSeconds(180),
+                () -> client.jobs().list(ListOptions.limit(1), "queued", "running").items().size(), n -> n == 0);
+        int resumed = 0;
+        var downloads = Files.createTempDirectory("durability-artifacts");
+        for (int i = 0; i < count; i++) {
+            var job = client.jobs().get(ids.get(i));
+            assertEquals("completed", job.status(), job.toString());
+            assertEquals(1, job.artifacts().size(), job.toString());
+            var download = client.jobs().download(job.id(), "out.txt", downloads.resolve(i + ".txt"));
+            assertEquals("job " + i + "\n", Files.readString(download.path()));
+            resumed += job.attempts() > 1 ? 1 : 0;
+        }
+        assertTrue(resumed > 0, "some job was running at the crash and ran again");
+    }
+
     @Test
     @Order(4)
     void aClientWhoseReplyWasLostToACrashAfterTheCommitGetsTheSameResultWithItsKey() throws Exception {
-        var api = server.api("lost-reply-user");
-        var sessionId = api.createSession();
+        UUID sessionId;
+        try (var client = server.client("lost-reply-user")) {
+            sessionId = client.sessions().create().id();
+        }
         var key = "lost-" + UUID.randomUUID();
-        var body = Json.createObjectBuilder().add("prompt", "answer me once").add("session_id", sessionId).build().toString();
+        var body = Json.createObjectBuilder().add("prompt", "answer me once").add("session_id", sessionId.toString())
+                .build().toString();
         // the client sends and never reads: whatever the server answers is lost
         try (var socket = new java.net.Socket(server.base().getHost(), server.base().getPort())) {
             var bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -211,6 +227,7 @@ class DurabilityIT {
             server.crash();
             server.launch();
 
+            // raw: the Idempotent-Replayed header is the wire's mark of a replay
             var retry = server.api("lost-reply-user").post("/query", body, "Idempotency-Key", key);
             assertEquals(200, retry.status(), retry.body());
             assertEquals("true", retry.header("Idempotent-Replayed"));
@@ -244,64 +261,66 @@ class DurabilityIT {
     @Test
     @Order(5)
     void aPromptRunningInMemoryWhoseClaimIsTakenEndsOnceByTheNewHolder() throws Exception {
-        var api = server.api("lease-user");
-        var sessionId = api.createSession();
+        try (var client = server.client("lease-user")) {
+            aClaimTakenFromARunningPromptEndsItOnce(client);
+        }
+    }
+
+    private static void aClaimTakenFromARunningPromptEndsItOnce(RafikiClient client) throws Exception {
+        var sessionId = client.sessions().create().id();
         // a prompt that runs for seconds in the fast lane, holding the session's claim
-        var accepted = api.post("/query", Json.createObjectBuilder().add("session_id", sessionId)
-                .add("prompt", "/slow 400 one two three four five six seven eight").build().toString(),
-                "Prefer", "respond-async");
-        assertEquals(202, accepted.status(), accepted.body());
-        var promptId = accepted.json().getString("id");
+        var accepted = client.start(QueryRequest.of("/slow 400 one two three four five six seven eight").inSession(sessionId));
+        // with respond-async the server answers 202 for a prompt not yet ended, 200 for one that has
+        assertFalse(accepted.terminal(), accepted.toString());
+        var promptId = accepted.id();
         // the claim is lost while the run goes on (as when its lease ran out): the sweeper gives the session to another worker
         try (var db = server.database(); var steal = db.prepareStatement(
                 "UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker IS NOT NULL")) {
-            steal.setObject(1, UUID.fromString(sessionId));
+            steal.setObject(1, sessionId);
             assertEquals(1, steal.executeUpdate(), "the running prompt held the session's claim");
         }
-        var ended = Await.until("the prompt to end", Duration.ofSeconds(60), () -> Checks.prompt(api, sessionId, promptId),
-                p -> "completed".equals(p.getString("status")));
-        assertEquals("echo: one two three four five six seven eight", ended.getString("answer"));
-        assertEquals(2, ended.getInt("attempts"), "resumed by the worker that took the claim");
-        Await.until("the session to be idle", Duration.ofSeconds(30), () -> api.get("/session/" + sessionId).json(),
-                st -> "idle".equals(st.getString("status")));
+        var ended = Await.until("the prompt to end", Duration.ofSeconds(60), () -> client.sessions().prompt(sessionId, promptId),
+                p -> "completed".equals(p.status()));
+        assertEquals("echo: one two three four five six seven eight", ended.answer());
+        assertEquals(2, ended.attempts(), "resumed by the worker that took the claim");
+        Await.until("the session to be idle", Duration.ofSeconds(30), () -> client.sessions().get(sessionId),
+                st -> "idle".equals(st.status()));
         try (var db = server.database(); var statement = db.prepareStatement("""
                 SELECT (SELECT count(*) FROM message WHERE prompt_id = ? AND role = 'assistant'),
                        (SELECT count(*) FROM event WHERE prompt_id = ? AND type = 'prompt.completed')""")) {
-            statement.setObject(1, UUID.fromString(promptId));
-            statement.setObject(2, UUID.fromString(promptId));
+            statement.setObject(1, promptId);
+            statement.setObject(2, promptId);
             try (var result = statement.executeQuery()) {
                 result.next();
                 assertEquals(1, result.getInt(1), "one answer");
                 assertEquals(1, result.getInt(2), "one end");
             }
         }
-        assertEquals("echo: after", api.query(sessionId, "after").getString("answer"));
+        assertEquals("echo: after", client.query(QueryRequest.of("after").inSession(sessionId)).answer());
     }
 
     /**
      * A careful client: each prompt goes with an Idempotency-Key, and a submission that failed
      * because the server went away is repeated with the same key until it is answered.
      */
-    static List<String> submitThroughCrash(Api api, String sessionId, List<String> prompts, AtomicInteger accepted,
-                                           AtomicInteger retried) {
-        var ids = new ArrayList<String>();
+    static List<UUID> submitThroughCrash(RafikiClient client, UUID sessionId, List<String> prompts, AtomicInteger accepted,
+                                         AtomicInteger retried) {
+        var ids = new ArrayList<UUID>();
         for (int i = 0; i < prompts.size(); i++) {
-            var body = Json.createObjectBuilder().add("prompt", prompts.get(i)).add("session_id", sessionId).build().toString();
-            var key = sessionId + "-" + i;
+            var request = QueryRequest.of(prompts.get(i)).inSession(sessionId).withIdempotencyKey(sessionId + "-" + i);
             long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
             while (true) {
                 try {
-                    var response = api.post("/query", body, "Prefer", "respond-async", "Idempotency-Key", key);
-                    if (response.status() == 200 || response.status() == 202) {
-                        ids.add(response.json().getString("id"));
-                        accepted.incrementAndGet();
-                        break;
+                    ids.add(client.start(request).id());
+                    accepted.incrementAndGet();
+                    break;
+                } catch (RafikiException refused) {
+                    // only the server going away (no answer, or a 5xx while it stops or starts) is tried
+                    // again with the same key; an answer that is not JSON is no reason to try again
+                    boolean serverGone = RafikiException.CONNECTION_FAILED.equals(refused.code()) || refused.status() >= 500;
+                    if (!serverGone) {
+                        throw new AssertionError("submission answered " + refused.status() + ": " + refused.getMessage(), refused);
                     }
-                    if (response.status() < 500) {
-                        throw new AssertionError("submission answered " + response.status() + ": " + response.body());
-                    }
-                } catch (UncheckedIOException serverGone) {
-                    // the server is down: try again with the same key
                 }
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("could not submit prompt " + i + " of " + sessionId);
@@ -313,10 +332,10 @@ class DurabilityIT {
         return ids;
     }
 
-    static List<String> prompts(String sessionId, int count) {
+    static List<String> prompts(UUID sessionId, int count) {
         var prompts = new ArrayList<String>();
         for (int i = 0; i < count; i++) {
-            prompts.add("/slow 10 " + sessionId.substring(0, 8) + " n" + i);
+            prompts.add("/slow 10 " + sessionId.toString().substring(0, 8) + " n" + i);
         }
         return prompts;
     }

@@ -3,6 +3,8 @@ package dev.rafiki.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rafiki.client.QueryRequest;
+import dev.rafiki.client.RafikiClient;
 import dev.rafiki.it.support.Api;
 import dev.rafiki.it.support.Await;
 import dev.rafiki.it.support.OtlpReceiver;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * OTLP receiver in the test: a prompt's life (request, run, model turns, tool calls, commits,
  * delivery) is one trace, the trace the client's own {@code traceparent} started, whether the
  * prompt ran at once in memory or waited in the durable queue and ran after a JMS wake-up.
+ * Through the Java client, but for the requests that carry the test's own {@code traceparent}.
  */
 class TracingIT {
 
@@ -33,6 +37,7 @@ class TracingIT {
     static OtlpReceiver receiver;
     static RafikiServer server;
     static Api api;
+    static RafikiClient rafiki;
 
     @BeforeAll
     static void start() throws Exception {
@@ -42,10 +47,14 @@ class TracingIT {
                 // spans leave in small batches, so the test does not wait for the default 5 s
                 "OTEL_BSP_SCHEDULE_DELAY", "200"));
         api = server.api("tracing-user");
+        rafiki = server.client("tracing-user");
     }
 
     @AfterAll
     static void stop() {
+        if (rafiki != null) {
+            rafiki.close();
+        }
         if (server != null) {
             server.stop();
         }
@@ -58,6 +67,7 @@ class TracingIT {
     void aPromptRunInMemoryIsOneTraceFromRequestToDelivery() {
         var trace = newTraceId();
         var client = newSpanId();
+        // raw: the traceparent header the request carries is the wire the trace must continue from
         var response = api.post("/query", Json.createObjectBuilder()
                 .add("prompt", "/tool write_file {\"path\":\"traced.txt\",\"content\":\"hello\"}").build().toString(),
                 "traceparent", "00-" + trace + "-" + client + "-01");
@@ -85,18 +95,19 @@ class TracingIT {
 
     @Test
     void aQueuedPromptRunsInTheTraceOfTheRequestThatQueuedIt() throws Exception {
-        var session = api.createSession();
+        var session = rafiki.sessions().create().id();
         // the first prompt holds the session for a while, so the second one queues behind it
-        var first = api.postAsync("/query", Json.createObjectBuilder().add("session_id", session)
-                .add("prompt", "/slow 150 one two three four five six seven eight").build().toString());
-        Await.until("the first prompt running", PATIENCE, () -> api.get("/session/" + session).json().getString("status"),
-                "running"::equals);
+        var first = CompletableFuture.supplyAsync(() -> rafiki.query(
+                QueryRequest.of("/slow 150 one two three four five six seven eight").inSession(session)));
+        Await.until("the first prompt running", PATIENCE, () -> rafiki.sessions().get(session).status(), "running"::equals);
         var trace = newTraceId();
         var client = newSpanId();
-        var second = api.post("/query", Json.createObjectBuilder().add("session_id", session).add("prompt", "queued")
+        // raw: the traceparent header the request carries is the wire the trace must continue from
+        var second = api.post("/query", Json.createObjectBuilder().add("session_id", session.toString()).add("prompt", "queued")
                 .build().toString(), "traceparent", "00-" + trace + "-" + client + "-01");
         assertEquals(200, second.status(), second.body());
-        assertEquals(200, first.get().status());
+        var firstEnded = first.get();
+        assertEquals("completed", firstEnded.status(), firstEnded.toString());
         var promptId = second.json().getString("id");
 
         // the request's own span ends after its response and may be exported after the run's
@@ -109,7 +120,7 @@ class TracingIT {
         assertEquals(run.spanId(), only(spans, "rafiki.model.call").parentSpanId());
         assertConnected(spans, client);
         assertTrue(receiver.spans().stream().anyMatch(s -> s.name().equals("rafiki.dispatch") && s.kind() == CONSUMER
-                        && session.equals(s.attribute("rafiki.session_id"))),
+                        && session.toString().equals(s.attribute("rafiki.session_id"))),
                 "the wake-up's delivery to the message-driven bean is a span of its own");
     }
 
