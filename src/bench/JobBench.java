@@ -1,12 +1,10 @@
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +24,9 @@ import java.util.regex.Pattern;
  * <p>
  * Until issue 12's second round one single client polled every job, in the order accepted, with
  * 100 ms pauses: it measured that client's 500 sequential round trips more than the server.
- * A warm-up round of WARMUP jobs (200 unless given) runs first and is not reported.
+ * A warm-up round of WARMUP jobs (200 unless given) runs first and is not reported. Each client is
+ * one keep-alive connection of {@link BenchHttp}: until session 12 they shared a JDK HttpClient,
+ * which took a third to a half of the two cores during the row.
  * Run by src/bench/bench. Usage: java -cp CLASSES JobBench BASE_URL[,BASE_URL...] TOKEN JOBS CLIENTS [WARMUP]
  */
 public class JobBench {
@@ -50,17 +50,15 @@ public class JobBench {
         int jobs = Integer.parseInt(args[2]);
         int clients = Integer.parseInt(args[3]);
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 200;
-        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
         // a round first, not reported: without it the figure is mostly this client's own JIT warming up
         // (a cold JDK HttpClient submitted about 200 jobs/s where wrk found the server taking 400 a second)
         if (warmup > 0) {
-            round(bases, token, warmup, clients, http, false);
+            round(bases, token, warmup, clients, false);
         }
-        round(bases, token, jobs, clients, http, true);
+        round(bases, token, jobs, clients, true);
     }
 
-    static void round(List<URI> bases, String token, int jobs, int clients, HttpClient http, boolean report)
+    static void round(List<URI> bases, String token, int jobs, int clients, boolean report)
             throws InterruptedException {
         var next = new AtomicInteger();
         var retried = new AtomicInteger();
@@ -83,9 +81,9 @@ public class JobBench {
             var base = bases.get(c % bases.size());
             var client = new Thread(() -> {
                 var mine = new ArrayList<Accepted>();
-                try {
+                try (var http = new BenchHttp(base, 60_000)) {
                     try {
-                        submit(http, base, token, runId, jobs, next, retried, refused, mine);
+                        submit(http, token, runId, jobs, next, retried, refused, mine);
                     } finally {
                         acceptedCount.addAndGet(mine.size());
                         lastAccepted.accumulateAndGet(System.nanoTime(), Math::max);
@@ -93,7 +91,7 @@ public class JobBench {
                     }
                     submitted.await();
                     for (var job : mine) {
-                        follow(http, base, token, job, deadline, latencies, failed, polls, lastDone);
+                        follow(http, token, job, deadline, latencies, failed, polls, lastDone);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -124,19 +122,17 @@ public class JobBench {
     }
 
     /** Submits jobs from the shared counter until none is left; the accepted ones go to {@code mine}. */
-    static void submit(HttpClient http, URI base, String token, long runId, int jobs, AtomicInteger next, AtomicInteger retried,
+    static void submit(BenchHttp http, String token, long runId, int jobs, AtomicInteger next, AtomicInteger retried,
                        ConcurrentLinkedQueue<String> refused, List<Accepted> mine) throws InterruptedException {
         for (int i = next.getAndIncrement(); i < jobs; i = next.getAndIncrement()) {
-            var request = HttpRequest.newBuilder(base.resolve("/submit")).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .header("Idempotency-Key", "bench-" + runId + "-" + i)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"bench job " + i + " of " + jobs + "\"}"))
-                    .build();
+            var headers = Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json",
+                    "Idempotency-Key", "bench-" + runId + "-" + i);
+            var body = "{\"prompt\":\"bench job " + i + " of " + jobs + "\"}";
             var sent = Instant.now();
             for (int attempt = 1; ; attempt++) {
-                HttpResponse<String> response;
+                BenchHttp.Answer response;
                 try {
-                    response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                    response = http.send("POST", "/submit", headers, body);
                 } catch (java.io.IOException e) {
                     if (attempt >= 30) {
                         refused.add("job " + i + ": " + e);
@@ -145,15 +141,15 @@ public class JobBench {
                     Thread.sleep(1000);
                     continue;
                 }
-                if (response.statusCode() == 503 && attempt < 30) {
+                if (response.status() == 503 && attempt < 30) {
                     retried.incrementAndGet();
-                    long pause = Long.parseLong(response.headers().firstValue("Retry-After").orElse("1"));
+                    long pause = Long.parseLong(response.headers().getOrDefault("retry-after", "1"));
                     Thread.sleep(Math.min(10, Math.max(1, pause)) * 1000);
                     continue;
                 }
                 var m = JOB.matcher(response.body());
-                if (response.statusCode() != 202 || !m.find()) {
-                    refused.add("job " + i + ": HTTP " + response.statusCode() + " " + response.body());
+                if (response.status() != 202 || !m.find()) {
+                    refused.add("job " + i + ": HTTP " + response.status() + " " + response.body());
                 } else {
                     mine.add(new Accepted(m.group(1), sent));
                 }
@@ -163,14 +159,13 @@ public class JobBench {
     }
 
     /** Polls one job until it has ended (or the deadline passed). */
-    static void follow(HttpClient http, URI base, String token, Accepted job, long deadline, List<Long> latencies,
+    static void follow(BenchHttp http, String token, Accepted job, long deadline, List<Long> latencies,
                        AtomicInteger failed, AtomicInteger polls, AtomicLong lastDone) throws InterruptedException {
-        var get = HttpRequest.newBuilder(base.resolve("/jobs/" + job.id())).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token).build();
+        var headers = Map.of("Authorization", "Bearer " + token);
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> response;
+            BenchHttp.Answer response;
             try {
-                response = http.send(get, HttpResponse.BodyHandlers.ofString());
+                response = http.send("GET", "/jobs/" + job.id(), headers, null);
             } catch (java.io.IOException e) {
                 REPORT.warning("GET /jobs/" + job.id() + ": " + e);
                 Thread.sleep(1000);
@@ -178,7 +173,7 @@ public class JobBench {
             }
             polls.incrementAndGet();
             var status = STATUS.matcher(response.body());
-            var value = response.statusCode() == 200 && status.find() ? status.group(1) : "";
+            var value = response.status() == 200 && status.find() ? status.group(1) : "";
             switch (value) {
                 case "completed", "failed", "cancelled" -> {
                     lastDone.accumulateAndGet(System.nanoTime(), Math::max);
