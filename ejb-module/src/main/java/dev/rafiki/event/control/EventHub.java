@@ -44,6 +44,13 @@ public class EventHub {
     jakarta.enterprise.concurrent.ManagedThreadFactory threads;
 
     /**
+     * Threads without the application's context for the writes to subscribers, defined by the
+     * web module ({@code SenderThreads}): a frame written from one costs Payara's Tyrus much less.
+     * A server that has not bound the name gets the default factory.
+     */
+    public static final String SENDER_THREADS = "java:app/concurrent/rafiki-sender-threads";
+
+    /**
      * Writes to subscribers: a thread per write in progress, not per subscriber. A healthy
      * subscriber borrows one for microseconds; one stuck in a write keeps one until the sweep
      * closes it for stalling.
@@ -69,9 +76,16 @@ public class EventHub {
 
     @PostConstruct
     void start() {
+        var factory = threads;
+        try {
+            factory = javax.naming.InitialContext.doLookup(SENDER_THREADS);
+        } catch (javax.naming.NamingException e) {
+            LOG.info(() -> SENDER_THREADS + " is not bound (" + e + "): subscribers are written to from default managed threads");
+        }
+        var senderThreads = factory;
         senders = new java.util.concurrent.ThreadPoolExecutor(0, Math.max(1, settings.senderThreads), 30, TimeUnit.SECONDS,
                 new java.util.concurrent.SynchronousQueue<>(), runnable -> {
-                    var thread = threads.newThread(runnable);
+                    var thread = senderThreads.newThread(runnable);
                     thread.setName("rafiki-subscriber");
                     thread.setDaemon(true);
                     return thread;
