@@ -1,15 +1,26 @@
 package dev.rafiki.platform.openapi;
 
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 
 /**
- * The OpenAPI document as the scanner leaves it, finished in two steps:
+ * The OpenAPI document as the scanner leaves it, finished in three steps:
  * <ul>
+ * <li>The schemas of the answers come from the Java types the resources return ({@link ViewSchemas}
+ * over every feature's {@link ViewTypes}), so the document says what JSON-B writes;
+ * {@code META-INF/openapi.yaml} keeps only the schemas no view type stands behind.</li>
  * <li>OpenAPI names a path parameter {@code {path}}; JAX-RS needs {@code {path: .+}} to let one
  * span several segments (a workspace file's path). The scanner copies the JAX-RS template as it
  * is, so the regular expressions are taken out of the document's paths.</li>
@@ -28,6 +39,10 @@ public class ApiDocument implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        ViewSchemas.of(viewTypes()).forEach((name, schema) -> openAPI.getComponents().addSchema(name, model(schema)));
         var paths = openAPI.getPaths();
         if (paths == null || paths.getPathItems() == null) {
             return;
@@ -57,6 +72,42 @@ public class ApiDocument implements OASFilter {
                 operation.getResponses().addAPIResponse(status, OASFactory.createAPIResponse().ref(component));
             }
         });
+    }
+
+    /** Every feature's view types, as registered with the service loader. */
+    static List<Type> viewTypes() {
+        var types = new ArrayList<Type>();
+        ServiceLoader.load(ViewTypes.class, ApiDocument.class.getClassLoader()).forEach(list -> types.addAll(list.types()));
+        return types;
+    }
+
+    /** A generated schema (the JSON of {@link ViewSchemas}) as the document's model. */
+    static Schema model(JsonObject json) {
+        var schema = OASFactory.createSchema();
+        json.forEach((key, value) -> {
+            switch (key) {
+                case "$ref" -> schema.setRef(text(value));
+                case "type" -> schema.setType(Schema.SchemaType.valueOf(text(value).toUpperCase()));
+                case "format" -> schema.setFormat(text(value));
+                case "description" -> schema.setDescription(text(value));
+                case "example" -> schema.setExample(text(value));
+                case "nullable" -> schema.setNullable(value == JsonValue.TRUE);
+                case "minimum" -> schema.setMinimum(((JsonNumber) value).bigDecimalValue());
+                case "maximum" -> schema.setMaximum(((JsonNumber) value).bigDecimalValue());
+                case "enum" -> schema.setEnumeration(new ArrayList<>(value.asJsonArray().stream().map(ApiDocument::text).toList()));
+                case "required" -> schema.setRequired(new ArrayList<>(value.asJsonArray().stream().map(ApiDocument::text).toList()));
+                case "items" -> schema.setItems(model(value.asJsonObject()));
+                case "additionalProperties" -> schema.setAdditionalPropertiesSchema(model(value.asJsonObject()));
+                case "allOf" -> value.asJsonArray().forEach(part -> schema.addAllOf(model(part.asJsonObject())));
+                case "properties" -> value.asJsonObject().forEach((name, property) -> schema.addProperty(name, model(property.asJsonObject())));
+                default -> throw new IllegalArgumentException("a schema keyword ApiDocument does not carry over: " + key);
+            }
+        });
+        return schema;
+    }
+
+    private static String text(JsonValue value) {
+        return ((JsonString) value).getString();
     }
 
     static String plain(String template) {
