@@ -27,7 +27,10 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -111,6 +114,7 @@ public final class ViewSchemas {
         }
         var object = Json.createObjectBuilder().add("type", "object");
         var annotation = raw.getAnnotation(Schema.class);
+        carriedOver(annotation, ON_RECORDS, raw.getName());
         if (annotation != null && !annotation.description().isEmpty()) {
             object.add("description", annotation.description());
         }
@@ -123,6 +127,7 @@ public final class ViewSchemas {
             }
             var name = jsonName(component);
             var schema = annotation(component, Schema.class);
+            carriedOver(schema, ON_MEMBERS, raw.getName() + "." + component.getName());
             names.add(name);
             properties.add(name, member(resolve(component.getGenericType(), bindings), schema));
             if (component.getType().isPrimitive() || schema != null && schema.required()) {
@@ -142,6 +147,38 @@ public final class ViewSchemas {
             object.add("required", Json.createArrayBuilder(required.stream().toList()));
         }
         return object.build();
+    }
+
+    static final Set<String> ON_RECORDS = Set.of("name", "description", "requiredProperties");
+    static final Set<String> ON_MEMBERS = Set.of("required", "description", "example", "enumeration", "format", "minimum",
+            "maximum", "nullable", "ref", "type");
+
+    /**
+     * Refuses a {@code @Schema} attribute this generator does not carry into the schema (and
+     * {@code type} other than {@code ARRAY} beside a {@code ref}): an annotation that said
+     * something the document then does not say would be a second, wrong source.
+     */
+    private static void carriedOver(Schema annotation, Set<String> supported, String where) {
+        if (annotation == null) {
+            return;
+        }
+        var ignored = new TreeSet<String>();
+        for (var attribute : Schema.class.getDeclaredMethods()) {
+            try {
+                if (!supported.contains(attribute.getName())
+                        && !Objects.deepEquals(attribute.invoke(annotation), attribute.getDefaultValue())) {
+                    ignored.add(attribute.getName());
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (annotation.type() != SchemaType.DEFAULT && (annotation.type() != SchemaType.ARRAY || annotation.ref().isEmpty())) {
+            ignored.add("type");
+        }
+        if (!ignored.isEmpty()) {
+            throw new IllegalArgumentException("@Schema on " + where + " sets " + ignored + ", which ViewSchemas does not carry over");
+        }
     }
 
     private JsonObject member(Type type, Schema annotation) {

@@ -127,11 +127,16 @@ public class ViewSchemasTest {
     record NotAView(Thread thread) {
     }
 
+    record Unsaid(@Schema(maxLength = 5) String text) {
+    }
+
     @Test
     void twoTypesUnderOneNameAndTypesWithoutASchemaAreRefused() {
         var clash = assertThrows(IllegalArgumentException.class, () -> ViewSchemas.of(List.of(Clash.class)));
         assertTrue(clash.getMessage().contains("ThingPart"), clash.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ViewSchemas.of(List.of(NotAView.class)));
+        var unsaid = assertThrows(IllegalArgumentException.class, () -> ViewSchemas.of(List.of(Unsaid.class)));
+        assertTrue(unsaid.getMessage().contains("maxLength"), "an attribute the schema would not carry: " + unsaid.getMessage());
     }
 
     static JsonValue json(String text) {
