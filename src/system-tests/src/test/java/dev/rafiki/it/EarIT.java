@@ -130,7 +130,9 @@ class EarIT {
         assertEquals(200, answer.status(), answer.body());
         var document = answer.json();
         var job = document.getJsonObject("components").getJsonObject("schemas").getJsonObject("JobView");
-        assertTrue(job != null && job.getJsonObject("properties").containsKey("session_id"), String.valueOf(job));
+        assertTrue(job != null && job.getJsonObject("properties").containsKey("session_id"),
+                () -> "JobView: " + job + "; schemas: " + document.getJsonObject("components").getJsonObject("schemas").keySet()
+                        + "; paths: " + document.getJsonObject("paths").keySet());
         assertTrue(job.getJsonArray("required").toString().contains("\"id\""), job.toString());
         assertTrue(document.getJsonObject("paths").containsKey("/session/{id}/files/{path}"), "the filter's plain templates");
     }
