@@ -6,6 +6,7 @@ import dev.rafiki.budget.entity.Budget;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** What the API shows of budgets. */
 public final class BudgetViews {
@@ -14,10 +15,12 @@ public final class BudgetViews {
     }
 
     /** A limit of tokens in the current window. */
+    @Schema(name = "BudgetTokens")
     public record Tokens(long limit, long used, long remaining) {
     }
 
     /** A limit of tool time in the current window, in seconds (used to the millisecond). */
+    @Schema(name = "BudgetToolSeconds")
     public record ToolSeconds(long limit, double used, double remaining) {
     }
 
@@ -26,12 +29,18 @@ public final class BudgetViews {
      * window where it is shown with what was spent. {@code operator_default}: the configured
      * budget of a user without their own.
      */
-    public record BudgetView(String scope, String user, UUID agentId, String window, Long maxTokens, Long maxToolSeconds,
-                             Boolean operatorDefault, Tokens tokens, ToolSeconds toolSeconds, Instant resetsAt,
+    @Schema(description = "a budget; resets_at: the end of the current window")
+    public record BudgetView(@Schema(required = true, enumeration = {"user", "agent"}) String scope, String user, UUID agentId,
+                             @Schema(required = true, enumeration = {"day", "month"}) String window, Long maxTokens, Long maxToolSeconds,
+                             @Schema(description = "the configured default of a user without a budget of their own") Boolean operatorDefault,
+                             Tokens tokens, ToolSeconds toolSeconds,
+                             // no @Schema here: Payara's scanner takes an annotated method whose name holds "set" for a setter and fails
+                             Instant resetsAt,
                              String updatedBy, Instant createdAt, Instant updatedAt) {
     }
 
-    public record BudgetPage(List<BudgetView> items, String nextCursor) {
+    public record BudgetPage(@Schema(required = true) List<BudgetView> items,
+                             @Schema(description = "absent on the last page; pass as after") String nextCursor) {
     }
 
     static BudgetView of(Budget budget) {

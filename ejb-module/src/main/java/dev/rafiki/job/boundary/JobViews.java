@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The read models of jobs, as the API (and the webhooks) show them. */
 public final class JobViews {
@@ -21,12 +22,21 @@ public final class JobViews {
      * @param lastError while a job waits for another attempt: why the previous one failed
      * @param webhook   its secret only in the answer to the submission that created the job
      */
-    public record JobView(UUID id, String status, UUID sessionId, String prompt, String model,
+    @Schema(description = "a job is its prompt with more to it: the same id, the prompt's status words, answer and output in the same place")
+    public record JobView(@Schema(required = true, description = "also its prompt's id") UUID id,
+                          @Schema(required = true, enumeration = {"scheduled", "queued", "running", "waiting_approval", "completed", "failed", "cancelled"})
+                          String status,
+                          @Schema(required = true) UUID sessionId, String prompt, String model,
                           dev.rafiki.session.boundary.Views.AgentUse agent, Progress progress,
-                          String answer, jakarta.json.JsonValue output, ErrorView error, ErrorView lastError, Usage usage,
-                          int attempts, int maxAttempts, Instant deadLetteredAt, JsonObject metadata, Instant runAt,
-                          Instant createdAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts,
-                          WebhookView webhook, Links links) {
+                          @Schema(description = "once completed") String answer,
+                          @Schema(description = "the answer parsed, when the job had an output schema") jakarta.json.JsonValue output,
+                          ErrorView error,
+                          @Schema(description = "while the job waits for another attempt: why the previous one failed") ErrorView lastError,
+                          @Schema(required = true) Usage usage,
+                          int attempts, int maxAttempts, Instant deadLetteredAt, JsonObject metadata,
+                          @Schema(description = "a delayed job: when it becomes due") Instant runAt,
+                          @Schema(required = true) Instant createdAt, Instant startedAt, Instant finishedAt, List<ArtifactView> artifacts,
+                          WebhookView webhook, @Schema(required = true) Links links) {
 
         /** The same view with the webhook secret, for the one who created the job. */
         public JobView withSecret(String secret) {
@@ -39,23 +49,33 @@ public final class JobViews {
         }
     }
 
-    public record Progress(Integer percent, String message, Instant updatedAt) {
+    public record Progress(@Schema(minimum = "0", maximum = "100") Integer percent, String message, Instant updatedAt) {
     }
 
-    public record ArtifactView(String name, long size, String contentType, String sha256, String url,
-                               String toolCallId, Long eventSeq, Instant createdAt) {
+    public record ArtifactView(@Schema(required = true) String name, long size, @Schema(required = true) String contentType,
+                               @Schema(required = true, description = "hex; also the ETag") String sha256,
+                               @Schema(required = true) String url, String toolCallId, Long eventSeq,
+                               @Schema(required = true) Instant createdAt) {
     }
 
-    public record WebhookView(String url, String secret, List<DeliveryView> deliveries) {
+    @Schema(name = "JobWebhook")
+    public record WebhookView(@Schema(required = true) String url,
+                              @Schema(description = "only in the answer to the submission that created the job") String secret,
+                              List<DeliveryView> deliveries) {
     }
 
-    public record DeliveryView(String messageId, String eventType, String status, int attempts, Instant nextAttemptAt,
-                               Instant deliveredAt, List<AttemptView> log) {
+    @Schema(name = "WebhookDelivery")
+    public record DeliveryView(@Schema(description = "the webhook-id header, the same for every retry") String messageId,
+                               @Schema(example = "job.completed") String eventType,
+                               @Schema(enumeration = {"pending", "delivered", "failed"}) String status,
+                               int attempts, Instant nextAttemptAt, Instant deliveredAt, List<AttemptView> log) {
     }
 
+    @Schema(name = "WebhookAttempt")
     public record AttemptView(int attempt, Instant startedAt, long durationMs, Integer statusCode, String error) {
     }
 
+    @Schema(name = "JobLinks")
     public record Links(String self, String artifacts, String events, String cancel) {
         static Links of(UUID id) {
             return new Links("/jobs/" + id, "/jobs/" + id + "/artifacts", "/events?job_id=" + id,
@@ -63,7 +83,8 @@ public final class JobViews {
         }
     }
 
-    public record JobPage(List<JobView> items, String nextCursor) {
+    public record JobPage(@Schema(required = true) List<JobView> items,
+                          @Schema(description = "absent on the last page; pass as after") String nextCursor) {
     }
 
     /** The answer to a submission; {@code replayed} when an idempotent retry found its first job. */

@@ -29,6 +29,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Agent profiles as their users see them: their own, and the shared ones. Who may see and change
@@ -128,7 +129,9 @@ public class AgentProfiles {
     }
 
     /** A page of profiles; {@code nextCursor} is null on the last page. */
-    public record Page(List<ProfileView> items, String nextCursor) {
+    @Schema(name = "AgentPage")
+    public record Page(@Schema(required = true) List<ProfileView> items,
+                       @Schema(description = "absent on the last page; pass as after") String nextCursor) {
     }
 
     public ProfileView get(String caller, UUID id) {

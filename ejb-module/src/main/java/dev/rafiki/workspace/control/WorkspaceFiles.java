@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A session's workspace as its owner sees it over HTTP: list, upload, download, delete. Every path
@@ -67,7 +68,8 @@ public class WorkspaceFiles {
     /** Striped, so that the locks stay few however many sessions there are. */
     private final Object[] uploadLocks = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
-    public record FileEntry(String path, long size, String sha256, Instant modifiedAt) {
+    public record FileEntry(@Schema(required = true) String path, long size, @Schema(required = true) String sha256,
+                            @Schema(required = true) Instant modifiedAt) {
     }
 
     /** {@code truncated}: directories deeper than {@link #MAX_DEPTH} were left out; {@code nextCursor}: null on the last page. */

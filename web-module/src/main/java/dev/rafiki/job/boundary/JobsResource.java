@@ -146,7 +146,8 @@ public class JobsResource {
         return ReadAccess.reader(caller.subject(), caller.admin(), jobId, jobs::ownerOf);
     }
 
-    public record ArtifactList(List<JobViews.ArtifactView> items, String nextCursor) {
+    public record ArtifactList(@Schema(required = true) List<JobViews.ArtifactView> items,
+                               @Schema(description = "absent on the last page; pass as after") String nextCursor) {
     }
 
     /** {@code ?status=running,queued}: any of the job statuses. */

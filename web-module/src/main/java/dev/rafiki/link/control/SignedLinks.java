@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Links that open one download without a token, for a browser: {@code /signed<route>?expires=…
@@ -41,7 +42,9 @@ public class SignedLinks {
     private long defaultTtlSeconds;
     private long maxTtlSeconds;
 
-    public record Link(String url, Instant expiresAt) {
+    @Schema(name = "SignedLink")
+    public record Link(@Schema(required = true, description = "opens the file or artifact without a token until expires_at") String url,
+                       @Schema(required = true) Instant expiresAt) {
     }
 
     @PostConstruct

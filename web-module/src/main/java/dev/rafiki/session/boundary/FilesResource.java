@@ -69,8 +69,9 @@ public class FilesResource {
     @Context
     UriInfo uri;
 
-    public record FileList(java.util.List<WorkspaceFiles.FileEntry> items, long usedBytes, long quotaBytes,
-                           boolean truncated, String nextCursor) {
+    public record FileList(@Schema(required = true) java.util.List<WorkspaceFiles.FileEntry> items, long usedBytes, long quotaBytes,
+                           @Schema(description = "true when directories deeper than 64 were left out") boolean truncated,
+                           @Schema(description = "absent on the last page; pass as after") String nextCursor) {
     }
 
     @GET
