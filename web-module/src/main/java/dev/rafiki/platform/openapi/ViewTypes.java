@@ -25,23 +25,31 @@ public interface ViewTypes {
         return new Named(Objects.requireNonNull(name), generic, arguments.clone());
     }
 
+    /** A generic type with its arguments bound: what the two records below share. */
+    interface Bound extends ParameterizedType {
+
+        Class<?> raw();
+
+        Type[] arguments();
+
+        @Override
+        default Type[] getActualTypeArguments() {
+            return arguments().clone();
+        }
+
+        @Override
+        default Type getRawType() {
+            return raw();
+        }
+
+        @Override
+        default Type getOwnerType() {
+            return raw().getDeclaringClass();
+        }
+    }
+
     /** A generic record's instance under a component name of its own. */
-    record Named(String name, Class<?> raw, Type[] arguments) implements ParameterizedType {
-
-        @Override
-        public Type[] getActualTypeArguments() {
-            return arguments.clone();
-        }
-
-        @Override
-        public Type getRawType() {
-            return raw;
-        }
-
-        @Override
-        public Type getOwnerType() {
-            return raw.getDeclaringClass();
-        }
+    record Named(String name, Class<?> raw, Type[] arguments) implements Bound {
 
         @Override
         public boolean equals(Object other) {
@@ -61,22 +69,7 @@ public interface ViewTypes {
     }
 
     /** A generic member type whose type variables were bound (a page's {@code List<T>}). */
-    record Generic(Class<?> raw, Type[] arguments) implements ParameterizedType {
-
-        @Override
-        public Type[] getActualTypeArguments() {
-            return arguments.clone();
-        }
-
-        @Override
-        public Type getRawType() {
-            return raw;
-        }
-
-        @Override
-        public Type getOwnerType() {
-            return raw.getDeclaringClass();
-        }
+    record Generic(Class<?> raw, Type[] arguments) implements Bound {
 
         @Override
         public boolean equals(Object other) {
