@@ -69,6 +69,10 @@ public final class IdleWorkspaces {
                 continue;
             }
             var touched = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toInstant();
+            if (!touched.isBefore(cutoff)) {
+                // kept whatever its session says: a sweep asks the database only about candidates
+                continue;
+            }
             var activity = sessions.apply(session);
             if (activity.isPresent() && activity.get().pending()) {
                 continue;

@@ -76,6 +76,25 @@ class IdleWorkspacesTest {
     }
 
     @Test
+    void theDatabaseIsAskedOnlyAboutWorkspacesUntouchedSinceTheCutoff() throws Exception {
+        var old = UUID.randomUUID();
+        workspace(old, OLD);
+        for (int i = 0; i < 20; i++) {
+            workspace(UUID.randomUUID(), RECENT);
+        }
+        var asked = new java.util.ArrayList<UUID>();
+        var removed = IdleWorkspaces.sweep(dir, id -> {
+            asked.add(id);
+            return Optional.of(new IdleWorkspaces.SessionActivity(OLD, false));
+        }, NOW, RETENTION);
+        assertEquals(List.of(old), asked, "a recently touched workspace is kept without a query");
+        assertEquals(List.of(old), removed);
+        try (var left = Files.list(dir)) {
+            assertEquals(20, left.count());
+        }
+    }
+
+    @Test
     void aLinkInsideAnIdleWorkspaceIsRemovedNotFollowed() throws Exception {
         var outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("keep.txt"), "keep");
