@@ -41,7 +41,10 @@ public final class EchoProvider implements ModelProvider {
             throws ModelException {
         var messages = request.messages();
         var last = messages.get(messages.size() - 1);
-        long input = messages.stream().mapToLong(m -> tokens(m.content())).sum();
+        long input = 0;
+        for (var message : messages) {
+            input += tokens(message.content());
+        }
         int user = lastUserMessage(messages);
         var script = TOOLS.matcher(messages.get(user).content());
         if (script.matches()) {

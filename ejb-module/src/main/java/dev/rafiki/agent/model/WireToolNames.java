@@ -69,12 +69,36 @@ public final class WireToolNames implements ModelProvider {
         return byWire;
     }
 
+    /**
+     * Whether every name the request carries is a wire name already. Plain loops: this runs on
+     * every turn over the whole history, and stream pipelines made it a measurable share of an
+     * echo prompt's CPU once sessions had a few hundred messages.
+     */
+    private static boolean alreadyWire(Map<String, String> byWire, List<ChatMessage> messages) {
+        for (var entry : byWire.entrySet()) {
+            if (!entry.getKey().equals(entry.getValue())) {
+                return false;
+            }
+        }
+        for (var message : messages) {
+            var calls = message.toolCalls();
+            if (calls == null) {
+                continue;
+            }
+            for (var call : calls) {
+                if (!call.name().equals(wire(call.name()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     @Override
     public ModelTurn complete(ModelRequest request, ModelStreamListener listener, BooleanSupplier cancelled)
             throws ModelException {
         var byWire = names(request.tools());
-        if (byWire.entrySet().stream().allMatch(e -> e.getKey().equals(e.getValue()))
-                && request.messages().stream().filter(m -> m.toolCalls() != null).flatMap(m -> m.toolCalls().stream()).allMatch(c -> c.name().equals(wire(c.name())))) {
+        if (alreadyWire(byWire, request.messages())) {
             return provider.complete(request, listener, cancelled);
         }
         var toWire = new HashMap<String, String>();
