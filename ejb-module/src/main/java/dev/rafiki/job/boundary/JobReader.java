@@ -1,5 +1,7 @@
 package dev.rafiki.job.boundary;
 
+import dev.rafiki.job.control.JobSettings;
+import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.job.boundary.JobViews.ArtifactView;
 import dev.rafiki.job.boundary.JobViews.JobView;
 import dev.rafiki.job.boundary.JobViews.Links;
@@ -32,6 +34,9 @@ public class JobReader {
 
     @Inject
     ArtifactStore artifacts;
+
+    @Inject
+    JobSettings settings;
 
     @Inject
     WebhookOutbox outbox;
@@ -126,6 +131,16 @@ public class JobReader {
     private static Instant instant(ResultSet row, String column) throws SQLException {
         var at = row.getObject(column, OffsetDateTime.class);
         return at == null ? null : at.toInstant();
+    }
+
+    /**
+     * The caller's job as read now, outside any transaction: every poll of {@code GET /jobs/{id}}
+     * comes here straight from the resource, without an EJB's interceptors (a CDI bean).
+     */
+    public JobView get(String owner, UUID jobId) {
+        var loaded = load(jobId).filter(found -> found.job().owner.equals(owner))
+                .orElseThrow(() -> ApiException.notFound("job " + jobId));
+        return view(loaded, settings.maxAttempts);
     }
 
     public JobView view(Loaded loaded, int defaultMaxAttempts) {

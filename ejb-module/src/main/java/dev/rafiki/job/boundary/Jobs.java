@@ -1,9 +1,7 @@
 package dev.rafiki.job.boundary;
 
 import dev.rafiki.job.control.JobSettings;
-import dev.rafiki.prompt.control.FastLane;
 import dev.rafiki.prompt.control.PromptSnapshot;
-import java.util.concurrent.CompletionException;
 import dev.rafiki.job.boundary.JobViews.JobPage;
 import dev.rafiki.job.boundary.JobViews.JobView;
 import dev.rafiki.job.boundary.JobViews.Submitted;
@@ -47,55 +45,13 @@ public class Jobs {
     @Inject
     JobSettings settings;
 
-    @Inject
-    FastLane lane;
-
-    @Inject
-    dev.rafiki.profile.boundary.AgentProfiles profiles;
-
-    @Inject
-    dev.rafiki.prompt.control.RunAdmission admission;
-
-    @jakarta.annotation.Resource
-    jakarta.ejb.SessionContext context;
-
     /**
-     * Accepts a job; once this returns, it is committed and will run. A job without a webhook for
-     * an idle (or new) session takes the fast lane: accepted, and often run and finished, in one
-     * group commit. With an idempotency key a retry returns the first job, even when both arrive
-     * at once (the unique key decides).
+     * Accepts a job on the durable queue (a delayed job, one with a webhook, or one the fast lane
+     * did not take); once this returns, it is committed and will run. With an idempotency key a
+     * retry returns the first job, even when both arrive at once (the unique key decides).
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public Submitted submit(NewJob asked) {
-        var request = asked.agent() == null ? asked : asked.pinned(profiles.resolve(asked.owner(), asked.agent()));
-        // a delayed job must not start now: only the durable path can hold it back
-        boolean delayed = RunAt.bounded(request.runAt(), java.time.Instant.now(), settings.maxDelay) != null;
-        // a delayed job may start in another window: its budget is asked when it starts
-        var refusal = delayed ? null : admission.refusal(request.owner(), request.sessionId(),
-                request.pin() == null ? null : request.pin().id());
-        // a retry of a job accepted before the budget ran out is still answered with that job
-        if (refusal != null && (request.idempotencyKey() == null
-                || intake.byIdempotencyKey(request.owner(), request.idempotencyKey()).isEmpty())) {
-            throw refusal;
-        }
-        if (request.webhookUrl() == null && !delayed) {
-            // the lane may fall back later, on its own thread: through the container, not this instance
-            var self = context.getBusinessObject(Jobs.class);
-            var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
-                    request.effectiveModel(), null, null, new FastLane.JobPart(request.metadata(), request.idempotencyKey(),
-                    request.requestHash(), settings.maxAttempts), request.pin(), request.outputSchema(), request.metadata(),
-                    request.approval()),
-                    () -> self.submitDurably(request));
-            if (fast.isPresent()) {
-                PromptSnapshot accepted;
-                try {
-                    accepted = fast.get().accepted().join();
-                } catch (CompletionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : e;
-                }
-                return new Submitted(get(request.owner(), accepted.id()), accepted.replayed());
-            }
-        }
+    public Submitted submitOnQueue(NewJob request) {
         return durably(request);
     }
 
@@ -137,15 +93,10 @@ public class Jobs {
         return intake.accept(request, settings.maxAttempts).id;
     }
 
-    /**
-     * Read-only, so outside a transaction: every poll of a job saved the commit's round trip. Not
-     * for this bean's own methods running in a transaction: they read with {@link #current}.
-     */
+    /** Read-only, so outside a transaction; in a transaction, this bean's own methods read with {@link #current}. */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public JobView get(String owner, UUID jobId) {
-        var loaded = reader.load(jobId).filter(found -> found.job().owner.equals(owner))
-                .orElseThrow(() -> ApiException.notFound("job " + jobId));
-        return reader.view(loaded, settings.maxAttempts);
+        return reader.get(owner, jobId);
     }
 
     /** The job as this transaction sees it, its own changes included. */

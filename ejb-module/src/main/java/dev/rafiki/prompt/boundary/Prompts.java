@@ -3,7 +3,6 @@ package dev.rafiki.prompt.boundary;
 import dev.rafiki.platform.db.DbTime;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
-import dev.rafiki.prompt.control.FastLane;
 import dev.rafiki.prompt.control.PromptFinished;
 import dev.rafiki.prompt.control.PromptSnapshot;
 import dev.rafiki.prompt.entity.Prompt;
@@ -45,58 +44,10 @@ public class Prompts {
     Event<PromptFinished> finished;
 
     @Inject
-    FastLane lane;
-
-    @Inject
     dev.rafiki.prompt.control.ToolApprovals approvals;
-
-    @jakarta.annotation.Resource
-    jakarta.ejb.SessionContext context;
-
-    @Inject
-    dev.rafiki.agent.control.ModelCatalog models;
 
     @Inject
     dev.rafiki.profile.boundary.AgentProfiles profiles;
-
-    @Inject
-    dev.rafiki.prompt.control.RunAdmission admission;
-
-    /**
-     * Starts a prompt: in the fast lane when its session is idle (accepted, run and recorded in
-     * one group commit), else on the durable queue. The handle's {@code accepted} completes once
-     * the prompt is committed, {@code finished} once its end is.
-     */
-    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public FastLane.Handle start(NewPrompt asked) {
-        if (asked.agent() != null && asked.idempotencyKey() != null) {
-            // a retry is answered with its first prompt even if the profile it named was deleted since
-            var existing = intake.byIdempotencyKey(asked.owner(), asked.idempotencyKey());
-            if (existing.isPresent()) {
-                return lane.follow(replay(existing.get(), asked));
-            }
-        }
-        // only a prompt that names a profile pays a lookup; the session's pin travels with the session
-        var request = asked.agent() == null ? asked : asked.pinned(profiles.resolve(asked.owner(), asked.agent()));
-        var model = request.effectiveModel();
-        if (model != null && models.resolve(model) == null) {
-            throw ApiException.invalid("unknown model '" + model + "'; use " + models.describe());
-        }
-        var refusal = admission.refusal(request.owner(), request.sessionId(),
-                request.pin() == null ? null : request.pin().id());
-        // a retry of a prompt accepted before the budget ran out is still answered with that prompt
-        if (refusal != null && (request.idempotencyKey() == null
-                || intake.byIdempotencyKey(request.owner(), request.idempotencyKey()).isEmpty())) {
-            throw refusal;
-        }
-        // the lane may fall back later, on its own thread: through the container, not this instance
-        var self = context.getBusinessObject(Prompts.class);
-        var fast = lane.submit(new FastLane.Request(request.owner(), request.sessionId(), request.prompt(),
-                model, request.idempotencyKey(), request.requestHash(), null, request.pin(), request.outputSchema(), request.metadata(),
-                request.approval()),
-                () -> self.submit(request));
-        return fast.orElseGet(() -> lane.follow(submit(request)));
-    }
 
     /**
      * Accepts a prompt on the durable queue; once this returns, the prompt is committed and will
@@ -240,7 +191,7 @@ public class Prompts {
         }
     }
 
-    private PromptSnapshot replay(Prompt existing, NewPrompt request) {
+    static PromptSnapshot replay(Prompt existing, NewPrompt request) {
         if (!request.requestHash().equals(existing.requestHash)) {
             throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "Idempotency-Key '" + request.idempotencyKey() + "' was already used for a different request");

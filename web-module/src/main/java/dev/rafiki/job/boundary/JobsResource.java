@@ -47,6 +47,12 @@ public class JobsResource {
     Jobs jobs;
 
     @Inject
+    JobSubmissions submissions;
+
+    @Inject
+    JobReader views;
+
+    @Inject
     CurrentCaller caller;
 
     @Inject
@@ -70,7 +76,7 @@ public class JobsResource {
     @APIResponse(ref = "UnsupportedMediaType", responseCode = "415")
     public Response submit(JsonValue body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         var json = Bodies.required(body);
-        var submitted = jobs.submit(JobRequests.parse(caller.subject(), json, idempotencyKey, prompts.maxLength, webhooks.read(json)));
+        var submitted = submissions.submit(JobRequests.parse(caller.subject(), json, idempotencyKey, prompts.maxLength, webhooks.read(json)));
         var job = submitted.job();
         var builder = Response.accepted(job).location(URI.create(job.links().self()));
         if (submitted.replayed()) {
@@ -102,7 +108,7 @@ public class JobsResource {
     @APIResponse(ref = "NotFound", responseCode = "404")
     public JobViews.JobView get(@PathParam("id") String id) {
         var jobId = Bodies.pathId(id, "job");
-        return jobs.get(reader(jobId), jobId);
+        return views.get(reader(jobId), jobId);
     }
 
     @POST

@@ -49,7 +49,7 @@ public class QueryResource {
     private static final Logger LOG = Logger.getLogger(QueryResource.class.getName());
 
     @Inject
-    Prompts prompts;
+    PromptStarts starts;
 
     @Inject
     CurrentCaller caller;
@@ -75,7 +75,7 @@ public class QueryResource {
         var request = PromptRequests.parse(caller.subject(), Bodies.required(body), idempotencyKey, settings.maxLength);
         long wait = waitSeconds(prefer, settings.queryWaitSeconds);
         var requestId = RequestIds.of(http);
-        var handle = prompts.start(request);
+        var handle = starts.start(request);
         handle.accepted().whenComplete((accepted, failure) -> {
             if (failure != null) {
                 response.resume(unwrap(failure));

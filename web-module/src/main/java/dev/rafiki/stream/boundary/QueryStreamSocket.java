@@ -11,6 +11,7 @@ import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.platform.problem.ErrorCode;
 import dev.rafiki.prompt.boundary.ApprovalBodies;
 import dev.rafiki.prompt.boundary.PromptRequests;
+import dev.rafiki.prompt.boundary.PromptStarts;
 import dev.rafiki.prompt.boundary.Prompts;
 import dev.rafiki.prompt.control.PromptSettings;
 import jakarta.inject.Inject;
@@ -35,6 +36,9 @@ public class QueryStreamSocket extends StreamSocket {
 
     @Inject
     Prompts prompts;
+
+    @Inject
+    PromptStarts starts;
 
     @Inject
     PromptSettings promptSettings;
@@ -80,7 +84,7 @@ public class QueryStreamSocket extends StreamSocket {
         var request = PromptRequests.parse(owner, frame, key, promptSettings.maxLength);
         starting = true;
         try {
-            var handle = prompts.start(request);
+            var handle = starts.start(request);
             handle.accepted().whenComplete((accepted, failure) -> {
                 try {
                     if (failure != null) {
