@@ -8,12 +8,16 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * Counts what prompts end as and how long they ran, and the model tokens they used. Counted on
@@ -51,13 +55,23 @@ public class PromptMetrics {
         finished(finished.status(), finished.startedAt(), finished.finishedAt());
     }
 
+    /**
+     * Series looked up once each: the registry's look-up (metadata and tag checks) costs more than
+     * the update. The keys are bounded: terminal statuses, configured providers and two directions.
+     */
+    private final Map<String, Counter> finishedByStatus = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durationByStatus = new ConcurrentHashMap<>();
+    private final Map<String, Counter> tokensByProviderAndDirection = new ConcurrentHashMap<>();
+
     /** A prompt ended (committed); {@code startedAt} is null for one cancelled before it ran. */
     public void finished(String statusName, java.time.Instant startedAt, java.time.Instant finishedAt) {
         try {
-            var status = new Tag("status", statusName);
-            registry.counter(FINISHED_META, status).inc();
+            finishedByStatus.computeIfAbsent(statusName,
+                    status -> registry.counter(FINISHED_META, new Tag("status", status))).inc();
             if (startedAt != null && finishedAt != null) {
-                registry.timer(DURATION_META, status).update(Duration.between(startedAt, finishedAt));
+                durationByStatus.computeIfAbsent(statusName,
+                        status -> registry.timer(DURATION_META, new Tag("status", status)))
+                        .update(Duration.between(startedAt, finishedAt));
             }
         } catch (RuntimeException e) {
             notCounted(e);
@@ -71,16 +85,21 @@ public class PromptMetrics {
      */
     public void tokens(String model, long input, long output) {
         try {
-            var provider = new Tag("provider", provider(model));
+            var provider = provider(model);
             if (input > 0) {
-                registry.counter(TOKENS_META, provider, new Tag("direction", "input")).inc(input);
+                tokens(provider, "input").inc(input);
             }
             if (output > 0) {
-                registry.counter(TOKENS_META, provider, new Tag("direction", "output")).inc(output);
+                tokens(provider, "output").inc(output);
             }
         } catch (RuntimeException e) {
             notCounted(e);
         }
+    }
+
+    private Counter tokens(String provider, String direction) {
+        return tokensByProviderAndDirection.computeIfAbsent(provider + "\n" + direction,
+                key -> registry.counter(TOKENS_META, new Tag("provider", provider), new Tag("direction", direction)));
     }
 
     /** Counting must never fail the prompt it counts. */

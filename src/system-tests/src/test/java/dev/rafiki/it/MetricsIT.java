@@ -118,6 +118,17 @@ class MetricsIT {
     }
 
     @Test
+    void aMethodNameAClientMakesUpIsCountedAsOtherNotAsANewSeries() {
+        var other = Map.of("method", "other", "route", "unmatched");
+        var before = scrape();
+        int status = api.send("BREW", "/query", null, null).status();
+        assertTrue(status >= 400 && status < 500, "refused: " + status);
+        var after = scrape();
+        assertEquals(1, delta(before, after, REQUESTS, with(other, "status", "4xx")));
+        assertTrue(!after.contains("BREW"), "no series named after the client's method");
+    }
+
+    @Test
     void promptOutcomesDurationsAndTokensAreCounted() {
         var completed = Map.of("status", "completed");
         var input = Map.of("provider", "echo", "direction", "input");
