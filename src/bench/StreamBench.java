@@ -10,12 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -31,7 +28,9 @@ import java.util.regex.Pattern;
  * PROMPTS prompts are sent to it one after another with POST /query (each waited for, on the
  * first node): for every prompt and every subscriber, the time from sending the prompt to the
  * arrival of its prompt.completed at that subscriber, with the count of completions lost (never
- * arrived) and duplicated (arrived more than once).
+ * arrived) and duplicated (arrived more than once). The subscribers are {@link BenchWs}'s, all read
+ * by one thread: until session 13 they were 500 JDK WebSocket clients, about two thirds of a core
+ * of the two during the row.
  *
  * Usage: java -cp CLASSES StreamBench ttft BASE_URL TOKEN WARMUP SAMPLES
  *        java -cp CLASSES StreamBench fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS
@@ -160,65 +159,43 @@ public class StreamBench {
         }
         var session = m.group(1);
 
-        // subscribers: each keeps its own list of arrivals (its listener runs one frame at a time)
+        // subscribers: each keeps its own list of arrivals, all read by one thread (BenchWs)
         var arrivals = new ArrayList<List<Arrival>>();
         var subscribed = new CountDownLatch(subscribers);
         var problems = new AtomicLong();
         var closed = new AtomicLong();
-        var sockets = new ArrayList<CompletableFuture<WebSocket>>();
-        var connecting = new Semaphore(32); // handshakes in flight at once
-        long connectStart = System.nanoTime();
         for (int i = 0; i < subscribers; i++) {
-            var mine = Collections.synchronizedList(new ArrayList<Arrival>());
-            arrivals.add(mine);
-            var listener = new WebSocket.Listener() {
-                final StringBuilder partial = new StringBuilder();
-
-                @Override
-                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                    partial.append(data);
-                    if (last) {
-                        long now = System.nanoTime();
-                        var frame = partial.toString();
-                        partial.setLength(0);
-                        var type = type(frame);
-                        if (terminal(type)) {
-                            var p = PROMPT.matcher(frame);
-                            mine.add(new Arrival(p.find() ? p.group(1) : "?", now, type));
-                        } else if (type.equals("subscribed")) {
-                            subscribed.countDown();
-                        } else if (type.equals("error")) {
-                            if (problems.incrementAndGet() <= 3) {
-                                REPORT.warning("subscriber got " + frame);
-                            }
-                        }
-                    }
-                    w.request(1);
-                    return null;
-                }
-
-                @Override
-                public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-                    if (closed.incrementAndGet() <= 3) {
-                        REPORT.warning("a subscriber was closed: " + status + " " + reason);
-                    }
-                    return null;
-                }
-
-                @Override
-                public void onError(WebSocket w, Throwable error) {
-                    if (problems.incrementAndGet() <= 3) {
-                        REPORT.warning("a subscriber failed: " + error);
-                    }
-                }
-            };
-            connecting.acquire();
-            sockets.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                    .connectTimeout(Duration.ofSeconds(30))
-                    .buildAsync(ws(bases.get(i % bases.size())).resolve("/ws"), listener)
-                    .thenCompose(s -> s.sendText("{\"type\":\"subscribe\",\"session_id\":\"" + session + "\"}", true))
-                    .whenComplete((s, e) -> connecting.release()));
+            arrivals.add(Collections.synchronizedList(new ArrayList<Arrival>()));
         }
+        var sockets = new BenchWs(new BenchWs.Handler() {
+            @Override
+            public void text(int connection, String frame, long now) {
+                var type = type(frame);
+                if (terminal(type)) {
+                    var p = PROMPT.matcher(frame);
+                    arrivals.get(connection).add(new Arrival(p.find() ? p.group(1) : "?", now, type));
+                } else if (type.equals("subscribed")) {
+                    subscribed.countDown();
+                } else if (type.equals("error")) {
+                    if (problems.incrementAndGet() <= 3) {
+                        REPORT.warning("subscriber got " + frame);
+                    }
+                }
+            }
+
+            @Override
+            public void closed(int connection, String why) {
+                if (closed.incrementAndGet() <= 3) {
+                    REPORT.warning("a subscriber was closed: " + why);
+                }
+            }
+        });
+        long connectStart = System.nanoTime();
+        var subscribe = "{\"type\":\"subscribe\",\"session_id\":\"" + session + "\"}";
+        for (int i = 0; i < subscribers; i++) {
+            sockets.open(ws(bases.get(i % bases.size())).resolve("/ws"), token, subscribe);
+        }
+        sockets.start();
         if (!subscribed.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException((subscribers - subscribed.getCount()) + " of " + subscribers
                     + " subscribers subscribed within 120 s");
@@ -251,7 +228,7 @@ public class StreamBench {
             Thread.sleep(50);
         }
         Thread.sleep(500); // a duplicate would come about now
-        sockets.forEach(f -> f.thenAccept(WebSocket::abort));
+        sockets.close();
 
         var latencies = new ArrayList<Long>();
         long lost = 0;
