@@ -1,20 +1,20 @@
 package dev.rafiki.job.boundary;
 
-import dev.rafiki.job.control.JobSettings;
-import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.job.boundary.JobViews.ArtifactView;
 import dev.rafiki.job.boundary.JobViews.JobView;
 import dev.rafiki.job.boundary.JobViews.Links;
 import dev.rafiki.job.boundary.JobViews.Progress;
 import dev.rafiki.job.boundary.JobViews.WebhookView;
 import dev.rafiki.job.control.ArtifactStore;
+import dev.rafiki.job.control.JobSettings;
 import dev.rafiki.job.control.WebhookOutbox;
 import dev.rafiki.job.entity.Job;
+import dev.rafiki.platform.db.SchemaMigrator;
+import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.prompt.entity.Prompt;
 import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.session.boundary.Views.ErrorView;
 import dev.rafiki.session.boundary.Views.Usage;
-import dev.rafiki.platform.db.SchemaMigrator;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -61,7 +61,10 @@ public class PromptMetrics {
      */
     private final Map<String, Counter> finishedByStatus = new ConcurrentHashMap<>();
     private final Map<String, Timer> durationByStatus = new ConcurrentHashMap<>();
-    private final Map<String, Counter> tokensByProviderAndDirection = new ConcurrentHashMap<>();
+    private final Map<TokenSeries, Counter> tokensBySeries = new ConcurrentHashMap<>();
+
+    private record TokenSeries(String provider, String direction) {
+    }
 
     /** A prompt ended (committed); {@code startedAt} is null for one cancelled before it ran. */
     public void finished(String statusName, java.time.Instant startedAt, java.time.Instant finishedAt) {
@@ -98,8 +101,8 @@ public class PromptMetrics {
     }
 
     private Counter tokens(String provider, String direction) {
-        return tokensByProviderAndDirection.computeIfAbsent(provider + "\n" + direction,
-                key -> registry.counter(TOKENS_META, new Tag("provider", provider), new Tag("direction", direction)));
+        return tokensBySeries.computeIfAbsent(new TokenSeries(provider, direction), series -> registry.counter(TOKENS_META,
+                new Tag("provider", series.provider()), new Tag("direction", series.direction())));
     }
 
     /** Counting must never fail the prompt it counts. */
