@@ -141,26 +141,32 @@ public class FastLane {
             idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
             finished_at, model, tool_calls, tool_millis, steps, max_attempts, agent_id, agent_version, output_schema,
             structured, metadata)""";
-    private static final String INSERT_PROMPT = "INSERT INTO " + PROMPT_COLUMNS + """
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-    /** Parameters of {@link #FENCE} taken before those of the prompt row. */
+    /** Parameters of {@link #FENCE} and of {@link #INSERT_SESSION}, taken before those of the prompt row. */
     private static final int FENCE_PARAMETERS = 7;
-    /**
-     * The fence and the prompt row in one round trip: the row is inserted only if the fence took,
-     * so the statement changes one row or none (a refusal that wrote nothing). The casts are
-     * needed because a SELECT's parameters are not typed by the columns they go to.
-     */
-    private static final String FENCED_PROMPT = "WITH fence AS (" + FENCE + " RETURNING id) INSERT INTO "
-            + PROMPT_COLUMNS + """
+    private static final int SESSION_PARAMETERS = 10;
+    /** Parameters of the prompt row, taken before those of a job's row. */
+    private static final int PROMPT_PARAMETERS = 26;
+    /** The prompt row, one row per row of the CTE it follows. The casts are needed because a SELECT's parameters are not typed by the columns they go to. */
+    private static final String PROMPT_ROW = "INSERT INTO " + PROMPT_COLUMNS + """
              SELECT ?::uuid, ?::uuid, ?::bigint, ?::varchar, ?::text, ?::varchar, ?::text, ?::varchar, ?::text,
             ?::varchar, ?::varchar, 1, ?::bigint, ?::bigint, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::varchar,
-            ?::integer, ?::bigint, ?::integer, ?::integer, ?::uuid, ?::integer, ?::text, ?::boolean, ?::text FROM fence""";
-    private static final String INSERT_JOB = """
+            ?::integer, ?::bigint, ?::integer, ?::integer, ?::uuid, ?::integer, ?::text, ?::boolean, ?::text FROM\s""";
+    private static final String JOB_ROW = """
             INSERT INTO job (id, owner, session_id, metadata, idempotency_key, request_hash, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)""";
-    private static final String INSERT_MESSAGE = """
-            INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_calls,
-            tool_call_id, is_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            SELECT ?::uuid, ?::varchar, ?::uuid, ?::text, ?::varchar, ?::varchar, ?::timestamptz FROM accepted""";
+    /**
+     * The fence and the prompt row in one round trip: the row is inserted only if the fence took,
+     * so the statement changes one row or none (a refusal that wrote nothing).
+     */
+    private static final String FENCED_PROMPT = "WITH fence AS (" + FENCE + " RETURNING id) " + PROMPT_ROW + "fence";
+    /** The same with the job's row, inserted only with the prompt's: still one row or none. */
+    private static final String FENCED_JOB = "WITH fence AS (" + FENCE + " RETURNING id), accepted AS ("
+            + PROMPT_ROW + "fence RETURNING id) " + JOB_ROW;
+    /** A new session with its first prompt (and job) in one round trip instead of one per table. */
+    private static final String NEW_SESSION_PROMPT = "WITH fresh AS (" + INSERT_SESSION + " RETURNING id) "
+            + PROMPT_ROW + "fresh";
+    private static final String NEW_SESSION_JOB = "WITH fresh AS (" + INSERT_SESSION + " RETURNING id), accepted AS ("
+            + PROMPT_ROW + "fresh RETURNING id) " + JOB_ROW;
     /** Gives the claim up; answers whether other prompts became runnable meanwhile (the durable path's). */
     private static final String RELEASE = """
             UPDATE agent_session SET worker = NULL, claim_expires_at = NULL WHERE id = ? AND worker = ?
@@ -500,18 +506,26 @@ public class FastLane {
             row.createdAt = DbTime.now();
             row.startedAt = row.createdAt;
             accepting = commits.open(sessionId, request.owner());
+            boolean job = request.job() != null;
+            if (job) {
+                row.maxAttempts = request.job().maxAttempts();
+            }
             if (newSession) {
-                accepting.write(INSERT_SESSION, this::bindSession);
-                accepting.write(INSERT_PROMPT, insert -> bindPrompt(insert, 0));
+                accepting.write(job ? NEW_SESSION_JOB : NEW_SESSION_PROMPT, statement -> {
+                    bindSession(statement);
+                    bindPrompt(statement, SESSION_PARAMETERS);
+                    if (job) {
+                        bindJob(statement, SESSION_PARAMETERS + PROMPT_PARAMETERS);
+                    }
+                });
             } else {
-                accepting.guard(FENCED_PROMPT, statement -> {
+                accepting.guard(job ? FENCED_JOB : FENCED_PROMPT, statement -> {
                     bindFence(statement);
                     bindPrompt(statement, FENCE_PARAMETERS);
+                    if (job) {
+                        bindJob(statement, FENCE_PARAMETERS + PROMPT_PARAMETERS);
+                    }
                 });
-            }
-            if (request.job() != null) {
-                row.maxAttempts = request.job().maxAttempts();
-                accepting.write(INSERT_JOB, this::bindJob);
             }
             insertMessages(accepting, List.of(ChatMessage.user(row.content)), false);
             accepting.count(1, 1, 0, 0, 0, 0);
@@ -980,36 +994,29 @@ public class FastLane {
             insert.setString(at + 26, row.metadata);
         }
 
-        private void bindJob(PreparedStatement insert) throws SQLException {
+        /** Binds the job row's columns after the first {@code at} parameters. */
+        private void bindJob(PreparedStatement insert, int at) throws SQLException {
             var job = request.job();
-            insert.setObject(1, row.id);
-            insert.setString(2, row.owner);
-            insert.setObject(3, sessionId);
-            insert.setString(4, job.metadata());
-            insert.setString(5, job.idempotencyKey());
-            insert.setString(6, job.idempotencyKey() == null ? null : job.requestHash());
-            insert.setTimestamp(7, Timestamp.from(row.createdAt));
+            insert.setObject(at + 1, row.id);
+            insert.setString(at + 2, row.owner);
+            insert.setObject(at + 3, sessionId);
+            insert.setString(at + 4, job.metadata());
+            insert.setString(at + 5, job.idempotencyKey());
+            insert.setString(at + 6, job.idempotencyKey() == null ? null : job.requestHash());
+            insert.setTimestamp(at + 7, Timestamp.from(row.createdAt));
         }
 
         private void insertMessages(GroupCommit.Unit unit, List<ChatMessage> messages, boolean partial) {
-            var now = Timestamp.from(DbTime.now());
+            var now = DbTime.now();
             for (var message : messages) {
                 var role = switch (message.role()) {
                     case USER -> "user";
                     case TOOL -> "tool";
                     default -> "assistant";
                 };
-                unit.write(INSERT_MESSAGE, insert -> {
-                    insert.setObject(1, sessionId);
-                    insert.setObject(2, row.id);
-                    insert.setString(3, role);
-                    insert.setString(4, message.content() == null ? "" : message.content());
-                    insert.setBoolean(5, partial && "assistant".equals(role));
-                    insert.setTimestamp(6, now);
-                    insert.setString(7, PromptLedger.toolCallsJson(message.toolCalls()));
-                    insert.setString(8, message.toolCallId());
-                    insert.setBoolean(9, message.isError());
-                });
+                unit.message(row.id, role, message.content() == null ? "" : message.content(),
+                        partial && "assistant".equals(role), now, PromptLedger.toolCallsJson(message.toolCalls()),
+                        message.toolCallId(), message.isError());
             }
         }
 

@@ -124,6 +124,10 @@ public class GroupCommit {
     private record NewEvent(UUID promptId, String type, String data, Instant at) {
     }
 
+    private record NewMessage(UUID promptId, String role, String content, boolean partial, Instant at,
+                              String toolCalls, String toolCallId, boolean isError) {
+    }
+
     /** One session's writes; open until the writer seals it, and then immutable. */
     public static final class Unit {
         final UUID sessionId;
@@ -131,6 +135,7 @@ public class GroupCommit {
         /** {@link Step}s and {@link Batched} statements, in order. */
         private final List<Object> steps = new ArrayList<>();
         private final List<NewEvent> events = new ArrayList<>();
+        private final List<NewMessage> messages = new ArrayList<>();
         private final Counts counts = new Counts();
         private final List<UsageCounters.Charge> charges = new ArrayList<>();
         private boolean sealed;
@@ -173,6 +178,20 @@ public class GroupCommit {
                 return false;
             }
             steps.add(new Batched(sql, List.of(binder), true));
+            return true;
+        }
+
+        /**
+         * A message of the session's history. Written with the batch's counters and events, after
+         * every step of the batch: no step reads messages, so a unit's later steps need not wait
+         * for its messages, and the batch's messages cost no round trip of their own.
+         */
+        public synchronized boolean message(UUID promptId, String role, String content, boolean partial,
+                                            Instant at, String toolCalls, String toolCallId, boolean isError) {
+            if (sealed) {
+                return false;
+            }
+            messages.add(new NewMessage(promptId, role, content, partial, at, toolCalls, toolCallId, isError));
             return true;
         }
 
@@ -459,8 +478,8 @@ public class GroupCommit {
     }
 
     /**
-     * Numbers the batch's events and writes them with the sessions' and the users' counters and
-     * what the batch's runs cost, in one statement (one round trip instead of one per table): the
+     * Numbers the batch's events and writes them with the sessions' and the users' counters, the
+     * batch's messages and what its runs cost, in one statement (one round trip instead of one per table): the
      * sessions' counters first (their rows are already locked by the fences), then the users' (in
      * owner order, as every writer locks them), then the events, then the budget counters. Numbers come from the counters as they were updated, so they are
      * gap-free and in commit order; an event of a session that is gone takes no number.
@@ -470,6 +489,7 @@ public class GroupCommit {
         var perSession = new LinkedHashMap<UUID, Counts>();
         var eventsPerSession = new LinkedHashMap<UUID, Integer>();
         int eventCount = 0;
+        int messageCount = 0;
         for (var unit : ordered) {
             if (!applied.get(unit)) {
                 continue;
@@ -477,6 +497,7 @@ public class GroupCommit {
             perSession.computeIfAbsent(unit.sessionId, id -> new Counts()).add(unit.counts);
             eventsPerSession.merge(unit.sessionId, unit.events.size(), Integer::sum);
             eventCount += unit.events.size();
+            messageCount += unit.messages.size();
         }
         // each event's place in its session, as the statement numbers it and as the results below do
         var ordinals = new Long[eventCount];
@@ -534,7 +555,8 @@ public class GroupCommit {
                 number.setArray(13, c.createArrayOf("varchar", types));
                 number.setArray(14, c.createArrayOf("text", data));
                 number.setArray(15, c.createArrayOf("text", times));
-                counters.bind(number, 16, charged);
+                bindMessages(c, number, 16, ordered, applied, messageCount);
+                counters.bind(number, 25, charged);
                 try (var rows = number.executeQuery()) {
                     while (rows.next()) {
                         if (rows.getInt(1) == 0) {
@@ -571,11 +593,53 @@ public class GroupCommit {
         return results;
     }
 
+    /** The applied units' messages in their order, as nine arrays from {@code first} on. */
+    private static void bindMessages(Connection c, PreparedStatement statement, int first, List<Unit> ordered,
+                                     Map<Unit, Boolean> applied, int count) throws SQLException {
+        var sessions = new UUID[count];
+        var prompts = new UUID[count];
+        var roles = new String[count];
+        var contents = new String[count];
+        var partial = new Boolean[count];
+        var times = new String[count];
+        var toolCalls = new String[count];
+        var toolCallIds = new String[count];
+        var errors = new Boolean[count];
+        int m = 0;
+        for (var unit : ordered) {
+            if (!applied.get(unit)) {
+                continue;
+            }
+            for (var message : unit.messages) {
+                sessions[m] = unit.sessionId;
+                prompts[m] = message.promptId();
+                roles[m] = message.role();
+                contents[m] = message.content();
+                partial[m] = message.partial();
+                times[m] = message.at().toString();
+                toolCalls[m] = message.toolCalls();
+                toolCallIds[m] = message.toolCallId();
+                errors[m] = message.isError();
+                m++;
+            }
+        }
+        statement.setArray(first, c.createArrayOf("uuid", sessions));
+        statement.setArray(first + 1, c.createArrayOf("uuid", prompts));
+        statement.setArray(first + 2, c.createArrayOf("varchar", roles));
+        statement.setArray(first + 3, c.createArrayOf("text", contents));
+        statement.setArray(first + 4, c.createArrayOf("boolean", partial));
+        statement.setArray(first + 5, c.createArrayOf("text", times));
+        statement.setArray(first + 6, c.createArrayOf("text", toolCalls));
+        statement.setArray(first + 7, c.createArrayOf("varchar", toolCallIds));
+        statement.setArray(first + 8, c.createArrayOf("boolean", errors));
+    }
+
     /**
-     * The batch's counters and events in one statement. Parameters: the sessions (id, then their
-     * events, prompts, messages, input and output tokens, tool calls, tool milliseconds added), then
-     * the events in numbering order (owner, session, ordinal within its session, prompt, type, data,
-     * time), then the charges ({@link UsageCounters#bind}). Answers (0, session id, number before
+     * The batch's counters, events and messages in one statement. Parameters: the sessions (id,
+     * then their events, prompts, messages, input and output tokens, tool calls, tool milliseconds
+     * added), then the events in numbering order (owner, session, ordinal within its session,
+     * prompt, type, data, time), then the messages in order ({@link #bindMessages}), then the
+     * charges ({@link UsageCounters#bind}). Answers (0, session id, number before
      * its first event) per session and (1, owner, number before its first event) per user.
      */
     private static final String NUMBER_AND_INSERT = """
@@ -604,6 +668,16 @@ public class GroupCommit {
                 SELECT e.owner, e.session_id, e.seq, a.next_event_seq - n.events + e.nth, e.prompt_id, e.type, e.data,
                        e.created_at
                 FROM e JOIN a ON a.owner = e.owner JOIN n ON n.owner = e.owner ORDER BY e.ord
+            ), m AS (
+                INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_calls,
+                tool_call_id, is_error)
+                SELECT x.session_id, x.prompt_id, x.role, x.content, x.partial, x.created_at, x.tool_calls,
+                       x.tool_call_id, x.is_error
+                FROM unnest(?::uuid[], ?::uuid[], ?::varchar[], ?::text[], ?::boolean[], ?::timestamptz[], ?::text[],
+                            ?::varchar[], ?::boolean[])
+                     WITH ORDINALITY AS x(session_id, prompt_id, role, content, partial, created_at, tool_calls,
+                                          tool_call_id, is_error, ord)
+                ORDER BY x.ord
             ), b AS (
             """ + UsageCounters.upsertAfter("a") + """
             )

@@ -10,6 +10,7 @@ import dev.rafiki.event.control.SessionEvent;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -177,14 +178,7 @@ class GroupCommitTest {
         var refusals = List.of(List.of("a\0b", "call-1", "22021"), List.of("fine", "c".repeat(300), "22001"));
         for (var refusal : refusals) {
             var unit = writer.open(session, owner);
-            unit.write("""
-                    INSERT INTO message (session_id, prompt_id, role, content, partial, created_at, tool_call_id)
-                    VALUES (?, ?, 'tool', ?, false, now(), ?)""", insert -> {
-                insert.setObject(1, session);
-                insert.setObject(2, prompt);
-                insert.setString(3, refusal.get(0));
-                insert.setString(4, refusal.get(1));
-            });
+            unit.message(prompt, "tool", refusal.get(0), false, Instant.now(), null, refusal.get(1), false);
             var failure = assertThrows(ExecutionException.class, () -> writer.submit(unit).get(10, TimeUnit.SECONDS));
             assertEquals(refusal.get(2), dev.rafiki.platform.db.SqlStates.dataRefusal(failure), failure.getCause().toString());
             assertFalse(SessionWorker.outage(failure), "the database answered: no outage");
@@ -391,6 +385,80 @@ class GroupCommitTest {
         }
         for (var mark : marks) {
             assertEquals(List.of(0L), column("SELECT next_event_seq FROM account WHERE owner = ?", mark), mark);
+        }
+    }
+
+    @Test
+    void aBatchsMessagesAreStoredWithEveryFieldInTheOrderTheirUnitsWroteThem() throws Exception {
+        var writer = writer();
+        var owner = "messages-" + UUID.randomUUID();
+        var sessions = List.of(session(owner), session(owner));
+        var prompts = new ArrayList<UUID>();
+        try (var c = db.getConnection(); var insert = c.prepareStatement("""
+                INSERT INTO prompt (id, session_id, seq, owner, content, status, created_at)
+                VALUES (?, ?, 1, ?, 'p', 'running', now())""")) {
+            for (var session : sessions) {
+                var prompt = UUID.randomUUID();
+                insert.setObject(1, prompt);
+                insert.setObject(2, session);
+                insert.setString(3, owner);
+                insert.executeUpdate();
+                prompts.add(prompt);
+            }
+        }
+        var gate = new CountDownLatch(1);
+        var blocker = unit(writer, sessions.get(0), owner, 0);
+        blocker.step(c -> {
+            try {
+                return gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.submit(blocker);
+        // queued behind the blocked batch: one batch, two units per session, interleaved, and one refused unit
+        var at = Instant.parse("2026-12-02T10:15:30.123456Z");
+        var results = new ArrayList<CompletableFuture<GroupCommit.Result>>();
+        for (int round = 0; round < 2; round++) {
+            for (int s = 0; s < 2; s++) {
+                var unit = writer.open(sessions.get(s), owner);
+                unit.message(prompts.get(s), "assistant", "it's \"quoted\", {braced}, back\\slashed, NULL " + round,
+                        round == 1, at, "[{\"id\":\"c" + round + "\"}]", null, false);
+                unit.message(prompts.get(s), "tool", "ünïcode " + round, false, at, null, "c" + round, round == 1);
+                results.add(writer.submit(unit));
+            }
+        }
+        var refused = writer.open(sessions.get(1), owner);
+        refused.step(c -> false);
+        refused.message(prompts.get(1), "assistant", "never stored", false, at, null, null, false);
+        var refusal = writer.submit(refused);
+        gate.countDown();
+        for (var result : results) {
+            assertTrue(result.get(10, TimeUnit.SECONDS).applied());
+        }
+        assertFalse(refusal.get(10, TimeUnit.SECONDS).applied());
+
+        try (var c = db.getConnection(); var select = c.prepareStatement("""
+                SELECT prompt_id, role, content, partial, created_at, tool_calls, tool_call_id, is_error
+                FROM message WHERE session_id = ? ORDER BY id""")) {
+            for (int s = 0; s < 2; s++) {
+                select.setObject(1, sessions.get(s));
+                var rows = new ArrayList<String>();
+                try (var r = select.executeQuery()) {
+                    while (r.next()) {
+                        rows.add(String.join("|", r.getString(1), r.getString(2), r.getString(3),
+                                Boolean.toString(r.getBoolean(4)), r.getTimestamp(5).toInstant().toString(),
+                                String.valueOf(r.getString(6)), String.valueOf(r.getString(7)),
+                                Boolean.toString(r.getBoolean(8))));
+                    }
+                }
+                var p = prompts.get(s).toString();
+                assertEquals(List.of(
+                        p + "|assistant|it's \"quoted\", {braced}, back\\slashed, NULL 0|false|" + at + "|[{\"id\":\"c0\"}]|null|false",
+                        p + "|tool|ünïcode 0|false|" + at + "|null|c0|false",
+                        p + "|assistant|it's \"quoted\", {braced}, back\\slashed, NULL 1|true|" + at + "|[{\"id\":\"c1\"}]|null|false",
+                        p + "|tool|ünïcode 1|false|" + at + "|null|c1|true"), rows);
+            }
         }
     }
 }
