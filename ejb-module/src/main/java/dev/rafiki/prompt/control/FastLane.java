@@ -665,9 +665,8 @@ public class FastLane {
         }
 
         private boolean acceptedDurably() {
-            commits.submit(accepting);
             try {
-                return accepting.done().join().applied();
+                return commits.commit(accepting).applied();
             } catch (CompletionException e) {
                 return false;
             }
@@ -694,10 +693,9 @@ public class FastLane {
                     accepting.event(jobCompleted());
                 }
             });
-            commits.submit(accepting);
             GroupCommit.Result accepted;
             try {
-                accepted = accepting.done().join();
+                accepted = commits.commit(accepting);
             } catch (CompletionException e) {
                 if (SqlStates.uniqueViolation(e)) {
                     refused(); // a concurrent retry with the same key won: the durable path replays its answer
@@ -758,7 +756,7 @@ public class FastLane {
             });
             GroupCommit.Result closed;
             try {
-                closed = commits.submit(closing).join();
+                closed = commits.commit(closing);
             } catch (CompletionException e) {
                 var refused = SqlStates.dataRefusal(e);
                 if (refused != null) {
@@ -835,7 +833,7 @@ public class FastLane {
                 return true;
             });
             try {
-                var released = commits.submit(releasing).join();
+                var released = commits.commit(releasing);
                 return new GroupCommit.Result(false, released.events());
             } catch (CompletionException e) {
                 LOG.warning(() -> "the claim on session " + sessionId + " could not be released (" + e.getCause()

@@ -461,4 +461,123 @@ class GroupCommitTest {
             }
         }
     }
+
+    @Test
+    void aCallerWaitingForItsUnitWritesItItselfWhenNothingElseIsBeingWritten() throws Exception {
+        var writer = writer();
+        var owner = "inline-" + UUID.randomUUID();
+        var session = session(owner);
+        assertTrue(writer.submit(unit(writer, session, owner, 1)).get(10, TimeUnit.SECONDS).applied());
+
+        var ranOn = new ArrayList<Thread>();
+        var unit = unit(writer, session, owner, 2);
+        unit.step(c -> ranOn.add(Thread.currentThread()));
+        var result = writer.commit(unit);
+
+        assertTrue(result.applied());
+        assertEquals(List.of(Thread.currentThread()), ranOn, "written on the caller's thread, not handed to the writer");
+        assertEquals(List.of(2L, 3L), result.events().stream().map(e -> e.seq()).toList());
+        assertEquals(oneTo(3), column("SELECT seq FROM event WHERE session_id = ? ORDER BY seq", session));
+    }
+
+    @Test
+    void aCallerWaitingForItsUnitQueuesBehindABatchBeingWrittenAndKeepsTheOrder() throws Exception {
+        var writer = writer();
+        var owner = "behind-" + UUID.randomUUID();
+        var session = session(owner);
+        assertTrue(writer.submit(unit(writer, session, owner, 1)).get(10, TimeUnit.SECONDS).applied());
+        var writing = new CountDownLatch(1);
+        var gate = new CountDownLatch(1);
+        var blocker = unit(writer, session, owner, 1);
+        blocker.step(c -> {
+            writing.countDown();
+            try {
+                return gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        var blocked = writer.submit(blocker);
+        assertTrue(writing.await(10, TimeUnit.SECONDS));
+
+        var ranOn = new ArrayList<Thread>();
+        var committed = CompletableFuture.supplyAsync(() -> {
+            var unit = unit(writer, session, owner, 2);
+            unit.step(c -> ranOn.add(Thread.currentThread()));
+            return writer.commit(unit);
+        });
+        Thread.sleep(200); // it would have written by now, had it not waited for the batch in flight
+        assertFalse(committed.isDone(), "it waits for the batch being written");
+        gate.countDown();
+
+        assertTrue(blocked.get(10, TimeUnit.SECONDS).applied());
+        var result = committed.get(10, TimeUnit.SECONDS);
+        assertTrue(result.applied());
+        assertEquals(List.of(3L, 4L), result.events().stream().map(e -> e.seq()).toList(), "numbered after the batch before it");
+        assertEquals(1, ranOn.size(), "written once");
+        assertEquals(oneTo(4), column("SELECT seq FROM event WHERE session_id = ? ORDER BY seq", session));
+    }
+
+    @Test
+    void waitingForAUnitTheWriterAlreadyHasDoesNotHoldTheWriterUp() throws Exception {
+        var writer = writer();
+        var owner = "queued-" + UUID.randomUUID();
+        var session = session(owner);
+        var writing = new CountDownLatch(1);
+        var gate = new CountDownLatch(1);
+        var blocker = unit(writer, session, owner, 1);
+        blocker.step(c -> {
+            writing.countDown();
+            try {
+                return gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.submit(blocker);
+        assertTrue(writing.await(10, TimeUnit.SECONDS));
+        var unit = unit(writer, session, owner, 1);
+        writer.submit(unit);
+        // as a run does when its unit was handed on early: it waits for the commit the writer makes
+        var committed = CompletableFuture.supplyAsync(() -> writer.commit(unit));
+        gate.countDown();
+
+        assertTrue(committed.get(10, TimeUnit.SECONDS).applied());
+        assertEquals(oneTo(2), column("SELECT seq FROM event WHERE session_id = ? ORDER BY seq", session));
+    }
+
+    @Test
+    void aUnitWrittenByItsCallerNeverOvertakesOneItsSessionHandedOnBefore() throws Exception {
+        var writer = writer();
+        var owner = "overtake-" + UUID.randomUUID();
+        var session = session(owner);
+        assertTrue(writer.submit(unit(writer, session, owner, 1)).get(10, TimeUnit.SECONDS).applied());
+        // as a run does: its streamed events handed on without waiting, then its end written and waited for
+        var expected = new ArrayList<String>();
+        expected.add("\"0\"");
+        for (int i = 0; i < 200; i++) {
+            var streamed = writer.open(session, owner);
+            streamed.event(new SessionEvent.MessageDelta(PROMPT, "streamed " + i));
+            writer.submit(streamed);
+            var end = writer.open(session, owner);
+            end.event(new SessionEvent.MessageDelta(PROMPT, "end " + i));
+            assertTrue(writer.commit(end).applied());
+            expected.add("streamed " + i);
+            expected.add("end " + i);
+        }
+        var stored = new ArrayList<String>();
+        try (var c = db.getConnection(); var select = c.prepareStatement(
+                "SELECT data FROM event WHERE session_id = ? ORDER BY seq")) {
+            select.setObject(1, session);
+            try (var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    stored.add(rows.getString(1));
+                }
+            }
+        }
+        assertEquals(expected.size(), stored.size());
+        for (int i = 1; i < expected.size(); i++) {
+            assertTrue(stored.get(i).contains(expected.get(i)), i + ": " + stored.get(i) + " where " + expected.get(i) + " belongs");
+        }
+    }
 }
