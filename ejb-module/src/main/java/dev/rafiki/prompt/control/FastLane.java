@@ -141,12 +141,16 @@ public class FastLane {
             idempotency_key, request_hash, attempts, input_tokens, output_tokens, created_at, started_at,
             finished_at, model, tool_calls, tool_millis, steps, max_attempts, agent_id, agent_version, output_schema,
             structured, metadata)""";
-    /** Parameters of {@link #FENCE} and of {@link #INSERT_SESSION}, taken before those of the prompt row. */
+    /** Parameters of {@link #FENCE}, taken before those of the prompt row. */
     private static final int FENCE_PARAMETERS = 7;
+    /** Parameters of {@link #INSERT_SESSION}, taken before those of the prompt row. */
     private static final int SESSION_PARAMETERS = 10;
     /** Parameters of the prompt row, taken before those of a job's row. */
     private static final int PROMPT_PARAMETERS = 26;
-    /** The prompt row, one row per row of the CTE it follows. The casts are needed because a SELECT's parameters are not typed by the columns they go to. */
+    /**
+     * The prompt row, once per row of the CTE named after it. The casts are needed because a
+     * SELECT's parameters are not typed by the columns they go to.
+     */
     private static final String PROMPT_ROW = "INSERT INTO " + PROMPT_COLUMNS + """
              SELECT ?::uuid, ?::uuid, ?::bigint, ?::varchar, ?::text, ?::varchar, ?::text, ?::varchar, ?::text,
             ?::varchar, ?::varchar, 1, ?::bigint, ?::bigint, ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::varchar,
