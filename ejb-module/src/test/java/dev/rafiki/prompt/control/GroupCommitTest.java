@@ -87,6 +87,31 @@ class GroupCommitTest {
         return id;
     }
 
+    static UUID runningPrompt(UUID session, String owner) throws SQLException {
+        var id = UUID.randomUUID();
+        try (var c = db.getConnection(); var insert = c.prepareStatement("""
+                INSERT INTO prompt (id, session_id, seq, owner, content, status, created_at)
+                VALUES (?, ?, 1, ?, 'p', 'running', now())""")) {
+            insert.setObject(1, id);
+            insert.setObject(2, session);
+            insert.setString(3, owner);
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    /** Holds the writer inside the unit's batch until {@code gate} opens; {@code writing} opens when it is there. */
+    static void holdUntil(GroupCommit.Unit unit, CountDownLatch writing, CountDownLatch gate) {
+        unit.step(c -> {
+            writing.countDown();
+            try {
+                return gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     static GroupCommit.Unit unit(GroupCommit writer, UUID session, String owner, int events) {
         var unit = writer.open(session, owner);
         for (int i = 0; i < events; i++) {
@@ -124,13 +149,7 @@ class GroupCommitTest {
         // the first unit holds the writer until the others are queued, so they form one batch
         var queued = new CountDownLatch(1);
         var blocker = unit(writer, session, owner, 1);
-        blocker.step(c -> {
-            try {
-                return queued.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        holdUntil(blocker, new CountDownLatch(1), queued);
         writer.submit(blocker);
         var good = new ArrayList<CompletableFuture<GroupCommit.Result>>();
         for (int i = 0; i < 5; i++) {
@@ -165,15 +184,7 @@ class GroupCommitTest {
         var writer = writer();
         var owner = "refusal-" + UUID.randomUUID();
         var session = session(owner);
-        var prompt = UUID.randomUUID();
-        try (var c = db.getConnection(); var insert = c.prepareStatement("""
-                INSERT INTO prompt (id, session_id, seq, owner, content, status, created_at)
-                VALUES (?, ?, 1, ?, 'p', 'running', now())""")) {
-            insert.setObject(1, prompt);
-            insert.setObject(2, session);
-            insert.setString(3, owner);
-            insert.executeUpdate();
-        }
+        var prompt = runningPrompt(session, owner);
         // what a model or a tool may produce, unless cleaned: a NUL character, a tool call id too long for its column
         var refusals = List.of(List.of("a\0b", "call-1", "22021"), List.of("fine", "c".repeat(300), "22001"));
         for (var refusal : refusals) {
@@ -289,13 +300,7 @@ class GroupCommitTest {
         var session = session(owner);
         var queued = new CountDownLatch(1);
         var blocker = unit(writer, session, owner, 0);
-        blocker.step(c -> {
-            try {
-                return queued.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        holdUntil(blocker, new CountDownLatch(1), queued);
         writer.submit(blocker);
         var today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
         var results = new ArrayList<CompletableFuture<GroupCommit.Result>>();
@@ -329,13 +334,7 @@ class GroupCommitTest {
         var sessions = List.of(session(alice), session(bob), session(alice), session(bob));
         var gate = new CountDownLatch(1);
         var blocker = unit(writer, sessions.get(0), alice, 0);
-        blocker.step(c -> {
-            try {
-                return gate.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        holdUntil(blocker, new CountDownLatch(1), gate);
         writer.submit(blocker);
         // queued behind the blocked batch: one batch, units of two users, two units per session
         var results = new ArrayList<CompletableFuture<GroupCommit.Result>>();
@@ -393,28 +392,10 @@ class GroupCommitTest {
         var writer = writer();
         var owner = "messages-" + UUID.randomUUID();
         var sessions = List.of(session(owner), session(owner));
-        var prompts = new ArrayList<UUID>();
-        try (var c = db.getConnection(); var insert = c.prepareStatement("""
-                INSERT INTO prompt (id, session_id, seq, owner, content, status, created_at)
-                VALUES (?, ?, 1, ?, 'p', 'running', now())""")) {
-            for (var session : sessions) {
-                var prompt = UUID.randomUUID();
-                insert.setObject(1, prompt);
-                insert.setObject(2, session);
-                insert.setString(3, owner);
-                insert.executeUpdate();
-                prompts.add(prompt);
-            }
-        }
+        var prompts = List.of(runningPrompt(sessions.get(0), owner), runningPrompt(sessions.get(1), owner));
         var gate = new CountDownLatch(1);
         var blocker = unit(writer, sessions.get(0), owner, 0);
-        blocker.step(c -> {
-            try {
-                return gate.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        holdUntil(blocker, new CountDownLatch(1), gate);
         writer.submit(blocker);
         // queued behind the blocked batch: one batch, two units per session, interleaved, and one refused unit
         var at = Instant.parse("2026-12-02T10:15:30.123456Z");
@@ -489,14 +470,7 @@ class GroupCommitTest {
         var writing = new CountDownLatch(1);
         var gate = new CountDownLatch(1);
         var blocker = unit(writer, session, owner, 1);
-        blocker.step(c -> {
-            writing.countDown();
-            try {
-                return gate.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        holdUntil(blocker, writing, gate);
         var blocked = writer.submit(blocker);
         assertTrue(writing.await(10, TimeUnit.SECONDS));
 
@@ -526,14 +500,7 @@ class GroupCommitTest {
         var writing = new CountDownLatch(1);
         var gate = new CountDownLatch(1);
         var blocker = unit(writer, session, owner, 1);
-        blocker.step(c -> {
-            writing.countDown();
-            try {
-                return gate.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        holdUntil(blocker, writing, gate);
         writer.submit(blocker);
         assertTrue(writing.await(10, TimeUnit.SECONDS));
         var unit = unit(writer, session, owner, 1);
