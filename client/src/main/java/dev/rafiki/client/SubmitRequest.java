@@ -3,6 +3,7 @@ package dev.rafiki.client;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /**
@@ -71,7 +72,8 @@ public record SubmitRequest(String prompt, UUID sessionId, String model, String 
         JsonMembers.optional(json, "model", model);
         JsonMembers.optional(json, "agent", agent);
         JsonMembers.optional(json, "metadata", metadata);
-        JsonMembers.optional(json, "run_at", runAt);
+        // OffsetDateTime.toString() drops ":00" seconds, which RFC 3339 (and the server) requires
+        JsonMembers.optional(json, "run_at", runAt == null ? null : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(runAt));
         JsonMembers.optional(json, "output_schema", outputSchema);
         JsonMembers.optional(json, "approval", approval);
         if (webhookUrl != null) {
