@@ -7,7 +7,8 @@ import java.util.concurrent.CompletionException;
 /**
  * A running prompt's events on their way to the log: gathered into group-commit units, each
  * fenced by the runner's claim on the session, so a runner that lost its claim writes nothing.
- * Units go out in order; events keep the order they were emitted in.
+ * Units go out in order; events keep the order they were emitted in. A prompt's deltas that end
+ * up in one unit are one delta: they could not be seen apart.
  */
 final class ClaimedEvents implements PromptEventListener.Sink {
 
@@ -28,7 +29,8 @@ final class ClaimedEvents implements PromptEventListener.Sink {
 
     @Override
     public void event(SessionEvent event) {
-        if (current != null && current.event(event)) {
+        if (current != null && (event instanceof SessionEvent.MessageDelta delta && current.extend(delta)
+                                || current.event(event))) {
             return;
         }
         var next = commits.open(sessionId, owner);

@@ -146,6 +146,8 @@ public class GroupCommit {
         /** {@link Step}s and {@link Batched} statements, in order. */
         private final List<Object> steps = new ArrayList<>();
         private final List<NewEvent> events = new ArrayList<>();
+        /** The event last added, as given: what {@link #extend} may add to. */
+        private SessionEvent lastEvent;
         private final List<NewMessage> messages = new ArrayList<>();
         private final Counts counts = new Counts();
         private final List<UsageCounters.Charge> charges = new ArrayList<>();
@@ -214,6 +216,36 @@ public class GroupCommit {
                     return false;
                 }
                 events.add(new NewEvent(event.promptId(), event.type(), data, DbTime.now()));
+                lastEvent = event;
+                return true;
+            }
+        }
+
+        /**
+         * Adds {@code delta}'s text to the unit's last event when that is a delta of the same
+         * prompt: deltas committed together reach every client at the same instant, so as one
+         * event they show the same text for one row and one frame per subscriber fewer.
+         *
+         * @return false when the unit is sealed or its last event is no such delta
+         */
+        public boolean extend(SessionEvent.MessageDelta delta) {
+            SessionEvent.MessageDelta previous;
+            synchronized (this) {
+                if (sealed || !(lastEvent instanceof SessionEvent.MessageDelta last)
+                    || !last.promptId().equals(delta.promptId())) {
+                    return false;
+                }
+                previous = last;
+            }
+            var merged = new SessionEvent.MessageDelta(delta.promptId(), previous.text() + delta.text());
+            var data = merged.data(); // outside the lock, as in event()
+            synchronized (this) {
+                if (sealed || lastEvent != previous) {
+                    return false;
+                }
+                var replaced = events.get(events.size() - 1);
+                events.set(events.size() - 1, new NewEvent(replaced.promptId(), replaced.type(), data, replaced.at()));
+                lastEvent = merged;
                 return true;
             }
         }
@@ -324,6 +356,11 @@ public class GroupCommit {
         handedOn.incrementAndGet();
         queue.add(unit);
         return unit.done.join();
+    }
+
+    /** Nothing handed on is waiting or being written: a caller's {@link #commit} would write its unit itself. */
+    boolean idle() {
+        return handedOn.get() == 0 && !writing.isLocked();
     }
 
     private void start() {

@@ -198,6 +198,47 @@ class GroupCommitTest {
     }
 
     @Test
+    void aPromptsDeltasWrittenTogetherAreOneDeltaAndNothingElseIsMerged() throws Exception {
+        var writer = writer();
+        var owner = "deltas-" + UUID.randomUUID();
+        var session = session(owner);
+        var other = UUID.randomUUID();
+        var worker = "worker-" + UUID.randomUUID();
+        try (var c = db.getConnection(); var claim = c.prepareStatement("UPDATE agent_session SET worker = ? WHERE id = ?")) {
+            claim.setString(1, worker);
+            claim.setObject(2, session);
+            claim.executeUpdate();
+        }
+        var first = writer.open(session, owner);
+        var events = new ClaimedEvents(writer, session, owner, worker, first);
+        events.event(new SessionEvent.MessageDelta(PROMPT, "echo: "));
+        events.event(new SessionEvent.MessageDelta(PROMPT, "fan out"));
+        events.event(new SessionEvent.MessageDelta(PROMPT, " 12"));
+        events.event(new SessionEvent.MessageDelta(other, "another prompt's"));
+        events.event(new SessionEvent.MessageDelta(PROMPT, "after it"));
+        events.event(new SessionEvent.PromptStarted(PROMPT, 2, "echo"));
+        events.event(new SessionEvent.MessageDelta(PROMPT, "after an event"));
+        assertTrue(writer.commit(first).applied());
+        // the first unit is sealed: what follows goes to a unit of its own
+        events.event(new SessionEvent.MessageDelta(PROMPT, "next unit"));
+        assertTrue(events.awaitDurable());
+
+        var stored = new ArrayList<String>();
+        try (var c = db.getConnection(); var select = c.prepareStatement(
+                "SELECT type || ' ' || coalesce(data::jsonb->>'text', '') FROM event WHERE session_id = ? ORDER BY seq")) {
+            select.setObject(1, session);
+            try (var rows = select.executeQuery()) {
+                while (rows.next()) {
+                    stored.add(rows.getString(1));
+                }
+            }
+        }
+        assertEquals(List.of("message.delta echo: fan out 12", "message.delta another prompt's", "message.delta after it",
+                "prompt.started ", "message.delta after an event", "message.delta next unit"), stored);
+        assertEquals(oneTo(6), column("SELECT user_seq FROM event WHERE owner = ? ORDER BY user_seq", owner));
+    }
+
+    @Test
     void aRefusedUnitWritesNothingAndTakesNoNumber() throws Exception {
         var writer = writer();
         var owner = "fence-" + UUID.randomUUID();
@@ -449,6 +490,11 @@ class GroupCommitTest {
         var owner = "inline-" + UUID.randomUUID();
         var session = session(owner);
         assertTrue(writer.submit(unit(writer, session, owner, 1)).get(10, TimeUnit.SECONDS).applied());
+        // the writer answers its batch before it lets go of it: until then a caller would hand on
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!writer.idle() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
 
         var ranOn = new ArrayList<Thread>();
         var unit = unit(writer, session, owner, 2);
