@@ -82,11 +82,10 @@ public final class WireToolNames implements ModelProvider {
         }
         for (var message : messages) {
             var calls = message.toolCalls();
-            if (calls == null) {
-                continue;
-            }
-            for (var call : calls) {
-                if (!call.name().equals(wire(call.name()))) {
+            // indexed, as ContextWindow.tokens: no iterator per message
+            for (int i = 0, n = calls == null ? 0 : calls.size(); i < n; i++) {
+                var name = calls.get(i).name();
+                if (!name.equals(wire(name))) {
                     return false;
                 }
             }

@@ -91,6 +91,40 @@ class JsonInputTest {
     }
 
     @Test
+    void aLongBodyArrivingInUnevenPiecesIsReadWholeWithItsCharactersIntact() {
+        // longer than the first buffer, with characters of 2, 3 and 4 bytes across every growth
+        var text = "é€😀a".repeat(3_000) + " \u2028 ";
+        var utf8 = Json.createObjectBuilder().add("prompt", text).build().toString().getBytes(StandardCharsets.UTF_8);
+        var trickle = new InputStream() {
+            int at;
+
+            @Override
+            public int read() {
+                return at < utf8.length ? utf8[at++] & 0xFF : -1;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                if (at == utf8.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(length, 7 + at % 13), utf8.length - at);
+                System.arraycopy(utf8, at, into, offset, n);
+                at += n;
+                return n;
+            }
+        };
+        assertEquals(text, json.read(trickle).asJsonObject().getString("prompt"));
+        var withMark = new byte[utf8.length + 3];
+        withMark[0] = (byte) 0xEF;
+        withMark[1] = (byte) 0xBB;
+        withMark[2] = (byte) 0xBF;
+        System.arraycopy(utf8, 0, withMark, 3, utf8.length);
+        assertEquals(text, json.read(new ByteArrayInputStream(withMark)).asJsonObject().getString("prompt"),
+                "a byte order mark is ignored");
+    }
+
+    @Test
     void anEmptyBodyOrFrameHoldsNoValue() {
         var e = assertThrows(ApiException.class, () -> json.read(bytes("")));
         assertEquals(ErrorCode.MALFORMED_JSON, e.code());
