@@ -120,13 +120,21 @@ class GroupCommitTest {
         return unit;
     }
 
+    static List<String> texts(String sql, Object key) throws SQLException {
+        return column(sql, key, String.class);
+    }
+
     static List<Long> column(String sql, Object key) throws SQLException {
+        return column(sql, key, Long.class);
+    }
+
+    static <T> List<T> column(String sql, Object key, Class<T> type) throws SQLException {
         try (var c = db.getConnection(); var select = c.prepareStatement(sql)) {
             select.setObject(1, key);
-            var values = new ArrayList<Long>();
+            var values = new ArrayList<T>();
             try (var rows = select.executeQuery()) {
                 while (rows.next()) {
-                    values.add(rows.getLong(1));
+                    values.add(rows.getObject(1, type));
                 }
             }
             return values;
@@ -223,16 +231,8 @@ class GroupCommitTest {
         events.event(new SessionEvent.MessageDelta(PROMPT, "next unit"));
         assertTrue(events.awaitDurable());
 
-        var stored = new ArrayList<String>();
-        try (var c = db.getConnection(); var select = c.prepareStatement(
-                "SELECT type || ' ' || coalesce(data::jsonb->>'text', '') FROM event WHERE session_id = ? ORDER BY seq")) {
-            select.setObject(1, session);
-            try (var rows = select.executeQuery()) {
-                while (rows.next()) {
-                    stored.add(rows.getString(1));
-                }
-            }
-        }
+        var stored = texts("SELECT type || ' ' || coalesce(data::jsonb->>'text', '') FROM event WHERE session_id = ? ORDER BY seq",
+                session);
         assertEquals(List.of("message.delta echo: fan out 12", "message.delta another prompt's", "message.delta after it",
                 "prompt.started ", "message.delta after an event", "message.delta next unit"), stored);
         assertEquals(oneTo(6), column("SELECT user_seq FROM event WHERE owner = ? ORDER BY user_seq", owner));
@@ -578,16 +578,7 @@ class GroupCommitTest {
             expected.add("streamed " + i);
             expected.add("end " + i);
         }
-        var stored = new ArrayList<String>();
-        try (var c = db.getConnection(); var select = c.prepareStatement(
-                "SELECT data FROM event WHERE session_id = ? ORDER BY seq")) {
-            select.setObject(1, session);
-            try (var rows = select.executeQuery()) {
-                while (rows.next()) {
-                    stored.add(rows.getString(1));
-                }
-            }
-        }
+        var stored = texts("SELECT data FROM event WHERE session_id = ? ORDER BY seq", session);
         assertEquals(expected.size(), stored.size());
         for (int i = 1; i < expected.size(); i++) {
             assertTrue(stored.get(i).contains(expected.get(i)), i + ": " + stored.get(i) + " where " + expected.get(i) + " belongs");
