@@ -151,7 +151,7 @@ public final class ContextWindow {
 
     static long tokens(ChatMessage message) {
         long tokens = MESSAGE_OVERHEAD + tokens(message.content()) + tokens(message.toolCallId());
-        // indexed: an iterator per message, on every turn over the whole history, was a fifth of what a prompt allocated
+        // indexed: this runs on every turn over the whole history, and an iterator per message is garbage that grows with it
         var calls = message.toolCalls();
         for (int i = 0; i < calls.size(); i++) {
             var call = calls.get(i);
