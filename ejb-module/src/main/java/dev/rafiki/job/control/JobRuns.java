@@ -36,7 +36,7 @@ public class JobRuns implements RetryableRunTools {
 
     @Override
     public AgentLoop.Tools tools(AgentLoop.Tools workspaceTools, RunningPrompt prompt, String worker) {
-        return new JobTools(workspaceTools, workspaces.of(prompt.sessionId()), store, progress,
+        return new JobTools(workspaceTools, workspaces.onDemand(prompt.sessionId()), store, progress,
                 new ArtifactStore.Run(prompt.id(), prompt.sessionId(), prompt.owner(), worker, prompt.attempt()),
                 settings.maxArtifactBytes);
     }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -30,13 +31,14 @@ public final class JobTools implements AgentLoop.Tools {
     private static final int MAX_MESSAGE = 1000;
 
     private final AgentLoop.Tools workspaceTools;
-    private final Workspace workspace;
+    /** Made when a tool first needs it (saving an artifact from a file). */
+    private final Supplier<Workspace> workspace;
     private final ArtifactStore store;
     private final JobProgress progress;
     private final ArtifactStore.Run run;
     private final long maxArtifactBytes;
 
-    public JobTools(AgentLoop.Tools workspaceTools, Workspace workspace, ArtifactStore store, JobProgress progress,
+    public JobTools(AgentLoop.Tools workspaceTools, Supplier<Workspace> workspace, ArtifactStore store, JobProgress progress,
                     ArtifactStore.Run run, long maxArtifactBytes) {
         this.workspaceTools = workspaceTools;
         this.workspace = workspace;
@@ -95,7 +97,13 @@ public final class JobTools implements AgentLoop.Tools {
 
     /** @return null when the file is larger than an artifact may be */
     private byte[] readFile(String path) throws Workspace.WorkspaceException, IOException {
-        var file = workspace.resolve(path);
+        Workspace made;
+        try {
+            made = workspace.get();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException("the session's workspace could not be made", e.getCause()); // no server path for the model
+        }
+        var file = made.resolve(path);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("no such file: " + path);
         }

@@ -1,15 +1,18 @@
 package dev.rafiki.tool.control;
 
+import dev.rafiki.workspace.control.Workspace;
 import dev.rafiki.workspace.control.Workspaces;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -67,11 +70,26 @@ public class ToolRuntime {
         return mcp.servers(profileId, own);
     }
 
-    /** The tools of one session: an MCP tool's name goes to its server, any other to the workspace tools. */
+    /**
+     * The tools of one session: an MCP tool's name goes to its server, any other to the workspace
+     * tools; the workspace is made at the first call of one of them.
+     */
     public SessionTools forSession(UUID sessionId, McpTools.Servers mcpServers) {
-        var workspace = new WorkspaceTools(workspaces.of(sessionId), sandbox, limits);
-        return (name, arguments, cancelled) -> McpTools.isMcp(name) ? mcpServers.call(name, arguments, cancelled)
-                : workspace.call(name, arguments, cancelled);
+        var workspace = workspaces.onDemand(sessionId);
+        return (name, arguments, cancelled) -> {
+            if (McpTools.isMcp(name)) {
+                return mcpServers.call(name, arguments, cancelled);
+            }
+            Workspace made;
+            try {
+                made = workspace.get();
+            } catch (UncheckedIOException e) {
+                // the path is the server's business, not the model's
+                LOG.log(Level.WARNING, "the workspace of session " + sessionId + " could not be made", e.getCause());
+                return ToolResult.failed("the session's workspace could not be made; the tool did not run");
+            }
+            return new WorkspaceTools(made, sandbox, limits).call(name, arguments, cancelled);
+        };
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Where sessions' workspaces live: {@code <rafiki.workspace.dir>/<session id>}. */
 @ApplicationScoped
@@ -34,6 +35,25 @@ public class Workspaces {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The session's workspace as {@link #of} gives it, made only when first asked for and then
+     * the same: most prompts call no tool, and a directory per session (per job) that nothing
+     * used was a {@code mkdir} and a path resolution per run for nothing.
+     */
+    public Supplier<Workspace> onDemand(UUID sessionId) {
+        return new Supplier<>() {
+            private Workspace made;
+
+            @Override
+            public synchronized Workspace get() {
+                if (made == null) {
+                    made = of(sessionId);
+                }
+                return made;
+            }
+        };
     }
 
     /** Removes a deleted session's workspace. */

@@ -61,10 +61,11 @@ class JobToolsTest {
     Path root;
 
     JobTools tools(long maxArtifactBytes) throws Exception {
+        var workspace = new Workspace(root);
         return new JobTools((name, arguments, cancelled) -> {
             workspaceCalls.add(name);
             return ToolResult.ok("workspace did " + name);
-        }, new Workspace(root), store, progress, run, maxArtifactBytes);
+        }, () -> workspace, store, progress, run, maxArtifactBytes);
     }
 
     ToolResult call(JobTools tools, String name, String arguments) {
