@@ -4,6 +4,7 @@ import dev.rafiki.agent.control.AgentLoop;
 import dev.rafiki.agent.model.ToolCall;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.workspace.control.Workspace;
+import dev.rafiki.workspace.control.Workspaces;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -32,13 +32,13 @@ public final class JobTools implements AgentLoop.Tools {
 
     private final AgentLoop.Tools workspaceTools;
     /** Made when a tool first needs it (saving an artifact from a file). */
-    private final Supplier<Workspace> workspace;
+    private final Workspaces.OnDemand workspace;
     private final ArtifactStore store;
     private final JobProgress progress;
     private final ArtifactStore.Run run;
     private final long maxArtifactBytes;
 
-    public JobTools(AgentLoop.Tools workspaceTools, Supplier<Workspace> workspace, ArtifactStore store, JobProgress progress,
+    public JobTools(AgentLoop.Tools workspaceTools, Workspaces.OnDemand workspace, ArtifactStore store, JobProgress progress,
                     ArtifactStore.Run run, long maxArtifactBytes) {
         this.workspaceTools = workspaceTools;
         this.workspace = workspace;
@@ -97,13 +97,7 @@ public final class JobTools implements AgentLoop.Tools {
 
     /** @return null when the file is larger than an artifact may be */
     private byte[] readFile(String path) throws Workspace.WorkspaceException, IOException {
-        Workspace made;
-        try {
-            made = workspace.get();
-        } catch (java.io.UncheckedIOException e) {
-            throw new IOException("the session's workspace could not be made", e.getCause()); // no server path for the model
-        }
-        var file = made.resolve(path);
+        var file = workspace.get().resolve(path);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("no such file: " + path);
         }

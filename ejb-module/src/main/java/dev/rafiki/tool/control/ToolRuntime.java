@@ -7,12 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -80,15 +78,11 @@ public class ToolRuntime {
             if (McpTools.isMcp(name)) {
                 return mcpServers.call(name, arguments, cancelled);
             }
-            Workspace made;
             try {
-                made = workspace.get();
-            } catch (UncheckedIOException e) {
-                // the path is the server's business, not the model's
-                LOG.log(Level.WARNING, "the workspace of session " + sessionId + " could not be made", e.getCause());
-                return ToolResult.failed("the session's workspace could not be made; the tool did not run");
+                return new WorkspaceTools(workspace.get(), sandbox, limits).call(name, arguments, cancelled);
+            } catch (Workspace.WorkspaceException e) {
+                return ToolResult.failed(e.getMessage() + "; the tool did not run");
             }
-            return new WorkspaceTools(made, sandbox, limits).call(name, arguments, cancelled);
         };
     }
 

@@ -11,11 +11,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Where sessions' workspaces live: {@code <rafiki.workspace.dir>/<session id>}. */
 @ApplicationScoped
 public class Workspaces {
+
+    private static final Logger LOG = Logger.getLogger(Workspaces.class.getName());
 
     @Inject
     WorkspaceSettings settings;
@@ -37,19 +40,31 @@ public class Workspaces {
         }
     }
 
+    /** A session's workspace, made at the first {@link #get} and then the same. */
+    public interface OnDemand {
+        /** @throws Workspace.WorkspaceException when it cannot be made; the message names no server path */
+        Workspace get() throws Workspace.WorkspaceException;
+    }
+
     /**
-     * The session's workspace as {@link #of} gives it, made only when first asked for and then
-     * the same: most prompts call no tool, and a directory per session (per job) that nothing
-     * used was a {@code mkdir} and a path resolution per run for nothing.
+     * The session's workspace as {@link #of} gives it, made only when first asked for: most
+     * prompts call no tool, and a directory per session (per job) that nothing used was a
+     * {@code mkdir} and a path resolution per run for nothing.
      */
-    public Supplier<Workspace> onDemand(UUID sessionId) {
-        return new Supplier<>() {
+    public OnDemand onDemand(UUID sessionId) {
+        return new OnDemand() {
             private Workspace made;
 
             @Override
-            public synchronized Workspace get() {
+            public synchronized Workspace get() throws Workspace.WorkspaceException {
                 if (made == null) {
-                    made = of(sessionId);
+                    try {
+                        made = of(sessionId);
+                    } catch (UncheckedIOException e) {
+                        // the path is the server's business, not the model's
+                        LOG.log(Level.WARNING, "the workspace of session " + sessionId + " could not be made", e.getCause());
+                        throw new Workspace.WorkspaceException("the session's workspace could not be made");
+                    }
                 }
                 return made;
             }
