@@ -59,9 +59,9 @@ final class ClaimedEvents implements PromptEventListener.Sink {
 
     /** The fence of a claimed writer: it still holds the session (and locks its row for the batch). */
     static void holds(GroupCommit.Unit unit, UUID sessionId, String worker) {
-        unit.guard("UPDATE agent_session SET worker = worker WHERE id = ? AND worker = ?", statement -> {
-            statement.setObject(1, sessionId);
-            statement.setString(2, worker);
+        unit.guard("UPDATE agent_session SET worker = worker WHERE id = ? AND worker = ?", (statement, at) -> {
+            statement.setObject(at + 1, sessionId);
+            statement.setString(at + 2, worker);
         });
     }
 }

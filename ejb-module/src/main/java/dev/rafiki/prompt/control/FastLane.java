@@ -515,19 +515,19 @@ public class FastLane {
                 row.maxAttempts = request.job().maxAttempts();
             }
             if (newSession) {
-                accepting.write(job ? NEW_SESSION_JOB : NEW_SESSION_PROMPT, statement -> {
-                    bindSession(statement);
-                    bindPrompt(statement, SESSION_PARAMETERS);
+                accepting.write(job ? NEW_SESSION_JOB : NEW_SESSION_PROMPT, (statement, at) -> {
+                    bindSession(statement, at);
+                    bindPrompt(statement, at + SESSION_PARAMETERS);
                     if (job) {
-                        bindJob(statement, SESSION_PARAMETERS + PROMPT_PARAMETERS);
+                        bindJob(statement, at + SESSION_PARAMETERS + PROMPT_PARAMETERS);
                     }
                 });
             } else {
-                accepting.guard(job ? FENCED_JOB : FENCED_PROMPT, statement -> {
-                    bindFence(statement);
-                    bindPrompt(statement, FENCE_PARAMETERS);
+                accepting.guard(job ? FENCED_JOB : FENCED_PROMPT, (statement, at) -> {
+                    bindFence(statement, at);
+                    bindPrompt(statement, at + FENCE_PARAMETERS);
                     if (job) {
-                        bindJob(statement, FENCE_PARAMETERS + PROMPT_PARAMETERS);
+                        bindJob(statement, at + FENCE_PARAMETERS + PROMPT_PARAMETERS);
                     }
                 });
             }
@@ -744,7 +744,7 @@ public class FastLane {
             var pendingAfter = new boolean[] {false};
             ClaimedEvents.holds(closing, sessionId, worker);
             if (!stopped) {
-                closing.guard(END, statement -> bindEnd(statement, outcome, status, finishedAt));
+                closing.guard(END, (statement, at) -> bindEnd(statement, at, outcome, status, finishedAt));
                 insertMessages(closing, outcome.messages(), !"completed".equals(status));
                 closing.count(0, stored, outcome.inputTokens(), outcome.outputTokens(), outcome.toolCalls(),
                         outcome.toolMillis());
@@ -943,27 +943,27 @@ public class FastLane {
 
         // ---- the statements, bound by the writer inside its batch (the row is fixed by then)
 
-        private void bindFence(PreparedStatement update) throws SQLException {
-            update.setString(1, row.ended ? null : worker);
-            update.setBoolean(2, row.ended);
-            update.setDouble(3, runs.lease().toSeconds());
-            update.setObject(4, sessionId);
-            update.setString(5, row.owner);
-            update.setLong(6, expectedSeq);
-            update.setLong(7, expectedMessages);
+        private void bindFence(PreparedStatement update, int at) throws SQLException {
+            update.setString(at + 1, row.ended ? null : worker);
+            update.setBoolean(at + 2, row.ended);
+            update.setDouble(at + 3, runs.lease().toSeconds());
+            update.setObject(at + 4, sessionId);
+            update.setString(at + 5, row.owner);
+            update.setLong(at + 6, expectedSeq);
+            update.setLong(at + 7, expectedMessages);
         }
 
-        private void bindSession(PreparedStatement insert) throws SQLException {
-            insert.setObject(1, sessionId);
-            insert.setString(2, row.owner);
-            insert.setString(3, state.model);
-            insert.setString(4, row.ended ? null : worker);
-            insert.setBoolean(5, row.ended);
-            insert.setDouble(6, runs.lease().toSeconds());
-            insert.setTimestamp(7, Timestamp.from(row.createdAt));
-            insert.setTimestamp(8, Timestamp.from(row.createdAt));
-            insert.setObject(9, state.agentId);
-            insert.setObject(10, state.agentVersion, java.sql.Types.INTEGER);
+        private void bindSession(PreparedStatement insert, int at) throws SQLException {
+            insert.setObject(at + 1, sessionId);
+            insert.setString(at + 2, row.owner);
+            insert.setString(at + 3, state.model);
+            insert.setString(at + 4, row.ended ? null : worker);
+            insert.setBoolean(at + 5, row.ended);
+            insert.setDouble(at + 6, runs.lease().toSeconds());
+            insert.setTimestamp(at + 7, Timestamp.from(row.createdAt));
+            insert.setTimestamp(at + 8, Timestamp.from(row.createdAt));
+            insert.setObject(at + 9, state.agentId);
+            insert.setObject(at + 10, state.agentVersion, java.sql.Types.INTEGER);
         }
 
         /** Binds the prompt row's columns after the first {@code at} parameters. */
@@ -1023,20 +1023,20 @@ public class FastLane {
         }
 
         /** The prompt's end, only if nobody ended it meanwhile (a stop, a cancel). */
-        private void bindEnd(PreparedStatement update, Outcome outcome, String status, Instant finishedAt)
+        private void bindEnd(PreparedStatement update, int at, Outcome outcome, String status, Instant finishedAt)
                 throws SQLException {
-            update.setString(1, status);
-            update.setString(2, "completed".equals(status) ? outcome.answer() : null);
-            update.setString(3, outcome.errorCode());
-            update.setString(4, outcome.errorMessage());
-            update.setLong(5, outcome.inputTokens());
-            update.setLong(6, outcome.outputTokens());
-            update.setInt(7, outcome.toolCalls());
-            update.setLong(8, outcome.toolMillis());
-            update.setInt(9, outcome.steps());
-            update.setTimestamp(10, Timestamp.from(finishedAt));
-            update.setBoolean(11, row.structured);
-            update.setObject(12, row.id);
+            update.setString(at + 1, status);
+            update.setString(at + 2, "completed".equals(status) ? outcome.answer() : null);
+            update.setString(at + 3, outcome.errorCode());
+            update.setString(at + 4, outcome.errorMessage());
+            update.setLong(at + 5, outcome.inputTokens());
+            update.setLong(at + 6, outcome.outputTokens());
+            update.setInt(at + 7, outcome.toolCalls());
+            update.setLong(at + 8, outcome.toolMillis());
+            update.setInt(at + 9, outcome.steps());
+            update.setTimestamp(at + 10, Timestamp.from(finishedAt));
+            update.setBoolean(at + 11, row.structured);
+            update.setObject(at + 12, row.id);
         }
 
         /** @return whether prompts are runnable (accepted by the durable path while this one ran) */

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -86,6 +87,9 @@ public class GroupCommit {
     private final AtomicInteger handedOn = new AtomicInteger();
     /** Guarded by {@link #writing}. */
     private Connection connection;
+    /** Lone units written in one round trip, and those the server refused there and that went again step by step. */
+    final AtomicLong inOneTrip = new AtomicLong();
+    final AtomicLong againStepByStep = new AtomicLong();
 
     /** One step of a unit, run on the writer's connection inside the batch transaction. */
     @FunctionalInterface
@@ -97,7 +101,11 @@ public class GroupCommit {
     /** Sets the parameters of a batched statement for one unit. */
     @FunctionalInterface
     public interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
+        /**
+         * @param at how many parameters come before the statement's first: it sets {@code at + 1}
+         *           on (a lone unit's statements go to the server as one, see {@link #executeAlone})
+         */
+        void bind(PreparedStatement statement, int at) throws SQLException;
     }
 
     /**
@@ -293,6 +301,16 @@ public class GroupCommit {
 
         synchronized void seal() {
             sealed = true;
+        }
+
+        /** Every step is a statement (no code runs between them): the unit can go in one round trip. */
+        boolean pipelined() {
+            for (var step : steps) {
+                if (!(step instanceof Batched)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -503,6 +521,22 @@ public class GroupCommit {
      */
     private Map<Unit, Result> execute(List<Unit> batch) throws SQLException {
         var c = connection();
+        if (batch.size() == 1 && batch.get(0).pipelined()) {
+            try {
+                var results = executeAlone(c, batch.get(0));
+                inOneTrip.incrementAndGet();
+                return results;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c);
+                if (connection != c) {
+                    // the connection is gone: whether the COMMIT ran is unknown, so the unit is not written again
+                    throw e instanceof SQLException sql ? sql : new SQLException("group commit failed", e);
+                }
+                // the server refused a statement, so nothing was written: again statement by statement, where a
+                // fence that does not take refuses the unit instead of failing it
+                againStepByStep.incrementAndGet();
+            }
+        }
         try {
             // sessions in one order on every writer, so two batches never wait on each other in a cycle
             var ordered = new ArrayList<>(batch);
@@ -513,14 +547,38 @@ public class GroupCommit {
                 run(c, wave, applied);
             }
             var charged = charges(ordered, applied);
-            var results = numberAndInsert(c, ordered, applied, charged);
-            c.commit();
+            var results = numberAndInsert(c, ordered, applied, charged, List.of());
+            c.commit(); // a no-op when the numbering statement committed, as it does unless every unit was refused
             counters.forget(charged);
             return results;
         } catch (SQLException | RuntimeException e) {
             rollback(c);
             throw e instanceof SQLException sql ? sql : new SQLException("group commit failed", e);
         }
+    }
+
+    /**
+     * A lone unit whose steps are all statements: its fences, its writes, the numbering statement
+     * and the COMMIT go to the server together, one round trip instead of three or more. A fence
+     * that does not take fails its statement ({@link PipelinedSql#checked}), so the server skips
+     * what follows it, the COMMIT too, and the caller writes the unit again the usual way.
+     */
+    private Map<Unit, Result> executeAlone(Connection c, Unit unit) throws SQLException {
+        var ordered = List.of(unit);
+        var applied = new LinkedHashMap<Unit, Boolean>();
+        applied.put(unit, true);
+        var prelude = new ArrayList<Map.Entry<PipelinedSql.Part, Binder>>();
+        for (var step : unit.steps) {
+            var batched = (Batched) step;
+            var part = batched.guard() ? PipelinedSql.checked(batched.sql()) : PipelinedSql.plain(batched.sql());
+            for (var binder : batched.binders()) {
+                prelude.add(Map.entry(part, binder));
+            }
+        }
+        var charged = charges(ordered, applied);
+        var results = numberAndInsert(c, ordered, applied, charged, prelude);
+        counters.forget(charged);
+        return results;
     }
 
     /** Charged last, after the accounts: budget rows are the last locks every writer takes. */
@@ -570,7 +628,7 @@ public class GroupCommit {
                 try (var statement = c.prepareStatement(group.getKey())) {
                     for (var entry : group.getValue()) {
                         for (var binder : entry.getValue().binders()) {
-                            binder.bind(statement);
+                            binder.bind(statement, 0);
                             statement.addBatch();
                         }
                     }
@@ -596,7 +654,8 @@ public class GroupCommit {
      * gap-free and in commit order; an event of a session that is gone takes no number.
      */
     private Map<Unit, Result> numberAndInsert(Connection c, List<Unit> ordered, Map<Unit, Boolean> applied,
-                                              List<UsageCounters.Charge> charged) throws SQLException {
+                                              List<UsageCounters.Charge> charged,
+                                              List<Map.Entry<PipelinedSql.Part, Binder>> prelude) throws SQLException {
         var perSession = new LinkedHashMap<UUID, Counts>();
         var eventsPerSession = new LinkedHashMap<UUID, Integer>();
         int eventCount = 0;
@@ -654,21 +713,35 @@ public class GroupCommit {
                     e++;
                 }
             }
-            try (var number = c.prepareStatement(NUMBER_AND_INSERT)) {
-                number.setArray(1, c.createArrayOf("uuid", ids));
-                for (int column = 0; column < 7; column++) {
-                    number.setArray(column + 2, c.createArrayOf("bigint", columns[column]));
+            var sql = new StringBuilder();
+            for (var part : prelude) {
+                sql.append(part.getKey().sql()).append(";\n");
+            }
+            sql.append(NUMBER_AND_INSERT_AND_COMMIT);
+            try (var number = c.prepareStatement(sql.toString())) {
+                int at = 0;
+                for (var part : prelude) {
+                    part.getValue().bind(number, at);
+                    at += part.getKey().parameters();
                 }
-                number.setArray(9, c.createArrayOf("varchar", owners));
-                number.setArray(10, c.createArrayOf("uuid", sessions));
-                number.setArray(11, c.createArrayOf("bigint", ordinals));
-                number.setArray(12, c.createArrayOf("uuid", prompts));
-                number.setArray(13, c.createArrayOf("varchar", types));
-                number.setArray(14, c.createArrayOf("text", data));
-                number.setArray(15, c.createArrayOf("text", times));
-                bindMessages(c, number, 16, ordered, applied, messageCount);
-                counters.bind(number, 25, charged);
-                try (var rows = number.executeQuery()) {
+                number.setArray(at + 1, c.createArrayOf("uuid", ids));
+                for (int column = 0; column < 7; column++) {
+                    number.setArray(at + column + 2, c.createArrayOf("bigint", columns[column]));
+                }
+                number.setArray(at + 9, c.createArrayOf("varchar", owners));
+                number.setArray(at + 10, c.createArrayOf("uuid", sessions));
+                number.setArray(at + 11, c.createArrayOf("bigint", ordinals));
+                number.setArray(at + 12, c.createArrayOf("uuid", prompts));
+                number.setArray(at + 13, c.createArrayOf("varchar", types));
+                number.setArray(at + 14, c.createArrayOf("text", data));
+                number.setArray(at + 15, c.createArrayOf("text", times));
+                bindMessages(c, number, at + 16, ordered, applied, messageCount);
+                counters.bind(number, at + 25, charged);
+                number.execute();
+                for (int skipped = 0; skipped < prelude.size(); skipped++) {
+                    number.getMoreResults();
+                }
+                try (var rows = number.getResultSet()) {
                     while (rows.next()) {
                         if (rows.getInt(1) == 0) {
                             sessionBase.put(UUID.fromString(rows.getString(2)), rows.getLong(3));
@@ -795,6 +868,11 @@ public class GroupCommit {
             SELECT 0, s.id::text, s.base FROM s
             UNION ALL
             SELECT 1, a.owner, a.next_event_seq - n.events FROM a JOIN n ON n.owner = a.owner""";
+    /**
+     * The numbering statement is the batch's last, so its COMMIT goes with it: one round trip
+     * fewer per batch. An error in it makes the server skip the COMMIT, and the writer rolls back.
+     */
+    private static final String NUMBER_AND_INSERT_AND_COMMIT = NUMBER_AND_INSERT + ";\nCOMMIT";
 
     private Connection connection() throws SQLException {
         if (connection != null) {

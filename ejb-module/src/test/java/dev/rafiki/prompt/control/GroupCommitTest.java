@@ -388,7 +388,7 @@ class GroupCommitTest {
                     // consecutive writes of one statement travel as one step; each row must still land
                     var mark = owner + "/" + round + "/" + s + "/" + w;
                     marks.add(mark);
-                    unit.write("INSERT INTO account (owner) VALUES (?)", insert -> insert.setString(1, mark));
+                    unit.write("INSERT INTO account (owner) VALUES (?)", (insert, at) -> insert.setString(at + 1, mark));
                 }
                 results.add(writer.submit(unit));
             }
@@ -583,5 +583,81 @@ class GroupCommitTest {
         for (int i = 1; i < expected.size(); i++) {
             assertTrue(stored.get(i).contains(expected.get(i)), i + ": " + stored.get(i) + " where " + expected.get(i) + " belongs");
         }
+    }
+
+    static void claim(UUID session, String worker) throws SQLException {
+        try (var c = db.getConnection(); var claim = c.prepareStatement("UPDATE agent_session SET worker = ? WHERE id = ?")) {
+            claim.setString(1, worker);
+            claim.setObject(2, session);
+            claim.executeUpdate();
+        }
+    }
+
+    @Test
+    void aLoneUnitOfStatementsIsWrittenInOneTripWithItsFencesWritesAndCommit() throws Exception {
+        var writer = writer();
+        var owner = "one-trip-" + UUID.randomUUID();
+        var session = session(owner);
+        var worker = "worker-" + UUID.randomUUID();
+        claim(session, worker);
+        var mark = "mark-" + UUID.randomUUID();
+        var unit = unit(writer, session, owner, 2);
+        ClaimedEvents.holds(unit, session, worker);
+        unit.write("INSERT INTO account (owner) VALUES (?)", (insert, at) -> insert.setString(at + 1, mark));
+        unit.count(1, 0, 0, 0, 0, 0);
+
+        var result = writer.commit(unit);
+
+        assertTrue(result.applied());
+        assertEquals(List.of(1L, 2L), result.events().stream().map(e -> e.seq()).toList());
+        assertEquals(1, writer.inOneTrip.get(), "one trip");
+        assertEquals(0, writer.againStepByStep.get());
+        assertEquals(List.of(mark), texts("SELECT owner FROM account WHERE owner = ?", mark), "its write is committed");
+        assertEquals(List.of(1L), column("SELECT prompt_count FROM agent_session WHERE id = ?", session));
+        assertEquals(oneTo(2), column("SELECT user_seq FROM event WHERE owner = ? ORDER BY user_seq", owner));
+    }
+
+    @Test
+    void aLoneUnitWhoseFenceDoesNotTakeIsRefusedWritesNothingAndTheConnectionGoesOn() throws Exception {
+        var writer = writer();
+        var owner = "one-trip-refused-" + UUID.randomUUID();
+        var session = session(owner);
+        claim(session, "someone-else");
+        var mark = "mark-" + UUID.randomUUID();
+        var refused = unit(writer, session, owner, 2);
+        ClaimedEvents.holds(refused, session, "a-worker-that-lost-its-claim");
+        refused.write("INSERT INTO account (owner) VALUES (?)", (insert, at) -> insert.setString(at + 1, mark));
+        refused.count(1, 0, 0, 0, 0, 0);
+
+        var result = writer.commit(refused);
+
+        assertFalse(result.applied(), "the fence refuses the unit; it does not fail it");
+        assertTrue(result.events().isEmpty());
+        assertEquals(1, writer.againStepByStep.get(), "the server stopped the trip at the fence, before its COMMIT");
+        assertEquals(List.of(), texts("SELECT owner FROM account WHERE owner = ?", mark), "nothing of it is written");
+        assertEquals(List.of(0L), column("SELECT prompt_count FROM agent_session WHERE id = ?", session));
+        var next = writer.commit(unit(writer, session, owner, 1));
+        assertTrue(next.applied(), "the same connection writes the next unit");
+        assertEquals(List.of(1L), next.events().stream().map(e -> e.seq()).toList(), "the refused unit took no number");
+        assertEquals(2, writer.inOneTrip.get() + writer.againStepByStep.get());
+    }
+
+    @Test
+    void aLoneUnitThatBreaksAConstraintFailsWithTheDatabasesErrorAndWritesNothing() throws Exception {
+        var writer = writer();
+        var owner = "one-trip-duplicate-" + UUID.randomUUID();
+        var session = session(owner);
+        var unit = unit(writer, session, owner, 1);
+        // the account row of the unit's own owner is written by the numbering statement after this one
+        unit.write("INSERT INTO account (owner) VALUES (?)", (insert, at) -> insert.setString(at + 1, owner));
+        unit.write("INSERT INTO account (owner) VALUES (?)", (insert, at) -> insert.setString(at + 1, owner));
+
+        var failure = assertThrows(java.util.concurrent.CompletionException.class, () -> writer.commit(unit));
+
+        assertEquals("23505", ((SQLException) failure.getCause()).getSQLState(), failure.getCause().toString());
+        assertEquals(1, writer.againStepByStep.get());
+        assertEquals(List.of(), texts("SELECT owner FROM account WHERE owner = ?", owner));
+        assertEquals(List.of(), column("SELECT seq FROM event WHERE session_id = ?", session));
+        assertTrue(writer.commit(unit(writer, session, owner, 1)).applied());
     }
 }
