@@ -31,7 +31,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -190,10 +193,15 @@ public class FastLane {
      */
     private java.util.concurrent.ScheduledThreadPoolExecutor clock;
     private final ConcurrentHashMap<UUID, Live> sessions = new ConcurrentHashMap<>();
+    private final AtomicBoolean evicting = new AtomicBoolean();
 
     /** What this node knows of a session it ran last, valid while the database agrees (the fence checks). */
     static final class Live {
         boolean busy;
+        /** Out of the map: a prompt that found it before it went looks it up again. */
+        boolean evicted;
+        /** {@code System.nanoTime()} when it last went idle: the least recently used go first when the map is full. */
+        long lastUsed;
         boolean known;
         String owner;
         String model;
@@ -289,12 +297,18 @@ public class FastLane {
             state.agentVersion = agent == null ? null : agent.version();
             sessions.put(sessionId, state);
         } else {
-            state = sessions.computeIfAbsent(sessionId, id -> new Live());
-            synchronized (state) {
-                if (state.busy) {
-                    return Optional.empty();
+            while (true) {
+                state = sessions.computeIfAbsent(sessionId, id -> new Live());
+                synchronized (state) {
+                    if (state.busy) {
+                        return Optional.empty();
+                    }
+                    if (!state.evicted) {
+                        state.busy = true;
+                        break;
+                    }
                 }
-                state.busy = true;
+                // evicted between the lookup and the lock: the next lookup makes a new one
             }
             try {
                 if (!state.known && !load(state, sessionId)) {
@@ -377,9 +391,53 @@ public class FastLane {
     private void idle(UUID sessionId, Live state) {
         synchronized (state) {
             state.busy = false;
+            state.lastUsed = System.nanoTime();
         }
         if (sessions.size() > settings.fastLaneSessions) {
-            sessions.remove(sessionId, state);
+            evictLeastRecentlyUsed();
+        }
+    }
+
+    /**
+     * Drops the idle sessions used least recently until a tenth of the cap is free again. Not the
+     * session just used: a node that served many one-off sessions (a job makes one each) would
+     * otherwise forget its busiest sessions at every prompt, and read each one's whole history
+     * again for the next. One thread sweeps at a time; the others go on.
+     */
+    private void evictLeastRecentlyUsed() {
+        if (!evicting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            int cap = Math.max(0, settings.fastLaneSessions);
+            int excess = sessions.size() - cap + Math.max(1, cap / 10);
+            if (excess <= 0) {
+                return;
+            }
+            var idle = new ArrayList<Map.Entry<UUID, Live>>(sessions.size());
+            var used = new HashMap<Live, Long>();
+            for (var entry : sessions.entrySet()) {
+                var state = entry.getValue();
+                synchronized (state) {
+                    if (!state.busy) {
+                        idle.add(entry);
+                        used.put(state, state.lastUsed);
+                    }
+                }
+            }
+            idle.sort(Comparator.comparingLong(entry -> used.get(entry.getValue())));
+            for (int i = 0; i < Math.min(excess, idle.size()); i++) {
+                var entry = idle.get(i);
+                var state = entry.getValue();
+                synchronized (state) {
+                    if (!state.busy && state.lastUsed == used.get(state)) {
+                        state.evicted = true;
+                        sessions.remove(entry.getKey(), state);
+                    }
+                }
+            }
+        } finally {
+            evicting.set(false);
         }
     }
 
@@ -417,6 +475,7 @@ public class FastLane {
                 }
             }
         }
+        metrics.sessionLoaded();
         var history = ledger.conversation(sessionId, Long.MAX_VALUE);
         state.history = history;
         state.historyChars = history.stream().mapToLong(m -> chars(m.content())).sum();

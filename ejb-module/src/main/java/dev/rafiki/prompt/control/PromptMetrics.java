@@ -32,6 +32,7 @@ public class PromptMetrics {
     static final String FINISHED = "rafiki.prompts.finished";
     static final String DURATION = "rafiki.prompt.run.duration";
     static final String TOKENS = "rafiki.model.tokens";
+    static final String SESSIONS_LOADED = "rafiki.sessions.loaded";
     private static final List<String> STATUSES = List.of("completed", "failed", "cancelled");
 
     private static final Metadata FINISHED_META = Metadata.builder().withName(FINISHED)
@@ -42,13 +43,35 @@ public class PromptMetrics {
     private static final Metadata TOKENS_META = Metadata.builder().withName(TOKENS)
             .withDescription("Model tokens used, by provider and direction (input, output)").build();
 
+    private static final Metadata SESSIONS_LOADED_META = Metadata.builder().withName(SESSIONS_LOADED)
+            .withDescription("Sessions whose state and history this node read from the database for a prompt, not having "
+                    + "them in memory (the first prompt here, a session changed by another node or path, or one evicted "
+                    + "as least recently used: see rafiki.prompt.fast-lane-sessions)").build();
+
     @Inject
     MetricRegistry registry;
+
+    private volatile Counter sessionsLoaded;
 
     /** Registers the series at start, so that they exist (at zero) before the first prompt: rate() needs a base. */
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
         STATUSES.forEach(status -> registry.counter(FINISHED_META, new Tag("status", status)));
         registry.timer(DURATION_META, new Tag("status", "completed"));
+        sessionsLoaded = registry.counter(SESSIONS_LOADED_META);
+    }
+
+    /** The fast lane read a session it did not have in memory. */
+    public void sessionLoaded() {
+        try {
+            var counter = sessionsLoaded;
+            if (counter == null) {
+                counter = registry.counter(SESSIONS_LOADED_META);
+                sessionsLoaded = counter;
+            }
+            counter.inc();
+        } catch (RuntimeException e) {
+            notCounted(e);
+        }
     }
 
     void onFinished(@Observes(during = TransactionPhase.AFTER_SUCCESS) PromptFinished finished) {

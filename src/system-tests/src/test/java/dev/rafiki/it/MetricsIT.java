@@ -46,7 +46,9 @@ class MetricsIT {
                 "RAFIKI_METRICS_ROLE", "ops",
                 "RAFIKI_METRICS_REFRESH_SECONDS", "1",
                 // an SSE client that left is noticed at the next keep-alive
-                "RAFIKI_EVENTS_KEEP_ALIVE_SECONDS", "1"));
+                "RAFIKI_EVENTS_KEEP_ALIVE_SECONDS", "1",
+                // few sessions in memory, so that one-off sessions push some out
+                "RAFIKI_PROMPT_FAST_LANE_SESSIONS", "20"));
         api = server.api("metrics-user");
         scraper = api.as(server.tokenFor("prometheus", "ops"));
     }
@@ -126,6 +128,30 @@ class MetricsIT {
         var after = scrape();
         assertEquals(1, delta(before, after, REQUESTS, with(other, "status", "4xx")));
         assertTrue(!after.contains("BREW"), "no series named after the client's method");
+    }
+
+    @Test
+    void aSessionInUseStaysInMemoryWhileOneOffSessionsComeAndGo() {
+        var loaded = "rafiki_sessions_loaded_total";
+        for (int i = 0; i < 30; i++) {
+            api.query(null, "a one-off session " + i); // as each job without a session makes one
+        }
+        // a node's memory full of sessions used once, and then a session in use
+        var hot = api.query(null, "a session in use").getString("session_id");
+        var before = value(loaded, Map.of());
+        for (int i = 0; i < 30; i++) {
+            assertEquals("completed", api.query(hot, "still in use " + i).getString("status"));
+            api.query(null, "another one-off session " + i);
+        }
+        assertEquals(0, value(loaded, Map.of()) - before,
+                "with room for 20 sessions and 60 used once, the session in use was never read again");
+        var coldest = api.query(null, "used once, long ago").getString("session_id");
+        for (int i = 0; i < 30; i++) {
+            api.query(null, "another one-off session " + i);
+        }
+        var messages = api.query(coldest, "and now again");
+        assertEquals("completed", messages.getString("status"));
+        assertEquals(1, value(loaded, Map.of()) - before, "the least recently used session was evicted and read back");
     }
 
     @Test
