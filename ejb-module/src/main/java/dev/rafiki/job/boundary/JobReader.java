@@ -12,6 +12,7 @@ import dev.rafiki.job.entity.Job;
 import dev.rafiki.platform.db.SchemaMigrator;
 import dev.rafiki.platform.problem.ApiException;
 import dev.rafiki.prompt.entity.Prompt;
+import dev.rafiki.prompt.control.PromptSnapshot;
 import dev.rafiki.prompt.entity.PromptStatus;
 import dev.rafiki.session.boundary.Views.ErrorView;
 import dev.rafiki.session.boundary.Views.Usage;
@@ -141,6 +142,40 @@ public class JobReader {
         var loaded = load(jobId).filter(found -> found.job().owner.equals(owner))
                 .orElseThrow(() -> ApiException.notFound("job " + jobId));
         return view(loaded, settings.maxAttempts);
+    }
+
+    /**
+     * The view of a job the fast lane has just written, from what it wrote: a job without webhook,
+     * delay, progress or artifacts yet (its tools wait for this commit), so the view a read right
+     * after the commit would give, without that read.
+     */
+    public JobView written(String owner, String metadata, int maxAttempts, PromptSnapshot accepted) {
+        var job = new Job();
+        job.id = accepted.id();
+        job.owner = owner;
+        job.sessionId = accepted.sessionId();
+        job.metadata = metadata;
+        job.createdAt = accepted.createdAt();
+        var prompt = new Prompt();
+        prompt.id = accepted.id();
+        prompt.status = PromptStatus.valueOf(accepted.status().toUpperCase(java.util.Locale.ROOT));
+        prompt.content = accepted.content();
+        prompt.model = accepted.model();
+        prompt.agentId = accepted.agentId();
+        prompt.agentVersion = accepted.agentVersion();
+        prompt.answer = accepted.answer();
+        prompt.structured = accepted.structured();
+        prompt.errorCode = accepted.errorCode();
+        prompt.errorMessage = accepted.errorMessage();
+        prompt.inputTokens = accepted.inputTokens();
+        prompt.outputTokens = accepted.outputTokens();
+        prompt.toolCalls = accepted.toolCalls();
+        prompt.toolMillis = accepted.toolMillis();
+        prompt.attempts = accepted.attempts();
+        prompt.maxAttempts = maxAttempts;
+        prompt.startedAt = accepted.startedAt();
+        prompt.finishedAt = accepted.finishedAt();
+        return view(job, prompt, List.of(), maxAttempts, false);
     }
 
     public JobView view(Loaded loaded, int defaultMaxAttempts) {

@@ -72,6 +72,11 @@ public class JobSubmissions {
                 } catch (CompletionException e) {
                     throw e.getCause() instanceof RuntimeException r ? r : e;
                 }
+                if (fast.get().writtenHere() && !accepted.replayed()) {
+                    // the lane wrote the job in the commit just made: its view is what it wrote, no read needed
+                    return new Submitted(reader.written(request.owner(), request.metadata(), settings.maxAttempts, accepted),
+                            false);
+                }
                 return new Submitted(reader.get(request.owner(), accepted.id()), accepted.replayed());
             }
         }

@@ -217,10 +217,20 @@ public class FastLane {
     /** A longer conversation is read from the database for each prompt instead of being kept in memory. */
     static final long MAX_CACHED_HISTORY_CHARS = 1_000_000;
 
-    /** What a client waits for: the prompt once accepted (committed), and once ended. */
-    public record Handle(CompletableFuture<PromptSnapshot> accepted, CompletableFuture<PromptSnapshot> finished) {
+    /**
+     * What a client waits for: the prompt once accepted (committed), and once ended. {@code durable}
+     * is set before {@code accepted} completes when the durable queue's path accepted the prompt
+     * (or replayed an earlier one): the lane did not write it, so only a read shows what was.
+     */
+    public record Handle(CompletableFuture<PromptSnapshot> accepted, CompletableFuture<PromptSnapshot> finished,
+                         AtomicBoolean durable) {
         public static Handle of() {
-            return new Handle(new CompletableFuture<>(), new CompletableFuture<>());
+            return new Handle(new CompletableFuture<>(), new CompletableFuture<>(), new AtomicBoolean());
+        }
+
+        /** Accepted by this lane as it wrote it: its snapshot is what the database holds. */
+        public boolean writtenHere() {
+            return !durable.get();
         }
     }
 
@@ -362,6 +372,7 @@ public class FastLane {
      */
     public Handle follow(PromptSnapshot accepted) {
         var handle = Handle.of();
+        handle.durable().set(true);
         handle.accepted().complete(accepted);
         if (accepted.terminal()) {
             handle.finished().complete(accepted);
@@ -976,6 +987,7 @@ public class FastLane {
             if (newSession) {
                 sessions.remove(sessionId, state);
             }
+            handle.durable().set(true);
             try {
                 var snapshot = slowPath.get();
                 handle.accepted().complete(snapshot);

@@ -124,6 +124,28 @@ class JobsIT {
     }
 
     @Test
+    void theAnswerToASubmissionIsWhatAReadOfTheJobShows() {
+        var body = Json.createObjectBuilder().add("prompt", "answered as stored")
+                .add("metadata", Json.createObjectBuilder().add("ticket", "T-1").add("n", 3)).build().toString();
+        var submitted = api.post("/submit", body);
+        assertEquals(202, submitted.status(), submitted.body());
+        var answer = submitted.json();
+        var read = api.get("/jobs/" + answer.getString("id"));
+        assertEquals(200, read.status(), read.body());
+        if (answer.getString("status").equals("completed")) {
+            // an echo job usually ends within the commit that accepts it: every field agrees
+            assertEquals(read.json(), answer);
+        } else {
+            // it ran past the lane's hold: what cannot change since agrees
+            for (var field : List.of("id", "session_id", "prompt", "metadata", "created_at", "started_at", "max_attempts")) {
+                assertEquals(read.json().get(field), answer.get(field), field);
+            }
+        }
+        assertEquals("T-1", answer.getJsonObject("metadata").getString("ticket"));
+        assertEquals(List.of(), answer.getJsonArray("artifacts"));
+    }
+
+    @Test
     void aJobReportsProgressAndLeavesArtifactsToDownload() throws Exception {
         var csv = "id,name\n1,ada\n2,grace\n";
         var script = Json.createArrayBuilder()
