@@ -10,13 +10,9 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
-import jakarta.ws.rs.container.ResourceInfo;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,13 +29,11 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
 
     private static final Logger LOG = Logger.getLogger(RequestMetrics.class.getName());
     private static final String STARTED = "rafiki.request-started";
-    private static final Map<Method, String> TEMPLATES = new ConcurrentHashMap<>();
+    /** The matched method's route, set by {@link RequestRoutes}. */
+    static final String ROUTE = "rafiki.route";
 
     /** Looked up, not injected: like the other filters, this provider is made by JAX-RS, not by CDI. */
     private volatile HttpMetrics metrics;
-
-    @Context
-    ResourceInfo resource;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -52,8 +46,8 @@ public class RequestMetrics implements ContainerRequestFilter, ContainerResponse
             return;
         }
         try {
-            var method = resource == null ? null : resource.getResourceMethod();
-            var route = method == null ? "unmatched" : TEMPLATES.computeIfAbsent(method, m -> template(resource.getResourceClass(), m));
+            // set once the request matched a resource method
+            var route = request.getProperty(ROUTE) instanceof String matched ? matched : "unmatched";
             metrics().request(request.getMethod(), route, response.getStatus(), Duration.ofNanos(System.nanoTime() - started));
         } catch (RuntimeException e) {
             // measuring must never fail the request it measures
