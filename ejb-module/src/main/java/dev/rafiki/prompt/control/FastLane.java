@@ -32,9 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -425,25 +423,24 @@ public class FastLane {
             if (excess <= 0) {
                 return;
             }
-            var idle = new ArrayList<Map.Entry<UUID, Live>>(sessions.size());
-            var used = new HashMap<Live, Long>();
+            record Idle(UUID id, Live state, long lastUsed) {
+            }
+            var idle = new ArrayList<Idle>(sessions.size());
             for (var entry : sessions.entrySet()) {
                 var state = entry.getValue();
                 synchronized (state) {
                     if (!state.busy) {
-                        idle.add(entry);
-                        used.put(state, state.lastUsed);
+                        idle.add(new Idle(entry.getKey(), state, state.lastUsed));
                     }
                 }
             }
-            idle.sort(Comparator.comparingLong(entry -> used.get(entry.getValue())));
-            for (int i = 0; i < Math.min(excess, idle.size()); i++) {
-                var entry = idle.get(i);
-                var state = entry.getValue();
-                synchronized (state) {
-                    if (!state.busy && state.lastUsed == used.get(state)) {
-                        state.evicted = true;
-                        sessions.remove(entry.getKey(), state);
+            idle.sort(Comparator.comparingLong(Idle::lastUsed));
+            for (var oldest : idle.subList(0, Math.min(excess, idle.size()))) {
+                synchronized (oldest.state()) {
+                    // still idle and not used since it was listed
+                    if (!oldest.state().busy && oldest.state().lastUsed == oldest.lastUsed()) {
+                        oldest.state().evicted = true;
+                        sessions.remove(oldest.id(), oldest.state());
                     }
                 }
             }
