@@ -713,12 +713,9 @@ public class GroupCommit {
                     e++;
                 }
             }
-            var sql = new StringBuilder();
-            for (var part : prelude) {
-                sql.append(part.getKey().sql()).append(";\n");
-            }
-            sql.append(NUMBER_AND_INSERT_AND_COMMIT);
-            try (var number = c.prepareStatement(sql.toString())) {
+            var parts = new ArrayList<PipelinedSql.Part>(prelude.size());
+            prelude.forEach(part -> parts.add(part.getKey()));
+            try (var number = c.prepareStatement(PipelinedSql.pipeline(parts, NUMBER_AND_INSERT_AND_COMMIT))) {
                 int at = 0;
                 for (var part : prelude) {
                     part.getValue().bind(number, at);

@@ -1,5 +1,6 @@
 package dev.rafiki.prompt.control;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,7 +16,13 @@ final class PipelinedSql {
     record Part(String sql, int parameters) {
     }
 
+    private record Shape(List<Part> parts, String last) {
+    }
+
     private static final ConcurrentHashMap<String, Part> CHECKED = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Shape, String> PIPELINES = new ConcurrentHashMap<>();
+    /** Unit shapes are few (their statements are constants); past this many, a pipeline is built each time. */
+    private static final int MAX_PIPELINES = 64;
     private static final ConcurrentHashMap<String, Part> PLAIN = new ConcurrentHashMap<>();
 
     private PipelinedSql() {
@@ -33,6 +40,30 @@ final class PipelinedSql {
     /** A write as it is, with its parameter count. */
     static Part plain(String sql) {
         return PLAIN.computeIfAbsent(sql, s -> new Part(s, parameters(s)));
+    }
+
+    /**
+     * {@code parts} and then {@code last} as one statement text, made once per shape of unit: it is
+     * a few kilobytes, and every lone commit sends one.
+     */
+    static String pipeline(List<Part> parts, String last) {
+        if (parts.isEmpty()) {
+            return last;
+        }
+        var shape = new Shape(parts, last);
+        var known = PIPELINES.get(shape);
+        if (known != null) {
+            return known;
+        }
+        var sql = new StringBuilder();
+        for (var part : parts) {
+            sql.append(part.sql()).append(";\n");
+        }
+        var made = sql.append(last).toString();
+        if (PIPELINES.size() < MAX_PIPELINES) {
+            PIPELINES.putIfAbsent(new Shape(List.copyOf(parts), last), made);
+        }
+        return made;
     }
 
     private static Part check(String sql) {

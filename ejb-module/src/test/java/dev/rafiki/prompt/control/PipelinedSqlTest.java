@@ -35,4 +35,15 @@ class PipelinedSqlTest {
         assertThrows(IllegalArgumentException.class, () -> PipelinedSql.checked("UPDATE t SET a = 1; DELETE FROM t"));
         assertThrows(IllegalArgumentException.class, () -> PipelinedSql.checked("WITH x AS (SELECT 1)"));
     }
+
+    @Test
+    void aPipelineIsItsPartsThenTheLastStatementOneTextPerShape() {
+        var fence = PipelinedSql.checked("UPDATE t SET a = a WHERE id = ?");
+        var write = PipelinedSql.plain("INSERT INTO u (id) VALUES (?)");
+        var text = PipelinedSql.pipeline(java.util.List.of(fence, write, write), "SELECT 1;\nCOMMIT");
+        assertEquals(fence.sql() + ";\n" + write.sql() + ";\n" + write.sql() + ";\nSELECT 1;\nCOMMIT", text);
+        org.junit.jupiter.api.Assertions.assertSame(text,
+                PipelinedSql.pipeline(java.util.List.of(fence, write, write), "SELECT 1;\nCOMMIT"), "made once");
+        assertEquals("SELECT 1", PipelinedSql.pipeline(java.util.List.of(), "SELECT 1"));
+    }
 }
