@@ -6,6 +6,7 @@ import dev.rafiki.agent.model.ModelProvider;
 import dev.rafiki.agent.model.ModelRequest;
 import dev.rafiki.agent.model.ModelStreamListener;
 import dev.rafiki.agent.model.ToolCall;
+import dev.rafiki.agent.model.Transcript;
 import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.tool.control.ToolSpec;
@@ -200,11 +201,6 @@ public final class AgentLoop {
     }
 
     /**
-     * @param history the conversation: ending with the new user message, or, when resuming, with
-     *                the turn whose calls waited
-     * @param resume  the decisions on the turn that waited, or null for a fresh run
-     */
-    /**
      * A tool call's result, made storable, told to the listener and added to the conversation;
      * @return the milliseconds the call took, from {@code started}
      */
@@ -219,6 +215,11 @@ public final class AgentLoop {
         return millis;
     }
 
+    /**
+     * @param history the conversation: ending with the new user message, or, when resuming, with
+     *                the turn whose calls waited
+     * @param resume  the decisions on the turn that waited, or null for a fresh run
+     */
     public Outcome run(List<ChatMessage> history, Resume resume, ModelStreamListener listener, BooleanSupplier cancelled) {
         var observer = listener instanceof Listener l ? l : new Listener() {
             @Override
@@ -238,7 +239,9 @@ public final class AgentLoop {
         };
         long deadline = System.nanoTime() + limits.maxWallTime().toNanos();
         BooleanSupplier stop = () -> cancelled.getAsBoolean() || System.nanoTime() > deadline;
-        var conversation = new ArrayList<>(history);
+        var earlier = Transcript.of(history);
+        // what this run adds to the conversation; the model is sent earlier + these
+        var conversation = new ArrayList<ChatMessage>();
         var produced = new ArrayList<ChatMessage>();
         long input = 0;
         long output = 0;
@@ -296,8 +299,9 @@ public final class AgentLoop {
                 }
             };
             // fitted before every turn: a run's own tool results grow the conversation too
-            var fitted = context.fit(setup.system(), toolSpecs, conversation);
-            var request = new ModelRequest(model, fitted.system(), List.copyOf(fitted.messages()), toolSpecs,
+            var fitted = context.fit(setup.system(), toolSpecs, earlier.plus(conversation));
+            var sent = fitted.messages() instanceof Transcript whole ? whole : List.copyOf(fitted.messages());
+            var request = new ModelRequest(model, fitted.system(), sent, toolSpecs,
                     limits.maxTokens(), limits.connectTimeout(), limits.idleTimeout(), setup.temperature(),
                     setup.output() == null ? null : setup.output().json());
             dev.rafiki.agent.model.ModelTurn turn;

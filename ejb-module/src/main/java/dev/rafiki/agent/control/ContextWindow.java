@@ -3,6 +3,7 @@ package dev.rafiki.agent.control;
 import dev.rafiki.agent.model.ChatMessage.Role;
 import dev.rafiki.agent.model.ChatMessage;
 import dev.rafiki.agent.model.ModelRequest;
+import dev.rafiki.agent.model.Transcript;
 import dev.rafiki.tool.control.ToolSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class ContextWindow {
     public static final ContextWindow NONE = new ContextWindow(Long.MAX_VALUE, 0);
 
     /** What a provider adds around each message (role, separators), estimated. */
-    static final int MESSAGE_OVERHEAD = 4;
+    static final int MESSAGE_OVERHEAD = Transcript.MESSAGE_OVERHEAD;
 
     private final long contextTokens;
     private final long reserve;
@@ -69,8 +70,12 @@ public final class ContextWindow {
                 .mapToLong(t -> tokens(t.name()) + tokens(t.description()) + tokens(t.parametersSchema()) + MESSAGE_OVERHEAD)
                 .sum();
         long all = fixed;
-        for (var message : conversation) {
-            all += tokens(message);
+        if (conversation instanceof Transcript transcript) {
+            all += transcript.estimatedTokens();
+        } else {
+            for (var message : conversation) {
+                all += tokens(message);
+            }
         }
         if (all <= budget()) {
             return new Fitted(system, conversation, 0);
@@ -150,18 +155,11 @@ public final class ContextWindow {
     }
 
     static long tokens(ChatMessage message) {
-        long tokens = MESSAGE_OVERHEAD + tokens(message.content()) + tokens(message.toolCallId());
-        // indexed: this runs on every turn over the whole history, and an iterator per message is garbage that grows with it
-        var calls = message.toolCalls();
-        for (int i = 0; i < calls.size(); i++) {
-            var call = calls.get(i);
-            tokens += tokens(call.id()) + tokens(call.name()) + tokens(call.arguments());
-        }
-        return tokens;
+        return Transcript.estimatedTokens(message);
     }
 
     /** Characters / 4, rounded up: about what OpenAI's and Anthropic's tokenizers give for English. */
     public static long tokens(String text) {
-        return text == null ? 0 : (text.length() + 3) / 4;
+        return Transcript.estimatedTokens(text);
     }
 }

@@ -42,8 +42,12 @@ public final class EchoProvider implements ModelProvider {
         var messages = request.messages();
         var last = messages.get(messages.size() - 1);
         long input = 0;
-        for (var message : messages) {
-            input += tokens(message.content());
+        if (messages instanceof Transcript transcript) {
+            input = transcript.contentWords();
+        } else {
+            for (var message : messages) {
+                input += tokens(message.content());
+            }
         }
         int user = lastUserMessage(messages);
         var script = TOOLS.matcher(messages.get(user).content());
@@ -221,21 +225,7 @@ public final class EchoProvider implements ModelProvider {
     }
 
     /** A crude but deterministic token count: whitespace-separated words. */
-    /** Whitespace-separated words, as {@code text.strip().split("\\s+")} would count them, without a regex per call. */
     static long tokens(String text) {
-        if (text == null) {
-            return 0;
-        }
-        long words = 0;
-        boolean inWord = false;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
-            boolean space = c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
-            if (!space && !inWord) {
-                words++;
-            }
-            inWord = !space;
-        }
-        return words;
+        return Transcript.words(text);
     }
 }

@@ -70,15 +70,18 @@ public final class WireToolNames implements ModelProvider {
     }
 
     /**
-     * Whether every name the request carries is a wire name already. Plain loops: this runs on
-     * every turn over the whole history, and stream pipelines made it a measurable share of an
-     * echo prompt's CPU once sessions had a few hundred messages.
+     * Whether every name the request carries is a wire name already. This runs on every turn: a
+     * session's {@link Transcript} knows the answer for its history; any other list is walked with
+     * plain loops (stream pipelines here were a measurable share of an echo prompt's CPU).
      */
     private static boolean alreadyWire(Map<String, String> byWire, List<ChatMessage> messages) {
         for (var entry : byWire.entrySet()) {
             if (!entry.getKey().equals(entry.getValue())) {
                 return false;
             }
+        }
+        if (messages instanceof Transcript transcript) {
+            return transcript.toolNamesOnTheWire();
         }
         for (var message : messages) {
             var calls = message.toolCalls();

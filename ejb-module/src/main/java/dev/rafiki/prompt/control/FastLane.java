@@ -5,6 +5,7 @@ import dev.rafiki.agent.control.AgentLoop.Outcome;
 import dev.rafiki.agent.control.ModelCatalog;
 import dev.rafiki.platform.text.StorableText;
 import dev.rafiki.agent.model.ChatMessage;
+import dev.rafiki.agent.model.Transcript;
 import dev.rafiki.budget.control.UsageCounters;
 import dev.rafiki.event.control.SessionEvent;
 import dev.rafiki.event.control.StoredEvent;
@@ -205,7 +206,7 @@ public class FastLane {
         String model;
         long nextSeq;
         long messageCount;
-        List<ChatMessage> history = List.of();
+        Transcript history = Transcript.of(List.of());
         long historyChars;
         /** The session's pinned profile version: read with the rest, so a prompt needs no lookup of its own. */
         UUID agentId;
@@ -484,7 +485,7 @@ public class FastLane {
             }
         }
         metrics.sessionLoaded();
-        var history = ledger.conversation(sessionId, Long.MAX_VALUE);
+        var history = Transcript.of(ledger.conversation(sessionId, Long.MAX_VALUE));
         state.history = history;
         state.historyChars = history.stream().mapToLong(m -> chars(m.content())).sum();
         state.known = true; // for this prompt; one past the cap is dropped again once it ends
@@ -648,9 +649,7 @@ public class FastLane {
                 early = clock.schedule(() -> commits.submit(accepting), settings.fastLaneHoldMillis, TimeUnit.MILLISECONDS);
                 long beat = Math.max(1, runs.lease().toSeconds() / 3);
                 heartbeat = clock.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.SECONDS);
-                var history = new ArrayList<ChatMessage>(state.history.size() + 1);
-                history.addAll(state.history);
-                history.add(ChatMessage.user(row.content));
+                var history = state.history.plus(ChatMessage.user(row.content));
                 var profile = profiles.spec(row.agentId, row.agentVersion);
                 var mcpServers = tools.mcpServers(row.agentId, profile.mcpServers());
                 var workspace = tools.forSession(sessionId, mcpServers);
@@ -938,15 +937,11 @@ public class FastLane {
                 state.nextSeq = row.seq;
                 state.messageCount = expectedMessages + 1 + storedMessages;
                 if (produced != null) {
-                    var history = new ArrayList<ChatMessage>(state.history.size() + 1 + produced.size());
-                    history.addAll(state.history);
-                    history.add(ChatMessage.user(row.content));
-                    history.addAll(produced);
-                    state.history = history;
+                    state.history = state.history.plus(ChatMessage.user(row.content)).plus(produced);
                     state.historyChars += chars(row.content) + produced.stream().mapToLong(m -> chars(m.content())).sum();
                     if (state.historyChars > MAX_CACHED_HISTORY_CHARS) {
                         state.known = false;
-                        state.history = List.of();
+                        state.history = Transcript.of(List.of());
                     }
                 }
             }

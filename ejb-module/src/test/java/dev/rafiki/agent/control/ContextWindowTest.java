@@ -10,6 +10,7 @@ import dev.rafiki.agent.model.EchoProvider;
 import dev.rafiki.agent.model.ModelRequest;
 import dev.rafiki.agent.model.ModelStreamListener;
 import dev.rafiki.agent.model.ToolCall;
+import dev.rafiki.agent.model.Transcript;
 import dev.rafiki.tool.control.ToolResult;
 import dev.rafiki.tool.control.ToolSpec;
 import java.time.Duration;
@@ -46,6 +47,22 @@ class ContextWindowTest {
         assertSame(conversation, fitted.messages());
         assertEquals("be brief", fitted.system());
         assertEquals(0, fitted.omitted());
+    }
+
+    @Test
+    void aSessionsTranscriptIsFittedAsTheSameMessagesInAPlainListAre() {
+        var window = new ContextWindow(1_000, 200);
+        for (int turns : new int[] {3, 20, 1000}) {
+            var plain = turns(turns);
+            plain.add(ChatMessage.user("the new question"));
+            var transcript = Transcript.of(plain);
+            var fromList = window.fit("be brief", TOOLS, plain);
+            var fromTranscript = window.fit("be brief", TOOLS, transcript);
+            assertEquals(fromList, fromTranscript, turns + " turns");
+            if (fromList.omitted() == 0) {
+                assertSame(transcript, fromTranscript.messages(), "sent whole, as it is");
+            }
+        }
     }
 
     @Test
