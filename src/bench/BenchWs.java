@@ -58,7 +58,7 @@ final class BenchWs implements AutoCloseable {
 
     /**
      * Opens a connection to {@code uri} (ws://host:port/path), upgrades it and sends {@code first}
-     * as a text message; call before {@link #start()}.
+     * as a text message (unless null); call before {@link #start()}.
      * @return the connection's number, as the handler is given it
      */
     int open(URI uri, String token, String first) throws IOException {
@@ -84,11 +84,21 @@ final class BenchWs implements AutoCloseable {
         if (!head.toString().startsWith("HTTP/1.1 101")) {
             throw new IOException("the upgrade was answered " + head.toString().lines().findFirst().orElse(""));
         }
-        send(channel, 0x1, first.getBytes(StandardCharsets.UTF_8));
+        if (first != null) {
+            send(channel, 0x1, first.getBytes(StandardCharsets.UTF_8));
+        }
         channel.configureBlocking(false);
         channel.register(selector, SelectionKey.OP_READ, connection);
         connections.add(connection);
         return connection.id;
+    }
+
+    /** Sends a text message on a connection, from any thread (the reading thread only reads). */
+    void send(int connection, String text) throws IOException {
+        var channel = connections.get(connection).channel;
+        synchronized (channel) {
+            send(channel, 0x1, text.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Starts the thread that reads every connection opened so far. */
@@ -187,7 +197,11 @@ final class BenchWs implements AutoCloseable {
                         connection.message.reset();
                     }
                 }
-                case 0x9 -> send(connection.channel, 0xA, payload);
+                case 0x9 -> {
+                    synchronized (connection.channel) {
+                        send(connection.channel, 0xA, payload);
+                    }
+                }
                 case 0x8 -> {
                     connection.closed = true;
                     handler.closed(connection.id, "closed by the server: "

@@ -2,15 +2,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +19,10 @@ import java.util.regex.Pattern;
  *
  * ttft: one /query_stream WebSocket, WARMUP then SAMPLES prompts in a row in one session (the
  * next sent when the previous one's terminal event arrived): send → first message.delta, and
- * send → prompt.completed.
+ * send → prompt.completed, as {@link BenchWs}'s reading thread saw them arrive. Until session 17
+ * this was the JDK WebSocket client, whose selector and executor threads hand each frame on
+ * twice: it took about twice this client's CPU for the row (user time for 1 200 prompts, JVM
+ * start included: 1.7-2.7 s against 0.8-1.2 s), CPU the two cores' server did not get.
  *
  * fanout: SUBSCRIBERS /ws clients (spread over the nodes) subscribe to one new session, then
  * PROMPTS prompts are sent to it one after another with POST /query (each waited for, on the
@@ -53,7 +53,7 @@ public class StreamBench {
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         switch (args[0]) {
-            case "ttft" -> timeToFirstToken(ws(bases.get(0)), token, http, a, b);
+            case "ttft" -> timeToFirstToken(ws(bases.get(0)), token, a, b);
             case "fanout" -> fanOut(bases, token, http, a, b);
             default -> throw new IllegalArgumentException("ttft or fanout, not " + args[0]);
         }
@@ -73,13 +73,27 @@ public class StreamBench {
         return type.equals("prompt.completed") || type.equals("prompt.failed") || type.equals("prompt.cancelled");
     }
 
-    static void timeToFirstToken(URI ws, String token, HttpClient http, int warmup, int samples) throws Exception {
+    /** A message as the reading thread got it. */
+    record Frame(String text, long arrivedNanos) {
+    }
+
+    static void timeToFirstToken(URI ws, String token, int warmup, int samples) throws Exception {
         var firstToken = new ArrayList<Long>();
         var complete = new ArrayList<Long>();
-        var frames = new LinkedBlockingQueue<String>();
-        var socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(ws.resolve("/query_stream"), listener(frames)).get(30, TimeUnit.SECONDS);
+        var frames = new LinkedBlockingQueue<Frame>();
+        var socket = new BenchWs(new BenchWs.Handler() {
+            @Override
+            public void text(int connection, String message, long arrivedNanos) {
+                frames.add(new Frame(message, arrivedNanos));
+            }
+
+            @Override
+            public void closed(int connection, String why) {
+                frames.add(new Frame("{\"type\":\"error\",\"closed\":\"" + why + "\"}", System.nanoTime()));
+            }
+        });
+        int stream = socket.open(ws.resolve("/query_stream"), token, null);
+        socket.start();
         String session = null;
         int noToken = 0;
         int notCompleted = 0;
@@ -87,41 +101,42 @@ public class StreamBench {
         for (int i = 0; i < warmup + samples; i++) {
             var frame = "{\"prompt\":\"ttft probe " + i + "\"" + (session == null ? "" : ",\"session_id\":\"" + session + "\"") + "}";
             long start = System.nanoTime();
-            socket.sendText(frame, true).get(30, TimeUnit.SECONDS);
+            socket.send(stream, frame);
             long first = -1;
+            long done;
             String end;
             while (true) {
                 var received = frames.poll(60, TimeUnit.SECONDS);
                 if (received == null) {
                     throw new IllegalStateException("prompt " + i + ": no frame within 60 s");
                 }
-                var type = type(received);
-                if (type.equals("error") && received.contains("\"code\":\"session-busy\"") && resent < 1000) {
+                var type = type(received.text());
+                if (type.equals("error") && received.text().contains("\"code\":\"session-busy\"") && resent < 1000) {
                     // the stream may still be finishing the previous prompt just after its terminal
                     // event: send again shortly; the time still counts from the first send
                     resent++;
                     Thread.sleep(2);
-                    socket.sendText(frame, true).get(30, TimeUnit.SECONDS);
+                    socket.send(stream, frame);
                     continue;
                 }
                 if (type.equals("error")) {
-                    throw new IllegalStateException("prompt " + i + ": " + received);
+                    throw new IllegalStateException("prompt " + i + ": " + received.text());
                 }
                 if (session == null && type.equals("accepted")) {
-                    var m = SESSION.matcher(received);
+                    var m = SESSION.matcher(received.text());
                     if (m.find()) {
                         session = m.group(1);
                     }
                 }
                 if (first < 0 && type.equals("message.delta")) {
-                    first = System.nanoTime();
+                    first = received.arrivedNanos();
                 }
                 if (terminal(type)) {
                     end = type;
+                    done = received.arrivedNanos();
                     break;
                 }
             }
-            long done = System.nanoTime();
             if (i >= warmup) {
                 if (first < 0) {
                     noToken++;
@@ -134,7 +149,7 @@ public class StreamBench {
                 complete.add(done - start);
             }
         }
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        socket.close();
         Collections.sort(firstToken);
         Collections.sort(complete);
         REPORT.info(String.format("/query_stream, echo model, one client, %d prompts in a row after %d warm-up: time to first token"
@@ -271,34 +286,6 @@ public class StreamBench {
                 subscribers, connectSeconds, prompts, pct(latencies, 50), pct(latencies, 99),
                 latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1) / 1e6, latencies.size(), lost, duplicated,
                 expected, complete, failedPosts, notCompleted, unknown, problems.get(), closed.get()));
-    }
-
-    static WebSocket.Listener listener(BlockingQueue<String> frames) {
-        return new WebSocket.Listener() {
-            final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    frames.add(partial.toString());
-                    partial.setLength(0);
-                }
-                w.request(1);
-                return null;
-            }
-
-            @Override
-            public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-                frames.add("{\"type\":\"error\",\"closed\":" + status + ",\"reason\":\"" + reason + "\"}");
-                return null;
-            }
-
-            @Override
-            public void onError(WebSocket w, Throwable error) {
-                frames.add("{\"type\":\"error\",\"error\":\"" + error + "\"}");
-            }
-        };
     }
 
     static double pct(List<Long> sorted, double p) {
