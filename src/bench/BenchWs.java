@@ -250,6 +250,13 @@ final class BenchWs implements AutoCloseable {
     public void close() throws IOException {
         closing = true;
         selector.wakeup();
+        if (reader != null) {
+            try {
+                reader.join(5_000); // the selector is closed under it otherwise
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (var connection : connections) {
             connection.channel.close();
         }
