@@ -30,10 +30,15 @@ import java.util.regex.Pattern;
  * arrival of its prompt.completed at that subscriber, with the count of completions lost (never
  * arrived) and duplicated (arrived more than once). The subscribers are {@link BenchWs}'s, all read
  * by one thread: until session 13 they were 500 JDK WebSocket clients, about two thirds of a core
- * of the two during the row.
+ * of the two during the row. WARMUP_ROUNDS whole rounds (new session, new subscribers) run first
+ * and are reported as such, not as the row's figure: until session 18 the row had none, and it
+ * measured the server compiling its fan-out path (the JIT compiler thread took 31 % of the
+ * server's CPU samples during the first round on a server that had run rows 2, 3 and 5, 23 % in the
+ * fourth, 5 % in the tenth; p99 fell from 247 to 112-160 ms over those rounds; three rounds on a
+ * fresh server read 188, 160 and 99.9 ms).
  *
  * Usage: java -cp CLASSES StreamBench ttft BASE_URL TOKEN WARMUP SAMPLES
- *        java -cp CLASSES StreamBench fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS
+ *        java -cp CLASSES StreamBench fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS [WARMUP_ROUNDS]
  */
 public class StreamBench {
 
@@ -54,7 +59,13 @@ public class StreamBench {
                 .connectTimeout(Duration.ofSeconds(10)).build();
         switch (args[0]) {
             case "ttft" -> timeToFirstToken(ws(bases.get(0)), token, a, b);
-            case "fanout" -> fanOut(bases, token, http, a, b);
+            case "fanout" -> {
+                int warmupRounds = args.length > 5 ? Integer.parseInt(args[5]) : 2;
+                for (int round = 1; round <= warmupRounds; round++) {
+                    fanOut(bases, token, http, a, b, "fan-out warm-up round " + round + " of " + warmupRounds + " (not the row's figure)");
+                }
+                fanOut(bases, token, http, a, b, "fan-out");
+            }
             default -> throw new IllegalArgumentException("ttft or fanout, not " + args[0]);
         }
         System.exit(0); // the WebSockets' threads are not daemons
@@ -163,7 +174,8 @@ public class StreamBench {
     record Arrival(String prompt, long at, String type) {
     }
 
-    static void fanOut(List<URI> bases, String token, HttpClient http, int subscribers, int prompts) throws Exception {
+    static void fanOut(List<URI> bases, String token, HttpClient http, int subscribers, int prompts, String label)
+            throws Exception {
         var base = bases.get(0);
         var create = http.send(HttpRequest.newBuilder(base.resolve("/session")).timeout(Duration.ofSeconds(60))
                         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -278,12 +290,12 @@ public class StreamBench {
             }
         }
         Collections.sort(latencies);
-        REPORT.info(String.format("fan-out: %d /ws subscribers of one session (all subscribed in %.1f s), %d prompts one after another"
+        REPORT.info(String.format("%s: %d /ws subscribers of one session (all subscribed in %.1f s), %d prompts one after another"
                         + " (POST /query): prompt sent → prompt.completed at each subscriber p50 %.1f ms, p99 %.1f ms, max %.1f ms"
                         + " over %d arrivals; lost %d, duplicated %d of %d expected (%d subscribers got each exactly once;"
                         + " %d prompts failed to send, %d terminal events not completed, %d of unknown prompts,"
                         + " %d subscriber errors, %d closed early)",
-                subscribers, connectSeconds, prompts, pct(latencies, 50), pct(latencies, 99),
+                label, subscribers, connectSeconds, prompts, pct(latencies, 50), pct(latencies, 99),
                 latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1) / 1e6, latencies.size(), lost, duplicated,
                 expected, complete, failedPosts, notCompleted, unknown, problems.get(), closed.get()));
     }
