@@ -24,10 +24,12 @@ import java.util.regex.Pattern;
  * <p>
  * Until issue 12's second round one single client polled every job, in the order accepted, with
  * 100 ms pauses: it measured that client's 500 sequential round trips more than the server.
- * A warm-up round of WARMUP jobs (200 unless given) runs first and is not reported. Each client is
+ * Unmeasured rounds of the same shape run first for WARMUP_SECONDS (60 unless given; a count of 200,
+ * then 1 000 jobs until session 19, which left the server's JIT compiling the job path), then ROUNDS
+ * measured rounds (5), each printed, and their median. Each client is
  * one keep-alive connection of {@link BenchHttp}: until session 12 they shared a JDK HttpClient,
  * which took a third to a half of the two cores during the row.
- * Run by src/bench/bench. Usage: java -cp CLASSES JobBench BASE_URL[,BASE_URL...] TOKEN JOBS CLIENTS [WARMUP]
+ * Run by src/bench/bench. Usage: java -cp CLASSES JobBench BASE_URL[,BASE_URL...] TOKEN JOBS CLIENTS [WARMUP_SECONDS] [ROUNDS]
  */
 public class JobBench {
 
@@ -49,16 +51,30 @@ public class JobBench {
         var token = args[1];
         int jobs = Integer.parseInt(args[2]);
         int clients = Integer.parseInt(args[3]);
-        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 200;
-        // a round first, not reported: without it the figure is mostly this client's own JIT warming up
-        // (a cold JDK HttpClient submitted about 200 jobs/s where wrk found the server taking 400 a second)
-        if (warmup > 0) {
-            round(bases, token, warmup, clients, false);
+        int warmupSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 60;
+        int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 5;
+        // unmeasured rounds of the same shape for WARMUP_SECONDS: with 1 000 warm-up jobs (about two
+        // seconds) the row measured Payara's JIT still compiling the job path, a third of the CPU
+        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+        int warmupRounds = 0;
+        do {
+            round(bases, token, jobs, clients, null);
+            warmupRounds++;
+        } while (System.nanoTime() < warmupEnd);
+        REPORT.info(String.format("jobs warm-up: %d rounds of %d jobs in %d s (not the row's figure)", warmupRounds, jobs, warmupSeconds));
+        var rates = new ArrayList<Double>();
+        for (int r = 1; r <= rounds; r++) {
+            rates.add(round(bases, token, jobs, clients, "jobs round " + r + " of " + rounds));
         }
-        round(bases, token, jobs, clients, true);
+        var sorted = new ArrayList<>(rates);
+        Collections.sort(sorted);
+        REPORT.info(String.format("jobs: %d echo jobs by %d clients, median of %d rounds %.1f jobs/s (rounds: %s)", jobs, clients,
+                rounds, sorted.get(sorted.size() / 2), rates.stream().map(r -> String.format("%.1f", r))
+                        .collect(java.util.stream.Collectors.joining(", "))));
     }
 
-    static void round(List<URI> bases, String token, int jobs, int clients, boolean report)
+    /** One round; prints its figures under {@code label} unless null. @return jobs/s */
+    static double round(List<URI> bases, String token, int jobs, int clients, String label)
             throws InterruptedException {
         var next = new AtomicInteger();
         var retried = new AtomicInteger();
@@ -109,16 +125,17 @@ public class JobBench {
         double seconds = (lastDone.get() - start) / 1e9;
         var sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        if (!report) {
-            return;
+        if (label == null) {
+            return done / seconds;
         }
         refused.stream().limit(3).forEach(r -> REPORT.warning(String.valueOf(r)));
-        REPORT.info(String.format("jobs: %d echo jobs submitted by %d clients (POST /submit; all accepted %.1f s after the first was sent,"
+        REPORT.info(String.format("%s: %d echo jobs submitted by %d clients (POST /submit; all accepted %.1f s after the first was sent,"
                         + " %d submissions retried after 503, %d refused), polled by the same clients with GET /jobs/{id}: %d ended %.2f s"
                         + " after the first submission = %.1f jobs/s; submit → done p50 %s ms, p99 %s ms (%d not completed, %d polls%s)",
-                jobs, clients, (lastAccepted.get() - start) / 1e9, retried.get(), refused.size(), done, seconds,
+                label, jobs, clients, (lastAccepted.get() - start) / 1e9, retried.get(), refused.size(), done, seconds,
                 done / seconds, pct(sorted, 50), pct(sorted, 99), failed.get(), polls.get(),
                 timedOut ? "; gave up after 300 s with " + (jobs - refused.size() - done) + " jobs not ended" : ""));
+        return done / seconds;
     }
 
     /** Submits jobs from the shared counter until none is left; the accepted ones go to {@code mine}. */

@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * send → prompt.completed, as {@link BenchWs}'s reading thread saw them arrive. Until session 17
  * this was the JDK WebSocket client, whose selector and executor threads hand each frame on
  * twice: it took about twice this client's CPU for the row (user time for 1 200 prompts, JVM
- * start included: 1.7-2.7 s against 0.8-1.2 s), CPU the two cores' server did not get.
+ * start included: 1.7-2.7 s against 0.8-1.2 s), CPU the two cores' server did not get. Given the
+ * WebSocket ceiling's figures (CeilingWs, the same client against an empty server, run first by
+ * the bench), it prints the ratios to them too.
  *
  * fanout: SUBSCRIBERS /ws clients (spread over the nodes) subscribe to one new session, then
  * PROMPTS prompts are sent to it one after another with POST /query (each waited for, on the
@@ -35,10 +37,11 @@ import java.util.regex.Pattern;
  * measured the server compiling its fan-out path (the JIT compiler thread took 31 % of the
  * server's CPU samples during the first round on a server that had run rows 2, 3 and 5, 23 % in the
  * fourth, 5 % in the tenth; p99 fell from 247 to 112-160 ms over those rounds; three rounds on a
- * fresh server read 188, 160 and 99.9 ms).
+ * fresh server read 188, 160 and 99.9 ms). Then ROUNDS measured rounds (3), each printed, and the
+ * medians of their p50 and p99: one round's p99 moved by a third from one round to the next.
  *
- * Usage: java -cp CLASSES StreamBench ttft BASE_URL TOKEN WARMUP SAMPLES
- *        java -cp CLASSES StreamBench fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS [WARMUP_ROUNDS]
+ * Usage: java -cp CLASSES StreamBench ttft BASE_URL TOKEN WARMUP SAMPLES [CEILING_P50_MS CEILING_P99_MS]
+ *        java -cp CLASSES StreamBench fanout BASE_URL[,BASE_URL...] TOKEN SUBSCRIBERS PROMPTS [WARMUP_ROUNDS] [ROUNDS]
  */
 public class StreamBench {
 
@@ -58,13 +61,29 @@ public class StreamBench {
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         switch (args[0]) {
-            case "ttft" -> timeToFirstToken(ws(bases.get(0)), token, a, b);
+            case "ttft" -> timeToFirstToken(ws(bases.get(0)), token, a, b,
+                    args.length > 6 ? new double[] {Double.parseDouble(args[5]), Double.parseDouble(args[6])} : null);
             case "fanout" -> {
                 int warmupRounds = args.length > 5 ? Integer.parseInt(args[5]) : 2;
                 for (int round = 1; round <= warmupRounds; round++) {
                     fanOut(bases, token, http, a, b, "fan-out warm-up round " + round + " of " + warmupRounds + " (not the row's figure)");
                 }
-                fanOut(bases, token, http, a, b, "fan-out");
+                int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
+                var p50s = new ArrayList<Double>();
+                var p99s = new ArrayList<Double>();
+                long lost = 0;
+                long duplicated = 0;
+                for (int round = 1; round <= rounds; round++) {
+                    var figures = fanOut(bases, token, http, a, b, "fan-out round " + round + " of " + rounds);
+                    p50s.add(figures[0]);
+                    p99s.add(figures[1]);
+                    lost += (long) figures[2];
+                    duplicated += (long) figures[3];
+                }
+                REPORT.info(String.format("fan-out: %d /ws subscribers × %d prompts, median of %d rounds p50 %.1f ms, p99 %.1f ms"
+                                + " (p99 of the rounds: %s); lost %d, duplicated %d in all rounds", a, b, rounds, median(p50s),
+                        median(p99s), p99s.stream().map(v -> String.format("%.1f", v))
+                                .collect(java.util.stream.Collectors.joining(", ")), lost, duplicated));
             }
             default -> throw new IllegalArgumentException("ttft or fanout, not " + args[0]);
         }
@@ -88,7 +107,8 @@ public class StreamBench {
     record Frame(String text, long arrivedNanos) {
     }
 
-    static void timeToFirstToken(URI ws, String token, int warmup, int samples) throws Exception {
+    /** {@code ceiling}: the WebSocket ceiling's first-token p50 and p99 (ms), to print ratios to, or null. */
+    static void timeToFirstToken(URI ws, String token, int warmup, int samples, double[] ceiling) throws Exception {
         var firstToken = new ArrayList<Long>();
         var complete = new ArrayList<Long>();
         var frames = new LinkedBlockingQueue<Frame>();
@@ -163,10 +183,14 @@ public class StreamBench {
         socket.close();
         Collections.sort(firstToken);
         Collections.sort(complete);
+        double p50 = pct(firstToken, 50);
+        double p99 = pct(firstToken, 99);
+        var ratios = ceiling == null ? "" : String.format(" (%.1f× and %.1f× the WebSocket ceiling's %.3f / %.3f ms)",
+                p50 / ceiling[0], p99 / ceiling[1], ceiling[0], ceiling[1]);
         REPORT.info(String.format("/query_stream, echo model, one client, %d prompts in a row after %d warm-up: time to first token"
-                        + " p50 %.1f ms, p99 %.1f ms; to prompt.completed p50 %.1f ms, p99 %.1f ms (%d without a message.delta,"
+                        + " p50 %.3f ms, p99 %.3f ms%s; to prompt.completed p50 %.3f ms, p99 %.3f ms (%d without a message.delta,"
                         + " %d not completed, %d sent again after session-busy: the stream still followed the previous"
-                        + " prompt after its terminal event)", samples, warmup, pct(firstToken, 50), pct(firstToken, 99),
+                        + " prompt after its terminal event)", samples, warmup, p50, p99, ratios,
                 pct(complete, 50), pct(complete, 99), noToken, notCompleted, resent));
     }
 
@@ -174,7 +198,8 @@ public class StreamBench {
     record Arrival(String prompt, long at, String type) {
     }
 
-    static void fanOut(List<URI> bases, String token, HttpClient http, int subscribers, int prompts, String label)
+    /** @return p50 and p99 in ms, lost and duplicated completions */
+    static double[] fanOut(List<URI> bases, String token, HttpClient http, int subscribers, int prompts, String label)
             throws Exception {
         var base = bases.get(0);
         var create = http.send(HttpRequest.newBuilder(base.resolve("/session")).timeout(Duration.ofSeconds(60))
@@ -298,6 +323,13 @@ public class StreamBench {
                 label, subscribers, connectSeconds, prompts, pct(latencies, 50), pct(latencies, 99),
                 latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1) / 1e6, latencies.size(), lost, duplicated,
                 expected, complete, failedPosts, notCompleted, unknown, problems.get(), closed.get()));
+        return new double[] {pct(latencies, 50), pct(latencies, 99), lost, duplicated};
+    }
+
+    static double median(List<Double> values) {
+        var sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     static double pct(List<Long> sorted, double p) {
