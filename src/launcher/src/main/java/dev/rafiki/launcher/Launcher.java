@@ -32,6 +32,11 @@ public final class Launcher {
     private static final String LISTENER =
             "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener";
     private static final long DEV_TOKEN_SECONDS = 30L * 24 * 3600;
+    /** Starts of Payara Micro before the launcher gives up on a deployment that fails at boot. */
+    static final int DEPLOY_ATTEMPTS = 3;
+
+    /** How a start of Payara Micro ended up. */
+    enum Readiness { READY, DEPLOYMENT_FAILED, EXITED }
 
     private final Settings settings;
     private final Path home;
@@ -113,18 +118,52 @@ public final class Launcher {
         }
         configureJwt(env);
 
-        var payara = startPayara(env);
+        var current = new java.util.concurrent.atomic.AtomicReference<Process>();
         var stopping = new java.util.concurrent.atomic.AtomicBoolean();
         var db = database;
         var shutdown = new Thread(() -> {
             stopping.set(true);
-            stopPayara(payara);
+            Process running;
+            synchronized (current) { // not while a start is under way: that one is stopped too
+                running = current.get();
+            }
+            if (running != null) {
+                stopPayara(running);
+            }
             closeQuietly(db);
         }, "rafiki-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
 
-        Files.writeString(data.resolve("server.pid"), Long.toString(payara.pid()));
-        awaitReady(payara);
+        Process payara;
+        for (int attempt = 1; ; attempt++) {
+            synchronized (current) {
+                if (stopping.get()) {
+                    return 0;
+                }
+                payara = startPayara(env);
+                current.set(payara);
+            }
+            Files.writeString(data.resolve("server.pid"), Long.toString(payara.pid()));
+            if (awaitReady(payara) != Readiness.DEPLOYMENT_FAILED || stopping.get()) {
+                break;
+            }
+            // Payara Micro stays up without the application when a deployment fails at boot: a
+            // server answering 503 for ever helps nobody, a fresh start usually deploys (seen once
+            // in CI: the resource adapter's validation met a null context class loader at boot)
+            stopPayara(payara);
+            if (attempt == DEPLOY_ATTEMPTS) {
+                LOG.severe("Rafiki could not be deployed in " + DEPLOY_ATTEMPTS + " starts of Payara Micro (see its log above); stopping");
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdown);
+                } catch (IllegalStateException alreadyStopping) {
+                    return 1;
+                }
+                closeQuietly(database);
+                return 1;
+            }
+            LOG.warning("Payara Micro started without Rafiki deployed (its log above says why); starting it again ("
+                    + (attempt + 1) + " of " + DEPLOY_ATTEMPTS + ")");
+        }
         int exit = payara.waitFor();
         if (!stopping.get()) {
             LOG.warning("Payara Micro exited with status " + exit + "; stopping");
@@ -310,7 +349,12 @@ public final class Launcher {
         return value.replace("\\", "\\\\").replace(":", "\\:").replace("=", "\\=");
     }
 
-    private void awaitReady(Process payara) {
+    /**
+     * Waits until Rafiki answers ready, or Payara Micro shows that the deployment failed: the
+     * HTTP listener opens only after the deployment (post-deploy command), so a readiness answer
+     * that names no application means there is none.
+     */
+    Readiness awaitReady(Process payara) {
         var url = URI.create("http://127.0.0.1:" + settings.getInt("rafiki.http.port", 8080) + "/health/ready");
         long started = System.nanoTime();
         while (payara.isAlive()) {
@@ -318,13 +362,18 @@ public final class Launcher {
                 var connection = (HttpURLConnection) url.toURL().openConnection();
                 connection.setConnectTimeout(1000);
                 connection.setReadTimeout(5000);
-                // Until the application is deployed, the server's readiness has no checks of ours.
-                if (connection.getResponseCode() == 200
-                        && new String(connection.getInputStream().readAllBytes()).contains("\"rafiki\"")) {
+                int status = connection.getResponseCode();
+                var body = status == 200 ? connection.getInputStream() : connection.getErrorStream();
+                var text = body == null ? "" : new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                // until the application is deployed, the server's readiness has no checks of ours
+                if (status == 200 && text.contains("\"rafiki\"")) {
                     var seconds = (System.nanoTime() - started) / 1e9;
                     LOG.info(String.format("Rafiki is ready at http://127.0.0.1:%d (%.1f s). Try: curl -H \"Authorization: Bearer $(cat %s)\" ...",
                             settings.getInt("rafiki.http.port", 8080), seconds, data.resolve("dev-token")));
-                    return;
+                    return Readiness.READY;
+                }
+                if (text.contains("No Application deployed")) {
+                    return Readiness.DEPLOYMENT_FAILED;
                 }
             } catch (IOException notYet) {
                 // still starting
@@ -333,9 +382,10 @@ public final class Launcher {
                 Thread.sleep(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return Readiness.EXITED;
             }
         }
+        return Readiness.EXITED;
     }
 
     private static void stopPayara(Process payara) {

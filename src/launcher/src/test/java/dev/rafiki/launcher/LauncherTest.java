@@ -178,4 +178,59 @@ class LauncherTest {
         assertTrue(on.contains("-Dotel.resource.attributes=service.instance.id=n1"), on.toString());
         assertTrue(on.contains("-Dotel.service.name=rafiki"), on.toString());
     }
+
+    /** A stand-in for Payara Micro's HTTP listener: answers /health/ready as told. */
+    static com.sun.net.httpserver.HttpServer readiness(int status, String body) throws IOException {
+        var server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/health/ready", exchange -> {
+            var bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    Launcher.Readiness readinessOf(com.sun.net.httpserver.HttpServer server, Process payara) {
+        return launcher(Map.of("RAFIKI_HTTP_PORT", Integer.toString(server.getAddress().getPort()))).awaitReady(payara);
+    }
+
+    @Test
+    void aServerThatAnswersWithoutTheApplicationIsADeploymentThatFailed() throws Exception {
+        // what Payara Micro answers when the deployment at boot failed (seen in CI)
+        var server = readiness(503, "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"No Application deployed\",\"status\":\"DOWN\",\"data\":{}}]}");
+        var payara = new ProcessBuilder("sleep", "60").start();
+        try {
+            assertEquals(Launcher.Readiness.DEPLOYMENT_FAILED, readinessOf(server, payara));
+        } finally {
+            payara.destroyForcibly();
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void rafikisOwnChecksAnsweringUpMeanReady() throws Exception {
+        var server = readiness(200, "{\"status\":\"UP\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"UP\",\"data\":{}}]}");
+        var payara = new ProcessBuilder("sleep", "60").start();
+        try {
+            assertEquals(Launcher.Readiness.READY, readinessOf(server, payara));
+        } finally {
+            payara.destroyForcibly();
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aServerThatIsNotReadyYetIsWaitedForUntilItsProcessEnds() throws Exception {
+        // Rafiki deployed but its database check down: not a failed deployment, the launcher waits
+        var server = readiness(503, "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"DOWN\",\"data\":{}}]}");
+        var payara = new ProcessBuilder("sleep", "2").start();
+        try {
+            assertEquals(Launcher.Readiness.EXITED, readinessOf(server, payara));
+        } finally {
+            server.stop(0);
+        }
+    }
 }
