@@ -372,7 +372,8 @@ public final class Launcher {
                             settings.getInt("rafiki.http.port", 8080), seconds, data.resolve("dev-token")));
                     return Readiness.READY;
                 }
-                if (text.contains("No Application deployed")) {
+                // Payara Micro 6 names the missing application; 7 answers UP with no check at all
+                if (text.contains("No Application deployed") || text.replace(" ", "").contains("\"checks\":[]")) {
                     return Readiness.DEPLOYMENT_FAILED;
                 }
             } catch (IOException notYet) {

@@ -211,6 +211,19 @@ class LauncherTest {
     }
 
     @Test
+    void aServerUpWithNoCheckAtAllHasNoApplicationEither() throws Exception {
+        // what Payara Micro 7.2026.11 answers when the deployment at boot failed
+        var server = readiness(200, "{\"status\":\"UP\",\"checks\":[]}");
+        var payara = new ProcessBuilder("sleep", "60").start();
+        try {
+            assertEquals(Launcher.Readiness.DEPLOYMENT_FAILED, readinessOf(server, payara));
+        } finally {
+            payara.destroyForcibly();
+            server.stop(0);
+        }
+    }
+
+    @Test
     void rafikisOwnChecksAnsweringUpMeanReady() throws Exception {
         var server = readiness(200, "{\"status\":\"UP\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"UP\",\"data\":{}}]}");
         var payara = new ProcessBuilder("sleep", "60").start();
