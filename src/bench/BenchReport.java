@@ -8,6 +8,18 @@ final class BenchReport {
     private BenchReport() {
     }
 
+    /** The median of a row's rounds (the upper one of an even count). */
+    static double median(java.util.List<Double> rounds) {
+        var sorted = new java.util.ArrayList<>(rounds);
+        java.util.Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** A row's rounds as printed beside their median: "12.3, 45.6". */
+    static String listed(java.util.List<Double> rounds) {
+        return rounds.stream().map(v -> String.format("%.1f", v)).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     static java.util.logging.Logger logger() {
         var logger = java.util.logging.Logger.getLogger("rafiki.bench");
         logger.setUseParentHandlers(false);

@@ -66,11 +66,8 @@ public class JobBench {
         for (int r = 1; r <= rounds; r++) {
             rates.add(round(bases, token, jobs, clients, "jobs round " + r + " of " + rounds));
         }
-        var sorted = new ArrayList<>(rates);
-        Collections.sort(sorted);
         REPORT.info(String.format("jobs: %d echo jobs by %d clients, median of %d rounds %.1f jobs/s (rounds: %s)", jobs, clients,
-                rounds, sorted.get(sorted.size() / 2), rates.stream().map(r -> String.format("%.1f", r))
-                        .collect(java.util.stream.Collectors.joining(", "))));
+                rounds, BenchReport.median(rates), BenchReport.listed(rates)));
     }
 
     /** One round; prints its figures under {@code label} unless null. @return jobs/s */

@@ -81,9 +81,8 @@ public class StreamBench {
                     duplicated += (long) figures[3];
                 }
                 REPORT.info(String.format("fan-out: %d /ws subscribers × %d prompts, median of %d rounds p50 %.1f ms, p99 %.1f ms"
-                                + " (p99 of the rounds: %s); lost %d, duplicated %d in all rounds", a, b, rounds, median(p50s),
-                        median(p99s), p99s.stream().map(v -> String.format("%.1f", v))
-                                .collect(java.util.stream.Collectors.joining(", ")), lost, duplicated));
+                                + " (p99 of the rounds: %s); lost %d, duplicated %d in all rounds", a, b, rounds,
+                        BenchReport.median(p50s), BenchReport.median(p99s), BenchReport.listed(p99s), lost, duplicated));
             }
             default -> throw new IllegalArgumentException("ttft or fanout, not " + args[0]);
         }
@@ -324,12 +323,6 @@ public class StreamBench {
                 latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1) / 1e6, latencies.size(), lost, duplicated,
                 expected, complete, failedPosts, notCompleted, unknown, problems.get(), closed.get()));
         return new double[] {pct(latencies, 50), pct(latencies, 99), lost, duplicated};
-    }
-
-    static double median(List<Double> values) {
-        var sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(sorted.size() / 2);
     }
 
     static double pct(List<Long> sorted, double p) {
