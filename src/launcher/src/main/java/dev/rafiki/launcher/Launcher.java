@@ -153,12 +153,7 @@ public final class Launcher {
             stopPayara(payara);
             if (attempt == DEPLOY_ATTEMPTS) {
                 LOG.severe("Rafiki could not be deployed in " + DEPLOY_ATTEMPTS + " starts of Payara Micro (see its log above); stopping");
-                try {
-                    Runtime.getRuntime().removeShutdownHook(shutdown);
-                } catch (IllegalStateException alreadyStopping) {
-                    return 1;
-                }
-                closeQuietly(database);
+                closeUnlessShuttingDown(shutdown, database);
                 return 1;
             }
             LOG.warning("Payara Micro started without Rafiki deployed (its log above says why); starting it again ("
@@ -167,14 +162,19 @@ public final class Launcher {
         int exit = payara.waitFor();
         if (!stopping.get()) {
             LOG.warning("Payara Micro exited with status " + exit + "; stopping");
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdown);
-            } catch (IllegalStateException alreadyStopping) {
-                return exit;
-            }
-            closeQuietly(database);
+            closeUnlessShuttingDown(shutdown, database);
         }
         return exit;
+    }
+
+    /** Closes the database here, unless the JVM is already shutting down and the hook does it. */
+    private static void closeUnlessShuttingDown(Thread shutdown, EmbeddedDatabase database) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+        } catch (IllegalStateException alreadyStopping) {
+            return;
+        }
+        closeQuietly(database);
     }
 
     private void configureJwt(Map<String, String> env) throws IOException {

@@ -179,8 +179,11 @@ class LauncherTest {
         assertTrue(on.contains("-Dotel.service.name=rafiki"), on.toString());
     }
 
-    /** A stand-in for Payara Micro's HTTP listener: answers /health/ready as told. */
-    static com.sun.net.httpserver.HttpServer readiness(int status, String body) throws IOException {
+    /**
+     * What the launcher reads from a stand-in for Payara Micro's HTTP listener that answers
+     * /health/ready with {@code status} and {@code body}, while {@code payara} (a command) runs.
+     */
+    Launcher.Readiness readiness(int status, String body, String... payara) throws Exception {
         var server = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/health/ready", exchange -> {
@@ -190,60 +193,39 @@ class LauncherTest {
             exchange.close();
         });
         server.start();
-        return server;
-    }
-
-    Launcher.Readiness readinessOf(com.sun.net.httpserver.HttpServer server, Process payara) {
-        return launcher(Map.of("RAFIKI_HTTP_PORT", Integer.toString(server.getAddress().getPort()))).awaitReady(payara);
+        var process = new ProcessBuilder(payara).start();
+        try {
+            return launcher(Map.of("RAFIKI_HTTP_PORT", Integer.toString(server.getAddress().getPort()))).awaitReady(process);
+        } finally {
+            process.destroyForcibly();
+            server.stop(0);
+        }
     }
 
     @Test
     void aServerThatAnswersWithoutTheApplicationIsADeploymentThatFailed() throws Exception {
         // what Payara Micro answers when the deployment at boot failed (seen in CI)
-        var server = readiness(503, "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"No Application deployed\",\"status\":\"DOWN\",\"data\":{}}]}");
-        var payara = new ProcessBuilder("sleep", "60").start();
-        try {
-            assertEquals(Launcher.Readiness.DEPLOYMENT_FAILED, readinessOf(server, payara));
-        } finally {
-            payara.destroyForcibly();
-            server.stop(0);
-        }
+        assertEquals(Launcher.Readiness.DEPLOYMENT_FAILED, readiness(503,
+                "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"No Application deployed\",\"status\":\"DOWN\",\"data\":{}}]}",
+                "sleep", "60"));
     }
 
     @Test
     void aServerUpWithNoCheckAtAllHasNoApplicationEither() throws Exception {
         // what Payara Micro 7.2026.11 answers when the deployment at boot failed
-        var server = readiness(200, "{\"status\":\"UP\",\"checks\":[]}");
-        var payara = new ProcessBuilder("sleep", "60").start();
-        try {
-            assertEquals(Launcher.Readiness.DEPLOYMENT_FAILED, readinessOf(server, payara));
-        } finally {
-            payara.destroyForcibly();
-            server.stop(0);
-        }
+        assertEquals(Launcher.Readiness.DEPLOYMENT_FAILED, readiness(200, "{\"status\":\"UP\",\"checks\":[]}", "sleep", "60"));
     }
 
     @Test
     void rafikisOwnChecksAnsweringUpMeanReady() throws Exception {
-        var server = readiness(200, "{\"status\":\"UP\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"UP\",\"data\":{}}]}");
-        var payara = new ProcessBuilder("sleep", "60").start();
-        try {
-            assertEquals(Launcher.Readiness.READY, readinessOf(server, payara));
-        } finally {
-            payara.destroyForcibly();
-            server.stop(0);
-        }
+        assertEquals(Launcher.Readiness.READY, readiness(200,
+                "{\"status\":\"UP\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"UP\",\"data\":{}}]}", "sleep", "60"));
     }
 
     @Test
     void aServerThatIsNotReadyYetIsWaitedForUntilItsProcessEnds() throws Exception {
         // Rafiki deployed but its database check down: not a failed deployment, the launcher waits
-        var server = readiness(503, "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"DOWN\",\"data\":{}}]}");
-        var payara = new ProcessBuilder("sleep", "2").start();
-        try {
-            assertEquals(Launcher.Readiness.EXITED, readinessOf(server, payara));
-        } finally {
-            server.stop(0);
-        }
+        assertEquals(Launcher.Readiness.EXITED, readiness(503,
+                "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"DOWN\",\"data\":{}}]}", "sleep", "2"));
     }
 }
