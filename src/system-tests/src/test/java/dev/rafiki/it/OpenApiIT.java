@@ -227,11 +227,34 @@ class OpenApiIT {
         return node;
     }
 
+    /**
+     * A schema's types: OpenAPI 3.0 (Payara Server 6) names one and marks null with {@code nullable},
+     * OpenAPI 3.1 (Payara Micro 7) lists them, {@code "null"} among them where null is allowed.
+     */
+    static List<String> types(JsonObject schema) {
+        var type = schema.get("type");
+        if (type instanceof JsonString one) {
+            return List.of(one.getString());
+        }
+        return type instanceof JsonArray many ? many.getValuesAs(JsonString::getString) : List.of();
+    }
+
+    /** Whether an object schema allows members it does not list; {@code {"not": {}}} allows none, as false does. */
+    static boolean open(JsonObject schema) {
+        var additional = schema.get("additionalProperties");
+        if (additional == null || additional == JsonValue.FALSE) {
+            return false;
+        }
+        return !(additional instanceof JsonObject object && object.size() == 1
+                && object.get("not") instanceof JsonObject not && not.isEmpty());
+    }
+
     static void conform(List<String> problems, String where, JsonObject schemaOrRef, JsonValue value) {
         var schema = resolve(schemaOrRef);
+        var types = types(schema);
         if (value.getValueType() == JsonValue.ValueType.NULL) {
-            if (!schema.getBoolean("nullable", false) && schema.containsKey("type")) {
-                problems.add(where + ": null where the document says " + schema.getString("type"));
+            if (!schema.getBoolean("nullable", false) && !types.isEmpty() && !types.contains("null")) {
+                problems.add(where + ": null where the document says " + types);
             }
             return;
         }
@@ -239,7 +262,8 @@ class OpenApiIT {
             schema.getJsonArray("allOf").forEach(part -> conform(problems, where, part.asJsonObject(), value));
             return;
         }
-        var type = schema.getString("type", schema.containsKey("properties") ? "object" : "");
+        var type = types.stream().filter(t -> !t.equals("null")).findFirst()
+                .orElse(schema.containsKey("properties") ? "object" : "");
         switch (type) {
             case "object" -> {
                 if (!(value instanceof JsonObject object)) {
@@ -258,7 +282,7 @@ class OpenApiIT {
                 for (var member : object.entrySet()) {
                     if (properties.containsKey(member.getKey())) {
                         conform(problems, where + "." + member.getKey(), properties.getJsonObject(member.getKey()), member.getValue());
-                    } else if (!schema.containsKey("additionalProperties")) {
+                    } else if (!open(schema)) {
                         problems.add(where + ": '" + member.getKey() + "' is not in the document");
                     }
                 }

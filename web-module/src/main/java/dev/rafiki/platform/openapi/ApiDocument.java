@@ -4,6 +4,9 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -185,11 +188,10 @@ public class ApiDocument implements OASFilter {
         json.forEach((key, value) -> {
             switch (key) {
                 case "$ref" -> schema.setRef(text(value));
-                case "type" -> schema.setType(Schema.SchemaType.valueOf(text(value).toUpperCase()));
+                case "type" -> typed(schema, Schema.SchemaType.valueOf(text(value).toUpperCase()));
                 case "format" -> schema.setFormat(text(value));
                 case "description" -> schema.setDescription(text(value));
                 case "example" -> schema.setExample(text(value));
-                case "nullable" -> schema.setNullable(value == JsonValue.TRUE);
                 case "minimum" -> schema.setMinimum(((JsonNumber) value).bigDecimalValue());
                 case "maximum" -> schema.setMaximum(((JsonNumber) value).bigDecimalValue());
                 case "enum" -> schema.setEnumeration(new ArrayList<>(value.asJsonArray().stream().map(ApiDocument::text).toList()));
@@ -202,6 +204,38 @@ public class ApiDocument implements OASFilter {
             }
         });
         return schema;
+    }
+
+    /**
+     * Gives a schema its one type. MicroProfile OpenAPI 4 (Payara Micro 7, whose document is OpenAPI
+     * 3.1) lists a schema's types ({@code addType}) where 3.x (Payara Server 6) has one
+     * ({@code setType}); the same WAR runs on both, so the method is found once, at first use.
+     */
+    private static final MethodHandle SET_TYPE = typeSetter();
+
+    private static MethodHandle typeSetter() {
+        var lookup = MethodHandles.publicLookup();
+        try {
+            return lookup.findVirtual(Schema.class, "addType", MethodType.methodType(Schema.class, Schema.SchemaType.class));
+        } catch (NoSuchMethodException e) {
+            try {
+                return lookup.findVirtual(Schema.class, "setType", MethodType.methodType(void.class, Schema.SchemaType.class));
+            } catch (ReflectiveOperationException none) {
+                throw new IllegalStateException("MicroProfile OpenAPI's Schema has neither addType nor setType", none);
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void typed(Schema schema, Schema.SchemaType type) {
+        try {
+            SET_TYPE.invoke(schema, type);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String text(JsonValue value) {

@@ -43,12 +43,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * a component of its own, referred to by name. What a Java type cannot say is said on it with
  * MicroProfile OpenAPI's {@link Schema}: the component's name and description on the record, and
  * on a member its description, an example, its allowed strings ({@code enumeration}), {@code format},
- * {@code minimum}/{@code maximum}, {@code nullable}, {@code ref} (a schema written by hand; with {@code type = ARRAY}, that of
+ * {@code minimum}/{@code maximum}, {@code ref} (a schema written by hand; with {@code type = ARRAY}, that of
  * the items, as MicroProfile reads {@code implementation}), and
  * {@code required} (a member the record always has; one of a primitive type always has it, since
  * JSON-B leaves out only nulls).
  *
- * <p>The schemas are JSON (OpenAPI 3.0's dialect of JSON Schema), so this class needs no
+ * <p>The schemas are JSON (what OpenAPI 3.0 and 3.1 read alike: one type per schema, no nullable), so this class needs no
  * MicroProfile OpenAPI implementation; {@link ApiDocument} turns them into the document's model.
  */
 public final class ViewSchemas {
@@ -151,7 +151,7 @@ public final class ViewSchemas {
 
     static final Set<String> ON_RECORDS = Set.of("name", "description", "requiredProperties");
     static final Set<String> ON_MEMBERS = Set.of("required", "description", "example", "enumeration", "format", "minimum",
-            "maximum", "nullable", "ref", "type");
+            "maximum", "ref", "type");
 
     /**
      * Refuses a {@code @Schema} attribute this generator does not carry into the schema (and
@@ -215,9 +215,6 @@ public final class ViewSchemas {
         }
         if (!annotation.maximum().isEmpty()) {
             member.add("maximum", new BigDecimal(annotation.maximum()));
-        }
-        if (annotation.nullable()) {
-            member.add("nullable", true);
         }
         var built = member.build();
         return built.containsKey("allOf") && built.size() == 1 ? schema : built;
