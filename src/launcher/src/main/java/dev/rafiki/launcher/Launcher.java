@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,6 +42,8 @@ public final class Launcher {
     private final Settings settings;
     private final Path home;
     private final Path data;
+    /** The home of the Java that runs Payara Micro, found at start. */
+    private Path payaraJava;
 
     Launcher(Settings settings, Path home) {
         this.settings = settings;
@@ -53,6 +56,16 @@ public final class Launcher {
         var home = Path.of(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
         var settings = Settings.fromProcess();
         new Operations(settings).configureLauncherLogging();
+        if (args.length > 0 && args[0].equals("java-home")) {
+            // the Java Payara Micro would run on, for scripts (the Arquillian tests' JVM)
+            try {
+                System.out.println(payaraJava(settings));
+                System.exit(0);
+            } catch (IllegalStateException e) {
+                LOG.severe(e.getMessage());
+                System.exit(2);
+            }
+        }
         if (args.length > 0 && args[0].equals("services")) {
             // the shared database and broker of a cluster, in a process of their own (see Services)
             System.exit(new Services(settings).run());
@@ -105,6 +118,13 @@ public final class Launcher {
 
     private int runLocked() throws Exception {
         LOG.info("data directory: " + data);
+        try {
+            payaraJava = payaraJava(settings);
+        } catch (IllegalStateException e) {
+            LOG.severe(e.getMessage());
+            return 2;
+        }
+        LOG.info("Payara Micro runs on Java " + PayaraJava.version(payaraJava) + " in " + payaraJava);
         var env = new HashMap<String, String>();
         EmbeddedDatabase database = null;
         if (settings.get("rafiki.db.url").isEmpty()) {
@@ -208,7 +228,12 @@ public final class Launcher {
 
         int port = settings.getInt("rafiki.http.port", 8080);
         var command = new ArrayList<String>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(payaraJava.resolve("bin").resolve("java").toString());
+        if (PayaraJava.version(payaraJava) >= 23) {
+            // Payara's data grid (Hazelcast's shaded JCTools) reads fields through sun.misc.Unsafe,
+            // which Java 23+ warns about at every start: allowed, quietly, until Hazelcast moves off it
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
         command.addAll(List.of(settings.get("rafiki.java.opts", "-Xms256m -Xmx1g -XX:+UseG1GC").split("\\s+")));
         var node = settings.get("rafiki.node.id", hostName() + "-" + port);
         command.add("-Drafiki.node.id=" + node);
@@ -247,6 +272,11 @@ public final class Launcher {
         builder.environment().put("RAFIKI_DATA_DIR", data.toString());
         LOG.info("starting Payara Micro on http://" + settings.get("rafiki.http.host", "127.0.0.1") + ":" + port);
         return builder.start();
+    }
+
+    static Path payaraJava(Settings settings) {
+        return PayaraJava.find(settings.get("rafiki.java.home"), Path.of(System.getProperty("java.home")),
+                Optional.ofNullable(System.getenv("JAVA_HOME")).filter(v -> !v.isBlank()), PayaraJava.USUAL_PLACES);
     }
 
     /**
