@@ -124,6 +124,10 @@ public abstract class StreamSocket {
             return;
         }
         counted = true;
+        // No idle timeout, as before (the container's default is none; the hub's keep-alives find
+        // dead clients), but said as -1: Tyrus 2.2+ then stops scheduling an idle-timer task on every
+        // frame in and out (a third of the fan-out's CPU on Payara 6, see docs/platform-notes.md)
+        session.setMaxIdleTimeout(-1);
         owner = caller.subject();
         accepted(caller);
         this.session = session;
