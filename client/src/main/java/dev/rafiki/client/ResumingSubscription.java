@@ -267,13 +267,17 @@ final class ResumingSubscription implements Flow.Subscription, EventSubscription
     }
 
     /**
-     * A refusal a retry cannot change: any 4xx but 408 and 429 (a prompt refused as {@code 409
-     * session-busy} as much as a session that is not the caller's); 401 gets one more try, with a
-     * fresh token from the supplier.
+     * A refusal a retry cannot change: Rafiki's own answer (a problem body, or a close code on a
+     * WebSocket) with any 4xx but 408 and 429 (a prompt refused as {@code 409 session-busy} as much
+     * as a session that is not the caller's); 401 gets one more try, with a fresh token from the
+     * supplier. A 4xx without Rafiki's problem body (code {@code http-404}: a proxy's page, or a
+     * server up before Rafiki is deployed in it, as while it restarts) is retried like a lost
+     * connection.
      */
     static boolean fatal(RafikiException refused) {
         int status = refused.status();
-        return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+        return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429
+                && !refused.code().equals("http-" + status);
     }
 
     private Duration backoff(int failures) {

@@ -542,6 +542,49 @@ class RafikiClientTest {
     }
 
     @Test
+    void aNotFoundThatIsNotRafikisIsRetriedUntilRafikiAnswers() throws Exception {
+        // a server whose listener is open before Rafiki is deployed in it answers its own 404 page
+        var connections = new AtomicInteger();
+        server.createContext("/events", exchange -> {
+            if (connections.incrementAndGet() <= 3) {
+                answer(exchange, 404, "text/html", "<html><body>Not Found</body></html>");
+                return;
+            }
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write(("id: 0\n\nid: 1\ndata: " + event(1) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            try {
+                Thread.sleep(5000);
+            } catch (InterruptedException ignored) {
+                // the test is over
+            }
+            exchange.close();
+        });
+        var received = new LinkedBlockingQueue<Event>();
+        var disconnects = new java.util.concurrent.CopyOnWriteArrayList<Throwable>();
+        try (var subscription = client.events().user().subscribe(new EventListener() {
+            @Override
+            public void onEvent(Event event) {
+                received.add(event);
+            }
+
+            @Override
+            public void onDisconnect(long cursor, Throwable cause) {
+                disconnects.add(cause);
+            }
+        })) {
+            var event = received.poll(10, TimeUnit.SECONDS);
+            assertTrue(event != null, "the subscription gave up on a 404 that was not Rafiki's");
+            assertEquals(1, event.cursor());
+            assertEquals(4, connections.get());
+            assertEquals(3, disconnects.size(), disconnects.toString());
+            assertEquals("http-404", ((RafikiException) disconnects.get(0)).code());
+            assertTrue(!subscription.done().isDone());
+        }
+    }
+
+    @Test
     void aFlowSubscriberGetsWhatItRequests() throws Exception {
         server.createContext("/events", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
