@@ -379,6 +379,20 @@ class RafikiClientTest {
         assertNull(received.poll(300, TimeUnit.MILLISECONDS));
     }
 
+    /** An SSE answer: {@code text}, then the connection held open 5 s, as a stream with nothing more to say. */
+    static void streamThenHold(HttpExchange exchange, String text) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().write(text.getBytes(StandardCharsets.UTF_8));
+        exchange.getResponseBody().flush();
+        try {
+            Thread.sleep(5000);
+        } catch (InterruptedException ignored) {
+            // the test is over
+        }
+        exchange.close();
+    }
+
     static String event(long seq) {
         return "{\"type\":\"message.delta\",\"session_id\":\"" + SESSION + "\",\"seq\":" + seq + ",\"user_seq\":" + (100 + seq)
                 + ",\"created_at\":\"2026-12-01T10:00:00Z\",\"prompt_id\":\"" + PROMPT + "\",\"data\":{\"prompt_id\":\"" + PROMPT
@@ -550,16 +564,7 @@ class RafikiClientTest {
                 answer(exchange, 404, "text/html", "<html><body>Not Found</body></html>");
                 return;
             }
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            exchange.getResponseBody().write(("id: 0\n\nid: 1\ndata: " + event(1) + "\n\n").getBytes(StandardCharsets.UTF_8));
-            exchange.getResponseBody().flush();
-            try {
-                Thread.sleep(5000);
-            } catch (InterruptedException ignored) {
-                // the test is over
-            }
-            exchange.close();
+            streamThenHold(exchange, "id: 0\n\nid: 1\ndata: " + event(1) + "\n\n");
         });
         var received = new LinkedBlockingQueue<Event>();
         var disconnects = new java.util.concurrent.CopyOnWriteArrayList<Throwable>();
@@ -587,20 +592,11 @@ class RafikiClientTest {
     @Test
     void aFlowSubscriberGetsWhatItRequests() throws Exception {
         server.createContext("/events", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
             var text = new StringBuilder("id: 0\n\n");
             for (long seq = 1; seq <= 5; seq++) {
                 text.append("id: ").append(seq).append("\ndata: ").append(event(seq)).append("\n\n");
             }
-            exchange.getResponseBody().write(text.toString().getBytes(StandardCharsets.UTF_8));
-            exchange.getResponseBody().flush();
-            try {
-                Thread.sleep(5000);
-            } catch (InterruptedException ignored) {
-                // the test is over
-            }
-            exchange.close();
+            streamThenHold(exchange, text.toString());
         });
         var received = new LinkedBlockingQueue<Event>();
         var subscription = new java.util.concurrent.CompletableFuture<java.util.concurrent.Flow.Subscription>();
