@@ -43,7 +43,7 @@ public final class Launcher {
     private final Path home;
     private final Path data;
     /** The home of the Java that runs Payara Micro, found at start. */
-    private Path payaraJava;
+    private Path payaraJdk;
 
     Launcher(Settings settings, Path home) {
         this.settings = settings;
@@ -119,12 +119,12 @@ public final class Launcher {
     private int runLocked() throws Exception {
         LOG.info("data directory: " + data);
         try {
-            payaraJava = payaraJava(settings);
+            payaraJdk = payaraJava(settings);
         } catch (IllegalStateException e) {
             LOG.severe(e.getMessage());
             return 2;
         }
-        LOG.info("Payara Micro runs on Java " + PayaraJava.version(payaraJava) + " in " + payaraJava);
+        LOG.info("Payara Micro runs on Java " + PayaraJava.version(payaraJdk) + " in " + payaraJdk);
         var env = new HashMap<String, String>();
         EmbeddedDatabase database = null;
         if (settings.get("rafiki.db.url").isEmpty()) {
@@ -228,8 +228,8 @@ public final class Launcher {
 
         int port = settings.getInt("rafiki.http.port", 8080);
         var command = new ArrayList<String>();
-        command.add(payaraJava.resolve("bin").resolve("java").toString());
-        if (PayaraJava.version(payaraJava) >= 23) {
+        command.add(payaraJdk.resolve("bin").resolve("java").toString());
+        if (PayaraJava.version(payaraJdk) >= 23) {
             // Payara's data grid (Hazelcast's shaded JCTools) reads fields through sun.misc.Unsafe,
             // which Java 23+ warns about at every start: allowed, quietly, until Hazelcast moves off it
             command.add("--sun-misc-unsafe-memory-access=allow");
