@@ -37,7 +37,7 @@ public final class Launcher {
     static final int DEPLOY_ATTEMPTS = 3;
 
     /** How a start of Payara Micro ended up. */
-    enum Readiness { READY, DEPLOYMENT_FAILED, EXITED }
+    enum Readiness { READY, DEPLOYMENT_FAILED, HUNG, EXITED }
 
     private final Settings settings;
     private final Path home;
@@ -164,20 +164,29 @@ public final class Launcher {
                 current.set(payara);
             }
             Files.writeString(data.resolve("server.pid"), Long.toString(payara.pid()));
-            if (awaitReady(payara) != Readiness.DEPLOYMENT_FAILED || stopping.get()) {
+            var readiness = awaitReady(payara);
+            if (readiness == Readiness.READY || readiness == Readiness.EXITED || stopping.get()) {
                 break;
             }
-            // Payara Micro stays up without the application when a deployment fails at boot: a
-            // server answering 503 for ever helps nobody, a fresh start usually deploys (seen once
-            // in CI: the resource adapter's validation met a null context class loader at boot)
-            stopPayara(payara);
+            if (readiness == Readiness.HUNG) {
+                // seen once in CI on Payara Micro 7: two boot threads deadlocked in HK2's
+                // configuration, the listener never opened. Its threads go to the log first.
+                LOG.warning("Payara Micro did not open its listener within " + bootTimeoutSeconds() + " s; its threads:");
+                threadDump(payara);
+                payara.destroyForcibly().waitFor();
+            } else {
+                // Payara Micro stays up without the application when a deployment fails at boot: a
+                // server answering 503 for ever helps nobody, a fresh start usually deploys (seen
+                // in CI: the resource adapter's validation met a null context class loader at boot)
+                stopPayara(payara);
+            }
             if (attempt == DEPLOY_ATTEMPTS) {
                 LOG.severe("Rafiki could not be deployed in " + DEPLOY_ATTEMPTS + " starts of Payara Micro (see its log above); stopping");
                 closeUnlessShuttingDown(shutdown, database);
                 return 1;
             }
-            LOG.warning("Payara Micro started without Rafiki deployed (its log above says why); starting it again ("
-                    + (attempt + 1) + " of " + DEPLOY_ATTEMPTS + ")");
+            LOG.warning("Payara Micro " + (readiness == Readiness.HUNG ? "hung at boot" : "started without Rafiki deployed")
+                    + " (its log above says why); starting it again (" + (attempt + 1) + " of " + DEPLOY_ATTEMPTS + ")");
         }
         int exit = payara.waitFor();
         if (!stopping.get()) {
@@ -185,6 +194,26 @@ public final class Launcher {
             closeUnlessShuttingDown(shutdown, database);
         }
         return exit;
+    }
+
+    int bootTimeoutSeconds() {
+        return settings.getInt("rafiki.payara.boot-timeout-seconds", 120);
+    }
+
+    /** Payara Micro's threads into the log, with the jcmd of the JDK it runs on (there may be none: a JRE). */
+    private void threadDump(Process payara) {
+        var jcmd = payaraJdk.resolve("bin").resolve("jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return;
+        }
+        try {
+            new ProcessBuilder(jcmd.toString(), Long.toString(payara.pid()), "Thread.print").inheritIO().start()
+                    .waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            LOG.warning("no thread dump: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Closes the database here, unless the JVM is already shutting down and the hook does it. */
@@ -387,12 +416,16 @@ public final class Launcher {
     Readiness awaitReady(Process payara) {
         var url = URI.create("http://127.0.0.1:" + settings.getInt("rafiki.http.port", 8080) + "/health/ready");
         long started = System.nanoTime();
+        long bootDeadline = started + TimeUnit.SECONDS.toNanos(bootTimeoutSeconds());
+        boolean answered = false;
         while (payara.isAlive()) {
             try {
                 var connection = (HttpURLConnection) url.toURL().openConnection();
                 connection.setConnectTimeout(1000);
                 connection.setReadTimeout(5000);
                 int status = connection.getResponseCode();
+                // the listener opened: the boot is over (Rafiki waiting for its database is not hung)
+                answered = true;
                 var body = status == 200 ? connection.getInputStream() : connection.getErrorStream();
                 var text = body == null ? "" : new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 // until the application is deployed, the server's readiness has no checks of ours
@@ -407,7 +440,10 @@ public final class Launcher {
                     return Readiness.DEPLOYMENT_FAILED;
                 }
             } catch (IOException notYet) {
-                // still starting
+                // still starting, unless the boot has taken far longer than it ever does
+                if (!answered && System.nanoTime() > bootDeadline) {
+                    return Readiness.HUNG;
+                }
             }
             try {
                 Thread.sleep(500);

@@ -195,7 +195,9 @@ class LauncherTest {
         server.start();
         var process = new ProcessBuilder(payara).start();
         try {
-            return launcher(Map.of("RAFIKI_HTTP_PORT", Integer.toString(server.getAddress().getPort()))).awaitReady(process);
+            // a boot timeout shorter than the slow cases: a server that answers is never hung
+            return launcher(Map.of("RAFIKI_HTTP_PORT", Integer.toString(server.getAddress().getPort()),
+                    "RAFIKI_PAYARA_BOOT_TIMEOUT_SECONDS", "1")).awaitReady(process);
         } finally {
             process.destroyForcibly();
             server.stop(0);
@@ -220,6 +222,23 @@ class LauncherTest {
     void rafikisOwnChecksAnsweringUpMeanReady() throws Exception {
         assertEquals(Launcher.Readiness.READY, readiness(200,
                 "{\"status\":\"UP\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"UP\",\"data\":{}}]}", "sleep", "60"));
+    }
+
+    @Test
+    void aServerWhoseListenerNeverOpensIsHungOnceTheBootTimeoutHasPassed() throws Exception {
+        // Payara Micro 7 deadlocked at boot once in CI: the process lives, nothing listens
+        var nobody = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        int port = nobody.getLocalPort();
+        nobody.close();
+        var process = new ProcessBuilder("sleep", "60").start();
+        try {
+            long started = System.nanoTime();
+            assertEquals(Launcher.Readiness.HUNG, launcher(Map.of("RAFIKI_HTTP_PORT", Integer.toString(port),
+                    "RAFIKI_PAYARA_BOOT_TIMEOUT_SECONDS", "1")).awaitReady(process));
+            assertTrue(System.nanoTime() - started >= 1_000_000_000L, "not before the timeout");
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     @Test
