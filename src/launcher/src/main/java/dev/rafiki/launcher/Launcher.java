@@ -42,8 +42,8 @@ public final class Launcher {
     private final Settings settings;
     private final Path home;
     private final Path data;
-    /** The home of the Java that runs Payara Micro, found at start. */
-    private Path payaraJdk;
+    /** The JDK that runs Payara Micro, found at start. */
+    private PayaraJava.Jdk payaraJdk;
 
     Launcher(Settings settings, Path home) {
         this.settings = settings;
@@ -57,9 +57,14 @@ public final class Launcher {
         var settings = Settings.fromProcess();
         new Operations(settings).configureLauncherLogging();
         if (args.length > 0 && args[0].equals("java-home")) {
-            // the Java Payara Micro would run on, for scripts (the Arquillian tests' JVM)
+            // the home of the JDK Payara Micro would run on, written to the file args[1], for
+            // scripts (the Arquillian tests' JVM)
+            if (args.length != 2) {
+                LOG.severe("usage: java -jar rafiki-launcher.jar java-home FILE");
+                System.exit(2);
+            }
             try {
-                System.out.println(payaraJava(settings));
+                Files.writeString(Path.of(args[1]), payaraJava(settings).home().toString());
                 System.exit(0);
             } catch (IllegalStateException e) {
                 LOG.severe(e.getMessage());
@@ -124,7 +129,7 @@ public final class Launcher {
             LOG.severe(e.getMessage());
             return 2;
         }
-        LOG.info("Payara Micro runs on Java " + PayaraJava.version(payaraJdk) + " in " + payaraJdk);
+        LOG.info("Payara Micro runs on Java " + payaraJdk.version() + " in " + payaraJdk.home());
         var env = new HashMap<String, String>();
         EmbeddedDatabase database = null;
         if (settings.get("rafiki.db.url").isEmpty()) {
@@ -202,13 +207,23 @@ public final class Launcher {
 
     /** Payara Micro's threads into the log, with the jcmd of the JDK it runs on (there may be none: a JRE). */
     private void threadDump(Process payara) {
-        var jcmd = payaraJdk.resolve("bin").resolve("jcmd");
+        var jcmd = payaraJdk.home().resolve("bin").resolve("jcmd");
         if (!Files.isExecutable(jcmd)) {
             return;
         }
         try {
-            new ProcessBuilder(jcmd.toString(), Long.toString(payara.pid()), "Thread.print").inheritIO().start()
-                    .waitFor(30, TimeUnit.SECONDS);
+            // through a file, so a jcmd that never ends cannot hold the launcher up
+            var dump = Files.createTempFile(data, "threads", ".txt");
+            try {
+                var process = new ProcessBuilder(jcmd.toString(), Long.toString(payara.pid()), "Thread.print")
+                        .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+                LOG.warning(Files.readString(dump));
+            } finally {
+                Files.deleteIfExists(dump);
+            }
         } catch (IOException e) {
             LOG.warning("no thread dump: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -257,8 +272,8 @@ public final class Launcher {
 
         int port = settings.getInt("rafiki.http.port", 8080);
         var command = new ArrayList<String>();
-        command.add(payaraJdk.resolve("bin").resolve("java").toString());
-        if (PayaraJava.version(payaraJdk) >= 23) {
+        command.add(payaraJdk.java().toString());
+        if (payaraJdk.version() >= 23) {
             // Payara's data grid (Hazelcast's shaded JCTools) reads fields through sun.misc.Unsafe,
             // which Java 23+ warns about at every start: allowed, quietly, until Hazelcast moves off it
             command.add("--sun-misc-unsafe-memory-access=allow");
@@ -303,7 +318,7 @@ public final class Launcher {
         return builder.start();
     }
 
-    static Path payaraJava(Settings settings) {
+    static PayaraJava.Jdk payaraJava(Settings settings) {
         return PayaraJava.find(settings.get("rafiki.java.home"), Path.of(System.getProperty("java.home")),
                 Optional.ofNullable(System.getenv("JAVA_HOME")).filter(v -> !v.isBlank()), PayaraJava.USUAL_PLACES);
     }

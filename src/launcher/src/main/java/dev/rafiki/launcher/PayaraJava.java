@@ -31,30 +31,42 @@ final class PayaraJava {
     private PayaraJava() {
     }
 
-    /** @return the home of a JDK of {@link #MINIMUM} or newer; @throws IllegalStateException if none */
-    static Path find(Optional<String> configured, Path ownHome, Optional<String> javaHomeVariable, List<Path> places) {
+    /** A JDK: its home and its feature version, read once from its release file. */
+    record Jdk(Path home, int version) {
+        static Jdk at(Path home) {
+            return new Jdk(home, PayaraJava.version(home));
+        }
+
+        Path java() {
+            return home.resolve("bin").resolve("java");
+        }
+    }
+
+    /** @return a JDK of {@link #MINIMUM} or newer; @throws IllegalStateException if none */
+    static Jdk find(Optional<String> configured, Path ownHome, Optional<String> javaHomeVariable, List<Path> places) {
         if (configured.isPresent()) {
-            var home = Path.of(configured.get());
-            int version = version(home);
-            if (version < MINIMUM) {
-                throw new IllegalStateException("rafiki.java.home (RAFIKI_JAVA_HOME) is " + home + ", "
-                        + (version == 0 ? "not a Java installation (no bin/java and release file)" : "Java " + version)
+            var jdk = Jdk.at(Path.of(configured.get()));
+            if (jdk.version() < MINIMUM) {
+                throw new IllegalStateException("rafiki.java.home (RAFIKI_JAVA_HOME) is " + jdk.home() + ", "
+                        + (jdk.version() == 0 ? "not a Java installation (no bin/java and release file)" : "Java " + jdk.version())
                         + ": Payara Micro needs Java " + MINIMUM + " or newer");
             }
-            return home;
+            return jdk;
         }
         var candidates = new ArrayList<Path>();
         candidates.add(ownHome);
         javaHomeVariable.map(Path::of).ifPresent(candidates::add);
         for (var candidate : candidates) {
-            if (version(candidate) >= MINIMUM) {
-                return candidate;
+            var jdk = Jdk.at(candidate);
+            if (jdk.version() >= MINIMUM) {
+                return jdk;
             }
         }
         return places.stream()
                 .flatMap(PayaraJava::homesIn)
-                .filter(home -> version(home) >= MINIMUM)
-                .max(Comparator.comparingInt(PayaraJava::version).thenComparing(Path::toString))
+                .map(Jdk::at)
+                .filter(jdk -> jdk.version() >= MINIMUM)
+                .max(Comparator.comparingInt(Jdk::version).thenComparing(jdk -> jdk.home().toString()))
                 .orElseThrow(() -> new IllegalStateException("Payara Micro needs Java " + MINIMUM + " or newer; the launcher runs on "
                         + "Java " + Runtime.version().feature() + " and found no newer JDK in JAVA_HOME or " + places
                         + ". Install one (Debian: apt-get install openjdk-21-jdk-headless) or set RAFIKI_JAVA_HOME to it."));

@@ -47,7 +47,7 @@ class PayaraJavaTest {
         var own = jdk("own", "21.0.5");
         var place = Files.createDirectories(dir.resolve("jvm"));
         jdk("jvm/temurin-25", "25.0.3");
-        assertEquals(own, PayaraJava.find(Optional.empty(), own, Optional.empty(), List.of(place)));
+        assertEquals(own, PayaraJava.find(Optional.empty(), own, Optional.empty(), List.of(place)).home());
     }
 
     @Test
@@ -56,7 +56,7 @@ class PayaraJavaTest {
         var javaHome = jdk("home", "22");
         var place = Files.createDirectories(dir.resolve("jvm"));
         jdk("jvm/temurin-25", "25.0.3");
-        assertEquals(javaHome, PayaraJava.find(Optional.empty(), own, Optional.of(javaHome.toString()), List.of(place)));
+        assertEquals(javaHome, PayaraJava.find(Optional.empty(), own, Optional.of(javaHome.toString()), List.of(place)).home());
     }
 
     @Test
@@ -69,7 +69,7 @@ class PayaraJavaTest {
         Files.createDirectories(place.resolve("openjdk-17")); // Debian's docs-only directory: no java in it
         var tooOldHome = jdk("old-home", "11.0.2");
         assertEquals(newest, PayaraJava.find(Optional.empty(), own, Optional.of(tooOldHome.toString()),
-                List.of(dir.resolve("nowhere"), place)));
+                List.of(dir.resolve("nowhere"), place)).home());
     }
 
     @Test
@@ -77,7 +77,7 @@ class PayaraJavaTest {
         var own = jdk("own", "17");
         var place = Files.createDirectories(dir.resolve("JavaVirtualMachines"));
         var bundle = jdk("JavaVirtualMachines/temurin-21.jdk/Contents/Home", "21.0.1");
-        assertEquals(bundle, PayaraJava.find(Optional.empty(), own, Optional.empty(), List.of(place)));
+        assertEquals(bundle, PayaraJava.find(Optional.empty(), own, Optional.empty(), List.of(place)).home());
     }
 
     @Test
@@ -86,7 +86,7 @@ class PayaraJavaTest {
         var place = Files.createDirectories(dir.resolve("jvm"));
         jdk("jvm/java-17-openjdk-amd64", "17.0.15");
         var e = assertThrows(IllegalStateException.class,
-                () -> PayaraJava.find(Optional.empty(), own, Optional.empty(), List.of(place)));
+                () -> PayaraJava.find(Optional.empty(), own, Optional.empty(), List.of(place)).home());
         assertTrue(e.getMessage().contains("Java 21 or newer") && e.getMessage().contains("RAFIKI_JAVA_HOME"), e.getMessage());
     }
 
@@ -95,13 +95,13 @@ class PayaraJavaTest {
         var own = jdk("own", "25");
         var configured = jdk("configured", "17.0.15");
         var e = assertThrows(IllegalStateException.class,
-                () -> PayaraJava.find(Optional.of(configured.toString()), own, Optional.empty(), List.of()));
+                () -> PayaraJava.find(Optional.of(configured.toString()), own, Optional.empty(), List.of()).home());
         assertTrue(e.getMessage().contains("Java 17"), e.getMessage());
         var notJava = Files.createDirectories(dir.resolve("not-java"));
         e = assertThrows(IllegalStateException.class,
-                () -> PayaraJava.find(Optional.of(notJava.toString()), own, Optional.empty(), List.of()));
+                () -> PayaraJava.find(Optional.of(notJava.toString()), own, Optional.empty(), List.of()).home());
         assertTrue(e.getMessage().contains("not a Java installation"), e.getMessage());
         var good = jdk("good", "21");
-        assertEquals(good, PayaraJava.find(Optional.of(good.toString()), jdk("old", "17"), Optional.empty(), List.of()));
+        assertEquals(good, PayaraJava.find(Optional.of(good.toString()), jdk("old", "17"), Optional.empty(), List.of()).home());
     }
 }
