@@ -149,7 +149,7 @@ public class EventHub {
      */
     public void subscribe(Subscription subscription, long after, java.util.List<StoredEvent> known) {
         var key = subscription.key();
-        subscription.start(senders, closer, settings.subscriberBufferBytes);
+        subscription.start(this, senders, closer, settings.subscriberBufferBytes);
         long cursor = after;
         try {
             for (var event : known) {

@@ -63,6 +63,12 @@ public abstract class Subscription {
     private volatile long writingSince;
     private Executor senders;
     private Executor closer;
+    /**
+     * The hub that started it, the bean itself: {@link #leave} runs on sender threads, whose
+     * context class loader is null, and a call through the hub's CDI proxy there made Weld throw
+     * and catch an exception each time (one per streamed prompt, JFR).
+     */
+    private volatile EventHub hub;
 
     protected Subscription(Key key, long after, int capacity, Predicate<StoredEvent> filter) {
         this.key = key;
@@ -96,7 +102,8 @@ public abstract class Subscription {
     }
 
     /** {@code senders} run the writes, {@code closer} the overflow handling, which may block on a dead client. */
-    final void start(Executor senders, Executor closer, long maxBytes) {
+    final void start(EventHub hub, Executor senders, Executor closer, long maxBytes) {
+        this.hub = hub;
         synchronized (this) {
             this.maxBytes = Math.max(1, Math.min(this.maxBytes, maxBytes));
             this.senders = senders;
@@ -302,6 +309,16 @@ public abstract class Subscription {
     /** The last wanted event (a terminal one) is being or has been written. */
     public boolean ended() {
         return ended;
+    }
+
+    /** Leaves the hub it was started by (as {@link EventHub#unsubscribe}), e.g. from {@link #finished}. */
+    protected final void leave() {
+        var started = hub;
+        if (started != null) {
+            started.unsubscribe(this);
+        } else {
+            close();
+        }
     }
 
     public void close() {

@@ -82,7 +82,7 @@ class SubscriptionTest {
     @Test
     void eventsGoOutInOrderOneWriteAtATimeWithoutAThreadOfTheirOwn() throws Exception {
         var subscription = new Recording(10_000);
-        subscription.start(senders, closer, Long.MAX_VALUE);
+        subscription.start(null, senders, closer, Long.MAX_VALUE);
         // offers come from one producer at a time (the hub's feed lock); here from one thread
         for (long seq = 1; seq <= 2000; seq++) {
             subscription.offer(event(seq, 10), closer);
@@ -100,7 +100,7 @@ class SubscriptionTest {
     @Test
     void aStuckClientIsClosedAtItsByteBoundWithTheCursorToResumeFrom() throws Exception {
         var subscription = new Recording(1000);
-        subscription.start(senders, closer, 64 * 1024);
+        subscription.start(null, senders, closer, 64 * 1024);
         subscription.offer(event(1, 10), closer);
         await("the first write", () -> subscription.written.size() == 1);
         subscription.gate = new CountDownLatch(1); // the client stops reading
@@ -121,7 +121,7 @@ class SubscriptionTest {
     @Test
     void anIdleSubscriberGetsAKeepAliveAndABusyOneDoesNot() throws Exception {
         var subscription = new Recording(10);
-        subscription.start(senders, closer, Long.MAX_VALUE);
+        subscription.start(null, senders, closer, Long.MAX_VALUE);
         subscription.pingIfIdle(Duration.ofHours(1));
         Thread.sleep(50);
         assertEquals(0, subscription.pings.get());

@@ -181,7 +181,7 @@ public class QueryStreamSocket extends StreamSocket {
                 "session", "attach prompt " + id) {
             @Override
             protected void finished(StoredEvent last) {
-                hub.unsubscribe(this);
+                leave();
             }
 
             // a prompt waiting for a person's decision may be quiet for long: proxies and clients must not take it for dead
