@@ -550,6 +550,9 @@ public class FastLane {
         final ClaimedEvents events;
         /** The request's span: the run is traced under it, on the runner's thread. */
         final Context trace = tracing.current();
+        /** The session's history the run started from, and that history with the prompt: what {@link #remember} extends. */
+        private Transcript startedFrom;
+        private Transcript withPrompt;
 
         Run(Request request, UUID sessionId, boolean newSession, Live state, ModelCatalog.Resolved model,
             String modelName, Supplier<PromptSnapshot> slowPath) {
@@ -649,7 +652,9 @@ public class FastLane {
                 early = clock.schedule(() -> commits.submit(accepting), settings.fastLaneHoldMillis, TimeUnit.MILLISECONDS);
                 long beat = Math.max(1, runs.lease().toSeconds() / 3);
                 heartbeat = clock.scheduleAtFixedRate(this::beat, beat, beat, TimeUnit.SECONDS);
-                var history = state.history.plus(ChatMessage.user(row.content));
+                startedFrom = state.history;
+                var history = startedFrom.plus(ChatMessage.user(row.content));
+                withPrompt = history;
                 var profile = profiles.spec(row.agentId, row.agentVersion);
                 var mcpServers = tools.mcpServers(row.agentId, profile.mcpServers());
                 var workspace = tools.forSession(sessionId, mcpServers);
@@ -937,7 +942,11 @@ public class FastLane {
                 state.nextSeq = row.seq;
                 state.messageCount = expectedMessages + 1 + storedMessages;
                 if (produced != null) {
-                    state.history = state.history.plus(ChatMessage.user(row.content)).plus(produced);
+                    // extended from the run's own version when nothing replaced the history meanwhile: its
+                    // room in the shared array holds the prompt already, and nothing is copied
+                    var base = withPrompt != null && state.history == startedFrom ? withPrompt
+                            : state.history.plus(ChatMessage.user(row.content));
+                    state.history = base.plus(produced);
                     state.historyChars += chars(row.content) + produced.stream().mapToLong(m -> chars(m.content())).sum();
                     if (state.historyChars > MAX_CACHED_HISTORY_CHARS) {
                         state.known = false;

@@ -54,6 +54,57 @@ class TranscriptTest {
     }
 
     @Test
+    void versionsThatShareRoomNeverSeeEachOthersMessages() throws Exception {
+        // a long history grown a message at a time, as a session's is: each version keeps its own messages
+        var versions = new ArrayList<Transcript>();
+        var built = Transcript.of(List.of());
+        for (int i = 0; i < 1_000; i++) {
+            built = built.plus(ChatMessage.user("m" + i));
+            versions.add(built);
+        }
+        for (int i = 0; i < versions.size(); i += 97) {
+            var version = versions.get(i);
+            assertEquals(i + 1, version.size());
+            assertEquals("m" + i, version.get(i).content());
+            int past = i + 1;
+            assertThrows(IndexOutOfBoundsException.class, () -> version.get(past));
+        }
+        // an older version grown again gets a copy: the newer ones keep what they had
+        var branch = versions.get(10).plus(ChatMessage.user("branch"));
+        assertEquals("branch", branch.get(11).content());
+        assertEquals("m11", versions.get(11).get(11).content());
+        assertEquals("m11", built.get(11).content());
+        // many threads growing the same version at once: each result holds its own message only
+        var base = versions.get(500);
+        var results = new java.util.concurrent.ConcurrentHashMap<String, Transcript>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            for (int t = 0; t < 64; t++) {
+                var name = "t" + t;
+                pool.submit(() -> {
+                    start.await();
+                    results.put(name, base.plus(List.of(ChatMessage.user(name), ChatMessage.user(name + "'"))));
+                    return null;
+                });
+            }
+            start.countDown();
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(64, results.size());
+        results.forEach((name, grown) -> {
+            assertEquals(503, grown.size());
+            assertEquals(name, grown.get(501).content());
+            assertEquals(name + "'", grown.get(502).content());
+            assertEquals(base, grown.subList(0, 501));
+        });
+        assertEquals(501, base.size());
+        assertEquals("m501", built.get(501).content());
+    }
+
+    @Test
     void aToolNameThatIsNotAWireNameIsNoticedWhereverItIs() {
         var transcript = Transcript.of(CONVERSATION).plus(
                 ChatMessage.assistant("", List.of(new ToolCall("c2", "mcp.github.search issues", "{}"))));
