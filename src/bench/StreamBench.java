@@ -17,14 +17,20 @@ import java.util.regex.Pattern;
 /**
  * Stream figures, run by src/bench/bench; one line per figure (milliseconds).
  *
- * ttft: one /query_stream WebSocket, WARMUP then SAMPLES prompts in a row in one session (the
- * next sent when the previous one's terminal event arrived): send → first message.delta, and
+ * ttft: one /query_stream WebSocket, WARMUP then SAMPLES prompts in a row (the next sent when the
+ * previous one's terminal event arrived), the measured ones in one session: send → first message.delta, and
  * send → prompt.completed, as {@link BenchWs}'s reading thread saw them arrive. Until session 17
  * this was the JDK WebSocket client, whose selector and executor threads hand each frame on
  * twice: it took about twice this client's CPU for the row (user time for 1 200 prompts, JVM
  * start included: 1.7-2.7 s against 0.8-1.2 s), CPU the two cores' server did not get. Given the
  * WebSocket ceiling's figures (CeilingWs, the same client against an empty server, run first by
- * the bench), it prints the ratios to them too.
+ * the bench), it prints the ratios to them too. WARMUP is a number of prompts or a time ("30s"):
+ * until session 21 it was 1 000 prompts, after which the server's C2 compiler was still recompiling
+ * the prompt path (the agent loop and the fast lane's run, 100-220 ms of compiler CPU each, 0.9 s of
+ * the compiler thread's CPU in 3 s of the row, perf sched): the server's CPU per prompt fell from
+ * 2.3 ms in the first 3 000 prompts to 0.6 ms after 12 000, and the first token's p99 from 7-8 ms to
+ * about 5 ms, on a server that had run rows 1 and 2. A timed warm-up changes sessions every
+ * {@link #WARMUP_SESSION_PROMPTS} prompts, and prints its own figures.
  *
  * fanout: SUBSCRIBERS /ws clients (spread over the nodes) subscribe to one new session, then
  * PROMPTS prompts are sent to it one after another with POST /query (each waited for, on the
@@ -56,12 +62,12 @@ public class StreamBench {
     public static void main(String[] args) throws Exception {
         var bases = java.util.Arrays.stream(args[1].split(",")).map(URI::create).toList();
         var token = args[2];
-        int a = Integer.parseInt(args[3]);
+        int a = args[3].endsWith("s") ? 0 : Integer.parseInt(args[3]);
         int b = Integer.parseInt(args[4]);
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         switch (args[0]) {
-            case "ttft" -> timeToFirstToken(ws(bases.get(0)), token, a, b,
+            case "ttft" -> timeToFirstToken(ws(bases.get(0)), token, args[3], b,
                     args.length > 6 ? new double[] {Double.parseDouble(args[5]), Double.parseDouble(args[6])} : null);
             case "fanout" -> {
                 int warmupRounds = args.length > 5 ? Integer.parseInt(args[5]) : 2;
@@ -106,8 +112,20 @@ public class StreamBench {
     record Frame(String text, long arrivedNanos) {
     }
 
-    /** {@code ceiling}: the WebSocket ceiling's first-token p50 and p99 (ms), to print ratios to, or null. */
-    static void timeToFirstToken(URI ws, String token, int warmup, int samples, double[] ceiling) throws Exception {
+    /** A warm-up session is left for a new one after this many prompts: a session's history stays the size of a busy one's. */
+    static final int WARMUP_SESSION_PROMPTS = 5_000;
+
+    /**
+     * {@code warmup}: a number of prompts, or seconds ("30s") of prompts in a row, in sessions of at
+     * most {@link #WARMUP_SESSION_PROMPTS}; the measured prompts follow in the last of them.
+     * {@code ceiling}: the WebSocket ceiling's first-token p50 and p99 (ms), to print ratios to, or null.
+     */
+    static void timeToFirstToken(URI ws, String token, String warmupArg, int samples, double[] ceiling) throws Exception {
+        long warmupNanos = warmupArg.endsWith("s")
+                ? TimeUnit.SECONDS.toNanos(Long.parseLong(warmupArg.substring(0, warmupArg.length() - 1))) : -1;
+        int warmup = warmupNanos >= 0 ? Integer.MAX_VALUE : Integer.parseInt(warmupArg);
+        long warmupStarted = System.nanoTime();
+        var warmupFirstToken = new ArrayList<Long>();
         var firstToken = new ArrayList<Long>();
         var complete = new ArrayList<Long>();
         var frames = new LinkedBlockingQueue<Frame>();
@@ -128,7 +146,13 @@ public class StreamBench {
         int noToken = 0;
         int notCompleted = 0;
         int resent = 0;
-        for (int i = 0; i < warmup + samples; i++) {
+        for (int i = 0; i < (long) warmup + samples; i++) {
+            if (warmupNanos >= 0 && warmup == Integer.MAX_VALUE && System.nanoTime() - warmupStarted >= warmupNanos) {
+                warmup = i; // the time is up: this prompt is the first measured one
+            }
+            if (i < warmup && i > 0 && i % WARMUP_SESSION_PROMPTS == 0) {
+                session = null;
+            }
             var frame = "{\"prompt\":\"ttft probe " + i + "\"" + (session == null ? "" : ",\"session_id\":\"" + session + "\"") + "}";
             long start = System.nanoTime();
             socket.send(stream, frame);
@@ -167,6 +191,9 @@ public class StreamBench {
                     break;
                 }
             }
+            if (i < warmup && first >= 0) {
+                warmupFirstToken.add(first - start);
+            }
             if (i >= warmup) {
                 if (first < 0) {
                     noToken++;
@@ -186,10 +213,14 @@ public class StreamBench {
         double p99 = pct(firstToken, 99);
         var ratios = ceiling == null ? "" : String.format(" (%.1f× and %.1f× the WebSocket ceiling's %.3f / %.3f ms)",
                 p50 / ceiling[0], p99 / ceiling[1], ceiling[0], ceiling[1]);
-        REPORT.info(String.format("/query_stream, echo model, one client, %d prompts in a row after %d warm-up: time to first token"
+        Collections.sort(warmupFirstToken);
+        var warmedUp = warmupNanos < 0 ? warmup + " warm-up"
+                : String.format("%d warm-up prompts in %s (their first token p50 %.3f ms, p99 %.3f ms)", warmup, warmupArg,
+                        pct(warmupFirstToken, 50), pct(warmupFirstToken, 99));
+        REPORT.info(String.format("/query_stream, echo model, one client, %d prompts in a row after %s: time to first token"
                         + " p50 %.3f ms, p99 %.3f ms%s; to prompt.completed p50 %.3f ms, p99 %.3f ms (%d without a message.delta,"
                         + " %d not completed, %d sent again after session-busy: the stream still followed the previous"
-                        + " prompt after its terminal event)", samples, warmup, p50, p99, ratios,
+                        + " prompt after its terminal event)", samples, warmedUp, p50, p99, ratios,
                 pct(complete, 50), pct(complete, 99), noToken, notCompleted, resent));
     }
 
