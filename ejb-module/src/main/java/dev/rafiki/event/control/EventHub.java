@@ -183,7 +183,7 @@ public class EventHub {
                         if (page.isEmpty()) {
                             break;
                         }
-                        page.forEach(event -> subscription.offer(event, closer));
+                        subscription.offer(page, closer);
                         cursor = key.cursorOf(page.get(page.size() - 1));
                     }
                     feed.subscribers.add(subscription);
@@ -250,7 +250,15 @@ public class EventHub {
         if (events.isEmpty()) {
             return;
         }
-        events.forEach(this::announced);
+        // each subscriber is offered all of the batch's events it wants at once: one sender task
+        // per subscriber and batch, not one per event when a sender drained its queue in between
+        var byKey = new java.util.LinkedHashMap<Subscription.Key, java.util.List<StoredEvent>>();
+        for (var event : events) {
+            byKey.computeIfAbsent(Subscription.Key.session(event.owner(), event.sessionId()), k -> new java.util.ArrayList<>())
+                    .add(event);
+            byKey.computeIfAbsent(Subscription.Key.user(event.owner()), k -> new java.util.ArrayList<>()).add(event);
+        }
+        byKey.forEach(this::deliver);
         if (!nodeSettings.clustered) {
             return;
         }
@@ -272,26 +280,34 @@ public class EventHub {
 
     /** An event was committed somewhere in the cluster. */
     public void announced(StoredEvent event) {
-        deliver(Subscription.Key.session(event.owner(), event.sessionId()), event);
-        deliver(Subscription.Key.user(event.owner()), event);
+        deliver(Subscription.Key.session(event.owner(), event.sessionId()), java.util.List.of(event));
+        deliver(Subscription.Key.user(event.owner()), java.util.List.of(event));
     }
 
-    private void deliver(Subscription.Key key, StoredEvent event) {
+    /** {@code events}: of this key, in its cursor order. */
+    private void deliver(Subscription.Key key, java.util.List<StoredEvent> events) {
         var feed = feeds.get(key);
         if (feed == null) {
             return;
         }
         synchronized (feed) {
-            long cursor = key.cursorOf(event);
-            if (cursor <= feed.last) {
-                return;
+            var next = new java.util.ArrayList<StoredEvent>(events.size());
+            for (var event : events) {
+                long cursor = key.cursorOf(event);
+                if (cursor <= feed.last) {
+                    continue;
+                }
+                if (cursor == feed.last + 1) {
+                    next.add(event);
+                    feed.last = cursor;
+                } else {
+                    // a gap (an event committed elsewhere not announced yet): what came before it goes first
+                    fanOut(feed, next);
+                    next.clear();
+                    readUpTo(key, feed, cursor);
+                }
             }
-            if (cursor == feed.last + 1) {
-                fanOut(feed, event);
-                feed.last = cursor;
-            } else {
-                readUpTo(key, feed, cursor);
-            }
+            fanOut(feed, next);
         }
     }
 
@@ -301,19 +317,20 @@ public class EventHub {
             if (page.isEmpty()) {
                 return;
             }
-            for (var event : page) {
-                fanOut(feed, event);
-                feed.last = key.cursorOf(event);
-            }
+            fanOut(feed, page);
+            feed.last = key.cursorOf(page.get(page.size() - 1));
         }
     }
 
-    private void fanOut(Feed feed, StoredEvent event) {
+    private void fanOut(Feed feed, java.util.List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
         for (var subscriber : feed.subscribers) {
             if (subscriber.closed()) {
                 feed.subscribers.remove(subscriber);
             } else {
-                subscriber.offer(event, closer);
+                subscriber.offer(events, closer);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.rafiki.event.control;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -117,31 +118,44 @@ public abstract class Subscription {
 
     /** Queues an event; events at or below the cursor are duplicates of what was already queued. */
     final void offer(StoredEvent event, Executor closer) {
+        offer(List.of(event), closer);
+    }
+
+    /**
+     * Queues events in their cursor order, starting at most one sender for all of them: offered
+     * one by one, a sender that drained the queue between two of them ended, and the next one
+     * needed another thread hand-off.
+     */
+    final void offer(List<StoredEvent> events, Executor closer) {
         boolean schedule = false;
         boolean overflowed = false;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            long cursor = key.cursorOf(event);
-            if (cursor <= lastQueued) {
-                return;
-            }
-            lastQueued = cursor;
-            if (!filter.test(event)) {
-                return;
-            }
-            if (queue.size() < capacity && queuedBytes + weight(event) <= maxBytes) {
-                schedule = enqueue(event);
-            } else {
-                overflow();
-                overflowed = true;
+            for (var event : events) {
+                long cursor = key.cursorOf(event);
+                if (cursor <= lastQueued) {
+                    continue;
+                }
+                lastQueued = cursor;
+                if (!filter.test(event)) {
+                    continue;
+                }
+                if (queue.size() < capacity && queuedBytes + weight(event) <= maxBytes) {
+                    schedule |= enqueue(event);
+                } else {
+                    overflow();
+                    overflowed = true;
+                    break;
+                }
             }
         }
-        if (schedule) {
-            schedule();
-        } else if (overflowed) {
+        if (overflowed) {
+            // the queue is dropped: a sender started for it finds the subscription closed
             closer.execute(() -> overflowed(lastSent));
+        } else if (schedule) {
+            schedule();
         }
     }
 

@@ -119,6 +119,51 @@ class SubscriptionTest {
     }
 
     @Test
+    void eventsOfferedTogetherGoOutInOrderWithOneSenderTaskAndDuplicatesAreSkipped() throws Exception {
+        var tasks = new AtomicInteger();
+        java.util.concurrent.Executor counting = task -> {
+            tasks.incrementAndGet();
+            senders.execute(task);
+        };
+        var subscription = new Recording(1000);
+        subscription.start(null, counting, closer, Long.MAX_VALUE);
+        for (long first = 1; first <= 100; first += 5) {
+            var batch = new ArrayList<StoredEvent>();
+            for (long seq = first; seq < first + 5; seq++) {
+                batch.add(event(seq, 10));
+            }
+            batch.add(0, event(first - 1, 10)); // already offered: skipped, not written twice
+            await("the previous batch written", () -> subscription.inFlight.get() == 0
+                    && ((java.util.concurrent.ThreadPoolExecutor) senders).getActiveCount() == 0);
+            int before = tasks.get();
+            subscription.offer(batch, closer);
+            await("the batch written", () -> subscription.written.size() == batch.get(batch.size() - 1).seq());
+            assertEquals(before + 1, tasks.get(), "one sender task for the whole batch");
+        }
+        var expected = new ArrayList<Long>();
+        for (long seq = 1; seq <= 100; seq++) {
+            expected.add(seq);
+        }
+        assertEquals(expected, subscription.written);
+    }
+
+    @Test
+    void anOverflowInsideABatchClosesTheSubscriptionAndSaysWhereToResume() throws Exception {
+        var subscription = new Recording(3);
+        subscription.start(null, senders, closer, Long.MAX_VALUE);
+        subscription.offer(event(1, 10), closer);
+        await("the first write", () -> subscription.written.size() == 1);
+        subscription.gate = new CountDownLatch(1); // the client stops reading
+        subscription.offer(event(2, 10), closer);
+        await("the stuck write", () -> subscription.inFlight.get() == 1);
+        subscription.offer(List.of(event(3, 10), event(4, 10), event(5, 10), event(6, 10)), closer);
+        assertTrue(subscription.closed(), "three queued and a fourth over the capacity");
+        await("the overflow", () -> subscription.overflowedAt.get() >= 0);
+        assertEquals(1, subscription.overflowedAt.get(), "resume after the last event written");
+        subscription.gate.countDown();
+    }
+
+    @Test
     void anIdleSubscriberGetsAKeepAliveAndABusyOneDoesNot() throws Exception {
         var subscription = new Recording(10);
         subscription.start(null, senders, closer, Long.MAX_VALUE);
