@@ -116,13 +116,9 @@ public abstract class Subscription {
         }
     }
 
-    /** Queues an event; events at or below the cursor are duplicates of what was already queued. */
-    final void offer(StoredEvent event, Executor closer) {
-        offer(List.of(event), closer);
-    }
-
     /**
-     * Queues events in their cursor order, starting at most one sender for all of them: offered
+     * Queues events in their cursor order (those at or below the cursor are duplicates of what was
+     * already queued), starting at most one sender for all of them: offered
      * one by one, a sender that drained the queue between two of them ended, and the next one
      * needed another thread hand-off.
      */

@@ -85,7 +85,7 @@ class SubscriptionTest {
         subscription.start(null, senders, closer, Long.MAX_VALUE);
         // offers come from one producer at a time (the hub's feed lock); here from one thread
         for (long seq = 1; seq <= 2000; seq++) {
-            subscription.offer(event(seq, 10), closer);
+            subscription.offer(List.of(event(seq, 10)), closer);
         }
         await("all written", () -> subscription.written.size() == 2000);
         var expected = new ArrayList<Long>();
@@ -101,14 +101,14 @@ class SubscriptionTest {
     void aStuckClientIsClosedAtItsByteBoundWithTheCursorToResumeFrom() throws Exception {
         var subscription = new Recording(1000);
         subscription.start(null, senders, closer, 64 * 1024);
-        subscription.offer(event(1, 10), closer);
+        subscription.offer(List.of(event(1, 10)), closer);
         await("the first write", () -> subscription.written.size() == 1);
         subscription.gate = new CountDownLatch(1); // the client stops reading
-        subscription.offer(event(2, 10), closer);
+        subscription.offer(List.of(event(2, 10)), closer);
         await("the stuck write", () -> subscription.inFlight.get() == 1);
         long offered = 2;
         while (!subscription.closed() && offered < 1000) {
-            subscription.offer(event(++offered, 8 * 1024), closer); // 8 KiB events, far fewer than 1000 fit
+            subscription.offer(List.of(event(++offered, 8 * 1024)), closer); // 8 KiB events, far fewer than 1000 fit
         }
         assertTrue(subscription.closed(), "closed by bytes, not by the event count");
         assertTrue(offered < 20, "closed after about 64 KiB of events, not " + offered + " events");
@@ -151,10 +151,10 @@ class SubscriptionTest {
     void anOverflowInsideABatchClosesTheSubscriptionAndSaysWhereToResume() throws Exception {
         var subscription = new Recording(3);
         subscription.start(null, senders, closer, Long.MAX_VALUE);
-        subscription.offer(event(1, 10), closer);
+        subscription.offer(List.of(event(1, 10)), closer);
         await("the first write", () -> subscription.written.size() == 1);
         subscription.gate = new CountDownLatch(1); // the client stops reading
-        subscription.offer(event(2, 10), closer);
+        subscription.offer(List.of(event(2, 10)), closer);
         await("the stuck write", () -> subscription.inFlight.get() == 1);
         subscription.offer(List.of(event(3, 10), event(4, 10), event(5, 10), event(6, 10)), closer);
         assertTrue(subscription.closed(), "three queued and a fourth over the capacity");
