@@ -170,10 +170,15 @@ public final class Launcher {
             }
             Files.writeString(data.resolve("server.pid"), Long.toString(payara.pid()));
             var readiness = awaitReady(payara);
-            if (readiness == Readiness.READY || readiness == Readiness.EXITED || stopping.get()) {
+            if (readiness == Readiness.READY || stopping.get()) {
                 break;
             }
-            if (readiness == Readiness.HUNG) {
+            if (readiness == Readiness.EXITED) {
+                // Payara Micro 7 also fails a boot now and then by giving up: HK2 could not
+                // resolve its own MicroProfile Config resolver, "Failed to start, exiting", status 0
+                // (seen once in CI). Before Rafiki was ever ready, an exit is a failed start.
+                LOG.warning("Payara Micro exited with status " + payara.exitValue() + " while starting");
+            } else if (readiness == Readiness.HUNG) {
                 // seen once in CI on Payara Micro 7: two boot threads deadlocked in HK2's
                 // configuration, the listener never opened. Its threads go to the log first.
                 LOG.warning("Payara Micro did not open its listener within " + bootTimeoutSeconds() + " s; its threads:");
@@ -190,8 +195,11 @@ public final class Launcher {
                 closeUnlessShuttingDown(shutdown, database);
                 return 1;
             }
-            LOG.warning("Payara Micro " + (readiness == Readiness.HUNG ? "hung at boot" : "started without Rafiki deployed")
-                    + " (its log above says why); starting it again (" + (attempt + 1) + " of " + DEPLOY_ATTEMPTS + ")");
+            LOG.warning("Payara Micro " + switch (readiness) {
+                        case HUNG -> "hung at boot";
+                        case EXITED -> "ended its boot";
+                        default -> "started without Rafiki deployed";
+                    } + " (its log above says why); starting it again (" + (attempt + 1) + " of " + DEPLOY_ATTEMPTS + ")");
         }
         int exit = payara.waitFor();
         if (!stopping.get()) {

@@ -247,4 +247,45 @@ class LauncherTest {
         assertEquals(Launcher.Readiness.EXITED, readiness(503,
                 "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"rafiki\",\"status\":\"DOWN\",\"data\":{}}]}", "sleep", "2"));
     }
+    /**
+     * A launcher whose payara-micro.jar is {@link FakePayaraMicro}, doing at each start what
+     * {@code plan} says; the database is "external", so none is started.
+     */
+    int runWithFakePayara(String... plan) throws Exception {
+        Files.createDirectories(home());
+        var manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, FakePayaraMicro.class.getName());
+        var entry = FakePayaraMicro.class.getName().replace('.', '/') + ".class";
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(home().resolve("payara-micro.jar")), manifest);
+             var bytes = FakePayaraMicro.class.getClassLoader().getResourceAsStream(entry)) {
+            jar.putNextEntry(new java.util.jar.JarEntry(entry));
+            bytes.transferTo(jar);
+        }
+        Files.createDirectories(data());
+        Files.write(data().resolve("fake-payara-plan"), List.of(plan));
+        int port;
+        try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        return launcher(Map.of("RAFIKI_HTTP_PORT", Integer.toString(port),
+                "RAFIKI_DB_URL", "jdbc:postgresql://127.0.0.1:1/unused")).run();
+    }
+
+    int fakePayaraStarts() throws IOException {
+        return Files.readAllLines(data().resolve("fake-payara-starts")).size();
+    }
+
+    @Test
+    void aPayaraThatEndsItsBootIsStartedAgain() throws Exception {
+        // Payara Micro 7 once gave up its boot in CI ("Failed to start, exiting", status 0)
+        assertEquals(7, runWithFakePayara("exit", "ready"), "the second start's own exit status");
+        assertEquals(2, fakePayaraStarts());
+    }
+
+    @Test
+    void aPayaraThatEndsEveryBootIsGivenUpAfterThreeStarts() throws Exception {
+        assertEquals(1, runWithFakePayara("exit", "exit", "exit", "ready"));
+        assertEquals(Launcher.DEPLOY_ATTEMPTS, fakePayaraStarts());
+    }
 }
