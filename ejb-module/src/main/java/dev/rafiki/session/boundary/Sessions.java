@@ -106,7 +106,10 @@ public class Sessions {
 
     public void delete(String owner, UUID id) {
         em.remove(owned(owner, id));
+        // the session row first: its lock keeps event writers out (they update it before they
+        // insert), and the events, which have no foreign key to cascade on, go after it
         em.flush();
+        em.createNativeQuery("DELETE FROM event WHERE session_id = ?1").setParameter(1, id).executeUpdate();
         workspaces.delete(id);
     }
 

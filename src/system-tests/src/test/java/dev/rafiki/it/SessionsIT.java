@@ -227,6 +227,25 @@ class SessionsIT {
             var target = Files.createTempDirectory("deleted-job").resolve("kept.txt");
             assertEquals(404, assertThrows(RafikiException.class, () -> owner.jobs().download(job, "kept.txt", target)).status());
             assertFalse(Files.exists(server.dataDir().resolve("workspaces").resolve(session.toString())));
+
+            // its events go with it: the user's feed, replayed from its start, no longer holds them
+            // (the event log has no foreign key to cascade on since V18; the deletion removes them)
+            var later = owner.sessions().create().id();
+            var marker = submit(owner, later, "after the deletion");
+            var replayed = new LinkedBlockingQueue<Event>();
+            try (var feed = owner.events().user().after(0).subscribe(replayed::add)) {
+                feed.started().get(10, TimeUnit.SECONDS);
+                var seen = new ArrayList<Event>();
+                Event next;
+                do {
+                    next = replayed.poll(20, TimeUnit.SECONDS);
+                    assertTrue(next != null, "the later prompt's end was not replayed within 20 s: " + seen);
+                    seen.add(next);
+                } while (!(next.endsPrompt() && marker.equals(next.promptId())));
+                assertTrue(seen.stream().anyMatch(e -> e.sessionId().equals(later)), "the replay holds the later session's events");
+                assertEquals(List.of(), seen.stream().filter(e -> e.sessionId().equals(session)).toList(),
+                        "no event of the deleted session is replayed");
+            }
         }
     }
 
