@@ -876,6 +876,14 @@ public class GroupCommit {
             return connection;
         }
         var c = dataSource.getConnection();
+        try (var settings = c.createStatement()) {
+            // Every statement of the writer finds its rows by key. Their generic plans, cached for
+            // the connection's life, were made while the tables were small, and on a young
+            // database the batch statement kept scanning all of agent_session until an autoanalyze
+            // happened to replan it: 2 ms a batch after 5 000 sessions, about three times a job's
+            // whole PostgreSQL time (see docs/platform-notes.md, session 22).
+            settings.execute("SET enable_seqscan = off");
+        }
         c.setAutoCommit(false);
         connection = c;
         return c;
@@ -903,6 +911,9 @@ public class GroupCommit {
             try {
                 c.rollback();
                 c.setAutoCommit(true);
+                try (var settings = c.createStatement()) {
+                    settings.execute("RESET enable_seqscan"); // the pool's other users plan as usual
+                }
             } catch (SQLException ignored) {
                 // the connection is going away anyway
             }
