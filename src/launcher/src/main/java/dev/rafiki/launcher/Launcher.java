@@ -177,7 +177,8 @@ public final class Launcher {
                 // Payara Micro 7 also fails a boot now and then by giving up: HK2 could not
                 // resolve its own MicroProfile Config resolver, "Failed to start, exiting", status 0
                 // (seen once in CI). Before Rafiki was ever ready, an exit is a failed start.
-                LOG.warning("Payara Micro exited with status " + payara.exitValue() + " while starting");
+                stopPayara(payara); // only if an interrupt ended the wait early: it has ended already
+                LOG.warning("Payara Micro exited with status " + payara.waitFor() + " while starting");
             } else if (readiness == Readiness.HUNG) {
                 // seen once in CI on Payara Micro 7: two boot threads deadlocked in HK2's
                 // configuration, the listener never opened. Its threads go to the log first.
