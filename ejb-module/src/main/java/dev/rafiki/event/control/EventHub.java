@@ -250,15 +250,7 @@ public class EventHub {
         if (events.isEmpty()) {
             return;
         }
-        // each subscriber is offered all of the batch's events it wants at once: one sender task
-        // per subscriber and batch, not one per event when a sender drained its queue in between
-        var byKey = new java.util.LinkedHashMap<Subscription.Key, java.util.List<StoredEvent>>();
-        for (var event : events) {
-            byKey.computeIfAbsent(Subscription.Key.session(event.owner(), event.sessionId()), k -> new java.util.ArrayList<>())
-                    .add(event);
-            byKey.computeIfAbsent(Subscription.Key.user(event.owner()), k -> new java.util.ArrayList<>()).add(event);
-        }
-        byKey.forEach(this::deliver);
+        deliverByKey(events);
         if (!nodeSettings.clustered) {
             return;
         }
@@ -280,8 +272,22 @@ public class EventHub {
 
     /** An event was committed somewhere in the cluster. */
     public void announced(StoredEvent event) {
-        deliver(Subscription.Key.session(event.owner(), event.sessionId()), java.util.List.of(event));
-        deliver(Subscription.Key.user(event.owner()), java.util.List.of(event));
+        deliverByKey(java.util.List.of(event));
+    }
+
+    /**
+     * Each event to its session's feed and its user's. Each subscriber is offered all of the
+     * events it wants at once: one sender task per subscriber and batch, not one per event when a
+     * sender drained its queue in between.
+     */
+    private void deliverByKey(java.util.List<StoredEvent> events) {
+        var byKey = new java.util.LinkedHashMap<Subscription.Key, java.util.List<StoredEvent>>();
+        for (var event : events) {
+            byKey.computeIfAbsent(Subscription.Key.session(event.owner(), event.sessionId()), k -> new java.util.ArrayList<>())
+                    .add(event);
+            byKey.computeIfAbsent(Subscription.Key.user(event.owner()), k -> new java.util.ArrayList<>()).add(event);
+        }
+        byKey.forEach(this::deliver);
     }
 
     /** {@code events}: of this key, in its cursor order. */
