@@ -295,6 +295,13 @@ public final class Launcher {
         // Without it every Json.createXxx() searches the class path and OSGi for a JSON-P provider:
         // about an eighth of a request's CPU (MP-JWT parses every token with it). See docs/platform-notes.md.
         command.add("-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl");
+        // Writes wait for the socket in the writing thread. Without it Grizzly answered isReady()
+        // false to Tyrus on almost every WebSocket, which then queued each frame for a WriteListener
+        // run on another thread: a hand-off per frame (the fan-out's p99 swung 40-190 ms between
+        // rounds, 50-61 ms with it), and on every close an uncaught NullPointerException in Payara's
+        // callback killed a thread. A stalled reader still holds only what its socket holds (see
+        // docs/platform-notes.md, session 23).
+        command.add("-Dorg.glassfish.grizzly.http.io.OutputBuffer.isBlocking=true");
         if (Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
             // the data grid listens on rafiki.cluster.interface only, not on every interface
             command.add("-Dhazelcast.socket.bind.any=false");
