@@ -297,10 +297,9 @@ public final class Launcher {
         command.add("-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl");
         // Writes wait for the socket in the writing thread. Without it Grizzly answered isReady()
         // false to Tyrus on almost every WebSocket, which then queued each frame for a WriteListener
-        // run on another thread: a hand-off per frame (the fan-out's p99 swung 40-190 ms between
-        // rounds, 50-61 ms with it), and on every close an uncaught NullPointerException in Payara's
-        // callback killed a thread. A stalled reader still holds only what its socket holds (see
-        // docs/platform-notes.md, session 23).
+        // run on another thread (a hand-off per frame), and on every close an uncaught
+        // NullPointerException in Payara's callback killed a thread (~2 000 per bench run). A
+        // stalled reader still holds only what its socket holds (docs/platform-notes.md, session 23).
         command.add("-Dorg.glassfish.grizzly.http.io.OutputBuffer.isBlocking=true");
         if (Boolean.parseBoolean(settings.get("rafiki.cluster.enabled", "false"))) {
             // the data grid listens on rafiki.cluster.interface only, not on every interface
