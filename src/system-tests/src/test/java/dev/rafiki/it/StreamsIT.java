@@ -49,6 +49,18 @@ class StreamsIT {
         return body.build().toString();
     }
 
+    /** {@code count} new /ws clients subscribed to the session, added to {@code clients} (closed by the caller). */
+    static void subscribe(List<WsClient> clients, String sessionId, int count) {
+        for (int i = 0; i < count; i++) {
+            var ws = WsClient.connect(server, "/ws", token);
+            ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\"}");
+            clients.add(ws);
+        }
+        for (var ws : clients) {
+            assertEquals("subscribed", ws.next(WAIT).getString("type"));
+        }
+    }
+
     static List<Long> seqs(List<JsonObject> frames) {
         return frames.stream().filter(f -> f.containsKey("seq")).map(f -> f.getJsonNumber("seq").longValue()).toList();
     }
@@ -365,14 +377,7 @@ class StreamsIT {
         var sessionId = api.createSession();
         var clients = new ArrayList<WsClient>();
         try {
-            for (int i = 0; i < 40; i++) {
-                var ws = WsClient.connect(server, "/ws", token);
-                ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\"}");
-                clients.add(ws);
-            }
-            for (var ws : clients) {
-                assertEquals("subscribed", ws.next(WAIT).getString("type"));
-            }
+            subscribe(clients, sessionId, 40);
             api.query(sessionId, "three prompts, one");
             api.query(sessionId, "three prompts, two");
             api.query(sessionId, "three prompts, three");
@@ -409,14 +414,7 @@ class StreamsIT {
         var sessionId = api.createSession();
         var clients = new ArrayList<WsClient>();
         try {
-            for (int i = 0; i < 200; i++) {
-                var ws = WsClient.connect(server, "/ws", token);
-                ws.send("{\"type\":\"subscribe\",\"session_id\":\"" + sessionId + "\"}");
-                clients.add(ws);
-            }
-            for (var ws : clients) {
-                assertEquals("subscribed", ws.next(WAIT).getString("type"));
-            }
+            subscribe(clients, sessionId, 200);
             api.query(sessionId, "/slow 5 one two three");
             long expected = api.get("/session/" + sessionId + "/events").json().getJsonArray("items").size();
             for (var ws : clients) {
