@@ -398,13 +398,7 @@ class StreamsIT {
         // the server's health after the closes: the callbacks ran on the server's threads by now
         Thread.sleep(2_000);
         assertEquals(200, api.get("/session/" + sessionId).status());
-        String since;
-        try (var log = new java.io.RandomAccessFile(server.log().toFile(), "r")) {
-            log.seek(logged);
-            var bytes = new byte[(int) (log.length() - logged)];
-            log.readFully(bytes);
-            since = new String(bytes, StandardCharsets.UTF_8);
-        }
+        var since = server.logSince(logged);
         assertFalse(since.contains("Exception in thread"), "an uncaught exception after the subscribers left:\n"
                 + since.lines().filter(l -> l.contains("Exception in thread")).limit(3).collect(Collectors.joining("\n")));
     }

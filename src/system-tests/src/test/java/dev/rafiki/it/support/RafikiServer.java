@@ -74,6 +74,17 @@ public final class RafikiServer implements AutoCloseable {
         return log;
     }
 
+    /** What the log gained after {@code from}, a size of it read earlier. */
+    public String logSince(long from) {
+        try (var file = java.nio.channels.FileChannel.open(log)) {
+            var buffer = java.nio.ByteBuffer.allocate((int) Math.max(0, file.size() - from));
+            file.read(buffer, from);
+            return new String(buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String devToken() {
         try {
             return Files.readString(dataDir.resolve("dev-token")).strip();
