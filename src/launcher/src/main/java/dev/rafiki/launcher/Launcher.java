@@ -287,6 +287,13 @@ public final class Launcher {
             // which Java 23+ warns about at every start: allowed, quietly, until Hazelcast moves off it
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
+        // G1 unloaded classes in every concurrent cycle's Remark pause: 20-45 ms of walking Payara's
+        // 30 000 classes, none of them unloadable, and the longest pause of the 500-subscriber
+        // fan-out. Unloading waits for a full collection instead; the high-water mark starts above
+        // the ~160 MB a started server holds, or each crossing of it during the boot would be one
+        // (docs/platform-notes.md, session 24). Before rafiki.java.opts, which can override them.
+        command.add("-XX:-ClassUnloadingWithConcurrentMark");
+        command.add("-XX:MetaspaceSize=256m");
         command.addAll(List.of(settings.get("rafiki.java.opts", "-Xms256m -Xmx1g -XX:+UseG1GC").split("\\s+")));
         var node = settings.get("rafiki.node.id", hostName() + "-" + port);
         command.add("-Drafiki.node.id=" + node);

@@ -252,6 +252,10 @@ class LauncherTest {
      * {@code plan} says; the database is "external", so none is started.
      */
     int runWithFakePayara(String... plan) throws Exception {
+        return runWithFakePayara(Map.of(), plan);
+    }
+
+    int runWithFakePayara(Map<String, String> env, String... plan) throws Exception {
         Files.createDirectories(home());
         var manifest = new java.util.jar.Manifest();
         manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -268,12 +272,40 @@ class LauncherTest {
         try (var free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        return launcher(Map.of("RAFIKI_HTTP_PORT", Integer.toString(port),
-                "RAFIKI_DB_URL", "jdbc:postgresql://127.0.0.1:1/unused")).run();
+        var all = new HashMap<>(env);
+        all.put("RAFIKI_HTTP_PORT", Integer.toString(port));
+        all.put("RAFIKI_DB_URL", "jdbc:postgresql://127.0.0.1:1/unused");
+        return launcher(all).run();
     }
 
     int fakePayaraStarts() throws IOException {
         return Files.readAllLines(data().resolve("fake-payara-starts")).size();
+    }
+
+    /** The options of the JVM the launcher started, as that JVM read them. */
+    Map<String, String> fakePayaraJvm() throws IOException {
+        var options = new HashMap<String, String>();
+        for (var line : Files.readAllLines(data().resolve("fake-payara-jvm"))) {
+            options.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+        }
+        return options;
+    }
+
+    @Test
+    void payaraUnloadsClassesOnlyInFullCollectionsAndWritesFramesInTheSendingThread() throws Exception {
+        assertEquals(7, runWithFakePayara("ready"));
+        var jvm = fakePayaraJvm();
+        assertEquals("false", jvm.get("ClassUnloadingWithConcurrentMark"), "no class unloading in G1's Remark pauses");
+        assertEquals(Long.toString(256L << 20), jvm.get("MetaspaceSize"), "no full collection at each metaspace step of the boot");
+        assertEquals("true", jvm.get("isBlocking"));
+    }
+
+    @Test
+    void javaOptionsOverrideTheLaunchersGcOptions() throws Exception {
+        assertEquals(7, runWithFakePayara(Map.of("RAFIKI_JAVA_OPTS", "-Xmx256m -XX:+ClassUnloadingWithConcurrentMark -XX:MetaspaceSize=64m"), "ready"));
+        var jvm = fakePayaraJvm();
+        assertEquals("true", jvm.get("ClassUnloadingWithConcurrentMark"));
+        assertEquals(Long.toString(64L << 20), jvm.get("MetaspaceSize"));
     }
 
     @Test
