@@ -288,8 +288,8 @@ public final class Launcher {
             command.add("--sun-misc-unsafe-memory-access=allow");
         }
         // G1 unloaded classes in every concurrent cycle's Remark pause: 20-45 ms of walking Payara's
-        // 30 000 classes, none of them unloadable, and the longest pause of the 500-subscriber
-        // fan-out. Unloading waits for a full collection instead; the high-water mark starts above
+        // 30 000 classes to find the ~150 that ever unload, and the longest pause of the
+        // 500-subscriber fan-out. Unloading waits for a full collection instead; the high-water mark starts above
         // the ~160 MB a started server holds, or each crossing of it during the boot would be one
         // (docs/platform-notes.md, session 24). Before rafiki.java.opts, which can override them.
         command.add("-XX:-ClassUnloadingWithConcurrentMark");
